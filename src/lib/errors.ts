@@ -39,7 +39,9 @@ export function formatError(err: unknown): string {
     const loc = [w.file, w.line !== undefined ? String(w.line) : undefined, w.column !== undefined ? String(w.column) : undefined]
       .filter((p) => p !== undefined)
       .join(":");
-    const field = w.field ? `${w.field}: ` : "";
+    // Messages that already start with their own location (one line per problem) print as they are.
+    if (w.file && err.message.startsWith(w.file)) return err.message;
+    const field = w.field && !err.message.startsWith(w.field) ? `${w.field}: ` : "";
     return `${loc ? `${loc}: ` : ""}${field}${err.message}`;
   }
   if (err instanceof Error) return err.message;

@@ -1,4 +1,5 @@
 import { spawn, type SpawnOptions } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
 
 export interface RunResult {
   code: number;
@@ -66,4 +67,33 @@ export async function which(cmd: string): Promise<string | undefined> {
   const r = await run("sh", ["-c", 'command -v -- "$1"', "sh", cmd]).catch(() => undefined);
   const p = r?.stdout.trim();
   return r && r.code === 0 && p ? p : undefined;
+}
+
+export interface DetachedProcess {
+  pid: number;
+  /** How the process ended, or undefined while it still runs. */
+  exitStatus(): { code: number | null; signal: NodeJS.Signals | null } | undefined;
+}
+
+/**
+ * Starts a daemon in its own session with stdout and stderr appended to `logFile`. It outlives
+ * this process (nothing keeps the event loop waiting for it). Rejects when it cannot be spawned.
+ */
+export function spawnDetached(
+  cmd: string,
+  args: readonly string[],
+  opts: { logFile: string; cwd?: string; env?: NodeJS.ProcessEnv },
+): Promise<DetachedProcess> {
+  return new Promise((resolve, reject) => {
+    const fd = openSync(opts.logFile, "a");
+    let status: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, detached: true, stdio: ["ignore", fd, fd] });
+    closeSync(fd);
+    child.on("exit", (code, signal) => (status = { code, signal }));
+    child.on("error", reject);
+    child.on("spawn", () => {
+      child.unref();
+      resolve({ pid: child.pid ?? -1, exitStatus: () => status });
+    });
+  });
 }

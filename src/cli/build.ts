@@ -1,0 +1,65 @@
+import { UsageError } from "../lib/errors.js";
+import { selectPlatforms, selectVariants } from "../config/load.js";
+import { runBuild, type BuildResult } from "../pipeline/build.js";
+import { parseCommandArgs, str } from "./args.js";
+import type { Command } from "./main.js";
+import { table } from "./table.js";
+
+const USAGE = `usage: kimigayo build [--variant V|all] [--platform P,...] [--out DIR] [--parallel N] [--config FILE] [--json]
+
+Builds BusyBox (static, musl, cross-compiled) and the rootfs layer tar of each variant and platform.
+  --variant   minimal, standard, extended, a comma list, or all (default: all)
+  --platform  linux/amd64, linux/arm64 (or amd64, arm64), comma-separated (default: the config's)
+  --out       output folder (default: out); writes rootfs/*.tar and build.json
+  --parallel  builds at a time (default: one per platform, up to the core count)`;
+
+export const buildCommand: Command = {
+  name: "build",
+  summary: "build BusyBox and the rootfs of each variant and platform",
+  usage: USAGE,
+  async run(ctx) {
+    const o = parseCommandArgs(
+      "build",
+      ctx.argv,
+      { variant: { type: "string" }, platform: { type: "string" }, out: { type: "string" }, parallel: { type: "string" } },
+      USAGE,
+    );
+    const cfg = await ctx.config(str(o.config));
+    const variants = selectVariants(cfg, str(o.variant));
+    const platforms = selectPlatforms(cfg, str(o.platform));
+    const parallel = str(o.parallel);
+    if (parallel !== undefined && !/^[1-9]\d*$/.test(parallel)) {
+      throw new UsageError(`build: --parallel must be a positive integer, got "${parallel}"`);
+    }
+    const result = await runBuild({
+      config: cfg,
+      variants,
+      platforms,
+      outDir: str(o.out) ?? "out",
+      log: ctx.log,
+      ...(parallel ? { parallel: Number(parallel) } : {}),
+    });
+    ctx.log.info(`\n${formatBuild(result)}`);
+    if (o.json) ctx.out.write(`${JSON.stringify(result, null, 2)}\n`);
+    return 0;
+  },
+};
+
+export function formatBuild(r: BuildResult): string {
+  const rows = r.images.map((i) => [
+    i.variant,
+    i.platform,
+    i.busybox.size.toLocaleString("en-US"),
+    String(i.busybox.applets.length),
+    i.busybox.static ? "✓" : "✗",
+    i.rootfs.size.toLocaleString("en-US"),
+    i.busybox.cache,
+    `${i.seconds.busybox.toFixed(1)} s`,
+    `${i.seconds.rootfs.toFixed(2)} s`,
+  ]);
+  return [
+    table(["variant", "platform", "busybox B", "applets", "static", "rootfs B", "cache", "busybox", "rootfs"], rows, [2, 3, 5, 7, 8]),
+    `source: BusyBox ${r.busybox.version} (${r.busybox.source.cache}, ${r.seconds.source.toFixed(1)} s); total ${r.seconds.total.toFixed(1)} s`,
+    `wrote ${r.out}/build.json and ${r.images.length} rootfs tar(s) in ${r.out}/rootfs/`,
+  ].join("\n");
+}

@@ -1,0 +1,89 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Config } from "../config/schema.js";
+import { doctor, formatDoctor, debianOrigTarball, type DoctorItem, type DoctorResult } from "../doctor/index.js";
+import { exists } from "../lib/cache.js";
+import { sha256File } from "../lib/hash.js";
+import type { Logger } from "../lib/log.js";
+import { fetchSource, sourceCachePath } from "../stages/source.js";
+import { parseCommandArgs, str } from "./args.js";
+import type { Command } from "./main.js";
+
+const USAGE = `usage: kimigayo doctor [--fix] [--only ID,...] [--config FILE] [--json]
+
+Checks each host prerequisite (cross toolchains, musl, QEMU binfmt, dockerd, the local
+registry at 127.0.0.1:5000, skopeo, gpgv, the pinned BusyBox source) and prints ✓ or ✗ with the fix.
+  --fix   install the Debian/Ubuntu packages and start what is missing (idempotent; needs root)
+  --only  check only these prerequisites (and what they need)`;
+
+/** Debian's source package that carries each upstream BusyBox release as its orig tarball. */
+const DEBIAN_SOURCE_VERSIONS: Record<string, string> = { "1.38.0": "1:1.38.0-3" };
+
+export const doctorCommand: Command = {
+  name: "doctor",
+  summary: "check host prerequisites; --fix installs and starts what is missing",
+  usage: USAGE,
+  async run(ctx) {
+    const o = parseCommandArgs("doctor", ctx.argv, { fix: { type: "boolean" }, only: { type: "string" } }, USAGE);
+    const only = str(o.only)
+      ?.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const fix = o.fix === true;
+    const wantSource = !only || only.includes("busybox-source");
+    const host = await doctor({ fix, log: ctx.log, ...(only ? { only: only.filter((id) => id !== "busybox-source") } : {}) });
+    const items = [...host.items];
+    if (wantSource) items.push(await busyboxSource(await ctx.config(str(o.config)), fix, ctx.log));
+    const result: DoctorResult = { ok: items.every((i) => i.ok), items };
+    ctx.log.info(formatDoctor(result));
+    if (o.json) ctx.out.write(`${JSON.stringify(result, null, 2)}\n`);
+    return result.ok ? 0 : 1;
+  },
+};
+
+/**
+ * The pinned BusyBox tarball, in the cache. --fix fetches it from the configured mirrors, and on a
+ * machine that cannot reach them, from Debian's source package, whose orig tarball is the
+ * upstream release byte for byte (the sha256 pin is checked either way).
+ */
+export async function busyboxSource(cfg: Config, fix: boolean, log: Logger): Promise<DoctorItem> {
+  const { version, sha256 } = cfg.busybox;
+  const path = sourceCachePath(sha256);
+  const debVersion = DEBIAN_SOURCE_VERSIONS[version];
+  const item: DoctorItem = {
+    id: "busybox-source",
+    title: `BusyBox ${version} source`,
+    ok: false,
+    detail: "",
+    fixHint: `kimigayo doctor --fix (fetches ${cfg.busybox.urls[0] ?? "the configured URL"}${debVersion ? `, or apt-get source busybox=${debVersion}` : ""})`,
+    fixed: [],
+  };
+  const cached = async () => (await exists(path)) && (await sha256File(path)) === sha256;
+  if (await cached()) return { ...item, ok: true, detail: `cached, sha256 ${sha256.slice(0, 12)}… verified (${path})` };
+  if (!fix) return { ...item, detail: `not in the cache (${path})` };
+  try {
+    const r = await fetchSource(cfg, { log, attempts: 1 });
+    return { ...item, ok: true, detail: `cached from ${r.url ?? "the cache"}`, fixed: [`fetched ${r.url}`] };
+  } catch (e) {
+    log.info(
+      `busybox-source: the configured URLs failed (${(e as Error).message.split("\n")[1]?.trim() ?? ""}); trying Debian's source package`,
+    );
+  }
+  if (!debVersion) return { ...item, detail: `no configured URL answered, and no Debian source version is known for BusyBox ${version}` };
+  const dir = await mkdtemp(join(tmpdir(), "kimigayo-debsrc-"));
+  try {
+    const deb = await debianOrigTarball({ sourcePackageVersion: debVersion, dest: dir, log });
+    const r = await fetchSource({ ...cfg, busybox: { ...cfg.busybox, urls: [deb.tarball] } }, { log, attempts: 1 });
+    return {
+      ...item,
+      ok: true,
+      detail: `cached from Debian's busybox ${debVersion} orig tarball, sha256 verified`,
+      fixed: [`apt-get source busybox=${debVersion}`, `cached ${r.tarball}`],
+    };
+  } catch (e) {
+    return { ...item, detail: `could not obtain it: ${(e as Error).message}` };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

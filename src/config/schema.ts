@@ -1,0 +1,252 @@
+/**
+ * The shape of configs/kimigayo.yml (zod schemas over the raw YAML) and the resolved
+ * Config type the rest of the build uses. Messages written here end up verbatim in
+ * UsageErrors, after the field path: they name the bad value and what is allowed.
+ */
+import { statSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { z } from "zod";
+import { parseGrowth, parseSize } from "./units.js";
+import type { Position } from "./yaml.js";
+
+export const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const DEFAULT_SOURCE_DATE_EPOCH = 1767225600;
+export const DEFAULT_IMAGE = "127.0.0.1:5000/kimigayo";
+export const DEFAULT_FILE_MODE = 0o644;
+export const VARIANT_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+
+export interface Budget {
+  size?: number;
+  compressed?: number;
+  growth?: { bytes: number } | { percent: number };
+}
+
+export interface VariantConfig {
+  name: string;
+  description: string;
+  busyboxConfig: string;
+  services: string;
+  default: boolean;
+  budget: Budget & { platforms: Partial<Record<Platform, Budget>> };
+}
+
+export interface RootfsFile {
+  path: string;
+  src: string;
+  mode: number;
+}
+
+export interface Config {
+  file: string;
+  dir: string;
+  version: string;
+  sourceDateEpoch: number;
+  busybox: { version: string; sha256: string; urls: string[]; signature?: { key: string; urls: string[] }; patches: string[] };
+  platforms: Platform[];
+  image: string;
+  files: RootfsFile[];
+  /** In file order. */
+  variants: VariantConfig[];
+  /** Dotted field path -> position, for annotations. */
+  locations: Record<string, Position>;
+}
+
+/** The variant's budget with the per-platform override applied. */
+export function budgetFor(v: VariantConfig, p: Platform): Budget {
+  const { platforms, ...base } = v.budget;
+  const merged: Budget = { ...base, ...platforms[p] };
+  for (const k of Object.keys(merged) as (keyof Budget)[]) if (merged[k] === undefined) delete merged[k];
+  return merged;
+}
+
+/** A value as it appears in a message. */
+export function show(v: unknown): string {
+  if (v === null || v === undefined) return "an empty value";
+  if (typeof v === "string") return JSON.stringify(v);
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return String(v);
+}
+
+/** z.strictObject whose unknown-key message lists the allowed keys (load.ts prefixes the key). */
+function strict<T extends z.ZodRawShape>(shape: T) {
+  const allowed = `allowed keys: ${Object.keys(shape).join(", ")}`;
+  return z.strictObject(shape, { error: (iss) => (iss.code === "unrecognized_keys" ? allowed : undefined) });
+}
+
+/** A string checked by `ok`; `what` completes "<value> is not ...". */
+function matching(ok: (s: string) => boolean, what: string) {
+  return z.string().refine(ok, { error: (iss) => `${show(iss.input)} is not ${what}` });
+}
+
+const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+
+// OCI distribution reference grammar, without tag or digest.
+const DOMAIN_PART = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const DOMAIN = `(?:${DOMAIN_PART}(?:\\.${DOMAIN_PART})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
+const PATH_PART = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const IMAGE_REPO = new RegExp(`^(?:${DOMAIN}/)?${PATH_PART}(?:/${PATH_PART})*$`);
+
+export function isImageRepository(s: string): boolean {
+  if (s.length > 255 || !IMAGE_REPO.test(s)) return false;
+  // Like docker: the first component is a registry only if it looks like a host.
+  const [first, ...rest] = s.split("/");
+  if (rest.length === 0 || first === undefined) return true;
+  return /[.:]/.test(first) || first === "localhost" || /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(first);
+}
+
+function imageMessage(v: unknown): string {
+  const s = typeof v === "string" ? v : "";
+  const lastPart = s.split("/").pop() ?? "";
+  const hint = s.includes("@") || lastPart.includes(":") ? "; leave out the tag or digest" : "";
+  return `${show(v)} is not a valid OCI repository reference like registry.example:5000/name/path (lowercase, no tag)${hint}`;
+}
+
+/** An image path: absolute, normalized, not the root. */
+export function isImagePath(s: string): boolean {
+  if (!s.startsWith("/") || s === "/" || s.endsWith("/") || s.includes("\0")) return false;
+  return s
+    .slice(1)
+    .split("/")
+    .every((seg) => seg !== "" && seg !== "." && seg !== "..");
+}
+
+const URL_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//;
+
+function isUrl(s: string): boolean {
+  try {
+    new URL(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Schemas that resolve paths need the config directory. */
+export function configSchema(dir: string) {
+  const existingFile = z.string().transform((p, ctx) => {
+    if (p === "") {
+      ctx.addIssue({ code: "custom", message: "empty path; expected a file path relative to the config file", input: p });
+      return z.NEVER;
+    }
+    const abs = resolve(dir, p);
+    let problem: string | undefined;
+    try {
+      if (!statSync(abs).isFile()) problem = "is not a regular file";
+    } catch {
+      problem = "does not exist";
+    }
+    if (problem) {
+      const where = isAbsolute(p) ? "" : ` (resolved against ${dir})`;
+      ctx.addIssue({ code: "custom", message: `file ${show(p)} ${problem}: ${abs}${where}`, input: p });
+      return z.NEVER;
+    }
+    return abs;
+  });
+
+  const source = z.string().transform((s, ctx) => {
+    if (/^https?:\/\//.test(s) || /^file:\/\//.test(s)) {
+      if (isUrl(s)) return s;
+      ctx.addIssue({ code: "custom", message: `${show(s)} is not a valid URL`, input: s });
+      return z.NEVER;
+    }
+    if (s === "" || URL_SCHEME.test(s)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${show(s)} is not supported; expected an http://, https:// or file:// URL or a local path`,
+        input: s,
+      });
+      return z.NEVER;
+    }
+    return resolve(dir, s);
+  });
+  const sources = z.array(source).min(1, { error: "must not be empty; list at least one URL" });
+
+  const size = z.unknown().transform((v, ctx) => {
+    try {
+      if (typeof v !== "string" && typeof v !== "number") throw new Error(`expected a size like 250KB, got ${show(v)}`);
+      const n = parseSize(v);
+      if (n === 0) throw new Error(`invalid size ${show(v)}: must be greater than 0`);
+      return n;
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message, input: v });
+      return z.NEVER;
+    }
+  });
+  const growth = z.unknown().transform((v, ctx) => {
+    try {
+      if (typeof v !== "string" && typeof v !== "number")
+        throw new Error(`expected a size like 20KB or a percentage like 5%, got ${show(v)}`);
+      return parseGrowth(v);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message, input: v });
+      return z.NEVER;
+    }
+  });
+  const mode = z.unknown().transform((v, ctx) => {
+    if (typeof v === "string" && /^[0-7]{3,4}$/.test(v)) return parseInt(v, 8);
+    const message =
+      typeof v === "number"
+        ? `got the number ${v}; write the mode as a quoted octal string, e.g. mode: "0${v}"`
+        : `${show(v)} is not a file mode; expected a quoted octal string like "0644" or "0755"`;
+    ctx.addIssue({ code: "custom", message, input: v });
+    return z.NEVER;
+  });
+
+  const budgetFields = { size: size.optional(), compressed: size.optional(), growth: growth.optional() };
+  const platformBudget = strict(budgetFields).optional();
+  const budget = strict({
+    ...budgetFields,
+    platforms: strict({ "linux/amd64": platformBudget, "linux/arm64": platformBudget }).optional(),
+  });
+
+  const variant = strict({
+    description: z.string().optional(),
+    busybox: existingFile,
+    services: existingFile,
+    default: z.boolean().optional(),
+    budget: budget.optional(),
+  });
+  const variantName = matching((s) => VARIANT_NAME.test(s), `a valid variant name; expected ${VARIANT_NAME.source}`);
+
+  const platform = z.enum(PLATFORMS, {
+    error: (iss) => `${show(iss.input)} is not a supported platform; allowed: ${PLATFORMS.join(", ")}`,
+  });
+
+  return strict({
+    version: matching((s) => SEMVER.test(s), "a semantic version like 2.1.0"),
+    source_date_epoch: z
+      .number()
+      .refine((n) => Number.isSafeInteger(n) && n >= 0, {
+        error: (iss) => `${show(iss.input)} is not a valid timestamp; expected a non-negative whole number of seconds since 1970`,
+      })
+      .optional(),
+    busybox: strict({
+      version: matching((s) => /^[0-9]+\.[0-9]+\.[0-9]+$/.test(s), "a BusyBox version like 1.38.0"),
+      sha256: matching((s) => /^[0-9a-f]{64}$/.test(s), "a sha256; expected exactly 64 lowercase hex characters"),
+      urls: sources,
+      signature: strict({ key: existingFile, urls: sources.optional() }).optional(),
+      patches: z.array(existingFile).optional(),
+    }),
+    platforms: z.array(platform).min(1, { error: `must not be empty; allowed: ${PLATFORMS.join(", ")}` }),
+    image: z
+      .string()
+      .refine(isImageRepository, { error: (iss) => imageMessage(iss.input) })
+      .optional(),
+    files: z
+      .array(
+        strict({
+          path: matching(isImagePath, "an absolute, normalized path in the image like /etc/rc.conf"),
+          src: existingFile,
+          mode: mode.optional(),
+        }),
+      )
+      .optional(),
+    variants: z.record(variantName, variant).refine((r) => Object.keys(r).length > 0, { error: "must define at least one variant" }),
+  });
+}
+
+export type RawConfig = z.output<ReturnType<typeof configSchema>>;

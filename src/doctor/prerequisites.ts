@@ -1,0 +1,171 @@
+/**
+ * The host prerequisites, in the order doctor reports them. Packages are installed by doctor in
+ * one apt-get call (see doctor.ts); fix() does what apt cannot (start daemons, register binfmt).
+ */
+import type { Logger } from "../lib/log.js";
+import { addArchitecture, foreignArchitectures, nativeArchitecture } from "./apt.js";
+import { readAptSources } from "./apt-sources.js";
+import { checkBinfmt, enableBinfmt, mountBinfmt } from "./binfmt.js";
+import { isUbuntu, locate, osRelease, versionOf } from "./host.js";
+import { checkDockerd, checkRegistry, REGISTRY_CONFIG, startDockerd, startRegistry } from "./services.js";
+import type { CheckResult, Prerequisite } from "./types.js";
+
+/** Something a prerequisite needs on disk: a command on PATH or an absolute path, and who provides it. */
+interface Provided {
+  /** Command name or absolute path. */
+  what: string;
+  /** Debian packages that provide it. */
+  packages: string[];
+  /** How to ask it for its version, if it can tell. */
+  versionArgs?: string[];
+  /** A name for the detail line when `what` is a long path. */
+  label?: string;
+}
+
+async function checkProvided(items: readonly Provided[]): Promise<CheckResult> {
+  const found = await Promise.all(
+    items.map(async (item) => {
+      const path = await locate(item.what);
+      const version = path && item.versionArgs ? await versionOf(path, item.versionArgs) : undefined;
+      return { item, path, version };
+    }),
+  );
+  const missing = found.filter((f) => !f.path);
+  if (missing.length > 0) {
+    return {
+      ok: false,
+      detail: `missing ${missing.map((f) => `${f.item.label ?? f.item.what} (${f.item.packages.join(", ")})`).join(", ")}`,
+    };
+  }
+  return { ok: true, detail: found.map((f) => `${f.item.label ?? f.item.what}${f.version ? ` ${f.version}` : ""}`).join(", ") };
+}
+
+async function packagesFor(items: readonly Provided[]): Promise<string[]> {
+  const present = await Promise.all(items.map((i) => locate(i.what)));
+  return [...new Set(items.filter((_, n) => !present[n]).flatMap((i) => i.packages))];
+}
+
+/** A prerequisite met by files that Debian packages provide. */
+function providedBy(
+  base: Omit<Prerequisite, "check" | "missingPackages" | "fixHint"> & { fixHint?: string },
+  items: Provided[],
+): Prerequisite {
+  const all = [...new Set(items.flatMap((i) => i.packages))];
+  return {
+    fixHint: `apt-get install -y --no-install-recommends ${all.join(" ")}`,
+    ...base,
+    check: () => checkProvided(items),
+    missingPackages: () => packagesFor(items),
+  };
+}
+
+// ---------------------------------------------------------------- arm64 on Ubuntu
+
+const ARM64_MUSL = "musl-dev:arm64";
+
+function ubuntuPortsHint(): string {
+  const codename = osRelease().VERSION_CODENAME ?? "CODENAME";
+  return (
+    "Ubuntu serves arm64 packages only from ports.ubuntu.com, so musl-dev:arm64 needs a ports entry: " +
+    "add `Architectures: amd64` to the entries in /etc/apt/sources.list.d/ubuntu.sources (or `[arch=amd64]` to the lines of /etc/apt/sources.list), " +
+    "create /etc/apt/sources.list.d/ubuntu-ports.sources with " +
+    `"Types: deb / URIs: http://ports.ubuntu.com/ubuntu-ports / Suites: ${codename} ${codename}-updates ${codename}-security / ` +
+    'Components: main universe / Architectures: arm64 / Signed-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg", ' +
+    "then run dpkg --add-architecture arm64 && apt-get update && apt-get install -y musl-dev:arm64"
+  );
+}
+
+function aptServesUbuntuPorts(): boolean {
+  return readAptSources().some((e) => e.types.includes("deb") && e.uris.some((u) => u.includes("ports.ubuntu.com")));
+}
+
+export function arm64PackageMissingHint(): string {
+  return isUbuntu()
+    ? ubuntuPortsHint()
+    : "check that an apt source for Debian main serves arm64 (dpkg --add-architecture arm64; apt-get update)";
+}
+
+// ---------------------------------------------------------------- the table
+
+const CROSS_ARM64 = providedBy(
+  {
+    id: "cross-arm64",
+    title: "arm64 cross toolchain",
+    needs: ["build-tools"],
+    get fixHint(): string {
+      const install =
+        "dpkg --add-architecture arm64 && apt-get update && apt-get install -y --no-install-recommends musl-dev:arm64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross";
+      return isUbuntu() ? `${install} (${ubuntuPortsHint()})` : install;
+    },
+    async beforeInstall(_log: Logger, packages: readonly string[]): Promise<string[]> {
+      if (!packages.some((p) => p.endsWith(":arm64"))) return [];
+      if ((await nativeArchitecture()) === "arm64" || (await foreignArchitectures()).includes("arm64")) return [];
+      if (isUbuntu() && !aptServesUbuntuPorts()) throw new Error(ubuntuPortsHint());
+      await addArchitecture("arm64");
+      return ["dpkg --add-architecture arm64"];
+    },
+  },
+  [
+    { what: "aarch64-linux-musl-gcc", packages: [ARM64_MUSL] },
+    { what: "aarch64-linux-gnu-gcc", packages: ["gcc-aarch64-linux-gnu"], versionArgs: ["-dumpfullversion"] },
+    {
+      what: "/usr/aarch64-linux-gnu/include/asm",
+      label: "arm64 kernel headers /usr/aarch64-linux-gnu/include/asm",
+      packages: ["libc6-dev-arm64-cross", "linux-libc-dev-arm64-cross"],
+    },
+  ],
+);
+
+export const PREREQUISITES: Prerequisite[] = [
+  providedBy({ id: "build-tools", title: "build tools" }, [
+    { what: "make", packages: ["make"], versionArgs: ["--version"] },
+    { what: "gcc", packages: ["gcc"], versionArgs: ["-dumpfullversion"] },
+    { what: "/usr/include/stdio.h", label: "libc headers", packages: ["libc6-dev"] },
+    { what: "bzip2", packages: ["bzip2"], versionArgs: ["--version"] },
+    { what: "xz", packages: ["xz-utils"], versionArgs: ["--version"] },
+    { what: "patch", packages: ["patch"], versionArgs: ["--version"] },
+    { what: "file", packages: ["file"], versionArgs: ["--version"] },
+  ]),
+  providedBy({ id: "musl-amd64", title: "musl toolchain (amd64)", needs: ["build-tools"] }, [
+    { what: "musl-gcc", packages: ["musl-tools"] },
+  ]),
+  CROSS_ARM64,
+  {
+    ...providedBy({ id: "binfmt", title: "QEMU binfmt for arm64" }, [
+      { what: "/usr/bin/qemu-aarch64-static", packages: ["qemu-user-static"] },
+      { what: "update-binfmts", packages: ["binfmt-support"] },
+    ]),
+    fixHint:
+      "mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc; apt-get install -y --no-install-recommends qemu-user-static binfmt-support; update-binfmts --enable",
+    check: checkBinfmt,
+    beforeInstall: () => mountBinfmt(),
+    fix: enableBinfmt,
+  },
+  providedBy(
+    {
+      id: "docker-client",
+      title: "Debian docker client",
+      fixHint: "apt-get install -y --no-install-recommends docker.io (provides /usr/bin/docker, which matches the engine)",
+    },
+    [{ what: "/usr/bin/docker", packages: ["docker.io"], versionArgs: ["--version"] }],
+  ),
+  {
+    id: "dockerd",
+    title: "Docker daemon",
+    needs: ["docker-client"],
+    fixHint: "dockerd >/var/log/kimigayo-dockerd.log 2>&1 &   (or: systemctl start docker)",
+    check: checkDockerd,
+    missingPackages: () => packagesFor([{ what: "dockerd", packages: ["docker.io"] }]),
+    fix: startDockerd,
+  },
+  {
+    id: "registry",
+    title: "local registry 127.0.0.1:5000",
+    fixHint: `apt-get install -y --no-install-recommends docker-registry; docker-registry serve ${REGISTRY_CONFIG} >/var/log/kimigayo-registry.log 2>&1 &   (config: storage /var/lib/kimigayo-registry, http addr 127.0.0.1:5000, delete enabled)`,
+    check: checkRegistry,
+    missingPackages: () => packagesFor([{ what: "docker-registry", packages: ["docker-registry"] }]),
+    fix: startRegistry,
+  },
+  providedBy({ id: "skopeo", title: "skopeo" }, [{ what: "skopeo", packages: ["skopeo"], versionArgs: ["--version"] }]),
+  providedBy({ id: "gpgv", title: "gpgv (BusyBox signatures)" }, [{ what: "gpgv", packages: ["gpgv"], versionArgs: ["--version"] }]),
+];

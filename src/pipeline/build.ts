@@ -1,0 +1,131 @@
+/**
+ * The build pipeline: config -> source -> busybox -> rootfs, for each variant and platform.
+ * Its result is plain data (JSON-serialisable), written to <out>/build.json, so later stages
+ * and other runners can start from it.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { cpus } from "node:os";
+import { join, resolve } from "node:path";
+import type { Config, Platform, VariantConfig } from "../config/schema.js";
+import type { Logger } from "../lib/log.js";
+import { mapLimit } from "../lib/concurrency.js";
+import { buildBusybox, prepareSourceTree } from "../stages/busybox.js";
+import { buildRootfs, type RootfsFileInfo } from "../stages/rootfs.js";
+import { fetchSource } from "../stages/source.js";
+
+export interface ImageBuild {
+  variant: string;
+  platform: Platform;
+  busybox: {
+    binary: string;
+    size: number;
+    sha256: string;
+    applets: string[];
+    static: boolean;
+    stripped: boolean;
+    machine: string;
+    cache: "hit" | "miss";
+  };
+  rootfs: { tar: string; size: number; sha256: string; files: RootfsFileInfo[] };
+  services: { started: string[]; unavailable: { name: string; reason: string }[]; notes: string[] };
+  seconds: { busybox: number; rootfs: number };
+}
+
+export interface BuildResult {
+  config: string;
+  version: string;
+  sourceDateEpoch: number;
+  busybox: { version: string; sha256: string; source: { cache: "hit" | "miss"; url?: string; signature: string } };
+  out: string;
+  images: ImageBuild[];
+  seconds: { source: number; total: number };
+}
+
+export interface BuildRequest {
+  config: Config;
+  variants: VariantConfig[];
+  platforms: Platform[];
+  outDir: string;
+  log: Logger;
+  cacheDir?: string;
+  /** Parallel builds; each gets cores / parallel make jobs. Default: one per platform, up to the core count. */
+  parallel?: number;
+}
+
+export function effectiveEpoch(cfg: Config): number {
+  const env = process.env.SOURCE_DATE_EPOCH;
+  return env && /^\d+$/.test(env) ? Number(env) : cfg.sourceDateEpoch;
+}
+
+export async function runBuild(req: BuildRequest): Promise<BuildResult> {
+  const { config: cfg, log } = req;
+  const t0 = Date.now();
+  const outDir = resolve(req.outDir);
+  const epoch = effectiveEpoch(cfg);
+  const endSource = log.step(`source: BusyBox ${cfg.busybox.version}`);
+  const source = await fetchSource(cfg, { log, ...(req.cacheDir ? { cacheDir: req.cacheDir } : {}) });
+  const tree = await prepareSourceTree(cfg, source, log, req.cacheDir);
+  endSource();
+  const tSource = (Date.now() - t0) / 1000;
+
+  const cores = cpus().length;
+  const parallel = Math.max(1, Math.min(req.parallel ?? Math.min(req.platforms.length, cores), cores));
+  const jobs = Math.max(1, Math.floor(cores / parallel));
+  const work = req.variants.flatMap((v) => req.platforms.map((p) => ({ v, p })));
+  log.info(`building ${work.length} image(s): ${parallel} at a time, make -j${jobs} each`);
+  let done = 0;
+  const images = await mapLimit(work, parallel, async ({ v, p }) => {
+    const label = `${v.name} ${p}`;
+    const t1 = Date.now();
+    const bb = await buildBusybox(cfg, v, p, tree, {
+      log,
+      jobs,
+      sourceDateEpoch: epoch,
+      ...(req.cacheDir ? { cacheDir: req.cacheDir } : {}),
+    });
+    const t2 = Date.now();
+    const fs = await buildRootfs(cfg, v, bb, { log, outDir, sourceDateEpoch: epoch });
+    const t3 = Date.now();
+    for (const u of fs.services.unavailable) log.warn(`${label}: service ${u.name} not available: ${u.reason}`);
+    for (const n of fs.services.notes) log.info(`${label}: ${n}`);
+    done++;
+    log.info(
+      `[${done}/${work.length}] ${label}: busybox ${bb.size.toLocaleString("en-US")} B, ${bb.applets.length} applets, ` +
+        `static ${bb.elf.static ? "✓" : "✗"}, rootfs ${fs.size.toLocaleString("en-US")} B (cache ${bb.hit ? "hit" : "miss"})`,
+    );
+    const image: ImageBuild = {
+      variant: v.name,
+      platform: p,
+      busybox: {
+        binary: bb.binary,
+        size: bb.size,
+        sha256: bb.sha256,
+        applets: bb.applets.map((a) => a.name),
+        static: bb.elf.static,
+        stripped: bb.elf.stripped,
+        machine: bb.elf.machine,
+        cache: bb.hit ? "hit" : "miss",
+      },
+      rootfs: { tar: fs.tar, size: fs.size, sha256: fs.sha256, files: fs.files },
+      services: fs.services,
+      seconds: { busybox: (t2 - t1) / 1000, rootfs: (t3 - t2) / 1000 },
+    };
+    return image;
+  });
+  const result: BuildResult = {
+    config: cfg.file,
+    version: cfg.version,
+    sourceDateEpoch: epoch,
+    busybox: {
+      version: cfg.busybox.version,
+      sha256: source.sha256,
+      source: { cache: source.hit ? "hit" : "miss", ...(source.url ? { url: source.url } : {}), signature: source.signature },
+    },
+    out: outDir,
+    images,
+    seconds: { source: tSource, total: (Date.now() - t0) / 1000 },
+  };
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, "build.json"), `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}

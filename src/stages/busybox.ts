@@ -1,0 +1,370 @@
+/**
+ * busybox stage: verified tarball + variant fragment + platform -> a static, stripped BusyBox
+ * and its facts. allnoconfig + the fragment + CONFIG_STATIC=y, cross-compiled on the host
+ * against musl (QEMU never compiles). Results live in a content-addressed cache whose key is
+ * source sha256 + patches + fragment + toolchain identity + platform + this recipe's version.
+ */
+import { mkdir, readFile, symlink, writeFile, copyFile, rm } from "node:fs/promises";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import type { Config, Platform, VariantConfig } from "../config/schema.js";
+import { cacheRoot, cachedEntry, exists } from "../lib/cache.js";
+import { UsageError, CheckFailure } from "../lib/errors.js";
+import { checkBinary, readElfFile } from "../lib/elf.js";
+import { run, runChecked, which } from "../lib/exec.js";
+import { sha256, sha256File } from "../lib/hash.js";
+import type { Logger } from "../lib/log.js";
+import type { SourceResult } from "./source.js";
+
+/** Bump when the way a binary is made changes, so old cache entries are not reused. */
+const RECIPE_VERSION = "1";
+
+/** Symbols the build owns; a fragment may not set them. */
+const BUILD_OWNED = [
+  "CONFIG_STATIC",
+  "CONFIG_EXTRA_CFLAGS",
+  "CONFIG_EXTRA_LDFLAGS",
+  "CONFIG_CROSS_COMPILER_PREFIX",
+  "CONFIG_SYSROOT",
+  "CONFIG_PREFIX",
+];
+
+export interface Applet {
+  name: string;
+  /** Install path without the leading slash, e.g. "bin/ls". */
+  path: string;
+}
+
+export interface BusyboxFacts {
+  variant: string;
+  platform: Platform;
+  busyboxVersion: string;
+  key: string;
+  size: number;
+  sha256: string;
+  applets: Applet[];
+  elf: { machine: string; static: boolean; stripped: boolean };
+  toolchain: string;
+  buildSeconds: number;
+}
+
+export interface BusyboxBuild extends BusyboxFacts {
+  binary: string;
+  hit: boolean;
+}
+
+interface Toolchain {
+  platform: Platform;
+  cc: string;
+  crossCompile: string;
+  cflags: string[];
+  /** Kernel headers the musl wrapper hides: linux/, asm/, asm-generic/, mtd/, scsi/. */
+  headerLinks: Record<string, string>;
+  identity: string;
+}
+
+/**
+ * Size flags on top of BusyBox's own -Os: Debian's gcc turns on the stack protector and (on amd64)
+ * CET landing pads by default, which a static init system pays for in every function; the
+ * linker pads separate code segments to page boundaries (-z noseparate-code saves ~14 KB).
+ */
+const COMMON_CFLAGS = ["-fno-stack-protector", "-fno-asynchronous-unwind-tables", "-fno-unwind-tables", "-U_FORTIFY_SOURCE"];
+const COMMON_LDFLAGS = ["-Wl,-z,noseparate-code", "-Wl,--build-id=none", "-Wl,-z,norelro"];
+
+const TOOLCHAINS: Record<
+  Platform,
+  { cc: string; crossCompile: string; cflags: string[]; headers: (d: string) => Record<string, string>; packages: string }
+> = {
+  "linux/amd64": {
+    cc: "musl-gcc",
+    crossCompile: "",
+    cflags: [...COMMON_CFLAGS, "-fcf-protection=none"],
+    headers: () => ({
+      linux: "/usr/include/linux",
+      "asm-generic": "/usr/include/asm-generic",
+      mtd: "/usr/include/mtd",
+      scsi: "/usr/include/scsi",
+      asm: "/usr/include/x86_64-linux-gnu/asm",
+    }),
+    packages: "musl-tools linux-libc-dev",
+  },
+  "linux/arm64": {
+    cc: "aarch64-linux-musl-gcc",
+    crossCompile: "aarch64-linux-gnu-",
+    cflags: [...COMMON_CFLAGS, "-mbranch-protection=none"],
+    headers: () =>
+      Object.fromEntries(["linux", "asm", "asm-generic", "mtd", "scsi"].map((d) => [d, `/usr/aarch64-linux-gnu/include/${d}`])),
+    packages: "gcc-aarch64-linux-gnu musl-dev:arm64 libc6-dev-arm64-cross (after dpkg --add-architecture arm64)",
+  },
+};
+
+const toolchainCache = new Map<Platform, Promise<Toolchain>>();
+
+/** Finds the platform's cross toolchain and fingerprints it (compiler version + musl libc.a). */
+export function detectToolchain(platform: Platform): Promise<Toolchain> {
+  let p = toolchainCache.get(platform);
+  if (!p) {
+    p = probeToolchain(platform);
+    toolchainCache.set(platform, p);
+    p.catch(() => toolchainCache.delete(platform));
+  }
+  return p;
+}
+
+async function probeToolchain(platform: Platform): Promise<Toolchain> {
+  const t = TOOLCHAINS[platform];
+  const missing: string[] = [];
+  for (const tool of [t.cc, `${t.crossCompile}strip`, "make", "bzip2"]) if (!(await which(tool))) missing.push(tool);
+  const headerLinks = t.headers("");
+  for (const [name, target] of Object.entries(headerLinks))
+    if (!(await exists(target))) missing.push(`${target} (kernel headers: ${name}/)`);
+  if (missing.length > 0) {
+    throw new UsageError(
+      `the ${platform} toolchain is incomplete: missing ${missing.join(", ")}.\n` +
+        `Install it with \`kimigayo doctor --fix\` (Debian packages: ${t.packages}).`,
+    );
+  }
+  const version = (await runChecked(t.cc, ["--version"])).stdout.split("\n")[0] ?? "";
+  const libc = (await runChecked(t.cc, ["-print-file-name=libc.a"])).stdout.trim();
+  const libcHash = (await exists(libc)) ? await sha256File(libc) : "unknown";
+  const makeVersion = (await runChecked("make", ["--version"])).stdout.split("\n")[0] ?? "";
+  const identity = sha256(
+    JSON.stringify({ platform, cc: t.cc, cflags: t.cflags, ldflags: COMMON_LDFLAGS, version, libcHash, makeVersion }),
+  ).slice(0, 16);
+  return { platform, cc: t.cc, crossCompile: t.crossCompile, cflags: t.cflags, headerLinks, identity };
+}
+
+export interface FragmentLine {
+  symbol: string;
+  value: string; // "y", "n" (for "is not set"), a number or a quoted string
+  line: number;
+}
+
+/** Parses a fragment: `CONFIG_X=value`, `# CONFIG_X is not set`, comments and blank lines. */
+export function parseFragment(text: string, file: string): FragmentLine[] {
+  const out: FragmentLine[] = [];
+  const seen = new Map<string, number>();
+  const errors: string[] = [];
+  text.split("\n").forEach((raw, i) => {
+    const line = i + 1;
+    const s = raw.trim();
+    let m: RegExpExecArray | null;
+    let entry: FragmentLine | undefined;
+    if ((m = /^(CONFIG_[A-Za-z0-9_]+)=(y|[0-9]+|0x[0-9a-fA-F]+|"(?:[^"\\]|\\.)*")$/.exec(s))) entry = { symbol: m[1]!, value: m[2]!, line };
+    else if ((m = /^# (CONFIG_[A-Za-z0-9_]+) is not set$/.exec(s))) entry = { symbol: m[1]!, value: "n", line };
+    else if (s === "" || s.startsWith("#")) return;
+    else {
+      errors.push(
+        `${file}:${line}: "${s}" is not a Kconfig line; write CONFIG_NAME=y, CONFIG_NAME=123, CONFIG_NAME="text" or "# CONFIG_NAME is not set"`,
+      );
+      return;
+    }
+    if (BUILD_OWNED.includes(entry.symbol)) {
+      errors.push(`${file}:${line}: ${entry.symbol} is set by the build (static linking and toolchain flags); remove it from the fragment`);
+      return;
+    }
+    const prev = seen.get(entry.symbol);
+    if (prev !== undefined) {
+      errors.push(`${file}:${line}: ${entry.symbol} is already set on line ${prev}`);
+      return;
+    }
+    seen.set(entry.symbol, line);
+    out.push(entry);
+  });
+  if (errors.length > 0) {
+    const first = /:(\d+):/.exec(errors[0]!)?.[1];
+    throw new UsageError(errors.join("\n"), { file, ...(first ? { line: Number(first) } : {}) });
+  }
+  return out;
+}
+
+/** Replaces or appends the fragment's symbols in a .config text. */
+export function mergeConfig(base: string, settings: { symbol: string; value: string }[]): string {
+  const want = new Map(settings.map((s) => [s.symbol, s.value]));
+  const kept = base.split("\n").filter((l) => {
+    const m = /^(?:# )?(CONFIG_[A-Za-z0-9_]+)[= ]/.exec(l);
+    return !(m && want.has(m[1]!));
+  });
+  while (kept.length > 0 && kept[kept.length - 1] === "") kept.pop();
+  for (const [symbol, value] of want) kept.push(value === "n" ? `# ${symbol} is not set` : `${symbol}=${value}`);
+  return `${kept.join("\n")}\n`;
+}
+
+/** Reads the value a .config gives each symbol ("n" for unset or absent). */
+export function readConfigValues(text: string): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const l of text.split("\n")) {
+    let m = /^(CONFIG_[A-Za-z0-9_]+)=(.*)$/.exec(l);
+    if (m) values.set(m[1]!, m[2]!);
+    else if ((m = /^# (CONFIG_[A-Za-z0-9_]+) is not set$/.exec(l))) values.set(m[1]!, "n");
+  }
+  return values;
+}
+
+/** Extracts (and patches) the source once per tarball + patch set. */
+export interface SourceTree {
+  dir: string;
+  /** Identifies the tarball + patch set; part of every binary's cache key. */
+  key: string;
+}
+
+export async function prepareSourceTree(cfg: Config, source: SourceResult, log: Logger, cacheDir = cacheRoot()): Promise<SourceTree> {
+  const patches = await Promise.all(cfg.busybox.patches.map(async (p) => ({ p, text: await readFile(p, "utf8") })));
+  const key = `${source.sha256.slice(0, 32)}-${sha256(patches.map((x) => x.text).join("\0")).slice(0, 12)}`;
+  const entry = await cachedEntry(join(cacheDir, "src"), key, async (tmp) => {
+    await runChecked("tar", ["-xjf", source.tarball, "-C", tmp]);
+    const tree = join(tmp, `busybox-${cfg.busybox.version}`);
+    if (!(await exists(tree))) throw new Error(`the tarball does not contain busybox-${cfg.busybox.version}/`);
+    for (const { p } of patches) {
+      const r = await run("patch", ["-p1", "--batch", "--forward", "-i", p], { cwd: tree });
+      if (r.code !== 0)
+        throw new UsageError(`patch ${p} does not apply to BusyBox ${cfg.busybox.version}:\n${r.stdout}${r.stderr}`, {
+          file: p,
+          field: "busybox.patches",
+        });
+    }
+  });
+  if (!entry.hit) log.debug(`source tree extracted to ${entry.path}`);
+  return { dir: join(entry.path, `busybox-${cfg.busybox.version}`), key };
+}
+
+export interface BuildOptions {
+  log: Logger;
+  cacheDir?: string;
+  jobs?: number;
+  sourceDateEpoch: number;
+}
+
+export async function buildBusybox(
+  cfg: Config,
+  variant: VariantConfig,
+  platform: Platform,
+  tree: SourceTree,
+  opts: BuildOptions,
+): Promise<BusyboxBuild> {
+  const fragmentText = await readFile(variant.busyboxConfig, "utf8");
+  const fragment = parseFragment(fragmentText, variant.busyboxConfig);
+  const tc = await detectToolchain(platform);
+  const key = sha256(
+    JSON.stringify({
+      recipe: RECIPE_VERSION,
+      source: tree.key,
+      fragment: fragmentText,
+      toolchain: tc.identity,
+      platform,
+      epoch: opts.sourceDateEpoch,
+    }),
+  ).slice(0, 32);
+  const cacheDir = opts.cacheDir ?? cacheRoot();
+  const label = `${variant.name} ${platform}`;
+  const started = Date.now();
+  const entry = await cachedEntry(join(cacheDir, "busybox"), key, async (tmp) => {
+    const facts = await compile(cfg, variant, platform, fragment, tc, tree.dir, tmp, key, opts);
+    facts.buildSeconds = (Date.now() - started) / 1000;
+    await writeFile(join(tmp, "facts.json"), `${JSON.stringify(facts, null, 2)}\n`);
+  });
+  const facts = JSON.parse(await readFile(join(entry.path, "facts.json"), "utf8")) as BusyboxFacts;
+  opts.log.debug(`${label}: busybox ${entry.hit ? "cache hit" : "built"} (${entry.path})`);
+  return { ...facts, binary: join(entry.path, "busybox"), hit: entry.hit };
+}
+
+async function compile(
+  cfg: Config,
+  variant: VariantConfig,
+  platform: Platform,
+  fragment: FragmentLine[],
+  tc: Toolchain,
+  tree: string,
+  outDir: string,
+  key: string,
+  opts: BuildOptions,
+): Promise<BusyboxFacts> {
+  const log = opts.log;
+  const obj = join(outDir, "obj");
+  const inc = join(outDir, "include");
+  await mkdir(obj, { recursive: true });
+  await mkdir(inc, { recursive: true });
+  for (const [name, target] of Object.entries(tc.headerLinks)) await symlink(target, join(inc, name));
+  const env = { ...process.env, SOURCE_DATE_EPOCH: String(opts.sourceDateEpoch), LC_ALL: "C", TZ: "UTC", KBUILD_VERBOSE: "0" };
+  const make = (args: string[], input?: string) =>
+    run("make", ["-s", "-C", obj, ...args], { env, ...(input !== undefined ? { input } : {}) });
+  const label = `${variant.name} ${platform}`;
+
+  let r = await run("make", ["-s", "-C", tree, `O=${obj}`, "allnoconfig"], { env });
+  if (r.code !== 0) throw new Error(`${label}: make allnoconfig failed:\n${tail(r)}`);
+  const settings = [
+    ...fragment,
+    { symbol: "CONFIG_STATIC", value: "y" },
+    { symbol: "CONFIG_EXTRA_CFLAGS", value: JSON.stringify([`-isystem ${inc}`, ...tc.cflags].join(" ")) },
+    { symbol: "CONFIG_EXTRA_LDFLAGS", value: JSON.stringify(COMMON_LDFLAGS.join(" ")) },
+  ];
+  await writeFile(join(obj, ".config"), mergeConfig(await readFile(join(obj, ".config"), "utf8"), settings));
+  // oldconfig asks only for symbols without a value; answer each with its default.
+  r = await make(["oldconfig"], "\n".repeat(2000));
+  if (r.code !== 0) throw new Error(`${label}: make oldconfig failed:\n${tail(r)}`);
+  const final = readConfigValues(await readFile(join(obj, ".config"), "utf8"));
+  const ignored = fragment.filter((f) => (final.get(f.symbol) ?? "n") !== f.value);
+  if (ignored.length > 0) {
+    const first = ignored[0]!;
+    throw new UsageError(
+      ignored
+        .map(
+          (f) =>
+            `${variant.busyboxConfig}:${f.line}: ${f.symbol}=${f.value} did not take effect (BusyBox ${cfg.busybox.version} gives ${final.get(f.symbol) ?? "no such symbol"}): the symbol is unknown or a symbol it depends on is off`,
+        )
+        .join("\n"),
+      { file: variant.busyboxConfig, line: first.line, field: `variants.${variant.name}.busybox` },
+    );
+  }
+
+  const jobs = String(opts.jobs ?? Math.max(1, cpus().length));
+  const makeVars = [`CC=${tc.cc}`, ...(tc.crossCompile ? [`CROSS_COMPILE=${tc.crossCompile}`] : []), `-j${jobs}`];
+  log.info(`${label}: compiling BusyBox ${cfg.busybox.version} (${fragment.length} fragment lines, -j${jobs})`);
+  let lines = 0;
+  r = await run("make", ["-C", obj, ...makeVars, "busybox", "busybox.links"], {
+    env,
+    onOutput: (c) => {
+      lines += (c.match(/\n/g) ?? []).length;
+      log.progress(`${label}: compiling`, lines);
+    },
+  });
+  if (r.code !== 0) throw new CheckFailure(`${label}: the BusyBox compile failed (make exit ${r.code}):\n${tail(r)}`);
+
+  const binary = join(outDir, "busybox");
+  await copyFile(join(obj, "busybox"), binary);
+  // The busybox target strips already; strip again with the platform's own strip to be sure.
+  await runChecked(`${tc.crossCompile}strip`, ["--strip-all", "-R", ".comment", "-R", ".note", binary]);
+  const elf = await readElfFile(binary);
+  const problems = checkBinary(elf, platform);
+  if (problems.length > 0) throw new CheckFailure(`${label}: the binary fails the ELF check: ${problems.join("; ")}`);
+  const applets = parseLinks(await readFile(join(obj, "busybox.links"), "utf8"));
+  const bytes = await readFile(binary);
+  await rm(obj, { recursive: true, force: true });
+  await rm(inc, { recursive: true, force: true });
+  return {
+    variant: variant.name,
+    platform,
+    busyboxVersion: cfg.busybox.version,
+    key,
+    size: bytes.length,
+    sha256: sha256(bytes),
+    applets,
+    elf: { machine: elf.machineName, static: elf.isStatic, stripped: elf.stripped },
+    toolchain: tc.identity,
+    buildSeconds: 0,
+  };
+}
+
+/** busybox.links lists one install path per applet ("/bin/ls"). */
+export function parseLinks(text: string): Applet[] {
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith("/"))
+    .map((l) => ({ name: l.slice(l.lastIndexOf("/") + 1), path: l.slice(1) }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function tail(r: { stdout: string; stderr: string }): string {
+  return `${r.stdout}\n${r.stderr}`.trim().split("\n").slice(-20).join("\n");
+}
