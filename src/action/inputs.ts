@@ -15,9 +15,11 @@ const list = z.string().transform((s) =>
 );
 
 export const inputSchema = z.object({
-  command: z.enum(ACTION_COMMANDS, {
-    error: (i) => `command: "${String(i.input)}" is not a command; allowed: ${ACTION_COMMANDS.join(", ")}`,
-  }),
+  command: z
+    .enum(ACTION_COMMANDS, {
+      error: (i) => `command: "${String(i.input)}" is not a command; allowed: ${ACTION_COMMANDS.join(", ")}`,
+    })
+    .default("build"),
   config: z.string().min(1).default("configs/kimigayo.yml"),
   variants: list.default([]),
   platforms: list.default([]),

@@ -28,10 +28,13 @@ export const silentLogger: Logger = {
 export function streamLogger(out: NodeJS.WritableStream, opts: { verbose?: boolean } = {}): Logger {
   const tty = (out as NodeJS.WriteStream).isTTY === true;
   let lastProgress = 0;
+  // A location prefix, unless the message already starts with it (formatError puts it there).
+  const at = (m: string, w?: { file?: string; line?: number }) =>
+    w?.file && !m.startsWith(w.file) ? `${w.file}${w.line ? `:${w.line}` : ""}: ` : "";
   return {
     info: (m) => out.write(`${m}\n`),
-    warn: (m, w) => out.write(`warning: ${w?.file ? `${w.file}${w.line ? `:${w.line}` : ""}: ` : ""}${m}\n`),
-    error: (m, w) => out.write(`error: ${w?.file ? `${w.file}${w.line ? `:${w.line}` : ""}: ` : ""}${m}\n`),
+    warn: (m, w) => out.write(`warning: ${at(m, w)}${m}\n`),
+    error: (m, w) => out.write(`error: ${at(m, w)}${m}\n`),
     debug: (m) => {
       if (opts.verbose) out.write(`debug: ${m}\n`);
     },

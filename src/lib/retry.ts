@@ -47,10 +47,22 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
       const verdict = retryable(err);
       if (!verdict || attempt >= attempts) throw err;
       const backoff = Math.min(cap, base * 2 ** (attempt - 1));
-      const delay = typeof verdict === "object" ? Math.min(verdict.retryAfterMs, budget) : Math.floor(random() * backoff);
+      const delay = typeof verdict === "object" ? verdict.retryAfterMs : Math.floor(random() * backoff);
       if (Date.now() - started + delay > budget) throw err;
       opts.onRetry?.(err, attempt, delay);
       await sleep(delay);
     }
   }
+}
+
+/**
+ * A Retry-After header value in milliseconds: delay-seconds ("120") or an HTTP date. Undefined
+ * when absent or unreadable; a date in the past gives 0.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  const v = value?.trim();
+  if (!v) return undefined;
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

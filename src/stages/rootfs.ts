@@ -29,7 +29,8 @@ export interface Service {
 }
 
 /** Parses a services list, following `include <file>` lines (relative to the including file). */
-export async function readServices(file: string, seen: string[] = []): Promise<Service[]> {
+export async function readServices(path: string, seen: string[] = []): Promise<Service[]> {
+  const file = resolve(path);
   if (seen.includes(file)) throw new UsageError(`include cycle: ${[...seen, file].join(" -> ")}`, { file });
   let text: string;
   try {

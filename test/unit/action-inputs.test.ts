@@ -1,0 +1,149 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { getInputs, toArgv } from "../../src/action/inputs.js";
+import { UsageError } from "../../src/lib/errors.js";
+
+/** core.getInput over a fixed INPUT_* table: absent inputs read as "". */
+const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? "";
+
+describe("action inputs -> CLI argv", () => {
+  const cases: { name: string; inputs: Record<string, string>; argv: string[] }[] = [
+    {
+      name: "build with every default",
+      inputs: { command: "build" },
+      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--out", "out"],
+    },
+    {
+      name: "empty and blank inputs take their defaults",
+      inputs: { command: "build", config: "", variants: "  ", platforms: "\n", out: " ", fix: "" },
+      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--out", "out"],
+    },
+    {
+      name: "values are trimmed",
+      inputs: { command: "  build\n", config: " my.yml ", out: "\tdist/out " },
+      argv: ["build", "--config", "my.yml", "--json", "--out", "dist/out"],
+    },
+    {
+      name: "comma-separated variants",
+      inputs: { command: "build", variants: "minimal,standard" },
+      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--variant", "minimal,standard", "--out", "out"],
+    },
+    {
+      name: "newline-separated lists, with stray spaces, commas and blank lines",
+      inputs: { command: "build", variants: "minimal\n  standard,\n\nextended\n", platforms: "linux/amd64 , linux/arm64" },
+      argv: [
+        "build",
+        "--config",
+        "configs/kimigayo.yml",
+        "--json",
+        "--variant",
+        "minimal,standard,extended",
+        "--platform",
+        "linux/amd64,linux/arm64",
+        "--out",
+        "out",
+      ],
+    },
+    {
+      name: "a single platform and a custom config and out",
+      inputs: { command: "build", config: "ci/kimigayo.yml", platforms: "arm64", out: "artifacts" },
+      argv: ["build", "--config", "ci/kimigayo.yml", "--json", "--platform", "arm64", "--out", "artifacts"],
+    },
+    {
+      name: "variants: all is passed through for the CLI to expand",
+      inputs: { command: "build", variants: "all" },
+      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--variant", "all", "--out", "out"],
+    },
+    {
+      name: "build ignores fix",
+      inputs: { command: "build", fix: "true" },
+      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--out", "out"],
+    },
+    {
+      name: "doctor without fix",
+      inputs: { command: "doctor" },
+      argv: ["doctor", "--config", "configs/kimigayo.yml", "--json"],
+    },
+    {
+      name: "doctor with fix: true",
+      inputs: { command: "doctor", fix: "true" },
+      argv: ["doctor", "--config", "configs/kimigayo.yml", "--json", "--fix"],
+    },
+    {
+      name: "doctor with fix: false",
+      inputs: { command: "doctor", fix: "false" },
+      argv: ["doctor", "--config", "configs/kimigayo.yml", "--json"],
+    },
+    {
+      name: "doctor ignores the build inputs",
+      inputs: { command: "doctor", variants: "minimal", platforms: "amd64", out: "x", config: "c.yml" },
+      argv: ["doctor", "--config", "c.yml", "--json"],
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      assert.deepEqual(toArgv(getInputs(reader(c.inputs))), c.argv);
+    });
+  }
+});
+
+describe("invalid action inputs", () => {
+  const cases: { name: string; inputs: Record<string, string>; message: string }[] = [
+    { name: "unknown command", inputs: { command: "deploy" }, message: 'command: "deploy" is not a command; allowed: build, doctor' },
+    { name: "commands are case-sensitive", inputs: { command: "Build" }, message: 'command: "Build" is not a command' },
+    { name: "fix: yes", inputs: { command: "doctor", fix: "yes" }, message: 'fix: "yes" must be true or false' },
+    { name: "fix: TRUE", inputs: { command: "doctor", fix: "TRUE" }, message: 'fix: "TRUE" must be true or false' },
+    { name: "fix is checked for build too", inputs: { command: "build", fix: "1" }, message: 'fix: "1" must be true or false' },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      assert.throws(
+        () => getInputs(reader(c.inputs)),
+        (e: unknown) => {
+          assert.ok(e instanceof UsageError);
+          assert.equal(e.exitCode, 2);
+          assert.ok(e.message.startsWith("invalid action inputs:\n"), e.message);
+          assert.ok(e.message.includes(`  ${c.message}`), e.message);
+          return true;
+        },
+      );
+    });
+  }
+
+  test("every problem is listed, one per line", () => {
+    assert.throws(
+      () => getInputs(reader({ command: "nope", fix: "maybe" })),
+      (e: unknown) => e instanceof UsageError && e.message.split("\n").length === 3 && /nope/.test(e.message) && /maybe/.test(e.message),
+    );
+  });
+});
+
+describe("defaults agree with action.yml", () => {
+  const actionYml = readFileSync(fileURLToPath(new URL("../../action.yml", import.meta.url)), "utf8");
+  /** `inputs.<name>.default` from action.yml (a flat, two-level mapping). */
+  const defaults = new Map<string, string>();
+  let current = "";
+  for (const line of actionYml.slice(actionYml.indexOf("\ninputs:\n"), actionYml.indexOf("\noutputs:\n")).split("\n")) {
+    const input = /^ {2}([a-z-]+):$/.exec(line);
+    if (input) current = input[1]!;
+    const def = /^ {4}default: "?([^"]*)"?$/.exec(line);
+    if (def && current) defaults.set(current, def[1]!);
+  }
+
+  test("action.yml declares the defaults this table assumes", () => {
+    assert.deepEqual(Object.fromEntries(defaults), { command: "build", config: "configs/kimigayo.yml", out: "out", fix: "false" });
+  });
+
+  test("an empty config, out or fix takes action.yml's default", () => {
+    const i = getInputs(reader({ command: "build" }));
+    assert.equal(i.config, defaults.get("config"));
+    assert.equal(i.out, defaults.get("out"));
+    assert.equal(i.fix, defaults.get("fix"));
+  });
+
+  test("an empty command takes action.yml's default (build)", () => {
+    assert.deepEqual(toArgv(getInputs(reader({}))), ["build", "--config", "configs/kimigayo.yml", "--json", "--out", "out"]);
+  });
+});
