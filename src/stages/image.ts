@@ -65,6 +65,8 @@ export interface ImageResult {
   ref: string;
   index: { digest: string; size: number };
   manifests: ImageManifestResult[];
+  /** The zlib that compressed the layers (layer digests are reproducible for the same zlib build). */
+  zlib: string;
 }
 
 export function ociPlatform(p: Platform): OciPlatform {
@@ -167,7 +169,7 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
     await rm(layout, { recursive: true, force: true });
     await rename(tmp, layout);
     opts.log.info(`image ${opts.variant.name}: index ${written.digest} (${manifests.length} platform(s)) in ${layout}`);
-    return { layout, ref, index: written, manifests };
+    return { layout, ref, index: written, manifests, zlib: process.versions.zlib ?? "unknown" };
   } finally {
     await rm(tmp, { recursive: true, force: true });
     end();

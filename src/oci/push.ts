@@ -1,0 +1,92 @@
+/**
+ * Pushes an OCI image layout to a repository in the order that never exposes a broken image:
+ * blobs first, then each platform manifest by digest, then the index by digest, then the tags
+ * (each a PUT of the same index bytes). A failure before the tags leaves no tag behind.
+ */
+import { UsageError } from "../lib/errors.js";
+import { mapLimit } from "../lib/concurrency.js";
+import type { Logger } from "../lib/log.js";
+import { fileBlob } from "./blob-source.js";
+import { blobPath, readBlob, readImage } from "./layout.js";
+import { isTag } from "./reference.js";
+import { statsSince, type RegistryClient, type RegistryStats } from "./registry.js";
+import type { Descriptor } from "./types.js";
+
+export interface PushOptions {
+  /** The image in the layout (its ref.name); default: the only one. */
+  ref?: string;
+  /** A repository on the same registry to mount blobs from instead of uploading them. */
+  mountFrom?: string;
+  /** Blob uploads in flight; default 3. */
+  concurrency?: number;
+}
+
+export interface PushResult {
+  repository: string;
+  indexDigest: string;
+  /** Platform manifest digests, in index order. */
+  manifests: string[];
+  tags: string[];
+  /** What this push did (requests, retries, bytes), not the client's running totals. */
+  stats: RegistryStats;
+  seconds: number;
+}
+
+export async function pushLayout(
+  layoutDir: string,
+  repo: string,
+  tags: readonly string[],
+  client: RegistryClient,
+  log: Logger,
+  opts: PushOptions = {},
+): Promise<PushResult> {
+  const badTag = tags.find((t) => !isTag(t));
+  if (badTag !== undefined)
+    throw new UsageError(`${JSON.stringify(badTag)} is not a valid tag: up to 128 of [A-Za-z0-9_.-], not starting with . or -`);
+  const t0 = Date.now();
+  const before = { ...client.stats };
+  const end = log.step(`push ${client.registry}/${repo}`);
+  try {
+    const image = await readImage(layoutDir, opts.ref);
+    // Reachable and authorised before any work; a Basic challenge is answered once here.
+    await client.ping();
+    const blobs = new Map<string, Descriptor>();
+    for (const { manifest } of image.manifests) for (const d of [manifest.config, ...manifest.layers]) blobs.set(d.digest, d);
+
+    let done = 0;
+    await mapLimit([...blobs.values()], opts.concurrency ?? 3, async (d) => {
+      const outcome = await client.pushBlob(repo, fileBlob(blobPath(layoutDir, d.digest), d.digest, d.size), {
+        ...(opts.mountFrom !== undefined ? { mountFrom: opts.mountFrom } : {}),
+      });
+      log.debug(`blob ${d.digest} (${d.size} B): ${outcome}`);
+      log.progress("blobs", ++done, blobs.size);
+    });
+
+    for (const { descriptor } of image.manifests) {
+      await client.putManifest(repo, descriptor.digest, await readBlob(layoutDir, descriptor.digest), descriptor.mediaType);
+    }
+    const rootBytes = await readBlob(layoutDir, image.root.digest);
+    // A layout whose top-level image is a single manifest has just pushed it above.
+    if (image.root.digest !== image.manifests[0]?.descriptor.digest) {
+      await client.putManifest(repo, image.root.digest, rootBytes, image.root.mediaType);
+    }
+    for (const tag of tags) await client.putManifest(repo, tag, rootBytes, image.root.mediaType);
+
+    const stats = statsSince(before, client.stats);
+    log.info(
+      `pushed ${client.registry}/${repo}@${image.root.digest}${tags.length ? ` as ${tags.join(", ")}` : ""}: ` +
+        `${stats.blobsUploaded} blob(s) uploaded (${stats.blobBytesUploaded.toLocaleString("en-US")} B), ` +
+        `${stats.blobsSkipped} already there, ${stats.blobsMounted} mounted`,
+    );
+    return {
+      repository: repo,
+      indexDigest: image.root.digest,
+      manifests: image.manifests.map((m) => m.descriptor.digest),
+      tags: [...tags],
+      stats,
+      seconds: (Date.now() - t0) / 1000,
+    };
+  } finally {
+    end();
+  }
+}
