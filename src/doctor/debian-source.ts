@@ -2,6 +2,7 @@
  * The upstream BusyBox tarball and its signature, taken from Debian's source package, for
  * machines that cannot reach busybox.net. Debian keeps the upstream .orig tarball byte for byte.
  */
+import { dearmor } from "../lib/openpgp.js";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { run } from "../lib/exec.js";
@@ -73,23 +74,6 @@ function findOrigTarball(dir: string, pkg: string, upstream: string): string | u
 }
 
 const SIGNING_KEY = "debian/upstream/signing-key.asc";
-
-/**
- * The binary OpenPGP packets of ASCII-armored blocks. gpgv (2.2, bookworm) reads only binary
- * keyrings, and gpg, which could dearmor, is not always installed.
- */
-export function dearmor(text: string): Buffer {
-  const blocks: Buffer[] = [];
-  const re = /-----BEGIN PGP [A-Z ]+-----\r?\n([\s\S]*?)-----END PGP [A-Z ]+-----/g;
-  for (const m of text.matchAll(re)) {
-    const body = (m[1] ?? "").split(/\r?\n/);
-    const blank = body.findIndex((l) => l.trim() === "");
-    const lines = body.slice(blank + 1).filter((l) => l.trim() !== "" && !l.startsWith("="));
-    blocks.push(Buffer.from(lines.join(""), "base64"));
-  }
-  if (blocks.length === 0) throw new Error("no ASCII-armored OpenPGP block found");
-  return Buffer.concat(blocks);
-}
 
 /**
  * Downloads a source package with `apt-get source --download-only` (unless its upstream tarball

@@ -17,6 +17,7 @@ import { UsageError } from "../lib/errors.js";
 import { sha256File } from "../lib/hash.js";
 import type { Logger } from "../lib/log.js";
 import { run } from "../lib/exec.js";
+import { dearmor } from "../lib/openpgp.js";
 import { RetryableError, withRetry } from "../lib/retry.js";
 
 export interface SourceResult {
@@ -141,7 +142,13 @@ async function checkSignature(
   await mkdir(tmpDir, { recursive: true });
   try {
     const keyring = join(tmpDir, "keyring.gpg");
-    await writeFile(keyring, dearmor(keyArmored, sig.key));
+    let key: Buffer;
+    try {
+      key = dearmor(keyArmored);
+    } catch {
+      throw new UsageError(`${sig.key} is not an ASCII-armored OpenPGP public key`, { file: cfg.file, field: "busybox.signature.key" });
+    }
+    await writeFile(keyring, key);
     const candidates = sig.urls.length > 0 ? sig.urls : [...(fromUrl ? [fromUrl] : []), ...cfg.busybox.urls].map((u) => `${u}.asc`);
     const errors: string[] = [];
     for (const url of [...new Set(candidates)]) {
@@ -166,21 +173,4 @@ async function checkSignature(
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
   }
-}
-
-/** ASCII-armored OpenPGP key -> binary packets (what gpgv reads as a keyring). */
-export function dearmor(text: string, file: string): Buffer {
-  const lines = text.split(/\r?\n/);
-  const begin = lines.findIndex((l) => l.startsWith("-----BEGIN PGP PUBLIC KEY BLOCK-----"));
-  const end = lines.findIndex((l) => l.startsWith("-----END PGP PUBLIC KEY BLOCK-----"));
-  if (begin < 0 || end < begin) throw new UsageError(`${file} is not an ASCII-armored OpenPGP public key`, { file });
-  let i = begin + 1;
-  while (i < end && lines[i]!.trim() !== "") i++; // armor headers end at the first blank line
-  const body = lines
-    .slice(i + 1, end)
-    .filter((l) => !l.startsWith("="))
-    .join("");
-  const bin = Buffer.from(body, "base64");
-  if (bin.length === 0) throw new UsageError(`${file} holds an empty key block`, { file });
-  return bin;
 }
