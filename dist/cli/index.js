@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(41);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(451);
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 41:
+/***/ 451:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10631,10 +10631,12 @@ const silentLogger = {
 function streamLogger(out, opts = {}) {
     const tty = out.isTTY === true;
     let lastProgress = 0;
+    // A location prefix, unless the message already starts with it (formatError puts it there).
+    const at = (m, w) => w?.file && !m.startsWith(w.file) ? `${w.file}${w.line ? `:${w.line}` : ""}: ` : "";
     return {
         info: (m) => out.write(`${m}\n`),
-        warn: (m, w) => out.write(`warning: ${w?.file ? `${w.file}${w.line ? `:${w.line}` : ""}: ` : ""}${m}\n`),
-        error: (m, w) => out.write(`error: ${w?.file ? `${w.file}${w.line ? `:${w.line}` : ""}: ` : ""}${m}\n`),
+        warn: (m, w) => out.write(`warning: ${at(m, w)}${m}\n`),
+        error: (m, w) => out.write(`error: ${at(m, w)}${m}\n`),
         debug: (m) => {
             if (opts.verbose)
                 out.write(`debug: ${m}\n`);
@@ -11824,7 +11826,8 @@ function readTar(buf) {
 
 const RUNLEVELS = ["sysinit", "boot", "default", "shutdown"];
 /** Parses a services list, following `include <file>` lines (relative to the including file). */
-async function readServices(file, seen = []) {
+async function readServices(path, seen = []) {
+    const file = (0,external_node_path_namespaceObject.resolve)(path);
     if (seen.includes(file))
         throw new UsageError(`include cycle: ${[...seen, file].join(" -> ")}`, { file });
     let text;
@@ -12008,6 +12011,25 @@ const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impor
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/lib/openpgp.ts
+/**
+ * The binary OpenPGP packets of ASCII-armored blocks. gpgv (2.2, bookworm) reads only binary
+ * keyrings, and gpg, which could dearmor, is not always installed.
+ */
+function dearmor(text) {
+    const blocks = [];
+    const re = /-----BEGIN PGP [A-Z ]+-----\r?\n([\s\S]*?)-----END PGP [A-Z ]+-----/g;
+    for (const m of text.matchAll(re)) {
+        const body = (m[1] ?? "").split(/\r?\n/);
+        const blank = body.findIndex((l) => l.trim() === "");
+        const lines = body.slice(blank + 1).filter((l) => l.trim() !== "" && !l.startsWith("="));
+        blocks.push(Buffer.from(lines.join(""), "base64"));
+    }
+    if (blocks.length === 0 || blocks.every((b) => b.length === 0))
+        throw new Error("no ASCII-armored OpenPGP block found");
+    return Buffer.concat(blocks);
+}
+
 ;// CONCATENATED MODULE: ./src/lib/retry.ts
 class RetryableError extends Error {
     retryAfterMs;
@@ -12042,13 +12064,26 @@ async function withRetry(fn, opts = {}) {
             if (!verdict || attempt >= attempts)
                 throw err;
             const backoff = Math.min(cap, base * 2 ** (attempt - 1));
-            const delay = typeof verdict === "object" ? Math.min(verdict.retryAfterMs, budget) : Math.floor(random() * backoff);
+            const delay = typeof verdict === "object" ? verdict.retryAfterMs : Math.floor(random() * backoff);
             if (Date.now() - started + delay > budget)
                 throw err;
             opts.onRetry?.(err, attempt, delay);
             await sleep(delay);
         }
     }
+}
+/**
+ * A Retry-After header value in milliseconds: delay-seconds ("120") or an HTTP date. Undefined
+ * when absent or unreadable; a date in the past gives 0.
+ */
+function parseRetryAfter(value, now = Date.now()) {
+    const v = value?.trim();
+    if (!v)
+        return undefined;
+    if (/^\d+$/.test(v))
+        return Number(v) * 1000;
+    const at = Date.parse(v);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 ;// CONCATENATED MODULE: ./src/stages/source.ts
@@ -12058,6 +12093,7 @@ async function withRetry(fn, opts = {}) {
  * file:// URLs and local paths all work. With busybox.signature, the detached signature is
  * checked with gpgv against the configured key as well.
  */
+
 
 
 
@@ -12165,7 +12201,14 @@ async function checkSignature(cfg, tarball, fromUrl, opts) {
     await (0,promises_namespaceObject.mkdir)(tmpDir, { recursive: true });
     try {
         const keyring = (0,external_node_path_namespaceObject.join)(tmpDir, "keyring.gpg");
-        await (0,promises_namespaceObject.writeFile)(keyring, dearmor(keyArmored, sig.key));
+        let key;
+        try {
+            key = dearmor(keyArmored);
+        }
+        catch {
+            throw new UsageError(`${sig.key} is not an ASCII-armored OpenPGP public key`, { file: cfg.file, field: "busybox.signature.key" });
+        }
+        await (0,promises_namespaceObject.writeFile)(keyring, key);
         const candidates = sig.urls.length > 0 ? sig.urls : [...(fromUrl ? [fromUrl] : []), ...cfg.busybox.urls].map((u) => `${u}.asc`);
         const errors = [];
         for (const url of [...new Set(candidates)]) {
@@ -12192,25 +12235,6 @@ async function checkSignature(cfg, tarball, fromUrl, opts) {
     finally {
         await (0,promises_namespaceObject.rm)(tmpDir, { recursive: true, force: true });
     }
-}
-/** ASCII-armored OpenPGP key -> binary packets (what gpgv reads as a keyring). */
-function dearmor(text, file) {
-    const lines = text.split(/\r?\n/);
-    const begin = lines.findIndex((l) => l.startsWith("-----BEGIN PGP PUBLIC KEY BLOCK-----"));
-    const end = lines.findIndex((l) => l.startsWith("-----END PGP PUBLIC KEY BLOCK-----"));
-    if (begin < 0 || end < begin)
-        throw new UsageError(`${file} is not an ASCII-armored OpenPGP public key`, { file });
-    let i = begin + 1;
-    while (i < end && lines[i].trim() !== "")
-        i++; // armor headers end at the first blank line
-    const body = lines
-        .slice(i + 1, end)
-        .filter((l) => !l.startsWith("="))
-        .join("");
-    const bin = Buffer.from(body, "base64");
-    if (bin.length === 0)
-        throw new UsageError(`${file} holds an empty key block`, { file });
-    return bin;
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/build.ts
@@ -13313,6 +13337,7 @@ function formatDoctor(r) {
 
 
 
+
 const DEB_SRC_FILE = "kimigayo-deb-src.sources";
 const SID_SUITES = ["sid", "unstable"];
 /** An enabled deb-src entry for Debian sid, if any. */
@@ -13369,23 +13394,6 @@ function findOrigTarball(dir, pkg, upstream) {
 }
 const SIGNING_KEY = "debian/upstream/signing-key.asc";
 /**
- * The binary OpenPGP packets of ASCII-armored blocks. gpgv (2.2, bookworm) reads only binary
- * keyrings, and gpg, which could dearmor, is not always installed.
- */
-function debian_source_dearmor(text) {
-    const blocks = [];
-    const re = /-----BEGIN PGP [A-Z ]+-----\r?\n([\s\S]*?)-----END PGP [A-Z ]+-----/g;
-    for (const m of text.matchAll(re)) {
-        const body = (m[1] ?? "").split(/\r?\n/);
-        const blank = body.findIndex((l) => l.trim() === "");
-        const lines = body.slice(blank + 1).filter((l) => l.trim() !== "" && !l.startsWith("="));
-        blocks.push(Buffer.from(lines.join(""), "base64"));
-    }
-    if (blocks.length === 0)
-        throw new Error("no ASCII-armored OpenPGP block found");
-    return Buffer.concat(blocks);
-}
-/**
  * Downloads a source package with `apt-get source --download-only` (unless its upstream tarball
  * is already in `dest`) and returns the upstream tarball, its upstream signature, the upstream
  * signing key that Debian ships in debian/upstream/signing-key.asc and that key dearmored
@@ -13441,7 +13449,7 @@ async function debianOrigTarball(opts) {
     const signature = `${tarball}.asc`;
     const keyring = keyFile.replace(/\.asc$/, ".gpg");
     if ((0,external_node_fs_namespaceObject.existsSync)(keyFile) && !(0,external_node_fs_namespaceObject.existsSync)(keyring))
-        (0,external_node_fs_namespaceObject.writeFileSync)(keyring, debian_source_dearmor((0,external_node_fs_namespaceObject.readFileSync)(keyFile, "utf8")));
+        (0,external_node_fs_namespaceObject.writeFileSync)(keyring, dearmor((0,external_node_fs_namespaceObject.readFileSync)(keyFile, "utf8")));
     return {
         tarball,
         ...((0,external_node_fs_namespaceObject.existsSync)(signature) ? { signature } : {}),
