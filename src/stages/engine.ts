@@ -1,0 +1,56 @@
+/**
+ * Which engine builds the image: "oci" (native, src/stages/image.ts, no daemon) or "buildx"
+ * (src/stages/buildx.ts). "auto" picks buildx where `docker buildx version` works and the
+ * builder can export an OCI layout (buildxUsable), and oci elsewhere; asking for buildx where it
+ * is missing is a usage error (exit 2).
+ */
+import { UsageError } from "../lib/errors.js";
+import { buildWithBuildx, buildxUsable, type BuildxAvailability, type BuildxImageOptions } from "./buildx.js";
+import { buildImage, type ImageResult } from "./image.js";
+
+export const ENGINES = ["oci", "buildx"] as const;
+export type Engine = (typeof ENGINES)[number];
+export const ENGINE_REQUESTS = [...ENGINES, "auto"] as const;
+export type EngineRequest = (typeof ENGINE_REQUESTS)[number];
+
+export function parseEngine(s: string): EngineRequest {
+  if ((ENGINE_REQUESTS as readonly string[]).includes(s)) return s as EngineRequest;
+  throw new UsageError(`--engine ${JSON.stringify(s)} is not an image engine; allowed: ${ENGINE_REQUESTS.join(", ")}`);
+}
+
+export interface ResolvedEngine {
+  engine: Engine;
+  /** One line for the log: why this engine. */
+  reason: string;
+}
+
+export async function resolveEngine(
+  requested: EngineRequest,
+  probe: () => Promise<BuildxAvailability> = () => buildxUsable(),
+): Promise<ResolvedEngine> {
+  if (requested === "oci") return { engine: "oci", reason: "--engine oci: the native engine (no daemon)" };
+  const buildx = await probe();
+  const b = buildx.builder;
+  const version = `${buildx.version ? ` ${buildx.version}` : ""}${b?.name ? ` (builder ${b.name}${b.driver ? `, driver ${b.driver}` : ""})` : ""}`;
+  if (requested === "buildx") {
+    if (buildx.ok) return { engine: "buildx", reason: `--engine buildx: docker buildx${version}` };
+    throw new UsageError(
+      `--engine buildx: buildx is not available here (${buildx.reason ?? "unknown reason"}). ` +
+        "Use --engine oci (the native engine: no daemon, no buildx), or set up buildx 0.12+ with a builder that can export OCI layouts.",
+    );
+  }
+  if (buildx.ok) return { engine: "buildx", reason: `--engine auto: docker buildx${version} works` };
+  return {
+    engine: "oci",
+    reason: `--engine auto: buildx is not available (${buildx.reason ?? "unknown reason"}); using the native oci engine`,
+  };
+}
+
+/** Builds one variant's image with `engine`; both engines write <outDir>/oci/<variant> and return the same shape. */
+export async function buildWithEngine(engine: Engine, opts: BuildxImageOptions): Promise<ImageResult> {
+  if (engine === "buildx") {
+    const { buildx: _buildx, ...result } = await buildWithBuildx(opts);
+    return result;
+  }
+  return buildImage(opts);
+}

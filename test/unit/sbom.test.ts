@@ -1,0 +1,474 @@
+/**
+ * SPDX 2.3 SBOM per image: the document's essential structure (the SPDX 2.3 spec's required
+ * fields, SPDXID syntax and uniqueness, relationships that resolve, checksum lengths),
+ * determinism, the musl version probe, and the OCI artifact that carries the document as a
+ * referrer of the image manifest.
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { describe, it } from "node:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { RunResult } from "../../src/lib/exec.js";
+import { which } from "../../src/lib/exec.js";
+import { writeTar } from "../../src/lib/tar.js";
+import { canonicalJsonBytes, digestOf, MEDIA_TYPES, type ImageIndex } from "../../src/oci/index.js";
+import { rfc3339 } from "../../src/stages/image.js";
+import {
+  EMPTY_DESCRIPTOR,
+  fileSpdxId,
+  muslVersion,
+  referrersIndex,
+  referrersTag,
+  rootfsFiles,
+  sbomArtifact,
+  spdxFor,
+  upstreamVersion,
+  type SpdxDocument,
+  type SpdxOptions,
+} from "../../src/stages/sbom.js";
+
+const EPOCH = 1767225600;
+const CONFIGS = join(import.meta.dirname, "../../configs");
+const BUSYBOX_SOURCE_SHA256 = "34f9ea6ff8636f2c9241153b9114eefa9e65674a45318ae1ef95bb5f31c53bb2";
+const BINARY = Buffer.from("\x7fELF fake static busybox\n".repeat(64));
+const hex = (alg: string, data: Uint8Array) => createHash(alg).update(data).digest("hex");
+
+/** A layer tar like the rootfs stage's: the binary, applet links, the config files, a symlink. */
+function layerTar(): Buffer {
+  const file = (path: string, src: string, mode = 0o644) => ({ type: "file" as const, path, mode, data: readFileSync(join(CONFIGS, src)) });
+  return writeTar(
+    [
+      ...["bin", "etc", "etc/sysctl.d", "sbin"].map((path) => ({ type: "dir" as const, path, mode: 0o755 })),
+      { type: "file", path: "bin/busybox", mode: 0o755, data: BINARY },
+      { type: "hardlink", path: "bin/sh", target: "bin/busybox" },
+      { type: "symlink", path: "sbin/init", target: "../bin/busybox" },
+      file("etc/rc.conf", "openrc/rc.conf"),
+      file("etc/inittab", "openrc/inittab"),
+      file("etc/sysctl.d/99-kimigayo-performance.conf", "sysctl/99-kimigayo-performance.conf"),
+      file("sbin/kimigayo-rc", "rootfs/kimigayo-rc", 0o755),
+    ],
+    { mtime: EPOCH },
+  );
+}
+
+function options(over: Partial<SpdxOptions> = {}): SpdxOptions {
+  return {
+    variant: "minimal",
+    platform: "linux/amd64",
+    version: "2.1.0",
+    busybox: {
+      version: "1.38.0",
+      sha256: BUSYBOX_SOURCE_SHA256,
+      binarySha256: hex("sha256", BINARY),
+      applets: ["sh", "ls", "init", "cat"],
+    },
+    musl: { version: "1.2.3" },
+    files: rootfsFiles(layerTar()),
+    created: rfc3339(EPOCH),
+    namespace: "https://github.com/kimigayo/kimigayo/spdx",
+    ...over,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The essential SPDX 2.3 structure, as a checker that lists every problem
+// ---------------------------------------------------------------------------
+
+const SPDX_ID = /^SPDXRef-[A-Za-z0-9.-]+$/;
+const CHECKSUM_HEX: Record<string, number> = { SHA1: 40, SHA224: 56, SHA256: 64, SHA384: 96, SHA512: 128, MD5: 32 };
+const RELATIONSHIP_TYPES = new Set([
+  "DESCRIBES",
+  "DESCRIBED_BY",
+  "CONTAINS",
+  "CONTAINED_BY",
+  "STATIC_LINK",
+  "DYNAMIC_LINK",
+  "GENERATED_FROM",
+]);
+const PURPOSES = new Set([
+  "APPLICATION",
+  "FRAMEWORK",
+  "LIBRARY",
+  "CONTAINER",
+  "OPERATING-SYSTEM",
+  "DEVICE",
+  "FIRMWARE",
+  "SOURCE",
+  "ARCHIVE",
+  "FILE",
+  "INSTALL",
+  "OTHER",
+]);
+const ALLOWED_KEYS = {
+  document: ["spdxVersion", "dataLicense", "SPDXID", "name", "documentNamespace", "creationInfo", "packages", "files", "relationships"],
+  creationInfo: ["created", "creators", "comment", "licenseListVersion"],
+  package: [
+    ...["SPDXID", "name", "versionInfo", "packageFileName", "downloadLocation", "filesAnalyzed", "checksums", "licenseConcluded"],
+    ...["licenseDeclared", "copyrightText", "primaryPackagePurpose", "summary", "comment", "externalRefs", "supplier", "description"],
+  ],
+  file: ["SPDXID", "fileName", "checksums", "licenseConcluded", "licenseInfoInFiles", "copyrightText", "fileTypes", "comment"],
+  relationship: ["spdxElementId", "relationshipType", "relatedSpdxElement", "comment"],
+};
+
+function spdxProblems(doc: SpdxDocument): string[] {
+  const p: string[] = [];
+  const extra = (what: string, o: object, allowed: string[]) => {
+    for (const k of Object.keys(o)) if (!allowed.includes(k)) p.push(`${what}: unknown property ${k}`);
+  };
+  const checksums = (what: string, list: { algorithm: string; checksumValue: string }[] | undefined, needSha1: boolean) => {
+    for (const c of list ?? []) {
+      const len = CHECKSUM_HEX[c.algorithm];
+      if (len === undefined) p.push(`${what}: unknown checksum algorithm ${c.algorithm}`);
+      else if (!new RegExp(`^[0-9a-f]{${len}}$`).test(c.checksumValue))
+        p.push(`${what}: ${c.algorithm} ${c.checksumValue} is not ${len} lowercase hex`);
+    }
+    if (needSha1 && !list?.some((c) => c.algorithm === "SHA1")) p.push(`${what}: no SHA1 checksum (required for files)`);
+  };
+  extra("document", doc, ALLOWED_KEYS.document);
+  if (doc.spdxVersion !== "SPDX-2.3") p.push(`spdxVersion ${doc.spdxVersion}`);
+  if (doc.dataLicense !== "CC0-1.0") p.push(`dataLicense ${doc.dataLicense}`);
+  if (doc.SPDXID !== "SPDXRef-DOCUMENT") p.push(`SPDXID ${doc.SPDXID}`);
+  if (!doc.name) p.push("no name");
+  try {
+    new URL(doc.documentNamespace);
+    if (doc.documentNamespace.includes("#")) p.push("documentNamespace contains #");
+  } catch {
+    p.push(`documentNamespace ${doc.documentNamespace} is not a URI`);
+  }
+  extra("creationInfo", doc.creationInfo, ALLOWED_KEYS.creationInfo);
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(doc.creationInfo.created)) p.push(`created ${doc.creationInfo.created}`);
+  if (doc.creationInfo.creators.length === 0) p.push("no creators");
+  for (const c of doc.creationInfo.creators) if (!/^(Tool|Organization|Person): \S/.test(c)) p.push(`creator ${c}`);
+
+  const ids = new Set<string>(["SPDXRef-DOCUMENT"]);
+  const addId = (id: string, what: string) => {
+    if (!SPDX_ID.test(id)) p.push(`${what}: SPDXID ${id} does not match ${SPDX_ID.source}`);
+    if (ids.has(id)) p.push(`${what}: SPDXID ${id} is not unique`);
+    ids.add(id);
+  };
+  for (const pkg of doc.packages) {
+    const what = `package ${pkg.name}`;
+    extra(what, pkg, ALLOWED_KEYS.package);
+    addId(pkg.SPDXID, what);
+    if (!pkg.name) p.push("a package without a name");
+    if (!pkg.downloadLocation) p.push(`${what}: no downloadLocation`);
+    else if (!["NOASSERTION", "NONE"].includes(pkg.downloadLocation) && !/^https?:\/\/\S+$/.test(pkg.downloadLocation))
+      p.push(`${what}: downloadLocation ${pkg.downloadLocation}`);
+    if (pkg.filesAnalyzed !== false) p.push(`${what}: filesAnalyzed is not false, so it would need a packageVerificationCode`);
+    if (!pkg.licenseConcluded || !pkg.licenseDeclared) p.push(`${what}: license fields missing`);
+    if (pkg.primaryPackagePurpose && !PURPOSES.has(pkg.primaryPackagePurpose)) p.push(`${what}: purpose ${pkg.primaryPackagePurpose}`);
+    checksums(what, pkg.checksums, false);
+    for (const r of pkg.externalRefs ?? []) {
+      if (r.referenceCategory !== "PACKAGE-MANAGER" || r.referenceType !== "purl") p.push(`${what}: external ref ${r.referenceType}`);
+      if (!/^pkg:[a-z]+\/[^@\s]+(@[^\s?#]+)?$/.test(r.referenceLocator)) p.push(`${what}: purl ${r.referenceLocator}`);
+    }
+  }
+  for (const f of doc.files) {
+    const what = `file ${f.fileName}`;
+    extra(what, f, ALLOWED_KEYS.file);
+    addId(f.SPDXID, what);
+    if (!f.fileName.startsWith("./")) p.push(`${what}: fileName should be relative, starting with ./`);
+    checksums(what, f.checksums, true);
+  }
+  for (const r of doc.relationships) {
+    const what = `relationship ${r.spdxElementId} ${r.relationshipType} ${r.relatedSpdxElement}`;
+    extra(what, r, ALLOWED_KEYS.relationship);
+    if (!RELATIONSHIP_TYPES.has(r.relationshipType)) p.push(`${what}: unknown type`);
+    for (const id of [r.spdxElementId, r.relatedSpdxElement]) if (!ids.has(id)) p.push(`${what}: ${id} is not an element of the document`);
+  }
+  const describes = doc.relationships.filter((r) => r.spdxElementId === "SPDXRef-DOCUMENT" && r.relationshipType === "DESCRIBES");
+  if (describes.length !== 1) p.push(`the document DESCRIBES ${describes.length} elements, expected 1`);
+  return p;
+}
+
+describe("spdxFor", () => {
+  it("is a valid SPDX 2.3 document (required fields, ids, relationships, checksums)", () => {
+    const doc = spdxFor(options());
+    assert.deepEqual(spdxProblems(doc), []);
+    assert.equal(doc.name, "kimigayo-minimal-2.1.0-linux-amd64");
+    assert.deepEqual(doc.creationInfo, { created: "2026-01-01T00:00:00Z", creators: ["Tool: kimigayo-build-action"] });
+    // The checker itself catches what it should.
+    const mutations: { change: (d: SpdxDocument) => void; problem: RegExp }[] = [
+      {
+        change: (d) => (d.files[0]!.checksums = [{ algorithm: "SHA256", checksumValue: "abc" }]),
+        problem: /SHA256 abc is not 64 lowercase hex/,
+      },
+      { change: (d) => (d.files[0]!.checksums = d.files[0]!.checksums.slice(1)), problem: /no SHA1 checksum/ },
+      {
+        change: (d) =>
+          d.relationships.push({ spdxElementId: "SPDXRef-Package-musl", relationshipType: "CONTAINS", relatedSpdxElement: "SPDXRef-nope" }),
+        problem: /SPDXRef-nope is not an element of the document/,
+      },
+      { change: (d) => (d.packages[2]!.SPDXID = d.packages[1]!.SPDXID), problem: /SPDXID SPDXRef-Package-busybox is not unique/ },
+      { change: (d) => d.packages.push({ ...d.packages[2]!, SPDXID: "SPDXRef-Package_x" }), problem: /SPDXRef-Package_x does not match/ },
+      { change: (d) => (d.relationships = d.relationships.slice(1)), problem: /DESCRIBES 0 elements/ },
+      { change: (d) => Object.assign(d.files[0]!, { licence: "MIT" }), problem: /unknown property licence/ },
+    ];
+    for (const m of mutations) {
+      const broken = structuredClone(doc);
+      m.change(broken);
+      const problems = spdxProblems(broken);
+      assert.ok(
+        problems.some((x) => m.problem.test(x)),
+        `${m.problem} not among: ${problems.join("; ")}`,
+      );
+    }
+  });
+
+  it("lists the image, busybox and musl with versions, licences, checksums and purls", () => {
+    const doc = spdxFor(options());
+    const [image, busybox, musl] = doc.packages;
+    assert.deepEqual(image, {
+      SPDXID: "SPDXRef-Package-kimigayo-minimal",
+      name: "kimigayo-minimal",
+      versionInfo: "2.1.0",
+      downloadLocation: "NOASSERTION",
+      filesAnalyzed: false,
+      licenseConcluded: "NOASSERTION",
+      licenseDeclared: "GPL-2.0-only",
+      copyrightText: "NOASSERTION",
+      primaryPackagePurpose: "CONTAINER",
+      summary: "Kimigayo OS minimal container image for linux/amd64",
+    });
+    assert.equal(busybox?.versionInfo, "1.38.0");
+    assert.equal(busybox?.downloadLocation, "https://busybox.net/downloads/busybox-1.38.0.tar.bz2");
+    assert.deepEqual(busybox?.checksums, [{ algorithm: "SHA256", checksumValue: BUSYBOX_SOURCE_SHA256 }]);
+    assert.equal(busybox?.licenseConcluded, "GPL-2.0-only");
+    assert.equal(busybox?.licenseDeclared, "GPL-2.0-only");
+    assert.deepEqual(busybox?.externalRefs, [
+      { referenceCategory: "PACKAGE-MANAGER", referenceType: "purl", referenceLocator: "pkg:generic/busybox@1.38.0" },
+    ]);
+    assert.equal(busybox?.comment, `/bin/busybox sha256 ${hex("sha256", BINARY)}; 4 applets: cat init ls sh`);
+    assert.equal(musl?.versionInfo, "1.2.3");
+    assert.equal(musl?.licenseDeclared, "MIT");
+    assert.equal(musl?.downloadLocation, "https://musl.libc.org/releases/musl-1.2.3.tar.gz");
+    assert.equal(musl?.externalRefs?.[0]?.referenceLocator, "pkg:generic/musl@1.2.3");
+  });
+
+  it("relates them: document DESCRIBES image; image CONTAINS busybox, musl and each file; busybox STATIC_LINK musl", () => {
+    const doc = spdxFor(options());
+    const rel = doc.relationships.map((r) => `${r.spdxElementId} ${r.relationshipType} ${r.relatedSpdxElement}`);
+    assert.deepEqual(rel, [
+      "SPDXRef-DOCUMENT DESCRIBES SPDXRef-Package-kimigayo-minimal",
+      "SPDXRef-Package-kimigayo-minimal CONTAINS SPDXRef-Package-busybox",
+      "SPDXRef-Package-kimigayo-minimal CONTAINS SPDXRef-Package-musl",
+      "SPDXRef-Package-busybox STATIC_LINK SPDXRef-Package-musl",
+      "SPDXRef-Package-kimigayo-minimal CONTAINS SPDXRef-File-bin-busybox",
+      "SPDXRef-File-bin-busybox GENERATED_FROM SPDXRef-Package-busybox",
+      "SPDXRef-Package-kimigayo-minimal CONTAINS SPDXRef-File-etc-inittab",
+      "SPDXRef-Package-kimigayo-minimal CONTAINS SPDXRef-File-etc-rc.conf",
+      "SPDXRef-Package-kimigayo-minimal CONTAINS SPDXRef-File-etc-sysctl.d-99-kimigayo-performance.conf",
+      "SPDXRef-Package-kimigayo-minimal CONTAINS SPDXRef-File-sbin-kimigayo-rc",
+    ]);
+  });
+
+  it("gives each config file its SHA1 and SHA256, computed from the layer", () => {
+    const doc = spdxFor(options());
+    const rc = doc.files.find((f) => f.fileName === "./etc/rc.conf")!;
+    const data = readFileSync(join(CONFIGS, "openrc/rc.conf"));
+    assert.deepEqual(rc.checksums, [
+      { algorithm: "SHA1", checksumValue: hex("sha1", data) },
+      { algorithm: "SHA256", checksumValue: hex("sha256", data) },
+    ]);
+  });
+
+  it("is deterministic: the same input gives the same bytes, whatever the file order", () => {
+    const a = canonicalJsonBytes(spdxFor(options()));
+    const b = canonicalJsonBytes(spdxFor(options({ files: [...options().files].reverse() })));
+    assert.ok(a.equals(b));
+    assert.ok(canonicalJsonBytes(spdxFor(options())).equals(a));
+  });
+
+  it("derives the namespace from name, version, platform and a hash of the content", () => {
+    const doc = spdxFor(options());
+    assert.match(
+      doc.documentNamespace,
+      /^https:\/\/github\.com\/kimigayo\/kimigayo\/spdx\/kimigayo-minimal-2\.1\.0-linux-amd64-[0-9a-f]{64}$/,
+    );
+    assert.equal(spdxFor(options({ namespace: "https://github.com/kimigayo/kimigayo/spdx/" })).documentNamespace, doc.documentNamespace);
+    const other = (o: Partial<SpdxOptions>) => spdxFor(options(o)).documentNamespace;
+    assert.notEqual(other({ platform: "linux/arm64" }), doc.documentNamespace);
+    assert.notEqual(other({ musl: { version: "1.2.4" } }), doc.documentNamespace);
+    const files = options().files.map((f) => (f.path === "/etc/rc.conf" ? { ...f, sha1: "0".repeat(40) } : f));
+    assert.notEqual(other({ files }), doc.documentNamespace, "any content change changes the namespace");
+  });
+
+  it("leaves musl's version out when it is unknown", () => {
+    const doc = spdxFor(options({ musl: { version: "unknown" } }));
+    const musl = doc.packages.find((p) => p.name === "musl")!;
+    assert.equal(musl.versionInfo, undefined);
+    assert.equal(musl.downloadLocation, "NOASSERTION");
+    assert.equal(musl.externalRefs?.[0]?.referenceLocator, "pkg:generic/musl");
+    assert.deepEqual(spdxProblems(doc), []);
+  });
+
+  it("keeps file ids unique when paths differ only in characters SPDX ids cannot hold", () => {
+    const f = { sha256: "a".repeat(64), sha1: "b".repeat(40) };
+    const doc = spdxFor(
+      options({
+        files: [
+          { path: "/etc/a_b", ...f },
+          { path: "/etc/a-b", ...f },
+          { path: "/etc/a b", ...f },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      doc.files.map((x) => [x.fileName, x.SPDXID]),
+      [
+        ["./etc/a b", "SPDXRef-File-etc-a-b"],
+        ["./etc/a-b", "SPDXRef-File-etc-a-b-2"],
+        ["./etc/a_b", "SPDXRef-File-etc-a-b-3"],
+      ],
+    );
+    assert.deepEqual(spdxProblems(doc), []);
+    assert.equal(fileSpdxId("/etc/sysctl.d/99-x.conf"), "SPDXRef-File-etc-sysctl.d-99-x.conf");
+  });
+
+  const bad: { name: string; over: Partial<SpdxOptions>; message: RegExp }[] = [
+    { name: "a local time", over: { created: "2026-01-01T09:00:00+09:00" }, message: /created .* is not an RFC 3339 UTC time/ },
+    { name: "a short source sha256", over: { busybox: { ...options().busybox, sha256: "abc" } }, message: /busybox\.sha256 "abc"/ },
+    {
+      name: "a namespace with #",
+      over: { namespace: "https://example.com/spdx#x" },
+      message: /namespace .* is not an absolute URI without "#"/,
+    },
+    { name: "a relative namespace", over: { namespace: "spdx/kimigayo" }, message: /not an absolute URI/ },
+    { name: "a file twice", over: { files: [...options().files, options().files[0]!] }, message: /file \/bin\/busybox is listed twice/ },
+    { name: "a file without SHA1", over: { files: [{ path: "/etc/x", sha256: "a".repeat(64), sha1: "" }] }, message: /sha1 "" is not 40/ },
+    {
+      name: "a /bin/busybox that is not the built binary",
+      over: { files: [{ path: "/bin/busybox", sha256: "c".repeat(64), sha1: "d".repeat(40) }] },
+      message: /\/bin\/busybox has sha256 c+, but busybox\.binarySha256 is/,
+    },
+  ];
+  for (const b of bad) {
+    it(`refuses ${b.name}`, () => {
+      assert.throws(() => spdxFor(options(b.over)), b.message);
+    });
+  }
+});
+
+describe("rootfsFiles", () => {
+  it("lists the layer's regular files, sorted, with SHA1 and SHA256 (no links, no directories)", () => {
+    const files = rootfsFiles(layerTar());
+    assert.deepEqual(
+      files.map((f) => f.path),
+      ["/bin/busybox", "/etc/inittab", "/etc/rc.conf", "/etc/sysctl.d/99-kimigayo-performance.conf", "/sbin/kimigayo-rc"],
+    );
+    assert.deepEqual(files[0], { path: "/bin/busybox", sha1: hex("sha1", BINARY), sha256: hex("sha256", BINARY) });
+  });
+});
+
+// ---------------------------------------------------------------------------
+// musl version
+// ---------------------------------------------------------------------------
+
+describe("muslVersion", () => {
+  it("strips the Debian epoch and revision", () => {
+    assert.equal(upstreamVersion("1.2.3-1"), "1.2.3");
+    assert.equal(upstreamVersion("1:1.2.5-3+b1"), "1.2.5");
+    assert.equal(upstreamVersion("1.2.5"), "1.2.5");
+  });
+
+  it("reads the toolchains on this machine (dpkg: musl-dev:<arch>)", async (t) => {
+    for (const cc of ["musl-gcc", "aarch64-linux-musl-gcc"]) {
+      if (!(await which(cc))) {
+        t.diagnostic(`${cc} is not installed; not checked`);
+        continue;
+      }
+      const v = await muslVersion(cc);
+      assert.match(v.version, /^\d+\.\d+\.\d+$/, JSON.stringify(v));
+      t.diagnostic(`${cc}: musl ${v.version} (${v.source})`);
+    }
+  });
+
+  const res = (code: number, stdout = ""): RunResult => ({ code, stdout, stderr: "" });
+  it("asks dpkg for the package that owns the wrapper", async () => {
+    const calls: string[] = [];
+    const v = await muslVersion("sh", async (cmd, args) => {
+      calls.push([cmd, ...args].join(" "));
+      if (cmd === "sh") return res(0, "/bin/sh\n");
+      if (args[0] === "-S") return res(0, `musl-dev:arm64: ${args[1]}\n`);
+      if (args[0] === "-W") return res(0, "1.2.5-3");
+      return res(1);
+    });
+    assert.deepEqual(v, { version: "1.2.5", source: "dpkg: musl-dev:arm64 1.2.5-3" });
+    assert.equal(calls[2], "dpkg-query -W -f ${Version} musl-dev:arm64");
+  });
+
+  it("says why the version is unknown", async () => {
+    assert.deepEqual(await muslVersion("no-such-cc", async () => res(1)), { version: "unknown", reason: "no-such-cc is not on PATH" });
+    const v = await muslVersion("sh", async (cmd, args) =>
+      cmd === "sh" ? res(0, "/bin/sh\n") : args[0] === "-S" ? res(0, "dash: /bin/sh\n") : res(1),
+    );
+    assert.equal(v.version, "unknown");
+    assert.match(v.reason ?? "", /belongs to dash, not musl; .* names no musl specs file/);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The OCI artifact
+// ---------------------------------------------------------------------------
+
+describe("sbomArtifact", () => {
+  const subject = { mediaType: MEDIA_TYPES.ociManifest, digest: digestOf("an image manifest"), size: 517 };
+
+  it("is an OCI manifest with artifactType application/spdx+json, the empty config, the SPDX layer and the subject", () => {
+    const spdx = spdxFor(options());
+    const a = sbomArtifact(spdx, subject);
+    assert.deepEqual(EMPTY_DESCRIPTOR, {
+      mediaType: "application/vnd.oci.empty.v1+json",
+      digest: "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+      size: 2,
+    });
+    assert.equal(a.manifest.schemaVersion, 2);
+    assert.equal(a.manifest.mediaType, MEDIA_TYPES.ociManifest);
+    assert.equal(a.manifest.artifactType, "application/spdx+json");
+    assert.deepEqual(a.manifest.config, EMPTY_DESCRIPTOR);
+    assert.deepEqual(a.manifest.subject, subject);
+    assert.equal(a.manifest.layers.length, 1);
+    const layer = a.manifest.layers[0]!;
+    assert.equal(layer.mediaType, "application/spdx+json");
+    assert.deepEqual(layer.annotations, { "org.opencontainers.image.title": "kimigayo-minimal-2.1.0-linux-amd64.spdx.json" });
+    assert.deepEqual(a.manifest.annotations, { "org.opencontainers.image.created": "2026-01-01T00:00:00Z" });
+
+    const [config, doc] = a.blobs;
+    assert.equal(config?.data.toString(), "{}");
+    assert.equal(digestOf(config!.data), config?.descriptor.digest);
+    assert.equal(doc?.descriptor.digest, layer.digest);
+    assert.equal(digestOf(doc!.data), layer.digest);
+    assert.equal(doc?.data.length, layer.size);
+    assert.deepEqual(JSON.parse(doc!.data.toString()), spdx);
+
+    assert.ok(a.manifestBytes.equals(canonicalJsonBytes(a.manifest)));
+    assert.deepEqual(a.descriptor, {
+      mediaType: MEDIA_TYPES.ociManifest,
+      digest: digestOf(a.manifestBytes),
+      size: a.manifestBytes.length,
+      artifactType: "application/spdx+json",
+      annotations: { "org.opencontainers.image.created": "2026-01-01T00:00:00Z" },
+    });
+    assert.equal(a.fallbackTag, `sha256-${subject.digest.slice("sha256:".length)}`);
+    assert.ok(sbomArtifact(spdxFor(options()), subject).manifestBytes.equals(a.manifestBytes), "deterministic");
+  });
+
+  it("refuses a subject that is not a manifest descriptor", () => {
+    const spdx = spdxFor(options());
+    assert.throws(() => sbomArtifact(spdx, { ...subject, digest: "sha256:nope" }), /is not a sha256 digest/);
+    assert.throws(() => sbomArtifact(spdx, { ...subject, size: 0 }), /size 0 is not a positive integer/);
+    assert.throws(() => sbomArtifact(spdx, { ...subject, mediaType: "application/spdx+json" }), /not a manifest or index media type/);
+  });
+
+  it("referrersTag and referrersIndex follow the distribution spec's referrers tag schema", () => {
+    assert.equal(referrersTag(subject.digest), `sha256-${subject.digest.slice(7)}`);
+    const a = sbomArtifact(spdxFor(options()), subject).descriptor;
+    const b = sbomArtifact(spdxFor(options({ platform: "linux/arm64" })), subject).descriptor;
+    const first = referrersIndex(undefined, a);
+    assert.deepEqual(first, { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: [a] });
+    const second: ImageIndex = referrersIndex(first, b);
+    assert.deepEqual(second.manifests, [a, b]);
+    assert.deepEqual(referrersIndex(second, a).manifests, [b, a], "a referrer already listed is listed once");
+  });
+});
