@@ -1,16 +1,19 @@
 import { UsageError } from "../lib/errors.js";
 import { selectPlatforms, selectVariants } from "../config/load.js";
 import { runBuild, type BuildResult } from "../pipeline/build.js";
+import { parseEngine } from "../stages/engine.js";
 import { parseCommandArgs, str } from "./args.js";
 import type { Command } from "./main.js";
 import { table } from "./table.js";
 
-const USAGE = `usage: kimigayo build [--variant V|all] [--platform P,...] [--out DIR] [--parallel N] [--config FILE] [--json]
+const USAGE = `usage: kimigayo build [--variant V|all] [--platform P,...] [--engine oci|buildx|auto|none] [--out DIR] [--parallel N] [--config FILE] [--json]
 
 Builds BusyBox (static, musl, cross-compiled) and the rootfs layer tar of each variant and platform.
   --variant   minimal, standard, extended, a comma list, or all (default: all)
   --platform  linux/amd64, linux/arm64 (or amd64, arm64), comma-separated (default: the config's)
   --out       output folder (default: out); writes rootfs/*.tar and build.json
+  --engine    image engine: oci (native, no daemon), buildx, auto (buildx where it works, else oci; the default),
+              or none (stop after the rootfs); writes an OCI image layout per variant to <out>/oci/<variant>
   --parallel  builds at a time (default: one per platform, up to the core count)`;
 
 export const buildCommand: Command = {
@@ -21,7 +24,13 @@ export const buildCommand: Command = {
     const o = parseCommandArgs(
       "build",
       ctx.argv,
-      { variant: { type: "string" }, platform: { type: "string" }, out: { type: "string" }, parallel: { type: "string" } },
+      {
+        variant: { type: "string" },
+        platform: { type: "string" },
+        out: { type: "string" },
+        parallel: { type: "string" },
+        engine: { type: "string" },
+      },
       USAGE,
     );
     const cfg = await ctx.config(str(o.config));
@@ -31,7 +40,10 @@ export const buildCommand: Command = {
     if (parallel !== undefined && !/^[1-9]\d*$/.test(parallel)) {
       throw new UsageError(`build: --parallel must be a positive integer, got "${parallel}"`);
     }
+    const engineArg = str(o.engine) ?? "auto";
+    const engine = engineArg === "none" ? "none" : parseEngine(engineArg);
     const result = await runBuild({
+      engine,
       config: cfg,
       variants,
       platforms,
@@ -60,6 +72,9 @@ export function formatBuild(r: BuildResult): string {
   return [
     table(["variant", "platform", "busybox B", "applets", "static", "rootfs B", "cache", "busybox", "rootfs"], rows, [2, 3, 5, 7, 8]),
     `source: BusyBox ${r.busybox.version} (${r.busybox.source.cache}, ${r.seconds.source.toFixed(1)} s); total ${r.seconds.total.toFixed(1)} s`,
+    ...(r.layouts ?? []).map(
+      (l) => `image ${l.variant} (${l.engine}): ${l.index.digest}, ${l.manifests.map((m) => m.platform).join(" + ")}, layout ${l.layout}`,
+    ),
     `wrote ${r.out}/build.json and ${r.images.length} rootfs tar(s) in ${r.out}/rootfs/`,
   ].join("\n");
 }

@@ -5,6 +5,7 @@ import { exitCodeOf, formatError, UsageError } from "../lib/errors.js";
 import { streamLogger, type Logger } from "../lib/log.js";
 import { buildCommand } from "./build.js";
 import { doctorCommand } from "./doctor.js";
+import { mergeCommand, publishCommand } from "./publish.js";
 
 export interface CommandContext {
   argv: string[];
@@ -23,7 +24,7 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [doctorCommand, buildCommand];
+export const COMMANDS: Command[] = [doctorCommand, buildCommand, publishCommand, mergeCommand];
 
 export const DEFAULT_CONFIG = "configs/kimigayo.yml";
 

@@ -7,7 +7,7 @@ import { UsageError } from "../lib/errors.js";
 import { mapLimit } from "../lib/concurrency.js";
 import type { Logger } from "../lib/log.js";
 import { fileBlob } from "./blob-source.js";
-import { blobPath, readBlob, readImage } from "./layout.js";
+import { blobPath, readBlob, readImage, type LayoutImage } from "./layout.js";
 import { isTag } from "./reference.js";
 import { statsSince, type RegistryClient, type RegistryStats } from "./registry.js";
 import type { Descriptor } from "./types.js";
@@ -50,21 +50,7 @@ export async function pushLayout(
     const image = await readImage(layoutDir, opts.ref);
     // Reachable and authorised before any work; a Basic challenge is answered once here.
     await client.ping();
-    const blobs = new Map<string, Descriptor>();
-    for (const { manifest } of image.manifests) for (const d of [manifest.config, ...manifest.layers]) blobs.set(d.digest, d);
-
-    let done = 0;
-    await mapLimit([...blobs.values()], opts.concurrency ?? 3, async (d) => {
-      const outcome = await client.pushBlob(repo, fileBlob(blobPath(layoutDir, d.digest), d.digest, d.size), {
-        ...(opts.mountFrom !== undefined ? { mountFrom: opts.mountFrom } : {}),
-      });
-      log.debug(`blob ${d.digest} (${d.size} B): ${outcome}`);
-      log.progress("blobs", ++done, blobs.size);
-    });
-
-    for (const { descriptor } of image.manifests) {
-      await client.putManifest(repo, descriptor.digest, await readBlob(layoutDir, descriptor.digest), descriptor.mediaType);
-    }
+    await pushManifests(layoutDir, repo, image.manifests, client, log, opts);
     const rootBytes = await readBlob(layoutDir, image.root.digest);
     // A layout whose top-level image is a single manifest has just pushed it above.
     if (image.root.digest !== image.manifests[0]?.descriptor.digest) {
@@ -89,4 +75,75 @@ export async function pushLayout(
   } finally {
     end();
   }
+}
+
+/** Blobs first (skipped when present, mounted when possible), then each manifest by digest. */
+async function pushManifests(
+  layoutDir: string,
+  repo: string,
+  manifests: LayoutImage["manifests"],
+  client: RegistryClient,
+  log: Logger,
+  opts: PushOptions,
+): Promise<void> {
+  const blobs = new Map<string, Descriptor>();
+  for (const { manifest } of manifests) for (const d of [manifest.config, ...manifest.layers]) blobs.set(d.digest, d);
+  let done = 0;
+  await mapLimit([...blobs.values()], opts.concurrency ?? 3, async (d) => {
+    const outcome = await client.pushBlob(repo, fileBlob(blobPath(layoutDir, d.digest), d.digest, d.size), {
+      ...(opts.mountFrom !== undefined ? { mountFrom: opts.mountFrom } : {}),
+    });
+    log.debug(`blob ${d.digest} (${d.size} B): ${outcome}`);
+    log.progress("blobs", ++done, blobs.size);
+  });
+  for (const { descriptor } of manifests) {
+    await client.putManifest(repo, descriptor.digest, await readBlob(layoutDir, descriptor.digest), descriptor.mediaType);
+  }
+}
+
+export interface PlatformPushResult {
+  repository: string;
+  platform: string;
+  digest: string;
+  size: number;
+  mediaType: string;
+  /** The manifest's annotations: `merge` gives the index the same ones. */
+  annotations: Record<string, string>;
+  stats: RegistryStats;
+}
+
+/**
+ * Pushes one platform's manifest (and its blobs) by digest, with no index and no tag: the
+ * per-runner half of a release spread over runners. `kimigayo merge` makes the index and tags.
+ */
+export async function pushPlatform(
+  layoutDir: string,
+  repo: string,
+  platform: { os: string; architecture: string },
+  client: RegistryClient,
+  log: Logger,
+  opts: PushOptions = {},
+): Promise<PlatformPushResult> {
+  const before = { ...client.stats };
+  const image = await readImage(layoutDir, opts.ref);
+  const chosen = image.manifests.filter(
+    (m) => m.descriptor.platform?.os === platform.os && m.descriptor.platform?.architecture === platform.architecture,
+  );
+  const one = chosen[0];
+  if (!one) {
+    const have = image.manifests.map((m) => `${m.descriptor.platform?.os}/${m.descriptor.platform?.architecture}`).join(", ");
+    throw new UsageError(`${layoutDir} has no ${platform.os}/${platform.architecture} image; it has ${have || "none"}`);
+  }
+  await client.ping();
+  await pushManifests(layoutDir, repo, [one], client, log, opts);
+  log.info(`pushed ${client.registry}/${repo}@${one.descriptor.digest} (${platform.os}/${platform.architecture}, by digest, untagged)`);
+  return {
+    repository: repo,
+    platform: `${platform.os}/${platform.architecture}`,
+    digest: one.descriptor.digest,
+    size: one.descriptor.size,
+    mediaType: one.descriptor.mediaType,
+    annotations: one.manifest.annotations ?? {},
+    stats: statsSince(before, client.stats),
+  };
 }

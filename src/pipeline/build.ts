@@ -12,6 +12,9 @@ import { mapLimit } from "../lib/concurrency.js";
 import { buildBusybox, prepareSourceTree } from "../stages/busybox.js";
 import { buildRootfs, type RootfsFileInfo } from "../stages/rootfs.js";
 import { fetchSource } from "../stages/source.js";
+import { buildWithEngine, resolveEngine, type Engine, type EngineRequest } from "../stages/engine.js";
+import type { ImageManifestResult } from "../stages/image.js";
+import { headSha, remoteUrl } from "../lib/git.js";
 
 export interface ImageBuild {
   variant: string;
@@ -31,6 +34,17 @@ export interface ImageBuild {
   seconds: { busybox: number; rootfs: number };
 }
 
+export interface LayoutBuild {
+  variant: string;
+  engine: Engine;
+  /** OCI image layout directory: an index over one manifest per platform. */
+  layout: string;
+  ref: string;
+  index: { digest: string; size: number };
+  manifests: ImageManifestResult[];
+  seconds: number;
+}
+
 export interface BuildResult {
   config: string;
   version: string;
@@ -38,6 +52,9 @@ export interface BuildResult {
   busybox: { version: string; sha256: string; source: { cache: "hit" | "miss"; url?: string; signature: string } };
   out: string;
   images: ImageBuild[];
+  /** One OCI image layout per variant (absent with --no-image). */
+  layouts?: LayoutBuild[];
+  engine?: { engine: Engine; reason: string };
   seconds: { source: number; total: number };
 }
 
@@ -50,6 +67,10 @@ export interface BuildRequest {
   cacheDir?: string;
   /** Parallel builds; each gets cores / parallel make jobs. Default: one per platform, up to the core count. */
   parallel?: number;
+  /** The image engine; "none" stops after the rootfs stage. Default "auto". */
+  engine?: EngineRequest | "none";
+  /** Where the repository is (for the revision and source annotations); default the cwd. */
+  repoDir?: string;
 }
 
 export function effectiveEpoch(cfg: Config): number {
@@ -112,6 +133,42 @@ export async function runBuild(req: BuildRequest): Promise<BuildResult> {
     };
     return image;
   });
+  let layouts: LayoutBuild[] | undefined;
+  let engine: BuildResult["engine"];
+  if (req.engine !== "none") {
+    engine = await resolveEngine(req.engine ?? "auto");
+    log.info(`image engine: ${engine.engine} (${engine.reason})`);
+    const repoDir = req.repoDir ?? process.cwd();
+    const revision = process.env.GITHUB_SHA ?? (await headSha(repoDir));
+    const source =
+      process.env.GITHUB_SERVER_URL && process.env.GITHUB_REPOSITORY
+        ? `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}`
+        : await remoteUrl(repoDir);
+    layouts = [];
+    for (const v of req.variants) {
+      const t = Date.now();
+      const rootfs = images.filter((i) => i.variant === v.name).map((i) => ({ platform: i.platform, tar: i.rootfs.tar }));
+      const r = await buildWithEngine(engine.engine, {
+        config: cfg,
+        variant: v,
+        rootfs,
+        outDir,
+        sourceDateEpoch: epoch,
+        log,
+        ...(revision ? { revision } : {}),
+        ...(source ? { source } : {}),
+      });
+      layouts.push({
+        variant: v.name,
+        engine: engine.engine,
+        layout: r.layout,
+        ref: r.ref,
+        index: r.index,
+        manifests: r.manifests,
+        seconds: (Date.now() - t) / 1000,
+      });
+    }
+  }
   const result: BuildResult = {
     config: cfg.file,
     version: cfg.version,
@@ -123,6 +180,8 @@ export async function runBuild(req: BuildRequest): Promise<BuildResult> {
     },
     out: outDir,
     images,
+    ...(layouts ? { layouts } : {}),
+    ...(engine ? { engine } : {}),
     seconds: { source: tSource, total: (Date.now() - t0) / 1000 },
   };
   await mkdir(outDir, { recursive: true });

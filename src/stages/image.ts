@@ -142,6 +142,22 @@ async function writeImage(dir: string, opts: ImageOptions, platform: Platform, t
   };
 }
 
+/**
+ * The multi-platform index over platform manifests, platforms in a fixed order. `kimigayo merge`
+ * builds its index with this too, so an index merged from per-runner pushes is byte for byte the
+ * one a single-runner build makes.
+ */
+export function imageIndex(manifests: { platform: Platform; digest: string; size: number }[], annotations: Annotations): ImageIndex {
+  return {
+    schemaVersion: 2,
+    mediaType: MEDIA_TYPES.ociIndex,
+    manifests: [...manifests]
+      .sort((a, b) => PLATFORMS.indexOf(a.platform) - PLATFORMS.indexOf(b.platform))
+      .map((m): Descriptor => ({ mediaType: MEDIA_TYPES.ociManifest, digest: m.digest, size: m.size, platform: ociPlatform(m.platform) })),
+    annotations,
+  };
+}
+
 export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
   const end = opts.log.step(`image: ${opts.variant.name} (oci)`);
   const layout = join(opts.outDir, "oci", opts.variant.name);
@@ -152,17 +168,7 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
     await initLayout(tmp);
     const manifests: ImageManifestResult[] = [];
     for (const r of ordered(opts.rootfs)) manifests.push(await writeImage(tmp, opts, r.platform, r.tar));
-    const index: ImageIndex = {
-      schemaVersion: 2,
-      mediaType: MEDIA_TYPES.ociIndex,
-      manifests: manifests.map((m): Descriptor => ({
-        mediaType: MEDIA_TYPES.ociManifest,
-        digest: m.digest,
-        size: m.size,
-        platform: ociPlatform(m.platform),
-      })),
-      annotations: imageAnnotations(opts),
-    };
+    const index = imageIndex(manifests, imageAnnotations(opts));
     const written = await writeBlob(tmp, canonicalJsonBytes(index));
     const ref = opts.config.version;
     await writeLayoutIndex(tmp, [{ mediaType: MEDIA_TYPES.ociIndex, ...written, annotations: { [ANNOTATIONS.refName]: ref } }]);

@@ -4,7 +4,7 @@
  * rootfs boots under Docker to the ready line.
  */
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -13,7 +13,7 @@ import { sha256 } from "../../src/lib/hash.js";
 import { readTar } from "../../src/lib/tar.js";
 import type { BuildResult } from "../../src/pipeline/build.js";
 import { buildAll, cli, docker, E2E_DIR, loadRootfs } from "./fixture.js";
-import { dockerBin } from "../../src/lib/docker.js";
+import { bootToReady, READY_LINE } from "../../src/stages/smoke.js";
 
 const BUDGETS_AMD64: Record<string, number> = { minimal: 250_000, standard: 600_000, extended: 1_300_000 };
 
@@ -153,10 +153,9 @@ describe("each rootfs boots under docker run to the ready line", () => {
         loadRootfs(img.rootfs.tar, platform, tag);
         const name = `kimigayo-e2e-${variant}-${platform.split("/")[1]}-${process.pid}`;
         names.push(name);
-        const line = await bootToReady(tag, platform, name);
-        const m = /^kimigayo: ready in (\d+) ms \((\d+) services\)$/.exec(line);
-        assert.ok(m, `ready line: ${line}`);
-        assert.equal(Number(m[2]), img.services.started.length, "services counted in the ready line");
+        const boot = await bootToReady(tag, name, { platform });
+        assert.match(boot.line, READY_LINE);
+        assert.equal(boot.services, img.services.started.length, "services counted in the ready line");
         assert.equal(docker(["exec", name, "uname", "-m"]).stdout.trim(), platform === "linux/amd64" ? "x86_64" : "aarch64");
         const t0 = Date.now();
         const stop = docker(["stop", "-t", "10", name], 30_000);
@@ -176,28 +175,3 @@ describe("each rootfs boots under docker run to the ready line", () => {
     }
   }
 });
-
-/** Starts `/sbin/init` and resolves with the ready line (rejects after 60 s). */
-function bootToReady(tag: string, platform: string, name: string): Promise<string> {
-  return new Promise((resolveLine, reject) => {
-    const run = docker(["run", "-d", "--name", name, "--platform", platform, tag, "/sbin/init"]);
-    if (run.code !== 0) return reject(new Error(`docker run failed: ${run.stderr}`));
-    const logs = spawn(dockerBin(), ["logs", "-f", name]);
-    let buf = "";
-    const timer = setTimeout(() => {
-      logs.kill();
-      reject(new Error(`no ready line within 60 s; output so far:\n${buf}`));
-    }, 60_000);
-    const onData = (b: Buffer) => {
-      buf += b.toString();
-      const line = buf.split("\n").find((l) => l.startsWith("kimigayo: ready"));
-      if (line) {
-        clearTimeout(timer);
-        logs.kill();
-        resolveLine(line.trim());
-      }
-    };
-    logs.stdout.on("data", onData);
-    logs.stderr.on("data", onData);
-  });
-}

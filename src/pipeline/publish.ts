@@ -1,0 +1,222 @@
+/**
+ * publish and merge: image layouts -> a registry, in the order that never exposes a half-pushed
+ * image (blobs, manifests by digest, the index, tags last). `publish --by-digest --platform P`
+ * pushes one platform untagged and writes a digest file; `merge` turns the digest files of every
+ * runner into the index and the tags, so per-platform jobs need no QEMU.
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Config, Platform } from "../config/schema.js";
+import { UsageError } from "../lib/errors.js";
+import { releaseTags, currentBranch, headSha, tagsAtHead } from "../lib/git.js";
+import type { Logger } from "../lib/log.js";
+import { digestOf } from "../oci/digest.js";
+import { canonicalJsonBytes } from "../oci/json.js";
+import { pushLayout, pushPlatform } from "../oci/push.js";
+import { parseReference } from "../oci/reference.js";
+import { RegistryClient, type RegistryClientOptions, type RegistryStats } from "../oci/registry.js";
+import { MEDIA_TYPES } from "../oci/types.js";
+import { computeTags, type TagResult, type TagSource } from "../publish/tags.js";
+import { imageIndex, ociPlatform } from "../stages/image.js";
+import type { BuildResult } from "./build.js";
+
+export interface PublishedVariant {
+  variant: string;
+  index: string;
+  manifests: { platform: string; digest: string }[];
+  tags: string[];
+  references: string[];
+  stats: Pick<RegistryStats, "blobsUploaded" | "blobBytesUploaded" | "blobsSkipped" | "blobsMounted" | "manifestsPut">;
+}
+
+export interface PublishResult {
+  image: string;
+  version?: string;
+  prerelease: boolean;
+  variants: PublishedVariant[];
+}
+
+/**
+ * Where tags come from: --version, else GitHub's event (tag push, branch push, pull request),
+ * else the local git repository (a v* tag at HEAD, or the branch).
+ */
+export async function tagSourceFrom(opts: { version?: string; env: NodeJS.ProcessEnv; cwd: string }): Promise<TagSource> {
+  const existingTags = await releaseTags(opts.cwd);
+  if (opts.version) return { kind: "version", version: opts.version, existingTags };
+  const { GITHUB_REF: ref, GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: eventPath, GITHUB_SHA: sha } = opts.env;
+  if (ref) {
+    let payload: { pull_request?: { number?: number; head?: { sha?: string } }; repository?: { default_branch?: string } } = {};
+    if (eventPath) payload = JSON.parse(await readFile(eventPath, "utf8").catch(() => "{}")) as typeof payload;
+    if (ref.startsWith("refs/tags/")) return { kind: "tag", ref, existingTags };
+    if ((event === "pull_request" || event === "pull_request_target") && payload.pull_request?.head?.sha) {
+      const number = payload.pull_request.number ?? Number(/^refs\/pull\/(\d+)\//.exec(ref)?.[1]);
+      return { kind: "pr", number, headSha: payload.pull_request.head.sha };
+    }
+    if (ref.startsWith("refs/heads/") && sha) {
+      return { kind: "branch", branch: ref, sha, defaultBranch: payload.repository?.default_branch ?? "main" };
+    }
+  }
+  const atHead = await tagsAtHead(opts.cwd);
+  if (atHead.length > 0) return { kind: "tag", ref: atHead.sort().at(-1)!, existingTags };
+  const [branch, head] = [await currentBranch(opts.cwd), await headSha(opts.cwd)];
+  if (!branch || !head) throw new UsageError("no version to tag: pass --version X.Y.Z, or run inside a git repository");
+  return { kind: "branch", branch, sha: head, defaultBranch: "main" };
+}
+
+/** Tags per variant; a release version must be the one configs/kimigayo.yml builds. */
+export function planTags(source: TagSource, cfg: Config): TagResult {
+  const tags = computeTags(source, cfg.variants);
+  const plain = tags.version?.replace(/\+.*$/, "");
+  if (plain !== undefined && plain !== cfg.version) {
+    throw new UsageError(
+      `release version ${plain} does not match version ${cfg.version} in ${cfg.file}: the images would carry ${cfg.version} in /etc/os-release and their annotations. Bump version: there, or tag v${cfg.version}.`,
+      { file: cfg.file, field: "version", ...(cfg.locations.version ? { line: cfg.locations.version.line } : {}) },
+    );
+  }
+  return tags;
+}
+
+function layoutsOf(build: BuildResult) {
+  if (!build.layouts || build.layouts.length === 0) {
+    throw new UsageError(`${build.out}/build.json has no image layouts: run \`kimigayo build\` (it writes out/oci/<variant>) first`);
+  }
+  return build.layouts;
+}
+
+const pickStats = (s: RegistryStats): PublishedVariant["stats"] => ({
+  blobsUploaded: s.blobsUploaded,
+  blobBytesUploaded: s.blobBytesUploaded,
+  blobsSkipped: s.blobsSkipped,
+  blobsMounted: s.blobsMounted,
+  manifestsPut: s.manifestsPut,
+});
+
+export interface PublishRequest {
+  build: BuildResult;
+  config: Config;
+  image: string;
+  tags: TagResult;
+  log: Logger;
+  registry?: RegistryClientOptions;
+}
+
+export async function publish(req: PublishRequest): Promise<PublishResult> {
+  const { client, repository } = RegistryClient.forReference(req.image, { ...req.registry, log: req.log });
+  const variants: PublishedVariant[] = [];
+  for (const layout of layoutsOf(req.build)) {
+    const tags = req.tags.plans.find((p) => p.variant === layout.variant)?.tags ?? [];
+    const r = await pushLayout(layout.layout, repository, tags, client, req.log);
+    variants.push({
+      variant: layout.variant,
+      index: r.indexDigest,
+      manifests: layout.manifests.map((m) => ({ platform: m.platform, digest: m.digest })),
+      tags: r.tags,
+      references: [`${req.image}@${r.indexDigest}`, ...r.tags.map((t) => `${req.image}:${t}`)],
+      stats: pickStats(r.stats),
+    });
+  }
+  return { image: req.image, ...(req.tags.version ? { version: req.tags.version } : {}), prerelease: req.tags.prerelease, variants };
+}
+
+export interface DigestFile {
+  image: string;
+  variant: string;
+  platform: Platform;
+  digest: string;
+  size: number;
+  mediaType: string;
+  annotations: Record<string, string>;
+}
+
+/** Pushes one platform of every variant by digest and writes `<dir>/<variant>-<arch>.json` for `merge`. */
+export async function publishByDigest(
+  req: Omit<PublishRequest, "tags"> & { platform: Platform; digestsDir: string },
+): Promise<DigestFile[]> {
+  const { client, repository } = RegistryClient.forReference(req.image, { ...req.registry, log: req.log });
+  await mkdir(req.digestsDir, { recursive: true });
+  const out: DigestFile[] = [];
+  for (const layout of layoutsOf(req.build)) {
+    const p = ociPlatform(req.platform);
+    const r = await pushPlatform(layout.layout, repository, p, client, req.log);
+    const file: DigestFile = {
+      image: req.image,
+      variant: layout.variant,
+      platform: req.platform,
+      digest: r.digest,
+      size: r.size,
+      mediaType: r.mediaType,
+      annotations: r.annotations,
+    };
+    await writeFile(join(req.digestsDir, `${layout.variant}-${p.architecture}.json`), `${JSON.stringify(file, null, 2)}\n`);
+    out.push(file);
+  }
+  return out;
+}
+
+/** Reads digest files, checks them against the registry, then pushes each variant's index and its tags. */
+export async function merge(req: {
+  image: string;
+  files: string[];
+  tags: TagResult;
+  log: Logger;
+  registry?: RegistryClientOptions;
+}): Promise<PublishResult> {
+  const entries: DigestFile[] = [];
+  for (const f of req.files) {
+    let d: DigestFile;
+    try {
+      d = JSON.parse(await readFile(f, "utf8")) as DigestFile;
+    } catch (e) {
+      throw new UsageError(`cannot read digest file ${f}: ${(e as Error).message}`, { file: f });
+    }
+    if (!d.variant || !d.platform || !/^sha256:[0-9a-f]{64}$/.test(d.digest ?? ""))
+      throw new UsageError(`${f} is not a digest file written by \`kimigayo publish --by-digest\``, { file: f });
+    if (parseReference(d.image).repository !== parseReference(req.image).repository) {
+      throw new UsageError(`${f} was pushed to ${d.image}, not ${req.image}`, { file: f });
+    }
+    entries.push(d);
+  }
+  const { client, repository } = RegistryClient.forReference(req.image, { ...req.registry, log: req.log });
+  await client.ping();
+  const byVariant = new Map<string, DigestFile[]>();
+  for (const e of entries) byVariant.set(e.variant, [...(byVariant.get(e.variant) ?? []), e]);
+  const variants: PublishedVariant[] = [];
+  for (const [variant, list] of byVariant) {
+    const dup = list.find((e, i) => list.findIndex((o) => o.platform === e.platform) !== i);
+    if (dup) throw new UsageError(`two digest files for ${variant} ${dup.platform}`);
+    for (const e of list) {
+      const have = await client.headManifest(repository, e.digest);
+      if (!have)
+        throw new UsageError(
+          `${req.image}@${e.digest} (${variant} ${e.platform}) is not in the registry: push it with \`kimigayo publish --by-digest\` first`,
+        );
+    }
+    const annotations = list[0]!.annotations;
+    if (list.some((e) => JSON.stringify(e.annotations) !== JSON.stringify(annotations))) {
+      throw new UsageError(`the ${variant} digest files disagree on their annotations (built from different sources or epochs)`);
+    }
+    const bytes = canonicalJsonBytes(imageIndex(list, annotations));
+    const before = { ...client.stats };
+    const index = await client.putManifest(repository, digestOf(bytes), bytes, MEDIA_TYPES.ociIndex);
+    const tags = req.tags.plans.find((p) => p.variant === variant)?.tags ?? [];
+    for (const t of tags) await client.putManifest(repository, t, bytes, MEDIA_TYPES.ociIndex);
+    req.log.info(`merged ${req.image}@${index} (${list.map((e) => e.platform).join(", ")})${tags.length ? ` as ${tags.join(", ")}` : ""}`);
+    const s = client.stats;
+    variants.push({
+      variant,
+      index,
+      manifests: list.map((e) => ({ platform: e.platform, digest: e.digest })),
+      tags,
+      references: [`${req.image}@${index}`, ...tags.map((t) => `${req.image}:${t}`)],
+      stats: pickStats({
+        ...s,
+        manifestsPut: s.manifestsPut - before.manifestsPut,
+        blobsUploaded: 0,
+        blobBytesUploaded: 0,
+        blobsSkipped: 0,
+        blobsMounted: 0,
+      }),
+    });
+  }
+  return { image: req.image, ...(req.tags.version ? { version: req.tags.version } : {}), prerelease: req.tags.prerelease, variants };
+}
