@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(451);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(53);
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 451:
+/***/ 53:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12237,12 +12237,949 @@ async function checkSignature(cfg, tarball, fromUrl, opts) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+;// CONCATENATED MODULE: ./src/lib/docker.ts
+
+/**
+ * The docker client to use. Debian's own client (/usr/bin/docker, from docker.io) matches the
+ * engine and can build for another platform with BuildKit; a preinstalled newer client without
+ * buildx falls back to the legacy builder. KIMIGAYO_DOCKER overrides.
+ */
+function dockerBin() {
+    const forced = process.env.KIMIGAYO_DOCKER;
+    if (forced)
+        return forced;
+    return (0,external_node_fs_namespaceObject.existsSync)("/usr/bin/docker") ? "/usr/bin/docker" : "docker";
+}
+const DEFAULT_REGISTRY = "127.0.0.1:5000";
+
+;// CONCATENATED MODULE: ./src/oci/digest.ts
+/** Content digests as OCI writes them: "sha256:<64 lowercase hex>". Only sha256 is produced or accepted. */
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+function digest_digestOf(data) {
+    return `sha256:${(0,external_node_crypto_namespaceObject.createHash)("sha256").update(data).digest("hex")}`;
+}
+function isDigest(s) {
+    return DIGEST.test(s);
+}
+/** The hex part of a digest, after checking its form (it becomes a file name under blobs/). */
+function digestHex(digest) {
+    if (!isDigest(digest))
+        throw new Error(`${JSON.stringify(digest)} is not a sha256 digest (expected sha256:<64 lowercase hex>)`);
+    return digest.slice("sha256:".length);
+}
+/** Throws when `data` does not hash to `expected`; `what` names the content in the message. */
+function verifyDigest(data, expected, what) {
+    const actual = digest_digestOf(data);
+    if (actual !== expected)
+        throw new Error(`${what}: content digest ${actual} does not match the expected ${expected}`);
+}
+
+;// CONCATENATED MODULE: ./src/oci/json.ts
+/**
+ * Canonical JSON: object keys in sorted order (UTF-16 code units, the same as bytewise for the
+ * ASCII keys OCI uses, and the order Go's encoding/json writes), no whitespace, keys whose value
+ * is undefined left out. The same value always serialises to the same bytes, so manifest and
+ * config digests are reproducible.
+ */
+function canonicalJson(value) {
+    return json_encode(value, "$");
+}
+function canonicalJsonBytes(value) {
+    return Buffer.from(canonicalJson(value), "utf8");
+}
+function json_encode(v, path) {
+    if (v === null || typeof v === "boolean" || typeof v === "string")
+        return JSON.stringify(v);
+    if (typeof v === "number") {
+        if (!Number.isFinite(v))
+            throw new Error(`canonical JSON: ${path} is ${v}, which JSON cannot represent`);
+        return JSON.stringify(v);
+    }
+    if (Array.isArray(v)) {
+        return `[${v.map((item, i) => {
+            if (item === undefined)
+                throw new Error(`canonical JSON: ${path}[${i}] is undefined`);
+            return json_encode(item, `${path}[${i}]`);
+        })}]`;
+    }
+    if (typeof v === "object" && json_isPlainObject(v)) {
+        const entries = Object.entries(v)
+            .filter(([, val]) => val !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, val]) => `${JSON.stringify(k)}:${json_encode(val, `${path}.${k}`)}`).join(",")}}`;
+    }
+    throw new Error(`canonical JSON: ${path} is a ${typeof v === "object" ? (v.constructor?.name ?? "object") : typeof v}, not a JSON value`);
+}
+function json_isPlainObject(v) {
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null;
+}
+
+;// CONCATENATED MODULE: ./src/oci/types.ts
+/**
+ * OCI image-spec types (v1.1) and the media types we write and read. We write OCI media types
+ * only; Docker's manifest list and v2 manifest are accepted when reading from a registry.
+ */
+const MEDIA_TYPES = {
+    ociIndex: "application/vnd.oci.image.index.v1+json",
+    ociManifest: "application/vnd.oci.image.manifest.v1+json",
+    ociConfig: "application/vnd.oci.image.config.v1+json",
+    ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
+    dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
+    dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+};
+/** Media types of an index (a list of per-platform manifests). */
+const INDEX_MEDIA_TYPES = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList];
+/** Media types of a single-platform image manifest. */
+const MANIFEST_MEDIA_TYPES = [MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest];
+/** The Accept header for manifest requests: everything we can read. */
+const MANIFEST_ACCEPT = [...INDEX_MEDIA_TYPES, ...MANIFEST_MEDIA_TYPES].join(", ");
+const OCI_LAYOUT_VERSION = "1.0.0";
+/** Pre-defined annotation keys (image-spec annotations.md). */
+const ANNOTATIONS = {
+    created: "org.opencontainers.image.created",
+    version: "org.opencontainers.image.version",
+    revision: "org.opencontainers.image.revision",
+    source: "org.opencontainers.image.source",
+    title: "org.opencontainers.image.title",
+    description: "org.opencontainers.image.description",
+    licenses: "org.opencontainers.image.licenses",
+    refName: "org.opencontainers.image.ref.name",
+};
+
+;// CONCATENATED MODULE: ./src/oci/layout.ts
+/**
+ * OCI image layout directories (image-spec image-layout.md):
+ *   DIR/oci-layout           {"imageLayoutVersion":"1.0.0"}
+ *   DIR/index.json           an image index naming the top-level images (ref.name annotations)
+ *   DIR/blobs/sha256/<hex>   content-addressed blobs
+ * Writing is idempotent: a blob already present with the right content is left alone, every
+ * file is written through a temporary name and renamed into place, and JSON is canonical.
+ */
+
+
+
+
+
+
+function blobPath(dir, digest) {
+    return (0,external_node_path_namespaceObject.join)(dir, "blobs", "sha256", digestHex(digest));
+}
+async function writeAtomic(path, data) {
+    const tmp = `${path}.tmp-${process.pid}-${(0,external_node_crypto_namespaceObject.randomBytes)(4).toString("hex")}`;
+    try {
+        await (0,promises_namespaceObject.writeFile)(tmp, data);
+        await (0,promises_namespaceObject.rename)(tmp, path);
+    }
+    catch (err) {
+        await (0,promises_namespaceObject.rm)(tmp, { force: true });
+        throw err;
+    }
+}
+async function readIfExists(path) {
+    try {
+        return await (0,promises_namespaceObject.readFile)(path);
+    }
+    catch (err) {
+        if (err.code === "ENOENT")
+            return undefined;
+        throw err;
+    }
+}
+/** Creates DIR/oci-layout and DIR/blobs/sha256 (no-op when they exist). */
+async function initLayout(dir) {
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.join)(dir, "blobs", "sha256"), { recursive: true });
+    const marker = canonicalJsonBytes({ imageLayoutVersion: OCI_LAYOUT_VERSION });
+    const existing = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "oci-layout"));
+    if (!existing?.equals(marker))
+        await writeAtomic((0,external_node_path_namespaceObject.join)(dir, "oci-layout"), marker);
+}
+/** Stores a blob under its digest; returns its digest and size. Skips the write when the same content is there. */
+async function writeBlob(dir, data) {
+    const digest = digest_digestOf(data);
+    const path = blobPath(dir, digest);
+    const existing = await readIfExists(path);
+    if (!existing || existing.length !== data.length || digest_digestOf(existing) !== digest)
+        await writeAtomic(path, data);
+    return { digest, size: data.length };
+}
+/** Writes DIR/index.json listing `manifests` (top-level images, usually image indexes with a ref.name). */
+async function writeLayoutIndex(dir, manifests) {
+    const index = { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests };
+    const bytes = canonicalJsonBytes(index);
+    const existing = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "index.json"));
+    if (!existing?.equals(bytes))
+        await writeAtomic((0,external_node_path_namespaceObject.join)(dir, "index.json"), bytes);
+}
+/** Reads a blob and checks it against its digest. */
+async function readBlob(dir, digest) {
+    const path = blobPath(dir, digest);
+    const data = await readIfExists(path);
+    if (!data)
+        throw new Error(`OCI layout ${dir}: blob ${digest} is missing (${path})`);
+    verifyDigest(data, digest, `OCI layout ${dir}: blob ${path}`);
+    return data;
+}
+async function readJsonBlob(dir, digest) {
+    return JSON.parse((await readBlob(dir, digest)).toString("utf8"));
+}
+/** Reads DIR/oci-layout and DIR/index.json. */
+async function readLayout(dir) {
+    const marker = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "oci-layout"));
+    if (!marker)
+        throw new Error(`${dir} is not an OCI image layout: it has no oci-layout file`);
+    const version = JSON.parse(marker.toString("utf8")).imageLayoutVersion;
+    if (version !== OCI_LAYOUT_VERSION)
+        throw new Error(`OCI layout ${dir}: unsupported imageLayoutVersion ${JSON.stringify(version)}`);
+    const raw = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "index.json"));
+    if (!raw)
+        throw new Error(`OCI layout ${dir}: index.json is missing`);
+    const index = JSON.parse(raw.toString("utf8"));
+    if (index.schemaVersion !== 2 || !Array.isArray(index.manifests))
+        throw new Error(`OCI layout ${dir}: index.json is not an image index`);
+    return index;
+}
+/** The top-level descriptor named `ref` (its ref.name annotation), or the only one when `ref` is not given. */
+function resolveRef(dir, index, ref) {
+    const names = index.manifests.map((d) => d.annotations?.[ANNOTATIONS.refName]).filter((n) => n !== undefined);
+    if (ref !== undefined) {
+        const found = index.manifests.find((d) => d.annotations?.[ANNOTATIONS.refName] === ref);
+        if (!found)
+            throw new Error(`OCI layout ${dir} has no image named ${JSON.stringify(ref)}; it has: ${names.join(", ") || "none"}`);
+        return found;
+    }
+    const [only, ...more] = index.manifests;
+    if (!only || more.length > 0) {
+        throw new Error(`OCI layout ${dir} holds ${index.manifests.length} images; name one (${names.join(", ") || "none named"})`);
+    }
+    return only;
+}
+/** Follows a top-level descriptor to its manifests, checking every JSON blob's digest on the way. */
+async function readImage(dir, ref) {
+    const root = resolveRef(dir, await readLayout(dir), ref);
+    const manifestOf = async (d) => ({ descriptor: d, manifest: await readJsonBlob(dir, d.digest) });
+    if (MANIFEST_MEDIA_TYPES.includes(root.mediaType))
+        return { root, manifests: [await manifestOf(root)] };
+    if (!INDEX_MEDIA_TYPES.includes(root.mediaType))
+        throw new Error(`OCI layout ${dir}: unsupported media type ${root.mediaType}`);
+    const index = await readJsonBlob(dir, root.digest);
+    const unsupported = index.manifests.find((d) => !MANIFEST_MEDIA_TYPES.includes(d.mediaType));
+    if (unsupported)
+        throw new Error(`OCI layout ${dir}: nested ${unsupported.mediaType} ${unsupported.digest} is not supported`);
+    return { root, manifests: await Promise.all(index.manifests.map(manifestOf)) };
+}
+
+;// CONCATENATED MODULE: ./src/oci/reference.ts
+/**
+ * Image references: [registry/]repository[:tag][@digest], as docker reads them. A first path
+ * component is a registry only when it looks like a host (has "." or ":", or is "localhost");
+ * otherwise the registry is Docker Hub and one-component names get "library/".
+ */
+
+const DOCKER_HUB = "docker.io";
+const DOCKER_HUB_API = "registry-1.docker.io";
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+function isTag(s) {
+    return TAG.test(s);
+}
+const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const REPOSITORY = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+/** A repository name inside a registry: "kimigayo", "owner/kimigayo" (no host, tag or digest). */
+function isRepositoryName(s) {
+    return s.length <= 255 && REPOSITORY.test(s);
+}
+function parseReference(ref) {
+    const bad = (why) => new Error(`${JSON.stringify(ref)} is not an image reference (${why}); expected [registry/]name[:tag][@sha256:…]`);
+    let rest = ref;
+    let digest;
+    const at = rest.indexOf("@");
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!isDigest(digest))
+            throw bad(`bad digest ${JSON.stringify(digest)}`);
+    }
+    let tag;
+    const colon = rest.lastIndexOf(":");
+    if (colon > rest.lastIndexOf("/")) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!isTag(tag))
+            throw bad(`bad tag ${JSON.stringify(tag)}`);
+    }
+    const slash = rest.indexOf("/");
+    const first = slash >= 0 ? rest.slice(0, slash) : "";
+    const hasRegistry = slash >= 0 && (/[.:]/.test(first) || first === "localhost" || first.startsWith("["));
+    const registry = hasRegistry ? first : DOCKER_HUB;
+    let repository = hasRegistry ? rest.slice(slash + 1) : rest;
+    if (registry === DOCKER_HUB && !repository.includes("/"))
+        repository = `library/${repository}`;
+    if (!isRepositoryName(repository))
+        throw bad(`bad repository name ${JSON.stringify(repository)}`);
+    return { registry, repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+}
+function formatReference(r) {
+    return `${r.registry}/${r.repository}${r.tag !== undefined ? `:${r.tag}` : ""}${r.digest !== undefined ? `@${r.digest}` : ""}`;
+}
+/** Loopback registries speak plain http (as docker treats 127.0.0.0/8 as insecure); others https unless `insecure`. */
+function isLoopbackRegistry(registry) {
+    const host = registry.replace(/:\d+$/, "");
+    return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+/** "http://127.0.0.1:5000", "https://ghcr.io", "https://registry-1.docker.io". */
+function registryBaseUrl(registry, insecure = false) {
+    const host = registry === DOCKER_HUB ? DOCKER_HUB_API : registry;
+    return `${insecure || isLoopbackRegistry(registry) ? "http" : "https"}://${host}`;
+}
+
+;// CONCATENATED MODULE: ./src/oci/gzip.ts
+/**
+ * Deterministic gzip for layer blobs. zlib's deflate output depends only on the input bytes, the
+ * level and the zlib version, but the gzip header also carries a modification time and an
+ * operating-system byte. We fix both:
+ * - MTIME (bytes 4..7) = 0, meaning "no time stamp";
+ * - OS (byte 9) = 255, "unknown", the value Go's compress/gzip writes (so does BuildKit), rather
+ *   than whatever the zlib build was compiled for (3 on Unix, 19 on macOS, 10 on Windows).
+ * No optional header fields (FLG = 0), so there is no header CRC to update. XFL (byte 8) follows
+ * from the level: 2 for level 9.
+ *
+ * Caveat: Node bundles Chromium's zlib, whose deflate picks matches with its own hash, so its
+ * output differs from canonical zlib's (measured: 1,050,968 vs 1,027,641 B for a 1.98 MB busybox
+ * tar). The same zlib build gives the same bytes on any CPU; another build (another Node release)
+ * may not. The layer digest then changes, the diff_id (digest of the tar) does not. The image
+ * stage records process.versions.zlib for that reason.
+ */
+
+
+const GZIP_LEVEL = 9;
+const GZIP_OS_UNKNOWN = 255;
+function gzipLayer(tar) {
+    const data = (0,external_node_zlib_namespaceObject.gzipSync)(tar, { level: GZIP_LEVEL });
+    if (data[0] !== 0x1f || data[1] !== 0x8b || data[3] !== 0)
+        throw new Error("internal: zlib wrote an unexpected gzip header");
+    data.writeUInt32LE(0, 4);
+    data[9] = GZIP_OS_UNKNOWN;
+    return { data, digest: digest_digestOf(data), size: data.length, diffId: digest_digestOf(tar) };
+}
+
+;// CONCATENATED MODULE: ./src/stages/image.ts
+/**
+ * image stage, engine "oci" (no daemon): layer tars -> an OCI image layout holding one image
+ * index with one manifest per platform. Each image has a single gzip layer (its rootfs tar).
+ *
+ * The same tar bytes and SOURCE_DATE_EPOCH give the same index digest: gzip is deterministic
+ * (src/oci/gzip.ts), JSON is canonical (src/oci/json.ts), and every time stamp is the epoch.
+ *
+ * The image config's Cmd is /bin/sh, for `docker run -it IMAGE`. To boot the OS (BusyBox init
+ * reading /etc/inittab), run `docker run IMAGE /sbin/init`; StopSignal is SIGTERM, which init
+ * handles by running the shutdown actions.
+ */
+
+
+
+
+
+
+
+const IMAGE_ENV = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"];
+const IMAGE_CMD = ["/bin/sh"];
+const IMAGE_STOP_SIGNAL = "SIGTERM";
+/** BusyBox's licence, which the image's only binary carries. */
+const IMAGE_LICENSES = "GPL-2.0-only";
+function ociPlatform(p) {
+    const architecture = p.split("/")[1];
+    return architecture === "arm64" ? { architecture, os: "linux", variant: "v8" } : { architecture, os: "linux" };
+}
+/** RFC 3339 in UTC, whole seconds: 1767225600 -> "2026-01-01T00:00:00Z". */
+function rfc3339(epochSeconds) {
+    return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+/** org.opencontainers.image.* annotations of the index and of each manifest; the config's Labels are these without ref.name. */
+function imageAnnotations(opts) {
+    const a = {
+        [ANNOTATIONS.created]: rfc3339(opts.sourceDateEpoch),
+        [ANNOTATIONS.version]: opts.config.version,
+        [ANNOTATIONS.title]: `Kimigayo OS ${opts.variant.name}`,
+        [ANNOTATIONS.licenses]: IMAGE_LICENSES,
+        [ANNOTATIONS.refName]: opts.config.version,
+    };
+    if (opts.variant.description)
+        a[ANNOTATIONS.description] = opts.variant.description;
+    if (opts.revision)
+        a[ANNOTATIONS.revision] = opts.revision;
+    if (opts.source)
+        a[ANNOTATIONS.source] = opts.source;
+    return a;
+}
+function imageConfig(opts, platform, diffIds) {
+    const created = rfc3339(opts.sourceDateEpoch);
+    const { [ANNOTATIONS.refName]: _ref, ...labels } = imageAnnotations(opts);
+    return {
+        ...ociPlatform(platform),
+        created,
+        config: { Env: IMAGE_ENV, Cmd: IMAGE_CMD, Labels: labels, StopSignal: IMAGE_STOP_SIGNAL },
+        rootfs: { type: "layers", diff_ids: diffIds },
+        history: [{ created, created_by: `kimigayo build (${opts.variant.name}, busybox ${opts.config.busybox.version})` }],
+    };
+}
+function ordered(rootfs) {
+    const seen = new Set();
+    for (const r of rootfs) {
+        if (!PLATFORMS.includes(r.platform))
+            throw new Error(`image: unsupported platform ${r.platform}`);
+        if (seen.has(r.platform))
+            throw new Error(`image: two layer tars for ${r.platform}`);
+        seen.add(r.platform);
+    }
+    if (rootfs.length === 0)
+        throw new Error("image: no layer tars given");
+    return [...rootfs].sort((a, b) => PLATFORMS.indexOf(a.platform) - PLATFORMS.indexOf(b.platform));
+}
+async function writeImage(dir, opts, platform, tarPath) {
+    const tar = await (0,promises_namespaceObject.readFile)(tarPath);
+    const layer = gzipLayer(tar);
+    await writeBlob(dir, layer.data);
+    const config = await writeBlob(dir, canonicalJsonBytes(imageConfig(opts, platform, [layer.diffId])));
+    const manifest = {
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociManifest,
+        config: { mediaType: MEDIA_TYPES.ociConfig, ...config },
+        layers: [{ mediaType: MEDIA_TYPES.ociLayerGzip, digest: layer.digest, size: layer.size }],
+        annotations: imageAnnotations(opts),
+    };
+    const written = await writeBlob(dir, canonicalJsonBytes(manifest));
+    opts.log.info(`image ${opts.variant.name} ${platform}: layer ${tar.length.toLocaleString("en-US")} B -> ${layer.size.toLocaleString("en-US")} B gzip, manifest ${written.digest}`);
+    return {
+        platform,
+        ...written,
+        config: config.digest,
+        layers: [{ digest: layer.digest, size: layer.size, diffId: layer.diffId }],
+        uncompressedSize: tar.length,
+    };
+}
+/**
+ * The multi-platform index over platform manifests, platforms in a fixed order. `kimigayo merge`
+ * builds its index with this too, so an index merged from per-runner pushes is byte for byte the
+ * one a single-runner build makes.
+ */
+function imageIndex(manifests, annotations) {
+    return {
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociIndex,
+        manifests: [...manifests]
+            .sort((a, b) => PLATFORMS.indexOf(a.platform) - PLATFORMS.indexOf(b.platform))
+            .map((m) => ({ mediaType: MEDIA_TYPES.ociManifest, digest: m.digest, size: m.size, platform: ociPlatform(m.platform) })),
+        annotations,
+    };
+}
+async function buildImage(opts) {
+    const end = opts.log.step(`image: ${opts.variant.name} (oci)`);
+    const layout = (0,external_node_path_namespaceObject.join)(opts.outDir, "oci", opts.variant.name);
+    // Built beside the final directory and renamed over it, so no blob of an older build lingers.
+    const tmp = `${layout}.tmp-${process.pid}`;
+    await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
+    try {
+        await initLayout(tmp);
+        const manifests = [];
+        for (const r of ordered(opts.rootfs))
+            manifests.push(await writeImage(tmp, opts, r.platform, r.tar));
+        const index = imageIndex(manifests, imageAnnotations(opts));
+        const written = await writeBlob(tmp, canonicalJsonBytes(index));
+        const ref = opts.config.version;
+        await writeLayoutIndex(tmp, [{ mediaType: MEDIA_TYPES.ociIndex, ...written, annotations: { [ANNOTATIONS.refName]: ref } }]);
+        await (0,promises_namespaceObject.rm)(layout, { recursive: true, force: true });
+        await (0,promises_namespaceObject.rename)(tmp, layout);
+        opts.log.info(`image ${opts.variant.name}: index ${written.digest} (${manifests.length} platform(s)) in ${layout}`);
+        return { layout, ref, index: written, manifests, zlib: process.versions.zlib ?? "unknown" };
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
+        end();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stages/buildx.ts
+/**
+ * image stage, engine "buildx": the same image as the oci engine (src/stages/image.ts), built by
+ * `docker buildx build` from a generated Dockerfile. Each variant's Dockerfile starts FROM
+ * scratch and ADDs the platform's rootfs tar (ADD extracts a local tar), so nothing runs inside
+ * the image and no QEMU is needed for either platform.
+ *
+ * Like docker/build-push-action, the options become a typed object and then argv (buildxArgs),
+ * which the unit tests check row by row without running anything. buildWithBuildx prepares the
+ * context, runs the argv and reads the image back from the OCI layout buildx wrote, into the
+ * oci engine's result shape, so later stages do not care which engine built the image.
+ *
+ * Needs buildx 0.12 or later (the --annotation flag) and a builder that can export OCI layouts
+ * (the docker-container driver, or the docker driver with the containerd image store).
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+/** The first buildx with `--annotation` (0.12.0). */
+const MIN_BUILDX_VERSION = "0.12.0";
+/** One field of a buildx CSV option, quoted the way Go's encoding/csv reads it back. */
+function csvField(s) {
+    return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+function fail(variant, message) {
+    throw new UsageError(`buildx ${variant}: ${message}`);
+}
+function checkedPlatforms(o) {
+    if (o.platforms.length === 0)
+        fail(o.variant, "no platform given");
+    for (const p of o.platforms)
+        if (!PLATFORMS.includes(p))
+            fail(o.variant, `unsupported platform ${JSON.stringify(p)}; allowed: ${PLATFORMS.join(", ")}`);
+    if (new Set(o.platforms).size !== o.platforms.length)
+        fail(o.variant, `a platform is listed twice: ${o.platforms.join(",")}`);
+    if (o.output.type === "docker" && o.platforms.length > 1)
+        fail(o.variant, `the docker output (load into the engine) takes one platform, got ${o.platforms.join(",")}`);
+    return [...o.platforms].sort((a, b) => PLATFORMS.indexOf(a) - PLATFORMS.indexOf(b));
+}
+function outputArgs(o) {
+    const out = o.output;
+    const fields = [];
+    let tags = [];
+    switch (out.type) {
+        case "oci":
+            if (!out.dest)
+                fail(o.variant, "the oci output needs a destination directory");
+            fields.push("type=oci", `dest=${out.dest}`, "tar=false");
+            break;
+        case "registry": {
+            const ref = (() => {
+                try {
+                    return parseReference(out.image);
+                }
+                catch (err) {
+                    return fail(o.variant, err.message);
+                }
+            })();
+            if (ref.tag !== undefined || ref.digest !== undefined)
+                fail(o.variant, `image ${JSON.stringify(out.image)}: leave out the tag or digest; pass tags`);
+            for (const t of out.tags)
+                if (!isTag(t))
+                    fail(o.variant, `${JSON.stringify(t)} is not a valid tag (expected [A-Za-z0-9_][A-Za-z0-9_.-]{0,127})`);
+            if (out.byDigest) {
+                if (out.tags.length > 0)
+                    fail(o.variant, "a push by digest takes no tags (the merge step tags the index)");
+                fields.push("type=image", `name=${out.image}`, "push-by-digest=true", "name-canonical=true", "push=true", "oci-mediatypes=true");
+            }
+            else {
+                if (out.tags.length === 0)
+                    fail(o.variant, `no tag given for ${out.image}; pass at least one, or push by digest`);
+                fields.push("type=image", "push=true", "oci-mediatypes=true");
+                tags = [...new Set(out.tags)].map((t) => `${out.image}:${t}`);
+            }
+            break;
+        }
+        case "docker":
+            try {
+                parseReference(out.tag);
+            }
+            catch (err) {
+                fail(o.variant, err.message);
+            }
+            fields.push("type=docker");
+            tags = [out.tag];
+            break;
+    }
+    if (o.rewriteTimestamp)
+        fields.push("rewrite-timestamp=true");
+    return { output: fields.map(csvField).join(","), tags };
+}
+function provenanceArg(p) {
+    return typeof p === "boolean" ? String(p) : `mode=${p}`;
+}
+/** `docker buildx build …` argv (without the docker binary) for one variant. Pure: runs nothing. */
+function buildxArgs(o) {
+    const platforms = checkedPlatforms(o);
+    if (!Number.isSafeInteger(o.sourceDateEpoch) || o.sourceDateEpoch < 0)
+        fail(o.variant, `SOURCE_DATE_EPOCH ${o.sourceDateEpoch} is not a non-negative whole number of seconds`);
+    const { output, tags } = outputArgs(o);
+    const args = ["buildx", "build", "--file", o.dockerfile, "--platform", platforms.join(",")];
+    args.push("--build-arg", `SOURCE_DATE_EPOCH=${o.sourceDateEpoch}`);
+    // Index annotations fail on a single-platform export (BuildKit has no index to put them on),
+    // and the docker exporter never writes an index.
+    const levels = platforms.length > 1 && o.output.type !== "docker" ? ["index", "manifest"] : ["manifest"];
+    const keys = Object.keys(o.annotations).sort();
+    for (const level of levels)
+        for (const k of keys)
+            args.push("--annotation", `${level}:${k}=${o.annotations[k]}`);
+    args.push("--output", output);
+    for (const t of tags)
+        args.push("--tag", t);
+    if (o.provenance !== undefined)
+        args.push(`--provenance=${provenanceArg(o.provenance)}`);
+    if (o.sbom !== undefined)
+        args.push(`--sbom=${o.sbom}`);
+    for (const c of o.cacheFrom ?? [])
+        args.push("--cache-from", c);
+    for (const c of o.cacheTo ?? [])
+        args.push("--cache-to", c);
+    if (o.builder)
+        args.push("--builder", o.builder);
+    if (o.progress)
+        args.push("--progress", o.progress);
+    if (o.metadataFile)
+        args.push("--metadata-file", o.metadataFile);
+    args.push(o.contextDir);
+    return args;
+}
+// ---------------------------------------------------------------------------
+// Dockerfile and build context
+// ---------------------------------------------------------------------------
+/** The rootfs tar's name inside the build context, with ${TARGETARCH} left for BuildKit to fill. */
+function contextTarName(variant, arch) {
+    return `kimigayo-${variant}-${arch}.tar`;
+}
+/** A double-quoted Dockerfile word: `\`, `"` and `$` escaped (LABEL and ENV expand variables). */
+function dockerfileString(s, what) {
+    if (/[\r\n]/.test(s))
+        throw new UsageError(`${what} contains a line break, which a Dockerfile cannot hold; use the oci engine or one line`);
+    return `"${s.replace(/[\\"$]/g, (c) => `\\${c}`)}"`;
+}
+/** The Dockerfile for one variant: the oci engine's image config, as Dockerfile instructions. */
+function dockerfileFor(opts) {
+    const { [ANNOTATIONS.refName]: _ref, ...labels } = imageAnnotations(opts);
+    const labelLines = Object.keys(labels)
+        .sort()
+        .map((k) => `${dockerfileString(k, "a label key")}=${dockerfileString(labels[k], `label ${k}`)}`);
+    const env = IMAGE_ENV.map((e) => {
+        const eq = e.indexOf("=");
+        return `ENV ${e.slice(0, eq)}=${dockerfileString(e.slice(eq + 1), `ENV ${e.slice(0, eq)}`)}`;
+    });
+    return [
+        `# Generated by kimigayo build (engine buildx) for the ${opts.variant.name} variant; do not edit.`,
+        "# No syntax directive: BuildKit's built-in frontend, so nothing is pulled.",
+        "FROM scratch",
+        "ARG TARGETARCH",
+        `ADD rootfs/${contextTarName(opts.variant.name, "${TARGETARCH}")} /`,
+        ...env,
+        `LABEL ${labelLines.join(" \\\n      ")}`,
+        `STOPSIGNAL ${IMAGE_STOP_SIGNAL}`,
+        `CMD ${JSON.stringify(IMAGE_CMD)}`,
+        "",
+    ].join("\n");
+}
+/**
+ * Writes contextDir/Dockerfile and puts each platform's rootfs tar at
+ * contextDir/rootfs/kimigayo-<variant>-<arch>.tar (a hard link where it can, else a copy).
+ * Anything else in contextDir/rootfs is removed, so the context holds only what the build reads.
+ */
+async function prepareContext(contextDir, opts) {
+    await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(contextDir, "rootfs"), { recursive: true, force: true });
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.join)(contextDir, "rootfs"), { recursive: true });
+    for (const r of opts.rootfs) {
+        const target = (0,external_node_path_namespaceObject.join)(contextDir, "rootfs", contextTarName(opts.variant.name, r.platform.split("/")[1]));
+        try {
+            await (0,promises_namespaceObject.link)(r.tar, target);
+        }
+        catch {
+            await (0,promises_namespaceObject.copyFile)(r.tar, target);
+        }
+    }
+    const dockerfile = (0,external_node_path_namespaceObject.join)(contextDir, "Dockerfile");
+    await (0,promises_namespaceObject.writeFile)(dockerfile, dockerfileFor(opts));
+    await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(contextDir, ".dockerignore"), "*\n!Dockerfile\n!rootfs/*.tar\n");
+    return { contextDir, dockerfile };
+}
+function versionAtLeast(version, min) {
+    const parse = (v) => (/(\d+)\.(\d+)\.(\d+)/.exec(v) ?? []).slice(1, 4).map(Number);
+    const a = parse(version);
+    const b = parse(min);
+    for (let i = 0; i < 3; i++)
+        if ((a[i] ?? 0) !== (b[i] ?? 0))
+            return (a[i] ?? 0) > (b[i] ?? 0);
+    return true;
+}
+/** Parses `docker buildx version` output: "github.com/docker/buildx v0.12.1 30feaa1…" -> "v0.12.1". */
+function parseBuildxVersion(stdout) {
+    return /^\S*buildx\S*\s+(v?\d+\.\d+\.\d+\S*)/m.exec(stdout)?.[1];
+}
+/** Runs `docker buildx version` with dockerBin(); ok when it works and is new enough for --annotation. */
+async function buildxAvailable(runner = run) {
+    const docker = dockerBin();
+    let r;
+    try {
+        r = await runner(docker, ["buildx", "version"], { timeoutMs: 30_000 });
+    }
+    catch (err) {
+        return { ok: false, reason: `${docker} cannot be run: ${err.message}` };
+    }
+    if (r.code !== 0) {
+        const said = (r.stderr || r.stdout).trim().split("\n")[0] ?? "";
+        return { ok: false, reason: `\`${docker} buildx version\` exited with ${r.code}${said ? `: ${said}` : ""}` };
+    }
+    const version = parseBuildxVersion(r.stdout);
+    if (version === undefined)
+        return { ok: true, reason: `could not read a version from ${JSON.stringify(r.stdout.trim())}` };
+    if (!versionAtLeast(version, MIN_BUILDX_VERSION))
+        return { ok: false, version, reason: `buildx ${version} is older than ${MIN_BUILDX_VERSION}, the first with --annotation` };
+    return { ok: true, version };
+}
+/** Parses `docker buildx inspect`: the builder's Name and Driver (the first of each: the builder, not its nodes). */
+function parseBuildxInspect(stdout) {
+    const name = /^Name:\s+(\S+)/m.exec(stdout)?.[1];
+    const driver = /^Driver:\s+(\S+)/m.exec(stdout)?.[1];
+    return { ...(name ? { name } : {}), ...(driver ? { driver } : {}) };
+}
+/**
+ * Whether the builder (`builder`, else $BUILDX_BUILDER, else the current one) can export an OCI
+ * layout: every driver but "docker" can, and "docker" only with the containerd image store.
+ */
+async function buildxBuilder(runner = run, builder) {
+    const docker = dockerBin();
+    const args = ["buildx", "inspect", ...(builder ? [builder] : [])];
+    const r = await runner(docker, args, { timeoutMs: 60_000 }).catch((err) => ({ code: -1, stdout: "", stderr: err.message }));
+    if (r.code !== 0) {
+        const said = (r.stderr || r.stdout).trim().split("\n")[0] ?? "";
+        return { ok: false, reason: `\`${docker} ${args.join(" ")}\` failed${said ? `: ${said}` : ""}` };
+    }
+    const { name, driver } = parseBuildxInspect(r.stdout);
+    const found = { ...(name ? { name } : {}), ...(driver ? { driver } : {}) };
+    if (driver !== "docker")
+        return { ok: true, ...found };
+    const info = await runner(docker, ["info", "--format", "{{json .DriverStatus}}"], { timeoutMs: 30_000 }).catch(() => undefined);
+    if (info?.code === 0 && info.stdout.includes("io.containerd.snapshotter"))
+        return { ok: true, ...found };
+    return {
+        ok: false,
+        ...found,
+        reason: `builder ${name ?? "(current)"} uses the docker driver, which cannot export an OCI layout without the containerd image store; ` +
+            "create one that can: docker buildx create --use --driver docker-container",
+    };
+}
+/** buildx works (buildxAvailable) and its builder can write the OCI layout buildWithBuildx asks for (buildxBuilder). */
+async function buildxUsable(runner = run, builder) {
+    const plugin = await buildxAvailable(runner);
+    if (!plugin.ok)
+        return plugin;
+    const b = await buildxBuilder(runner, builder);
+    return b.ok
+        ? { ...plugin, builder: b }
+        : { ok: false, ...(plugin.version ? { version: plugin.version } : {}), reason: b.reason, builder: b };
+}
+/** Reads the file written by --metadata-file. */
+function parseBuildxMetadata(text, file = "metadata file") {
+    let raw;
+    try {
+        raw = JSON.parse(text);
+    }
+    catch (err) {
+        throw new Error(`buildx ${file} is not JSON: ${err.message}`);
+    }
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+        throw new Error(`buildx ${file} is not a JSON object`);
+    const m = raw;
+    const digest = m["containerimage.digest"];
+    if (typeof digest !== "string" || !isDigest(digest))
+        throw new Error(`buildx ${file} has no containerimage.digest (got ${JSON.stringify(digest)}); was an image exported?`);
+    const descriptor = m["containerimage.descriptor"];
+    const str = (k) => (typeof m[k] === "string" ? m[k] : undefined);
+    return {
+        digest,
+        ...(descriptor && typeof descriptor === "object" ? { descriptor } : {}),
+        ...(str("image.name") !== undefined ? { imageName: str("image.name") } : {}),
+        ...(str("buildx.build.ref") !== undefined ? { buildRef: str("buildx.build.ref") } : {}),
+        raw: m,
+    };
+}
+const ATTESTATION = "vnd.docker.reference.type";
+const GZIP_LAYER = /\+gzip$|\.tar\.gzip$/;
+function platformOf(d, where) {
+    const p = `${d?.os ?? "?"}/${d?.architecture ?? "?"}`;
+    if (!PLATFORMS.includes(p))
+        throw new Error(`${where}: unexpected platform ${p}`);
+    return p;
+}
+/**
+ * Names the image `ref` in the layout (its index.json lists only the image, with ref.name = ref,
+ * as the oci engine writes it) and reads it back as the oci engine's result. Attestation
+ * manifests (provenance, SBOM) stay in the index but are not platform images.
+ */
+async function layoutImageResult(layout, ref, rootDigest) {
+    await initLayout(layout); // buildx < 0.11 wrote no oci-layout file with tar=false
+    const top = await readLayout(layout);
+    const root = top.manifests.find((d) => d.digest === rootDigest);
+    if (!root)
+        throw new Error(`OCI layout ${layout}: index.json does not list the built image ${rootDigest}`);
+    await writeLayoutIndex(layout, [
+        { mediaType: root.mediaType, digest: root.digest, size: root.size, annotations: { [ANNOTATIONS.refName]: ref } },
+    ]);
+    const image = await readImage(layout, ref);
+    const manifests = [];
+    for (const { descriptor, manifest } of image.manifests) {
+        if (descriptor.annotations?.[ATTESTATION] === "attestation-manifest")
+            continue;
+        const config = await readJsonBlob(layout, manifest.config.digest);
+        const platform = platformOf(descriptor.platform ?? config, `OCI layout ${layout}: manifest ${descriptor.digest}`);
+        const diffIds = config.rootfs.diff_ids;
+        if (diffIds.length !== manifest.layers.length)
+            throw new Error(`OCI layout ${layout}: manifest ${descriptor.digest} has ${manifest.layers.length} layers, its config ${diffIds.length} diff_ids`);
+        let uncompressedSize = 0;
+        for (const l of manifest.layers) {
+            const blob = await readBlob(layout, l.digest);
+            uncompressedSize += GZIP_LAYER.test(l.mediaType) ? (0,external_node_zlib_namespaceObject.gunzipSync)(blob).length : blob.length;
+        }
+        manifests.push({
+            platform,
+            digest: descriptor.digest,
+            size: descriptor.size,
+            config: manifest.config.digest,
+            layers: manifest.layers.map((l, i) => ({ digest: l.digest, size: l.size, diffId: diffIds[i] })),
+            uncompressedSize,
+        });
+    }
+    manifests.sort((a, b) => PLATFORMS.indexOf(a.platform) - PLATFORMS.indexOf(b.platform));
+    return { layout, ref, index: { digest: root.digest, size: root.size }, manifests };
+}
+/** Keeps the step lines of plain progress ("#5 [2/2] ADD …", "#5 DONE 0.1s", errors); the rest goes to debug. */
+function progressLine(line) {
+    return /^#\d+ (\[|DONE|ERROR|CACHED|exporting|naming|writing)|^ERROR|^error:/.test(line) ? "info" : "debug";
+}
+/** Builds the variant's image for every platform with buildx, into <outDir>/oci/<variant>, like buildImage. */
+async function buildWithBuildx(opts) {
+    const name = opts.variant.name;
+    const end = opts.log.step(`image: ${name} (buildx)`);
+    const layout = (0,external_node_path_namespaceObject.join)(opts.outDir, "oci", name);
+    const tmp = `${layout}.tmp-${process.pid}`;
+    const work = (0,external_node_path_namespaceObject.join)(opts.outDir, "buildx", name);
+    try {
+        const ctx = await prepareContext((0,external_node_path_namespaceObject.join)(work, "context"), opts);
+        const metadataFile = (0,external_node_path_namespaceObject.join)(work, "metadata.json");
+        await (0,promises_namespaceObject.rm)(metadataFile, { force: true });
+        await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
+        const argv = buildxArgs({
+            variant: name,
+            platforms: opts.rootfs.map((r) => r.platform),
+            contextDir: ctx.contextDir,
+            dockerfile: ctx.dockerfile,
+            output: { type: "oci", dest: tmp },
+            annotations: imageAnnotations(opts),
+            sourceDateEpoch: opts.sourceDateEpoch,
+            provenance: opts.provenance ?? false,
+            sbom: opts.sbom ?? false,
+            progress: "plain",
+            metadataFile,
+            ...(opts.builder ? { builder: opts.builder } : {}),
+            ...(opts.cacheFrom ? { cacheFrom: opts.cacheFrom } : {}),
+            ...(opts.cacheTo ? { cacheTo: opts.cacheTo } : {}),
+            ...(opts.rewriteTimestamp ? { rewriteTimestamp: true } : {}),
+        });
+        opts.log.debug(`${dockerBin()} ${argv.join(" ")}`);
+        let pending = "";
+        const onOutput = (chunk) => {
+            const lines = (pending + chunk).split("\n");
+            pending = lines.pop() ?? "";
+            for (const line of lines) {
+                if (!line.trim())
+                    continue;
+                if (progressLine(line) === "info")
+                    opts.log.info(`buildx ${name}: ${line}`);
+                else
+                    opts.log.debug(`buildx ${name}: ${line}`);
+            }
+        };
+        const env = { ...process.env, SOURCE_DATE_EPOCH: String(opts.sourceDateEpoch) };
+        await (opts.runner ?? runChecked)(dockerBin(), argv, { onOutput, env });
+        if (pending.trim())
+            opts.log.debug(`buildx ${name}: ${pending}`);
+        const metadata = parseBuildxMetadata(await (0,promises_namespaceObject.readFile)(metadataFile, "utf8"), metadataFile);
+        const read = await layoutImageResult(tmp, opts.config.version, metadata.digest);
+        await (0,promises_namespaceObject.rm)(layout, { recursive: true, force: true });
+        await (0,promises_namespaceObject.rename)(tmp, layout);
+        opts.log.info(`image ${name}: ${metadata.digest} (${read.manifests.length} platform(s), buildx) in ${layout}`);
+        return { ...read, layout, zlib: "buildkit", buildx: { argv, metadata } };
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
+        end();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stages/engine.ts
+/**
+ * Which engine builds the image: "oci" (native, src/stages/image.ts, no daemon) or "buildx"
+ * (src/stages/buildx.ts). "auto" picks buildx where `docker buildx version` works and the
+ * builder can export an OCI layout (buildxUsable), and oci elsewhere; asking for buildx where it
+ * is missing is a usage error (exit 2).
+ */
+
+
+
+const ENGINES = ["oci", "buildx"];
+const ENGINE_REQUESTS = [...ENGINES, "auto"];
+function parseEngine(s) {
+    if (ENGINE_REQUESTS.includes(s))
+        return s;
+    throw new UsageError(`--engine ${JSON.stringify(s)} is not an image engine; allowed: ${ENGINE_REQUESTS.join(", ")}`);
+}
+async function resolveEngine(requested, probe = () => buildxUsable()) {
+    if (requested === "oci")
+        return { engine: "oci", reason: "--engine oci: the native engine (no daemon)" };
+    const buildx = await probe();
+    const b = buildx.builder;
+    const version = `${buildx.version ? ` ${buildx.version}` : ""}${b?.name ? ` (builder ${b.name}${b.driver ? `, driver ${b.driver}` : ""})` : ""}`;
+    if (requested === "buildx") {
+        if (buildx.ok)
+            return { engine: "buildx", reason: `--engine buildx: docker buildx${version}` };
+        throw new UsageError(`--engine buildx: buildx is not available here (${buildx.reason ?? "unknown reason"}). ` +
+            "Use --engine oci (the native engine: no daemon, no buildx), or set up buildx 0.12+ with a builder that can export OCI layouts.");
+    }
+    if (buildx.ok)
+        return { engine: "buildx", reason: `--engine auto: docker buildx${version} works` };
+    return {
+        engine: "oci",
+        reason: `--engine auto: buildx is not available (${buildx.reason ?? "unknown reason"}); using the native oci engine`,
+    };
+}
+/** Builds one variant's image with `engine`; both engines write <outDir>/oci/<variant> and return the same shape. */
+async function buildWithEngine(engine, opts) {
+    if (engine === "buildx") {
+        const { buildx: _buildx, ...result } = await buildWithBuildx(opts);
+        return result;
+    }
+    return buildImage(opts);
+}
+
+;// CONCATENATED MODULE: ./src/lib/git.ts
+
+/** A git query in `cwd`; undefined when git or the repository is missing. */
+async function git(cwd, args) {
+    const r = await run("git", args, { cwd }).catch(() => undefined);
+    return r && r.code === 0 ? r.stdout.trim() : undefined;
+}
+const headSha = (cwd) => git(cwd, ["rev-parse", "HEAD"]);
+const currentBranch = (cwd) => git(cwd, ["rev-parse", "--abbrev-ref", "HEAD"]);
+/** Release tags (v*) that point at HEAD. */
+const tagsAtHead = async (cwd) => ((await git(cwd, ["tag", "--points-at", "HEAD", "--list", "v*"])) ?? "").split("\n").filter(Boolean);
+/** Every release tag (v*) in the repository. */
+const releaseTags = async (cwd) => ((await git(cwd, ["tag", "--list", "v*"])) ?? "").split("\n").filter(Boolean);
+const tagExists = async (cwd, tag) => (await git(cwd, ["rev-parse", "-q", "--verify", `refs/tags/${tag}`])) !== undefined;
+const remoteUrl = (cwd) => git(cwd, ["config", "--get", "remote.origin.url"]);
+
 ;// CONCATENATED MODULE: ./src/pipeline/build.ts
 /**
  * The build pipeline: config -> source -> busybox -> rootfs, for each variant and platform.
  * Its result is plain data (JSON-serialisable), written to <out>/build.json, so later stages
  * and other runners can start from it.
  */
+
+
 
 
 
@@ -12308,6 +13245,41 @@ async function runBuild(req) {
         };
         return image;
     });
+    let layouts;
+    let engine;
+    if (req.engine !== "none") {
+        engine = await resolveEngine(req.engine ?? "auto");
+        log.info(`image engine: ${engine.engine} (${engine.reason})`);
+        const repoDir = req.repoDir ?? process.cwd();
+        const revision = process.env.GITHUB_SHA ?? (await headSha(repoDir));
+        const source = process.env.GITHUB_SERVER_URL && process.env.GITHUB_REPOSITORY
+            ? `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}`
+            : await remoteUrl(repoDir);
+        layouts = [];
+        for (const v of req.variants) {
+            const t = Date.now();
+            const rootfs = images.filter((i) => i.variant === v.name).map((i) => ({ platform: i.platform, tar: i.rootfs.tar }));
+            const r = await buildWithEngine(engine.engine, {
+                config: cfg,
+                variant: v,
+                rootfs,
+                outDir,
+                sourceDateEpoch: epoch,
+                log,
+                ...(revision ? { revision } : {}),
+                ...(source ? { source } : {}),
+            });
+            layouts.push({
+                variant: v.name,
+                engine: engine.engine,
+                layout: r.layout,
+                ref: r.ref,
+                index: r.index,
+                manifests: r.manifests,
+                seconds: (Date.now() - t) / 1000,
+            });
+        }
+    }
     const result = {
         config: cfg.file,
         version: cfg.version,
@@ -12319,6 +13291,8 @@ async function runBuild(req) {
         },
         out: outDir,
         images,
+        ...(layouts ? { layouts } : {}),
+        ...(engine ? { engine } : {}),
         seconds: { source: tSource, total: (Date.now() - t0) / 1000 },
     };
     await (0,promises_namespaceObject.mkdir)(outDir, { recursive: true });
@@ -12369,19 +13343,28 @@ function table(head, rows, right = []) {
 
 
 
-const USAGE = `usage: kimigayo build [--variant V|all] [--platform P,...] [--out DIR] [--parallel N] [--config FILE] [--json]
+
+const USAGE = `usage: kimigayo build [--variant V|all] [--platform P,...] [--engine oci|buildx|auto|none] [--out DIR] [--parallel N] [--config FILE] [--json]
 
 Builds BusyBox (static, musl, cross-compiled) and the rootfs layer tar of each variant and platform.
   --variant   minimal, standard, extended, a comma list, or all (default: all)
   --platform  linux/amd64, linux/arm64 (or amd64, arm64), comma-separated (default: the config's)
   --out       output folder (default: out); writes rootfs/*.tar and build.json
+  --engine    image engine: oci (native, no daemon), buildx, auto (buildx where it works, else oci; the default),
+              or none (stop after the rootfs); writes an OCI image layout per variant to <out>/oci/<variant>
   --parallel  builds at a time (default: one per platform, up to the core count)`;
 const buildCommand = {
     name: "build",
     summary: "build BusyBox and the rootfs of each variant and platform",
     usage: USAGE,
     async run(ctx) {
-        const o = parseCommandArgs("build", ctx.argv, { variant: { type: "string" }, platform: { type: "string" }, out: { type: "string" }, parallel: { type: "string" } }, USAGE);
+        const o = parseCommandArgs("build", ctx.argv, {
+            variant: { type: "string" },
+            platform: { type: "string" },
+            out: { type: "string" },
+            parallel: { type: "string" },
+            engine: { type: "string" },
+        }, USAGE);
         const cfg = await ctx.config(str(o.config));
         const variants = selectVariants(cfg, str(o.variant));
         const platforms = selectPlatforms(cfg, str(o.platform));
@@ -12389,7 +13372,10 @@ const buildCommand = {
         if (parallel !== undefined && !/^[1-9]\d*$/.test(parallel)) {
             throw new UsageError(`build: --parallel must be a positive integer, got "${parallel}"`);
         }
+        const engineArg = str(o.engine) ?? "auto";
+        const engine = engineArg === "none" ? "none" : parseEngine(engineArg);
         const result = await runBuild({
+            engine,
             config: cfg,
             variants,
             platforms,
@@ -12418,6 +13404,7 @@ function formatBuild(r) {
     return [
         table(["variant", "platform", "busybox B", "applets", "static", "rootfs B", "cache", "busybox", "rootfs"], rows, [2, 3, 5, 7, 8]),
         `source: BusyBox ${r.busybox.version} (${r.busybox.source.cache}, ${r.seconds.source.toFixed(1)} s); total ${r.seconds.total.toFixed(1)} s`,
+        ...(r.layouts ?? []).map((l) => `image ${l.variant} (${l.engine}): ${l.index.digest}, ${l.manifests.map((m) => m.platform).join(" + ")}, layout ${l.layout}`),
         `wrote ${r.out}/build.json and ${r.images.length} rootfs tar(s) in ${r.out}/rootfs/`,
     ].join("\n");
 }
@@ -12815,21 +13802,6 @@ function host_tail(file, lines = 10) {
         return "";
     }
 }
-
-;// CONCATENATED MODULE: ./src/lib/docker.ts
-
-/**
- * The docker client to use. Debian's own client (/usr/bin/docker, from docker.io) matches the
- * engine and can build for another platform with BuildKit; a preinstalled newer client without
- * buildx falls back to the legacy builder. KIMIGAYO_DOCKER overrides.
- */
-function dockerBin() {
-    const forced = process.env.KIMIGAYO_DOCKER;
-    if (forced)
-        return forced;
-    return (0,external_node_fs_namespaceObject.existsSync)("/usr/bin/docker") ? "/usr/bin/docker" : "docker";
-}
-const DEFAULT_REGISTRY = "127.0.0.1:5000";
 
 ;// CONCATENATED MODULE: ./src/doctor/services.ts
 /** The two daemons the pipeline talks to: dockerd and a local registry on 127.0.0.1:5000. */
@@ -13554,6 +14526,1325 @@ async function busyboxSource(cfg, fix, log) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/oci/blob-source.ts
+/** Where blob bytes come from when pushing: read in ranges, so chunked uploads never hold a whole layer. */
+
+
+function bufferBlob(data) {
+    const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    return { digest: digestOf(buf), size: buf.length, read: async (offset, length) => buf.subarray(offset, offset + length) };
+}
+/** A blob in a file (e.g. an OCI layout's blobs/sha256/<hex>); the digest is trusted, the registry checks it. */
+function fileBlob(path, digest, size) {
+    return {
+        digest,
+        size,
+        read: async (offset, length) => {
+            const fh = await (0,promises_namespaceObject.open)(path, "r");
+            try {
+                const buf = Buffer.alloc(length);
+                const { bytesRead } = await fh.read(buf, 0, length, offset);
+                if (bytesRead !== length)
+                    throw new Error(`${path}: expected ${length} bytes at offset ${offset}, read ${bytesRead} (file shorter than ${size} B?)`);
+                return buf;
+            }
+            finally {
+                await fh.close();
+            }
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/oci/credentials.ts
+/**
+ * Registry credentials, first match wins:
+ * 1. explicit {username, password} (the action's inputs, CLI flags);
+ * 2. env KIMIGAYO_REGISTRY_USER + KIMIGAYO_REGISTRY_PASSWORD;
+ * 3. docker's config.json ($DOCKER_CONFIG/config.json or ~/.docker/config.json): auths[host].auth,
+ *    base64 "user:password". Credential helpers (credsStore, credHelpers) are not consulted.
+ * Secrets are never logged; `redact` scrubs them from any text that might be shown.
+ */
+
+
+
+
+const ENV_USER = "KIMIGAYO_REGISTRY_USER";
+const ENV_PASSWORD = "KIMIGAYO_REGISTRY_PASSWORD";
+function dockerConfigPath(env = process.env) {
+    return (0,external_node_path_namespaceObject.join)(env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), ".docker"), "config.json");
+}
+/** The auths key's host: "https://127.0.0.1:5000/v2/" -> "127.0.0.1:5000"; Docker Hub's legacy key -> "docker.io". */
+function authsHost(key) {
+    const host = key.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "");
+    return host === "index.docker.io" || host === "registry-1.docker.io" ? DOCKER_HUB : host;
+}
+function fromDockerConfig(registry, path) {
+    let cfg;
+    try {
+        cfg = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, "utf8"));
+    }
+    catch (err) {
+        if (err.code === "ENOENT")
+            return undefined;
+        throw new Error(`docker config ${path} cannot be read: ${err.message}`);
+    }
+    const entry = Object.entries(cfg.auths ?? {}).find(([key]) => authsHost(key) === registry)?.[1];
+    if (!entry)
+        return undefined;
+    if (entry.auth) {
+        const plain = Buffer.from(entry.auth, "base64").toString("utf8");
+        const colon = plain.indexOf(":");
+        if (colon <= 0)
+            throw new Error(`docker config ${path}: auths entry for ${registry} has an auth value that is not base64 "user:password"`);
+        return { username: plain.slice(0, colon), password: plain.slice(colon + 1) };
+    }
+    return entry.username && entry.password ? { username: entry.username, password: entry.password } : undefined;
+}
+function resolveCredentials(registry, sources = {}) {
+    if (sources.explicit)
+        return sources.explicit;
+    const env = sources.env ?? process.env;
+    const user = env[ENV_USER];
+    const password = env[ENV_PASSWORD];
+    if (user && password)
+        return { username: user, password };
+    return fromDockerConfig(registry, sources.dockerConfig ?? dockerConfigPath(env));
+}
+function basicAuthorization(c) {
+    return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}`;
+}
+/** The strings that must never be shown for these credentials: the password and the Basic token. */
+function secretsOf(c) {
+    return c ? [c.password, basicAuthorization(c).slice("Basic ".length)] : [];
+}
+/** Replaces every secret (of 4 or more characters) in `text` with "***". */
+function redact(text, secrets) {
+    let out = text;
+    for (const s of secrets)
+        if (s.length >= 4)
+            out = out.split(s).join("***");
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/oci/auth.ts
+/**
+ * Registry authentication: parsing WWW-Authenticate challenges (RFC 7235) and the Docker token
+ * flow (a Bearer challenge names a realm to GET a token from, with service and scope).
+ */
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+/;
+/**
+ * Parses a WWW-Authenticate value into its challenges, e.g.
+ * `Bearer realm="https://a/token",service="reg",scope="repository:x:pull,push"`.
+ * Several challenges may share one header, separated by commas; param names are lower-cased.
+ */
+function parseWwwAuthenticate(header) {
+    const out = [];
+    let s = header;
+    const skip = (re) => {
+        s = s.replace(re, "");
+    };
+    while (s.length > 0) {
+        skip(/^[\s,]+/);
+        const scheme = TOKEN.exec(s)?.[0];
+        if (!scheme)
+            break;
+        s = s.slice(scheme.length);
+        const challenge = { scheme: scheme.toLowerCase(), params: {} };
+        out.push(challenge);
+        for (;;) {
+            const m = /^[\s,]*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*=\s*/.exec(s);
+            if (!m)
+                break; // the next token starts a new challenge (or a token68, which we do not use)
+            s = s.slice(m[0].length);
+            let value;
+            if (s.startsWith('"')) {
+                const q = /^"((?:[^"\\]|\\.)*)"/.exec(s);
+                if (!q)
+                    throw new Error(`WWW-Authenticate: unterminated quoted string in ${JSON.stringify(header)}`);
+                value = q[1].replace(/\\(.)/g, "$1");
+                s = s.slice(q[0].length);
+            }
+            else {
+                value = TOKEN.exec(s)?.[0] ?? "";
+                s = s.slice(value.length);
+            }
+            challenge.params[m[1].toLowerCase()] = value;
+        }
+        if (Object.keys(challenge.params).length === 0)
+            skip(/^[^,]*/); // token68 or junk: skip to the next comma
+    }
+    return out;
+}
+/**
+ * GETs a token from a Bearer challenge's realm, with Basic credentials when there are any
+ * (anonymous otherwise). `scopes` are added to the challenge's own scope.
+ */
+async function fetchToken(challenge, scopes, credentials, timeoutMs) {
+    const realm = challenge.params.realm;
+    if (!realm)
+        throw new Error("registry sent a Bearer challenge without a realm");
+    const url = new URL(realm);
+    if (challenge.params.service)
+        url.searchParams.set("service", challenge.params.service);
+    const all = new Set([...(challenge.params.scope?.split(" ") ?? []), ...scopes].filter((x) => x !== ""));
+    for (const scope of all)
+        url.searchParams.append("scope", scope);
+    const headers = { accept: "application/json" };
+    if (credentials)
+        headers.authorization = basicAuthorization(credentials);
+    const res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+    const body = await res.text();
+    if (!res.ok) {
+        const who = credentials ? `as ${credentials.username}` : "anonymously";
+        throw new Error(`token request to ${url.origin}${url.pathname} ${who} failed: ${res.status} ${redact(body.slice(0, 300), secretsOf(credentials))}`);
+    }
+    const json = JSON.parse(body);
+    const token = json.token ?? json.access_token;
+    if (!token)
+        throw new Error(`token response from ${url.origin}${url.pathname} has no token`);
+    // Treat tokens as expiring a little early; the spec's default lifetime is 60 s.
+    const lifetime = Math.max(10, (json.expires_in ?? 60) - 10);
+    return { authorization: `Bearer ${token}`, token, expiresAt: Date.now() + lifetime * 1000 };
+}
+
+;// CONCATENATED MODULE: ./src/oci/errors.ts
+/**
+ * Registry failures and which of them are worth another try: 408, 429 and 5xx answers (but not
+ * 501/505, which will not change), connection resets and timeouts. A Retry-After header on the
+ * answer is honoured.
+ */
+
+class RegistryError extends Error {
+    info;
+    name = "RegistryError";
+    constructor(message, info = {}) {
+        super(message, info.cause !== undefined ? { cause: info.cause } : undefined);
+        this.info = info;
+    }
+    get status() {
+        return this.info.status;
+    }
+}
+const RETRY_STATUS = (s) => s === 408 || s === 429 || (s >= 500 && s !== 501 && s !== 505);
+const NETWORK_CODES = ["UND_ERR_CLOSED", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ECONNABORTED", "ENETUNREACH", "EHOSTUNREACH"];
+function errorCode(err) {
+    const e = err;
+    const code = e?.cause?.code ?? e?.code;
+    return typeof code === "string" ? code : undefined;
+}
+/** The retry policy for registry requests (a `retryable` for withRetry). */
+function registryRetryable(err) {
+    if (err instanceof RegistryError) {
+        if (err.status === undefined)
+            return registryRetryable(err.cause);
+        if (!RETRY_STATUS(err.status))
+            return false;
+        return err.info.retryAfterMs !== undefined ? { retryAfterMs: err.info.retryAfterMs } : true;
+    }
+    const name = err?.name;
+    if (name === "TimeoutError")
+        return true;
+    if (NETWORK_CODES.includes(errorCode(err) ?? ""))
+        return true;
+    return isTransient(err);
+}
+/** A short reason for logs: "503 Service Unavailable", "ECONNRESET", or the message. */
+function describeFailure(err) {
+    if (err instanceof RegistryError && err.status !== undefined)
+        return err.message;
+    const code = errorCode(err);
+    const message = err instanceof Error ? err.message : String(err);
+    return code ? `${message} (${code})` : message;
+}
+
+;// CONCATENATED MODULE: ./src/oci/registry.ts
+
+
+
+
+
+
+
+const DEFAULT_CHUNK_THRESHOLD = 5 * 1024 * 1024;
+const DEFAULT_CHUNK_SIZE = 5 * 1024 * 1024;
+const USER_AGENT = "kimigayo-build-action";
+function emptyStats() {
+    return {
+        requests: 0,
+        retries: 0,
+        blobsUploaded: 0,
+        blobBytesUploaded: 0,
+        blobsSkipped: 0,
+        blobsMounted: 0,
+        manifestsPut: 0,
+        manifestBytesUploaded: 0,
+    };
+}
+/** after - before, field by field. */
+function statsSince(before, after) {
+    const out = emptyStats();
+    for (const k of Object.keys(out))
+        out[k] = after[k] - before[k];
+    return out;
+}
+const pull = (repo) => `repository:${repo}:pull`;
+const push = (repo) => `repository:${repo}:pull,push`;
+async function drain(res) {
+    await res.arrayBuffer().catch(() => undefined);
+}
+function checkRepo(repo) {
+    if (!isRepositoryName(repo))
+        throw new Error(`${JSON.stringify(repo)} is not a repository name (lowercase path like owner/name, no host or tag)`);
+    return repo;
+}
+function checkDigest(digest) {
+    if (!isDigest(digest))
+        throw new Error(`${JSON.stringify(digest)} is not a sha256 digest`);
+    return digest;
+}
+function checkRef(ref) {
+    if (!isTag(ref) && !isDigest(ref))
+        throw new Error(`${JSON.stringify(ref)} is neither a tag nor a sha256 digest`);
+    return ref;
+}
+class RegistryClient {
+    registry;
+    opts;
+    baseUrl;
+    stats = emptyStats();
+    credentials;
+    secrets;
+    tokens = new Map();
+    pendingTokens = new Map();
+    useBasic = false;
+    constructor(
+    /** host[:port], e.g. "127.0.0.1:5000". */
+    registry, opts = {}) {
+        this.registry = registry;
+        this.opts = opts;
+        this.baseUrl = registryBaseUrl(registry, opts.insecure);
+        this.credentials = resolveCredentials(registry, opts);
+        this.secrets = secretsOf(this.credentials);
+    }
+    /** A client for the registry of an image reference like "127.0.0.1:5000/kimigayo", and the repository in it. */
+    static forReference(ref, opts = {}) {
+        const r = parseReference(ref);
+        return { client: new RegistryClient(r.registry, opts), repository: r.repository };
+    }
+    /** GET /v2/: reachable, speaks the API, and (after any auth) lets us in. */
+    async ping() {
+        await this.op(`ping ${this.baseUrl}`, async () => drain(await this.send({ method: "GET", url: "/v2/", scopes: [], ok: [200] })));
+    }
+    async hasBlob(repo, digest) {
+        checkRepo(repo);
+        checkDigest(digest);
+        const res = await this.op(`check blob ${digest} in ${repo}`, () => this.send({ method: "HEAD", url: `/v2/${repo}/blobs/${digest}`, scopes: [pull(repo)], ok: [200, 404] }));
+        await drain(res);
+        return res.status === 200;
+    }
+    /**
+     * Makes the blob present in `repo`: skipped when it already is, mounted from `mountFrom` (a
+     * repository on the same registry) when that works, uploaded otherwise.
+     */
+    async pushBlob(repo, blob, opts = {}) {
+        if (await this.hasBlob(repo, blob.digest)) {
+            this.stats.blobsSkipped++;
+            return "skipped";
+        }
+        const mountFrom = opts.mountFrom !== undefined && opts.mountFrom !== repo ? checkRepo(opts.mountFrom) : undefined;
+        const outcome = await this.op(`upload blob ${blob.digest} (${blob.size} B) to ${repo}`, () => this.uploadOnce(repo, blob, mountFrom));
+        if (outcome === "mounted")
+            this.stats.blobsMounted++;
+        else
+            this.stats.blobsUploaded++;
+        return outcome;
+    }
+    async getBlob(repo, digest) {
+        checkRepo(repo);
+        checkDigest(digest);
+        return this.op(`get blob ${digest} from ${repo}`, async () => {
+            const res = await this.send({ method: "GET", url: `/v2/${repo}/blobs/${digest}`, scopes: [pull(repo)], ok: [200] });
+            const data = Buffer.from(await res.arrayBuffer());
+            verifyDigest(data, digest, `blob from ${this.registry}/${repo}`);
+            return data;
+        });
+    }
+    /** The manifest's digest, size and media type, or undefined when the registry does not have it. */
+    async headManifest(repo, ref) {
+        checkRepo(repo);
+        checkRef(ref);
+        const res = await this.op(`check manifest ${repo}:${ref}`, () => this.send({
+            method: "HEAD",
+            url: `/v2/${repo}/manifests/${ref}`,
+            scopes: [pull(repo)],
+            headers: { accept: MANIFEST_ACCEPT },
+            ok: [200, 404],
+        }));
+        await drain(res);
+        if (res.status === 404)
+            return undefined;
+        const digest = res.headers.get("docker-content-digest") ?? (isDigest(ref) ? ref : "");
+        return { digest, size: Number(res.headers.get("content-length") ?? NaN), mediaType: mediaTypeOf(res) };
+    }
+    async getManifest(repo, ref) {
+        checkRepo(repo);
+        checkRef(ref);
+        return this.op(`get manifest ${repo}:${ref}`, async () => {
+            const res = await this.send({
+                method: "GET",
+                url: `/v2/${repo}/manifests/${ref}`,
+                scopes: [pull(repo)],
+                headers: { accept: MANIFEST_ACCEPT },
+                ok: [200],
+            });
+            const bytes = Buffer.from(await res.arrayBuffer());
+            const digest = digest_digestOf(bytes);
+            if (isDigest(ref))
+                verifyDigest(bytes, ref, `manifest from ${this.registry}/${repo}`);
+            return { mediaType: mediaTypeOf(res), digest, size: bytes.length, bytes };
+        });
+    }
+    /** PUTs manifest bytes under a digest or a tag; returns their digest. */
+    async putManifest(repo, ref, bytes, mediaType) {
+        checkRepo(repo);
+        checkRef(ref);
+        const digest = digest_digestOf(bytes);
+        if (isDigest(ref) && ref !== digest)
+            throw new Error(`manifest for ${repo}@${ref} hashes to ${digest}`);
+        await this.op(`put manifest ${repo}:${ref}`, async () => {
+            const res = await this.send({
+                method: "PUT",
+                url: `/v2/${repo}/manifests/${ref}`,
+                scopes: [push(repo)],
+                headers: { "content-type": mediaType },
+                body: bytes,
+                ok: [201],
+            });
+            await drain(res);
+            const stored = res.headers.get("docker-content-digest");
+            if (stored && stored !== digest)
+                throw new RegistryError(`registry stored manifest ${repo}:${ref} as ${stored}, expected ${digest}`);
+        });
+        this.stats.manifestsPut++;
+        this.stats.manifestBytesUploaded += bytes.length;
+        return digest;
+    }
+    /** The repository's tags ([] when the repository does not exist), following pagination. */
+    async listTags(repo) {
+        checkRepo(repo);
+        const tags = [];
+        for (let url = `/v2/${repo}/tags/list`; url;) {
+            const page = url;
+            const res = await this.op(`list tags of ${repo}`, () => this.send({ method: "GET", url: page, scopes: [pull(repo)], ok: [200, 404] }));
+            if (res.status === 404) {
+                await drain(res);
+                return [];
+            }
+            tags.push(...((await res.json()).tags ?? []));
+            url = /<([^>]+)>\s*;\s*rel="?next"?/.exec(res.headers.get("link") ?? "")?.[1];
+        }
+        return tags;
+    }
+    // -------------------------------------------------------------------------
+    // Uploads
+    // -------------------------------------------------------------------------
+    async uploadOnce(repo, blob, mountFrom) {
+        const start = mountFrom
+            ? {
+                url: `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(blob.digest)}&from=${encodeURIComponent(mountFrom)}`,
+                scopes: [push(repo), pull(mountFrom)],
+            }
+            : { url: `/v2/${repo}/blobs/uploads/`, scopes: [push(repo)] };
+        const started = await this.send({ method: "POST", ...start, ok: mountFrom ? [201, 202] : [202] });
+        await drain(started);
+        if (started.status === 201)
+            return "mounted"; // 202 after a mount request: not mountable, upload instead
+        let location = this.location(started);
+        const octets = { "content-type": "application/octet-stream" };
+        const threshold = this.opts.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD;
+        let final = Buffer.alloc(0);
+        if (blob.size <= threshold) {
+            final = await blob.read(0, blob.size);
+        }
+        else {
+            const chunk = Math.max(1, this.opts.chunkSize ?? DEFAULT_CHUNK_SIZE);
+            for (let offset = 0; offset < blob.size; offset += chunk) {
+                const body = await blob.read(offset, Math.min(chunk, blob.size - offset));
+                const headers = { ...octets, "content-range": `${offset}-${offset + body.length - 1}` };
+                const res = await this.send({ method: "PATCH", url: location, scopes: [push(repo)], headers, body, ok: [202] });
+                await drain(res);
+                this.stats.blobBytesUploaded += body.length;
+                location = this.location(res);
+            }
+        }
+        const sep = location.includes("?") ? "&" : "?";
+        const done = await this.send({
+            method: "PUT",
+            url: `${location}${sep}digest=${encodeURIComponent(blob.digest)}`,
+            scopes: [push(repo)],
+            headers: octets,
+            body: final,
+            ok: [201],
+        });
+        await drain(done);
+        this.stats.blobBytesUploaded += final.length;
+        const stored = done.headers.get("docker-content-digest");
+        if (stored && stored !== blob.digest)
+            throw new RegistryError(`registry stored blob ${blob.digest} as ${stored}`);
+        return "uploaded";
+    }
+    location(res) {
+        const loc = res.headers.get("location");
+        if (!loc)
+            throw new RegistryError(`${this.registry}: upload answer ${res.status} has no Location header`, { status: res.status });
+        return new URL(loc, res.url || this.baseUrl).toString();
+    }
+    // -------------------------------------------------------------------------
+    // Requests, auth and retries
+    // -------------------------------------------------------------------------
+    /** Runs one operation under the retry policy; the final error names the operation and the attempts. */
+    async op(what, fn) {
+        let attempts = 0;
+        const limit = this.opts.retry?.attempts ?? 5;
+        try {
+            return await withRetry((n) => {
+                attempts = n;
+                return fn();
+            }, {
+                attempts: limit,
+                baseMs: 500,
+                maxDelayMs: 10_000,
+                budgetMs: 120_000,
+                ...this.opts.retry,
+                retryable: registryRetryable,
+                onRetry: (err, attempt, delay) => {
+                    this.stats.retries++;
+                    const reason = redact(describeFailure(err), this.secrets);
+                    this.opts.log?.warn(`${what}: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${limit})`);
+                },
+            });
+        }
+        catch (err) {
+            const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
+            const info = err instanceof RegistryError ? err.info : {};
+            throw new RegistryError(redact(`${what} failed${tries}: ${describeFailure(err)}`, this.secrets), { ...info, cause: err });
+        }
+    }
+    /** One HTTP exchange, authenticating once on a 401 and resending. */
+    async send(req) {
+        const url = new URL(req.url, this.baseUrl);
+        const sameOrigin = url.origin === new URL(this.baseUrl).origin;
+        for (let authenticated = false;; authenticated = true) {
+            const headers = { "user-agent": USER_AGENT, ...req.headers };
+            const authorization = sameOrigin ? this.authorizationFor(req.scopes) : undefined;
+            if (authorization)
+                headers.authorization = authorization;
+            this.stats.requests++;
+            const res = await fetch(url, {
+                method: req.method,
+                headers,
+                ...(req.body !== undefined ? { body: req.body } : {}),
+                signal: AbortSignal.timeout(this.opts.timeoutMs ?? 120_000),
+            });
+            if (res.status === 401 && !authenticated && sameOrigin) {
+                await drain(res);
+                // Another request may have authenticated for this scope meanwhile: resend with that first.
+                const current = this.authorizationFor(req.scopes);
+                if (current === undefined || current === authorization) {
+                    await this.authenticate(parseWwwAuthenticate(res.headers.get("www-authenticate") ?? ""), req.scopes);
+                }
+                continue;
+            }
+            if (!req.ok.includes(res.status))
+                throw await this.failure(req.method, url, res);
+            return res;
+        }
+    }
+    authorizationFor(scopes) {
+        if (this.useBasic && this.credentials)
+            return basicAuthorization(this.credentials);
+        const token = this.tokens.get(scopes.join(" "));
+        if (token && token.expiresAt > Date.now())
+            return token.authorization;
+        return undefined;
+    }
+    async authenticate(challenges, scopes) {
+        const bearer = challenges.find((c) => c.scheme === "bearer");
+        if (bearer) {
+            // Concurrent requests challenged for the same scope share one token request.
+            const key = scopes.join(" ");
+            let pending = this.pendingTokens.get(key);
+            if (!pending) {
+                pending = fetchToken(bearer, scopes, this.credentials, this.opts.timeoutMs ?? 120_000)
+                    .then((token) => {
+                    this.secrets.push(token.token);
+                    this.tokens.set(key, token);
+                    return token;
+                })
+                    .catch((err) => {
+                    throw new RegistryError(redact(`${this.registry}: ${err.message}`, this.secrets), { status: 401, cause: err });
+                })
+                    .finally(() => this.pendingTokens.delete(key));
+                this.pendingTokens.set(key, pending);
+            }
+            await pending;
+            return;
+        }
+        if (challenges.some((c) => c.scheme === "basic")) {
+            if (!this.credentials) {
+                throw new RegistryError(`${this.registry} requires credentials: set ${ENV_USER} and ${ENV_PASSWORD}, pass them explicitly, or run docker login ${this.registry}`, { status: 401 });
+            }
+            this.useBasic = true;
+            return;
+        }
+        const schemes = challenges.map((c) => c.scheme).join(", ") || "none";
+        throw new RegistryError(`${this.registry} answered 401 with an unsupported authentication challenge (${schemes})`, { status: 401 });
+    }
+    async failure(method, url, res) {
+        const text = method === "HEAD" ? "" : await res.text().catch(() => "");
+        const { code, detail } = errorBody(text);
+        let message = `${method} ${url.origin}${url.pathname}: ${res.status} ${res.statusText}${detail ? ` (${detail})` : ""}`;
+        if (res.status === 401) {
+            message += this.credentials
+                ? `; the credentials for user ${this.credentials.username} were not accepted`
+                : "; no credentials were found";
+        }
+        const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
+        return new RegistryError(redact(message, this.secrets), {
+            status: res.status,
+            ...(code !== undefined ? { code } : {}),
+            ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        });
+    }
+}
+/** The first entry of an OCI error body ({"errors":[{"code","message"}]}), or the start of any other body. */
+function errorBody(text) {
+    try {
+        const first = JSON.parse(text).errors?.[0];
+        return { ...(first?.code ? { code: first.code } : {}), detail: [first?.code, first?.message].filter(Boolean).join(" ") };
+    }
+    catch {
+        return { detail: text.trim().slice(0, 200) };
+    }
+}
+function mediaTypeOf(res) {
+    return (res.headers.get("content-type") ?? "").split(";")[0].trim();
+}
+
+;// CONCATENATED MODULE: ./src/oci/push.ts
+/**
+ * Pushes an OCI image layout to a repository in the order that never exposes a broken image:
+ * blobs first, then each platform manifest by digest, then the index by digest, then the tags
+ * (each a PUT of the same index bytes). A failure before the tags leaves no tag behind.
+ */
+
+
+
+
+
+
+async function pushLayout(layoutDir, repo, tags, client, log, opts = {}) {
+    const badTag = tags.find((t) => !isTag(t));
+    if (badTag !== undefined)
+        throw new UsageError(`${JSON.stringify(badTag)} is not a valid tag: up to 128 of [A-Za-z0-9_.-], not starting with . or -`);
+    const t0 = Date.now();
+    const before = { ...client.stats };
+    const end = log.step(`push ${client.registry}/${repo}`);
+    try {
+        const image = await readImage(layoutDir, opts.ref);
+        // Reachable and authorised before any work; a Basic challenge is answered once here.
+        await client.ping();
+        await pushManifests(layoutDir, repo, image.manifests, client, log, opts);
+        const rootBytes = await readBlob(layoutDir, image.root.digest);
+        // A layout whose top-level image is a single manifest has just pushed it above.
+        if (image.root.digest !== image.manifests[0]?.descriptor.digest) {
+            await client.putManifest(repo, image.root.digest, rootBytes, image.root.mediaType);
+        }
+        for (const tag of tags)
+            await client.putManifest(repo, tag, rootBytes, image.root.mediaType);
+        const stats = statsSince(before, client.stats);
+        log.info(`pushed ${client.registry}/${repo}@${image.root.digest}${tags.length ? ` as ${tags.join(", ")}` : ""}: ` +
+            `${stats.blobsUploaded} blob(s) uploaded (${stats.blobBytesUploaded.toLocaleString("en-US")} B), ` +
+            `${stats.blobsSkipped} already there, ${stats.blobsMounted} mounted`);
+        return {
+            repository: repo,
+            indexDigest: image.root.digest,
+            manifests: image.manifests.map((m) => m.descriptor.digest),
+            tags: [...tags],
+            stats,
+            seconds: (Date.now() - t0) / 1000,
+        };
+    }
+    finally {
+        end();
+    }
+}
+/** Blobs first (skipped when present, mounted when possible), then each manifest by digest. */
+async function pushManifests(layoutDir, repo, manifests, client, log, opts) {
+    const blobs = new Map();
+    for (const { manifest } of manifests)
+        for (const d of [manifest.config, ...manifest.layers])
+            blobs.set(d.digest, d);
+    let done = 0;
+    await mapLimit([...blobs.values()], opts.concurrency ?? 3, async (d) => {
+        const outcome = await client.pushBlob(repo, fileBlob(blobPath(layoutDir, d.digest), d.digest, d.size), {
+            ...(opts.mountFrom !== undefined ? { mountFrom: opts.mountFrom } : {}),
+        });
+        log.debug(`blob ${d.digest} (${d.size} B): ${outcome}`);
+        log.progress("blobs", ++done, blobs.size);
+    });
+    for (const { descriptor } of manifests) {
+        await client.putManifest(repo, descriptor.digest, await readBlob(layoutDir, descriptor.digest), descriptor.mediaType);
+    }
+}
+/**
+ * Pushes one platform's manifest (and its blobs) by digest, with no index and no tag: the
+ * per-runner half of a release spread over runners. `kimigayo merge` makes the index and tags.
+ */
+async function pushPlatform(layoutDir, repo, platform, client, log, opts = {}) {
+    const before = { ...client.stats };
+    const image = await readImage(layoutDir, opts.ref);
+    const chosen = image.manifests.filter((m) => m.descriptor.platform?.os === platform.os && m.descriptor.platform?.architecture === platform.architecture);
+    const one = chosen[0];
+    if (!one) {
+        const have = image.manifests.map((m) => `${m.descriptor.platform?.os}/${m.descriptor.platform?.architecture}`).join(", ");
+        throw new UsageError(`${layoutDir} has no ${platform.os}/${platform.architecture} image; it has ${have || "none"}`);
+    }
+    await client.ping();
+    await pushManifests(layoutDir, repo, [one], client, log, opts);
+    log.info(`pushed ${client.registry}/${repo}@${one.descriptor.digest} (${platform.os}/${platform.architecture}, by digest, untagged)`);
+    return {
+        repository: repo,
+        platform: `${platform.os}/${platform.architecture}`,
+        digest: one.descriptor.digest,
+        size: one.descriptor.size,
+        mediaType: one.descriptor.mediaType,
+        annotations: one.manifest.annotations ?? {},
+        stats: statsSince(before, client.stats),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/publish/tags.ts
+/**
+ * Which image tags a build pushes, per variant. Pure: the caller reads git/GitHub and passes
+ * the facts in; nothing here touches the network, the clock or the environment.
+ *
+ * Base tags by source, in this order:
+ * - release vX.Y.Z:      X.Y.Z, then X.Y / X / latest, each only if this is the highest stable
+ *                        version in its minor line / major line / the whole repo (existingTags ∪ {this});
+ * - pre-release vX.Y.Z-p: X.Y.Z-p only (never X.Y, X or latest);
+ * - default branch:      edge, sha-<7>;
+ * - other branch:        sanitizeTag(branch), sha-<7>;
+ * - pull request:        pr-<n>, sha-<7 of the PR head>.
+ * The default variant gets the base tags as they are; every variant (the default too) gets
+ * `<base>-<variant>`, except that `latest` becomes plain `<variant>` ("latest of that variant").
+ *
+ * Decisions worth knowing:
+ * - Build metadata (`+…`) is not allowed in an OCI tag, and SemVer ignores it for precedence, so it
+ *   is dropped from tags (v2.1.0+build.7 → 2.1.0). `version` in the result keeps it (labels may carry it).
+ * - Tags are lowercased by sanitizeTag. OCI tags are case-sensitive, so "Feature" and "feature"
+ *   would otherwise be two tags for what people read as one branch.
+ * - Without existingTags a release is taken to be the newest one (as for the first release), so
+ *   pass them for anything that is not: otherwise a backport would move `latest`.
+ * - Tags in existingTags that are not SemVer (e.g. "release-1") are ignored; pre-releases never move
+ *   latest/major/minor, so they do not hold those tags back either.
+ */
+
+
+
+const MAX_TAG = 128;
+const OCI_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const EXPECTED_RELEASE = "expected vX.Y.Z[-pre] (SemVer 2.0, e.g. v2.1.0 or v2.1.0-rc.1)";
+/** Names a variant may not take: its "latest of this variant" tag would overwrite these. */
+const RESERVED_VARIANTS = new Set(["latest", "edge"]);
+// The SemVer 2.0 grammar (semver.org): no leading zeros in numeric identifiers, no empty identifiers.
+const NUM = "0|[1-9]\\d*";
+const PRE_ID = `(?:${NUM}|\\d*[A-Za-z-][0-9A-Za-z-]*)`;
+const tags_SEMVER = new RegExp(`^(${NUM})\\.(${NUM})\\.(${NUM})(?:-(${PRE_ID}(?:\\.${PRE_ID})*))?(?:\\+([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?$`);
+/** Strict SemVer 2.0 ("2.1.0-rc.1+b.5"); no "v" prefix. Undefined when `s` is not one. */
+function parseSemver(s) {
+    const m = tags_SEMVER.exec(s);
+    if (!m)
+        return undefined;
+    const [major, minor, patch] = [m[1], m[2], m[3]].map(Number);
+    if (![major, minor, patch].every(Number.isSafeInteger))
+        return undefined;
+    return { major, minor, patch, prerelease: m[4] !== undefined ? m[4].split(".") : [], ...(m[5] !== undefined ? { build: m[5] } : {}) };
+}
+function toSemver(v) {
+    if (typeof v !== "string")
+        return v;
+    const parsed = parseSemver(v);
+    if (!parsed)
+        throw new UsageError(`${JSON.stringify(v)} is not a SemVer 2.0 version; expected X.Y.Z[-pre][+build]`);
+    return parsed;
+}
+const isNumeric = (id) => /^\d+$/.test(id);
+function compareIdentifiers(a, b) {
+    const an = isNumeric(a);
+    const bn = isNumeric(b);
+    // Numeric identifiers compare as numbers (no leading zeros, so longer is larger) and sort before alphanumeric ones.
+    if (an && bn)
+        return a.length !== b.length ? Math.sign(a.length - b.length) : a < b ? -1 : a > b ? 1 : 0;
+    if (an !== bn)
+        return an ? -1 : 1;
+    return a < b ? -1 : a > b ? 1 : 0; // ASCII order, as the spec says (not locale order)
+}
+/** SemVer 2.0 precedence: -1, 0 or 1. Build metadata is ignored, so 1.0.0+a and 1.0.0+b compare equal. */
+function compareSemver(a, b) {
+    const x = toSemver(a);
+    const y = toSemver(b);
+    for (const k of ["major", "minor", "patch"]) {
+        if (x[k] !== y[k])
+            return x[k] < y[k] ? -1 : 1;
+    }
+    // A pre-release sorts before its release.
+    if (x.prerelease.length === 0 || y.prerelease.length === 0)
+        return Math.sign(y.prerelease.length - x.prerelease.length);
+    const n = Math.min(x.prerelease.length, y.prerelease.length);
+    for (let i = 0; i < n; i++) {
+        const c = compareIdentifiers(x.prerelease[i], y.prerelease[i]);
+        if (c !== 0)
+            return c;
+    }
+    return Math.sign(x.prerelease.length - y.prerelease.length);
+}
+/**
+ * A string made into an OCI tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127}): each run of other characters
+ * becomes one "-", the result is lowercased (see the module comment), leading and trailing "." and
+ * "-" are trimmed, and it is cut to `maxLength` (at most 128). "feature/Size Check" → "feature-size-check".
+ * Throws a UsageError when nothing usable is left (e.g. "///").
+ */
+function sanitizeTag(s, maxLength = MAX_TAG) {
+    const cap = Math.max(1, Math.min(MAX_TAG, Math.floor(maxLength)));
+    const tag = s
+        .replace(/[^A-Za-z0-9_.-]+/g, "-")
+        .toLowerCase() // after the replacement, so only ASCII is left to lowercase
+        .replace(/^[.-]+/, "")
+        .slice(0, cap)
+        .replace(/[.-]+$/, "");
+    if (!isTag(tag))
+        throw new UsageError(`${JSON.stringify(s)} leaves nothing usable as an image tag; it needs a letter, digit or "_"`);
+    return tag;
+}
+function computeTags(src, variants) {
+    checkVariants(variants);
+    const names = variants.map((v) => v.name);
+    let result;
+    switch (src.kind) {
+        case "version":
+            result = tags_releaseTags(src.version, src.existingTags, "version", names);
+            break;
+        case "tag":
+            result = tags_releaseTags(src.ref, src.existingTags, "ref", names);
+            break;
+        case "branch":
+            result = { prerelease: false, base: branchTags(src, names) };
+            break;
+        case "pr":
+            result = { prerelease: false, base: prTags(src) };
+            break;
+        default: {
+            const kind = src.kind;
+            throw new UsageError(`unknown tag source kind ${JSON.stringify(kind)}; expected version, tag, branch or pr`);
+        }
+    }
+    const plans = variants.map((v) => {
+        const suffixed = result.base.map((t) => (t === "latest" ? v.name : `${t}-${v.name}`));
+        return { variant: v.name, tags: [...new Set(v.default ? [...result.base, ...suffixed] : suffixed)] };
+    });
+    const owner = new Map();
+    for (const p of plans) {
+        for (const t of p.tags) {
+            // Lengths are checked where tags are made; this is the invariant every caller relies on.
+            if (!OCI_TAG.test(t))
+                throw new Error(`internal: computed tag ${JSON.stringify(t)} is not a valid OCI tag`);
+            const other = owner.get(t);
+            if (other !== undefined)
+                throw new UsageError(`variants ${other} and ${p.variant} would both be tagged ${JSON.stringify(t)}`);
+            owner.set(t, p.variant);
+        }
+    }
+    return { ...(result.version !== undefined ? { version: result.version } : {}), prerelease: result.prerelease, plans };
+}
+function checkVariants(variants) {
+    if (variants.length === 0)
+        throw new UsageError("no variants to tag; expected at least one, exactly one with default: true");
+    const seen = new Set();
+    for (const { name } of variants) {
+        if (!VARIANT_NAME.test(name))
+            throw new UsageError(`variant name ${JSON.stringify(name)} is not valid; expected ${VARIANT_NAME.source}`);
+        if (RESERVED_VARIANTS.has(name)) {
+            throw new UsageError(`variant name ${JSON.stringify(name)} is reserved: its own tag would overwrite the ${name} image tag`);
+        }
+        if (seen.has(name))
+            throw new UsageError(`variant ${JSON.stringify(name)} is listed twice`);
+        seen.add(name);
+    }
+    const defaults = variants.filter((v) => v.default).map((v) => v.name);
+    if (defaults.length !== 1) {
+        throw new UsageError(defaults.length === 0
+            ? `no variant has default: true; mark exactly one of: ${[...seen].join(", ")}`
+            : `${defaults.length} variants have default: true (${defaults.join(", ")}); exactly one may be the default`);
+    }
+}
+/** "refs/tags/v2.1.0", "v2.1.0" or "2.1.0" → Semver; undefined if not a release version. */
+function parseRelease(ref) {
+    return parseSemver(ref.replace(/^refs\/tags\//, "").replace(/^v/, ""));
+}
+function tags_releaseTags(ref, existingTags, field, variantNames) {
+    const v = parseRelease(ref);
+    if (!v)
+        throw new UsageError(`${JSON.stringify(ref)} is not a release version; ${EXPECTED_RELEASE}`, { field });
+    const core = `${v.major}.${v.minor}.${v.patch}`;
+    const exact = v.prerelease.length > 0 ? `${core}-${v.prerelease.join(".")}` : core;
+    const version = v.build !== undefined ? `${exact}+${v.build}` : exact;
+    const longest = Math.max(...variantNames.map((n) => n.length)) + 1 + exact.length;
+    if (longest > MAX_TAG) {
+        throw new UsageError(`${JSON.stringify(ref)} makes image tags of up to ${longest} characters; OCI tags are at most ${MAX_TAG}`, {
+            field,
+        });
+    }
+    if (v.prerelease.length > 0)
+        return { version, prerelease: true, base: [exact] };
+    // Only stable releases hold the floating tags; the release itself counts (existingTags usually includes it).
+    const stable = (existingTags ?? []).map(parseRelease).filter((s) => s !== undefined && s.prerelease.length === 0);
+    const noneHigher = (inScope) => !stable.some((s) => inScope(s) && compareSemver(s, v) > 0);
+    const base = [exact];
+    if (noneHigher((s) => s.major === v.major && s.minor === v.minor))
+        base.push(`${v.major}.${v.minor}`);
+    if (noneHigher((s) => s.major === v.major))
+        base.push(`${v.major}`);
+    if (noneHigher(() => true))
+        base.push("latest");
+    return { version, prerelease: false, base };
+}
+function shortSha(sha, field) {
+    if (!/^[0-9A-Fa-f]{7,64}$/.test(sha)) {
+        throw new UsageError(`${JSON.stringify(sha)} is not a commit id; expected 7 to 64 hex digits`, { field });
+    }
+    return `sha-${sha.slice(0, 7).toLowerCase()}`;
+}
+function branchTags(src, variantNames) {
+    const strip = (b) => b.replace(/^refs\/heads\//, "");
+    const branch = strip(src.branch);
+    if (branch === "")
+        throw new UsageError("branch name is empty", { field: "branch" });
+    const sha = shortSha(src.sha, "sha");
+    if (branch === strip(src.defaultBranch))
+        return ["edge", sha];
+    // Leave room for the longest "-<variant>" so every variant's tag of this branch has the same stem.
+    const room = MAX_TAG - 1 - Math.max(...variantNames.map((n) => n.length));
+    const tag = sanitizeTag(branch, room);
+    const clash = reservedFor(tag, variantNames);
+    if (clash !== undefined) {
+        throw new UsageError(`branch ${JSON.stringify(branch)} would be tagged ${JSON.stringify(tag)}, which is ${clash}; rename the branch`, {
+            field: "branch",
+        });
+    }
+    return [tag, sha];
+}
+/**
+ * What a branch's tag would overwrite, if anything: a release tag (X, X.Y, X.Y.Z[-pre]), latest,
+ * edge, a sha-/pr- tag or a variant's latest, with or without a "-<variant>" suffix.
+ */
+function reservedFor(tag, variantNames) {
+    if (variantNames.includes(tag))
+        return `the latest ${tag} image's tag`;
+    const stems = [tag, ...variantNames.filter((n) => tag.endsWith(`-${n}`)).map((n) => tag.slice(0, -n.length - 1))];
+    for (const s of stems) {
+        if (s === "latest")
+            return "the latest release's tag";
+        if (s === "edge")
+            return "the default branch's tag";
+        if (/^\d+(\.\d+)?$/.test(s) || parseSemver(s))
+            return "a release tag";
+        if (/^sha-[0-9a-f]{7}$/.test(s))
+            return "a commit's tag";
+        if (/^pr-\d+$/.test(s))
+            return "a pull request's tag";
+    }
+    return undefined;
+}
+function prTags(src) {
+    if (!Number.isSafeInteger(src.number) || src.number < 1) {
+        throw new UsageError(`pull request number ${JSON.stringify(src.number)} is not valid; expected a positive integer`, {
+            field: "number",
+        });
+    }
+    return [`pr-${src.number}`, shortSha(src.headSha, "headSha")];
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/publish.ts
+/**
+ * publish and merge: image layouts -> a registry, in the order that never exposes a half-pushed
+ * image (blobs, manifests by digest, the index, tags last). `publish --by-digest --platform P`
+ * pushes one platform untagged and writes a digest file; `merge` turns the digest files of every
+ * runner into the index and the tags, so per-platform jobs need no QEMU.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Where tags come from: --version, else GitHub's event (tag push, branch push, pull request),
+ * else the local git repository (a v* tag at HEAD, or the branch).
+ */
+async function tagSourceFrom(opts) {
+    const existingTags = await releaseTags(opts.cwd);
+    if (opts.version)
+        return { kind: "version", version: opts.version, existingTags };
+    const { GITHUB_REF: ref, GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: eventPath, GITHUB_SHA: sha } = opts.env;
+    if (ref) {
+        let payload = {};
+        if (eventPath)
+            payload = JSON.parse(await (0,promises_namespaceObject.readFile)(eventPath, "utf8").catch(() => "{}"));
+        if (ref.startsWith("refs/tags/"))
+            return { kind: "tag", ref, existingTags };
+        if ((event === "pull_request" || event === "pull_request_target") && payload.pull_request?.head?.sha) {
+            const number = payload.pull_request.number ?? Number(/^refs\/pull\/(\d+)\//.exec(ref)?.[1]);
+            return { kind: "pr", number, headSha: payload.pull_request.head.sha };
+        }
+        if (ref.startsWith("refs/heads/") && sha) {
+            return { kind: "branch", branch: ref, sha, defaultBranch: payload.repository?.default_branch ?? "main" };
+        }
+    }
+    const atHead = await tagsAtHead(opts.cwd);
+    if (atHead.length > 0)
+        return { kind: "tag", ref: atHead.sort().at(-1), existingTags };
+    const [branch, head] = [await currentBranch(opts.cwd), await headSha(opts.cwd)];
+    if (!branch || !head)
+        throw new UsageError("no version to tag: pass --version X.Y.Z, or run inside a git repository");
+    return { kind: "branch", branch, sha: head, defaultBranch: "main" };
+}
+/** Tags per variant; a release version must be the one configs/kimigayo.yml builds. */
+function planTags(source, cfg) {
+    const tags = computeTags(source, cfg.variants);
+    const plain = tags.version?.replace(/\+.*$/, "");
+    if (plain !== undefined && plain !== cfg.version) {
+        throw new UsageError(`release version ${plain} does not match version ${cfg.version} in ${cfg.file}: the images would carry ${cfg.version} in /etc/os-release and their annotations. Bump version: there, or tag v${cfg.version}.`, { file: cfg.file, field: "version", ...(cfg.locations.version ? { line: cfg.locations.version.line } : {}) });
+    }
+    return tags;
+}
+function layoutsOf(build) {
+    if (!build.layouts || build.layouts.length === 0) {
+        throw new UsageError(`${build.out}/build.json has no image layouts: run \`kimigayo build\` (it writes out/oci/<variant>) first`);
+    }
+    return build.layouts;
+}
+const pickStats = (s) => ({
+    blobsUploaded: s.blobsUploaded,
+    blobBytesUploaded: s.blobBytesUploaded,
+    blobsSkipped: s.blobsSkipped,
+    blobsMounted: s.blobsMounted,
+    manifestsPut: s.manifestsPut,
+});
+async function publish(req) {
+    const { client, repository } = RegistryClient.forReference(req.image, { ...req.registry, log: req.log });
+    const variants = [];
+    for (const layout of layoutsOf(req.build)) {
+        const tags = req.tags.plans.find((p) => p.variant === layout.variant)?.tags ?? [];
+        const r = await pushLayout(layout.layout, repository, tags, client, req.log);
+        variants.push({
+            variant: layout.variant,
+            index: r.indexDigest,
+            manifests: layout.manifests.map((m) => ({ platform: m.platform, digest: m.digest })),
+            tags: r.tags,
+            references: [`${req.image}@${r.indexDigest}`, ...r.tags.map((t) => `${req.image}:${t}`)],
+            stats: pickStats(r.stats),
+        });
+    }
+    return { image: req.image, ...(req.tags.version ? { version: req.tags.version } : {}), prerelease: req.tags.prerelease, variants };
+}
+/** Pushes one platform of every variant by digest and writes `<dir>/<variant>-<arch>.json` for `merge`. */
+async function publishByDigest(req) {
+    const { client, repository } = RegistryClient.forReference(req.image, { ...req.registry, log: req.log });
+    await (0,promises_namespaceObject.mkdir)(req.digestsDir, { recursive: true });
+    const out = [];
+    for (const layout of layoutsOf(req.build)) {
+        const p = ociPlatform(req.platform);
+        const r = await pushPlatform(layout.layout, repository, p, client, req.log);
+        const file = {
+            image: req.image,
+            variant: layout.variant,
+            platform: req.platform,
+            digest: r.digest,
+            size: r.size,
+            mediaType: r.mediaType,
+            annotations: r.annotations,
+        };
+        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(req.digestsDir, `${layout.variant}-${p.architecture}.json`), `${JSON.stringify(file, null, 2)}\n`);
+        out.push(file);
+    }
+    return out;
+}
+/** Reads digest files, checks them against the registry, then pushes each variant's index and its tags. */
+async function publish_merge(req) {
+    const entries = [];
+    for (const f of req.files) {
+        let d;
+        try {
+            d = JSON.parse(await (0,promises_namespaceObject.readFile)(f, "utf8"));
+        }
+        catch (e) {
+            throw new UsageError(`cannot read digest file ${f}: ${e.message}`, { file: f });
+        }
+        if (!d.variant || !d.platform || !/^sha256:[0-9a-f]{64}$/.test(d.digest ?? ""))
+            throw new UsageError(`${f} is not a digest file written by \`kimigayo publish --by-digest\``, { file: f });
+        if (parseReference(d.image).repository !== parseReference(req.image).repository) {
+            throw new UsageError(`${f} was pushed to ${d.image}, not ${req.image}`, { file: f });
+        }
+        entries.push(d);
+    }
+    const { client, repository } = RegistryClient.forReference(req.image, { ...req.registry, log: req.log });
+    await client.ping();
+    const byVariant = new Map();
+    for (const e of entries)
+        byVariant.set(e.variant, [...(byVariant.get(e.variant) ?? []), e]);
+    const variants = [];
+    for (const [variant, list] of byVariant) {
+        const dup = list.find((e, i) => list.findIndex((o) => o.platform === e.platform) !== i);
+        if (dup)
+            throw new UsageError(`two digest files for ${variant} ${dup.platform}`);
+        for (const e of list) {
+            const have = await client.headManifest(repository, e.digest);
+            if (!have)
+                throw new UsageError(`${req.image}@${e.digest} (${variant} ${e.platform}) is not in the registry: push it with \`kimigayo publish --by-digest\` first`);
+        }
+        const annotations = list[0].annotations;
+        if (list.some((e) => JSON.stringify(e.annotations) !== JSON.stringify(annotations))) {
+            throw new UsageError(`the ${variant} digest files disagree on their annotations (built from different sources or epochs)`);
+        }
+        const bytes = canonicalJsonBytes(imageIndex(list, annotations));
+        const before = { ...client.stats };
+        const index = await client.putManifest(repository, digest_digestOf(bytes), bytes, MEDIA_TYPES.ociIndex);
+        const tags = req.tags.plans.find((p) => p.variant === variant)?.tags ?? [];
+        for (const t of tags)
+            await client.putManifest(repository, t, bytes, MEDIA_TYPES.ociIndex);
+        req.log.info(`merged ${req.image}@${index} (${list.map((e) => e.platform).join(", ")})${tags.length ? ` as ${tags.join(", ")}` : ""}`);
+        const s = client.stats;
+        variants.push({
+            variant,
+            index,
+            manifests: list.map((e) => ({ platform: e.platform, digest: e.digest })),
+            tags,
+            references: [`${req.image}@${index}`, ...tags.map((t) => `${req.image}:${t}`)],
+            stats: pickStats({
+                ...s,
+                manifestsPut: s.manifestsPut - before.manifestsPut,
+                blobsUploaded: 0,
+                blobBytesUploaded: 0,
+                blobsSkipped: 0,
+                blobsMounted: 0,
+            }),
+        });
+    }
+    return { image: req.image, ...(req.tags.version ? { version: req.tags.version } : {}), prerelease: req.tags.prerelease, variants };
+}
+
+;// CONCATENATED MODULE: ./src/stages/smoke.ts
+/**
+ * smoke: an image, run for real. Pull by digest, `busybox true`, and a boot of /sbin/init to the
+ * ready line followed by `docker stop` (arm64 under QEMU on an amd64 host).
+ */
+
+
+
+const READY_LINE = /^kimigayo: ready in (\d+) ms \((\d+) services\)$/;
+/** Starts `image` with /sbin/init as `name` and resolves at its ready line (the container keeps running). */
+async function bootToReady(image, name, opts = {}) {
+    const t0 = Date.now();
+    const args = ["run", "-d", "--name", name, ...(opts.platform ? ["--platform", opts.platform] : []), image, "/sbin/init"];
+    const started = await run(dockerBin(), args);
+    if (started.code !== 0)
+        throw new Error(`docker ${args.join(" ")} failed: ${started.stderr.trim()}`);
+    return new Promise((resolve, reject) => {
+        const logs = (0,external_node_child_process_namespaceObject.spawn)(dockerBin(), ["logs", "-f", name]);
+        let buf = "";
+        const timer = setTimeout(() => {
+            logs.kill();
+            reject(new Error(`${image}: no ready line within ${(opts.timeoutMs ?? 60_000) / 1000} s; output:\n${buf}`));
+        }, opts.timeoutMs ?? 60_000);
+        const onData = (b) => {
+            buf += b.toString();
+            const line = buf.split("\n").find((l) => READY_LINE.test(l.trim()));
+            if (!line)
+                return;
+            clearTimeout(timer);
+            logs.kill();
+            const m = READY_LINE.exec(line.trim());
+            resolve({ line: line.trim(), readyMs: Number(m[1]), services: Number(m[2]), wallMs: Date.now() - t0 });
+        };
+        logs.stdout.on("data", onData);
+        logs.stderr.on("data", onData);
+        logs.on("error", reject);
+    });
+}
+/** Pulls `image` (a reference by digest) for `platform`, runs `busybox true`, boots it and stops it. */
+async function smoke(image, platform, log) {
+    const d = dockerBin();
+    const pull = await run(d, ["pull", "--platform", platform, image]);
+    if (pull.code !== 0)
+        throw new Error(`docker pull ${image} failed: ${pull.stderr.trim()}`);
+    const t = await run(d, ["run", "--rm", "--platform", platform, image, "busybox", "true"]);
+    if (t.code !== 0)
+        throw new Error(`${image} (${platform}): busybox true exited ${t.code}: ${t.stderr.trim()}`);
+    const name = `kimigayo-smoke-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    try {
+        const boot = await bootToReady(image, name, { platform });
+        const t0 = Date.now();
+        const stop = await run(d, ["stop", "-t", "10", name]);
+        const stopMs = Date.now() - t0;
+        if (stop.code !== 0)
+            throw new Error(`docker stop ${name} failed: ${stop.stderr.trim()}`);
+        const code = Number((await run(d, ["inspect", "-f", "{{.State.ExitCode}}", name])).stdout.trim());
+        log.info(`smoke ${platform} ${image}: busybox true ✓, ${boot.line} (${boot.wallMs} ms from docker run), docker stop ${stopMs} ms`);
+        return { image, platform, busyboxTrue: true, boot, stopMs, exitCode: code };
+    }
+    finally {
+        await run(d, ["rm", "-f", name]);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/publish.ts
+
+
+
+
+
+
+
+
+
+const PUBLISH_USAGE = `usage: kimigayo publish [--image REPO] [--version X.Y.Z] [--out DIR] [--smoke] [--json]
+       kimigayo publish --by-digest --platform P [--image REPO] [--digests-dir DIR] [--out DIR]
+
+Pushes the image layouts of the last \`kimigayo build\` (<out>/build.json): blobs, then each
+manifest by digest, then the index, then the tags (last). Unchanged blobs are not uploaded again.
+  --image        repository (default: image: in the config, e.g. 127.0.0.1:5000/kimigayo)
+  --version      release version (default: the git tag at HEAD, GitHub's ref, or a branch build)
+  --by-digest    push only --platform's manifests, untagged, and write one digest file per variant
+                 to --digests-dir (default <out>/digests) for \`kimigayo merge\`
+  --smoke        after pushing, pull each platform by digest, run busybox true and boot to ready
+  --username/--password  registry credentials (or KIMIGAYO_REGISTRY_USER/_PASSWORD, or docker's config.json)`;
+const MERGE_USAGE = `usage: kimigayo merge --image REPO --digests FILE... [--version X.Y.Z] [--json]
+
+Makes each variant's multi-platform index from digest files written by \`publish --by-digest\`
+on other runners, pushes it by digest, then the tags.`;
+const CREDENTIALS = { username: { type: "string" }, password: { type: "string" } };
+async function readBuild(out) {
+    const file = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.resolve)(out), "build.json");
+    try {
+        return JSON.parse(await (0,promises_namespaceObject.readFile)(file, "utf8"));
+    }
+    catch {
+        throw new UsageError(`no build result at ${file}: run \`kimigayo build\` first (or pass --out)`);
+    }
+}
+function registryOptions(o) {
+    const username = str(o.username);
+    const password = str(o.password) ?? process.env.KIMIGAYO_REGISTRY_PASSWORD;
+    if (username && !password)
+        throw new UsageError("--username needs --password (or KIMIGAYO_REGISTRY_PASSWORD)");
+    return username && password ? { explicit: { username, password } } : {};
+}
+function formatPublish(r) {
+    const rows = r.variants.map((v) => [
+        v.variant,
+        v.index.slice(0, 19) + "…",
+        v.tags.join(", ") || "(untagged)",
+        `${v.stats.blobsUploaded} (${v.stats.blobBytesUploaded.toLocaleString("en-US")} B)`,
+        String(v.stats.blobsSkipped),
+    ]);
+    return table(["variant", "index", "tags", "blobs uploaded", "skipped"], rows);
+}
+const publishCommand = {
+    name: "publish",
+    summary: "push the built images (blobs, manifests, index, tags last); --by-digest for one platform",
+    usage: PUBLISH_USAGE,
+    async run(ctx) {
+        const o = parseCommandArgs("publish", ctx.argv, {
+            image: { type: "string" },
+            version: { type: "string" },
+            out: { type: "string" },
+            "by-digest": { type: "boolean" },
+            platform: { type: "string" },
+            "digests-dir": { type: "string" },
+            smoke: { type: "boolean" },
+            ...CREDENTIALS,
+        }, PUBLISH_USAGE);
+        const cfg = await ctx.config(str(o.config));
+        const image = str(o.image) ?? cfg.image;
+        const out = str(o.out) ?? "out";
+        const registry = registryOptions(o);
+        const build = await readBuild(out);
+        if (o["by-digest"]) {
+            const p = str(o.platform);
+            if (!p)
+                throw new UsageError(`publish --by-digest needs --platform (one of ${PLATFORMS.join(", ")})`);
+            const platforms = selectPlatforms(cfg, p);
+            if (platforms.length !== 1)
+                throw new UsageError(`publish --by-digest takes one --platform, got ${platforms.join(", ")}`);
+            const digestsDir = (0,external_node_path_namespaceObject.resolve)(str(o["digests-dir"]) ?? (0,external_node_path_namespaceObject.join)(out, "digests"));
+            const files = await publishByDigest({
+                build,
+                config: cfg,
+                image,
+                platform: platforms[0],
+                digestsDir,
+                log: ctx.log,
+                registry,
+            });
+            ctx.log.info(`wrote ${files.length} digest file(s) to ${digestsDir}`);
+            if (o.json)
+                ctx.out.write(`${JSON.stringify({ image, digestsDir, digests: files }, null, 2)}\n`);
+            return 0;
+        }
+        const tags = planTags(await tagSourceFrom({ ...(str(o.version) ? { version: str(o.version) } : {}), env: process.env, cwd: process.cwd() }), cfg);
+        const result = await publish({ build, config: cfg, image, tags, log: ctx.log, registry });
+        ctx.log.info(`\n${formatPublish(result)}`);
+        let smokes;
+        if (o.smoke) {
+            smokes = [];
+            for (const v of result.variants)
+                for (const m of v.manifests)
+                    smokes.push(await smoke(`${image}@${m.digest}`, m.platform, ctx.log));
+        }
+        if (o.json)
+            ctx.out.write(`${JSON.stringify({ ...result, ...(smokes ? { smoke: smokes } : {}) }, null, 2)}\n`);
+        return 0;
+    },
+};
+const mergeCommand = {
+    name: "merge",
+    summary: "make each variant's index and tags from per-platform digest files",
+    usage: MERGE_USAGE,
+    async run(ctx) {
+        const o = parseCommandArgs("merge", ctx.argv, { image: { type: "string" }, digests: { type: "string", multiple: true }, version: { type: "string" }, ...CREDENTIALS }, MERGE_USAGE);
+        const cfg = await ctx.config(str(o.config));
+        const image = str(o.image) ?? cfg.image;
+        const files = o.digests ?? [];
+        if (files.length === 0)
+            throw new UsageError(`merge needs --digests FILE (one per variant and platform)\n\n${MERGE_USAGE}`);
+        const source = await tagSourceFrom({ ...(str(o.version) ? { version: str(o.version) } : {}), env: process.env, cwd: process.cwd() });
+        const tags = planTags(source, cfg);
+        const result = await publish_merge({ image, files: files.map((f) => (0,external_node_path_namespaceObject.resolve)(f)), tags, log: ctx.log, registry: registryOptions(o) });
+        ctx.log.info(`\n${formatPublish(result)}`);
+        if (o.json)
+            ctx.out.write(`${JSON.stringify(result, null, 2)}\n`);
+        return 0;
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/cli/main.ts
 
 
@@ -13561,7 +15852,8 @@ async function busyboxSource(cfg, fix, log) {
 
 
 
-const COMMANDS = [doctorCommand, buildCommand];
+
+const COMMANDS = [doctorCommand, buildCommand, publishCommand, mergeCommand];
 const DEFAULT_CONFIG = "configs/kimigayo.yml";
 function usage() {
     const width = Math.max(...COMMANDS.map((c) => c.name.length));
