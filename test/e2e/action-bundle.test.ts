@@ -1,0 +1,45 @@
+/**
+ * The action as GitHub runs it: the committed bundle (dist/index.js, ESM, with the ESM-only
+ * @actions packages inlined), driven by INPUT_* variables, writing to $GITHUB_OUTPUT.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { ROOT } from "./fixture.js";
+
+const work = mkdtempSync(join(tmpdir(), "kimigayo-action-"));
+
+function action(inputs: Record<string, string>) {
+  const output = join(work, `output-${Math.random().toString(36).slice(2)}`);
+  writeFileSync(output, "");
+  const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_OUTPUT: output };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  const r = spawnSync(process.execPath, [join(ROOT, "dist/index.js")], { cwd: ROOT, env, encoding: "utf8", timeout: 15 * 60_000 });
+  const outputs: Record<string, string> = {};
+  for (const m of readFileSync(output, "utf8").matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]!] = m[3]!;
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, outputs };
+}
+
+describe("the bundled action (node dist/index.js)", () => {
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it("command build: builds, and sets the sizes and build-json outputs", () => {
+    const out = join(work, "out");
+    const r = action({ command: "build", variants: "minimal", platforms: "linux/amd64", out, config: "configs/kimigayo.yml" });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const sizes = JSON.parse(r.outputs.sizes!) as { variant: string; platform: string; rootfs: number; busybox: number }[];
+    assert.equal(sizes.length, 1);
+    assert.equal(sizes[0]!.variant, "minimal");
+    const build = JSON.parse(readFileSync(r.outputs["build-json"]!, "utf8")) as { images: { rootfs: { size: number } }[] };
+    assert.equal(build.images[0]!.rootfs.size, sizes[0]!.rootfs);
+  });
+
+  it("bad input: an unknown command fails with exit 2 and a message naming the allowed ones", () => {
+    const r = action({ command: "deploy" });
+    assert.equal(r.code, 2);
+    assert.match(r.stdout, /::error::.*command: "deploy" is not a command; allowed: build, doctor/);
+  });
+});
