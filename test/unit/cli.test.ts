@@ -32,12 +32,7 @@ describe("kimigayo CLI: usage and exit codes", () => {
       name: "no arguments prints the usage and exits 2",
       argv: [],
       code: 2,
-      stderr: [
-        "usage: kimigayo <command> [options]",
-        /^ {2}build +build BusyBox/m,
-        /^ {2}doctor +check host/m,
-        "Exit codes: 0 success",
-      ],
+      stderr: ["usage: kimigayo <command> [options]", /^ {2}build +build BusyBox/m, /^ {2}doctor +check host/m, "Exit codes: 0 success"],
     },
     { name: "help exits 0", argv: ["help"], code: 0, stderr: ["usage: kimigayo <command> [options]", "commands:"] },
     { name: "--help exits 0", argv: ["--help"], code: 0, stderr: ["usage: kimigayo <command> [options]"] },
