@@ -1,0 +1,247 @@
+/**
+ * The GitHub stand-in itself: it refuses what GitHub's OpenAPI description does not allow, and its
+ * own answers match the description's response schemas.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { assertAllValid, loadGitHubOpenApi, SchemaValidator, startGitHubStandIn, type GitHubStandIn } from "../support/github-api.js";
+
+const TOKEN = "ghs_standin_0123456789";
+const json = { authorization: `token ${TOKEN}`, "content-type": "application/json" };
+
+describe("GitHub stand-in: the OpenAPI description", () => {
+  it("is read once per process and indexes every operation", (t) => {
+    const api = loadGitHubOpenApi();
+    assert.match(api.file, /@octokit\/openapi\/generated\/api\.github\.com\.json$/);
+    assert.ok(api.operations > 1000, `${api.operations} operations`);
+    assert.equal(loadGitHubOpenApi(), api);
+    t.diagnostic(`${api.file}: ${api.operations} operations, read and indexed in ${api.loadMs} ms`);
+  });
+
+  it("samples of the response schemas the fakes build on are valid", () => {
+    const api = loadGitHubOpenApi();
+    const v = new SchemaValidator(api);
+    for (const name of ["issue-comment", "release", "release-asset", "pull-request", "check-run", "simple-user"]) {
+      assert.deepEqual(v.validate(api.schema(name), v.sample(api.schema(name)), name), [], name);
+    }
+  });
+});
+
+describe("GitHub stand-in: the schema validator", () => {
+  const v = new SchemaValidator(loadGitHubOpenApi());
+  const check = (schema: object, value: unknown, closed = false) => v.validate(schema, value, "x", closed);
+
+  it("checks types, type arrays and nullable", () => {
+    assert.deepEqual(check({ type: "integer" }, 3), []);
+    assert.match(check({ type: "integer" }, 3.5)[0]!, /expected integer, got number/);
+    assert.deepEqual(check({ type: ["string", "null"] }, null), []);
+    assert.deepEqual(check({ type: "string", nullable: true }, null), []);
+    assert.match(check({ type: "string" }, null)[0]!, /expected string, got null/);
+    assert.match(check({ type: "boolean" }, "true")[0]!, /expected boolean, got string/);
+  });
+
+  it("checks objects: required, properties, additionalProperties, closed request bodies", () => {
+    const s = { type: "object", properties: { a: { type: "string" } }, required: ["a"] };
+    assert.deepEqual(check(s, { a: "x", b: 1 }), []); // GitHub's schemas are open...
+    assert.match(check(s, { a: "x", b: 1 }, true)[0]!, /x\.b: is not a known property/); // ...requests are read closed
+    assert.match(check(s, {})[0]!, /x\.a: is required/);
+    assert.match(check({ ...s, additionalProperties: false }, { a: "x", b: 1 })[0]!, /x\.b: is not a known property/);
+    assert.match(check({ type: "object", additionalProperties: { type: "integer" } }, { k: "no" })[0]!, /x\.k: expected integer/);
+  });
+
+  it("checks enum, strings, numbers and arrays", () => {
+    assert.match(check({ type: "string", enum: ["a", "b"] }, "c")[0]!, /"c" is not one of "a", "b"/);
+    assert.match(check({ type: "string", minLength: 2 }, "a")[0]!, /shorter than 2/);
+    assert.match(check({ type: "string", maxLength: 2 }, "abc")[0]!, /longer than 2/);
+    assert.match(check({ type: "string", pattern: "^v\\d+$" }, "x1")[0]!, /does not match/);
+    assert.match(check({ type: "string", format: "date-time" }, "yesterday")[0]!, /date-time/);
+    assert.deepEqual(check({ type: "string", format: "date-time" }, "2026-01-02T03:04:05Z"), []);
+    assert.match(check({ type: "string", format: "uri" }, "not a uri")[0]!, /is not a URI/);
+    assert.match(check({ type: "integer", minimum: 1 }, 0)[0]!, /below the minimum/);
+    assert.match(check({ type: "integer", maximum: 100 }, 101)[0]!, /above the maximum/);
+    assert.match(check({ type: "array", items: { type: "string" }, maxItems: 1 }, ["a", 2])[0]!, /more than 1 items/);
+    assert.match(check({ type: "array", items: { type: "string" } }, ["a", 2])[0]!, /x\[1\]: expected string/);
+  });
+
+  it("checks oneOf, anyOf and allOf", () => {
+    const one = { oneOf: [{ type: "string" }, { type: "integer" }] };
+    assert.deepEqual(check(one, 1), []);
+    assert.match(check(one, true)[0]!, /matches none of the 2 oneOf/);
+    const all = { allOf: [{ type: "object", properties: { a: { type: "string" } } }, { required: ["b"] }] };
+    assert.match(check(all, { a: "x" })[0]!, /x\.b: is required/);
+    assert.deepEqual(check(all, { a: "x", b: 1 }, true), []); // names from allOf parts are known
+    const any = { anyOf: [{ required: ["a"] }, { required: ["b"] }] };
+    assert.match(check(any, {})[0]!, /anyOf/);
+  });
+
+  it("resolves $ref into the description and finds a bad release object", () => {
+    const api = loadGitHubOpenApi();
+    const release = v.sample(api.schema("release")) as Record<string, unknown>;
+    assert.deepEqual(v.validate({ $ref: "#/components/schemas/release" }, release, "release"), []);
+    const bad = { ...release, prerelease: "yes", assets: [{ name: 1 }] };
+    const errors = v.validate({ $ref: "#/components/schemas/release" }, bad, "release");
+    assert.ok(errors.includes("release.prerelease: expected boolean, got string"), errors.join("\n"));
+    assert.ok(errors.includes("release.assets[0].id: is required"), errors.join("\n"));
+  });
+});
+
+describe("GitHub stand-in: refusing requests", () => {
+  let si: GitHubStandIn;
+  before(async () => {
+    si = await startGitHubStandIn({ token: TOKEN });
+  });
+  after(async () => {
+    await si.close();
+  });
+  const last = () => si.requests.at(-1)!;
+
+  it("refuses an unknown enum value with 422 and records it invalid", async () => {
+    const res = await fetch(`${si.url}/repos/o/r/releases`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ tag_name: "v1", make_latest: "maybe" }),
+    });
+    assert.equal(res.status, 422);
+    const body = (await res.json()) as { message: string; errors: { field: string }[] };
+    assert.match(body.message, /body\.make_latest: "maybe" is not one of "true", "false", "legacy"/);
+    assert.equal(body.errors[0]?.field, "body.make_latest");
+    assert.equal(last().operationId, "repos/create-release");
+    assert.equal(last().valid, false);
+    assert.equal(si.state.releases.length, 0, "nothing was created");
+    assert.throws(() => assertAllValid(si), /make_latest/);
+  });
+
+  it("refuses a missing required field, a wrong type and an unknown property", async () => {
+    for (const [path, body, reason] of [
+      ["/repos/o/r/issues/1/comments", {}, /body\.body: is required/],
+      ["/repos/o/r/releases", { tag_name: "v1", prerelease: "yes" }, /body\.prerelease: expected boolean, got string/],
+      ["/repos/o/r/releases", { tag_name: "v1", pre_release: true }, /body\.pre_release: is not a known property/],
+    ] as const) {
+      const res = await fetch(`${si.url}${path}`, { method: "POST", headers: json, body: JSON.stringify(body) });
+      assert.equal(res.status, 422, path);
+      assert.equal(last().valid, false);
+      assert.match(last().errors.join("\n"), reason);
+    }
+  });
+
+  it("refuses bad path and query parameters", async () => {
+    let res = await fetch(`${si.url}/repos/o/r/issues/abc/comments`, { headers: json });
+    assert.equal(res.status, 422);
+    assert.match(last().errors.join(), /path\.issue_number: expected integer, got string/);
+    res = await fetch(`${si.url}/repos/o/r/issues/1/comments?per_page=lots`, { headers: json });
+    assert.equal(res.status, 422);
+    assert.match(last().errors.join(), /query\.per_page: expected integer/);
+    res = await fetch(`${si.url}/repos/o/r/issues/1/comments?perpage=10`, { headers: json });
+    assert.equal(res.status, 422);
+    assert.match(last().errors.join(), /query\.perpage: not a parameter of issues\/list-comments/);
+    res = await fetch(`${si.url}/uploads/repos/o/r/releases/1/assets`, {
+      method: "POST",
+      headers: { ...json, "content-type": "text/plain" },
+      body: "x",
+    });
+    assert.equal(res.status, 422);
+    assert.match(last().errors.join(), /query\.name: is required/);
+  });
+
+  it("answers an unknown path or method with 404, recorded invalid", async () => {
+    let res = await fetch(`${si.url}/repos/o/r/no-such-thing`, { headers: json });
+    assert.equal(res.status, 404);
+    assert.equal(last().valid, false);
+    assert.equal(last().operationId, undefined);
+    assert.match(last().errors[0]!, /no path \/repos\/o\/r\/no-such-thing/);
+    res = await fetch(`${si.url}/repos/o/r/releases/1`, { method: "POST", headers: json, body: "{}" });
+    assert.equal(res.status, 404);
+    assert.match(last().errors[0]!, /no operation POST/);
+  });
+
+  it("serves uploads only under the uploads root, and the API only under the API root", async () => {
+    let res = await fetch(`${si.url}/repos/o/r/releases/1/assets?name=a`, {
+      method: "POST",
+      headers: { ...json, "content-type": "text/plain" },
+      body: "x",
+    });
+    assert.equal(res.status, 404);
+    assert.match(last().errors[0]!, /no operation POST .* on the API root/);
+    res = await fetch(`${si.uploadsUrl}/repos/o/r/releases`, { headers: json });
+    assert.equal(res.status, 404);
+    assert.match(last().errors[0]!, /uploads\.github\.com/);
+  });
+
+  it("refuses requests without the token, and bodies that are not JSON", async () => {
+    let res = await fetch(`${si.url}/repos/o/r/releases`);
+    assert.equal(res.status, 401);
+    assert.match(last().errors[0]!, /authorization: header missing/);
+    res = await fetch(`${si.url}/repos/o/r/releases`, { headers: { authorization: "token wrong" } });
+    assert.equal(res.status, 401);
+    assert.equal(last().valid, false);
+    res = await fetch(`${si.url}/repos/o/r/releases`, { method: "POST", headers: json, body: "{tag_name" });
+    assert.equal(res.status, 400);
+    assert.equal(last().valid, false);
+  });
+
+  it("picks the most specific path template", async () => {
+    const res = await fetch(`${si.url}/repos/o/r/releases/latest`, { headers: json });
+    assert.equal(res.status, 404); // no release yet: answered by the fake, not refused
+    assert.equal(last().operationId, "repos/get-latest-release");
+    assert.equal(last().valid, true);
+  });
+});
+
+describe("GitHub stand-in: answering", () => {
+  it("pages lists with Link headers, as GitHub does", async () => {
+    const si = await startGitHubStandIn();
+    try {
+      for (let i = 0; i < 5; i++) si.seedComment({ owner: "o", repo: "r", issue_number: 7, body: `c${i}` });
+      const res = await fetch(`${si.url}/repos/o/r/issues/7/comments?per_page=2&page=2`, { headers: json });
+      assert.equal(res.status, 200);
+      const page = (await res.json()) as { body: string }[];
+      assert.deepEqual(
+        page.map((c) => c.body),
+        ["c2", "c3"],
+      );
+      const link = res.headers.get("link") ?? "";
+      assert.match(link, /page=3>; rel="next"/);
+      assert.match(link, /page=1>; rel="prev"/);
+      assertAllValid(si);
+    } finally {
+      await si.close();
+    }
+  });
+
+  it("answers pulls.get and check runs with schema-valid bodies", async () => {
+    const si = await startGitHubStandIn();
+    try {
+      const sha = "c0ffee".padEnd(40, "0");
+      si.seedPull({ owner: "o", repo: "r", number: 12, head_sha: sha });
+      let res = await fetch(`${si.url}/repos/o/r/pulls/12`, { headers: json });
+      assert.equal(((await res.json()) as { head: { sha: string } }).head.sha, sha);
+      res = await fetch(`${si.url}/repos/o/r/check-runs`, {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify({
+          name: "size",
+          head_sha: sha,
+          status: "completed",
+          conclusion: "success",
+          output: { title: "ok", summary: "all good" },
+        }),
+      });
+      assert.equal(res.status, 201);
+      assertAllValid(si);
+    } finally {
+      await si.close();
+    }
+  });
+
+  it("records a valid operation it has no fake for, and assertAllValid fails on it", async () => {
+    const si = await startGitHubStandIn();
+    try {
+      const res = await fetch(`${si.url}/repos/o/r/topics`, { headers: json });
+      assert.equal(res.status, 501);
+      assert.equal(si.requests[0]?.valid, true);
+      assert.throws(() => assertAllValid(si), /no fake for repos\/get-all-topics/);
+    } finally {
+      await si.close();
+    }
+  });
+});

@@ -1,0 +1,386 @@
+/**
+ * src/github against the GitHub stand-in (test/support/github-api.ts), which checks every request
+ * against GitHub's OpenAPI description. Each test ends with assertAllValid.
+ */
+import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { exitCodeOf, UsageError } from "../../src/lib/errors.js";
+import type { Logger } from "../../src/lib/log.js";
+import {
+  defaultUploadsUrl,
+  GitHubError,
+  githubClient,
+  githubRetryVerdict,
+  githubToken,
+  pullRequestHead,
+  stickyMarker,
+  upsertRelease,
+  upsertStickyComment,
+  type GitHubClientOptions,
+  type ReleaseAssetFile,
+} from "../../src/github/index.js";
+import { assertAllValid, startGitHubStandIn, type GitHubStandIn } from "../support/github-api.js";
+
+const TOKEN = "ghs_kimigayoStandInToken0123456789";
+const OWNER = "kimigayo-os";
+const REPO = "kimigayo";
+
+function recordingLogger() {
+  const lines: string[] = [];
+  const log: Logger = {
+    info: (m) => lines.push(`info: ${m}`),
+    warn: (m) => lines.push(`warn: ${m}`),
+    error: (m) => lines.push(`error: ${m}`),
+    debug: (m) => lines.push(`debug: ${m}`),
+    step: () => () => {},
+    progress: () => {},
+  };
+  return { log, lines };
+}
+
+let si: GitHubStandIn;
+let sleeps: number[];
+let lines: string[];
+let dir: string;
+
+function client(extra: Partial<GitHubClientOptions> = {}) {
+  const rec = recordingLogger();
+  lines = rec.lines;
+  return githubClient({
+    token: TOKEN,
+    apiUrl: si.url,
+    log: rec.log,
+    retry: { baseMs: 1, sleep: async (ms) => void sleeps.push(ms) },
+    ...extra,
+  });
+}
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "kimigayo-github-"));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+beforeEach(async () => {
+  si = await startGitHubStandIn({ token: TOKEN });
+  sleeps = [];
+});
+afterEach(async () => {
+  await si.close();
+});
+
+function file(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+describe("github client", () => {
+  it("refuses to start without a token: UsageError (exit 2) naming github-token and GITHUB_TOKEN, nothing sent", () => {
+    for (const token of [undefined, "", "  \n"]) {
+      let caught: unknown;
+      try {
+        client({ token, purpose: "the release" });
+      } catch (err) {
+        caught = err;
+      }
+      assert.ok(caught instanceof UsageError, String(caught));
+      assert.equal(exitCodeOf(caught), 2);
+      assert.match(caught.message, /GitHub token is needed for the release: set the github-token input .* or GITHUB_TOKEN/);
+    }
+    assert.equal(si.requests.length, 0);
+    assertAllValid(si);
+  });
+
+  it("takes the token from the input, else GITHUB_TOKEN", () => {
+    assert.equal(githubToken(" abc ", { GITHUB_TOKEN: "env" }), "abc");
+    assert.equal(githubToken("", { GITHUB_TOKEN: "env" }), "env");
+    assert.equal(githubToken(undefined, {}), undefined);
+  });
+
+  it("knows the uploads root of github.com, GHES and GHE.com", () => {
+    assert.equal(defaultUploadsUrl("https://api.github.com"), "https://uploads.github.com");
+    assert.equal(defaultUploadsUrl("https://ghe.example.com/api/v3"), "https://ghe.example.com/api/uploads");
+    assert.equal(defaultUploadsUrl("https://api.acme.ghe.com"), "https://uploads.acme.ghe.com");
+    assert.equal(defaultUploadsUrl("http://127.0.0.1:9"), undefined);
+  });
+
+  it("retries a 502 and succeeds", async () => {
+    si.seedPull({ owner: OWNER, repo: REPO, number: 4, head_sha: "a".repeat(40), head_ref: "feat" });
+    si.fail({ status: 502, operationId: "pulls/get" });
+    const head = await pullRequestHead({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 });
+    assert.deepEqual(head, { sha: "a".repeat(40), ref: "feat" });
+    assert.deepEqual(
+      si.requests.map((r) => [r.operationId, r.status, r.injected ?? false]),
+      [
+        ["pulls/get", 502, true],
+        ["pulls/get", 200, false],
+      ],
+    );
+    assert.equal(sleeps.length, 1);
+    assert.ok(
+      lines.some((l) => /^warn: GitHub GET .*: 502 .*try 2/.test(l)),
+      lines.join("\n"),
+    );
+    assertAllValid(si);
+  });
+
+  it("waits as long as a secondary rate limit says (429 / 403 with Retry-After)", async () => {
+    si.seedPull({ owner: OWNER, repo: REPO, number: 4, head_sha: "b".repeat(40) });
+    si.fail({ status: 429, headers: { "retry-after": "2" } });
+    si.fail({ status: 403, headers: { "retry-after": "1" }, message: "You have exceeded a secondary rate limit." });
+    await pullRequestHead({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 });
+    assert.deepEqual(sleeps, [2000, 1000]);
+    assert.equal(si.requests.length, 3);
+    assertAllValid(si);
+  });
+
+  it("does not retry a plain 403, and says the token may lack a permission", async () => {
+    si.fail({ status: 403, message: "Resource not accessible by integration" });
+    await assert.rejects(pullRequestHead({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 }), (err: unknown) => {
+      assert.ok(err instanceof GitHubError);
+      assert.equal(err.status, 403);
+      assert.match(
+        err.message,
+        /GitHub GET \/repos\/kimigayo-os\/kimigayo\/pulls\/4: 403 Resource not accessible by integration; the token may lack/,
+      );
+      return true;
+    });
+    assert.equal(si.requests.length, 1);
+    assert.deepEqual(sleeps, []);
+    assertAllValid(si);
+  });
+
+  it("gives up after its attempts, with GitHub's status", async () => {
+    si.fail({ status: 503, times: 10 });
+    await assert.rejects(
+      pullRequestHead({
+        client: client({ retry: { attempts: 3, baseMs: 1, sleep: async () => {} } }),
+        owner: OWNER,
+        repo: REPO,
+        pullNumber: 4,
+      }),
+      (err: unknown) => err instanceof GitHubError && err.status === 503,
+    );
+    assert.equal(si.requests.length, 3);
+    assertAllValid(si);
+  });
+
+  it("retries a refused connection, then reports no answer", async () => {
+    const port = new URL(si.url).port;
+    await si.close();
+    const c = client({ apiUrl: `http://127.0.0.1:${port}`, retry: { attempts: 2, baseMs: 1, sleep: async (ms) => void sleeps.push(ms) } });
+    await assert.rejects(pullRequestHead({ client: c, owner: OWNER, repo: REPO, pullNumber: 1 }), (err: unknown) => {
+      assert.ok(err instanceof GitHubError, String(err));
+      assert.equal(err.status, 0);
+      assert.match(err.message, /no answer/);
+      return true;
+    });
+    assert.equal(sleeps.length, 1);
+    si = await startGitHubStandIn({ token: TOKEN }); // for afterEach
+  });
+
+  it("turns a 401 into a UsageError and never shows the token", async () => {
+    const wrong = "ghs_wrongTokenThatMustNotLeak42";
+    await assert.rejects(pullRequestHead({ client: client({ token: wrong }), owner: OWNER, repo: REPO, pullNumber: 1 }), (err: unknown) => {
+      assert.ok(err instanceof UsageError);
+      assert.match(err.message, /GitHub refused the token \(401 Bad credentials\).*github-token/);
+      assert.ok(!err.message.includes(wrong));
+      return true;
+    });
+    assert.ok(!lines.join("\n").includes(wrong));
+    // The refused request is recorded as such by the stand-in; nothing else was sent.
+    assert.equal(si.requests.length, 1);
+    assert.equal(si.requests[0]!.status, 401);
+  });
+
+  it("scrubs the token from errors raised before a request leaves", async () => {
+    const bad = "ghs_tokenWith\u0001ControlChar";
+    await assert.rejects(pullRequestHead({ client: client({ token: bad }), owner: OWNER, repo: REPO, pullNumber: 1 }), (err: unknown) => {
+      assert.ok(err instanceof GitHubError);
+      assert.ok(!err.message.includes(bad) && !err.message.includes("ghs_tokenWith"), err.message);
+      return true;
+    });
+    assert.equal(si.requests.length, 0);
+    assertAllValid(si);
+  });
+
+  it("knows which failures are worth another try", () => {
+    const http = (status: number, headers: Record<string, string> = {}, message = "") =>
+      Object.assign(new Error(message), { name: "HttpError", status, response: { status, headers, data: {} } });
+    assert.equal(githubRetryVerdict(http(502)), true);
+    assert.equal(githubRetryVerdict(http(501)), false);
+    assert.equal(githubRetryVerdict(http(404)), false);
+    assert.equal(githubRetryVerdict(http(422)), false);
+    assert.deepEqual(githubRetryVerdict(http(503, { "retry-after": "3" })), { retryAfterMs: 3000 });
+    assert.deepEqual(githubRetryVerdict(http(403, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "110" }), 100_000), {
+      retryAfterMs: 11_000,
+    });
+    assert.deepEqual(githubRetryVerdict(http(429)), { retryAfterMs: 60_000 });
+    assert.equal(githubRetryVerdict(http(403)), false);
+  });
+});
+
+describe("sticky comment", () => {
+  const marker = stickyMarker("report");
+
+  it("run twice: one comment, created then updated in place", async () => {
+    const c = client();
+    const first = await upsertStickyComment({ client: c, owner: OWNER, repo: REPO, issueNumber: 9, marker, body: "size: 1 MiB" });
+    const second = await upsertStickyComment({ client: c, owner: OWNER, repo: REPO, issueNumber: 9, marker, body: "size: 2 MiB" });
+    assert.equal(first.action, "created");
+    assert.equal(second.action, "updated");
+    assert.equal(second.id, first.id);
+    assert.equal(second.url, first.url);
+    assert.equal(si.state.comments.length, 1);
+    assert.equal(si.state.comments[0]!.body, `${marker}\nsize: 2 MiB`);
+    assertAllValid(si);
+  });
+
+  it("finds its comment past the first page among others", async () => {
+    for (let i = 0; i < 130; i++) si.seedComment({ owner: OWNER, repo: REPO, issue_number: 9, body: `chatter ${i}`, user: "someone" });
+    const mine = si.seedComment({ owner: OWNER, repo: REPO, issue_number: 9, body: `${marker}\nold` });
+    const r = await upsertStickyComment({ client: client(), owner: OWNER, repo: REPO, issueNumber: 9, marker, body: "new" });
+    assert.deepEqual([r.action, r.id], ["updated", mine.id]);
+    assert.equal(si.state.comments.length, 131);
+    assert.ok(si.requests.some((q) => q.operationId === "issues/list-comments" && /page=2/.test(q.query)));
+    assertAllValid(si);
+  });
+
+  it("cleans duplicates from a race: updates the oldest, deletes the rest", async () => {
+    si.seedComment({ owner: OWNER, repo: REPO, issue_number: 9, body: "unrelated" });
+    const a = si.seedComment({ owner: OWNER, repo: REPO, issue_number: 9, body: `${marker}\nrun A` });
+    si.seedComment({ owner: OWNER, repo: REPO, issue_number: 9, body: `${marker}\nrun B` });
+    si.seedComment({ owner: OWNER, repo: REPO, issue_number: 9, body: `run C\n${marker}` });
+    si.seedComment({ owner: OWNER, repo: REPO, issue_number: 10, body: `${marker}\nother PR` });
+    const r = await upsertStickyComment({ client: client(), owner: OWNER, repo: REPO, issueNumber: 9, marker, body: "run D" });
+    assert.deepEqual([r.action, r.id, r.duplicatesDeleted], ["updated", a.id, 2]);
+    assert.deepEqual(
+      si.state.comments.map((k) => [k.issue_number, k.body]),
+      [
+        [9, "unrelated"],
+        [9, `${marker}\nrun D`],
+        [10, `${marker}\nother PR`],
+      ],
+    );
+    assertAllValid(si);
+  });
+
+  it("wants a hidden marker", async () => {
+    await assert.rejects(
+      upsertStickyComment({ client: client(), owner: OWNER, repo: REPO, issueNumber: 9, marker: "report", body: "x" }),
+      /hidden HTML comment/,
+    );
+    assert.equal(si.requests.length, 0);
+    assertAllValid(si);
+  });
+});
+
+describe("release", () => {
+  const assets = (v: string): ReleaseAssetFile[] => [
+    { name: "kimigayo-minimal-amd64.tar.gz", path: file(`min-${v}`, `minimal ${v}`), contentType: "application/gzip" },
+    { name: "SHA256SUMS", path: file(`sums-${v}`, `sums ${v}!`), contentType: "text/plain" },
+  ];
+  const base = { owner: OWNER, repo: REPO, tag: "v2.1.0", name: "Kimigayo OS 2.1.0", body: "notes" };
+
+  it("created, then re-run: one release, assets replaced not duplicated, prerelease honoured", async () => {
+    const c = client();
+    const first = await upsertRelease({ client: c, ...base, prerelease: true, assets: assets("one") });
+    assert.equal(first.action, "created");
+    assert.deepEqual(
+      first.assets.map((a) => [a.name, a.size]),
+      [
+        ["kimigayo-minimal-amd64.tar.gz", 11],
+        ["SHA256SUMS", 9],
+      ],
+    );
+    assert.equal(si.state.releases[0]!.prerelease, true);
+
+    const second = await upsertRelease({ client: c, ...base, body: "better notes", prerelease: false, assets: assets("second") });
+    assert.equal(second.action, "updated");
+    assert.equal(second.id, first.id);
+    assert.equal(si.state.releases.length, 1);
+    const rel = si.state.releases[0]!;
+    assert.deepEqual([rel.prerelease, rel.body, rel.draft], [false, "better notes", false]);
+    assert.deepEqual(si.state.assets.map((a) => [a.name, a.data.toString()]).sort(), [
+      ["SHA256SUMS", "sums second!"],
+      ["kimigayo-minimal-amd64.tar.gz", "minimal second"],
+    ]);
+    assert.notDeepEqual(
+      second.assets.map((a) => a.id),
+      first.assets.map((a) => a.id),
+    );
+    // Uploads went to the uploads server, to the upload_url the release named.
+    const uploads = si.requests.filter((r) => r.operationId === "repos/upload-release-asset");
+    assert.equal(uploads.length, 4);
+    assert.ok(uploads.every((r) => r.server === "uploads"));
+    assert.equal(si.requests.filter((r) => r.operationId === "repos/create-release").length, 1);
+    assertAllValid(si);
+  });
+
+  it("leaves assets of other names alone, and uploads to a configured uploads root", async () => {
+    const c = client({ uploadsUrl: si.uploadsUrl });
+    await upsertRelease({ client: c, ...base, prerelease: false, assets: assets("one") });
+    await upsertRelease({ client: c, ...base, prerelease: false, assets: [assets("two")[1]!] });
+    assert.deepEqual(si.state.assets.map((a) => [a.name, a.data.toString()]).sort(), [
+      ["SHA256SUMS", "sums two!"],
+      ["kimigayo-minimal-amd64.tar.gz", "minimal one"],
+    ]);
+    assert.ok(si.requests.filter((r) => r.operationId === "repos/upload-release-asset").every((r) => r.server === "uploads"));
+    assertAllValid(si);
+  });
+
+  it("finds its draft again (GitHub does not find drafts by tag) instead of making a second", async () => {
+    const c = client();
+    const first = await upsertRelease({ client: c, ...base, prerelease: false, draft: true, assets: [] });
+    const second = await upsertRelease({ client: c, ...base, prerelease: false, draft: true, assets: [] });
+    assert.deepEqual([first.action, second.action, second.id], ["created", "updated", first.id]);
+    const published = await upsertRelease({ client: c, ...base, prerelease: false, draft: false, assets: [] });
+    assert.equal(published.id, first.id);
+    assert.equal(si.state.releases.length, 1);
+    assert.equal(si.state.releases[0]!.draft, false);
+    assertAllValid(si);
+  });
+
+  it("survives lost answers: a retried create meets its own release, a retried upload its own asset", async () => {
+    si.fail({ status: 502, operationId: "repos/create-release", commit: true });
+    si.fail({ status: 504, operationId: "repos/upload-release-asset", commit: true });
+    const r = await upsertRelease({ client: client(), ...base, prerelease: false, assets: assets("one") });
+    assert.equal(si.state.releases.length, 1);
+    assert.equal(r.id, si.state.releases[0]!.id);
+    assert.deepEqual(si.state.assets.map((a) => a.name).sort(), ["SHA256SUMS", "kimigayo-minimal-amd64.tar.gz"]);
+    assert.deepEqual(r.assets.map((a) => a.id).sort(), si.state.assets.map((a) => a.id).sort());
+    // The create was retried into a 422 already_exists, then found by tag and updated.
+    const ops = si.requests.map((q) => `${q.operationId} ${q.status}`);
+    assert.ok(ops.includes("repos/create-release 422"), ops.join("\n"));
+    assert.ok(ops.includes("repos/update-release 200"), ops.join("\n"));
+    assert.ok(ops.includes("repos/upload-release-asset 422"), ops.join("\n"));
+    // The 422s were GitHub's answers (already_exists), not refusals of bad requests.
+    assertAllValid(si);
+  });
+
+  it("refuses asset names GitHub would rename, and unreadable files, before sending anything", async () => {
+    const c = client();
+    await assert.rejects(
+      upsertRelease({
+        client: c,
+        ...base,
+        prerelease: false,
+        assets: [{ name: "my image.tar", path: file("x", "x"), contentType: "application/x-tar" }],
+      }),
+      (err: unknown) => err instanceof UsageError && /would be renamed by GitHub/.test(err.message),
+    );
+    await assert.rejects(
+      upsertRelease({
+        client: c,
+        ...base,
+        prerelease: false,
+        assets: [{ name: "a.tar", path: join(dir, "missing"), contentType: "application/x-tar" }],
+      }),
+      /a\.tar: .*missing cannot be read/,
+    );
+    assert.equal(si.requests.length, 0);
+    assertAllValid(si);
+  });
+});
