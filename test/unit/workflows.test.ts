@@ -1,0 +1,994 @@
+/**
+ * A static security audit of .github/workflows, plus the checks that each workflow does what it
+ * is for. There is no YAML library in the project (and src/config/yaml.ts has no block scalars),
+ * so a small reader for the YAML that workflows use lives here: block mappings and sequences,
+ * plain and quoted scalars, one-line flow collections and `|` / `>` block scalars. Anything else
+ * (anchors, tags, multi-line plain scalars) is an error, so a workflow is never half-read.
+ *
+ * The auditor (auditWorkflow) enforces, per GitHub's security hardening guide:
+ * - top-level `permissions:` present, an explicit map, with no write scope (writes are granted per
+ *   job, and only those a policy lists); never `write-all` / `read-all`;
+ * - every non-local action pinned as owner/repo@<40 hex> with a trailing `# vX.Y.Z` comment;
+ * - no `${{ }}` at all inside `run:` (or an actions/github-script `script:`): values reach
+ *   scripts through `env:`;
+ * - no `pull_request_target`; a `workflow_run` workflow checks out nothing and uses no local
+ *   action; pull_request workflows use no secret (forks get none, and their checks must still run);
+ * - every checkout sets persist-credentials: false.
+ * The self-test feeds it bad workflows and expects each problem, so it cannot pass vacuously.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { getOctokit } from "@actions/github";
+import { assertAllValid, startGitHubStandIn, type GitHubStandIn } from "../support/github-api.js";
+
+// ---------------------------------------------------------------------------------------------
+// A reader for the YAML of workflows
+// ---------------------------------------------------------------------------------------------
+
+type Yaml = string | null | Yaml[] | YamlMap;
+interface YamlMap {
+  [key: string]: Yaml;
+}
+
+const isMap = (v: Yaml | undefined): v is YamlMap => typeof v === "object" && v !== null && !Array.isArray(v);
+
+class YamlError extends Error {}
+
+/** The text of a line before its comment: `#` at the start or after a blank, outside quotes. */
+function stripComment(line: string): string {
+  let quote: '"' | "'" | undefined;
+  let prev = ""; // last non-blank character outside quotes
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote === '"') {
+      if (c === "\\") i++;
+      else if (c === '"') quote = undefined;
+      continue;
+    }
+    if (quote === "'") {
+      if (c === "'" && line[i + 1] === "'") i++;
+      else if (c === "'") quote = undefined;
+      continue;
+    }
+    if ((c === '"' || c === "'") && (prev === "" || ":-[{,".includes(prev))) quote = c;
+    else if (c === "#" && (i === 0 || line[i - 1] === " " || line[i - 1] === "\t")) return line.slice(0, i).trimEnd();
+    if (c !== " " && c !== "\t") prev = c;
+  }
+  return line.trimEnd();
+}
+
+function unquote(s: string, where: string): string {
+  if (s.startsWith('"')) {
+    if (!/^"(?:[^"\\]|\\.)*"$/.test(s)) throw new YamlError(`${where}: bad double-quoted scalar ${s}`);
+    return JSON.parse(s.replace(/\\'/g, "'")) as string;
+  }
+  if (!/^'(?:[^']|'')*'$/.test(s)) throw new YamlError(`${where}: bad single-quoted scalar ${s}`);
+  return s.slice(1, -1).replace(/''/g, "'");
+}
+
+function scalar(s: string, where: string): string | null {
+  const t = s.trim();
+  if (t === "" || t === "~" || t === "null") return null;
+  if (t.startsWith('"') || t.startsWith("'")) return unquote(t, where);
+  if (/^[&*!%@`]/.test(t)) throw new YamlError(`${where}: anchors, aliases, tags and reserved indicators are not supported: ${t}`);
+  return t;
+}
+
+/** One-line flow collections: [a, "b"], { k: v, l: [x] }. */
+function parseFlow(text: string, where: string): Yaml {
+  let pos = 0;
+  const ws = () => {
+    while (text[pos] === " " || text[pos] === "\t") pos++;
+  };
+  const fail = (what: string): never => {
+    throw new YamlError(`${where}: ${what} at column ${pos + 1} of ${text}`);
+  };
+  const token = (stops: string): string => {
+    ws();
+    const start = pos;
+    if (text[pos] === '"' || text[pos] === "'") {
+      const q = text[pos]!;
+      pos++;
+      while (pos < text.length && text[pos] !== q) pos += text[pos] === "\\" && q === '"' ? 2 : 1;
+      if (text[pos] !== q) fail("an unterminated quote");
+      pos++;
+      return text.slice(start, pos);
+    }
+    while (pos < text.length && !stops.includes(text[pos]!) && !(text[pos] === ":" && /[\s,\]}]/.test(text[pos + 1] ?? " "))) pos++;
+    return text.slice(start, pos).trim();
+  };
+  const value = (): Yaml => {
+    ws();
+    if (text[pos] === "[") {
+      pos++;
+      const out: Yaml[] = [];
+      for (;;) {
+        ws();
+        if (text[pos] === "]") break;
+        out.push(value());
+        ws();
+        if (text[pos] === ",") pos++;
+        else if (text[pos] !== "]") fail("expected , or ]");
+      }
+      pos++;
+      return out;
+    }
+    if (text[pos] === "{") {
+      pos++;
+      const out: YamlMap = {};
+      for (;;) {
+        ws();
+        if (text[pos] === "}") break;
+        const key = scalar(token(",}"), where);
+        if (key === null) fail("an empty key");
+        ws();
+        if (text[pos] !== ":") fail("expected :");
+        pos++;
+        ws();
+        out[key!] = text[pos] === "," || text[pos] === "}" ? null : value();
+        ws();
+        if (text[pos] === ",") pos++;
+        else if (text[pos] !== "}") fail("expected , or }");
+      }
+      pos++;
+      return out;
+    }
+    return scalar(token(",]}"), where);
+  };
+  const v = value();
+  ws();
+  if (pos !== text.length) fail("unexpected text after the flow collection");
+  return v;
+}
+
+const KEY = /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s"'#[\]{},&*!|>%@`-][^:#]*?|-[^\s:#][^:#]*?)\s*:(?:\s+|$)/;
+
+/** Parses the workflow YAML subset described at the top of this file. */
+export function parseWorkflowYaml(text: string, file = "workflow.yml"): Yaml {
+  const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  if (lines.some((l) => l.includes("\t") && /^\s*\t/.test(l))) throw new YamlError(`${file}: tabs in indentation`);
+  let i = 0;
+  const where = (n = i) => `${file}:${n + 1}`;
+  const indentOf = (n: number) => /^ */.exec(lines[n]!)![0].length;
+  const content = (n: number) => stripComment(lines[n]!).trim();
+  const skip = () => {
+    while (i < lines.length && content(i) === "") i++;
+  };
+  const isSeqItem = (t: string) => t === "-" || t.startsWith("- ");
+
+  const block = (indent: number): Yaml => (isSeqItem(content(i)) ? sequence(indent) : mapping(indent));
+
+  /** What follows `key:` or `-` with nothing after it on its line. */
+  const nested = (indent: number, seqAtSameIndent: boolean): Yaml => {
+    skip();
+    if (i >= lines.length) return null;
+    const ind = indentOf(i);
+    if (ind > indent) return block(ind);
+    if (ind === indent && seqAtSameIndent && isSeqItem(content(i))) return sequence(indent);
+    return null;
+  };
+
+  const blockScalar = (header: string, parentIndent: number): string => {
+    const m = /^([|>])([+-]?)$/.exec(header);
+    if (!m) throw new YamlError(`${where(i - 1)}: unsupported block scalar header ${header}`);
+    const body: string[] = [];
+    let contentIndent = -1;
+    while (i < lines.length) {
+      const raw = lines[i]!;
+      if (raw.trim() === "") {
+        body.push("");
+        i++;
+        continue;
+      }
+      const ind = indentOf(i);
+      if (ind <= parentIndent) break;
+      if (contentIndent < 0) contentIndent = ind;
+      if (ind < contentIndent) throw new YamlError(`${where()}: a block scalar line indented less than its first line`);
+      body.push(raw.slice(contentIndent));
+      i++;
+    }
+    let trailing = 0;
+    while (body.length > 0 && body.at(-1) === "") {
+      body.pop();
+      trailing++;
+    }
+    let text: string;
+    if (m[1] === "|") text = body.join("\n");
+    else {
+      text = "";
+      for (const l of body) text += l === "" ? "\n" : text === "" || text.endsWith("\n") ? l : ` ${l}`;
+    }
+    if (m[2] === "-" || text === "") return text;
+    return m[2] === "+" ? `${text}\n${"\n".repeat(trailing)}` : `${text}\n`;
+  };
+
+  /** The value after `key:` (or after `- `), the key's line already consumed. */
+  const value = (rest: string, indent: number, line: number): Yaml => {
+    if (rest === "") return nested(indent, true);
+    if (/^[|>]/.test(rest)) return blockScalar(rest, indent);
+    if (rest.startsWith("[") || rest.startsWith("{")) return parseFlow(rest, where(line));
+    return scalar(rest, where(line));
+  };
+
+  const mapping = (indent: number): YamlMap => {
+    const out: YamlMap = {};
+    for (;;) {
+      skip();
+      if (i >= lines.length) break;
+      const ind = indentOf(i);
+      if (ind < indent) break;
+      if (ind > indent) throw new YamlError(`${where()}: unexpected indentation (a multi-line plain scalar?)`);
+      const t = content(i);
+      if (isSeqItem(t)) throw new YamlError(`${where()}: a sequence item where a mapping key was expected`);
+      const m = KEY.exec(t);
+      if (!m) throw new YamlError(`${where()}: expected "key: value", got ${t}`);
+      const key = scalar(m[0].replace(/\s*:\s*$/, ""), where());
+      if (key === null) throw new YamlError(`${where()}: an empty key`);
+      if (Object.hasOwn(out, key)) throw new YamlError(`${where()}: duplicate key ${key}`);
+      const line = i++;
+      out[key] = value(t.slice(m[0].length).trim(), indent, line);
+    }
+    return out;
+  };
+
+  const sequence = (indent: number): Yaml[] => {
+    const out: Yaml[] = [];
+    for (;;) {
+      skip();
+      if (i >= lines.length) break;
+      const ind = indentOf(i);
+      if (ind < indent) break;
+      if (ind > indent) throw new YamlError(`${where()}: unexpected indentation in a sequence`);
+      const t = content(i);
+      if (!isSeqItem(t)) break;
+      const col = /^ *- */.exec(lines[i]!)![0].length;
+      const rest = t.slice(1).trim();
+      if (rest === "") {
+        i++;
+        out.push(nested(indent, false));
+      } else if (KEY.test(rest) || isSeqItem(rest)) {
+        // "- key: v" / "- - x": the item is a block that starts at the item's text.
+        lines[i] = " ".repeat(col) + lines[i]!.slice(col);
+        out.push(block(col));
+      } else {
+        const line = i++;
+        out.push(value(rest, indent, line));
+      }
+    }
+    return out;
+  };
+
+  skip();
+  if (i >= lines.length) return null;
+  if (indentOf(i) !== 0) throw new YamlError(`${where()}: the document must start at column 1`);
+  const doc = block(0);
+  skip();
+  if (i < lines.length) throw new YamlError(`${where()}: unexpected text`);
+  return doc;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The auditor
+// ---------------------------------------------------------------------------------------------
+
+const PERMISSION_SCOPES = new Set([
+  "actions",
+  "attestations",
+  "checks",
+  "contents",
+  "deployments",
+  "discussions",
+  "id-token",
+  "issues",
+  "models",
+  "packages",
+  "pages",
+  "pull-requests",
+  "repository-projects",
+  "security-events",
+  "statuses",
+]);
+
+/**
+ * Contexts an attacker can set (GitHub's security hardening guide, "Understanding the risk of
+ * script injections"), and the outputs that may carry them. With the rule "no ${{ in run:" these
+ * only make the message more pointed, but they are also checked where the rule does not reach.
+ */
+const UNTRUSTED_CONTEXTS: RegExp[] = [
+  /github\.event\.(issue|pull_request|discussion)\.(title|body)/,
+  /github\.event\.(comment|review|review_comment)\.body/,
+  /github\.event\.pull_request\.head\.(ref|label|repo\.default_branch)/,
+  /github\.event\.commits(\[[^\]]*\]|\.\*)?\.(message|author\.(email|name))/,
+  /github\.event\.head_commit\.(message|author\.(email|name))/,
+  /github\.event\.pages(\[[^\]]*\]|\.\*)?\.page_name/,
+  /github\.event\.workflow_run\.(head_branch|display_title|head_commit\.(message|author)|head_repository\.description|pull_requests)/,
+  /github\.head_ref/,
+  /\binputs\./,
+  /\bsteps\.[^.\s]+\.outputs\./,
+  /\bneeds\.[^.\s]+\.outputs\./,
+];
+
+const PINNED = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\/[A-Za-z0-9_.-]+(?:\/[^@\s]+)?@[0-9a-f]{40}$/;
+const VERSION_COMMENT = /^#\s*v\d+\.\d+\.\d+$/;
+
+export interface AuditPolicy {
+  /** job id -> the scopes it may hold with write access; everything else must not write. */
+  writes?: Record<string, string[]>;
+}
+
+interface Step {
+  job: string;
+  index: number;
+  label: string;
+  value: YamlMap;
+}
+
+function triggersOf(on: Yaml | undefined): string[] {
+  if (typeof on === "string") return [on];
+  if (Array.isArray(on)) return on.filter((e): e is string => typeof e === "string");
+  if (isMap(on)) return Object.keys(on);
+  return [];
+}
+
+function stepsOf(jobs: YamlMap): Step[] {
+  const out: Step[] = [];
+  for (const [job, j] of Object.entries(jobs)) {
+    if (!isMap(j) || !Array.isArray(j.steps)) continue;
+    j.steps.forEach((s, index) => {
+      if (!isMap(s)) return;
+      const label = typeof s.name === "string" ? s.name : typeof s.uses === "string" ? s.uses : typeof s.id === "string" ? s.id : "";
+      out.push({ job, index, label: `jobs.${job}.steps[${index}]${label ? ` (${label})` : ""}`, value: s });
+    });
+  }
+  return out;
+}
+
+/** Effective permissions of each job: its own, else the workflow's. */
+export function jobPermissions(doc: YamlMap): Record<string, Yaml> {
+  const jobs = isMap(doc.jobs) ? doc.jobs : {};
+  return Object.fromEntries(
+    Object.entries(jobs).map(([id, j]) => [id, isMap(j) && j.permissions !== undefined ? j.permissions : (doc.permissions ?? null)]),
+  );
+}
+
+/** Every problem of one workflow file, as "file: where: what". An empty list means it passed. */
+export function auditWorkflow(file: string, text: string, policy: AuditPolicy = {}): string[] {
+  const problems: string[] = [];
+  const report = (where: string, what: string) => problems.push(`${file}: ${where}: ${what}`);
+  let doc: Yaml;
+  try {
+    doc = parseWorkflowYaml(text, file);
+  } catch (e) {
+    report("yaml", (e as Error).message);
+    return problems;
+  }
+  if (!isMap(doc)) {
+    report("yaml", "the document is not a mapping");
+    return problems;
+  }
+
+  const triggers = triggersOf(doc.on);
+  if (triggers.length === 0) report("on", "no trigger");
+  if (triggers.includes("pull_request_target")) {
+    report("on", "pull_request_target runs with a write token and secrets next to the PR's code; use pull_request + workflow_run");
+  }
+  const privilegedBy = triggers.filter((t) => t === "workflow_run" || t === "pull_request_target").join("/");
+  const privileged = privilegedBy !== "";
+
+  const checkPermissions = (where: string, p: Yaml | undefined, allowedWrites: string[]): void => {
+    if (typeof p === "string") {
+      report(where, `permissions: ${p} grants every scope; list the scopes (contents: read)`);
+      return;
+    }
+    if (!isMap(p)) {
+      report(where, "permissions must be a map of scope: read|write|none");
+      return;
+    }
+    for (const [scope, level] of Object.entries(p)) {
+      if (!PERMISSION_SCOPES.has(scope)) report(where, `unknown permission scope ${scope}`);
+      if (level !== "read" && level !== "write" && level !== "none") report(where, `${scope}: ${String(level)} is not read, write or none`);
+      if (level === "write" && !allowedWrites.includes(scope)) report(where, `${scope}: write is broader than needed here`);
+    }
+  };
+
+  if (doc.permissions === undefined) report("permissions", "no top-level permissions: the token would get the repository's defaults");
+  else checkPermissions("permissions", doc.permissions, []);
+
+  const jobs = isMap(doc.jobs) ? doc.jobs : {};
+  if (Object.keys(jobs).length === 0) report("jobs", "no jobs");
+  for (const [id, j] of Object.entries(jobs)) {
+    if (!isMap(j)) {
+      report(`jobs.${id}`, "not a mapping");
+      continue;
+    }
+    if (j.permissions !== undefined) checkPermissions(`jobs.${id}.permissions`, j.permissions, policy.writes?.[id] ?? []);
+    if (typeof j.uses === "string") checkUses(`jobs.${id}.uses`, j.uses);
+  }
+
+  function checkUses(where: string, uses: string): void {
+    if (uses.startsWith("./")) {
+      if (privileged) report(where, `local action ${uses} in a ${privilegedBy} workflow`);
+    } else if (uses.startsWith("docker://")) {
+      if (!/@sha256:[0-9a-f]{64}$/.test(uses)) report(where, `${uses} is not pinned by digest`);
+    } else if (!PINNED.test(uses)) {
+      report(where, `${uses} is not pinned as owner/repo@<40-hex commit SHA>`);
+    }
+  }
+
+  const expressionProblems = (where: string, what: string, body: string) => {
+    if (!body.includes("${{")) return;
+    const untrusted = UNTRUSTED_CONTEXTS.filter((r) => r.test(body)).map((r) => r.exec(body)![0]);
+    report(
+      where,
+      untrusted.length > 0
+        ? `untrusted ${untrusted.join(", ")} expanded inside ${what}: pass it through env: and use "$VAR"`
+        : `\${{ }} inside ${what}: pass values through env: and use "$VAR"`,
+    );
+  };
+
+  for (const s of stepsOf(jobs)) {
+    const uses = typeof s.value.uses === "string" ? s.value.uses : undefined;
+    const run = typeof s.value.run === "string" ? s.value.run : undefined;
+    const w = isMap(s.value.with) ? s.value.with : {};
+    if (uses !== undefined) checkUses(s.label, uses);
+    if (run !== undefined) expressionProblems(s.label, "run:", run);
+    if (uses?.startsWith("actions/github-script@") && typeof w.script === "string")
+      expressionProblems(s.label, "a github-script script:", w.script);
+    if (uses?.startsWith("actions/checkout@")) {
+      if (privileged) report(s.label, `checks out code in a ${privilegedBy} workflow, which must only read artifacts`);
+      if (w["persist-credentials"] !== "false")
+        report(s.label, "checkout without persist-credentials: false leaves the token in .git/config");
+    }
+    if (privileged && run !== undefined && /\bgit\s+(fetch|checkout|switch|pull|clone|worktree)\b|\bgh\s+pr\s+checkout\b/.test(run)) {
+      report(s.label, `fetches or checks out code in a ${privilegedBy} workflow`);
+    }
+  }
+
+  // The pins' version comments are not in the parsed value: read the uses: lines themselves.
+  text.split("\n").forEach((line, n) => {
+    const m = /^\s*(?:-\s+)?uses:\s*("[^"]*"|'[^']*'|\S+)\s*(#.*)?$/.exec(line);
+    if (!m) return;
+    const uses = m[1]!.replace(/^["']|["']$/g, "");
+    if (uses.startsWith("./") || uses.startsWith("docker://")) return;
+    if (!VERSION_COMMENT.test((m[2] ?? "").trim()))
+      report(`line ${n + 1}`, `${uses} has no trailing "# vX.Y.Z" comment naming its release`);
+  });
+
+  if (triggers.includes("pull_request")) {
+    const used = [...text.matchAll(/\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!).filter((n) => n !== "GITHUB_TOKEN");
+    if (used.length > 0) report("secrets", `a pull_request workflow uses secrets.${used.join(", secrets.")}, which forks do not get`);
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------------------------
+
+describe("parseWorkflowYaml", () => {
+  const cases: { name: string; text: string; value: Yaml }[] = [
+    { name: "nested mappings", text: "a:\n  b:\n    c: 1\n  d: x\ne: y\n", value: { a: { b: { c: "1" }, d: "x" }, e: "y" } },
+    { name: "sequence under a key, same indent", text: "k:\n- a\n- b\nz: 1\n", value: { k: ["a", "b"], z: "1" } },
+    {
+      name: "mappings in a sequence",
+      text: "steps:\n  - uses: a/b@c # v1.2.3\n    with:\n      x: 1\n  - run: echo hi\n",
+      value: { steps: [{ uses: "a/b@c", with: { x: "1" } }, { run: "echo hi" }] },
+    },
+    { name: "nested sequences", text: "- - a\n  - b\n- c\n", value: [["a", "b"], "c"] },
+    { name: "comments and blank lines", text: "# top\n\na: 1 # one\n  # indented comment\nb: 'x # y'\n", value: { a: "1", b: "x # y" } },
+    { name: "# inside a plain scalar stays", text: "a: x#y\n", value: { a: "x#y" } },
+    { name: "quoted scalars and keys", text: `"on": "a: \\"b\\""\nq: 'it''s'\n`, value: { on: 'a: "b"', q: "it's" } },
+    {
+      name: "flow collections",
+      text: 'a: [x, "y z", { k: v, l: [1, 2] }]\nb: {}\nc: []\n',
+      value: { a: ["x", "y z", { k: "v", l: ["1", "2"] }], b: {}, c: [] },
+    },
+    { name: "expressions are plain text", text: "a: ${{ github.ref }}\n", value: { a: "${{ github.ref }}" } },
+    { name: "empty values are null", text: "a:\nb: ~\n", value: { a: null, b: null } },
+    {
+      name: "literal block scalar keeps lines, deeper indent and inner blank lines",
+      text: "run: |\n  one\n    two # not a comment\n\n  three\n\nnext: x\n",
+      value: { run: "one\n  two # not a comment\n\nthree\n", next: "x" },
+    },
+    { name: "strip chomping", text: "a: |-\n  x\n  y\nb: 1\n", value: { a: "x\ny", b: "1" } },
+    { name: "keep chomping", text: "a: |+\n  x\n\nb: 1\n", value: { a: "x\n\n", b: "1" } },
+    { name: "folded block scalar", text: "if: >-\n  a &&\n  b\n", value: { if: "a && b" } },
+    {
+      name: "block scalar in a sequence item, then the next item",
+      text: "steps:\n  - name: s\n    run: |\n      cat <<EOF\n      x\n      EOF\n  - run: y\n",
+      value: { steps: [{ name: "s", run: "cat <<EOF\nx\nEOF\n" }, { run: "y" }] },
+    },
+  ];
+  for (const c of cases) it(c.name, () => assert.deepEqual(parseWorkflowYaml(c.text), c.value));
+
+  const bad: { name: string; text: string; error: RegExp }[] = [
+    { name: "a multi-line plain scalar", text: "a: one\n  two\n", error: /unexpected indentation/ },
+    { name: "an anchor", text: "a: &x 1\n", error: /anchors/ },
+    { name: "a duplicate key", text: "a: 1\na: 2\n", error: /duplicate key a/ },
+    { name: "an unterminated flow sequence", text: "a: [x, y\n", error: /expected , or \]/ },
+    { name: "a line that is not key: value", text: "a: 1\njust text\n", error: /expected "key: value"/ },
+  ];
+  for (const c of bad) it(`refuses ${c.name}`, () => assert.throws(() => parseWorkflowYaml(c.text, "t.yml"), c.error));
+});
+
+const SHA = "0123456789abcdef0123456789abcdef01234567";
+
+describe("auditWorkflow: self-test", () => {
+  const good = `name: good
+on:
+  pull_request:
+permissions:
+  contents: read
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: actions/checkout@${SHA} # v5.0.0
+        with:
+          persist-credentials: false
+      - name: greet
+        env:
+          TITLE: \${{ github.event.pull_request.title }}
+        run: |
+          echo "$TITLE"
+`;
+
+  it("passes a workflow that follows every rule", () => assert.deepEqual(auditWorkflow("good.yml", good), []));
+
+  it("reports each problem of a bad pull_request workflow", () => {
+    const bad = `name: bad
+on: [pull_request, pull_request_target]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    permissions: write-all
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@${SHA}
+      - uses: docker://alpine:3
+      - name: greet
+        run: |
+          echo "\${{ github.event.pull_request.title }}"
+      - run: echo \${{ github.sha }}
+      - env:
+          TOKEN: \${{ secrets.NPM_TOKEN }}
+        run: npm publish
+`;
+    const problems = auditWorkflow("bad.yml", bad);
+    const expect: RegExp[] = [
+      /^bad\.yml: on: pull_request_target/,
+      /^bad\.yml: permissions: no top-level permissions/,
+      /^bad\.yml: jobs\.test\.permissions: permissions: write-all grants every scope/,
+      /^bad\.yml: jobs\.test\.steps\[0\] \(actions\/checkout@v4\): actions\/checkout@v4 is not pinned/,
+      /^bad\.yml: jobs\.test\.steps\[0\] \(actions\/checkout@v4\): checks out code in a pull_request_target workflow/,
+      /^bad\.yml: jobs\.test\.steps\[0\] \(actions\/checkout@v4\): checkout without persist-credentials: false/,
+      /^bad\.yml: jobs\.test\.steps\[2\] \(docker:\/\/alpine:3\): docker:\/\/alpine:3 is not pinned by digest/,
+      /^bad\.yml: jobs\.test\.steps\[3\] \(greet\): untrusted github\.event\.pull_request\.title expanded inside run:/,
+      /^bad\.yml: jobs\.test\.steps\[4\]: \$\{\{ \}\} inside run:/,
+      /^bad\.yml: line 8: actions\/checkout@v4 has no trailing "# vX\.Y\.Z" comment/,
+      /^bad\.yml: line 9: actions\/setup-node@0123456789abcdef0123456789abcdef01234567 has no trailing "# vX\.Y\.Z" comment/,
+      /^bad\.yml: secrets: a pull_request workflow uses secrets\.NPM_TOKEN/,
+    ];
+    for (const e of expect)
+      assert.ok(
+        problems.some((p) => e.test(p)),
+        `expected a problem matching ${e}; got:\n${problems.join("\n")}`,
+      );
+    assert.equal(problems.length, expect.length, `unexpected problems:\n${problems.join("\n")}`);
+  });
+
+  it("reports writes at the top level and writes a job is not allowed", () => {
+    const text = `on: push
+permissions:
+  contents: write
+  packages: bogus
+jobs:
+  a:
+    runs-on: ubuntu-24.04
+    permissions:
+      packages: write
+      contents: write
+      wishes: read
+    steps:
+      - run: "true"
+`;
+    assert.deepEqual(auditWorkflow("w.yml", text, { writes: { a: ["packages"] } }), [
+      "w.yml: permissions: contents: write is broader than needed here",
+      "w.yml: permissions: packages: bogus is not read, write or none",
+      "w.yml: jobs.a.permissions: contents: write is broader than needed here",
+      "w.yml: jobs.a.permissions: unknown permission scope wishes",
+    ]);
+  });
+
+  it("reports checkouts, local actions, git fetches and expressions in scripts of a workflow_run workflow", () => {
+    const text = `on:
+  workflow_run:
+    workflows: [x]
+    types: [completed]
+permissions:
+  contents: read
+jobs:
+  c:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: actions/checkout@${SHA} # v5.0.0
+        with:
+          ref: \${{ github.event.workflow_run.head_sha }}
+          persist-credentials: false
+      - uses: ./
+      - run: git fetch origin "$HEAD" && git checkout FETCH_HEAD
+      - uses: actions/github-script@${SHA} # v8.0.0
+        with:
+          script: console.log("\${{ github.event.workflow_run.head_branch }}")
+`;
+    assert.deepEqual(auditWorkflow("wr.yml", text), [
+      "wr.yml: jobs.c.steps[0] (actions/checkout@0123456789abcdef0123456789abcdef01234567): checks out code in a workflow_run workflow, which must only read artifacts",
+      "wr.yml: jobs.c.steps[1] (./): local action ./ in a workflow_run workflow",
+      "wr.yml: jobs.c.steps[2]: fetches or checks out code in a workflow_run workflow",
+      'wr.yml: jobs.c.steps[3] (actions/github-script@0123456789abcdef0123456789abcdef01234567): untrusted github.event.workflow_run.head_branch expanded inside a github-script script:: pass it through env: and use "$VAR"',
+    ]);
+  });
+
+  it("reports a file it cannot read instead of passing it", () => {
+    assert.deepEqual(auditWorkflow("broken.yml", "on: push\njobs:\n  a:\n    steps: [\n"), [
+      "broken.yml: yaml: broken.yml:4: expected , or ] at column 2 of [",
+    ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// This repository's workflows
+// ---------------------------------------------------------------------------------------------
+
+const WORKFLOWS_DIR = fileURLToPath(new URL("../../.github/workflows/", import.meta.url));
+const workflowFiles = readdirSync(WORKFLOWS_DIR)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
+const texts = new Map(workflowFiles.map((f) => [f, readFileSync(join(WORKFLOWS_DIR, f), "utf8")]));
+const docs = new Map(workflowFiles.map((f) => [f, parseWorkflowYaml(texts.get(f)!, f) as YamlMap]));
+const doc = (f: string): YamlMap => {
+  const d = docs.get(f);
+  assert.ok(d, `.github/workflows/${f} is missing`);
+  return d;
+};
+
+/** The writes each job may hold; every other job of every workflow holds none. */
+const POLICY: Record<string, AuditPolicy> = {
+  "pr-size-comment.yml": { writes: { comment: ["pull-requests"] } },
+  "release.yml": { writes: { build: ["packages"], merge: ["packages"], release: ["contents"] } },
+};
+
+/** Exactly the permissions each job ends up with. */
+const EXPECTED_PERMISSIONS: Record<string, Record<string, YamlMap>> = {
+  "ci.yml": Object.fromEntries(["lint", "check-dist", "unit", "e2e", "buildx"].map((j) => [j, { contents: "read" }])),
+  "pr-size-budget.yml": { "size-check": { contents: "read" } },
+  "pr-size-comment.yml": { comment: { actions: "read", "pull-requests": "write" } },
+  "release.yml": {
+    build: { contents: "read", packages: "write" },
+    merge: { contents: "read", packages: "write" },
+    release: { contents: "write" },
+  },
+};
+
+const jobOf = (f: string, id: string): YamlMap => {
+  const jobs = doc(f).jobs;
+  assert.ok(isMap(jobs) && isMap(jobs[id]), `${f}: no job ${id}`);
+  return jobs[id];
+};
+const stepsIn = (f: string, job: string): YamlMap[] => {
+  const s = jobOf(f, job).steps;
+  assert.ok(Array.isArray(s), `${f}: jobs.${job}.steps`);
+  return s.filter(isMap);
+};
+const runsIn = (f: string, job: string): string =>
+  stepsIn(f, job)
+    .map((s) => (typeof s.run === "string" ? s.run : ""))
+    .join("\n");
+const stepUsing = (f: string, job: string, action: string): YamlMap => {
+  const s = stepsIn(f, job).find((x) => typeof x.uses === "string" && x.uses.startsWith(`${action}@`));
+  assert.ok(s, `${f}: jobs.${job} does not use ${action}`);
+  return s;
+};
+
+describe("the repository's workflows", () => {
+  it("are the CI, PR size budget, PR size comment and release workflows", () => {
+    assert.deepEqual(workflowFiles, ["ci.yml", "pr-size-budget.yml", "pr-size-comment.yml", "release.yml"]);
+  });
+
+  for (const f of workflowFiles) {
+    it(`${f} passes the audit`, () => assert.deepEqual(auditWorkflow(f, texts.get(f)!, POLICY[f]), []));
+
+    it(`${f}: top-level permissions are contents: read, and each job holds exactly what it needs`, () => {
+      assert.deepEqual(doc(f).permissions, { contents: "read" });
+      assert.deepEqual(jobPermissions(doc(f)), EXPECTED_PERMISSIONS[f]);
+    });
+
+    it(`${f}: every run: script is valid bash`, () => {
+      for (const job of Object.keys(doc(f).jobs as YamlMap)) {
+        for (const s of stepsIn(f, job)) {
+          if (typeof s.run !== "string") continue;
+          const r = spawnSync("bash", ["-n"], { input: s.run, encoding: "utf8" });
+          assert.equal(r.status, 0, `${f} jobs.${job} ${String(s.name ?? s.run)}: ${r.stderr}`);
+        }
+      }
+    });
+  }
+
+  it("pin each action to one commit everywhere", () => {
+    const pins = new Map<string, Set<string>>();
+    for (const text of texts.values()) {
+      for (const m of text.matchAll(/uses:\s*([^@\s"']+)@([0-9a-f]{40})\s*#\s*(v\S+)/g)) {
+        const set = pins.get(m[1]!) ?? new Set<string>();
+        set.add(`${m[2]} ${m[3]}`);
+        pins.set(m[1]!, set);
+      }
+    }
+    assert.ok(pins.size >= 8, `pinned actions found: ${[...pins.keys()].join(", ")}`);
+    for (const [action, set] of pins) assert.equal(set.size, 1, `${action} is pinned to several commits: ${[...set].join(", ")}`);
+  });
+});
+
+describe("ci.yml", () => {
+  const f = "ci.yml";
+  it("runs on pushes to main and on pull requests", () => {
+    assert.deepEqual(doc(f).on, { push: { branches: ["main"] }, pull_request: null });
+  });
+  it("has the jobs lint, check-dist, unit, e2e and buildx", () => {
+    assert.deepEqual(Object.keys(doc(f).jobs as YamlMap), ["lint", "check-dist", "unit", "e2e", "buildx"]);
+  });
+  it("lint, check-dist and unit run the package scripts after npm ci", () => {
+    assert.match(runsIn(f, "lint"), /npm ci[^\n]*\nnpm run lint\nnpm run typecheck/);
+    assert.match(runsIn(f, "check-dist"), /npm ci[^\n]*\nnpm run check-dist/);
+    assert.match(runsIn(f, "unit"), /npm ci[^\n]*\nnpm run test:unit/);
+  });
+  it("e2e prepares the machine as root with doctor --fix, then runs the suite as root on ubuntu-24.04", () => {
+    assert.equal(jobOf(f, "e2e")["runs-on"], "ubuntu-24.04");
+    const runs = runsIn(f, "e2e");
+    const doctor = runs.indexOf('sudo -E env "PATH=$PATH" node dist/cli/index.js doctor --fix');
+    const e2e = runs.indexOf('sudo -E env "PATH=$PATH" npm run test:e2e');
+    assert.ok(doctor >= 0 && e2e > doctor, runs);
+    assert.ok(runs.indexOf("ports.ubuntu.com/ubuntu-ports") < doctor, "the arm64 ports source comes before doctor --fix");
+  });
+  it("buildx sets up QEMU and buildx, runs the buildx test on that builder and fails when it is skipped", () => {
+    const steps = stepsIn(f, "buildx");
+    const at = (action: string) => steps.findIndex((s) => typeof s.uses === "string" && s.uses.startsWith(`${action}@`));
+    const test = steps.findIndex((s) => typeof s.run === "string" && s.run.includes("test/e2e/buildx.test.ts"));
+    assert.ok(
+      at("docker/setup-qemu-action") >= 0 &&
+        at("docker/setup-buildx-action") > at("docker/setup-qemu-action") &&
+        test > at("docker/setup-buildx-action"),
+    );
+    const run = steps[test]!;
+    assert.match(String(run.run), /node --import tsx --test/);
+    assert.match(String(run.run), /skipped/);
+    assert.deepEqual(run.env, { BUILDX_BUILDER: `\${{ steps.${String(steps[at("docker/setup-buildx-action")]!.id)}.outputs.name }}` });
+  });
+});
+
+describe("pr-size-budget.yml", () => {
+  const f = "pr-size-budget.yml";
+  it("runs on pull_request only, with contents: read only", () => {
+    assert.deepEqual(doc(f).on, { pull_request: null });
+    assert.deepEqual(doc(f).permissions, { contents: "read" });
+    assert.equal(jobOf(f, "size-check").permissions, undefined);
+  });
+  it("builds, then runs size-check whose failure fails the job", () => {
+    const steps = stepsIn(f, "size-check");
+    const build = steps.findIndex((s) => s.run === "npx kimigayo build --engine oci");
+    const check = steps.findIndex((s) => s.run === "npx kimigayo size-check --json --report size-report.json --markdown size-report.md");
+    assert.ok(build >= 0 && check > build);
+    assert.equal(steps[check]!["continue-on-error"], undefined);
+    assert.equal(steps[check]!.if, undefined);
+  });
+  it("records the PR number through env, and uploads it with the report even when the check failed", () => {
+    const steps = stepsIn(f, "size-check");
+    const record = steps.find((s) => typeof s.run === "string" && s.run.includes("pr-number"));
+    assert.ok(record);
+    assert.deepEqual(record.env, { PR_NUMBER: "${{ github.event.pull_request.number }}" });
+    const upload = stepUsing(f, "size-check", "actions/upload-artifact");
+    assert.equal(upload.if, "${{ !cancelled() }}");
+    const w = upload.with as YamlMap;
+    assert.equal(w.name, "size-report");
+    assert.deepEqual(String(w.path).trim().split("\n"), ["pr-number", "size-report.json", "size-report.md"]);
+  });
+});
+
+describe("pr-size-comment.yml", () => {
+  const f = "pr-size-comment.yml";
+  it("runs when the PR size budget workflow completes", () => {
+    assert.deepEqual(doc(f).on, { workflow_run: { workflows: [doc("pr-size-budget.yml").name as string], types: ["completed"] } });
+    assert.match(String(jobOf(f, "comment").if), /github\.event\.workflow_run\.event == 'pull_request'/);
+  });
+  it("downloads the artifact of that run with run-id and github-token, and never checks out code", () => {
+    const w = stepUsing(f, "comment", "actions/download-artifact").with as YamlMap;
+    assert.equal(w.name, "size-report");
+    assert.equal(w["run-id"], "${{ github.event.workflow_run.id }}");
+    assert.equal(w["github-token"], "${{ secrets.GITHUB_TOKEN }}");
+    assert.ok(!texts.get(f)!.includes("actions/checkout"));
+    assert.ok(stepsIn(f, "comment").every((s) => s.run === undefined));
+  });
+
+  describe("its github-script, run against the GitHub stand-in", () => {
+    const owner = "kimigayo";
+    const repo = "build-action";
+    const HEAD = "a".repeat(40);
+    const step = stepUsing(f, "comment", "actions/github-script");
+    const script = String((step.with as YamlMap).script);
+    const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+      ...args: string[]
+    ) => (...a: unknown[]) => Promise<void>;
+    const body = new AsyncFunction("require", "github", "context", "core", script);
+
+    let gh: GitHubStandIn;
+    before(async () => {
+      gh = await startGitHubStandIn({ token: "ghs_comment", login: "github-actions[bot]" });
+    });
+    after(() => gh.close());
+
+    /** Runs the script on an artifact of these files; returns what it reported through core. */
+    async function runScript(files: Record<string, string>, run: { conclusion?: string; head_sha?: string } = {}) {
+      const art = mkdtempSync(join(tmpdir(), "kimigayo-size-artifact-"));
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(art, name), text);
+      const log: { failed: string[]; warnings: string[]; info: string[] } = { failed: [], warnings: [], info: [] };
+      const core = {
+        setFailed: (m: string) => log.failed.push(m),
+        warning: (m: string) => log.warnings.push(m),
+        info: (m: string) => log.info.push(m),
+      };
+      const context = {
+        repo: { owner, repo },
+        payload: {
+          workflow_run: {
+            id: 42,
+            event: "pull_request",
+            conclusion: run.conclusion ?? "success",
+            head_sha: run.head_sha ?? HEAD,
+            html_url: `https://github.com/${owner}/${repo}/actions/runs/42`,
+          },
+        },
+      };
+      const github = getOctokit("ghs_comment", { baseUrl: gh.url, request: { fetch: globalThis.fetch } });
+      const saved = process.env.REPORT_DIR;
+      process.env.REPORT_DIR = art;
+      try {
+        await body(createRequire(import.meta.url), github, context, core);
+      } finally {
+        if (saved === undefined) delete process.env.REPORT_DIR;
+        else process.env.REPORT_DIR = saved;
+        rmSync(art, { recursive: true, force: true });
+      }
+      return log;
+    }
+
+    const comments = (n: number) => gh.state.comments.filter((c) => c.issue_number === n);
+
+    it("refuses a PR number that is not an integer, before any request", async () => {
+      for (const bad of ["7; rm -rf /", "-1", "0", "1e3", "12abc", "", "${{ github.token }}"]) {
+        const before = gh.requests.length;
+        const log = await runScript({ "pr-number": bad, "size-report.md": "x" });
+        assert.equal(log.failed.length, 1, bad);
+        assert.match(log.failed[0]!, /not a pull request number/);
+        assert.equal(gh.requests.length, before, `no request for ${JSON.stringify(bad)}`);
+      }
+    });
+
+    it("creates the sticky comment, then updates it in place", async () => {
+      gh.seedPull({ owner, repo, number: 7, head_sha: HEAD });
+      gh.seedComment({ owner, repo, issue_number: 7, body: "<!-- kimigayo-size-check --> quoted by a person", user: "someone" });
+      let log = await runScript({ "pr-number": "7\n", "size-report.md": "| variant | size |\n|---|---|\n| minimal | 240 kB |\n" });
+      assert.deepEqual(log.failed, []);
+      const mine = () => comments(7).filter((c) => c.user === "github-actions[bot]");
+      assert.equal(mine().length, 1);
+      assert.ok(mine()[0]!.body.startsWith("<!-- kimigayo-size-check -->\n| variant | size |"), mine()[0]!.body);
+      assert.match(
+        mine()[0]!.body,
+        /Size budget passed for aaaaaaa \(\[run\]\(https:\/\/github\.com\/kimigayo\/build-action\/actions\/runs\/42\)\)/,
+      );
+
+      log = await runScript({ "pr-number": "7", "size-report.md": "| minimal | 260 kB | ❌ |" }, { conclusion: "failure" });
+      assert.deepEqual(log.failed, []);
+      assert.equal(mine().length, 1, "updated, not a second comment");
+      assert.match(mine()[0]!.body, /260 kB/);
+      assert.match(mine()[0]!.body, /Size budget failed/);
+      assert.equal(comments(7).find((c) => c.user === "someone")!.body, "<!-- kimigayo-size-check --> quoted by a person");
+      assertAllValid(gh);
+    });
+
+    it("comments on a build that produced no report", async () => {
+      gh.seedPull({ owner, repo, number: 8, head_sha: HEAD });
+      const log = await runScript({ "pr-number": "8" }, { conclusion: "failure" });
+      assert.deepEqual(log.failed, []);
+      assert.match(comments(8)[0]!.body, /did not produce a report/);
+    });
+
+    it("does not comment on a PR whose head is not the commit that was checked", async () => {
+      gh.seedPull({ owner, repo, number: 9, head_sha: "b".repeat(40) });
+      const log = await runScript({ "pr-number": "9", "size-report.md": "spoofed" });
+      assert.deepEqual(log.failed, []);
+      assert.match(log.warnings[0] ?? "", /not commenting: #9 is at b{40}/);
+      assert.deepEqual(comments(9), []);
+      assertAllValid(gh);
+    });
+
+    it("keeps one marker and truncates a report too long for a comment", async () => {
+      gh.seedPull({ owner, repo, number: 10, head_sha: HEAD });
+      const log = await runScript({ "pr-number": "10", "size-report.md": `<!-- kimigayo-size-check -->${"x".repeat(70000)}` });
+      assert.deepEqual(log.failed, []);
+      const c = comments(10)[0]!;
+      assert.equal(c.body.split("<!-- kimigayo-size-check -->").length, 2);
+      assert.ok(c.body.length <= 65536, `${c.body.length} characters`);
+      assert.match(c.body, /truncated/);
+    });
+  });
+});
+
+describe("release.yml", () => {
+  const f = "release.yml";
+  it("runs on v* tags", () => assert.deepEqual(doc(f).on, { push: { tags: ["v*"] } }));
+
+  it("builds each platform on its native runner", () => {
+    const build = jobOf(f, "build");
+    assert.equal(build["runs-on"], "${{ matrix.runner }}");
+    const include = ((build.strategy as YamlMap).matrix as YamlMap).include as YamlMap[];
+    assert.deepEqual(
+      include.map((m) => [m.platform, m.runner]),
+      [
+        ["linux/amd64", "ubuntu-24.04"],
+        ["linux/arm64", "ubuntu-24.04-arm"],
+      ],
+    );
+  });
+
+  it("build: kimigayo build and publish --by-digest per platform, the values through env, the digests uploaded", () => {
+    const steps = stepsIn(f, "build");
+    const build = steps.find((s) => typeof s.run === "string" && s.run.startsWith("npx kimigayo build"));
+    assert.equal(build?.run, 'npx kimigayo build --engine oci --platform "$PLATFORM"');
+    assert.deepEqual(build?.env, { PLATFORM: "${{ matrix.platform }}" });
+    const publish = steps.find((s) => typeof s.run === "string" && s.run.startsWith("npx kimigayo publish"));
+    assert.equal(publish?.run, 'npx kimigayo publish --by-digest --platform "$PLATFORM" --image "ghcr.io/${OWNER,,}/kimigayo"');
+    assert.deepEqual(publish?.env, { PLATFORM: "${{ matrix.platform }}", OWNER: "${{ github.repository_owner }}" });
+    const upload = stepUsing(f, "build", "actions/upload-artifact").with as YamlMap;
+    assert.equal(upload.name, "digests-${{ matrix.arch }}");
+    assert.equal(upload.path, "out/digests/");
+    assert.ok(steps.indexOf(stepUsing(f, "build", "docker/login-action")) < steps.indexOf(publish!));
+  });
+
+  for (const job of ["build", "merge"]) {
+    it(`${job}: logs in to ghcr.io with GITHUB_TOKEN`, () => {
+      assert.deepEqual(stepUsing(f, job, "docker/login-action").with, {
+        registry: "ghcr.io",
+        username: "${{ github.actor }}",
+        password: "${{ secrets.GITHUB_TOKEN }}",
+      });
+    });
+  }
+
+  it("merge: after every build, downloads all digests and merges them (tags from GITHUB_REF)", () => {
+    const merge = jobOf(f, "merge");
+    assert.equal(merge.needs, "build");
+    const dl = stepUsing(f, "merge", "actions/download-artifact").with as YamlMap;
+    assert.deepEqual(dl, { pattern: "digests-*", "merge-multiple": "true", path: "out/digests" });
+    assert.equal((stepUsing(f, "merge", "actions/checkout").with as YamlMap)["fetch-depth"], "0");
+    const runs = runsIn(f, "merge");
+    assert.match(runs, /npx kimigayo merge --image "ghcr\.io\/\$\{OWNER,,\}\/kimigayo" "\$\{digests\[@\]\}"/);
+    assert.match(runs, /--digests "\$f"/);
+  });
+
+  it("release: after the merge, writes the GitHub Release with contents: write", () => {
+    const release = jobOf(f, "release");
+    assert.equal(release.needs, "merge");
+    const step = stepsIn(f, "release").find((s) => typeof s.run === "string" && s.run.includes("kimigayo release"));
+    assert.equal(step?.run, 'npx kimigayo release --tag "$GITHUB_REF_NAME"');
+    assert.deepEqual(step?.env, { GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}" });
+  });
+
+  it("installs no npm dependencies in a job that can write", () => {
+    for (const job of ["build", "merge", "release"]) assert.doesNotMatch(runsIn(f, job), /npm (ci|install)/);
+  });
+});
