@@ -6,6 +6,8 @@ import { streamLogger, type Logger } from "../lib/log.js";
 import { buildCommand } from "./build.js";
 import { doctorCommand } from "./doctor.js";
 import { mergeCommand, publishCommand } from "./publish.js";
+import { releaseCommand } from "./release.js";
+import { sizeCheckCommand } from "./size-check.js";
 
 export interface CommandContext {
   argv: string[];
@@ -24,7 +26,7 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [doctorCommand, buildCommand, publishCommand, mergeCommand];
+export const COMMANDS: Command[] = [doctorCommand, buildCommand, sizeCheckCommand, publishCommand, mergeCommand, releaseCommand];
 
 export const DEFAULT_CONFIG = "configs/kimigayo.yml";
 

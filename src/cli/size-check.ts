@@ -1,0 +1,118 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { formatBytes, formatKB } from "../config/units.js";
+import { CheckFailure } from "../lib/errors.js";
+import { runSizeCheck } from "../size/check.js";
+import { formatBudget, formatDelta, formatDeltaBytes } from "../size/format.js";
+import type { ImageReport, SizeReport } from "../size/types.js";
+import { parseCommandArgs, str } from "./args.js";
+import type { Command } from "./main.js";
+import { table } from "./table.js";
+
+const USAGE = `usage: kimigayo size-check [--baseline FILE|IMAGE|last-release] [--out DIR] [--report FILE] [--markdown FILE]
+                           [--history FILE]... [--config FILE] [--json]
+
+Measures every image of the last \`kimigayo build\` (<out>/build.json): uncompressed (layer tar) and
+compressed (gzip layer) bytes, applets, and a per-file breakdown; checks each against its budget in
+the config (size, compressed, growth; per-platform overrides apply). Exit 1 when any image is over.
+  --baseline  what growth is measured against:
+                FILE          a report written by an earlier size-check (--report or --json)
+                IMAGE         a published image, e.g. 127.0.0.1:5000/kimigayo:2.1.0 (each variant's
+                              <tag>-<variant>; compressed sizes only: a registry has no uncompressed size)
+                last-release  the highest X.Y.Z tag of the config's image
+  --out       the build's output folder (default: out)
+  --report    also write the JSON report to FILE (a later --baseline or --history)
+  --markdown  write the GitHub markdown (PR comment / job summary) to FILE
+  --history   an earlier report, for the chart of size across releases (repeat, or comma-separate)
+  --json      the report as JSON on stdout`;
+
+function statusMark(i: ImageReport): string {
+  return i.status === "pass" ? "✅" : "❌";
+}
+
+/** The terminal table and, for each failed image, its reasons and largest files. */
+export function formatSizeCheck(r: SizeReport): string {
+  const rows = r.images.map((i) => [
+    i.variant,
+    i.platform,
+    formatKB(i.uncompressed),
+    formatKB(i.compressed),
+    String(i.applets),
+    !i.delta ? "—" : i.delta.metric === "uncompressed" ? formatKB(i.delta.base) : `gzip ${formatKB(i.delta.base)}`,
+    !i.delta ? "—" : i.delta.metric === "uncompressed" ? formatDelta(i.delta) : `gzip ${formatDelta(i.delta)}`,
+    formatBudget(i.budget),
+    statusMark(i),
+  ]);
+  const lines = [table(["variant", "platform", "size", "gzip", "applets", "base", "Δ", "budget", "status"], rows, [2, 3, 4, 5, 6])];
+  if (r.baseline) lines.push(`baseline: ${r.baseline.kind} ${r.baseline.source}${r.baseline.version ? ` (${r.baseline.version})` : ""}`);
+  for (const n of [...r.notes, ...(r.baseline?.notes ?? [])]) lines.push(`note: ${n}`);
+  for (const i of r.images) {
+    for (const n of i.notes) lines.push(`note: ${i.variant} ${i.platform}: ${n}`);
+    if (i.status === "pass") continue;
+    lines.push("", `${statusMark(i)} ${i.variant} ${i.platform}:`, ...i.reasons.map((x) => `  ${x}`), "  largest:");
+    for (const f of i.topFiles.slice(0, 5)) {
+      lines.push(
+        `    ${formatBytes(f.bytes).padStart(11)}  ${f.name}${f.delta !== null && f.delta !== 0 ? `  (${formatDeltaBytes(f.delta)})` : ""}`,
+      );
+    }
+  }
+  const failed = r.images.filter((i) => i.status === "fail").length;
+  lines.push(
+    "",
+    failed === 0 ? `✅ all ${r.images.length} image(s) within budget` : `❌ ${failed} of ${r.images.length} image(s) over budget`,
+  );
+  return lines.join("\n");
+}
+
+async function write(file: string, text: string): Promise<string> {
+  const abs = resolve(file);
+  await mkdir(dirname(abs), { recursive: true });
+  await writeFile(abs, text);
+  return abs;
+}
+
+export const sizeCheckCommand: Command = {
+  name: "size-check",
+  summary: "measure the built images and check them against their size budgets (and a baseline)",
+  usage: USAGE,
+  async run(ctx) {
+    const o = parseCommandArgs(
+      "size-check",
+      ctx.argv,
+      {
+        baseline: { type: "string" },
+        out: { type: "string" },
+        report: { type: "string" },
+        markdown: { type: "string" },
+        history: { type: "string", multiple: true },
+      },
+      USAGE,
+    );
+    const cfg = await ctx.config(str(o.config));
+    const history = ((o.history as string[] | undefined) ?? []).flatMap((h) => h.split(",")).filter((h) => h.trim() !== "");
+    const baseline = str(o.baseline);
+    const { report, markdown } = await runSizeCheck({
+      config: cfg,
+      outDir: str(o.out) ?? "out",
+      ...(baseline !== undefined ? { baseline } : {}),
+      history,
+      log: ctx.log,
+    });
+    ctx.log.info(`\n${formatSizeCheck(report)}`);
+    for (const a of report.annotations) ctx.log.error(a.message, { file: a.file, line: a.line });
+    const json = `${JSON.stringify(report, null, 2)}\n`;
+    const reportFile = str(o.report);
+    if (reportFile) ctx.log.info(`wrote the report to ${await write(reportFile, json)}`);
+    const markdownFile = str(o.markdown);
+    if (markdownFile) ctx.log.info(`wrote the markdown to ${await write(markdownFile, markdown)}`);
+    if (o.json) ctx.out.write(json);
+    const failed = report.images.filter((i) => i.status === "fail");
+    if (failed.length > 0) {
+      throw new CheckFailure(
+        `size-check: ${failed.length} of ${report.images.length} image(s) over budget: ${failed.map((i) => `${i.variant} ${i.platform}`).join(", ")}`,
+        report,
+      );
+    }
+    return 0;
+  },
+};

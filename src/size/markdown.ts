@@ -1,0 +1,139 @@
+/**
+ * The size report as GitHub markdown, for a PR comment or the job summary. The first line is a
+ * hidden marker, so the comment can be found and updated instead of posted again.
+ */
+import { compareSemver, parseSemver } from "../publish/tags.js";
+import { formatBytes, formatKB } from "../config/units.js";
+import { formatBudget, formatDelta, formatDeltaBytes } from "./format.js";
+import type { HistoryEntry, ImageReport, SizeReport } from "./types.js";
+
+export const SIZE_CHECK_MARKER = "<!-- kimigayo-size-check -->";
+/** Releases shown in a chart, besides this build. */
+export const HISTORY_POINTS = 9;
+
+const STATUS = { pass: "✅", fail: "❌" } as const;
+
+/** Text safe inside a table cell or a summary line. */
+function cell(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|");
+}
+
+function baseCell(i: ImageReport): string {
+  if (!i.baseline || !i.delta) return "—";
+  return i.delta.metric === "uncompressed" ? formatKB(i.delta.base) : `gzip ${formatKB(i.delta.base)}`;
+}
+
+function deltaCell(i: ImageReport): string {
+  if (!i.delta) return "—";
+  return i.delta.metric === "uncompressed" ? formatDelta(i.delta) : `gzip ${formatDelta(i.delta)}`;
+}
+
+function baselineLine(r: SizeReport): string {
+  const b = r.baseline;
+  if (!b) return "Baseline: none, so growth budgets are not checked (pass `--baseline FILE|IMAGE|last-release`).";
+  const version = b.version ? ` (${cell(b.version)})` : "";
+  if (b.kind === "report") return `Baseline: size report \`${cell(b.source)}\`${version}; Δ is the uncompressed size.`;
+  return `Baseline: image \`${cell(b.source)}\`${version}; Δ is the compressed (gzip layer) size only: a registry does not record uncompressed sizes.`;
+}
+
+/** Versions in release order (SemVer first, in precedence order; others after, as given), one entry per version (the last given wins). */
+export function orderHistory(history: readonly HistoryEntry[]): HistoryEntry[] {
+  const byVersion = new Map<string, HistoryEntry>();
+  for (const h of history) {
+    byVersion.delete(h.version);
+    byVersion.set(h.version, h);
+  }
+  const all = [...byVersion.values()];
+  const semver = all.filter((h) => parseSemver(h.version)).sort((a, b) => compareSemver(a.version, b.version));
+  return [...semver, ...all.filter((h) => !parseSemver(h.version))];
+}
+
+/** A mermaid xychart of one image's uncompressed size across releases, or undefined when no release has that image. */
+export function historyChart(i: ImageReport, history: readonly HistoryEntry[]): string | undefined {
+  const points = orderHistory(history)
+    .map((h) => ({ label: h.version, bytes: h.images.find((x) => x.variant === i.variant && x.platform === i.platform)?.uncompressed }))
+    .filter((p): p is { label: string; bytes: number } => p.bytes !== undefined)
+    .slice(-HISTORY_POINTS);
+  if (points.length === 0) return undefined;
+  points.push({ label: "this build", bytes: i.uncompressed });
+  const kb = (n: number) => Math.round(n / 100) / 10;
+  const top = Math.max(...points.map((p) => p.bytes), i.budget.size ?? 0);
+  const yMax = Math.ceil((kb(top) * 1.1) / 10) * 10;
+  const budget = i.budget.size;
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title "${i.variant} ${i.platform}: size across releases (KB)${budget !== undefined ? ", line = budget" : ""}"`,
+    `  x-axis [${points.map((p) => JSON.stringify(p.label)).join(", ")}]`,
+    `  y-axis "KB" 0 --> ${yMax}`,
+    `  bar [${points.map((p) => kb(p.bytes)).join(", ")}]`,
+    ...(budget !== undefined ? [`  line [${points.map(() => kb(budget)).join(", ")}]`] : []),
+    "```",
+  ].join("\n");
+}
+
+function details(i: ImageReport, history: readonly HistoryEntry[] | undefined): string[] {
+  const applets = i.delta?.applets ? `${i.applets} applets (${i.delta.applets > 0 ? "+" : ""}${i.delta.applets})` : `${i.applets} applets`;
+  const lines = [
+    "<details>",
+    `<summary>${STATUS[i.status]} <b>${cell(i.variant)} ${i.platform}</b>: ${formatKB(i.uncompressed)}, gzip ${formatKB(i.compressed)}, ${applets}</summary>`,
+    "",
+  ];
+  for (const c of i.checks) {
+    const mark = c.ok === true ? "✅" : c.ok === false ? "❌" : "➖";
+    const where = c.line !== undefined ? `, line ${c.line}` : "";
+    lines.push(`- ${mark} ${cell(c.message)} (\`${cell(c.field)}\`${where})`);
+  }
+  for (const n of i.notes.filter((n) => !i.checks.some((c) => c.message === n))) lines.push(`- ${cell(n)}`);
+  if (i.baseline?.reference) lines.push(`- baseline image: \`${cell(i.baseline.reference)}\``);
+  if (lines.at(-1) !== "") lines.push("");
+  const withDelta = i.topFiles.some((f) => f.delta !== null);
+  lines.push(
+    `Top ${i.topFiles.length} of ${i.breakdown.length} rows (together ${formatBytes(i.breakdown.reduce((n, r) => n + r.bytes, 0))} = the layer tar):`,
+    "",
+    withDelta ? "| File | Bytes | Δ |" : "| File | Bytes |",
+    withDelta ? "|:--|--:|--:|" : "|:--|--:|",
+    ...i.topFiles.map((f) => {
+      const row = `| ${cell(f.name)} | ${formatBytes(f.bytes)} |`;
+      if (!withDelta) return row;
+      return `${row} ${f.delta === null ? "—" : f.base === 0 ? `new, ${formatDeltaBytes(f.delta)}` : formatDeltaBytes(f.delta)} |`;
+    }),
+  );
+  if (history && history.length > 0) {
+    const chart = historyChart(i, history);
+    lines.push("", chart ?? `_No earlier release in the history has ${cell(i.variant)} ${i.platform}._`);
+  }
+  lines.push("", "</details>");
+  return lines;
+}
+
+export function renderMarkdown(r: SizeReport, history?: readonly HistoryEntry[]): string {
+  const failed = r.images.filter((i) => i.status === "fail");
+  const n = r.images.length;
+  const headline =
+    failed.length === 0
+      ? `${STATUS.pass} all ${n} image${n === 1 ? "" : "s"} within budget`
+      : `${STATUS.fail} ${failed.length} of ${n} image${n === 1 ? "" : "s"} over budget`;
+  const lines = [
+    SIZE_CHECK_MARKER,
+    `### Kimigayo size check: ${headline}`,
+    "",
+    `Kimigayo ${cell(r.version)}, BusyBox ${cell(r.busybox)}. ${baselineLine(r)}`,
+    "",
+    "| Variant | Platform | Size | Base | Δ | Budget | Status |",
+    "|:--|:--|--:|--:|--:|:--|:-:|",
+    ...r.images.map(
+      (i) =>
+        `| ${cell(i.variant)} | ${i.platform} | ${formatKB(i.uncompressed)}<br>gzip ${formatKB(i.compressed)} | ${baseCell(i)} | ${deltaCell(i)} | ${cell(formatBudget(i.budget))} | ${STATUS[i.status]} |`,
+    ),
+    "",
+  ];
+  for (const i of failed)
+    for (const reason of i.reasons) lines.push(`- ${STATUS.fail} **${cell(i.variant)} ${i.platform}**: ${cell(reason)}`);
+  if (failed.length > 0) lines.push("");
+  for (const note of [...r.notes, ...(r.baseline?.notes ?? [])]) lines.push(`> ${cell(note)}`, "");
+  for (const i of r.images) lines.push(...details(i, history), "");
+  if (!history || history.length === 0)
+    lines.push("_No size history given (`--history FILE...`): the chart of size across releases is skipped._", "");
+  return `${lines.join("\n").trimEnd()}\n`;
+}
