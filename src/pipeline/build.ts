@@ -3,13 +3,16 @@
  * Its result is plain data (JSON-serialisable), written to <out>/build.json, so later stages
  * and other runners can start from it.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Config, Platform, VariantConfig } from "../config/schema.js";
 import type { Logger } from "../lib/log.js";
 import { mapLimit } from "../lib/concurrency.js";
-import { buildBusybox, prepareSourceTree } from "../stages/busybox.js";
+import { buildBusybox, compilerFor, prepareSourceTree } from "../stages/busybox.js";
+import { rfc3339 } from "../stages/image.js";
+import { muslVersion, rootfsFiles, spdxFor } from "../stages/sbom.js";
+import { canonicalJsonBytes } from "../oci/json.js";
 import { buildRootfs, type RootfsFileInfo } from "../stages/rootfs.js";
 import { fetchSource } from "../stages/source.js";
 import { buildWithEngine, resolveEngine, type Engine, type EngineRequest } from "../stages/engine.js";
@@ -31,6 +34,8 @@ export interface ImageBuild {
   };
   rootfs: { tar: string; size: number; sha256: string; files: RootfsFileInfo[] };
   services: { started: string[]; unavailable: { name: string; reason: string }[]; notes: string[] };
+  /** The image's SPDX 2.3 document (out/sbom/kimigayo-<variant>-<arch>.spdx.json); absent in older build.json files. */
+  sbom?: string;
   seconds: { busybox: number; rootfs: number };
 }
 
@@ -71,6 +76,34 @@ export interface BuildRequest {
   engine?: EngineRequest | "none";
   /** Where the repository is (for the revision and source annotations); default the cwd. */
   repoDir?: string;
+}
+
+/** SPDX 2.3 for one image: BusyBox (source and binary hashes), musl, and every file of the rootfs. */
+async function writeSbom(
+  cfg: Config,
+  variant: string,
+  platform: Platform,
+  bb: { sha256: string; applets: { name: string }[] },
+  sourceSha256: string,
+  tar: string,
+  outDir: string,
+  epoch: number,
+): Promise<string> {
+  const musl = await muslVersion(compilerFor(platform));
+  const doc = spdxFor({
+    variant,
+    platform,
+    version: cfg.version,
+    busybox: { version: cfg.busybox.version, sha256: sourceSha256, binarySha256: bb.sha256, applets: bb.applets.map((a) => a.name) },
+    musl: { version: musl.version },
+    files: rootfsFiles(await readFile(tar)),
+    created: rfc3339(epoch),
+    namespace: `https://${cfg.image}/spdx`,
+  });
+  const path = join(outDir, "sbom", `kimigayo-${variant}-${platform.split("/")[1]}.spdx.json`);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, canonicalJsonBytes(doc));
+  return path;
 }
 
 export function effectiveEpoch(cfg: Config): number {
@@ -129,6 +162,7 @@ export async function runBuild(req: BuildRequest): Promise<BuildResult> {
       },
       rootfs: { tar: fs.tar, size: fs.size, sha256: fs.sha256, files: fs.files },
       services: fs.services,
+      sbom: await writeSbom(cfg, v.name, p, bb, source.sha256, fs.tar, outDir, epoch),
       seconds: { busybox: (t2 - t1) / 1000, rootfs: (t3 - t2) / 1000 },
     };
     return image;

@@ -18,7 +18,10 @@ import { RegistryClient, type RegistryClientOptions, type RegistryStats } from "
 import { MEDIA_TYPES } from "../oci/types.js";
 import { computeTags, type TagResult, type TagSource } from "../publish/tags.js";
 import { imageIndex, ociPlatform } from "../stages/image.js";
-import type { BuildResult } from "./build.js";
+import type { BuildResult, LayoutBuild } from "./build.js";
+import { bufferBlob } from "../oci/blob-source.js";
+import { referrersIndex, sbomArtifact, type SpdxDocument } from "../stages/sbom.js";
+import type { ImageIndex } from "../oci/types.js";
 
 export interface PublishedVariant {
   variant: string;
@@ -67,7 +70,8 @@ export async function tagSourceFrom(opts: { version?: string; env: NodeJS.Proces
 export function planTags(source: TagSource, cfg: Config): TagResult {
   const tags = computeTags(source, cfg.variants);
   const plain = tags.version?.replace(/\+.*$/, "");
-  if (plain !== undefined && plain !== cfg.version) {
+  // A pre-release of the configured version (v2.1.0-rc.1 for 2.1.0) is that version's candidate.
+  if (plain !== undefined && plain !== cfg.version && plain.replace(/-.*$/, "") !== cfg.version) {
     throw new UsageError(
       `release version ${plain} does not match version ${cfg.version} in ${cfg.file}: the images would carry ${cfg.version} in /etc/os-release and their annotations. Bump version: there, or tag v${cfg.version}.`,
       { file: cfg.file, field: "version", ...(cfg.locations.version ? { line: cfg.locations.version.line } : {}) },
@@ -100,12 +104,36 @@ export interface PublishRequest {
   registry?: RegistryClientOptions;
 }
 
+/**
+ * Attaches each image's SPDX document as an OCI referrer (a manifest whose subject is the
+ * platform manifest). Registries without the referrers API (distribution 2.8) get the spec's
+ * fallback: an index of referrers under the tag sha256-<hex of the subject>.
+ */
+export async function pushSboms(client: RegistryClient, repository: string, build: BuildResult, layout: LayoutBuild): Promise<string[]> {
+  const pushed: string[] = [];
+  for (const m of layout.manifests) {
+    const sbom = build.images.find((i) => i.variant === layout.variant && i.platform === m.platform)?.sbom;
+    if (!sbom) continue;
+    const spdx = JSON.parse(await readFile(sbom, "utf8")) as SpdxDocument;
+    const art = sbomArtifact(spdx, { mediaType: MEDIA_TYPES.ociManifest, digest: m.digest, size: m.size });
+    for (const b of art.blobs) await client.pushBlob(repository, bufferBlob(b.data));
+    await client.putManifest(repository, art.descriptor.digest, art.manifestBytes, MEDIA_TYPES.ociManifest);
+    const existing = await client.getManifest(repository, art.fallbackTag).catch(() => undefined);
+    const index = referrersIndex(existing ? (JSON.parse(existing.bytes.toString()) as ImageIndex) : undefined, art.descriptor);
+    await client.putManifest(repository, art.fallbackTag, canonicalJsonBytes(index), MEDIA_TYPES.ociIndex);
+    pushed.push(art.descriptor.digest);
+  }
+  return pushed;
+}
+
 export async function publish(req: PublishRequest): Promise<PublishResult> {
   const { client, repository } = RegistryClient.forReference(req.image, { ...req.registry, log: req.log });
   const variants: PublishedVariant[] = [];
   for (const layout of layoutsOf(req.build)) {
     const tags = req.tags.plans.find((p) => p.variant === layout.variant)?.tags ?? [];
-    const r = await pushLayout(layout.layout, repository, tags, client, req.log);
+    const r = await pushLayout(layout.layout, repository, tags, client, req.log, { ref: layout.ref });
+    const sboms = await pushSboms(client, repository, req.build, layout);
+    if (sboms.length > 0) req.log.info(`attached ${sboms.length} SBOM(s) to ${layout.variant} as referrers`);
     variants.push({
       variant: layout.variant,
       index: r.indexDigest,
@@ -137,7 +165,7 @@ export async function publishByDigest(
   const out: DigestFile[] = [];
   for (const layout of layoutsOf(req.build)) {
     const p = ociPlatform(req.platform);
-    const r = await pushPlatform(layout.layout, repository, p, client, req.log);
+    const r = await pushPlatform(layout.layout, repository, p, client, req.log, { ref: layout.ref });
     const file: DigestFile = {
       image: req.image,
       variant: layout.variant,

@@ -98,6 +98,11 @@ const TOOLCHAINS: Record<
   },
 };
 
+/** The musl compiler wrapper of a platform (for the SBOM's musl version). */
+export function compilerFor(platform: Platform): string {
+  return TOOLCHAINS[platform].cc;
+}
+
 const toolchainCache = new Map<Platform, Promise<Toolchain>>();
 
 /** Finds the platform's cross toolchain and fingerprints it (compiler version + musl libc.a). */

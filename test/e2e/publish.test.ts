@@ -33,11 +33,16 @@ function skopeoRaw(ref: string): {
 }
 
 /** The repository's tags; distribution answers 404 for a repository with none. */
-async function tagsOf(repo: string): Promise<string[]> {
+async function allTags(repo: string): Promise<string[]> {
   const res = await fetch(`http://${REGISTRY}/v2/${repo}/tags/list`);
   if (res.status === 404) return [];
   assert.equal(res.status, 200);
   return (((await res.json()) as { tags: string[] | null }).tags ?? []).sort();
+}
+
+/** The image tags, without the referrers fallback tags (sha256-<hex>) that carry the SBOMs. */
+async function tagsOf(repo: string): Promise<string[]> {
+  return (await allTags(repo)).filter((t) => !/^sha256-[0-9a-f]{64}$/.test(t));
 }
 
 function publishJson(args: string[], env: NodeJS.ProcessEnv = {}): PublishResult {
@@ -85,6 +90,28 @@ describe("publish to the local registry", () => {
       assert.ok(expected.includes(t), t);
     const std = first.variants.find((v) => v.variant === "standard")!;
     assert.equal(skopeoRaw(`${image}:latest`).manifests[0]!.digest, skopeoRaw(`${image}@${std.index}`).manifests[0]!.digest);
+  });
+
+  it("every platform manifest has its SPDX 2.3 SBOM attached as a referrer (fallback tag schema)", async () => {
+    const tags = await allTags(repo);
+    for (const v of first.variants) {
+      for (const m of v.manifests) {
+        const tag = `sha256-${m.digest.slice("sha256:".length)}`;
+        assert.ok(tags.includes(tag), `${v.variant} ${m.platform}: referrers tag`);
+        const referrers = skopeoRaw(`${image}:${tag}`) as unknown as { manifests: { digest: string; artifactType: string }[] };
+        assert.equal(referrers.manifests[0]!.artifactType, "application/spdx+json");
+        const art = JSON.parse(
+          execFileSync("skopeo", ["inspect", "--tls-verify=false", "--raw", `docker://${image}@${referrers.manifests[0]!.digest}`], {
+            encoding: "utf8",
+          }),
+        ) as { subject: { digest: string }; layers: { digest: string }[] };
+        assert.equal(art.subject.digest, m.digest);
+        const res = await fetch(`http://${REGISTRY}/v2/${repo}/blobs/${art.layers[0]!.digest}`);
+        const spdx = (await res.json()) as { spdxVersion: string; packages: { name: string; versionInfo?: string }[] };
+        assert.equal(spdx.spdxVersion, "SPDX-2.3");
+        assert.equal(spdx.packages.find((p) => p.name === "busybox")?.versionInfo, "1.38.0");
+      }
+    }
   });
 
   it("docker run --platform linux/arm64 prints aarch64 (QEMU), linux/amd64 prints x86_64", () => {
