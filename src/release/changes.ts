@@ -91,10 +91,10 @@ async function git(cwd: string, args: string[]): Promise<string> {
  * The release before `tag`: the highest version below it among the repository's v* tags that are
  * ancestors of it. A stable release skips pre-releases (its notes cover the whole rc cycle).
  */
-export async function previousRelease(cwd: string, tag: string): Promise<string | undefined> {
+export async function previousRelease(cwd: string, tag: string, rev = tag): Promise<string | undefined> {
   const current = parseSemver(tag.replace(/^v/, ""));
   if (!current) throw new UsageError(`${tag} is not a release tag; expected vX.Y.Z[-pre]`);
-  const merged = (await git(cwd, ["tag", "--list", "v*", "--merged", tag])).split("\n").filter(Boolean);
+  const merged = (await git(cwd, ["tag", "--list", "v*", "--merged", rev])).split("\n").filter(Boolean);
   const older = merged
     .filter((t) => t !== tag)
     .map((t) => ({ t, v: parseSemver(t.replace(/^v/, "")) }))
@@ -104,17 +104,25 @@ export async function previousRelease(cwd: string, tag: string): Promise<string 
   return older.at(-1)?.t;
 }
 
-/** The changes of `tag` since the previous release (or since the first commit). */
+/**
+ * The changes of `tag` since the previous release (or since the first commit). With
+ * `untaggedHead`, a tag that does not exist yet stands for HEAD (a dry run previews the release).
+ */
 export async function collectChanges(
   cwd: string,
   tag: string,
-  previous?: string | null,
-): Promise<{ previous?: string; changes: Change[] }> {
+  opts: { previous?: string | null; untaggedHead?: boolean } = {},
+): Promise<{ previous?: string; changes: Change[]; rev: string }> {
   const exists = await run("git", ["rev-parse", "-q", "--verify", `refs/tags/${tag}`], { cwd });
-  if (exists.code !== 0)
-    throw new UsageError(`tag ${tag} does not exist in ${cwd}: create and push it first (git tag ${tag} && git push origin ${tag})`);
-  const prev = previous === null ? undefined : (previous ?? (await previousRelease(cwd, tag)));
-  const range = prev ? `${prev}..${tag}` : tag;
+  let rev = tag;
+  if (exists.code !== 0) {
+    if (!opts.untaggedHead) {
+      throw new UsageError(`tag ${tag} does not exist in ${cwd}: create and push it first (git tag ${tag} && git push origin ${tag})`);
+    }
+    rev = "HEAD";
+  }
+  const prev = opts.previous === null ? undefined : (opts.previous ?? (await previousRelease(cwd, tag, rev)));
+  const range = prev ? `${prev}..${rev}` : rev;
   const SEP = "\x1e";
   const out = await git(cwd, ["log", "--first-parent", `--format=%H%x1f%an%x1f%B${SEP}`, range]);
   const changes = out
@@ -125,5 +133,5 @@ export async function collectChanges(
       const [sha, author, message] = record.split("\x1f") as [string, string, string];
       return parseCommit(sha, author, message ?? "");
     });
-  return { ...(prev ? { previous: prev } : {}), changes };
+  return { ...(prev ? { previous: prev } : {}), changes, rev };
 }

@@ -3,7 +3,7 @@
  * The first file to ask builds every variant and platform; the content-addressed cache makes
  * later asks (other test files run in their own processes) take seconds.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { sha256 } from "../../src/lib/hash.js";
@@ -13,6 +13,8 @@ import { dockerBin } from "../../src/lib/docker.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const E2E_DIR = join(ROOT, ".kimigayo", "e2e");
+/** tsx's loader by absolute URL, so the CLI runs from source in any working directory. */
+const TSX = import.meta.resolve("tsx");
 
 export interface CliRun {
   code: number;
@@ -22,7 +24,7 @@ export interface CliRun {
 
 /** Runs the CLI from source, as `npx kimigayo` would, with extra env. */
 export function cli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20 * 60_000): CliRun {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/cli.ts"), ...args], {
+  const r = spawnSync(process.execPath, ["--import", TSX, join(ROOT, "src/cli.ts"), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     encoding: "utf8",
@@ -30,6 +32,19 @@ export function cli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20 
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Like cli, but without blocking the event loop (for tests that serve requests to the child). */
+export function cliAsync(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<CliRun> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, ["--import", TSX, join(ROOT, "src/cli.ts"), ...args], { cwd, env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolveRun({ code: code ?? 128, stdout, stderr }));
+  });
 }
 
 let built: BuildResult | undefined;
