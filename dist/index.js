@@ -1,10 +1,853 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 9659:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
+exports.getProxyUrl = getProxyUrl;
+exports.isHttps = isHttps;
+const http = __importStar(__nccwpck_require__(8611));
+const https = __importStar(__nccwpck_require__(5692));
+const pm = __importStar(__nccwpck_require__(3335));
+const tunnel = __importStar(__nccwpck_require__(770));
+const undici_1 = __nccwpck_require__(6752);
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (exports.HttpCodes = HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (exports.Headers = Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (exports.MediaTypes = MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+exports.HttpClientError = HttpClientError;
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+exports.HttpClientResponse = HttpClientResponse;
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? https : http;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+exports.HttpClient = HttpClient;
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 3335:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.getProxyUrl = getProxyUrl;
+exports.checkBypass = checkBypass;
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+
+/***/ }),
+
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -12,7 +855,6 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -24,10 +866,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -276,7 +1118,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -284,7 +1126,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -312,29 +1153,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -388,11 +1229,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -403,57 +1244,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -28370,7 +29211,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2212:
+/***/ 5370:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40305,7 +41146,7 @@ function looseObject(shape, params) {
         type: "object",
         shape,
         catchall: unknown(),
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 const ZodUnion = /*@__PURE__*/ $constructor("ZodUnion", (inst, def) => {
@@ -42553,6 +43394,10 @@ const TOOLCHAINS = {
         packages: "gcc-aarch64-linux-gnu musl-dev:arm64 libc6-dev-arm64-cross (after dpkg --add-architecture arm64)",
     },
 };
+/** The musl compiler wrapper of a platform (for the SBOM's musl version). */
+function compilerFor(platform) {
+    return TOOLCHAINS[platform].cc;
+}
 const toolchainCache = new Map();
 /** Finds the platform's cross toolchain and fingerprints it (compiler version + musl libc.a). */
 function detectToolchain(platform) {
@@ -42775,6 +43620,392 @@ function parseLinks(text) {
 }
 function tail(r) {
     return `${r.stdout}\n${r.stderr}`.trim().split("\n").slice(-20).join("\n");
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/oci/digest.ts
+/** Content digests as OCI writes them: "sha256:<64 lowercase hex>". Only sha256 is produced or accepted. */
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+function digestOf(data) {
+    return `sha256:${(0,external_node_crypto_.createHash)("sha256").update(data).digest("hex")}`;
+}
+function isDigest(s) {
+    return DIGEST.test(s);
+}
+/** The hex part of a digest, after checking its form (it becomes a file name under blobs/). */
+function digestHex(digest) {
+    if (!isDigest(digest))
+        throw new Error(`${JSON.stringify(digest)} is not a sha256 digest (expected sha256:<64 lowercase hex>)`);
+    return digest.slice("sha256:".length);
+}
+/** Throws when `data` does not hash to `expected`; `what` names the content in the message. */
+function verifyDigest(data, expected, what) {
+    const actual = digestOf(data);
+    if (actual !== expected)
+        throw new Error(`${what}: content digest ${actual} does not match the expected ${expected}`);
+}
+
+;// CONCATENATED MODULE: ./src/oci/gzip.ts
+/**
+ * Deterministic gzip for layer blobs. zlib's deflate output depends only on the input bytes, the
+ * level and the zlib version, but the gzip header also carries a modification time and an
+ * operating-system byte. We fix both:
+ * - MTIME (bytes 4..7) = 0, meaning "no time stamp";
+ * - OS (byte 9) = 255, "unknown", the value Go's compress/gzip writes (so does BuildKit), rather
+ *   than whatever the zlib build was compiled for (3 on Unix, 19 on macOS, 10 on Windows).
+ * No optional header fields (FLG = 0), so there is no header CRC to update. XFL (byte 8) follows
+ * from the level: 2 for level 9.
+ *
+ * Caveat: Node bundles Chromium's zlib, whose deflate picks matches with its own hash, so its
+ * output differs from canonical zlib's (measured: 1,050,968 vs 1,027,641 B for a 1.98 MB busybox
+ * tar). The same zlib build gives the same bytes on any CPU; another build (another Node release)
+ * may not. The layer digest then changes, the diff_id (digest of the tar) does not. The image
+ * stage records process.versions.zlib for that reason.
+ */
+
+
+const GZIP_LEVEL = 9;
+const GZIP_OS_UNKNOWN = 255;
+function gzipLayer(tar) {
+    const data = (0,external_node_zlib_.gzipSync)(tar, { level: GZIP_LEVEL });
+    if (data[0] !== 0x1f || data[1] !== 0x8b || data[3] !== 0)
+        throw new Error("internal: zlib wrote an unexpected gzip header");
+    data.writeUInt32LE(0, 4);
+    data[9] = GZIP_OS_UNKNOWN;
+    return { data, digest: digestOf(data), size: data.length, diffId: digestOf(tar) };
+}
+
+;// CONCATENATED MODULE: ./src/oci/json.ts
+/**
+ * Canonical JSON: object keys in sorted order (UTF-16 code units, the same as bytewise for the
+ * ASCII keys OCI uses, and the order Go's encoding/json writes), no whitespace, keys whose value
+ * is undefined left out. The same value always serialises to the same bytes, so manifest and
+ * config digests are reproducible.
+ */
+function canonicalJson(value) {
+    return json_encode(value, "$");
+}
+function canonicalJsonBytes(value) {
+    return Buffer.from(canonicalJson(value), "utf8");
+}
+function json_encode(v, path) {
+    if (v === null || typeof v === "boolean" || typeof v === "string")
+        return JSON.stringify(v);
+    if (typeof v === "number") {
+        if (!Number.isFinite(v))
+            throw new Error(`canonical JSON: ${path} is ${v}, which JSON cannot represent`);
+        return JSON.stringify(v);
+    }
+    if (Array.isArray(v)) {
+        return `[${v.map((item, i) => {
+            if (item === undefined)
+                throw new Error(`canonical JSON: ${path}[${i}] is undefined`);
+            return json_encode(item, `${path}[${i}]`);
+        })}]`;
+    }
+    if (typeof v === "object" && json_isPlainObject(v)) {
+        const entries = Object.entries(v)
+            .filter(([, val]) => val !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, val]) => `${JSON.stringify(k)}:${json_encode(val, `${path}.${k}`)}`).join(",")}}`;
+    }
+    throw new Error(`canonical JSON: ${path} is a ${typeof v === "object" ? (v.constructor?.name ?? "object") : typeof v}, not a JSON value`);
+}
+function json_isPlainObject(v) {
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null;
+}
+
+;// CONCATENATED MODULE: ./src/oci/types.ts
+/**
+ * OCI image-spec types (v1.1) and the media types we write and read. We write OCI media types
+ * only; Docker's manifest list and v2 manifest are accepted when reading from a registry.
+ */
+const MEDIA_TYPES = {
+    ociIndex: "application/vnd.oci.image.index.v1+json",
+    ociManifest: "application/vnd.oci.image.manifest.v1+json",
+    ociConfig: "application/vnd.oci.image.config.v1+json",
+    ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
+    dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
+    dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+};
+/** Media types of an index (a list of per-platform manifests). */
+const INDEX_MEDIA_TYPES = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList];
+/** Media types of a single-platform image manifest. */
+const MANIFEST_MEDIA_TYPES = [MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest];
+/** The Accept header for manifest requests: everything we can read. */
+const MANIFEST_ACCEPT = [...INDEX_MEDIA_TYPES, ...MANIFEST_MEDIA_TYPES].join(", ");
+const OCI_LAYOUT_VERSION = "1.0.0";
+/** Pre-defined annotation keys (image-spec annotations.md). */
+const ANNOTATIONS = {
+    created: "org.opencontainers.image.created",
+    version: "org.opencontainers.image.version",
+    revision: "org.opencontainers.image.revision",
+    source: "org.opencontainers.image.source",
+    title: "org.opencontainers.image.title",
+    description: "org.opencontainers.image.description",
+    licenses: "org.opencontainers.image.licenses",
+    refName: "org.opencontainers.image.ref.name",
+};
+
+;// CONCATENATED MODULE: ./src/oci/layout.ts
+/**
+ * OCI image layout directories (image-spec image-layout.md):
+ *   DIR/oci-layout           {"imageLayoutVersion":"1.0.0"}
+ *   DIR/index.json           an image index naming the top-level images (ref.name annotations)
+ *   DIR/blobs/sha256/<hex>   content-addressed blobs
+ * Writing is idempotent: a blob already present with the right content is left alone, every
+ * file is written through a temporary name and renamed into place, and JSON is canonical.
+ */
+
+
+
+
+
+
+function blobPath(dir, digest) {
+    return (0,external_node_path_namespaceObject.join)(dir, "blobs", "sha256", digestHex(digest));
+}
+async function writeAtomic(path, data) {
+    const tmp = `${path}.tmp-${process.pid}-${(0,external_node_crypto_.randomBytes)(4).toString("hex")}`;
+    try {
+        await (0,promises_namespaceObject.writeFile)(tmp, data);
+        await (0,promises_namespaceObject.rename)(tmp, path);
+    }
+    catch (err) {
+        await (0,promises_namespaceObject.rm)(tmp, { force: true });
+        throw err;
+    }
+}
+async function readIfExists(path) {
+    try {
+        return await (0,promises_namespaceObject.readFile)(path);
+    }
+    catch (err) {
+        if (err.code === "ENOENT")
+            return undefined;
+        throw err;
+    }
+}
+/** Creates DIR/oci-layout and DIR/blobs/sha256 (no-op when they exist). */
+async function initLayout(dir) {
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.join)(dir, "blobs", "sha256"), { recursive: true });
+    const marker = canonicalJsonBytes({ imageLayoutVersion: OCI_LAYOUT_VERSION });
+    const existing = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "oci-layout"));
+    if (!existing?.equals(marker))
+        await writeAtomic((0,external_node_path_namespaceObject.join)(dir, "oci-layout"), marker);
+}
+/** Stores a blob under its digest; returns its digest and size. Skips the write when the same content is there. */
+async function writeBlob(dir, data) {
+    const digest = digestOf(data);
+    const path = blobPath(dir, digest);
+    const existing = await readIfExists(path);
+    if (!existing || existing.length !== data.length || digestOf(existing) !== digest)
+        await writeAtomic(path, data);
+    return { digest, size: data.length };
+}
+/** Writes DIR/index.json listing `manifests` (top-level images, usually image indexes with a ref.name). */
+async function writeLayoutIndex(dir, manifests) {
+    const index = { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests };
+    const bytes = canonicalJsonBytes(index);
+    const existing = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "index.json"));
+    if (!existing?.equals(bytes))
+        await writeAtomic((0,external_node_path_namespaceObject.join)(dir, "index.json"), bytes);
+}
+/** Reads a blob and checks it against its digest. */
+async function readBlob(dir, digest) {
+    const path = blobPath(dir, digest);
+    const data = await readIfExists(path);
+    if (!data)
+        throw new Error(`OCI layout ${dir}: blob ${digest} is missing (${path})`);
+    verifyDigest(data, digest, `OCI layout ${dir}: blob ${path}`);
+    return data;
+}
+async function readJsonBlob(dir, digest) {
+    return JSON.parse((await readBlob(dir, digest)).toString("utf8"));
+}
+/** Reads DIR/oci-layout and DIR/index.json. */
+async function readLayout(dir) {
+    const marker = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "oci-layout"));
+    if (!marker)
+        throw new Error(`${dir} is not an OCI image layout: it has no oci-layout file`);
+    const version = JSON.parse(marker.toString("utf8")).imageLayoutVersion;
+    if (version !== OCI_LAYOUT_VERSION)
+        throw new Error(`OCI layout ${dir}: unsupported imageLayoutVersion ${JSON.stringify(version)}`);
+    const raw = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "index.json"));
+    if (!raw)
+        throw new Error(`OCI layout ${dir}: index.json is missing`);
+    const index = JSON.parse(raw.toString("utf8"));
+    if (index.schemaVersion !== 2 || !Array.isArray(index.manifests))
+        throw new Error(`OCI layout ${dir}: index.json is not an image index`);
+    return index;
+}
+/** The top-level descriptor named `ref` (its ref.name annotation), or the only one when `ref` is not given. */
+function resolveRef(dir, index, ref) {
+    const names = index.manifests.map((d) => d.annotations?.[ANNOTATIONS.refName]).filter((n) => n !== undefined);
+    if (ref !== undefined) {
+        const found = index.manifests.find((d) => d.annotations?.[ANNOTATIONS.refName] === ref);
+        if (!found)
+            throw new Error(`OCI layout ${dir} has no image named ${JSON.stringify(ref)}; it has: ${names.join(", ") || "none"}`);
+        return found;
+    }
+    const [only, ...more] = index.manifests;
+    if (!only || more.length > 0) {
+        throw new Error(`OCI layout ${dir} holds ${index.manifests.length} images; name one (${names.join(", ") || "none named"})`);
+    }
+    return only;
+}
+/** Follows a top-level descriptor to its manifests, checking every JSON blob's digest on the way. */
+async function readImage(dir, ref) {
+    const root = resolveRef(dir, await readLayout(dir), ref);
+    const manifestOf = async (d) => ({ descriptor: d, manifest: await readJsonBlob(dir, d.digest) });
+    if (MANIFEST_MEDIA_TYPES.includes(root.mediaType))
+        return { root, manifests: [await manifestOf(root)] };
+    if (!INDEX_MEDIA_TYPES.includes(root.mediaType))
+        throw new Error(`OCI layout ${dir}: unsupported media type ${root.mediaType}`);
+    const index = await readJsonBlob(dir, root.digest);
+    const unsupported = index.manifests.find((d) => !MANIFEST_MEDIA_TYPES.includes(d.mediaType));
+    if (unsupported)
+        throw new Error(`OCI layout ${dir}: nested ${unsupported.mediaType} ${unsupported.digest} is not supported`);
+    return { root, manifests: await Promise.all(index.manifests.map(manifestOf)) };
+}
+
+;// CONCATENATED MODULE: ./src/stages/image.ts
+/**
+ * image stage, engine "oci" (no daemon): layer tars -> an OCI image layout holding one image
+ * index with one manifest per platform. Each image has a single gzip layer (its rootfs tar).
+ *
+ * The same tar bytes and SOURCE_DATE_EPOCH give the same index digest: gzip is deterministic
+ * (src/oci/gzip.ts), JSON is canonical (src/oci/json.ts), and every time stamp is the epoch.
+ *
+ * The image config's Cmd is /bin/sh, for `docker run -it IMAGE`. To boot the OS (BusyBox init
+ * reading /etc/inittab), run `docker run IMAGE /sbin/init`; StopSignal is SIGTERM, which init
+ * handles by running the shutdown actions.
+ */
+
+
+
+
+
+
+
+const IMAGE_ENV = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"];
+const IMAGE_CMD = ["/bin/sh"];
+const IMAGE_STOP_SIGNAL = "SIGTERM";
+/** BusyBox's licence, which the image's only binary carries. */
+const IMAGE_LICENSES = "GPL-2.0-only";
+function ociPlatform(p) {
+    const architecture = p.split("/")[1];
+    return architecture === "arm64" ? { architecture, os: "linux", variant: "v8" } : { architecture, os: "linux" };
+}
+/** RFC 3339 in UTC, whole seconds: 1767225600 -> "2026-01-01T00:00:00Z". */
+function rfc3339(epochSeconds) {
+    return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+/** org.opencontainers.image.* annotations of the index and of each manifest; the config's Labels are these without ref.name. */
+function imageAnnotations(opts) {
+    const a = {
+        [ANNOTATIONS.created]: rfc3339(opts.sourceDateEpoch),
+        [ANNOTATIONS.version]: opts.config.version,
+        [ANNOTATIONS.title]: `Kimigayo OS ${opts.variant.name}`,
+        [ANNOTATIONS.licenses]: IMAGE_LICENSES,
+        [ANNOTATIONS.refName]: opts.config.version,
+    };
+    if (opts.variant.description)
+        a[ANNOTATIONS.description] = opts.variant.description;
+    if (opts.revision)
+        a[ANNOTATIONS.revision] = opts.revision;
+    if (opts.source)
+        a[ANNOTATIONS.source] = opts.source;
+    return a;
+}
+function imageConfig(opts, platform, diffIds) {
+    const created = rfc3339(opts.sourceDateEpoch);
+    const { [ANNOTATIONS.refName]: _ref, ...labels } = imageAnnotations(opts);
+    return {
+        ...ociPlatform(platform),
+        created,
+        config: { Env: IMAGE_ENV, Cmd: IMAGE_CMD, Labels: labels, StopSignal: IMAGE_STOP_SIGNAL },
+        rootfs: { type: "layers", diff_ids: diffIds },
+        history: [{ created, created_by: `kimigayo build (${opts.variant.name}, busybox ${opts.config.busybox.version})` }],
+    };
+}
+function ordered(rootfs) {
+    const seen = new Set();
+    for (const r of rootfs) {
+        if (!PLATFORMS.includes(r.platform))
+            throw new Error(`image: unsupported platform ${r.platform}`);
+        if (seen.has(r.platform))
+            throw new Error(`image: two layer tars for ${r.platform}`);
+        seen.add(r.platform);
+    }
+    if (rootfs.length === 0)
+        throw new Error("image: no layer tars given");
+    return [...rootfs].sort((a, b) => PLATFORMS.indexOf(a.platform) - PLATFORMS.indexOf(b.platform));
+}
+async function writeImage(dir, opts, platform, tarPath) {
+    const tar = await (0,promises_namespaceObject.readFile)(tarPath);
+    const layer = gzipLayer(tar);
+    await writeBlob(dir, layer.data);
+    const config = await writeBlob(dir, canonicalJsonBytes(imageConfig(opts, platform, [layer.diffId])));
+    const manifest = {
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociManifest,
+        config: { mediaType: MEDIA_TYPES.ociConfig, ...config },
+        layers: [{ mediaType: MEDIA_TYPES.ociLayerGzip, digest: layer.digest, size: layer.size }],
+        annotations: imageAnnotations(opts),
+    };
+    const written = await writeBlob(dir, canonicalJsonBytes(manifest));
+    opts.log.info(`image ${opts.variant.name} ${platform}: layer ${tar.length.toLocaleString("en-US")} B -> ${layer.size.toLocaleString("en-US")} B gzip, manifest ${written.digest}`);
+    return {
+        platform,
+        ...written,
+        config: config.digest,
+        layers: [{ digest: layer.digest, size: layer.size, diffId: layer.diffId }],
+        uncompressedSize: tar.length,
+    };
+}
+/**
+ * The multi-platform index over platform manifests, platforms in a fixed order. `kimigayo merge`
+ * builds its index with this too, so an index merged from per-runner pushes is byte for byte the
+ * one a single-runner build makes.
+ */
+function imageIndex(manifests, annotations) {
+    return {
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociIndex,
+        manifests: [...manifests]
+            .sort((a, b) => PLATFORMS.indexOf(a.platform) - PLATFORMS.indexOf(b.platform))
+            .map((m) => ({ mediaType: MEDIA_TYPES.ociManifest, digest: m.digest, size: m.size, platform: ociPlatform(m.platform) })),
+        annotations,
+    };
+}
+async function buildImage(opts) {
+    const end = opts.log.step(`image: ${opts.variant.name} (oci)`);
+    const layout = (0,external_node_path_namespaceObject.join)(opts.outDir, "oci", opts.variant.name);
+    // Built beside the final directory and renamed over it, so no blob of an older build lingers.
+    const tmp = `${layout}.tmp-${process.pid}`;
+    await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
+    try {
+        await initLayout(tmp);
+        const manifests = [];
+        for (const r of ordered(opts.rootfs))
+            manifests.push(await writeImage(tmp, opts, r.platform, r.tar));
+        const index = imageIndex(manifests, imageAnnotations(opts));
+        const written = await writeBlob(tmp, canonicalJsonBytes(index));
+        const ref = opts.config.version;
+        await writeLayoutIndex(tmp, [{ mediaType: MEDIA_TYPES.ociIndex, ...written, annotations: { [ANNOTATIONS.refName]: ref } }]);
+        await (0,promises_namespaceObject.rm)(layout, { recursive: true, force: true });
+        await (0,promises_namespaceObject.rename)(tmp, layout);
+        opts.log.info(`image ${opts.variant.name}: index ${written.digest} (${manifests.length} platform(s)) in ${layout}`);
+        return { layout, ref, index: written, manifests, zlib: process.versions.zlib ?? "unknown" };
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
+        end();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/lib/tar.ts
@@ -43114,6 +44345,302 @@ function readTar(buf) {
         off = next;
     }
     return out;
+}
+
+;// CONCATENATED MODULE: ./src/stages/sbom.ts
+/**
+ * One SPDX 2.3 SBOM per image (variant x platform), and the OCI artifact that carries it as a
+ * referrer of the image manifest.
+ *
+ * The document says what is in the image: the image itself (kimigayo-<variant>), BusyBox (from
+ * its pinned source tarball, statically linked), musl (linked into BusyBox) and every regular
+ * file of the layer with its SHA1 and SHA256. Output is deterministic: no random UUID, no
+ * wall-clock time. `created` comes from SOURCE_DATE_EPOCH, and the namespace ends with a hash
+ * of the document's own content, so the same inputs give the same bytes (canonical JSON).
+ *
+ * The artifact is an OCI image manifest with artifactType application/spdx+json, the empty
+ * config ({}), one layer holding the SPDX JSON, and `subject` = the image manifest. Registries
+ * with the referrers API index it by subject; for those without it (distribution 2.8) the OCI
+ * distribution spec's fallback is a tag named after the subject digest ("sha256-<hex>") pointing
+ * to an image index of referrers: see referrersTag and referrersIndex.
+ */
+
+
+
+
+
+
+
+
+
+const SPDX_VERSION = "SPDX-2.3";
+const SPDX_MEDIA_TYPE = "application/spdx+json";
+const SPDX_CREATOR = "Tool: kimigayo-build-action";
+const EMPTY_MEDIA_TYPE = "application/vnd.oci.empty.v1+json";
+const EMPTY_JSON = Buffer.from("{}");
+/** The OCI empty descriptor: the blob `{}` (image-spec manifest.md, "Guidance for an Empty Descriptor"). */
+const EMPTY_DESCRIPTOR = { mediaType: EMPTY_MEDIA_TYPE, digest: digestOf(EMPTY_JSON), size: EMPTY_JSON.length };
+const SPDX_ID = /^SPDXRef-[A-Za-z0-9.-]+$/;
+const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const HEX = { SHA1: /^[0-9a-f]{40}$/, SHA256: /^[0-9a-f]{64}$/ };
+const NOASSERTION = "NOASSERTION";
+const UNKNOWN = "unknown";
+function sha1Hex(data) {
+    return (0,external_node_crypto_.createHash)("sha1").update(data).digest("hex");
+}
+function sha256Hex(data) {
+    return (0,external_node_crypto_.createHash)("sha256").update(data).digest("hex");
+}
+/** SHA1 and SHA256 of a file's content. */
+function fileChecksums(data) {
+    return { sha1: sha1Hex(data), sha256: sha256Hex(data) };
+}
+/** Every regular file in a layer tar, with both checksums, sorted by path. Links and directories are left out. */
+function rootfsFiles(tar) {
+    return readTar(tar)
+        .flatMap((e) => (e.type === "file" ? [{ path: `/${e.path}`, ...fileChecksums(e.data) }] : []))
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+/** "/etc/sysctl.d/99-x.conf" -> "SPDXRef-File-etc-sysctl.d-99-x.conf"; characters SPDX ids do not allow become "-". */
+function fileSpdxId(path) {
+    const tail = path.replace(/^\/+/, "").replace(/[^A-Za-z0-9.]+/g, "-");
+    return `SPDXRef-File-${tail || "root"}`;
+}
+function sbom_check(ok, message) {
+    if (!ok)
+        throw new Error(`SPDX: ${message}`);
+}
+function checkOptions(o) {
+    sbom_check(RFC3339_UTC.test(o.created), `created ${JSON.stringify(o.created)} is not an RFC 3339 UTC time like 2026-01-01T00:00:00Z`);
+    sbom_check(/^[a-z][a-z0-9-]*$/.test(o.variant), `variant ${JSON.stringify(o.variant)} is not a variant name`);
+    sbom_check(HEX.SHA256.test(o.busybox.sha256), `busybox.sha256 ${JSON.stringify(o.busybox.sha256)} is not 64 lowercase hex characters`);
+    sbom_check(HEX.SHA256.test(o.busybox.binarySha256), `busybox.binarySha256 ${JSON.stringify(o.busybox.binarySha256)} is not 64 lowercase hex characters`);
+    let url;
+    try {
+        url = new URL(o.namespace);
+    }
+    catch {
+        url = undefined;
+    }
+    sbom_check(url !== undefined && !o.namespace.includes("#"), `namespace ${JSON.stringify(o.namespace)} is not an absolute URI without "#"`);
+    const seen = new Set();
+    for (const f of o.files) {
+        sbom_check(f.path.startsWith("/") && !f.path.endsWith("/"), `file path ${JSON.stringify(f.path)} is not an absolute file path`);
+        sbom_check(!seen.has(f.path), `file ${f.path} is listed twice`);
+        seen.add(f.path);
+        sbom_check(HEX.SHA256.test(f.sha256), `file ${f.path}: sha256 ${JSON.stringify(f.sha256)} is not 64 lowercase hex characters`);
+        sbom_check(HEX.SHA1.test(f.sha1), `file ${f.path}: sha1 ${JSON.stringify(f.sha1)} is not 40 lowercase hex characters`);
+    }
+}
+/** A purl version or name segment (purl-spec: percent-encode what is not unreserved). */
+function purlPart(s) {
+    return encodeURIComponent(s);
+}
+/** The SPDX 2.3 document for one image. */
+function spdxFor(o) {
+    checkOptions(o);
+    const arch = o.platform.split("/")[1];
+    const imageName = `kimigayo-${o.variant}`;
+    const imageId = `SPDXRef-Package-${imageName}`;
+    const busyboxId = "SPDXRef-Package-busybox";
+    const muslId = "SPDXRef-Package-musl";
+    const bb = o.busybox;
+    const muslKnown = o.musl.version !== "" && o.musl.version !== UNKNOWN;
+    const image = {
+        SPDXID: imageId,
+        name: imageName,
+        versionInfo: o.version,
+        downloadLocation: NOASSERTION,
+        filesAnalyzed: false,
+        licenseConcluded: NOASSERTION,
+        licenseDeclared: IMAGE_LICENSES,
+        copyrightText: NOASSERTION,
+        primaryPackagePurpose: "CONTAINER",
+        summary: `Kimigayo OS ${o.variant} container image for ${o.platform}`,
+    };
+    const busybox = {
+        SPDXID: busyboxId,
+        name: "busybox",
+        versionInfo: bb.version,
+        packageFileName: `busybox-${bb.version}.tar.bz2`,
+        downloadLocation: bb.downloadLocation ?? `https://busybox.net/downloads/busybox-${bb.version}.tar.bz2`,
+        filesAnalyzed: false,
+        checksums: [{ algorithm: "SHA256", checksumValue: bb.sha256 }],
+        licenseConcluded: "GPL-2.0-only",
+        licenseDeclared: "GPL-2.0-only",
+        copyrightText: NOASSERTION,
+        primaryPackagePurpose: "APPLICATION",
+        summary: `BusyBox ${bb.version}, built from the source tarball above and statically linked against musl`,
+        comment: `/bin/busybox sha256 ${bb.binarySha256}; ${bb.applets.length} applets: ${[...bb.applets].sort().join(" ")}`,
+        externalRefs: [
+            { referenceCategory: "PACKAGE-MANAGER", referenceType: "purl", referenceLocator: `pkg:generic/busybox@${purlPart(bb.version)}` },
+        ],
+    };
+    const musl = {
+        SPDXID: muslId,
+        name: "musl",
+        ...(muslKnown ? { versionInfo: o.musl.version } : {}),
+        downloadLocation: muslKnown ? `https://musl.libc.org/releases/musl-${o.musl.version}.tar.gz` : NOASSERTION,
+        filesAnalyzed: false,
+        licenseConcluded: "MIT",
+        licenseDeclared: "MIT",
+        copyrightText: NOASSERTION,
+        primaryPackagePurpose: "LIBRARY",
+        summary: `musl libc for ${arch}, statically linked into BusyBox`,
+        externalRefs: [
+            {
+                referenceCategory: "PACKAGE-MANAGER",
+                referenceType: "purl",
+                referenceLocator: muslKnown ? `pkg:generic/musl@${purlPart(o.musl.version)}` : "pkg:generic/musl",
+            },
+        ],
+    };
+    const files = [];
+    const ids = new Set([imageId, busyboxId, muslId, "SPDXRef-DOCUMENT"]);
+    const relationships = [
+        { spdxElementId: "SPDXRef-DOCUMENT", relationshipType: "DESCRIBES", relatedSpdxElement: imageId },
+        { spdxElementId: imageId, relationshipType: "CONTAINS", relatedSpdxElement: busyboxId },
+        { spdxElementId: imageId, relationshipType: "CONTAINS", relatedSpdxElement: muslId },
+        { spdxElementId: busyboxId, relationshipType: "STATIC_LINK", relatedSpdxElement: muslId },
+    ];
+    for (const f of [...o.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+        const base = fileSpdxId(f.path);
+        let id = base;
+        for (let n = 2; ids.has(id); n++)
+            id = `${base}-${n}`;
+        ids.add(id);
+        files.push({
+            SPDXID: id,
+            fileName: `.${f.path}`,
+            checksums: [
+                { algorithm: "SHA1", checksumValue: f.sha1 },
+                { algorithm: "SHA256", checksumValue: f.sha256 },
+            ],
+            licenseConcluded: NOASSERTION,
+            copyrightText: NOASSERTION,
+        });
+        relationships.push({ spdxElementId: imageId, relationshipType: "CONTAINS", relatedSpdxElement: id });
+        if (f.path === "/bin/busybox") {
+            sbom_check(f.sha256 === bb.binarySha256, `/bin/busybox has sha256 ${f.sha256}, but busybox.binarySha256 is ${bb.binarySha256}`);
+            relationships.push({ spdxElementId: id, relationshipType: "GENERATED_FROM", relatedSpdxElement: busyboxId });
+        }
+    }
+    const doc = {
+        spdxVersion: SPDX_VERSION,
+        dataLicense: "CC0-1.0",
+        SPDXID: "SPDXRef-DOCUMENT",
+        name: `${imageName}-${o.version}-linux-${arch}`,
+        creationInfo: { created: o.created, creators: [SPDX_CREATOR] },
+        packages: [image, busybox, musl],
+        files,
+        relationships,
+    };
+    const contentHash = sha256Hex(canonicalJson(doc));
+    const documentNamespace = `${o.namespace.replace(/\/+$/, "")}/${imageName}-${purlPart(o.version)}-linux-${arch}-${contentHash}`;
+    return { ...doc, documentNamespace };
+}
+/** "1:1.2.3-1+b1" -> "1.2.3" (Debian epoch and revision dropped). */
+function upstreamVersion(debian) {
+    return debian.replace(/^\d+:/, "").replace(/-[^-]*$/, "");
+}
+/**
+ * The musl version behind a compiler wrapper (musl-gcc, aarch64-linux-musl-gcc). First dpkg:
+ * the package owning the wrapper (musl-dev:<arch> on Debian) and its version. Then musl's own
+ * loader: the wrapper's specs file sits beside libc.so, which prints "Version X" when run
+ * (natively, or through binfmt/QEMU for another architecture). Otherwise "unknown", with why.
+ */
+async function muslVersion(cc, runner = run) {
+    const tried = [];
+    const where = await runner("sh", ["-c", 'command -v -- "$1"', "sh", cc]).catch(() => undefined);
+    const found = where?.code === 0 ? where.stdout.trim() : "";
+    if (!found)
+        return { version: UNKNOWN, reason: `${cc} is not on PATH` };
+    const path = await (0,promises_namespaceObject.realpath)(found).catch(() => found);
+    const owner = await runner("dpkg-query", ["-S", path]).catch(() => undefined);
+    const pkg = owner?.code === 0 ? /^([a-z0-9][a-z0-9+.-]*(?::[a-z0-9-]+)?):/.exec(owner.stdout.trim())?.[1] : undefined;
+    if (pkg?.startsWith("musl")) {
+        const v = await runner("dpkg-query", ["-W", "-f", "${Version}", pkg]).catch(() => undefined);
+        const debian = v?.code === 0 ? v.stdout.trim() : "";
+        if (debian)
+            return { version: upstreamVersion(debian), source: `dpkg: ${pkg} ${debian}` };
+        tried.push(`dpkg-query -W ${pkg} gave no version`);
+    }
+    else {
+        tried.push(owner?.code === 0 ? `${path} belongs to ${pkg ?? "an unknown package"}, not musl` : `dpkg does not know ${path}`);
+    }
+    // The wrapper is a two-line shell script: exec "${REALGCC:-…}" "$@" -specs "/usr/lib/<triple>/musl-gcc.specs".
+    const size = await (0,promises_namespaceObject.stat)(path)
+        .then((st) => st.size)
+        .catch(() => Infinity);
+    const script = size < 64 * 1024 ? await (0,promises_namespaceObject.readFile)(path, "utf8").catch(() => "") : "";
+    const specs = /-specs\s+"?([^"\s]+)"?/.exec(script)?.[1];
+    if (specs) {
+        const loader = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(specs), "libc.so");
+        const r = await runner(loader, [], { timeoutMs: 30_000 }).catch((err) => ({ code: -1, stdout: "", stderr: err.message }));
+        const version = /^Version (\S+)$/m.exec(`${r.stdout}\n${r.stderr}`)?.[1];
+        if (version)
+            return { version, source: `${loader}` };
+        tried.push(`${loader} printed no version`);
+    }
+    else {
+        tried.push(`${path} names no musl specs file`);
+    }
+    return { version: UNKNOWN, reason: tried.join("; ") };
+}
+/** "sha256:<hex>" -> "sha256-<hex>": the tag of the subject's referrers index (distribution spec, referrers tag schema). */
+function referrersTag(subjectDigest) {
+    return `sha256-${digestHex(subjectDigest)}`;
+}
+/** The SPDX document wrapped as an OCI artifact whose subject is the image manifest. */
+function sbomArtifact(spdx, subject) {
+    if (!isDigest(subject.digest))
+        throw new Error(`SBOM subject: ${JSON.stringify(subject.digest)} is not a sha256 digest`);
+    if (!Number.isSafeInteger(subject.size) || subject.size <= 0)
+        throw new Error(`SBOM subject: size ${subject.size} is not a positive integer`);
+    if (!MANIFEST_MEDIA_TYPES.includes(subject.mediaType) && !INDEX_MEDIA_TYPES.includes(subject.mediaType))
+        throw new Error(`SBOM subject: ${subject.mediaType} is not a manifest or index media type`);
+    const data = canonicalJsonBytes(spdx);
+    const layer = {
+        mediaType: SPDX_MEDIA_TYPE,
+        digest: digestOf(data),
+        size: data.length,
+        annotations: { [ANNOTATIONS.title]: `${spdx.name}.spdx.json` },
+    };
+    const annotations = { [ANNOTATIONS.created]: spdx.creationInfo.created };
+    const manifest = {
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociManifest,
+        artifactType: SPDX_MEDIA_TYPE,
+        config: EMPTY_DESCRIPTOR,
+        layers: [layer],
+        subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+        annotations,
+    };
+    const manifestBytes = canonicalJsonBytes(manifest);
+    return {
+        manifest,
+        manifestBytes,
+        descriptor: {
+            mediaType: MEDIA_TYPES.ociManifest,
+            digest: digestOf(manifestBytes),
+            size: manifestBytes.length,
+            artifactType: SPDX_MEDIA_TYPE,
+            annotations,
+        },
+        blobs: [
+            { descriptor: EMPTY_DESCRIPTOR, data: EMPTY_JSON },
+            { descriptor: layer, data },
+        ],
+        fallbackTag: referrersTag(subject.digest),
+    };
+}
+/**
+ * The referrers index to push under the fallback tag: the existing one (if the tag exists) with
+ * `referrer` added once. The registry's own referrers API needs none of this.
+ */
+function referrersIndex(existing, referrer) {
+    const manifests = (existing?.manifests ?? []).filter((d) => d.digest !== referrer.digest);
+    return { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: [...manifests, referrer] };
 }
 
 ;// CONCATENATED MODULE: ./src/stages/rootfs.ts
@@ -43538,8 +45065,6 @@ async function checkSignature(cfg, tarball, fromUrl, opts) {
     }
 }
 
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ./src/lib/docker.ts
 
 /**
@@ -43554,224 +45079,6 @@ function dockerBin() {
     return (0,external_node_fs_namespaceObject.existsSync)("/usr/bin/docker") ? "/usr/bin/docker" : "docker";
 }
 const DEFAULT_REGISTRY = "127.0.0.1:5000";
-
-;// CONCATENATED MODULE: ./src/oci/digest.ts
-/** Content digests as OCI writes them: "sha256:<64 lowercase hex>". Only sha256 is produced or accepted. */
-
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-function digest_digestOf(data) {
-    return `sha256:${(0,external_node_crypto_.createHash)("sha256").update(data).digest("hex")}`;
-}
-function isDigest(s) {
-    return DIGEST.test(s);
-}
-/** The hex part of a digest, after checking its form (it becomes a file name under blobs/). */
-function digestHex(digest) {
-    if (!isDigest(digest))
-        throw new Error(`${JSON.stringify(digest)} is not a sha256 digest (expected sha256:<64 lowercase hex>)`);
-    return digest.slice("sha256:".length);
-}
-/** Throws when `data` does not hash to `expected`; `what` names the content in the message. */
-function verifyDigest(data, expected, what) {
-    const actual = digest_digestOf(data);
-    if (actual !== expected)
-        throw new Error(`${what}: content digest ${actual} does not match the expected ${expected}`);
-}
-
-;// CONCATENATED MODULE: ./src/oci/json.ts
-/**
- * Canonical JSON: object keys in sorted order (UTF-16 code units, the same as bytewise for the
- * ASCII keys OCI uses, and the order Go's encoding/json writes), no whitespace, keys whose value
- * is undefined left out. The same value always serialises to the same bytes, so manifest and
- * config digests are reproducible.
- */
-function canonicalJson(value) {
-    return json_encode(value, "$");
-}
-function canonicalJsonBytes(value) {
-    return Buffer.from(canonicalJson(value), "utf8");
-}
-function json_encode(v, path) {
-    if (v === null || typeof v === "boolean" || typeof v === "string")
-        return JSON.stringify(v);
-    if (typeof v === "number") {
-        if (!Number.isFinite(v))
-            throw new Error(`canonical JSON: ${path} is ${v}, which JSON cannot represent`);
-        return JSON.stringify(v);
-    }
-    if (Array.isArray(v)) {
-        return `[${v.map((item, i) => {
-            if (item === undefined)
-                throw new Error(`canonical JSON: ${path}[${i}] is undefined`);
-            return json_encode(item, `${path}[${i}]`);
-        })}]`;
-    }
-    if (typeof v === "object" && json_isPlainObject(v)) {
-        const entries = Object.entries(v)
-            .filter(([, val]) => val !== undefined)
-            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-        return `{${entries.map(([k, val]) => `${JSON.stringify(k)}:${json_encode(val, `${path}.${k}`)}`).join(",")}}`;
-    }
-    throw new Error(`canonical JSON: ${path} is a ${typeof v === "object" ? (v.constructor?.name ?? "object") : typeof v}, not a JSON value`);
-}
-function json_isPlainObject(v) {
-    const proto = Object.getPrototypeOf(v);
-    return proto === Object.prototype || proto === null;
-}
-
-;// CONCATENATED MODULE: ./src/oci/types.ts
-/**
- * OCI image-spec types (v1.1) and the media types we write and read. We write OCI media types
- * only; Docker's manifest list and v2 manifest are accepted when reading from a registry.
- */
-const MEDIA_TYPES = {
-    ociIndex: "application/vnd.oci.image.index.v1+json",
-    ociManifest: "application/vnd.oci.image.manifest.v1+json",
-    ociConfig: "application/vnd.oci.image.config.v1+json",
-    ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
-    dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
-    dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
-};
-/** Media types of an index (a list of per-platform manifests). */
-const INDEX_MEDIA_TYPES = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList];
-/** Media types of a single-platform image manifest. */
-const MANIFEST_MEDIA_TYPES = [MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest];
-/** The Accept header for manifest requests: everything we can read. */
-const MANIFEST_ACCEPT = [...INDEX_MEDIA_TYPES, ...MANIFEST_MEDIA_TYPES].join(", ");
-const OCI_LAYOUT_VERSION = "1.0.0";
-/** Pre-defined annotation keys (image-spec annotations.md). */
-const ANNOTATIONS = {
-    created: "org.opencontainers.image.created",
-    version: "org.opencontainers.image.version",
-    revision: "org.opencontainers.image.revision",
-    source: "org.opencontainers.image.source",
-    title: "org.opencontainers.image.title",
-    description: "org.opencontainers.image.description",
-    licenses: "org.opencontainers.image.licenses",
-    refName: "org.opencontainers.image.ref.name",
-};
-
-;// CONCATENATED MODULE: ./src/oci/layout.ts
-/**
- * OCI image layout directories (image-spec image-layout.md):
- *   DIR/oci-layout           {"imageLayoutVersion":"1.0.0"}
- *   DIR/index.json           an image index naming the top-level images (ref.name annotations)
- *   DIR/blobs/sha256/<hex>   content-addressed blobs
- * Writing is idempotent: a blob already present with the right content is left alone, every
- * file is written through a temporary name and renamed into place, and JSON is canonical.
- */
-
-
-
-
-
-
-function blobPath(dir, digest) {
-    return (0,external_node_path_namespaceObject.join)(dir, "blobs", "sha256", digestHex(digest));
-}
-async function writeAtomic(path, data) {
-    const tmp = `${path}.tmp-${process.pid}-${(0,external_node_crypto_.randomBytes)(4).toString("hex")}`;
-    try {
-        await (0,promises_namespaceObject.writeFile)(tmp, data);
-        await (0,promises_namespaceObject.rename)(tmp, path);
-    }
-    catch (err) {
-        await (0,promises_namespaceObject.rm)(tmp, { force: true });
-        throw err;
-    }
-}
-async function readIfExists(path) {
-    try {
-        return await (0,promises_namespaceObject.readFile)(path);
-    }
-    catch (err) {
-        if (err.code === "ENOENT")
-            return undefined;
-        throw err;
-    }
-}
-/** Creates DIR/oci-layout and DIR/blobs/sha256 (no-op when they exist). */
-async function initLayout(dir) {
-    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.join)(dir, "blobs", "sha256"), { recursive: true });
-    const marker = canonicalJsonBytes({ imageLayoutVersion: OCI_LAYOUT_VERSION });
-    const existing = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "oci-layout"));
-    if (!existing?.equals(marker))
-        await writeAtomic((0,external_node_path_namespaceObject.join)(dir, "oci-layout"), marker);
-}
-/** Stores a blob under its digest; returns its digest and size. Skips the write when the same content is there. */
-async function writeBlob(dir, data) {
-    const digest = digest_digestOf(data);
-    const path = blobPath(dir, digest);
-    const existing = await readIfExists(path);
-    if (!existing || existing.length !== data.length || digest_digestOf(existing) !== digest)
-        await writeAtomic(path, data);
-    return { digest, size: data.length };
-}
-/** Writes DIR/index.json listing `manifests` (top-level images, usually image indexes with a ref.name). */
-async function writeLayoutIndex(dir, manifests) {
-    const index = { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests };
-    const bytes = canonicalJsonBytes(index);
-    const existing = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "index.json"));
-    if (!existing?.equals(bytes))
-        await writeAtomic((0,external_node_path_namespaceObject.join)(dir, "index.json"), bytes);
-}
-/** Reads a blob and checks it against its digest. */
-async function readBlob(dir, digest) {
-    const path = blobPath(dir, digest);
-    const data = await readIfExists(path);
-    if (!data)
-        throw new Error(`OCI layout ${dir}: blob ${digest} is missing (${path})`);
-    verifyDigest(data, digest, `OCI layout ${dir}: blob ${path}`);
-    return data;
-}
-async function readJsonBlob(dir, digest) {
-    return JSON.parse((await readBlob(dir, digest)).toString("utf8"));
-}
-/** Reads DIR/oci-layout and DIR/index.json. */
-async function readLayout(dir) {
-    const marker = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "oci-layout"));
-    if (!marker)
-        throw new Error(`${dir} is not an OCI image layout: it has no oci-layout file`);
-    const version = JSON.parse(marker.toString("utf8")).imageLayoutVersion;
-    if (version !== OCI_LAYOUT_VERSION)
-        throw new Error(`OCI layout ${dir}: unsupported imageLayoutVersion ${JSON.stringify(version)}`);
-    const raw = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "index.json"));
-    if (!raw)
-        throw new Error(`OCI layout ${dir}: index.json is missing`);
-    const index = JSON.parse(raw.toString("utf8"));
-    if (index.schemaVersion !== 2 || !Array.isArray(index.manifests))
-        throw new Error(`OCI layout ${dir}: index.json is not an image index`);
-    return index;
-}
-/** The top-level descriptor named `ref` (its ref.name annotation), or the only one when `ref` is not given. */
-function resolveRef(dir, index, ref) {
-    const names = index.manifests.map((d) => d.annotations?.[ANNOTATIONS.refName]).filter((n) => n !== undefined);
-    if (ref !== undefined) {
-        const found = index.manifests.find((d) => d.annotations?.[ANNOTATIONS.refName] === ref);
-        if (!found)
-            throw new Error(`OCI layout ${dir} has no image named ${JSON.stringify(ref)}; it has: ${names.join(", ") || "none"}`);
-        return found;
-    }
-    const [only, ...more] = index.manifests;
-    if (!only || more.length > 0) {
-        throw new Error(`OCI layout ${dir} holds ${index.manifests.length} images; name one (${names.join(", ") || "none named"})`);
-    }
-    return only;
-}
-/** Follows a top-level descriptor to its manifests, checking every JSON blob's digest on the way. */
-async function readImage(dir, ref) {
-    const root = resolveRef(dir, await readLayout(dir), ref);
-    const manifestOf = async (d) => ({ descriptor: d, manifest: await readJsonBlob(dir, d.digest) });
-    if (MANIFEST_MEDIA_TYPES.includes(root.mediaType))
-        return { root, manifests: [await manifestOf(root)] };
-    if (!INDEX_MEDIA_TYPES.includes(root.mediaType))
-        throw new Error(`OCI layout ${dir}: unsupported media type ${root.mediaType}`);
-    const index = await readJsonBlob(dir, root.digest);
-    const unsupported = index.manifests.find((d) => !MANIFEST_MEDIA_TYPES.includes(d.mediaType));
-    if (unsupported)
-        throw new Error(`OCI layout ${dir}: nested ${unsupported.mediaType} ${unsupported.digest} is not supported`);
-    return { root, manifests: await Promise.all(index.manifests.map(manifestOf)) };
-}
 
 ;// CONCATENATED MODULE: ./src/oci/reference.ts
 /**
@@ -43834,172 +45141,6 @@ function isLoopbackRegistry(registry) {
 function registryBaseUrl(registry, insecure = false) {
     const host = registry === DOCKER_HUB ? DOCKER_HUB_API : registry;
     return `${insecure || isLoopbackRegistry(registry) ? "http" : "https"}://${host}`;
-}
-
-;// CONCATENATED MODULE: ./src/oci/gzip.ts
-/**
- * Deterministic gzip for layer blobs. zlib's deflate output depends only on the input bytes, the
- * level and the zlib version, but the gzip header also carries a modification time and an
- * operating-system byte. We fix both:
- * - MTIME (bytes 4..7) = 0, meaning "no time stamp";
- * - OS (byte 9) = 255, "unknown", the value Go's compress/gzip writes (so does BuildKit), rather
- *   than whatever the zlib build was compiled for (3 on Unix, 19 on macOS, 10 on Windows).
- * No optional header fields (FLG = 0), so there is no header CRC to update. XFL (byte 8) follows
- * from the level: 2 for level 9.
- *
- * Caveat: Node bundles Chromium's zlib, whose deflate picks matches with its own hash, so its
- * output differs from canonical zlib's (measured: 1,050,968 vs 1,027,641 B for a 1.98 MB busybox
- * tar). The same zlib build gives the same bytes on any CPU; another build (another Node release)
- * may not. The layer digest then changes, the diff_id (digest of the tar) does not. The image
- * stage records process.versions.zlib for that reason.
- */
-
-
-const GZIP_LEVEL = 9;
-const GZIP_OS_UNKNOWN = 255;
-function gzipLayer(tar) {
-    const data = (0,external_node_zlib_.gzipSync)(tar, { level: GZIP_LEVEL });
-    if (data[0] !== 0x1f || data[1] !== 0x8b || data[3] !== 0)
-        throw new Error("internal: zlib wrote an unexpected gzip header");
-    data.writeUInt32LE(0, 4);
-    data[9] = GZIP_OS_UNKNOWN;
-    return { data, digest: digest_digestOf(data), size: data.length, diffId: digest_digestOf(tar) };
-}
-
-;// CONCATENATED MODULE: ./src/stages/image.ts
-/**
- * image stage, engine "oci" (no daemon): layer tars -> an OCI image layout holding one image
- * index with one manifest per platform. Each image has a single gzip layer (its rootfs tar).
- *
- * The same tar bytes and SOURCE_DATE_EPOCH give the same index digest: gzip is deterministic
- * (src/oci/gzip.ts), JSON is canonical (src/oci/json.ts), and every time stamp is the epoch.
- *
- * The image config's Cmd is /bin/sh, for `docker run -it IMAGE`. To boot the OS (BusyBox init
- * reading /etc/inittab), run `docker run IMAGE /sbin/init`; StopSignal is SIGTERM, which init
- * handles by running the shutdown actions.
- */
-
-
-
-
-
-
-
-const IMAGE_ENV = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"];
-const IMAGE_CMD = ["/bin/sh"];
-const IMAGE_STOP_SIGNAL = "SIGTERM";
-/** BusyBox's licence, which the image's only binary carries. */
-const IMAGE_LICENSES = "GPL-2.0-only";
-function ociPlatform(p) {
-    const architecture = p.split("/")[1];
-    return architecture === "arm64" ? { architecture, os: "linux", variant: "v8" } : { architecture, os: "linux" };
-}
-/** RFC 3339 in UTC, whole seconds: 1767225600 -> "2026-01-01T00:00:00Z". */
-function rfc3339(epochSeconds) {
-    return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-/** org.opencontainers.image.* annotations of the index and of each manifest; the config's Labels are these without ref.name. */
-function imageAnnotations(opts) {
-    const a = {
-        [ANNOTATIONS.created]: rfc3339(opts.sourceDateEpoch),
-        [ANNOTATIONS.version]: opts.config.version,
-        [ANNOTATIONS.title]: `Kimigayo OS ${opts.variant.name}`,
-        [ANNOTATIONS.licenses]: IMAGE_LICENSES,
-        [ANNOTATIONS.refName]: opts.config.version,
-    };
-    if (opts.variant.description)
-        a[ANNOTATIONS.description] = opts.variant.description;
-    if (opts.revision)
-        a[ANNOTATIONS.revision] = opts.revision;
-    if (opts.source)
-        a[ANNOTATIONS.source] = opts.source;
-    return a;
-}
-function imageConfig(opts, platform, diffIds) {
-    const created = rfc3339(opts.sourceDateEpoch);
-    const { [ANNOTATIONS.refName]: _ref, ...labels } = imageAnnotations(opts);
-    return {
-        ...ociPlatform(platform),
-        created,
-        config: { Env: IMAGE_ENV, Cmd: IMAGE_CMD, Labels: labels, StopSignal: IMAGE_STOP_SIGNAL },
-        rootfs: { type: "layers", diff_ids: diffIds },
-        history: [{ created, created_by: `kimigayo build (${opts.variant.name}, busybox ${opts.config.busybox.version})` }],
-    };
-}
-function ordered(rootfs) {
-    const seen = new Set();
-    for (const r of rootfs) {
-        if (!PLATFORMS.includes(r.platform))
-            throw new Error(`image: unsupported platform ${r.platform}`);
-        if (seen.has(r.platform))
-            throw new Error(`image: two layer tars for ${r.platform}`);
-        seen.add(r.platform);
-    }
-    if (rootfs.length === 0)
-        throw new Error("image: no layer tars given");
-    return [...rootfs].sort((a, b) => PLATFORMS.indexOf(a.platform) - PLATFORMS.indexOf(b.platform));
-}
-async function writeImage(dir, opts, platform, tarPath) {
-    const tar = await (0,promises_namespaceObject.readFile)(tarPath);
-    const layer = gzipLayer(tar);
-    await writeBlob(dir, layer.data);
-    const config = await writeBlob(dir, canonicalJsonBytes(imageConfig(opts, platform, [layer.diffId])));
-    const manifest = {
-        schemaVersion: 2,
-        mediaType: MEDIA_TYPES.ociManifest,
-        config: { mediaType: MEDIA_TYPES.ociConfig, ...config },
-        layers: [{ mediaType: MEDIA_TYPES.ociLayerGzip, digest: layer.digest, size: layer.size }],
-        annotations: imageAnnotations(opts),
-    };
-    const written = await writeBlob(dir, canonicalJsonBytes(manifest));
-    opts.log.info(`image ${opts.variant.name} ${platform}: layer ${tar.length.toLocaleString("en-US")} B -> ${layer.size.toLocaleString("en-US")} B gzip, manifest ${written.digest}`);
-    return {
-        platform,
-        ...written,
-        config: config.digest,
-        layers: [{ digest: layer.digest, size: layer.size, diffId: layer.diffId }],
-        uncompressedSize: tar.length,
-    };
-}
-/**
- * The multi-platform index over platform manifests, platforms in a fixed order. `kimigayo merge`
- * builds its index with this too, so an index merged from per-runner pushes is byte for byte the
- * one a single-runner build makes.
- */
-function imageIndex(manifests, annotations) {
-    return {
-        schemaVersion: 2,
-        mediaType: MEDIA_TYPES.ociIndex,
-        manifests: [...manifests]
-            .sort((a, b) => PLATFORMS.indexOf(a.platform) - PLATFORMS.indexOf(b.platform))
-            .map((m) => ({ mediaType: MEDIA_TYPES.ociManifest, digest: m.digest, size: m.size, platform: ociPlatform(m.platform) })),
-        annotations,
-    };
-}
-async function buildImage(opts) {
-    const end = opts.log.step(`image: ${opts.variant.name} (oci)`);
-    const layout = (0,external_node_path_namespaceObject.join)(opts.outDir, "oci", opts.variant.name);
-    // Built beside the final directory and renamed over it, so no blob of an older build lingers.
-    const tmp = `${layout}.tmp-${process.pid}`;
-    await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
-    try {
-        await initLayout(tmp);
-        const manifests = [];
-        for (const r of ordered(opts.rootfs))
-            manifests.push(await writeImage(tmp, opts, r.platform, r.tar));
-        const index = imageIndex(manifests, imageAnnotations(opts));
-        const written = await writeBlob(tmp, canonicalJsonBytes(index));
-        const ref = opts.config.version;
-        await writeLayoutIndex(tmp, [{ mediaType: MEDIA_TYPES.ociIndex, ...written, annotations: { [ANNOTATIONS.refName]: ref } }]);
-        await (0,promises_namespaceObject.rm)(layout, { recursive: true, force: true });
-        await (0,promises_namespaceObject.rename)(tmp, layout);
-        opts.log.info(`image ${opts.variant.name}: index ${written.digest} (${manifests.length} platform(s)) in ${layout}`);
-        return { layout, ref, index: written, manifests, zlib: process.versions.zlib ?? "unknown" };
-    }
-    finally {
-        await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
-        end();
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/stages/buildx.ts
@@ -44488,6 +45629,27 @@ const remoteUrl = (cwd) => git(cwd, ["config", "--get", "remote.origin.url"]);
 
 
 
+
+
+
+/** SPDX 2.3 for one image: BusyBox (source and binary hashes), musl, and every file of the rootfs. */
+async function writeSbom(cfg, variant, platform, bb, sourceSha256, tar, outDir, epoch) {
+    const musl = await muslVersion(compilerFor(platform));
+    const doc = spdxFor({
+        variant,
+        platform,
+        version: cfg.version,
+        busybox: { version: cfg.busybox.version, sha256: sourceSha256, binarySha256: bb.sha256, applets: bb.applets.map((a) => a.name) },
+        musl: { version: musl.version },
+        files: rootfsFiles(await (0,promises_namespaceObject.readFile)(tar)),
+        created: rfc3339(epoch),
+        namespace: `https://${cfg.image}/spdx`,
+    });
+    const path = (0,external_node_path_namespaceObject.join)(outDir, "sbom", `kimigayo-${variant}-${platform.split("/")[1]}.spdx.json`);
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(path, canonicalJsonBytes(doc));
+    return path;
+}
 function effectiveEpoch(cfg) {
     const env = process.env.SOURCE_DATE_EPOCH;
     return env && /^\d+$/.test(env) ? Number(env) : cfg.sourceDateEpoch;
@@ -44542,6 +45704,7 @@ async function runBuild(req) {
             },
             rootfs: { tar: fs.tar, size: fs.size, sha256: fs.sha256, files: fs.files },
             services: fs.services,
+            sbom: await writeSbom(cfg, v.name, p, bb, source.sha256, fs.tar, outDir, epoch),
             seconds: { busybox: (t2 - t1) / 1000, rootfs: (t3 - t2) / 1000 },
         };
         return image;
@@ -46200,7 +47363,7 @@ class RegistryClient {
                 ok: [200],
             });
             const bytes = Buffer.from(await res.arrayBuffer());
-            const digest = digest_digestOf(bytes);
+            const digest = digestOf(bytes);
             if (isDigest(ref))
                 verifyDigest(bytes, ref, `manifest from ${this.registry}/${repo}`);
             return { mediaType: mediaTypeOf(res), digest, size: bytes.length, bytes };
@@ -46210,7 +47373,7 @@ class RegistryClient {
     async putManifest(repo, ref, bytes, mediaType) {
         checkRepo(repo);
         checkRef(ref);
-        const digest = digest_digestOf(bytes);
+        const digest = digestOf(bytes);
         if (isDigest(ref) && ref !== digest)
             throw new Error(`manifest for ${repo}@${ref} hashes to ${digest}`);
         await this.op(`put manifest ${repo}:${ref}`, async () => {
@@ -46796,6 +47959,8 @@ function prTags(src) {
 
 
 
+
+
 /**
  * Where tags come from: --version, else GitHub's event (tag push, branch push, pull request),
  * else the local git repository (a v* tag at HEAD, or the branch).
@@ -46831,7 +47996,8 @@ async function tagSourceFrom(opts) {
 function planTags(source, cfg) {
     const tags = computeTags(source, cfg.variants);
     const plain = tags.version?.replace(/\+.*$/, "");
-    if (plain !== undefined && plain !== cfg.version) {
+    // A pre-release of the configured version (v2.1.0-rc.1 for 2.1.0) is that version's candidate.
+    if (plain !== undefined && plain !== cfg.version && plain.replace(/-.*$/, "") !== cfg.version) {
         throw new UsageError(`release version ${plain} does not match version ${cfg.version} in ${cfg.file}: the images would carry ${cfg.version} in /etc/os-release and their annotations. Bump version: there, or tag v${cfg.version}.`, { file: cfg.file, field: "version", ...(cfg.locations.version ? { line: cfg.locations.version.line } : {}) });
     }
     return tags;
@@ -46849,12 +48015,38 @@ const pickStats = (s) => ({
     blobsMounted: s.blobsMounted,
     manifestsPut: s.manifestsPut,
 });
+/**
+ * Attaches each image's SPDX document as an OCI referrer (a manifest whose subject is the
+ * platform manifest). Registries without the referrers API (distribution 2.8) get the spec's
+ * fallback: an index of referrers under the tag sha256-<hex of the subject>.
+ */
+async function pushSboms(client, repository, build, layout) {
+    const pushed = [];
+    for (const m of layout.manifests) {
+        const sbom = build.images.find((i) => i.variant === layout.variant && i.platform === m.platform)?.sbom;
+        if (!sbom)
+            continue;
+        const spdx = JSON.parse(await (0,promises_namespaceObject.readFile)(sbom, "utf8"));
+        const art = sbomArtifact(spdx, { mediaType: MEDIA_TYPES.ociManifest, digest: m.digest, size: m.size });
+        for (const b of art.blobs)
+            await client.pushBlob(repository, bufferBlob(b.data));
+        await client.putManifest(repository, art.descriptor.digest, art.manifestBytes, MEDIA_TYPES.ociManifest);
+        const existing = await client.getManifest(repository, art.fallbackTag).catch(() => undefined);
+        const index = referrersIndex(existing ? JSON.parse(existing.bytes.toString()) : undefined, art.descriptor);
+        await client.putManifest(repository, art.fallbackTag, canonicalJsonBytes(index), MEDIA_TYPES.ociIndex);
+        pushed.push(art.descriptor.digest);
+    }
+    return pushed;
+}
 async function publish(req) {
     const { client, repository } = RegistryClient.forReference(req.image, { ...req.registry, log: req.log });
     const variants = [];
     for (const layout of layoutsOf(req.build)) {
         const tags = req.tags.plans.find((p) => p.variant === layout.variant)?.tags ?? [];
-        const r = await pushLayout(layout.layout, repository, tags, client, req.log);
+        const r = await pushLayout(layout.layout, repository, tags, client, req.log, { ref: layout.ref });
+        const sboms = await pushSboms(client, repository, req.build, layout);
+        if (sboms.length > 0)
+            req.log.info(`attached ${sboms.length} SBOM(s) to ${layout.variant} as referrers`);
         variants.push({
             variant: layout.variant,
             index: r.indexDigest,
@@ -46873,7 +48065,7 @@ async function publishByDigest(req) {
     const out = [];
     for (const layout of layoutsOf(req.build)) {
         const p = ociPlatform(req.platform);
-        const r = await pushPlatform(layout.layout, repository, p, client, req.log);
+        const r = await pushPlatform(layout.layout, repository, p, client, req.log, { ref: layout.ref });
         const file = {
             image: req.image,
             variant: layout.variant,
@@ -46927,7 +48119,7 @@ async function publish_merge(req) {
         }
         const bytes = canonicalJsonBytes(imageIndex(list, annotations));
         const before = { ...client.stats };
-        const index = await client.putManifest(repository, digest_digestOf(bytes), bytes, MEDIA_TYPES.ociIndex);
+        const index = await client.putManifest(repository, digestOf(bytes), bytes, MEDIA_TYPES.ociIndex);
         const tags = req.tags.plans.find((p) => p.variant === variant)?.tags ?? [];
         for (const t of tags)
             await client.putManifest(repository, t, bytes, MEDIA_TYPES.ociIndex);
@@ -47146,6 +48338,6711 @@ const mergeCommand = {
     },
 };
 
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if ((0,external_fs_namespaceObject.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_namespaceObject.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_namespaceObject.EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+//# sourceMappingURL=context.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var lib = __nccwpck_require__(9659);
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
+var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+function getAuthString(token, options) {
+    if (!token && !options.auth) {
+        throw new Error('Parameter token or opts.auth is required');
+    }
+    else if (token && options.auth) {
+        throw new Error('Parameters token and opts.auth may not both be specified');
+    }
+    return typeof options.auth === 'string' ? options.auth : `token ${token}`;
+}
+function getProxyAgent(destinationUrl) {
+    const hc = new lib.HttpClient();
+    return hc.getAgent(destinationUrl);
+}
+function getProxyAgentDispatcher(destinationUrl) {
+    const hc = new lib.HttpClient();
+    return hc.getAgentDispatcher(destinationUrl);
+}
+function getProxyFetch(destinationUrl) {
+    const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
+    const proxyFetch = (url, opts) => utils_awaiter(this, void 0, void 0, function* () {
+        return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
+    });
+    return proxyFetch;
+}
+function getApiBaseUrl() {
+    return process.env['GITHUB_API_URL'] || 'https://api.github.com';
+}
+function getUserAgentWithOrchestrationId(baseUserAgent) {
+    var _a;
+    const orchId = (_a = process.env['ACTIONS_ORCHESTRATION_ID']) === null || _a === void 0 ? void 0 : _a.trim();
+    if (orchId) {
+        const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+        const tag = `actions_orchestration_id/${sanitizedId}`;
+        if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
+            return baseUserAgent;
+        const ua = baseUserAgent ? `${baseUserAgent} ` : '';
+        return `${ua}${tag}`;
+    }
+    return baseUserAgent;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
+function getUserAgent() {
+  if (typeof navigator === "object" && "userAgent" in navigator) {
+    return navigator.userAgent;
+  }
+
+  if (typeof process === "object" && process.version !== undefined) {
+    return `Node.js/${process.version.substr(1)} (${process.platform}; ${
+      process.arch
+    })`;
+  }
+
+  return "<environment undetectable>";
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
+// @ts-check
+
+function register(state, name, method, options) {
+  if (typeof method !== "function") {
+    throw new Error("method for before hook must be a function");
+  }
+
+  if (!options) {
+    options = {};
+  }
+
+  if (Array.isArray(name)) {
+    return name.reverse().reduce((callback, name) => {
+      return register.bind(null, state, name, callback, options);
+    }, method)();
+  }
+
+  return Promise.resolve().then(() => {
+    if (!state.registry[name]) {
+      return method(options);
+    }
+
+    return state.registry[name].reduce((method, registered) => {
+      return registered.hook.bind(null, method, options);
+    }, method)();
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
+// @ts-check
+
+function addHook(state, kind, name, hook) {
+  const orig = hook;
+  if (!state.registry[name]) {
+    state.registry[name] = [];
+  }
+
+  if (kind === "before") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(orig.bind(null, options))
+        .then(method.bind(null, options));
+    };
+  }
+
+  if (kind === "after") {
+    hook = (method, options) => {
+      let result;
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .then((result_) => {
+          result = result_;
+          return orig(result, options);
+        })
+        .then(() => {
+          return result;
+        });
+    };
+  }
+
+  if (kind === "error") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .catch((error) => {
+          return orig(error, options);
+        });
+    };
+  }
+
+  state.registry[name].push({
+    hook: hook,
+    orig: orig,
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
+// @ts-check
+
+function removeHook(state, name, method) {
+  if (!state.registry[name]) {
+    return;
+  }
+
+  const index = state.registry[name]
+    .map((registered) => {
+      return registered.orig;
+    })
+    .indexOf(method);
+
+  if (index === -1) {
+    return;
+  }
+
+  state.registry[name].splice(index, 1);
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
+// @ts-check
+
+
+
+
+
+// bind with array of arguments: https://stackoverflow.com/a/21792913
+const bind = Function.bind;
+const bindable = bind.bind(bind);
+
+function bindApi(hook, state, name) {
+  const removeHookRef = bindable(removeHook, null).apply(
+    null,
+    name ? [state, name] : [state]
+  );
+  hook.api = { remove: removeHookRef };
+  hook.remove = removeHookRef;
+  ["before", "error", "after", "wrap"].forEach((kind) => {
+    const args = name ? [state, kind, name] : [state, kind];
+    hook[kind] = hook.api[kind] = bindable(addHook, null).apply(null, args);
+  });
+}
+
+function Singular() {
+  const singularHookName = Symbol("Singular");
+  const singularHookState = {
+    registry: {},
+  };
+  const singularHook = register.bind(null, singularHookState, singularHookName);
+  bindApi(singularHook, singularHookState, singularHookName);
+  return singularHook;
+}
+
+function Collection() {
+  const state = {
+    registry: {},
+  };
+
+  const hook = register.bind(null, state);
+  bindApi(hook, state);
+
+  return hook;
+}
+
+/* harmony default export */ const before_after_hook = ({ Singular, Collection });
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var VERSION = "0.0.0-development";
+
+// pkg/dist-src/defaults.js
+var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
+var DEFAULTS = {
+  method: "GET",
+  baseUrl: "https://api.github.com",
+  headers: {
+    accept: "application/vnd.github.v3+json",
+    "user-agent": userAgent
+  },
+  mediaType: {
+    format: ""
+  }
+};
+
+// pkg/dist-src/util/lowercase-keys.js
+function dist_bundle_lowercaseKeys(object) {
+  if (!object) {
+    return {};
+  }
+  return Object.keys(object).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object[key];
+    return newObj;
+  }, {});
+}
+
+// pkg/dist-src/util/is-plain-object.js
+function dist_bundle_isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/util/merge-deep.js
+function mergeDeep(defaults, options) {
+  const result = Object.assign({}, defaults);
+  Object.keys(options).forEach((key) => {
+    if (dist_bundle_isPlainObject(options[key])) {
+      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
+      else result[key] = mergeDeep(defaults[key], options[key]);
+    } else {
+      Object.assign(result, { [key]: options[key] });
+    }
+  });
+  return result;
+}
+
+// pkg/dist-src/util/remove-undefined-properties.js
+function removeUndefinedProperties(obj) {
+  for (const key in obj) {
+    if (obj[key] === void 0) {
+      delete obj[key];
+    }
+  }
+  return obj;
+}
+
+// pkg/dist-src/merge.js
+function dist_bundle_merge(defaults, route, options) {
+  if (typeof route === "string") {
+    let [method, url] = route.split(" ");
+    options = Object.assign(url ? { method, url } : { url: method }, options);
+  } else {
+    options = Object.assign({}, route);
+  }
+  options.headers = dist_bundle_lowercaseKeys(options.headers);
+  removeUndefinedProperties(options);
+  removeUndefinedProperties(options.headers);
+  const mergedOptions = mergeDeep(defaults || {}, options);
+  if (options.url === "/graphql") {
+    if (defaults && defaults.mediaType.previews?.length) {
+      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
+        (preview) => !mergedOptions.mediaType.previews.includes(preview)
+      ).concat(mergedOptions.mediaType.previews);
+    }
+    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
+  }
+  return mergedOptions;
+}
+
+// pkg/dist-src/util/add-query-parameters.js
+function addQueryParameters(url, parameters) {
+  const separator = /\?/.test(url) ? "&" : "?";
+  const names = Object.keys(parameters);
+  if (names.length === 0) {
+    return url;
+  }
+  return url + separator + names.map((name) => {
+    if (name === "q") {
+      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
+    }
+    return `${name}=${encodeURIComponent(parameters[name])}`;
+  }).join("&");
+}
+
+// pkg/dist-src/util/extract-url-variable-names.js
+var urlVariableRegex = /\{[^{}}]+\}/g;
+function removeNonChars(variableName) {
+  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
+}
+function extractUrlVariableNames(url) {
+  const matches = url.match(urlVariableRegex);
+  if (!matches) {
+    return [];
+  }
+  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+}
+
+// pkg/dist-src/util/omit.js
+function dist_bundle_omit(object, keysToOmit) {
+  const result = { __proto__: null };
+  for (const key of Object.keys(object)) {
+    if (keysToOmit.indexOf(key) === -1) {
+      result[key] = object[key];
+    }
+  }
+  return result;
+}
+
+// pkg/dist-src/util/url-template.js
+function encodeReserved(str) {
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+    if (!/%[0-9A-Fa-f]/.test(part)) {
+      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+    }
+    return part;
+  }).join("");
+}
+function encodeUnreserved(str) {
+  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+  });
+}
+function encodeValue(operator, value, key) {
+  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+  if (key) {
+    return encodeUnreserved(key) + "=" + value;
+  } else {
+    return value;
+  }
+}
+function isDefined(value) {
+  return value !== void 0 && value !== null;
+}
+function isKeyOperator(operator) {
+  return operator === ";" || operator === "&" || operator === "?";
+}
+function getValues(context, operator, key, modifier) {
+  var value = context[key], result = [];
+  if (isDefined(value) && value !== "") {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+      value = value.toString();
+      if (modifier && modifier !== "*") {
+        value = value.substring(0, parseInt(modifier, 10));
+      }
+      result.push(
+        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+      );
+    } else {
+      if (modifier === "*") {
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            result.push(
+              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+            );
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              result.push(encodeValue(operator, value[k], k));
+            }
+          });
+        }
+      } else {
+        const tmp = [];
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            tmp.push(encodeValue(operator, value2));
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              tmp.push(encodeUnreserved(k));
+              tmp.push(encodeValue(operator, value[k].toString()));
+            }
+          });
+        }
+        if (isKeyOperator(operator)) {
+          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
+        } else if (tmp.length !== 0) {
+          result.push(tmp.join(","));
+        }
+      }
+    }
+  } else {
+    if (operator === ";") {
+      if (isDefined(value)) {
+        result.push(encodeUnreserved(key));
+      }
+    } else if (value === "" && (operator === "&" || operator === "?")) {
+      result.push(encodeUnreserved(key) + "=");
+    } else if (value === "") {
+      result.push("");
+    }
+  }
+  return result;
+}
+function parseUrl(template) {
+  return {
+    expand: expand.bind(null, template)
+  };
+}
+function expand(template, context) {
+  var operators = ["+", "#", ".", "/", ";", "?", "&"];
+  template = template.replace(
+    /\{([^\{\}]+)\}|([^\{\}]+)/g,
+    function(_, expression, literal) {
+      if (expression) {
+        let operator = "";
+        const values = [];
+        if (operators.indexOf(expression.charAt(0)) !== -1) {
+          operator = expression.charAt(0);
+          expression = expression.substr(1);
+        }
+        expression.split(/,/g).forEach(function(variable) {
+          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
+          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
+        });
+        if (operator && operator !== "+") {
+          var separator = ",";
+          if (operator === "?") {
+            separator = "&";
+          } else if (operator !== "#") {
+            separator = operator;
+          }
+          return (values.length !== 0 ? operator : "") + values.join(separator);
+        } else {
+          return values.join(",");
+        }
+      } else {
+        return encodeReserved(literal);
+      }
+    }
+  );
+  if (template === "/") {
+    return template;
+  } else {
+    return template.replace(/\/$/, "");
+  }
+}
+
+// pkg/dist-src/parse.js
+function dist_bundle_parse(options) {
+  let method = options.method.toUpperCase();
+  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let headers = Object.assign({}, options.headers);
+  let body;
+  let parameters = dist_bundle_omit(options, [
+    "method",
+    "baseUrl",
+    "url",
+    "headers",
+    "request",
+    "mediaType"
+  ]);
+  const urlVariableNames = extractUrlVariableNames(url);
+  url = parseUrl(url).expand(parameters);
+  if (!/^http/.test(url)) {
+    url = options.baseUrl + url;
+  }
+  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
+  const remainingParameters = dist_bundle_omit(parameters, omittedParameters);
+  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
+  if (!isBinaryRequest) {
+    if (options.mediaType.format) {
+      headers.accept = headers.accept.split(/,/).map(
+        (format) => format.replace(
+          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
+          `application/vnd$1$2.${options.mediaType.format}`
+        )
+      ).join(",");
+    }
+    if (url.endsWith("/graphql")) {
+      if (options.mediaType.previews?.length) {
+        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
+        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
+          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
+        }).join(",");
+      }
+    }
+  }
+  if (["GET", "HEAD"].includes(method)) {
+    url = addQueryParameters(url, remainingParameters);
+  } else {
+    if ("data" in remainingParameters) {
+      body = remainingParameters.data;
+    } else {
+      if (Object.keys(remainingParameters).length) {
+        body = remainingParameters;
+      }
+    }
+  }
+  if (!headers["content-type"] && typeof body !== "undefined") {
+    headers["content-type"] = "application/json; charset=utf-8";
+  }
+  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
+    body = "";
+  }
+  return Object.assign(
+    { method, url, headers },
+    typeof body !== "undefined" ? { body } : null,
+    options.request ? { request: options.request } : null
+  );
+}
+
+// pkg/dist-src/endpoint-with-defaults.js
+function endpointWithDefaults(defaults, route, options) {
+  return dist_bundle_parse(dist_bundle_merge(defaults, route, options));
+}
+
+// pkg/dist-src/with-defaults.js
+function withDefaults(oldDefaults, newDefaults) {
+  const DEFAULTS2 = dist_bundle_merge(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  return Object.assign(endpoint2, {
+    DEFAULTS: DEFAULTS2,
+    defaults: withDefaults.bind(null, DEFAULTS2),
+    merge: dist_bundle_merge.bind(null, DEFAULTS2),
+    parse: dist_bundle_parse
+  });
+}
+
+// pkg/dist-src/index.js
+var endpoint = withDefaults(null, DEFAULTS);
+
+
+;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
+/*!
+ * content-type
+ * Copyright(c) 2015 Douglas Christopher Wilson
+ * MIT Licensed
+ */
+const SP = 32; // " "
+const HTAB = 9; // "\t"
+const SEMI = 59; // ";"
+const EQ = 61; // "="
+const DQUOTE = 34; // '"'
+const BSLASH = 92; // "\\"
+const COMMA = 44; // ","
+const LOWER_CASE = 1;
+const OWS = 2;
+const SEMI_FLAG = 4;
+const COMMA_FLAG = 8;
+const TOKEN_FLAG = 16;
+const NON_ASCII = 0xff00;
+const CASE_FLAGS = LOWER_CASE | NON_ASCII;
+/**
+ * Character flags used to normalize HTTP field values while scanning.
+ * Out-of-range reads intentionally coerce to zero in bitwise expressions.
+ */
+const CHAR_MAP = new Uint8Array(0x100);
+CHAR_MAP[HTAB] |= OWS;
+CHAR_MAP[SP] |= OWS;
+CHAR_MAP[SEMI] |= SEMI_FLAG;
+CHAR_MAP[COMMA] |= COMMA_FLAG;
+for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
+    CHAR_MAP[code] |= LOWER_CASE;
+}
+for (const char of "!#$%&'*+-.^_`|~") {
+    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
+}
+for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
+    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+}
+for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+/**
+ * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
+ */
+const NullObject = /* @__PURE__ */ (() => {
+    const C = function () { };
+    C.prototype = Object.create(null);
+    return C;
+})();
+/**
+ * Validate a type string against RFC 9110.
+ */
+function isTypeValid(type, start = 0, end = type.length) {
+    let hasSlash = false;
+    for (let index = start; index < end; index++) {
+        const code = type.charCodeAt(index);
+        if (code === 47 /* / */) {
+            if (hasSlash || index === start || index >= end - 1)
+                return false;
+            hasSlash = true;
+        }
+        else if (!isTokenCode(code)) {
+            return false;
+        }
+    }
+    return hasSlash;
+}
+/**
+ * Validate a token against RFC 9110.
+ */
+function isTokenValid(token, start = 0, end = token.length) {
+    if (start >= end)
+        return false;
+    for (let index = start; index < end; index++) {
+        if (!isTokenCode(token.charCodeAt(index)))
+            return false;
+    }
+    return true;
+}
+/**
+ * Check whether a character code belongs to the token production in RFC 9110.
+ */
+function isTokenCode(code) {
+    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
+}
+/**
+ * Serialize a parameter value.
+ */
+function parameterValue(str) {
+    const len = str.length;
+    if (len === 0)
+        return '""';
+    let index = 0;
+    while (index < len && isTokenCode(str.charCodeAt(index)))
+        index++;
+    if (index === len)
+        return str;
+    let result = '"';
+    let start = 0;
+    while (index < len) {
+        const code = str.charCodeAt(index);
+        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
+            throw new TypeError(`Invalid parameter value: ${str}`);
+        }
+        if (code === 34 /* " */ || code === 92 /* \\ */) {
+            result += `${str.slice(start, index)}\\`;
+            start = index;
+        }
+        index++;
+    }
+    return `${result}${str.slice(start)}"`;
+}
+/**
+ * Format an object into a `Content-Type` header.
+ */
+function format(obj) {
+    const { type, parameters } = obj;
+    if (!type || !isTypeValid(type)) {
+        throw new TypeError(`Invalid type: ${type}`);
+    }
+    let result = type;
+    if (parameters) {
+        for (const param of Object.keys(parameters)) {
+            if (!isTokenValid(param)) {
+                throw new TypeError(`Invalid parameter name: ${param}`);
+            }
+            result += `; ${param}=${parameterValue(parameters[param])}`;
+        }
+    }
+    return result;
+}
+/**
+ * Parse a `Content-Type` header.
+ */
+function dist_parse(header, options) {
+    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
+    const len = header.length;
+    let valueStart = options?.start ?? 0;
+    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+        valueStart++;
+    }
+    let index = valueStart;
+    let typeFlags = 0;
+    let whitespace = -1;
+    let stop = options?.parameters === false ? COMMA_FLAG : 0;
+    while (index < len) {
+        const code = header.charCodeAt(index);
+        const flags = CHAR_MAP[code];
+        if ((flags & stopFlags) !== 0) {
+            stop |= flags & COMMA_FLAG;
+            break;
+        }
+        if ((flags & OWS) !== 0) {
+            if (whitespace === -1)
+                whitespace = index;
+        }
+        else {
+            whitespace = -1;
+        }
+        typeFlags |= (code & NON_ASCII) | flags;
+        index++;
+    }
+    const valueEnd = whitespace === -1 ? index : whitespace;
+    const value = header.slice(valueStart, valueEnd);
+    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+    if (index === len || stop !== 0) {
+        return { type, index, parameters: new NullObject() };
+    }
+    return parseParameters(header, type, index, len, stopFlags);
+}
+/**
+ * Parses the parameters of a `Content-Type` header starting at the given index.
+ */
+function parseParameters(header, type, index, len, stopFlags) {
+    const parameters = new NullObject();
+    parameter: while (index < len) {
+        index++; // Skip over ;
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+            index++;
+        }
+        const keyStart = index;
+        let keyFlags = 0;
+        let keyWhitespace = -1;
+        while (index < len) {
+            const code = header.charCodeAt(index);
+            const flags = CHAR_MAP[code];
+            if ((flags & stopFlags) !== 0) {
+                if ((flags & COMMA_FLAG) !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if (code === EQ) {
+                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
+                const value = header.slice(keyStart, keyEnd);
+                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+                index++;
+                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+                    index++;
+                }
+                if (index < len && header.charCodeAt(index) === DQUOTE) {
+                    const quotedStart = ++index;
+                    let escaped = false;
+                    while (index < len) {
+                        const code = header.charCodeAt(index);
+                        if (code === DQUOTE) {
+                            if (parameters[key] === undefined) {
+                                parameters[key] = escaped
+                                    ? unescapeQuotedPairs(header, quotedStart, index)
+                                    : header.slice(quotedStart, index);
+                            }
+                            index++;
+                            let stop = 0;
+                            // Discard characters between quote and delimiter.
+                            while (index < len) {
+                                const code = header.charCodeAt(index);
+                                const flags = CHAR_MAP[code];
+                                if ((flags & stopFlags) !== 0) {
+                                    stop = flags & COMMA_FLAG;
+                                    break;
+                                }
+                                index++;
+                            }
+                            if (stop !== 0)
+                                break parameter;
+                            continue parameter;
+                        }
+                        if (code === BSLASH && index + 1 < len) {
+                            escaped = true;
+                            index += 2;
+                            continue;
+                        }
+                        index++;
+                    }
+                    continue parameter;
+                }
+                const valueStart = index;
+                let stop = 0;
+                let valueWhitespace = -1;
+                while (index < len) {
+                    const code = header.charCodeAt(index);
+                    const flags = CHAR_MAP[code];
+                    if ((flags & stopFlags) !== 0) {
+                        stop = flags & COMMA_FLAG;
+                        break;
+                    }
+                    if ((flags & OWS) !== 0) {
+                        if (valueWhitespace === -1)
+                            valueWhitespace = index;
+                    }
+                    else {
+                        valueWhitespace = -1;
+                    }
+                    index++;
+                }
+                if (parameters[key] === undefined) {
+                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
+                    parameters[key] = header.slice(valueStart, valueEnd);
+                }
+                if (stop !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if ((flags & OWS) !== 0) {
+                if (keyWhitespace === -1)
+                    keyWhitespace = index;
+            }
+            else {
+                keyWhitespace = -1;
+            }
+            keyFlags |= (code & NON_ASCII) | flags;
+            index++;
+        }
+    }
+    return { type, index, parameters };
+}
+/**
+ * Remove backslashes from quoted pairs in a known-terminated quoted string body.
+ */
+function unescapeQuotedPairs(str, start, end) {
+    let result = "";
+    for (let index = start; index < end; index++) {
+        if (str.charCodeAt(index) === BSLASH) {
+            result += str.slice(start, index);
+            start = ++index;
+        }
+    }
+    return result + str.slice(start, end);
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
+const intRegex = /^-?\d+$/;
+const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
+const originalStringify = JSON.stringify;
+const originalParse = JSON.parse;
+const customFormat = /^-?\d+n$/;
+
+const bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
+const noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
+
+/**
+ * @typedef {(this: any, key: string | number | undefined, value: any) => any} Replacer
+ * @typedef {(key: string | number | undefined, value: any, context?: { source: string }) => any} Reviver
+ */
+
+/**
+ * Checks if a value is unstringifiable according to native JSON.stringify rules.
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is undefined, a function, or a symbol.
+ */
+const isUnstringifiable = (val) =>
+  val === undefined || typeof val === "function" || typeof val === "symbol";
+
+/**
+ * Checks if a value is a native JSON.rawJSON object (Node.js 22+).
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is a RawJSON instance.
+ */
+const isRawJSON = (val) =>
+  val !== null &&
+  typeof val === "object" &&
+  val.constructor &&
+  val.constructor.name === "RawJSON";
+
+/**
+ * Iteratively converts a JS value to a JSON string.
+ * Used as a fallback when the native JSON.stringify hits the Maximum Call Stack size.
+ * Fully compliant with JSON formatting (space), replacers, and toJSON behaviors.
+ *
+ * @param {any} rootValue The value to stringify.
+ * @param {Replacer | Array<string | number> | null} [replacer] User's custom replacer function.
+ * @param {string | number} [spaceParam] Indentation for pretty-printing.
+ * @returns {string | undefined} The generated JSON string.
+ */
+const stringifyIteratively = (rootValue, replacer, spaceParam) => {
+  let space = "";
+
+  if (typeof spaceParam === "number") {
+    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
+  } else if (typeof spaceParam === "string") {
+    space = spaceParam.slice(0, 10);
+  }
+
+  const isFunctionReplacer = typeof replacer === "function";
+  const propertyList = Array.isArray(replacer)
+    ? new Set(replacer.map(String))
+    : null;
+
+  /**
+   * Prepares a value for stringification by resolving toJSON, handling BigInts,
+   * applying custom replacers, and unwrapping primitive objects.
+   *
+   * @param {object|Array} parent The parent object or array holding the value.
+   * @param {string} key The key associated with the value.
+   * @param {any} val The raw value to process.
+   * @returns {any} The processed value ready for stringification.
+   */
+  const prepareVal = (parent, key, val) => {
+    const isObject = val !== null && typeof val === "object";
+    const hasToJSON = isObject && typeof val.toJSON === "function";
+
+    if (hasToJSON) {
+      val = val.toJSON(key);
+    }
+
+    const isNoise = typeof val === "string" && noiseValue.test(val);
+
+    if (isNoise) return val + "n";
+
+    const isBigInt = typeof val === "bigint";
+
+    if (isBigInt) {
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return JSON.rawJSON(val.toString());
+
+      return val.toString() + "n";
+    }
+
+    if (isFunctionReplacer) {
+      val = replacer.call(parent, key, val);
+    }
+
+    const isPostReplacerObject = val !== null && typeof val === "object";
+
+    if (isPostReplacerObject) {
+      const isPrimitiveWrapper =
+        val instanceof Number ||
+        val instanceof String ||
+        val instanceof Boolean;
+
+      if (isPrimitiveWrapper) {
+        val = val.valueOf();
+      }
+    }
+
+    return val;
+  };
+
+  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
+
+  if (isUnstringifiable(rootProcessed)) {
+    return undefined;
+  }
+
+  const isRootPrimitive =
+    rootProcessed === null || typeof rootProcessed !== "object";
+  const isRootNativeRawJSON = isRawJSON(rootProcessed);
+
+  if (isRootPrimitive || isRootNativeRawJSON) {
+    return originalStringify(rootProcessed);
+  }
+
+  const chunks = [];
+  let level = 0;
+
+  const stack = [
+    {
+      parent: { "": rootProcessed },
+      key: "",
+      val: rootProcessed,
+      isArray: Array.isArray(rootProcessed),
+      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
+      index: 0,
+      first: true,
+    },
+  ];
+
+  const visited = new WeakSet([rootProcessed]);
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (node.index === 0) {
+      chunks.push(node.isArray ? "[" : "{");
+      level++;
+    }
+
+    let isDone = false;
+
+    if (node.isArray) {
+      if (node.index < node.val.length) {
+        if (!node.first) chunks.push(",");
+
+        if (space) chunks.push("\n" + space.repeat(level));
+
+        const childRaw = node.val[node.index];
+        const childVal = prepareVal(node.val, String(node.index), childRaw);
+
+        if (isUnstringifiable(childVal)) {
+          chunks.push("null");
+          node.first = false;
+          node.index++;
+        } else {
+          const isComplexObject =
+            childVal !== null && typeof childVal === "object";
+          const isNativeRaw = isRawJSON(childVal);
+
+          if (isComplexObject && !isNativeRaw) {
+            if (visited.has(childVal)) {
+              throw new TypeError("Converting circular structure to JSON");
+            }
+
+            visited.add(childVal);
+
+            stack.push({
+              parent: node.val,
+              key: String(node.index),
+              val: childVal,
+              isArray: Array.isArray(childVal),
+              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+              index: 0,
+              first: true,
+            });
+
+            node.first = false;
+            node.index++;
+          } else {
+            chunks.push(originalStringify(childVal));
+            node.first = false;
+            node.index++;
+          }
+        }
+      } else {
+        isDone = true;
+      }
+    } else {
+      while (node.index < node.keys.length) {
+        const k = node.keys[node.index++];
+
+        const isFilteredOutByArray = propertyList && !propertyList.has(k);
+
+        if (isFilteredOutByArray) continue;
+
+        const childRaw = node.val[k];
+        const childVal = prepareVal(node.val, k, childRaw);
+
+        if (isUnstringifiable(childVal)) continue;
+
+        if (!node.first) chunks.push(",");
+
+        if (space) {
+          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+        } else {
+          chunks.push(originalStringify(k) + ":");
+        }
+
+        const isComplexObject =
+          childVal !== null && typeof childVal === "object";
+        const isNativeRaw = isRawJSON(childVal);
+
+        if (isComplexObject && !isNativeRaw) {
+          if (visited.has(childVal)) {
+            throw new TypeError("Converting circular structure to JSON");
+          }
+
+          visited.add(childVal);
+
+          stack.push({
+            parent: node.val,
+            key: k,
+            val: childVal,
+            isArray: Array.isArray(childVal),
+            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+            index: 0,
+            first: true,
+          });
+
+          node.first = false;
+
+          break; // Stop current loop level to process the newly pushed stack node
+        } else {
+          chunks.push(originalStringify(childVal));
+          node.first = false;
+        }
+      }
+
+      const isNodeFullyProcessed =
+        node.index >= node.keys.length && stack[stack.length - 1] === node;
+
+      if (isNodeFullyProcessed) {
+        isDone = true;
+      }
+    }
+
+    if (isDone) {
+      level--;
+
+      if (!node.first && space) chunks.push("\n" + space.repeat(level));
+
+      chunks.push(node.isArray ? "]" : "}");
+      visited.delete(node.val);
+      stack.pop();
+    }
+  }
+
+  return chunks.join("");
+};
+
+/**
+ * Converts a JavaScript value to a JSON string.
+ *
+ * Supports serialization of BigInt values using two strategies:
+ * 1. Custom format "123n" → "123" (universal fallback)
+ * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
+ *
+ * All other values are serialized exactly like native JSON.stringify().
+ *
+ * @param {*} value The value to convert to a JSON string.
+ * @param {Replacer | Array<string | number> | null} [replacer]
+ * A function that alters the behavior of the stringification process,
+ * or an array of strings/numbers to indicate properties to exclude.
+ * @param {string | number} [space]
+ * A string or number to specify indentation or pretty-printing.
+ * @returns {string} The JSON string representation.
+ */
+const JSONStringify = (value, replacer, space) => {
+  try {
+    const supportsRawJSON = "rawJSON" in JSON;
+
+    if (supportsRawJSON) {
+      return originalStringify(
+        value,
+        (key, val) => {
+          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
+
+          const hasFunctionReplacer = typeof replacer === "function";
+
+          if (hasFunctionReplacer) return replacer(key, val);
+
+          const isKeyInArrayReplacer =
+            Array.isArray(replacer) && replacer.includes(key);
+
+          if (isKeyInArrayReplacer) return val;
+
+          return val;
+        },
+        space,
+      );
+    }
+
+    if (!value) return originalStringify(value, replacer, space);
+
+    const convertedToCustomJSON = originalStringify(
+      value,
+      (key, val) => {
+        const isNoise = typeof val === "string" && noiseValue.test(val);
+
+        if (isNoise) return val.toString() + "n"; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+        if (typeof val === "bigint") return val.toString() + "n";
+
+        const hasFunctionReplacer = typeof replacer === "function";
+
+        if (hasFunctionReplacer) return replacer(key, val);
+
+        const isKeyInArrayReplacer =
+          Array.isArray(replacer) && replacer.includes(key);
+
+        if (isKeyInArrayReplacer) return val;
+
+        return val;
+      },
+      space,
+    );
+
+    const processedJSON = convertedToCustomJSON.replace(
+      bigIntsStringify,
+      "$1$2$3",
+    ); // Delete one "n" off the end of every BigInt value
+
+    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3"); // Remove one "n" off the end of every noisy string
+
+    return denoisedJSON;
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const convertedJSON = stringifyIteratively(value, replacer, space);
+
+      if (convertedJSON === undefined) return undefined;
+
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return convertedJSON;
+
+      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
+
+      return processedJSON.replace(noiseStringify, "$1$2$3");
+    }
+
+    throw error;
+  }
+};
+
+const featureCache = new Map();
+
+/**
+ * Detects if the current JSON.parse implementation supports the context.source feature.
+ *
+ * Uses toString() fingerprinting to cache results and automatically detect runtime
+ * replacements of JSON.parse (polyfills, mocks, etc.).
+ *
+ * @returns {boolean} true if context.source is supported, false otherwise.
+ */
+const isContextSourceSupported = () => {
+  const parseFingerprint = JSON.parse.toString();
+
+  if (featureCache.has(parseFingerprint)) {
+    return featureCache.get(parseFingerprint);
+  }
+
+  try {
+    const result = JSON.parse(
+      "1",
+      (_, __, context) => !!context?.source && context.source === "1",
+    );
+    featureCache.set(parseFingerprint, result);
+
+    return result;
+  } catch {
+    featureCache.set(parseFingerprint, false);
+
+    return false;
+  }
+};
+
+/**
+ * Reviver function that converts custom-format BigInt strings back to BigInt values.
+ * Also handles "noise" strings that accidentally match the BigInt format.
+ *
+ * @param {string | number | undefined} key The object key.
+ * @param {*} value The value being parsed.
+ * @param {object} [context] Parse context (if supported by JSON.parse).
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The transformed value.
+ */
+const convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
+  const isCustomFormatBigInt =
+    typeof value === "string" && customFormat.test(value);
+
+  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
+
+  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
+  if (isNoiseValue) return value.slice(0, -1);
+
+  const hasUserReviver = typeof userReviver === "function";
+
+  if (!hasUserReviver) return value;
+
+  return userReviver(key, value, context);
+};
+
+/**
+ * Fast JSON.parse implementation (~2x faster than classic fallback).
+ * Uses JSON.parse's context.source feature to detect integers and convert
+ * large numbers directly to BigInt without string manipulation.
+ *
+ * Does not support legacy custom format from v1 of this library.
+ *
+ * @param {string} text JSON string to parse.
+ * @param {Reviver} [reviver] Transform function to apply to each value.
+ * @returns {any} Parsed JavaScript value.
+ */
+const JSONParseV2 = (text, reviver) => {
+  return JSON.parse(text, (key, value, context) => {
+    const isNumber = typeof value === "number";
+    const isOutOfBounds =
+      value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+    const isBigNumber = isNumber && isOutOfBounds;
+    const isInt = context && intRegex.test(context.source);
+    const isBigInt = isBigNumber && isInt;
+
+    if (isBigInt) return BigInt(context.source);
+
+    const hasCustomReviver = typeof reviver === "function";
+
+    if (!hasCustomReviver) return value;
+
+    return reviver(key, value, context);
+  });
+};
+
+const MAX_INT = Number.MAX_SAFE_INTEGER.toString();
+const MAX_DIGITS = MAX_INT.length;
+const stringsOrLargeNumbers =
+  /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
+const noiseValueWithQuotes = /^"-?\d+n+"$/; // Noise - strings that match the custom format before being converted to it
+
+/**
+ * Iteratively traverses the parsed object bottom-up (post-order),
+ * emulating the native JSON.parse reviver behavior.
+ * This avoids Call Stack overflows (RangeError) on deeply nested structures.
+ *
+ * @param {any} parsed The natively parsed JSON object.
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The fully processed object.
+ */
+const applyReviverIteratively = (parsed, userReviver) => {
+  const rootHolder = { "": parsed };
+  const stack = [{ parent: rootHolder, key: "", visited: false }];
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (!node.visited) {
+      node.visited = true;
+
+      const value = node.parent[node.key];
+      const isComplexObject = value !== null && typeof value === "object";
+
+      if (isComplexObject) {
+        const keys = Object.keys(value);
+
+        for (let i = keys.length - 1; i >= 0; i--) {
+          stack.push({ parent: value, key: keys[i], visited: false });
+        }
+      }
+    } else {
+      const { parent, key } = node;
+      let value = parent[key];
+
+      if (typeof value === "string") {
+        const isCustomFormatBigInt = customFormat.test(value);
+
+        if (isCustomFormatBigInt) {
+          value = BigInt(value.slice(0, -1));
+        } else {
+          const isNoise = noiseValue.test(value);
+
+          if (isNoise) value = value.slice(0, -1);
+        }
+      }
+
+      const hasUserReviver = typeof userReviver === "function";
+
+      if (hasUserReviver) {
+        value = userReviver.call(parent, key, value);
+      }
+
+      const isDeleted = value === undefined;
+
+      if (isDeleted) {
+        delete parent[key];
+      } else {
+        parent[key] = value;
+      }
+
+      stack.pop();
+    }
+  }
+
+  return rootHolder[""];
+};
+
+/**
+ * Pre-processes the JSON string to mark large numbers with an 'n' suffix.
+ *
+ * @param {string} text The raw JSON string.
+ * @returns {string} The serialized string with marked BigInts.
+ */
+const serializeBigInts = (text) => {
+  return text.replace(
+    stringsOrLargeNumbers,
+    (match, digits, fractional, exponential) => {
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
+
+      if (isNoise) return match.substring(0, match.length - 1) + 'n"'; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+      const hasFractionalOrExponential = fractional || exponential;
+
+      // With a fixed number of digits, we can correctly use lexicographical comparison to do a numeric comparison
+      const isLessThanMaxSafeInt =
+        digits &&
+        (digits.length < MAX_DIGITS ||
+          (digits.length === MAX_DIGITS && digits <= MAX_INT));
+
+      const isStandardValue =
+        isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
+
+      if (isStandardValue) return match;
+
+      return '"' + match + 'n"';
+    },
+  );
+};
+
+/**
+ * Converts a JSON string into a JavaScript value.
+ *
+ * Supports parsing of large integers using two strategies:
+ * 1. Classic fallback: Marks large numbers with "123n" format, then converts to BigInt
+ * 2. Fast path (JSONParseV2): Uses context.source feature (~2x faster) when available
+ *
+ * All other JSON values are parsed exactly like native JSON.parse().
+ *
+ * @param {string} text A valid JSON string.
+ * @param {Reviver} [reviver]
+ * A function that transforms the results. This function is called for each member
+ * of the object. If a member contains nested objects, the nested objects are
+ * transformed before the parent object is.
+ * @returns {any} The parsed JavaScript value.
+ * @throws {SyntaxError} If text is not valid JSON.
+ */
+const JSONParse = (text, reviver) => {
+  if (!text) return originalParse(text, reviver);
+
+  try {
+    if (isContextSourceSupported()) return JSONParseV2(text, reviver); // Shortcut to a faster (2x) and simpler version
+
+    // Find and mark big numbers with "n"
+    const serializedData = serializeBigInts(text);
+
+    return originalParse(serializedData, (key, value, context) =>
+      convertMarkedBigIntsReviver(key, value, context, reviver),
+    );
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const serializedData = serializeBigInts(text);
+      const parsed = originalParse(serializedData);
+
+      return applyReviverIteratively(parsed, reviver);
+    }
+
+    throw error;
+  }
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
+class RequestError extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options) {
+    super(message, { cause: options.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
+    if ("response" in options) {
+      this.response = options.response;
+    }
+    const requestCopy = Object.assign({}, options.request);
+    if (options.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options.request.headers, {
+        authorization: options.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var dist_bundle_VERSION = "10.0.16";
+
+// pkg/dist-src/defaults.js
+var defaults_default = {
+  headers: {
+    "user-agent": `octokit-request.js/${dist_bundle_VERSION} ${getUserAgent()}`
+  }
+};
+
+// pkg/dist-src/fetch-wrapper.js
+
+
+
+// pkg/dist-src/is-plain-object.js
+function request_dist_bundle_isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/fetch-wrapper.js
+
+var noop = () => "";
+async function fetchWrapper(requestOptions) {
+  const fetch = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch) {
+    throw new Error(
+      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
+    );
+  }
+  const log = requestOptions.request?.log || console;
+  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
+  const body = request_dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders = Object.fromEntries(
+    Object.entries(requestOptions.headers).map(([name, value]) => [
+      name,
+      String(value)
+    ])
+  );
+  let fetchResponse;
+  try {
+    fetchResponse = await fetch(requestOptions.url, {
+      method: requestOptions.method,
+      body,
+      redirect: requestOptions.request?.redirect,
+      headers: requestHeaders,
+      signal: requestOptions.request?.signal,
+      // duplex must be set if request.body is ReadableStream or Async Iterables.
+      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
+      ...requestOptions.body && { duplex: "half" }
+    });
+  } catch (error) {
+    let message = "Unknown Error";
+    if (error instanceof Error) {
+      if (error.name === "AbortError") {
+        error.status = 500;
+        throw error;
+      }
+      message = error.message;
+      if (error.name === "TypeError" && "cause" in error) {
+        if (error.cause instanceof Error) {
+          message = error.cause.message;
+        } else if (typeof error.cause === "string") {
+          message = error.cause;
+        }
+      }
+    }
+    const requestError = new RequestError(message, 500, {
+      request: requestOptions
+    });
+    requestError.cause = error;
+    throw requestError;
+  }
+  const status = fetchResponse.status;
+  const url = fetchResponse.url;
+  const responseHeaders = {};
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
+  }
+  const octokitResponse = {
+    url,
+    status,
+    headers: responseHeaders,
+    data: ""
+  };
+  if ("deprecation" in responseHeaders) {
+    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches && matches.pop();
+    log.warn(
+      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
+    );
+  }
+  if (status === 204 || status === 205) {
+    return octokitResponse;
+  }
+  if (requestOptions.method === "HEAD") {
+    if (status < 400) {
+      return octokitResponse;
+    }
+    throw new RequestError(fetchResponse.statusText, status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status === 304) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError("Not modified", status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status >= 400) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
+  return octokitResponse;
+}
+async function getResponseData(response) {
+  const contentType = response.headers.get("content-type");
+  if (!contentType) {
+    return response.text().catch(noop);
+  }
+  const mimetype = dist_parse(contentType);
+  if (isJSONResponse(mimetype)) {
+    let text = "";
+    try {
+      text = await response.text();
+      return JSONParse(text);
+    } catch (err) {
+      return text;
+    }
+  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
+  // (RFC 2046) and must never be decoded as text, even when the response
+  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
+    return response.text().catch(noop);
+  } else {
+    return response.arrayBuffer().catch(
+      /* v8 ignore next -- @preserve */
+      () => new ArrayBuffer(0)
+    );
+  }
+}
+function isJSONResponse(mimetype) {
+  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
+}
+function toErrorMessage(data) {
+  if (typeof data === "string") {
+    return data;
+  }
+  if (data instanceof ArrayBuffer) {
+    return "Unknown error";
+  }
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const objectData = data;
+    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+  }
+  return `Unknown error: ${JSON.stringify(data)}`;
+}
+
+// pkg/dist-src/with-defaults.js
+function dist_bundle_withDefaults(oldEndpoint, newDefaults) {
+  const endpoint2 = oldEndpoint.defaults(newDefaults);
+  const newApi = function(route, parameters) {
+    const endpointOptions = endpoint2.merge(route, parameters);
+    if (!endpointOptions.request || !endpointOptions.request.hook) {
+      return fetchWrapper(endpoint2.parse(endpointOptions));
+    }
+    const request2 = (route2, parameters2) => {
+      return fetchWrapper(
+        endpoint2.parse(endpoint2.merge(route2, parameters2))
+      );
+    };
+    Object.assign(request2, {
+      endpoint: endpoint2,
+      defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+    });
+    return endpointOptions.request.hook(request2, endpointOptions);
+  };
+  return Object.assign(newApi, {
+    endpoint: endpoint2,
+    defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+  });
+}
+
+// pkg/dist-src/index.js
+var request = dist_bundle_withDefaults(endpoint, defaults_default);
+
+/* v8 ignore next -- @preserve */
+/* v8 ignore else -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+
+// pkg/dist-src/version.js
+var graphql_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/with-defaults.js
+
+
+// pkg/dist-src/graphql.js
+
+
+// pkg/dist-src/error.js
+function _buildMessageForResponseErrors(data) {
+  return `Request failed due to following response errors:
+` + data.errors.map((e) => ` - ${e.message}`).join("\n");
+}
+var GraphqlResponseError = class extends Error {
+  constructor(request2, headers, response) {
+    super(_buildMessageForResponseErrors(response));
+    this.request = request2;
+    this.headers = headers;
+    this.response = response;
+    this.errors = response.errors;
+    this.data = response.data;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  request;
+  headers;
+  response;
+  name = "GraphqlResponseError";
+  errors;
+  data;
+};
+
+// pkg/dist-src/graphql.js
+var NON_VARIABLE_OPTIONS = [
+  "method",
+  "baseUrl",
+  "url",
+  "headers",
+  "request",
+  "query",
+  "mediaType",
+  "operationName"
+];
+var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
+var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
+function graphql(request2, query, options) {
+  if (options) {
+    if (typeof query === "string" && "query" in options) {
+      return Promise.reject(
+        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
+      );
+    }
+    for (const key in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
+      return Promise.reject(
+        new Error(
+          `[@octokit/graphql] "${key}" cannot be used as variable name`
+        )
+      );
+    }
+  }
+  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
+  const requestOptions = Object.keys(
+    parsedOptions
+  ).reduce((result, key) => {
+    if (NON_VARIABLE_OPTIONS.includes(key)) {
+      result[key] = parsedOptions[key];
+      return result;
+    }
+    if (!result.variables) {
+      result.variables = {};
+    }
+    result.variables[key] = parsedOptions[key];
+    return result;
+  }, {});
+  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
+    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  }
+  return request2(requestOptions).then((response) => {
+    if (response.data.errors) {
+      const headers = {};
+      for (const key of Object.keys(response.headers)) {
+        headers[key] = response.headers[key];
+      }
+      throw new GraphqlResponseError(
+        requestOptions,
+        headers,
+        response.data
+      );
+    }
+    return response.data.data;
+  });
+}
+
+// pkg/dist-src/with-defaults.js
+function graphql_dist_bundle_withDefaults(request2, newDefaults) {
+  const newRequest = request2.defaults(newDefaults);
+  const newApi = (query, options) => {
+    return graphql(newRequest, query, options);
+  };
+  return Object.assign(newApi, {
+    defaults: graphql_dist_bundle_withDefaults.bind(null, newRequest),
+    endpoint: newRequest.endpoint
+  });
+}
+
+// pkg/dist-src/index.js
+var graphql2 = graphql_dist_bundle_withDefaults(request, {
+  headers: {
+    "user-agent": `octokit-graphql.js/${graphql_dist_bundle_VERSION} ${getUserAgent()}`
+  },
+  method: "POST",
+  url: "/graphql"
+});
+function withCustomRequest(customRequest) {
+  return graphql_dist_bundle_withDefaults(customRequest, {
+    method: "POST",
+    url: "/graphql"
+  });
+}
+
+/* v8 ignore if -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
+// pkg/dist-src/is-jwt.js
+var b64url = "(?:[a-zA-Z0-9_-]+)";
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var isJWT = jwtRE.test.bind(jwtRE);
+
+// pkg/dist-src/auth.js
+async function auth(token) {
+  const isApp = isJWT(token);
+  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
+  const isUserToServer = token.startsWith("ghu_");
+  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
+  return {
+    type: "token",
+    token,
+    tokenType
+  };
+}
+
+// pkg/dist-src/with-authorization-prefix.js
+function withAuthorizationPrefix(token) {
+  if (token.split(/\./).length === 3) {
+    return `bearer ${token}`;
+  }
+  return `token ${token}`;
+}
+
+// pkg/dist-src/hook.js
+async function hook(token, request, route, parameters) {
+  const endpoint = request.endpoint.merge(
+    route,
+    parameters
+  );
+  endpoint.headers.authorization = withAuthorizationPrefix(token);
+  return request(endpoint);
+}
+
+// pkg/dist-src/index.js
+var createTokenAuth = function createTokenAuth2(token) {
+  if (!token) {
+    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
+  }
+  if (typeof token !== "string") {
+    throw new Error(
+      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
+    );
+  }
+  token = token.replace(/^(token|bearer) +/i, "");
+  return Object.assign(auth.bind(null, token), {
+    hook: hook.bind(null, token)
+  });
+};
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
+const version_VERSION = "7.0.8";
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
+
+
+
+
+
+
+const dist_src_noop = () => {
+};
+const consoleWarn = console.warn.bind(console);
+const consoleError = console.error.bind(console);
+function createLogger(logger = {}) {
+  if (typeof logger.debug !== "function") {
+    logger.debug = dist_src_noop;
+  }
+  if (typeof logger.info !== "function") {
+    logger.info = dist_src_noop;
+  }
+  if (typeof logger.warn !== "function") {
+    logger.warn = consoleWarn;
+  }
+  if (typeof logger.error !== "function") {
+    logger.error = consoleError;
+  }
+  return logger;
+}
+const userAgentTrail = `octokit-core.js/${version_VERSION} ${getUserAgent()}`;
+class Octokit {
+  static VERSION = version_VERSION;
+  static defaults(defaults) {
+    const OctokitWithDefaults = class extends this {
+      constructor(...args) {
+        const options = args[0] || {};
+        if (typeof defaults === "function") {
+          super(defaults(options));
+          return;
+        }
+        super(
+          Object.assign(
+            {},
+            defaults,
+            options,
+            options.userAgent && defaults.userAgent ? {
+              userAgent: `${options.userAgent} ${defaults.userAgent}`
+            } : null
+          )
+        );
+      }
+    };
+    return OctokitWithDefaults;
+  }
+  static plugins = [];
+  /**
+   * Attach a plugin (or many) to your Octokit instance.
+   *
+   * @example
+   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
+   */
+  static plugin(...newPlugins) {
+    const currentPlugins = this.plugins;
+    const NewOctokit = class extends this {
+      static plugins = currentPlugins.concat(
+        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
+      );
+    };
+    return NewOctokit;
+  }
+  constructor(options = {}) {
+    const hook = new before_after_hook.Collection();
+    const requestDefaults = {
+      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      headers: {},
+      request: Object.assign({}, options.request, {
+        // @ts-ignore internal usage only, no need to type
+        hook: hook.bind(null, "request")
+      }),
+      mediaType: {
+        previews: [],
+        format: ""
+      }
+    };
+    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
+    if (options.baseUrl) {
+      requestDefaults.baseUrl = options.baseUrl;
+    }
+    if (options.previews) {
+      requestDefaults.mediaType.previews = options.previews;
+    }
+    if (options.timeZone) {
+      requestDefaults.headers["time-zone"] = options.timeZone;
+    }
+    this.request = request.defaults(requestDefaults);
+    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
+    this.log = createLogger(options.log);
+    this.hook = hook;
+    if (!options.authStrategy) {
+      if (!options.auth) {
+        this.auth = async () => ({
+          type: "unauthenticated"
+        });
+      } else {
+        const auth = createTokenAuth(options.auth);
+        hook.wrap("request", auth.hook);
+        this.auth = auth;
+      }
+    } else {
+      const { authStrategy, ...otherOptions } = options;
+      const auth = authStrategy(
+        Object.assign(
+          {
+            request: this.request,
+            log: this.log,
+            // we pass the current octokit instance as well as its constructor options
+            // to allow for authentication strategies that return a new octokit instance
+            // that shares the same internal state as the current one. The original
+            // requirement for this was the "event-octokit" authentication strategy
+            // of https://github.com/probot/octokit-auth-probot.
+            octokit: this,
+            octokitOptions: otherOptions
+          },
+          options.auth
+        )
+      );
+      hook.wrap("request", auth.hook);
+      this.auth = auth;
+    }
+    const classConstructor = this.constructor;
+    for (let i = 0; i < classConstructor.plugins.length; ++i) {
+      Object.assign(this, classConstructor.plugins[i](this, options));
+    }
+  }
+  // assigned during constructor
+  request;
+  graphql;
+  log;
+  hook;
+  // TODO: type `octokit.auth` based on passed options.authStrategy
+  auth;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+const dist_src_version_VERSION = "17.0.0";
+
+//# sourceMappingURL=version.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+const Endpoints = {
+  actions: {
+    addCustomLabelsToSelfHostedRunnerForOrg: [
+      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    addCustomLabelsToSelfHostedRunnerForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    addRepoAccessToSelfHostedRunnerGroupInOrg: [
+      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    approveWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
+    ],
+    cancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
+    ],
+    createEnvironmentVariable: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
+    createOrUpdateEnvironmentSecret: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
+    createRegistrationTokenForOrg: [
+      "POST /orgs/{org}/actions/runners/registration-token"
+    ],
+    createRegistrationTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
+    ],
+    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
+    createRemoveTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
+    ],
+    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
+    createWorkflowDispatch: [
+      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
+    ],
+    deleteActionsCacheById: [
+      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
+    ],
+    deleteActionsCacheByKey: [
+      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
+    ],
+    deleteArtifact: [
+      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
+    ],
+    deleteCustomImageFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    deleteCustomImageVersionFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    deleteEnvironmentSecret: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    deleteEnvironmentVariable: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    deleteHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
+    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    deleteRepoVariable: [
+      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
+    ],
+    deleteSelfHostedRunnerFromOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}"
+    ],
+    deleteSelfHostedRunnerFromRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    deleteWorkflowRunLogs: [
+      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    disableSelectedRepositoryGithubActionsOrganization: [
+      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    disableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
+    ],
+    downloadArtifact: [
+      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
+    ],
+    downloadJobLogsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
+    ],
+    downloadWorkflowRunAttemptLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
+    ],
+    downloadWorkflowRunLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    enableSelectedRepositoryGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    enableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
+    ],
+    forceCancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
+    ],
+    generateRunnerJitconfigForOrg: [
+      "POST /orgs/{org}/actions/runners/generate-jitconfig"
+    ],
+    generateRunnerJitconfigForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
+    ],
+    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
+    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
+    getActionsCacheUsageByRepoForOrg: [
+      "GET /orgs/{org}/actions/cache/usage-by-repository"
+    ],
+    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
+    getAllowedActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    getAllowedActionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
+    getCustomImageForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    getCustomImageVersionForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    getCustomOidcSubClaimForRepo: [
+      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    getEnvironmentPublicKey: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
+    ],
+    getEnvironmentSecret: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    getEnvironmentVariable: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/workflow"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    getGithubActionsPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions"
+    ],
+    getGithubActionsPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions"
+    ],
+    getHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    getHostedRunnersGithubOwnedImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
+    ],
+    getHostedRunnersLimitsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/limits"
+    ],
+    getHostedRunnersMachineSpecsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
+    ],
+    getHostedRunnersPartnerImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/partner"
+    ],
+    getHostedRunnersPlatformsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/platforms"
+    ],
+    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
+    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
+    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
+    getPendingDeploymentsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    getRepoPermissions: [
+      "GET /repos/{owner}/{repo}/actions/permissions",
+      {},
+      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
+    ],
+    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
+    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
+    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
+    getReviewsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
+    ],
+    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
+    getSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
+    getWorkflowAccessToRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    getWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
+    ],
+    getWorkflowRunUsage: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
+    ],
+    getWorkflowUsage: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
+    ],
+    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
+    listCustomImageVersionsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
+    ],
+    listCustomImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom"
+    ],
+    listEnvironmentSecrets: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
+    ],
+    listEnvironmentVariables: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    listGithubHostedRunnersInGroupForOrg: [
+      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
+    ],
+    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
+    listJobsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
+    ],
+    listJobsForWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
+    ],
+    listLabelsForSelfHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    listLabelsForSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
+    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
+    listRepoOrganizationSecrets: [
+      "GET /repos/{owner}/{repo}/actions/organization-secrets"
+    ],
+    listRepoOrganizationVariables: [
+      "GET /repos/{owner}/{repo}/actions/organization-variables"
+    ],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
+    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
+    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
+    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
+    listRunnerApplicationsForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/downloads"
+    ],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    listSelectedReposForOrgVariable: [
+      "GET /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    listSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/repositories"
+    ],
+    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
+    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
+    listWorkflowRunArtifacts: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
+    ],
+    listWorkflowRuns: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
+    ],
+    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
+    reRunJobForWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
+    ],
+    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
+    reRunWorkflowFailedJobs: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgVariable: [
+      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    reviewCustomGatesForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
+    ],
+    reviewPendingDeploymentsForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    setAllowedActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    setAllowedActionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    setCustomLabelsForSelfHostedRunnerForOrg: [
+      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomLabelsForSelfHostedRunnerForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomOidcSubClaimForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/workflow"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    setGithubActionsPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions"
+    ],
+    setGithubActionsPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    setSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories"
+    ],
+    setWorkflowAccessToRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    updateEnvironmentVariable: [
+      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    updateHostedRunnerForOrg: [
+      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
+    updateRepoVariable: [
+      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
+    ]
+  },
+  activity: {
+    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
+    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
+    deleteThreadSubscription: [
+      "DELETE /notifications/threads/{thread_id}/subscription"
+    ],
+    getFeeds: ["GET /feeds"],
+    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
+    getThread: ["GET /notifications/threads/{thread_id}"],
+    getThreadSubscriptionForAuthenticatedUser: [
+      "GET /notifications/threads/{thread_id}/subscription"
+    ],
+    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
+    listNotificationsForAuthenticatedUser: ["GET /notifications"],
+    listOrgEventsForAuthenticatedUser: [
+      "GET /users/{username}/events/orgs/{org}"
+    ],
+    listPublicEvents: ["GET /events"],
+    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
+    listPublicEventsForUser: ["GET /users/{username}/events/public"],
+    listPublicOrgEvents: ["GET /orgs/{org}/events"],
+    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
+    listReceivedPublicEventsForUser: [
+      "GET /users/{username}/received_events/public"
+    ],
+    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
+    listRepoNotificationsForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/notifications"
+    ],
+    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
+    listReposStarredByUser: ["GET /users/{username}/starred"],
+    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
+    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
+    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
+    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
+    markNotificationsAsRead: ["PUT /notifications"],
+    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
+    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
+    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
+    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
+    setThreadSubscription: [
+      "PUT /notifications/threads/{thread_id}/subscription"
+    ],
+    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
+    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
+  },
+  apps: {
+    addRepoToInstallation: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
+    ],
+    addRepoToInstallationForAuthenticatedUser: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    checkToken: ["POST /applications/{client_id}/token"],
+    createFromManifest: ["POST /app-manifests/{code}/conversions"],
+    createInstallationAccessToken: [
+      "POST /app/installations/{installation_id}/access_tokens"
+    ],
+    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
+    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
+    deleteToken: ["DELETE /applications/{client_id}/token"],
+    getAuthenticated: ["GET /app"],
+    getBySlug: ["GET /apps/{app_slug}"],
+    getInstallation: ["GET /app/installations/{installation_id}"],
+    getOrgInstallation: ["GET /orgs/{org}/installation"],
+    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
+    getSubscriptionPlanForAccount: [
+      "GET /marketplace_listing/accounts/{account_id}"
+    ],
+    getSubscriptionPlanForAccountStubbed: [
+      "GET /marketplace_listing/stubbed/accounts/{account_id}"
+    ],
+    getUserInstallation: ["GET /users/{username}/installation"],
+    getWebhookConfigForApp: ["GET /app/hook/config"],
+    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
+    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
+    listAccountsForPlanStubbed: [
+      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
+    ],
+    listInstallationReposForAuthenticatedUser: [
+      "GET /user/installations/{installation_id}/repositories"
+    ],
+    listInstallationRequestsForAuthenticatedApp: [
+      "GET /app/installation-requests"
+    ],
+    listInstallations: ["GET /app/installations"],
+    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
+    listPlans: ["GET /marketplace_listing/plans"],
+    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
+    listReposAccessibleToInstallation: ["GET /installation/repositories"],
+    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
+    listSubscriptionsForAuthenticatedUserStubbed: [
+      "GET /user/marketplace_purchases/stubbed"
+    ],
+    listWebhookDeliveries: ["GET /app/hook/deliveries"],
+    redeliverWebhookDelivery: [
+      "POST /app/hook/deliveries/{delivery_id}/attempts"
+    ],
+    removeRepoFromInstallation: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
+    ],
+    removeRepoFromInstallationForAuthenticatedUser: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    resetToken: ["PATCH /applications/{client_id}/token"],
+    revokeInstallationAccessToken: ["DELETE /installation/token"],
+    scopeToken: ["POST /applications/{client_id}/token/scoped"],
+    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
+    unsuspendInstallation: [
+      "DELETE /app/installations/{installation_id}/suspended"
+    ],
+    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
+  },
+  billing: {
+    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
+    getGithubActionsBillingUser: [
+      "GET /users/{username}/settings/billing/actions"
+    ],
+    getGithubBillingPremiumRequestUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingPremiumRequestUsageReportUser: [
+      "GET /users/{username}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/usage"
+    ],
+    getGithubBillingUsageReportUser: [
+      "GET /users/{username}/settings/billing/usage"
+    ],
+    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
+    getGithubPackagesBillingUser: [
+      "GET /users/{username}/settings/billing/packages"
+    ],
+    getSharedStorageBillingOrg: [
+      "GET /orgs/{org}/settings/billing/shared-storage"
+    ],
+    getSharedStorageBillingUser: [
+      "GET /users/{username}/settings/billing/shared-storage"
+    ]
+  },
+  campaigns: {
+    createCampaign: ["POST /orgs/{org}/campaigns"],
+    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
+    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
+    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
+    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
+  },
+  checks: {
+    create: ["POST /repos/{owner}/{repo}/check-runs"],
+    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
+    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
+    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
+    listAnnotations: [
+      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
+    ],
+    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
+    listForSuite: [
+      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
+    ],
+    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
+    rerequestRun: [
+      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
+    ],
+    rerequestSuite: [
+      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
+    ],
+    setSuitesPreferences: [
+      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
+  },
+  codeScanning: {
+    commitAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
+    ],
+    createAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    createVariantAnalysis: [
+      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
+    ],
+    deleteAnalysis: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
+    ],
+    deleteCodeqlDatabase: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
+      {},
+      { renamedParameters: { alert_id: "alert_number" } }
+    ],
+    getAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
+    ],
+    getAutofix: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    getCodeqlDatabase: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
+    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
+    getVariantAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
+    ],
+    getVariantAnalysisRepoTask: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
+    ],
+    listAlertInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
+    listAlertsInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+      {},
+      { renamed: ["codeScanning", "listAlertInstances"] }
+    ],
+    listCodeqlDatabases: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
+    ],
+    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
+    ],
+    updateDefaultSetup: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
+    ],
+    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
+  },
+  codeSecurity: {
+    attachConfiguration: [
+      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
+    ],
+    attachEnterpriseConfiguration: [
+      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
+    ],
+    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
+    createConfigurationForEnterprise: [
+      "POST /enterprises/{enterprise}/code-security/configurations"
+    ],
+    deleteConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    deleteConfigurationForEnterprise: [
+      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    detachConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/detach"
+    ],
+    getConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    getConfigurationForRepository: [
+      "GET /repos/{owner}/{repo}/code-security-configuration"
+    ],
+    getConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations"
+    ],
+    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
+    getDefaultConfigurations: [
+      "GET /orgs/{org}/code-security/configurations/defaults"
+    ],
+    getDefaultConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
+    ],
+    getRepositoriesForConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getRepositoriesForEnterpriseConfiguration: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getSingleConfigurationForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    setConfigurationAsDefault: [
+      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    setConfigurationAsDefaultForEnterprise: [
+      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    updateConfiguration: [
+      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    updateEnterpriseConfiguration: [
+      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ]
+  },
+  codesOfConduct: {
+    getAllCodesOfConduct: ["GET /codes_of_conduct"],
+    getConductCode: ["GET /codes_of_conduct/{key}"]
+  },
+  codespaces: {
+    addRepositoryForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    checkPermissionsForDevcontainer: [
+      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
+    ],
+    codespaceMachinesForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/machines"
+    ],
+    createForAuthenticatedUser: ["POST /user/codespaces"],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}"
+    ],
+    createWithPrForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
+    ],
+    createWithRepoForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/codespaces"
+    ],
+    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
+    deleteFromOrganization: [
+      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    deleteSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}"
+    ],
+    exportForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/exports"
+    ],
+    getCodespacesForUserInOrg: [
+      "GET /orgs/{org}/members/{username}/codespaces"
+    ],
+    getExportDetailsForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
+    ],
+    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
+    getPublicKeyForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/public-key"
+    ],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    getSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}"
+    ],
+    listDevcontainersInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
+    ],
+    listForAuthenticatedUser: ["GET /user/codespaces"],
+    listInOrganization: [
+      "GET /orgs/{org}/codespaces",
+      {},
+      { renamedParameters: { org_id: "org" } }
+    ],
+    listInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
+    listRepositoriesForSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    preFlightWithRepoForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/new"
+    ],
+    publishForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/publish"
+    ],
+    removeRepositoryForSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repoMachinesForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/machines"
+    ],
+    setRepositoriesForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
+    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
+    stopInOrganization: [
+      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
+    ],
+    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
+  },
+  copilot: {
+    addCopilotSeatsForTeams: [
+      "POST /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    addCopilotSeatsForUsers: [
+      "POST /orgs/{org}/copilot/billing/selected_users"
+    ],
+    cancelCopilotSeatAssignmentForTeams: [
+      "DELETE /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    cancelCopilotSeatAssignmentForUsers: [
+      "DELETE /orgs/{org}/copilot/billing/selected_users"
+    ],
+    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
+    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
+    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
+    getCopilotSeatDetailsForUser: [
+      "GET /orgs/{org}/members/{username}/copilot"
+    ],
+    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
+  },
+  credentials: { revoke: ["POST /credentials/revoke"] },
+  dependabot: {
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
+    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    listAlertsForEnterprise: [
+      "GET /enterprises/{enterprise}/dependabot/alerts"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
+    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repositoryAccessForOrg: [
+      "GET /organizations/{org}/dependabot/repository-access"
+    ],
+    setRepositoryAccessDefaultLevel: [
+      "PUT /organizations/{org}/dependabot/repository-access/default-level"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
+    ],
+    updateRepositoryAccessForOrg: [
+      "PATCH /organizations/{org}/dependabot/repository-access"
+    ]
+  },
+  dependencyGraph: {
+    createRepositorySnapshot: [
+      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
+    ],
+    diffRange: [
+      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
+    ],
+    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
+  },
+  emojis: { get: ["GET /emojis"] },
+  enterpriseTeamMemberships: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
+    ],
+    get: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
+    remove: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ]
+  },
+  enterpriseTeamOrganizations: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
+    ],
+    delete: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignment: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignments: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
+    ]
+  },
+  enterpriseTeams: {
+    create: ["POST /enterprises/{enterprise}/teams"],
+    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
+    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
+    list: ["GET /enterprises/{enterprise}/teams"],
+    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
+  },
+  gists: {
+    checkIsStarred: ["GET /gists/{gist_id}/star"],
+    create: ["POST /gists"],
+    createComment: ["POST /gists/{gist_id}/comments"],
+    delete: ["DELETE /gists/{gist_id}"],
+    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
+    fork: ["POST /gists/{gist_id}/forks"],
+    get: ["GET /gists/{gist_id}"],
+    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
+    getRevision: ["GET /gists/{gist_id}/{sha}"],
+    list: ["GET /gists"],
+    listComments: ["GET /gists/{gist_id}/comments"],
+    listCommits: ["GET /gists/{gist_id}/commits"],
+    listForUser: ["GET /users/{username}/gists"],
+    listForks: ["GET /gists/{gist_id}/forks"],
+    listPublic: ["GET /gists/public"],
+    listStarred: ["GET /gists/starred"],
+    star: ["PUT /gists/{gist_id}/star"],
+    unstar: ["DELETE /gists/{gist_id}/star"],
+    update: ["PATCH /gists/{gist_id}"],
+    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
+  },
+  git: {
+    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
+    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
+    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
+    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
+    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
+    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
+    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
+    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
+    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
+    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
+    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
+    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
+    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
+  },
+  gitignore: {
+    getAllTemplates: ["GET /gitignore/templates"],
+    getTemplate: ["GET /gitignore/templates/{name}"]
+  },
+  hostedCompute: {
+    createNetworkConfigurationForOrg: [
+      "POST /orgs/{org}/settings/network-configurations"
+    ],
+    deleteNetworkConfigurationFromOrg: [
+      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkConfigurationForOrg: [
+      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkSettingsForOrg: [
+      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
+    ],
+    listNetworkConfigurationsForOrg: [
+      "GET /orgs/{org}/settings/network-configurations"
+    ],
+    updateNetworkConfigurationForOrg: [
+      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ]
+  },
+  interactions: {
+    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
+    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
+    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
+    getRestrictionsForYourPublicRepos: [
+      "GET /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
+    ],
+    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
+    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
+    removeRestrictionsForRepo: [
+      "DELETE /repos/{owner}/{repo}/interaction-limits"
+    ],
+    removeRestrictionsForYourPublicRepos: [
+      "DELETE /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
+    ],
+    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
+    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
+    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
+    setRestrictionsForYourPublicRepos: [
+      "PUT /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
+    ]
+  },
+  issues: {
+    addAssignees: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    addBlockedByDependency: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    addSubIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
+    checkUserCanBeAssignedToIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
+    ],
+    create: ["POST /repos/{owner}/{repo}/issues"],
+    createComment: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
+    ],
+    createLabel: ["POST /repos/{owner}/{repo}/labels"],
+    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
+    deleteComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
+    ],
+    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
+    deleteMilestone: [
+      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ],
+    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
+    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
+    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
+    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
+    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
+    list: ["GET /issues"],
+    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
+    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
+    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
+    listDependenciesBlockedBy: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    listDependenciesBlocking: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
+    ],
+    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
+    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
+    listEventsForTimeline: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
+    ],
+    listForAuthenticatedUser: ["GET /user/issues"],
+    listForOrg: ["GET /orgs/{org}/issues"],
+    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
+    listLabelsForMilestone: [
+      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
+    ],
+    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
+    listLabelsOnIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
+    listSubIssues: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    removeAllLabels: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    removeAssignees: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    removeDependencyBlockedBy: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
+    ],
+    removeLabel: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
+    ],
+    removeSubIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
+    ],
+    reprioritizeSubIssue: [
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
+    ],
+    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
+    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
+    updateMilestone: [
+      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ]
+  },
+  licenses: {
+    get: ["GET /licenses/{license}"],
+    getAllCommonlyUsed: ["GET /licenses"],
+    getForRepo: ["GET /repos/{owner}/{repo}/license"]
+  },
+  markdown: {
+    render: ["POST /markdown"],
+    renderRaw: [
+      "POST /markdown/raw",
+      { headers: { "content-type": "text/plain; charset=utf-8" } }
+    ]
+  },
+  meta: {
+    get: ["GET /meta"],
+    getAllVersions: ["GET /versions"],
+    getOctocat: ["GET /octocat"],
+    getZen: ["GET /zen"],
+    root: ["GET /"]
+  },
+  migrations: {
+    deleteArchiveForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/archive"
+    ],
+    deleteArchiveForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    downloadArchiveForOrg: [
+      "GET /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    getArchiveForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/archive"
+    ],
+    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
+    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
+    listForAuthenticatedUser: ["GET /user/migrations"],
+    listForOrg: ["GET /orgs/{org}/migrations"],
+    listReposForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/repositories"
+    ],
+    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
+    listReposForUser: [
+      "GET /user/migrations/{migration_id}/repositories",
+      {},
+      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
+    ],
+    startForAuthenticatedUser: ["POST /user/migrations"],
+    startForOrg: ["POST /orgs/{org}/migrations"],
+    unlockRepoForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
+    ],
+    unlockRepoForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
+    ]
+  },
+  oidc: {
+    getOidcCustomSubTemplateForOrg: [
+      "GET /orgs/{org}/actions/oidc/customization/sub"
+    ],
+    updateOidcCustomSubTemplateForOrg: [
+      "PUT /orgs/{org}/actions/oidc/customization/sub"
+    ]
+  },
+  orgs: {
+    addSecurityManagerTeam: [
+      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
+      }
+    ],
+    assignTeamToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    assignUserToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
+    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
+    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
+    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
+    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
+    convertMemberToOutsideCollaborator: [
+      "PUT /orgs/{org}/outside_collaborators/{username}"
+    ],
+    createArtifactStorageRecord: [
+      "POST /orgs/{org}/artifacts/metadata/storage-record"
+    ],
+    createInvitation: ["POST /orgs/{org}/invitations"],
+    createIssueType: ["POST /orgs/{org}/issue-types"],
+    createWebhook: ["POST /orgs/{org}/hooks"],
+    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
+      "PATCH /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForOrgsGetOrganizationValues: [
+      "GET /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
+      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
+      "PATCH /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationValues: [
+      "PATCH /orgs/{org}/properties/values"
+    ],
+    customPropertiesForReposDeleteOrganizationDefinition: [
+      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinition: [
+      "GET /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinitions: [
+      "GET /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposGetOrganizationValues: [
+      "GET /orgs/{org}/properties/values"
+    ],
+    delete: ["DELETE /orgs/{org}"],
+    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
+    deleteAttestationsById: [
+      "DELETE /orgs/{org}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
+    ],
+    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
+    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
+    disableSelectedRepositoryImmutableReleasesOrganization: [
+      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    enableSelectedRepositoryImmutableReleasesOrganization: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    get: ["GET /orgs/{org}"],
+    getImmutableReleasesSettings: [
+      "GET /orgs/{org}/settings/immutable-releases"
+    ],
+    getImmutableReleasesSettingsRepositories: [
+      "GET /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
+    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
+    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
+    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
+    getOrgRulesetVersion: [
+      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
+    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
+    getWebhookDelivery: [
+      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    list: ["GET /organizations"],
+    listAppInstallations: ["GET /orgs/{org}/installations"],
+    listArtifactStorageRecords: [
+      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
+    ],
+    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
+    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedUsers: ["GET /orgs/{org}/blocks"],
+    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
+    listForAuthenticatedUser: ["GET /user/orgs"],
+    listForUser: ["GET /users/{username}/orgs"],
+    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
+    listIssueTypes: ["GET /orgs/{org}/issue-types"],
+    listMembers: ["GET /orgs/{org}/members"],
+    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
+    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
+    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
+    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
+    listOrganizationFineGrainedPermissions: [
+      "GET /orgs/{org}/organization-fine-grained-permissions"
+    ],
+    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
+    listPatGrantRepositories: [
+      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
+    ],
+    listPatGrantRequestRepositories: [
+      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
+    ],
+    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
+    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
+    listPendingInvitations: ["GET /orgs/{org}/invitations"],
+    listPublicMembers: ["GET /orgs/{org}/public_members"],
+    listSecurityManagerTeams: [
+      "GET /orgs/{org}/security-managers",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
+      }
+    ],
+    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
+    listWebhooks: ["GET /orgs/{org}/hooks"],
+    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeMember: ["DELETE /orgs/{org}/members/{username}"],
+    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
+    removeOutsideCollaborator: [
+      "DELETE /orgs/{org}/outside_collaborators/{username}"
+    ],
+    removePublicMembershipForAuthenticatedUser: [
+      "DELETE /orgs/{org}/public_members/{username}"
+    ],
+    removeSecurityManagerTeam: [
+      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
+      }
+    ],
+    reviewPatGrantRequest: [
+      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
+    ],
+    reviewPatGrantRequestsInBulk: [
+      "POST /orgs/{org}/personal-access-token-requests"
+    ],
+    revokeAllOrgRolesTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
+    ],
+    revokeAllOrgRolesUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}"
+    ],
+    revokeOrgRoleTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    revokeOrgRoleUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    setImmutableReleasesSettings: [
+      "PUT /orgs/{org}/settings/immutable-releases"
+    ],
+    setImmutableReleasesSettingsRepositories: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
+    setPublicMembershipForAuthenticatedUser: [
+      "PUT /orgs/{org}/public_members/{username}"
+    ],
+    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
+    update: ["PATCH /orgs/{org}"],
+    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
+    updateMembershipForAuthenticatedUser: [
+      "PATCH /user/memberships/orgs/{org}"
+    ],
+    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
+    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
+    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
+    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
+  },
+  packages: {
+    deletePackageForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageVersionForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getAllPackageVersionsForAPackageOwnedByAnOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+      {},
+      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
+    ],
+    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions",
+      {},
+      {
+        renamed: [
+          "packages",
+          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
+        ]
+      }
+    ],
+    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
+    ],
+    getPackageForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}"
+    ],
+    getPackageForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    getPackageForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    getPackageVersionForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
+      "GET /user/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForOrganization: [
+      "GET /orgs/{org}/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForUser: [
+      "GET /users/{username}/docker/conflicts"
+    ],
+    listPackagesForAuthenticatedUser: ["GET /user/packages"],
+    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
+    listPackagesForUser: ["GET /users/{username}/packages"],
+    restorePackageForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageVersionForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ]
+  },
+  privateRegistries: {
+    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
+    deleteOrgPrivateRegistry: [
+      "DELETE /orgs/{org}/private-registries/{secret_name}"
+    ],
+    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
+    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
+    updateOrgPrivateRegistry: [
+      "PATCH /orgs/{org}/private-registries/{secret_name}"
+    ]
+  },
+  projects: {
+    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
+    addItemForUser: [
+      "POST /users/{username}/projectsV2/{project_number}/items"
+    ],
+    deleteItemForOrg: [
+      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    deleteItemForUser: [
+      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    getFieldForOrg: [
+      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getFieldForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
+    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
+    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
+    getUserItem: [
+      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
+    listFieldsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields"
+    ],
+    listForOrg: ["GET /orgs/{org}/projectsV2"],
+    listForUser: ["GET /users/{username}/projectsV2"],
+    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
+    listItemsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/items"
+    ],
+    updateItemForOrg: [
+      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    updateItemForUser: [
+      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ]
+  },
+  pulls: {
+    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    create: ["POST /repos/{owner}/{repo}/pulls"],
+    createReplyForReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
+    ],
+    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    createReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    deletePendingReview: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    deleteReviewComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ],
+    dismissReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
+    ],
+    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
+    getReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
+    list: ["GET /repos/{owner}/{repo}/pulls"],
+    listCommentsForReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
+    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
+    listRequestedReviewers: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    listReviewComments: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
+    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    removeRequestedReviewers: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    requestReviewers: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    submitReview: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
+    updateBranch: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
+    ],
+    updateReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    updateReviewComment: [
+      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ]
+  },
+  rateLimit: { get: ["GET /rate_limit"] },
+  reactions: {
+    createForCommitComment: [
+      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    createForIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
+    ],
+    createForIssueComment: [
+      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    createForPullRequestReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    createForRelease: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    createForTeamDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    createForTeamDiscussionInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ],
+    deleteForCommitComment: [
+      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
+    ],
+    deleteForIssueComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForPullRequestComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForRelease: [
+      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussion: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussionComment: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
+    ],
+    listForCommitComment: [
+      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
+    listForIssueComment: [
+      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    listForPullRequestReviewComment: [
+      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    listForRelease: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    listForTeamDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    listForTeamDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ]
+  },
+  repos: {
+    acceptInvitation: [
+      "PATCH /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
+    ],
+    acceptInvitationForAuthenticatedUser: [
+      "PATCH /user/repository_invitations/{invitation_id}"
+    ],
+    addAppAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
+    addStatusCheckContexts: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    addTeamAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    addUserAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    cancelPagesDeployment: [
+      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
+    ],
+    checkAutomatedSecurityFixes: [
+      "GET /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
+    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
+    checkPrivateVulnerabilityReporting: [
+      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    checkVulnerabilityAlerts: [
+      "GET /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
+    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
+    compareCommitsWithBasehead: [
+      "GET /repos/{owner}/{repo}/compare/{basehead}"
+    ],
+    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
+    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
+    createCommitComment: [
+      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    createCommitSignatureProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
+    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
+    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
+    createDeploymentBranchPolicy: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    createDeploymentProtectionRule: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    createDeploymentStatus: [
+      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
+    createForAuthenticatedUser: ["POST /user/repos"],
+    createFork: ["POST /repos/{owner}/{repo}/forks"],
+    createInOrg: ["POST /orgs/{org}/repos"],
+    createOrUpdateEnvironment: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
+    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
+    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
+    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
+    createRelease: ["POST /repos/{owner}/{repo}/releases"],
+    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
+    createUsingTemplate: [
+      "POST /repos/{template_owner}/{template_repo}/generate"
+    ],
+    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
+    customPropertiesForReposCreateOrUpdateRepositoryValues: [
+      "PATCH /repos/{owner}/{repo}/properties/values"
+    ],
+    customPropertiesForReposGetRepositoryValues: [
+      "GET /repos/{owner}/{repo}/properties/values"
+    ],
+    declineInvitation: [
+      "DELETE /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
+    ],
+    declineInvitationForAuthenticatedUser: [
+      "DELETE /user/repository_invitations/{invitation_id}"
+    ],
+    delete: ["DELETE /repos/{owner}/{repo}"],
+    deleteAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    deleteAdminBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    deleteAnEnvironment: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    deleteBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
+    deleteCommitSignatureProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
+    deleteDeployment: [
+      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
+    ],
+    deleteDeploymentBranchPolicy: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
+    deleteInvitation: [
+      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
+    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
+    deletePullRequestReviewProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
+    deleteReleaseAsset: [
+      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
+    disableAutomatedSecurityFixes: [
+      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    disableDeploymentProtectionRule: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    disableImmutableReleases: [
+      "DELETE /repos/{owner}/{repo}/immutable-releases"
+    ],
+    disablePrivateVulnerabilityReporting: [
+      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    disableVulnerabilityAlerts: [
+      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    downloadArchive: [
+      "GET /repos/{owner}/{repo}/zipball/{ref}",
+      {},
+      { renamed: ["repos", "downloadZipballArchive"] }
+    ],
+    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
+    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
+    enableAutomatedSecurityFixes: [
+      "PUT /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
+    enablePrivateVulnerabilityReporting: [
+      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    enableVulnerabilityAlerts: [
+      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    generateReleaseNotes: [
+      "POST /repos/{owner}/{repo}/releases/generate-notes"
+    ],
+    get: ["GET /repos/{owner}/{repo}"],
+    getAccessRestrictions: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    getAdminBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    getAllDeploymentProtectionRules: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
+    getAllStatusCheckContexts: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
+    ],
+    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
+    getAppsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
+    ],
+    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
+    getBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
+    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
+    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
+    getCollaboratorPermissionLevel: [
+      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
+    ],
+    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
+    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
+    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
+    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
+    getCommitSignatureProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
+    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
+    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
+    getCustomDeploymentProtectionRule: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
+    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
+    getDeploymentBranchPolicy: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    getDeploymentStatus: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
+    ],
+    getEnvironment: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
+    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
+    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
+    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
+    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
+    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
+    getPages: ["GET /repos/{owner}/{repo}/pages"],
+    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
+    getPagesDeployment: [
+      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
+    ],
+    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
+    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
+    getPullRequestReviewProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
+    getReadme: ["GET /repos/{owner}/{repo}/readme"],
+    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
+    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
+    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
+    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
+    getRepoRuleSuite: [
+      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
+    ],
+    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
+    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    getRepoRulesetHistory: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
+    ],
+    getRepoRulesetVersion: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
+    getStatusChecksProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    getTeamsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
+    ],
+    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
+    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
+    getUsersWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
+    ],
+    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
+    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
+    getWebhookConfigForRepo: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    getWebhookDelivery: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    listActivities: ["GET /repos/{owner}/{repo}/activity"],
+    listAttestations: [
+      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
+    ],
+    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
+    listBranches: ["GET /repos/{owner}/{repo}/branches"],
+    listBranchesForHeadCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
+    ],
+    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
+    listCommentsForCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
+    listCommitStatusesForRef: [
+      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/commits"],
+    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
+    listCustomDeploymentRuleIntegrations: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
+    ],
+    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
+    listDeploymentBranchPolicies: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    listDeploymentStatuses: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
+    listForAuthenticatedUser: ["GET /user/repos"],
+    listForOrg: ["GET /orgs/{org}/repos"],
+    listForUser: ["GET /users/{username}/repos"],
+    listForks: ["GET /repos/{owner}/{repo}/forks"],
+    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
+    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
+    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
+    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
+    listPublic: ["GET /repositories"],
+    listPullRequestsAssociatedWithCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
+    ],
+    listReleaseAssets: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
+    ],
+    listReleases: ["GET /repos/{owner}/{repo}/releases"],
+    listTags: ["GET /repos/{owner}/{repo}/tags"],
+    listTeams: ["GET /repos/{owner}/{repo}/teams"],
+    listWebhookDeliveries: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
+    ],
+    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
+    merge: ["POST /repos/{owner}/{repo}/merges"],
+    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
+    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeAppAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    removeCollaborator: [
+      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
+    ],
+    removeStatusCheckContexts: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    removeStatusCheckProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    removeTeamAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    removeUserAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
+    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
+    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
+    setAdminBranchProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    setAppAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    setStatusCheckContexts: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    setTeamAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    setUserAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
+    transfer: ["POST /repos/{owner}/{repo}/transfer"],
+    update: ["PATCH /repos/{owner}/{repo}"],
+    updateBranchProtection: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
+    updateDeploymentBranchPolicy: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
+    updateInvitation: [
+      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
+    updatePullRequestReviewProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
+    updateReleaseAsset: [
+      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    updateStatusCheckPotection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
+      {},
+      { renamed: ["repos", "updateStatusCheckProtection"] }
+    ],
+    updateStatusCheckProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
+    updateWebhookConfigForRepo: [
+      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    uploadReleaseAsset: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
+      { baseUrl: "https://uploads.github.com" }
+    ]
+  },
+  search: {
+    code: ["GET /search/code"],
+    commits: ["GET /search/commits"],
+    issuesAndPullRequests: ["GET /search/issues"],
+    labels: ["GET /search/labels"],
+    repos: ["GET /search/repositories"],
+    topics: ["GET /search/topics"],
+    users: ["GET /search/users"]
+  },
+  secretScanning: {
+    createPushProtectionBypass: [
+      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
+    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
+    listLocationsForAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
+    ],
+    listOrgPatternConfigs: [
+      "GET /orgs/{org}/secret-scanning/pattern-configurations"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    updateOrgPatternConfigs: [
+      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
+    ]
+  },
+  securityAdvisories: {
+    createFork: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
+    ],
+    createPrivateVulnerabilityReport: [
+      "POST /repos/{owner}/{repo}/security-advisories/reports"
+    ],
+    createRepositoryAdvisory: [
+      "POST /repos/{owner}/{repo}/security-advisories"
+    ],
+    createRepositoryAdvisoryCveRequest: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
+    ],
+    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
+    getRepositoryAdvisory: [
+      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ],
+    listGlobalAdvisories: ["GET /advisories"],
+    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
+    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
+    updateRepositoryAdvisory: [
+      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ]
+  },
+  teams: {
+    addOrUpdateMembershipForUserInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    addOrUpdateRepoPermissionsInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    checkPermissionsForRepoInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    create: ["POST /orgs/{org}/teams"],
+    createDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
+    deleteDiscussionCommentInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    deleteDiscussionInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
+    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
+    getDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    getDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    getMembershipForUserInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    list: ["GET /orgs/{org}/teams"],
+    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
+    listDiscussionCommentsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
+    listForAuthenticatedUser: ["GET /user/teams"],
+    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
+    listPendingInvitationsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/invitations"
+    ],
+    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
+    removeMembershipForUserInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    removeRepoInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    updateDiscussionCommentInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    updateDiscussionInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
+  },
+  users: {
+    addEmailForAuthenticated: [
+      "POST /user/emails",
+      {},
+      { renamed: ["users", "addEmailForAuthenticatedUser"] }
+    ],
+    addEmailForAuthenticatedUser: ["POST /user/emails"],
+    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
+    block: ["PUT /user/blocks/{username}"],
+    checkBlocked: ["GET /user/blocks/{username}"],
+    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
+    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
+    createGpgKeyForAuthenticated: [
+      "POST /user/gpg_keys",
+      {},
+      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
+    ],
+    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
+    createPublicSshKeyForAuthenticated: [
+      "POST /user/keys",
+      {},
+      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
+    ],
+    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
+    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
+    deleteAttestationsBulk: [
+      "POST /users/{username}/attestations/delete-request"
+    ],
+    deleteAttestationsById: [
+      "DELETE /users/{username}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /users/{username}/attestations/digest/{subject_digest}"
+    ],
+    deleteEmailForAuthenticated: [
+      "DELETE /user/emails",
+      {},
+      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
+    ],
+    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
+    deleteGpgKeyForAuthenticated: [
+      "DELETE /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
+    ],
+    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
+    deletePublicSshKeyForAuthenticated: [
+      "DELETE /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
+    ],
+    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
+    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
+    deleteSshSigningKeyForAuthenticatedUser: [
+      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    follow: ["PUT /user/following/{username}"],
+    getAuthenticated: ["GET /user"],
+    getById: ["GET /user/{account_id}"],
+    getByUsername: ["GET /users/{username}"],
+    getContextForUser: ["GET /users/{username}/hovercard"],
+    getGpgKeyForAuthenticated: [
+      "GET /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
+    ],
+    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
+    getPublicSshKeyForAuthenticated: [
+      "GET /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
+    ],
+    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
+    getSshSigningKeyForAuthenticatedUser: [
+      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    list: ["GET /users"],
+    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedByAuthenticated: [
+      "GET /user/blocks",
+      {},
+      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
+    ],
+    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
+    listEmailsForAuthenticated: [
+      "GET /user/emails",
+      {},
+      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
+    ],
+    listEmailsForAuthenticatedUser: ["GET /user/emails"],
+    listFollowedByAuthenticated: [
+      "GET /user/following",
+      {},
+      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
+    ],
+    listFollowedByAuthenticatedUser: ["GET /user/following"],
+    listFollowersForAuthenticatedUser: ["GET /user/followers"],
+    listFollowersForUser: ["GET /users/{username}/followers"],
+    listFollowingForUser: ["GET /users/{username}/following"],
+    listGpgKeysForAuthenticated: [
+      "GET /user/gpg_keys",
+      {},
+      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
+    ],
+    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
+    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
+    listPublicEmailsForAuthenticated: [
+      "GET /user/public_emails",
+      {},
+      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
+    ],
+    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
+    listPublicKeysForUser: ["GET /users/{username}/keys"],
+    listPublicSshKeysForAuthenticated: [
+      "GET /user/keys",
+      {},
+      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
+    ],
+    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
+    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
+    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
+    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
+    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
+    setPrimaryEmailVisibilityForAuthenticated: [
+      "PATCH /user/email/visibility",
+      {},
+      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
+    ],
+    setPrimaryEmailVisibilityForAuthenticatedUser: [
+      "PATCH /user/email/visibility"
+    ],
+    unblock: ["DELETE /user/blocks/{username}"],
+    unfollow: ["DELETE /user/following/{username}"],
+    updateAuthenticated: ["PATCH /user"]
+  }
+};
+var endpoints_default = Endpoints;
+
+//# sourceMappingURL=endpoints.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+
+const endpointMethodsMap = /* @__PURE__ */ new Map();
+for (const [scope, endpoints] of Object.entries(endpoints_default)) {
+  for (const [methodName, endpoint] of Object.entries(endpoints)) {
+    const [route, defaults, decorations] = endpoint;
+    const [method, url] = route.split(/ /);
+    const endpointDefaults = Object.assign(
+      {
+        method,
+        url
+      },
+      defaults
+    );
+    if (!endpointMethodsMap.has(scope)) {
+      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
+    }
+    endpointMethodsMap.get(scope).set(methodName, {
+      scope,
+      methodName,
+      endpointDefaults,
+      decorations
+    });
+  }
+}
+const handler = {
+  has({ scope }, methodName) {
+    return endpointMethodsMap.get(scope).has(methodName);
+  },
+  getOwnPropertyDescriptor(target, methodName) {
+    return {
+      value: this.get(target, methodName),
+      // ensures method is in the cache
+      configurable: true,
+      writable: true,
+      enumerable: true
+    };
+  },
+  defineProperty(target, methodName, descriptor) {
+    Object.defineProperty(target.cache, methodName, descriptor);
+    return true;
+  },
+  deleteProperty(target, methodName) {
+    delete target.cache[methodName];
+    return true;
+  },
+  ownKeys({ scope }) {
+    return [...endpointMethodsMap.get(scope).keys()];
+  },
+  set(target, methodName, value) {
+    return target.cache[methodName] = value;
+  },
+  get({ octokit, scope, cache }, methodName) {
+    if (cache[methodName]) {
+      return cache[methodName];
+    }
+    const method = endpointMethodsMap.get(scope).get(methodName);
+    if (!method) {
+      return void 0;
+    }
+    const { endpointDefaults, decorations } = method;
+    if (decorations) {
+      cache[methodName] = decorate(
+        octokit,
+        scope,
+        methodName,
+        endpointDefaults,
+        decorations
+      );
+    } else {
+      cache[methodName] = octokit.request.defaults(endpointDefaults);
+    }
+    return cache[methodName];
+  }
+};
+function endpointsToMethods(octokit) {
+  const newMethods = {};
+  for (const scope of endpointMethodsMap.keys()) {
+    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
+  }
+  return newMethods;
+}
+function decorate(octokit, scope, methodName, defaults, decorations) {
+  const requestWithDefaults = octokit.request.defaults(defaults);
+  function withDecorations(...args) {
+    let options = requestWithDefaults.endpoint.merge(...args);
+    if (decorations.mapToData) {
+      options = Object.assign({}, options, {
+        data: options[decorations.mapToData],
+        [decorations.mapToData]: void 0
+      });
+      return requestWithDefaults(options);
+    }
+    if (decorations.renamed) {
+      const [newScope, newMethodName] = decorations.renamed;
+      octokit.log.warn(
+        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
+      );
+    }
+    if (decorations.deprecated) {
+      octokit.log.warn(decorations.deprecated);
+    }
+    if (decorations.renamedParameters) {
+      const options2 = requestWithDefaults.endpoint.merge(...args);
+      for (const [name, alias] of Object.entries(
+        decorations.renamedParameters
+      )) {
+        if (name in options2) {
+          octokit.log.warn(
+            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+          );
+          if (!(alias in options2)) {
+            options2[alias] = options2[name];
+          }
+          delete options2[name];
+        }
+      }
+      return requestWithDefaults(options2);
+    }
+    return requestWithDefaults(...args);
+  }
+  return Object.assign(withDecorations, requestWithDefaults);
+}
+
+//# sourceMappingURL=endpoints-to-methods.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+
+
+function restEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    rest: api
+  };
+}
+restEndpointMethods.VERSION = dist_src_version_VERSION;
+function legacyRestEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    ...api,
+    rest: api
+  };
+}
+legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
+
+//# sourceMappingURL=index.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// pkg/dist-src/version.js
+var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/normalize-paginated-list-response.js
+function normalizePaginatedListResponse(response) {
+  if (!response.data) {
+    return {
+      ...response,
+      data: []
+    };
+  }
+  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
+  if (!responseNeedsNormalization) return response;
+  const incompleteResults = response.data.incomplete_results;
+  const repositorySelection = response.data.repository_selection;
+  const totalCount = response.data.total_count;
+  const totalCommits = response.data.total_commits;
+  delete response.data.incomplete_results;
+  delete response.data.repository_selection;
+  delete response.data.total_count;
+  delete response.data.total_commits;
+  const namespaceKey = Object.keys(response.data)[0];
+  const data = response.data[namespaceKey];
+  response.data = data;
+  if (typeof incompleteResults !== "undefined") {
+    response.data.incomplete_results = incompleteResults;
+  }
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
+  }
+  response.data.total_count = totalCount;
+  response.data.total_commits = totalCommits;
+  return response;
+}
+
+// pkg/dist-src/iterator.js
+function iterator(octokit, route, parameters) {
+  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const requestMethod = typeof route === "function" ? route : octokit.request;
+  const method = options.method;
+  const headers = options.headers;
+  let url = options.url;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!url) return { done: true };
+        try {
+          const response = await requestMethod({ method, url, headers });
+          const normalizedResponse = normalizePaginatedListResponse(response);
+          url = ((normalizedResponse.headers.link || "").match(
+            /<([^<>]+)>;\s*rel="next"/
+          ) || [])[1];
+          if (!url && "total_commits" in normalizedResponse.data) {
+            const parsedUrl = new URL(normalizedResponse.url);
+            const params = parsedUrl.searchParams;
+            const page = parseInt(params.get("page") || "1", 10);
+            const per_page = parseInt(params.get("per_page") || "250", 10);
+            if (page * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page + 1));
+              url = parsedUrl.toString();
+            }
+          }
+          return { value: normalizedResponse };
+        } catch (error) {
+          if (error.status !== 409) throw error;
+          url = "";
+          return {
+            value: {
+              status: 200,
+              headers: {},
+              data: []
+            }
+          };
+        }
+      }
+    })
+  };
+}
+
+// pkg/dist-src/paginate.js
+function paginate(octokit, route, parameters, mapFn) {
+  if (typeof parameters === "function") {
+    mapFn = parameters;
+    parameters = void 0;
+  }
+  return gather(
+    octokit,
+    [],
+    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
+    mapFn
+  );
+}
+function gather(octokit, results, iterator2, mapFn) {
+  return iterator2.next().then((result) => {
+    if (result.done) {
+      return results;
+    }
+    let earlyExit = false;
+    function done() {
+      earlyExit = true;
+    }
+    results = results.concat(
+      mapFn ? mapFn(result.value, done) : result.value.data
+    );
+    if (earlyExit) {
+      return results;
+    }
+    return gather(octokit, results, iterator2, mapFn);
+  });
+}
+
+// pkg/dist-src/compose-paginate.js
+var composePaginateRest = Object.assign(paginate, {
+  iterator
+});
+
+// pkg/dist-src/generated/paginating-endpoints.js
+var paginatingEndpoints = (/* unused pure expression or super */ null && ([
+  "GET /advisories",
+  "GET /app/hook/deliveries",
+  "GET /app/installation-requests",
+  "GET /app/installations",
+  "GET /assignments/{assignment_id}/accepted_assignments",
+  "GET /classrooms",
+  "GET /classrooms/{classroom_id}/assignments",
+  "GET /enterprises/{enterprise}/code-security/configurations",
+  "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories",
+  "GET /enterprises/{enterprise}/dependabot/alerts",
+  "GET /enterprises/{enterprise}/teams",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations",
+  "GET /events",
+  "GET /gists",
+  "GET /gists/public",
+  "GET /gists/starred",
+  "GET /gists/{gist_id}/comments",
+  "GET /gists/{gist_id}/commits",
+  "GET /gists/{gist_id}/forks",
+  "GET /installation/repositories",
+  "GET /issues",
+  "GET /licenses",
+  "GET /marketplace_listing/plans",
+  "GET /marketplace_listing/plans/{plan_id}/accounts",
+  "GET /marketplace_listing/stubbed/plans",
+  "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts",
+  "GET /networks/{owner}/{repo}/events",
+  "GET /notifications",
+  "GET /organizations",
+  "GET /organizations/{org}/dependabot/repository-access",
+  "GET /orgs/{org}/actions/cache/usage-by-repository",
+  "GET /orgs/{org}/actions/hosted-runners",
+  "GET /orgs/{org}/actions/permissions/repositories",
+  "GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories",
+  "GET /orgs/{org}/actions/runner-groups",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
+  "GET /orgs/{org}/actions/runners",
+  "GET /orgs/{org}/actions/secrets",
+  "GET /orgs/{org}/actions/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/actions/variables",
+  "GET /orgs/{org}/actions/variables/{name}/repositories",
+  "GET /orgs/{org}/attestations/repositories",
+  "GET /orgs/{org}/attestations/{subject_digest}",
+  "GET /orgs/{org}/blocks",
+  "GET /orgs/{org}/campaigns",
+  "GET /orgs/{org}/code-scanning/alerts",
+  "GET /orgs/{org}/code-security/configurations",
+  "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories",
+  "GET /orgs/{org}/codespaces",
+  "GET /orgs/{org}/codespaces/secrets",
+  "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/copilot/billing/seats",
+  "GET /orgs/{org}/copilot/metrics",
+  "GET /orgs/{org}/dependabot/alerts",
+  "GET /orgs/{org}/dependabot/secrets",
+  "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/events",
+  "GET /orgs/{org}/failed_invitations",
+  "GET /orgs/{org}/hooks",
+  "GET /orgs/{org}/hooks/{hook_id}/deliveries",
+  "GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}",
+  "GET /orgs/{org}/insights/api/subject-stats",
+  "GET /orgs/{org}/insights/api/user-stats/{user_id}",
+  "GET /orgs/{org}/installations",
+  "GET /orgs/{org}/invitations",
+  "GET /orgs/{org}/invitations/{invitation_id}/teams",
+  "GET /orgs/{org}/issues",
+  "GET /orgs/{org}/members",
+  "GET /orgs/{org}/members/{username}/codespaces",
+  "GET /orgs/{org}/migrations",
+  "GET /orgs/{org}/migrations/{migration_id}/repositories",
+  "GET /orgs/{org}/organization-roles/{role_id}/teams",
+  "GET /orgs/{org}/organization-roles/{role_id}/users",
+  "GET /orgs/{org}/outside_collaborators",
+  "GET /orgs/{org}/packages",
+  "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+  "GET /orgs/{org}/personal-access-token-requests",
+  "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
+  "GET /orgs/{org}/personal-access-tokens",
+  "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories",
+  "GET /orgs/{org}/private-registries",
+  "GET /orgs/{org}/projects",
+  "GET /orgs/{org}/projectsV2",
+  "GET /orgs/{org}/projectsV2/{project_number}/fields",
+  "GET /orgs/{org}/projectsV2/{project_number}/items",
+  "GET /orgs/{org}/properties/values",
+  "GET /orgs/{org}/public_members",
+  "GET /orgs/{org}/repos",
+  "GET /orgs/{org}/rulesets",
+  "GET /orgs/{org}/rulesets/rule-suites",
+  "GET /orgs/{org}/rulesets/{ruleset_id}/history",
+  "GET /orgs/{org}/secret-scanning/alerts",
+  "GET /orgs/{org}/security-advisories",
+  "GET /orgs/{org}/settings/immutable-releases/repositories",
+  "GET /orgs/{org}/settings/network-configurations",
+  "GET /orgs/{org}/team/{team_slug}/copilot/metrics",
+  "GET /orgs/{org}/teams",
+  "GET /orgs/{org}/teams/{team_slug}/discussions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/invitations",
+  "GET /orgs/{org}/teams/{team_slug}/members",
+  "GET /orgs/{org}/teams/{team_slug}/projects",
+  "GET /orgs/{org}/teams/{team_slug}/repos",
+  "GET /orgs/{org}/teams/{team_slug}/teams",
+  "GET /projects/{project_id}/collaborators",
+  "GET /repos/{owner}/{repo}/actions/artifacts",
+  "GET /repos/{owner}/{repo}/actions/caches",
+  "GET /repos/{owner}/{repo}/actions/organization-secrets",
+  "GET /repos/{owner}/{repo}/actions/organization-variables",
+  "GET /repos/{owner}/{repo}/actions/runners",
+  "GET /repos/{owner}/{repo}/actions/runs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+  "GET /repos/{owner}/{repo}/actions/secrets",
+  "GET /repos/{owner}/{repo}/actions/variables",
+  "GET /repos/{owner}/{repo}/actions/workflows",
+  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+  "GET /repos/{owner}/{repo}/activity",
+  "GET /repos/{owner}/{repo}/assignees",
+  "GET /repos/{owner}/{repo}/attestations/{subject_digest}",
+  "GET /repos/{owner}/{repo}/branches",
+  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
+  "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+  "GET /repos/{owner}/{repo}/code-scanning/analyses",
+  "GET /repos/{owner}/{repo}/codespaces",
+  "GET /repos/{owner}/{repo}/codespaces/devcontainers",
+  "GET /repos/{owner}/{repo}/codespaces/secrets",
+  "GET /repos/{owner}/{repo}/collaborators",
+  "GET /repos/{owner}/{repo}/comments",
+  "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/commits",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-suites",
+  "GET /repos/{owner}/{repo}/commits/{ref}/status",
+  "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
+  "GET /repos/{owner}/{repo}/compare/{basehead}",
+  "GET /repos/{owner}/{repo}/compare/{base}...{head}",
+  "GET /repos/{owner}/{repo}/contributors",
+  "GET /repos/{owner}/{repo}/dependabot/alerts",
+  "GET /repos/{owner}/{repo}/dependabot/secrets",
+  "GET /repos/{owner}/{repo}/deployments",
+  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+  "GET /repos/{owner}/{repo}/environments",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables",
+  "GET /repos/{owner}/{repo}/events",
+  "GET /repos/{owner}/{repo}/forks",
+  "GET /repos/{owner}/{repo}/hooks",
+  "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
+  "GET /repos/{owner}/{repo}/invitations",
+  "GET /repos/{owner}/{repo}/issues",
+  "GET /repos/{owner}/{repo}/issues/comments",
+  "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/issues/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
+  "GET /repos/{owner}/{repo}/keys",
+  "GET /repos/{owner}/{repo}/labels",
+  "GET /repos/{owner}/{repo}/milestones",
+  "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels",
+  "GET /repos/{owner}/{repo}/notifications",
+  "GET /repos/{owner}/{repo}/pages/builds",
+  "GET /repos/{owner}/{repo}/projects",
+  "GET /repos/{owner}/{repo}/pulls",
+  "GET /repos/{owner}/{repo}/pulls/comments",
+  "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
+  "GET /repos/{owner}/{repo}/releases",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/assets",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/reactions",
+  "GET /repos/{owner}/{repo}/rules/branches/{branch}",
+  "GET /repos/{owner}/{repo}/rulesets",
+  "GET /repos/{owner}/{repo}/rulesets/rule-suites",
+  "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
+  "GET /repos/{owner}/{repo}/security-advisories",
+  "GET /repos/{owner}/{repo}/stargazers",
+  "GET /repos/{owner}/{repo}/subscribers",
+  "GET /repos/{owner}/{repo}/tags",
+  "GET /repos/{owner}/{repo}/teams",
+  "GET /repos/{owner}/{repo}/topics",
+  "GET /repositories",
+  "GET /search/code",
+  "GET /search/commits",
+  "GET /search/issues",
+  "GET /search/labels",
+  "GET /search/repositories",
+  "GET /search/topics",
+  "GET /search/users",
+  "GET /teams/{team_id}/discussions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/reactions",
+  "GET /teams/{team_id}/invitations",
+  "GET /teams/{team_id}/members",
+  "GET /teams/{team_id}/projects",
+  "GET /teams/{team_id}/repos",
+  "GET /teams/{team_id}/teams",
+  "GET /user/blocks",
+  "GET /user/codespaces",
+  "GET /user/codespaces/secrets",
+  "GET /user/emails",
+  "GET /user/followers",
+  "GET /user/following",
+  "GET /user/gpg_keys",
+  "GET /user/installations",
+  "GET /user/installations/{installation_id}/repositories",
+  "GET /user/issues",
+  "GET /user/keys",
+  "GET /user/marketplace_purchases",
+  "GET /user/marketplace_purchases/stubbed",
+  "GET /user/memberships/orgs",
+  "GET /user/migrations",
+  "GET /user/migrations/{migration_id}/repositories",
+  "GET /user/orgs",
+  "GET /user/packages",
+  "GET /user/packages/{package_type}/{package_name}/versions",
+  "GET /user/public_emails",
+  "GET /user/repos",
+  "GET /user/repository_invitations",
+  "GET /user/social_accounts",
+  "GET /user/ssh_signing_keys",
+  "GET /user/starred",
+  "GET /user/subscriptions",
+  "GET /user/teams",
+  "GET /users",
+  "GET /users/{username}/attestations/{subject_digest}",
+  "GET /users/{username}/events",
+  "GET /users/{username}/events/orgs/{org}",
+  "GET /users/{username}/events/public",
+  "GET /users/{username}/followers",
+  "GET /users/{username}/following",
+  "GET /users/{username}/gists",
+  "GET /users/{username}/gpg_keys",
+  "GET /users/{username}/keys",
+  "GET /users/{username}/orgs",
+  "GET /users/{username}/packages",
+  "GET /users/{username}/projects",
+  "GET /users/{username}/projectsV2",
+  "GET /users/{username}/projectsV2/{project_number}/fields",
+  "GET /users/{username}/projectsV2/{project_number}/items",
+  "GET /users/{username}/received_events",
+  "GET /users/{username}/received_events/public",
+  "GET /users/{username}/repos",
+  "GET /users/{username}/social_accounts",
+  "GET /users/{username}/ssh_signing_keys",
+  "GET /users/{username}/starred",
+  "GET /users/{username}/subscriptions"
+]));
+
+// pkg/dist-src/paginating-endpoints.js
+function isPaginatingEndpoint(arg) {
+  if (typeof arg === "string") {
+    return paginatingEndpoints.includes(arg);
+  } else {
+    return false;
+  }
+}
+
+// pkg/dist-src/index.js
+function paginateRest(octokit) {
+  return {
+    paginate: Object.assign(paginate.bind(null, octokit), {
+      iterator: iterator.bind(null, octokit)
+    })
+  };
+}
+paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
+
+
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
+
+
+// octokit + plugins
+
+
+
+const context = new Context();
+const baseUrl = getApiBaseUrl();
+const defaults = {
+    baseUrl,
+    request: {
+        agent: getProxyAgent(baseUrl),
+        fetch: getProxyFetch(baseUrl)
+    }
+};
+const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
+
+/**
+ * Convience function to correctly format Octokit Options to pass into the constructor.
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokitOptions(token, options) {
+    const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
+    // Auth
+    const auth = getAuthString(token, opts);
+    if (auth) {
+        opts.auth = auth;
+    }
+    // Orchestration ID
+    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
+    if (userAgent) {
+        opts.userAgent = userAgent;
+    }
+    return opts;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
+
+
+const github_context = new Context();
+/**
+ * Returns a hydrated octokit ready to use for GitHub Actions
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokit(token, options, ...additionalPlugins) {
+    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
+    return new GitHubWithPlugins(getOctokitOptions(token, options));
+}
+//# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/github/client.ts
+/**
+ * The one home for GitHub REST calls: an Octokit (from @actions/github) whose every request
+ * - is retried on 5xx answers, on rate limits that say when to come back (403/429 with Retry-After,
+ *   or x-ratelimit-remaining: 0 with x-ratelimit-reset) and on dropped connections, through
+ *   lib/retry.ts (bounded in attempts and total time);
+ * - fails as a GitHubError whose message names the call and GitHub's reasons, with the token
+ *   scrubbed from it; a 401 (bad or expired token) fails as a UsageError.
+ * A missing token fails before any request, as a UsageError naming where a token comes from.
+ */
+
+
+
+
+/** Where a token comes from: the action's input, else the environment. */
+const TOKEN_INPUT = "github-token";
+const TOKEN_ENV = "GITHUB_TOKEN";
+class GitHubError extends Error {
+    status;
+    method;
+    url;
+    errors;
+    name = "GitHubError";
+    constructor(message, 
+    /** The HTTP status; 0 when no answer came (connection refused, reset, timeout). */
+    status, method, 
+    /** The request URL, token-free. */
+    url, errors = []) {
+        super(message);
+        this.status = status;
+        this.method = method;
+        this.url = url;
+        this.errors = errors;
+    }
+    /** Whether GitHub gave this reason, e.g. hasError("already_exists", "tag_name"). */
+    hasError(code, field) {
+        return this.errors.some((e) => e.code === code && (field === undefined || e.field === field));
+    }
+}
+/** The token from the action's input, else $GITHUB_TOKEN; undefined when neither is set. */
+function githubToken(input, env = process.env) {
+    return input?.trim() || env[TOKEN_ENV]?.trim() || undefined;
+}
+/** The uploads root that goes with an API root, when it can be told: github.com, GHES, GHE.com. */
+function defaultUploadsUrl(apiUrl) {
+    const u = new URL(apiUrl);
+    if (u.hostname === "api.github.com")
+        return "https://uploads.github.com";
+    if (/^api\.[^.]+\.ghe\.com$/.test(u.hostname))
+        return `${u.protocol}//uploads.${u.hostname.slice("api.".length)}`;
+    if (/\/api\/v3\/?$/.test(u.pathname))
+        return `${u.origin}${u.pathname.replace(/\/api\/v3\/?$/, "/api/uploads")}`;
+    return undefined;
+}
+const header = (e, name) => {
+    const v = e.response?.headers[name];
+    return v === undefined ? undefined : String(v);
+};
+/**
+ * Whether a failed request is worth another try, and when. Octokit reports dropped connections as
+ * status 500 without a response; those are retried when the cause is transient.
+ */
+function githubRetryVerdict(err, now = Date.now()) {
+    const e = err;
+    if (e?.name !== "HttpError" || typeof e.status !== "number")
+        return isTransient(err);
+    if (!e.response)
+        return isTransient(e.cause);
+    const status = e.status;
+    const retryAfter = parseRetryAfter(header(e, "retry-after"), now);
+    if (status === 403 || status === 429) {
+        if (retryAfter !== undefined)
+            return { retryAfterMs: retryAfter };
+        const reset = Number(header(e, "x-ratelimit-reset"));
+        if (header(e, "x-ratelimit-remaining") === "0" && reset > 0)
+            return { retryAfterMs: Math.max(0, reset * 1000 - now) + 1000 };
+        // A secondary rate limit without a hint: GitHub asks for at least a minute (the budget decides).
+        if (status === 429 || /secondary rate limit/i.test(e.message ?? ""))
+            return { retryAfterMs: 60_000 };
+        return false; // a permission problem: another try changes nothing
+    }
+    if (status >= 500 && status !== 501)
+        return retryAfter !== undefined ? { retryAfterMs: retryAfter } : true;
+    return false;
+}
+function client_describe(e) {
+    const data = e.response?.data;
+    if (data && typeof data === "object") {
+        const errors = Array.isArray(data.errors)
+            ? data.errors.map((x) => (typeof x === "string" ? { message: x } : x))
+            : [];
+        const reasons = errors.map((x) => x.message ?? [x.resource, x.field, x.code].filter(Boolean).join(" ")).filter(Boolean);
+        const text = [typeof data.message === "string" ? data.message : "", reasons.length ? `(${reasons.join("; ")})` : ""].filter(Boolean);
+        return { text: text.join(" "), errors };
+    }
+    if (typeof data === "string" && data.trim())
+        return { text: data.trim().slice(0, 300), errors: [] };
+    const cause = e.cause;
+    return { text: cause?.cause?.message ?? cause?.message ?? e.message ?? "", errors: [] };
+}
+/** An Octokit for `opts.apiUrl` with retries and token-free errors on every request. */
+function githubClient(opts) {
+    const env = opts.env ?? process.env;
+    const token = opts.token?.trim();
+    if (!token) {
+        throw new UsageError(`a GitHub token is needed${opts.purpose ? ` for ${opts.purpose}` : ""}: set the ${TOKEN_INPUT} input (the action) or ${TOKEN_ENV} in the environment (the CLI)`);
+    }
+    const apiUrl = (opts.apiUrl ?? env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
+    const uploadsUrl = opts.uploadsUrl?.replace(/\/+$/, "");
+    for (const [what, url] of [
+        ["API URL", apiUrl],
+        ["uploads URL", uploadsUrl],
+    ]) {
+        if (url !== undefined && !URL.canParse(url))
+            throw new UsageError(`the GitHub ${what} "${url}" is not a URL`);
+    }
+    const scrub = (text) => redact(text, [token]);
+    const log = opts.log;
+    const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(new URL(apiUrl).hostname);
+    const octokit = getOctokit(token, {
+        baseUrl: apiUrl,
+        userAgent: "kimigayo-build-action",
+        log: {
+            debug: (m) => log.debug(scrub(m)),
+            info: (m) => log.debug(scrub(m)),
+            warn: (m) => log.warn(scrub(m)),
+            error: (m) => log.error(scrub(m)),
+        },
+        // @actions/github's fetch goes through the runner's proxy settings; a loopback API (a local
+        // GitHub stand-in, a tunnel) is never reached through a proxy.
+        ...(loopback ? { request: { fetch: globalThis.fetch } } : {}),
+    });
+    octokit.hook.wrap("request", async (request, options) => {
+        const method = String(options.method ?? "GET").toUpperCase();
+        const route = `${method} ${String(options.url)}`;
+        const started = Date.now();
+        try {
+            const res = await withRetry(async () => request(options), {
+                ...opts.retry,
+                retryable: githubRetryVerdict,
+                onRetry: (err, attempt, delayMs) => {
+                    const e = err;
+                    const why = e.response ? `${e.status} ${client_describe(e).text}` : client_describe(e).text || String(err);
+                    log.warn(scrub(`GitHub ${route}: ${why}; try ${attempt + 1} in ${(delayMs / 1000).toFixed(1)} s`));
+                },
+            });
+            log.debug(`GitHub ${route} -> ${res.status} (${Date.now() - started} ms)`);
+            return res;
+        }
+        catch (err) {
+            const e = err;
+            if (e?.name !== "HttpError" || typeof e.status !== "number") {
+                const inner = err instanceof Error ? err : new Error(String(err));
+                if (inner.name === "AbortError")
+                    throw inner;
+                throw new GitHubError(scrub(`GitHub ${route} failed: ${inner.message}`), 0, method, scrub(String(options.url)));
+            }
+            const url = scrub(e.request?.url ?? String(options.url));
+            const path = url.replace(/^[a-z]+:\/\/[^/]+/i, "");
+            const { text, errors } = client_describe(e);
+            if (!e.response)
+                throw new GitHubError(scrub(`GitHub ${method} ${path}: no answer (${text})`), 0, method, url);
+            if (e.status === 401) {
+                throw new UsageError(scrub(`GitHub refused the token (401 ${text || "Bad credentials"}) on ${method} ${path}: check the ${TOKEN_INPUT} input or ${TOKEN_ENV}`));
+            }
+            const hint = e.status === 403 ? `; the token may lack a permission this call needs` : "";
+            throw new GitHubError(scrub(`GitHub ${method} ${path}: ${e.status} ${text}${hint}`.trim()), e.status, method, url, errors);
+        }
+    });
+    return { octokit, apiUrl, uploadsUrl, log, redact: scrub };
+}
+/** Whether `err` is GitHub's "no such thing" (404). */
+function isNotFound(err) {
+    return err instanceof GitHubError && err.status === 404;
+}
+
+;// CONCATENATED MODULE: ./src/github/releases.ts
+/**
+ * A GitHub release per tag, made idempotent: running upsertRelease twice leaves one release with
+ * one copy of each asset.
+ * - The release is found by tag; a draft (which GitHub does not find by tag, having no tag yet) is
+ *   found in the release list. Found: its name, body and prerelease flag are updated. Not found:
+ *   it is created; if a parallel run (or a retried create) made it meanwhile, that one is updated.
+ * - Each asset replaces the asset of the same name: the old one is deleted, then the new uploaded.
+ *   Assets of other names are left alone.
+ */
+
+
+
+/**
+ * GitHub renames asset names with characters other than these (and leading or trailing dots), and a
+ * renamed asset would not be found, and so not replaced, on the next run.
+ */
+const ASSET_NAME = /^(?!\.)[A-Za-z0-9._-]+(?<!\.)$/;
+async function findRelease(octokit, owner, repo, tag) {
+    try {
+        return (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag })).data;
+    }
+    catch (err) {
+        if (!isNotFound(err))
+            throw err;
+    }
+    const drafts = await octokit.paginate(octokit.rest.repos.listReleases, { owner, repo, per_page: 100 }, (res, done) => {
+        const hit = res.data.find((r) => r.draft && r.tag_name === tag);
+        if (hit)
+            done();
+        return hit ? [hit] : [];
+    });
+    return drafts[0];
+}
+async function upsertRelease(opts) {
+    const { client, owner, repo, tag } = opts;
+    const octokit = client.octokit;
+    if (!tag.trim())
+        throw new UsageError("a release needs a tag");
+    const seen = new Set();
+    for (const a of opts.assets) {
+        if (!ASSET_NAME.test(a.name))
+            throw new UsageError(`release asset name "${a.name}" would be renamed by GitHub: use letters, digits, ".", "_" and "-" only`);
+        if (seen.has(a.name))
+            throw new UsageError(`release asset "${a.name}" is given twice`);
+        seen.add(a.name);
+    }
+    // Every file is read before GitHub is touched: a missing one leaves the release as it was.
+    const files = await Promise.all(opts.assets.map(async (a) => {
+        try {
+            return { ...a, data: await (0,promises_namespaceObject.readFile)(a.path) };
+        }
+        catch (err) {
+            throw new Error(`release asset ${a.name}: ${a.path} cannot be read: ${err.message}`);
+        }
+    }));
+    const fields = { name: opts.name, body: opts.body, prerelease: opts.prerelease };
+    const update = async (release) => (await octokit.rest.repos.updateRelease({
+        owner,
+        repo,
+        release_id: release.id,
+        ...fields,
+        ...(opts.draft !== undefined ? { draft: opts.draft } : {}),
+    })).data;
+    let release = await findRelease(octokit, owner, repo, tag);
+    let action;
+    if (release) {
+        release = await update(release);
+        action = "updated";
+    }
+    else {
+        try {
+            release = (await octokit.rest.repos.createRelease({
+                owner,
+                repo,
+                tag_name: tag,
+                ...fields,
+                draft: opts.draft ?? false,
+                ...(opts.targetCommitish ? { target_commitish: opts.targetCommitish } : {}),
+            })).data;
+            action = "created";
+        }
+        catch (err) {
+            // Made meanwhile, by a parallel run or by our own create whose answer was lost and retried.
+            if (!(err instanceof GitHubError && err.status === 422 && err.hasError("already_exists", "tag_name")))
+                throw err;
+            const again = await findRelease(octokit, owner, repo, tag);
+            if (!again)
+                throw err;
+            release = await update(again);
+            action = "updated";
+        }
+    }
+    client.log.info(`${action} release ${tag}: ${release.html_url}`);
+    const existing = files.length
+        ? await octokit.paginate(octokit.rest.repos.listReleaseAssets, { owner, repo, release_id: release.id, per_page: 100 })
+        : [];
+    const uploadTo = release.upload_url;
+    const deleteAsset = async (id) => {
+        try {
+            await octokit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: id });
+        }
+        catch (err) {
+            if (!isNotFound(err))
+                throw err;
+        }
+    };
+    const upload = async (f) => (await octokit.rest.repos.uploadReleaseAsset({
+        owner,
+        repo,
+        release_id: release.id,
+        name: f.name,
+        ...(f.label !== undefined ? { label: f.label } : {}),
+        // Octokit types `data` as string; a Buffer is sent as the raw bytes.
+        data: f.data,
+        headers: { "content-type": f.contentType },
+        // The configured uploads root, else where GitHub says (the release's upload_url template).
+        ...(client.uploadsUrl ? { baseUrl: client.uploadsUrl } : { url: uploadTo }),
+    })).data;
+    const assets = [];
+    for (const f of files) {
+        for (const old of existing.filter((a) => a.name === f.name))
+            await deleteAsset(old.id);
+        let asset;
+        try {
+            asset = await upload(f);
+        }
+        catch (err) {
+            // An upload whose answer was lost and retried finds its own first copy: replace it once.
+            if (!(err instanceof GitHubError && err.status === 422 && err.hasError("already_exists")))
+                throw err;
+            const now = await octokit.paginate(octokit.rest.repos.listReleaseAssets, { owner, repo, release_id: release.id, per_page: 100 });
+            for (const old of now.filter((a) => a.name === f.name))
+                await deleteAsset(old.id);
+            asset = await upload(f);
+        }
+        client.log.info(`uploaded ${asset.name} (${asset.size} bytes)`);
+        assets.push({ name: asset.name, id: asset.id, size: asset.size });
+    }
+    return { id: release.id, url: release.html_url, action, assets };
+}
+
+;// CONCATENATED MODULE: ./src/release/changes.ts
+/**
+ * Changes since the previous release, from real git history, grouped by conventional-commit
+ * type. History is read along the first parent, so a merged pull request appears once, as its
+ * merge commit (title from the merge message), and a squash-merged one as its commit "(#N)".
+ */
+
+
+
+/** Section order: the types users care about first, then the rest, then anything unconventional. */
+const GROUPS = [
+    ["feat", "Features"],
+    ["fix", "Bug fixes"],
+    ["perf", "Performance"],
+    ["refactor", "Refactoring"],
+    ["docs", "Documentation"],
+    ["build", "Build"],
+    ["ci", "CI"],
+    ["test", "Tests"],
+    ["chore", "Chores"],
+    ["revert", "Reverts"],
+    ["style", "Style"],
+    ["other", "Other changes"],
+];
+const CONVENTIONAL = /^(?<type>[a-z]+)(?:\((?<scope>[^)]+)\))?(?<bang>!)?: (?<subject>.+)$/;
+const MERGE_PR = /^Merge pull request #(?<pr>\d+) from \S+/;
+const SQUASH_PR = /\s\(#(?<pr>\d+)\)$/;
+/** One commit's message -> a Change (type "other" when it is not a conventional commit). */
+function parseCommit(sha, author, message) {
+    const lines = message.split("\n");
+    let title = lines[0].trim();
+    let pr;
+    const merge = MERGE_PR.exec(title);
+    if (merge) {
+        pr = Number(merge.groups.pr);
+        // GitHub puts the pull request's title on the first non-empty body line.
+        title =
+            lines
+                .slice(1)
+                .find((l) => l.trim() !== "")
+                ?.trim() ?? title;
+    }
+    const squash = SQUASH_PR.exec(title);
+    if (squash) {
+        pr ??= Number(squash.groups.pr);
+        title = title.slice(0, squash.index).trim();
+    }
+    const breakingFooter = /^BREAKING[ -]CHANGE: /m.test(message);
+    const m = CONVENTIONAL.exec(title);
+    const known = m && GROUPS.some(([t]) => t === m.groups.type);
+    const change = {
+        sha,
+        type: known ? m.groups.type : "other",
+        breaking: Boolean(m?.groups.bang) || breakingFooter,
+        subject: known ? m.groups.subject : title,
+        author,
+    };
+    if (known && m.groups.scope)
+        change.scope = m.groups.scope;
+    if (pr !== undefined)
+        change.pr = pr;
+    return change;
+}
+function groupChanges(changes) {
+    return GROUPS.map(([type, title]) => ({ title, changes: changes.filter((c) => c.type === type) })).filter((g) => g.changes.length > 0);
+}
+async function changes_git(cwd, args) {
+    const r = await run("git", args, { cwd });
+    if (r.code !== 0)
+        throw new Error(`git ${args.join(" ")} failed: ${r.stderr.trim()}`);
+    return r.stdout;
+}
+/**
+ * The release before `tag`: the highest version below it among the repository's v* tags that are
+ * ancestors of it. A stable release skips pre-releases (its notes cover the whole rc cycle).
+ */
+async function previousRelease(cwd, tag, rev = tag) {
+    const current = parseSemver(tag.replace(/^v/, ""));
+    if (!current)
+        throw new UsageError(`${tag} is not a release tag; expected vX.Y.Z[-pre]`);
+    const merged = (await changes_git(cwd, ["tag", "--list", "v*", "--merged", rev])).split("\n").filter(Boolean);
+    const older = merged
+        .filter((t) => t !== tag)
+        .map((t) => ({ t, v: parseSemver(t.replace(/^v/, "")) }))
+        .filter((x) => x.v !== undefined)
+        .filter((x) => compareSemver(x.v, current) < 0 && (current.prerelease.length > 0 || x.v.prerelease.length === 0))
+        .sort((a, b) => compareSemver(a.v, b.v));
+    return older.at(-1)?.t;
+}
+/**
+ * The changes of `tag` since the previous release (or since the first commit). With
+ * `untaggedHead`, a tag that does not exist yet stands for HEAD (a dry run previews the release).
+ */
+async function collectChanges(cwd, tag, opts = {}) {
+    const exists = await run("git", ["rev-parse", "-q", "--verify", `refs/tags/${tag}`], { cwd });
+    let rev = tag;
+    if (exists.code !== 0) {
+        if (!opts.untaggedHead) {
+            throw new UsageError(`tag ${tag} does not exist in ${cwd}: create and push it first (git tag ${tag} && git push origin ${tag})`);
+        }
+        rev = "HEAD";
+    }
+    const prev = opts.previous === null ? undefined : (opts.previous ?? (await previousRelease(cwd, tag, rev)));
+    const range = prev ? `${prev}..${rev}` : rev;
+    const SEP = "\x1e";
+    const out = await changes_git(cwd, ["log", "--first-parent", `--format=%H%x1f%an%x1f%B${SEP}`, range]);
+    const changes = out
+        .split(SEP)
+        .map((r) => r.trim())
+        .filter(Boolean)
+        .map((record) => {
+        const [sha, author, message] = record.split("\x1f");
+        return parseCommit(sha, author, message ?? "");
+    });
+    return { ...(prev ? { previous: prev } : {}), changes, rev };
+}
+
+;// CONCATENATED MODULE: ./src/release/notes.ts
+/**
+ * Release notes as Markdown: highlights, changes grouped by type (with PR links and authors),
+ * image sizes with their Δ against the previous release, a benchmark summary, and the image
+ * references with digests and a `docker pull` line per variant.
+ */
+
+const n = (x) => x.toLocaleString("en-US");
+function formatDelta(now, before) {
+    if (before === undefined)
+        return "new";
+    const d = now - before;
+    if (d === 0)
+        return "±0";
+    const pct = before > 0 ? ` (${d > 0 ? "+" : ""}${((d / before) * 100).toFixed(1)}%)` : "";
+    return `${d > 0 ? "+" : "−"}${n(Math.abs(d))} B${pct}`;
+}
+function changeLine(c, repoUrl) {
+    const scope = c.scope ? `**${c.scope}:** ` : "";
+    const pr = c.pr !== undefined ? (repoUrl ? ` ([#${c.pr}](${repoUrl}/pull/${c.pr}))` : ` (#${c.pr})`) : repoUrl ? ` (${c.sha.slice(0, 7)})` : "";
+    return `- ${c.breaking ? "⚠️ " : ""}${scope}${c.subject}${pr} — ${c.author}`;
+}
+function highlights(input) {
+    const count = (type) => input.changes.filter((c) => c.type === type).length;
+    const parts = [
+        [count("feat"), "feature"],
+        [count("fix"), "fix", "fixes"],
+        [count("perf"), "performance improvement"],
+    ]
+        .filter(([k]) => k > 0)
+        .map(([k, one, many]) => `${k} ${k === 1 ? one : (many ?? `${one}s`)}`);
+    const out = [];
+    const since = input.previous ? ` since ${input.previous}` : "";
+    out.push(`- ${parts.length > 0 ? parts.join(", ") : `${input.changes.length} change(s)`}${since}`);
+    for (const c of input.changes.filter((x) => x.breaking))
+        out.push(`- ⚠️ Breaking: ${c.subject}`);
+    const std = input.sizes?.find((s) => s.platform === "linux/amd64" && s.variant === "standard");
+    if (std)
+        out.push(`- standard (linux/amd64): ${n(std.size)} B uncompressed, ${formatDelta(std.size, std.previous)} against the previous release`);
+    return out;
+}
+function renderNotes(input) {
+    const lines = [`# Kimigayo OS ${input.version}`, "", "## Highlights", "", ...highlights(input), ""];
+    lines.push(`## Changes${input.previous ? ` since ${input.previous}` : ""}`, "");
+    const groups = groupChanges(input.changes);
+    if (groups.length === 0)
+        lines.push("No changes.", "");
+    for (const g of groups)
+        lines.push(`### ${g.title}`, "", ...g.changes.map((c) => changeLine(c, input.repoUrl)), "");
+    if (input.sizes && input.sizes.length > 0) {
+        lines.push("## Image sizes", "", `| Variant | Platform | Size | Compressed | Δ vs ${input.previous ?? "previous"} |`, "|---|---|--:|--:|--:|");
+        for (const s of input.sizes) {
+            lines.push(`| ${s.variant} | ${s.platform} | ${n(s.size)} B | ${s.compressed !== undefined ? `${n(s.compressed)} B` : "—"} | ${formatDelta(s.size, s.previous)} |`);
+        }
+        lines.push("");
+    }
+    if (input.bench && input.bench.length > 0) {
+        lines.push("## Benchmarks", "", "| Metric | Value | Target | |", "|---|--:|---|---|");
+        for (const b of input.bench)
+            lines.push(`| ${b.name} | ${b.value} ${b.unit} | ${b.target ?? ""} | ${b.ok === undefined ? "" : b.ok ? "✅" : "❌"} |`);
+        lines.push("");
+    }
+    if (input.images && input.images.length > 0) {
+        lines.push("## Images", "", "| Variant | Digest | Tags |", "|---|---|---|");
+        for (const i of input.images)
+            lines.push(`| ${i.variant} | \`${i.index}\` | ${i.tags.map((t) => `\`${t}\``).join(" ")} |`);
+        lines.push("", "```sh");
+        for (const i of input.images)
+            lines.push(`docker pull ${i.image}@${i.index}   # ${i.variant}`);
+        lines.push("```", "");
+    }
+    return `${lines.join("\n").trimEnd()}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/size/types.ts
+const SIZE_REPORT_SCHEMA = 1;
+const SIZE_REPORT_KIND = "kimigayo-size-report";
+
+;// CONCATENATED MODULE: ./src/size/baseline.ts
+/**
+ * Baselines for size-check, from one of:
+ * - a size report written by an earlier `kimigayo size-check --report FILE` (or its --json);
+ * - a published image, "registry/repo:tag" or "@sha256:…": its index, each platform manifest and
+ *   config are read without pulling layers; compressed = the sum of the layer sizes. A registry
+ *   does not record uncompressed sizes (neither does our oci engine's manifest), so an image
+ *   baseline compares compressed sizes only;
+ * - "last-release": the highest stable SemVer tag of the configured image.
+ *
+ * Anything that cannot be read is a UsageError (exit 2) naming the cause and what was tried.
+ */
+
+
+
+
+
+
+
+
+
+
+
+const LAST_RELEASE = "last-release";
+/** An error's message with the causes underneath it: "… failed: fetch failed (bad port)", "(ECONNREFUSED)". */
+function describeCause(err) {
+    const text = err instanceof Error ? err.message : String(err);
+    const below = [];
+    for (let c = err?.cause, depth = 0; c !== undefined && c !== null && depth < 5; depth++) {
+        const e = c;
+        const part = typeof e.code === "string" ? e.code : typeof e.message === "string" ? e.message : String(c);
+        if (part && !text.includes(part) && !below.includes(part))
+            below.push(part);
+        c = e.cause;
+    }
+    return below.length > 0 ? `${text} (${below.join(": ")})` : text;
+}
+// ---------------------------------------------------------------------------
+// Size reports
+// ---------------------------------------------------------------------------
+const count = schemas_number().int().nonnegative();
+const rowSchema = object({
+    name: schemas_string(),
+    kind: schemas_enum(["file", "symlink", "applet-links", "directories", "tar-end"]),
+    entries: count,
+    bytes: count,
+});
+const imageSchema = looseObject({
+    variant: schemas_string(),
+    platform: schemas_enum(PLATFORMS),
+    uncompressed: count,
+    compressed: count.nullable(),
+    applets: count.nullable().optional(),
+    breakdown: array(rowSchema).optional(),
+});
+const reportSchema = looseObject({ schemaVersion: schemas_number(), version: schemas_string().optional(), images: array(imageSchema) });
+function fieldPath(path) {
+    return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("");
+}
+/** Parses a size report's text; `what` ("baseline report /x/a.json") starts every message. */
+function parseSizeReport(text, what) {
+    let raw;
+    try {
+        raw = JSON.parse(text);
+    }
+    catch (err) {
+        throw new UsageError(`${what} is not valid JSON (${err.message}); expected a report written by \`kimigayo size-check --report FILE\``);
+    }
+    const obj = raw !== null && typeof raw === "object" && !Array.isArray(raw) ? raw : undefined;
+    if (!obj)
+        throw new UsageError(`${what}: expected a size report (an object with schemaVersion and images), got ${Array.isArray(raw) ? "a list" : typeof raw}`);
+    if (obj.schemaVersion === undefined) {
+        const first = Array.isArray(obj.images) ? obj.images[0] : undefined;
+        const hint = first && typeof first === "object" && "rootfs" in first ? "this is a build.json; " : "";
+        throw new UsageError(`${what}: schemaVersion is missing; ${hint}expected a report written by \`kimigayo size-check --report FILE\``);
+    }
+    if (obj.schemaVersion !== SIZE_REPORT_SCHEMA) {
+        throw new UsageError(`${what}: schemaVersion ${JSON.stringify(obj.schemaVersion)} is not supported; this kimigayo reads schemaVersion ${SIZE_REPORT_SCHEMA}`);
+    }
+    const r = reportSchema.safeParse(obj);
+    if (!r.success) {
+        const lines = r.error.issues.slice(0, 5).map((i) => `${fieldPath(i.path) || "(top level)"}: ${i.message}`);
+        throw new UsageError(`${what}: not a valid size report:\n  ${lines.join("\n  ")}`);
+    }
+    if (r.data.images.length === 0)
+        throw new UsageError(`${what}: lists no images`);
+    const seen = new Set();
+    const images = r.data.images.map((i, n) => {
+        const key = `${i.variant} ${i.platform}`;
+        if (seen.has(key))
+            throw new UsageError(`${what}: images[${n}]: ${key} is listed twice`);
+        seen.add(key);
+        return {
+            variant: i.variant,
+            platform: i.platform,
+            uncompressed: i.uncompressed,
+            compressed: i.compressed,
+            applets: i.applets ?? null,
+            ...(i.breakdown ? { breakdown: i.breakdown } : {}),
+            ...(r.data.version ? { version: r.data.version } : {}),
+        };
+    });
+    return { ...(r.data.version ? { version: r.data.version } : {}), images };
+}
+/** Reads and parses a report file; `what` is "baseline report" or "history report". */
+async function readSizeReport(file, what) {
+    const abs = (0,external_node_path_namespaceObject.resolve)(file);
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(abs, "utf8");
+    }
+    catch (err) {
+        const code = err.code;
+        const why = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? String(err)})`;
+        throw new UsageError(`${what} ${abs} ${why}`);
+    }
+    return { file: abs, ...parseSizeReport(text, `${what} ${abs}`) };
+}
+/** A report baseline; every variant it names must be one of `variants` (the config's). */
+async function reportBaseline(file, variants) {
+    const r = await readSizeReport(file, "baseline report");
+    r.images.forEach((i, n) => {
+        if (!variants.includes(i.variant)) {
+            throw new UsageError(`baseline report ${r.file}: images[${n}].variant ${JSON.stringify(i.variant)} is not a variant of the config (variants: ${variants.join(", ")}); ` +
+                "was the report written for another config? Use a report of this config, or an image baseline");
+        }
+    });
+    return { kind: "report", source: r.file, ...(r.version ? { version: r.version } : {}), images: r.images, notes: [] };
+}
+/** Earlier reports for the chart of size across releases. */
+async function readHistory(files) {
+    const out = [];
+    for (const f of files) {
+        const r = await readSizeReport(f, "history report");
+        if (!r.version)
+            throw new UsageError(`history report ${r.file}: version is missing; the chart needs each report's release version`);
+        out.push({
+            source: r.file,
+            version: r.version,
+            images: r.images.map((i) => ({ variant: i.variant, platform: i.platform, uncompressed: i.uncompressed, compressed: i.compressed })),
+        });
+    }
+    return out;
+}
+/** Baselines read from a registry fail fast: a few quick retries, not the push policy's two minutes. */
+const LOOKUP = { retry: { attempts: 3, baseMs: 200, maxDelayMs: 1000, budgetMs: 10_000 }, timeoutMs: 30_000 };
+/**
+ * The tags to try for a variant, following the publish tag rules: every variant has
+ * `<base>-<variant>` (`latest` becomes plain `<variant>`), the default variant also `<base>`.
+ * A tag that already names a variant ("2.1.0-minimal", "minimal") is that variant's only.
+ */
+function candidateRefs(ref, variant, variants) {
+    if (ref.digest)
+        return [ref.digest];
+    const tag = ref.tag;
+    const named = variants.find((v) => tag === v.name || tag.endsWith(`-${v.name}`));
+    if (named)
+        return named.name === variant ? [tag] : [];
+    const isDefault = variants.some((v) => v.name === variant && v.default);
+    const own = tag === "latest" ? variant : `${tag}-${variant}`;
+    return isDefault ? [own, tag] : [own];
+}
+function refText(r, ref) {
+    return `${r.registry}/${r.repository}${ref.startsWith("sha256:") ? "@" : ":"}${ref}`;
+}
+function baseline_platformOf(p) {
+    const name = `${p?.os ?? ""}/${p?.architecture ?? ""}`;
+    return PLATFORMS.includes(name) ? name : undefined;
+}
+async function readPlatformImage(client, repo, digest) {
+    const m = JSON.parse((await client.getManifest(repo, digest)).bytes.toString("utf8"));
+    if (!Array.isArray(m.layers))
+        throw new Error(`manifest ${digest} has no layers list`);
+    const compressed = m.layers.reduce((n, l) => n + l.size, 0);
+    const config = JSON.parse((await client.getBlob(repo, m.config.digest)).toString("utf8"));
+    const version = config.config?.Labels?.[ANNOTATIONS.version];
+    return { compressed, platform: baseline_platformOf(config), ...(version ? { version } : {}) };
+}
+/** Reads a published image as the baseline of each wanted image (compressed sizes only). */
+async function imageBaseline(spec, opts) {
+    let ref;
+    try {
+        ref = parseReference(spec);
+    }
+    catch (err) {
+        throw new UsageError(`--baseline: ${err.message}`);
+    }
+    if (!ref.tag && !ref.digest)
+        throw new UsageError(`--baseline ${spec}: give a tag or a digest, e.g. ${spec}:2.1.0`);
+    const client = new RegistryClient(ref.registry, { ...LOOKUP, ...(opts.log ? { log: opts.log } : {}), ...opts.registry });
+    const repo = ref.repository;
+    const fail = (err, what) => err instanceof UsageError ? err : new UsageError(`baseline image ${spec}: ${what}: ${describeCause(err)}`);
+    const images = [];
+    const notes = [];
+    const variants = [...new Set(opts.wanted.map((w) => w.variant))];
+    let version;
+    for (const variant of variants) {
+        const platforms = opts.wanted.filter((w) => w.variant === variant).map((w) => w.platform);
+        let found;
+        for (const c of candidateRefs(ref, variant, opts.variants)) {
+            let head;
+            try {
+                head = await client.headManifest(repo, c);
+            }
+            catch (err) {
+                throw fail(err, `cannot read it from ${ref.registry} (tried ${refText(ref, c)})`);
+            }
+            if (!head)
+                continue;
+            try {
+                const m = await client.getManifest(repo, head.digest || c);
+                found = { ref: refText(ref, c), digest: m.digest, mediaType: m.mediaType, bytes: m.bytes };
+            }
+            catch (err) {
+                throw fail(err, `cannot read ${refText(ref, c)}`);
+            }
+            break;
+        }
+        if (!found) {
+            notes.push(`no baseline image for ${variant} (tried ${candidateRefs(ref, variant, opts.variants)
+                .map((c) => refText(ref, c))
+                .join(", ") || "none: the tag names another variant"})`);
+            continue;
+        }
+        try {
+            const doc = JSON.parse(found.bytes.toString("utf8"));
+            const perPlatform = new Map();
+            if (INDEX_MEDIA_TYPES.includes(found.mediaType) || Array.isArray(doc.manifests)) {
+                for (const d of doc.manifests ?? []) {
+                    const p = baseline_platformOf(d.platform);
+                    if (!p || !platforms.includes(p) || perPlatform.has(p))
+                        continue;
+                    const img = await readPlatformImage(client, repo, d.digest);
+                    perPlatform.set(p, { compressed: img.compressed, digest: d.digest, ...(img.version ? { version: img.version } : {}) });
+                }
+            }
+            else {
+                const img = await readPlatformImage(client, repo, found.digest);
+                if (img.platform && platforms.includes(img.platform)) {
+                    perPlatform.set(img.platform, {
+                        compressed: img.compressed,
+                        digest: found.digest,
+                        ...(img.version ? { version: img.version } : {}),
+                    });
+                }
+            }
+            for (const p of platforms) {
+                const got = perPlatform.get(p);
+                if (!got) {
+                    notes.push(`${found.ref} has no ${p} image: ${variant} ${p} has no baseline`);
+                    continue;
+                }
+                version ??= got.version;
+                images.push({
+                    variant,
+                    platform: p,
+                    uncompressed: null,
+                    compressed: got.compressed,
+                    applets: null,
+                    reference: `${ref.registry}/${repo}@${got.digest}`,
+                    ...(got.version ? { version: got.version } : {}),
+                });
+            }
+        }
+        catch (err) {
+            throw fail(err, `cannot read ${found.ref}`);
+        }
+    }
+    if (images.length === 0) {
+        const why = notes.length > 0 ? notes.join("; ") : "nothing matched";
+        throw new UsageError(`baseline image ${spec} not found for any measured image: ${why}`);
+    }
+    if (ref.digest && variants.length > 1)
+        notes.unshift(`${spec} is one image: every measured variant is compared with it`);
+    notes.unshift("image baseline: compared by compressed (registry layer) size only; a registry does not record uncompressed sizes");
+    return { kind: "image", source: spec, ...(version ? { version } : {}), images, notes };
+}
+/** The highest stable SemVer tag of `image` (a repository reference without tag), or undefined when it has none. */
+async function lastReleaseTag(image, registry = {}) {
+    let ref;
+    try {
+        ref = parseReference(image);
+    }
+    catch (err) {
+        throw new UsageError(`--baseline last-release: image ${image}: ${err.message}`);
+    }
+    const client = new RegistryClient(ref.registry, { ...LOOKUP, ...registry });
+    let tags;
+    try {
+        tags = await client.listTags(ref.repository);
+    }
+    catch (err) {
+        throw new UsageError(`--baseline last-release: cannot list the tags of ${ref.registry}/${ref.repository}: ${describeCause(err)}`);
+    }
+    const releases = tags.filter((t) => {
+        const s = parseSemver(t);
+        return s !== undefined && s.prerelease.length === 0 && s.build === undefined;
+    });
+    releases.sort(compareSemver);
+    const tag = releases.at(-1);
+    return { ...(tag ? { tag } : {}), tags };
+}
+/**
+ * --baseline FILE | IMAGE | last-release -> a Baseline, or none with a note (last-release of an
+ * image that has no release yet). A path that exists is a report; otherwise an image reference.
+ */
+async function resolveBaseline(spec, opts) {
+    const variantNames = opts.variants.map((v) => v.name);
+    if (spec === LAST_RELEASE) {
+        const { tag, tags } = await lastReleaseTag(opts.image, opts.registry);
+        if (!tag) {
+            const seen = tags.length > 0 ? `; its tags: ${tags.slice(0, 10).join(", ")}${tags.length > 10 ? ", …" : ""}` : "";
+            return { notes: [`--baseline last-release: ${opts.image} has no release tag (X.Y.Z) yet${seen}; growth budgets not checked`] };
+        }
+        const b = await imageBaseline(`${opts.image}:${tag}`, opts);
+        return { baseline: { ...b, source: `${opts.image}:${tag} (last-release)` }, notes: [] };
+    }
+    if ((0,external_node_fs_namespaceObject.existsSync)(spec))
+        return { baseline: await reportBaseline(spec, variantNames), notes: [] };
+    let ref;
+    try {
+        ref = parseReference(spec);
+    }
+    catch {
+        ref = undefined;
+    }
+    if (!ref || (!ref.tag && !ref.digest) || /\.json$/i.test(spec)) {
+        throw new UsageError(`baseline file ${(0,external_node_path_namespaceObject.resolve)(spec)} does not exist, and ${JSON.stringify(spec)} is not an image reference with a tag or digest ` +
+            `(like ${opts.image}:2.1.0), nor ${LAST_RELEASE}`);
+    }
+    return { baseline: await imageBaseline(spec, opts), notes: [] };
+}
+
+;// CONCATENATED MODULE: ./src/size/format.ts
+
+/** `5` -> "5%", `2.345` -> "2.3%", `0.04` -> "0.04%". */
+function formatPercent(p, signed = false) {
+    const abs = Math.abs(p);
+    const digits = Number.isInteger(abs) ? 0 : abs < 0.1 ? 2 : 1;
+    const text = `${abs.toFixed(digits)}%`;
+    if (p < 0)
+        return `-${text}`;
+    return signed ? `+${text}` : text;
+}
+/** A byte change: "+18,800 B", "-512 B", "±0 B". */
+function formatDeltaBytes(n) {
+    if (n === 0)
+        return "±0 B";
+    return n > 0 ? `+${formatBytes(n)}` : formatBytes(n);
+}
+/** "+18,800 B (+7.5%)", or "+18,800 B" when there is no percentage. */
+function format_formatDelta(d) {
+    return d.percent === null || d.bytes === 0
+        ? formatDeltaBytes(d.bytes)
+        : `${formatDeltaBytes(d.bytes)} (${formatPercent(d.percent, true)})`;
+}
+function formatGrowth(g) {
+    return "percent" in g ? formatPercent(g.percent) : formatKB(g.bytes);
+}
+/** The budget in one cell: "≤ 250.0 KB · gzip ≤ 130.0 KB · growth ≤ 5%", or "none". */
+function formatBudget(b) {
+    const parts = [];
+    if (b.size !== undefined)
+        parts.push(`≤ ${formatKB(b.size)}`);
+    if (b.compressed !== undefined)
+        parts.push(`gzip ≤ ${formatKB(b.compressed)}`);
+    if (b.growth !== undefined)
+        parts.push(`growth ≤ ${formatGrowth(b.growth)}`);
+    return parts.length > 0 ? parts.join(" · ") : "none";
+}
+
+;// CONCATENATED MODULE: ./src/size/markdown.ts
+/**
+ * The size report as GitHub markdown, for a PR comment or the job summary. The first line is a
+ * hidden marker, so the comment can be found and updated instead of posted again.
+ */
+
+
+
+const SIZE_CHECK_MARKER = "<!-- kimigayo-size-check -->";
+/** Releases shown in a chart, besides this build. */
+const HISTORY_POINTS = 9;
+const STATUS = { pass: "✅", fail: "❌" };
+/** Text safe inside a table cell or a summary line. */
+function cell(s) {
+    return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|");
+}
+function baseCell(i) {
+    if (!i.baseline || !i.delta)
+        return "—";
+    return i.delta.metric === "uncompressed" ? formatKB(i.delta.base) : `gzip ${formatKB(i.delta.base)}`;
+}
+function deltaCell(i) {
+    if (!i.delta)
+        return "—";
+    return i.delta.metric === "uncompressed" ? format_formatDelta(i.delta) : `gzip ${format_formatDelta(i.delta)}`;
+}
+function baselineLine(r) {
+    const b = r.baseline;
+    if (!b)
+        return "Baseline: none, so growth budgets are not checked (pass `--baseline FILE|IMAGE|last-release`).";
+    const version = b.version ? ` (${cell(b.version)})` : "";
+    if (b.kind === "report")
+        return `Baseline: size report \`${cell(b.source)}\`${version}; Δ is the uncompressed size.`;
+    return `Baseline: image \`${cell(b.source)}\`${version}; Δ is the compressed (gzip layer) size only: a registry does not record uncompressed sizes.`;
+}
+/** Versions in release order (SemVer first, in precedence order; others after, as given), one entry per version (the last given wins). */
+function orderHistory(history) {
+    const byVersion = new Map();
+    for (const h of history) {
+        byVersion.delete(h.version);
+        byVersion.set(h.version, h);
+    }
+    const all = [...byVersion.values()];
+    const semver = all.filter((h) => parseSemver(h.version)).sort((a, b) => compareSemver(a.version, b.version));
+    return [...semver, ...all.filter((h) => !parseSemver(h.version))];
+}
+/** A mermaid xychart of one image's uncompressed size across releases, or undefined when no release has that image. */
+function historyChart(i, history) {
+    const points = orderHistory(history)
+        .map((h) => ({ label: h.version, bytes: h.images.find((x) => x.variant === i.variant && x.platform === i.platform)?.uncompressed }))
+        .filter((p) => p.bytes !== undefined)
+        .slice(-HISTORY_POINTS);
+    if (points.length === 0)
+        return undefined;
+    points.push({ label: "this build", bytes: i.uncompressed });
+    const kb = (n) => Math.round(n / 100) / 10;
+    const top = Math.max(...points.map((p) => p.bytes), i.budget.size ?? 0);
+    const yMax = Math.ceil((kb(top) * 1.1) / 10) * 10;
+    const budget = i.budget.size;
+    return [
+        "```mermaid",
+        "xychart-beta",
+        `  title "${i.variant} ${i.platform}: size across releases (KB)${budget !== undefined ? ", line = budget" : ""}"`,
+        `  x-axis [${points.map((p) => JSON.stringify(p.label)).join(", ")}]`,
+        `  y-axis "KB" 0 --> ${yMax}`,
+        `  bar [${points.map((p) => kb(p.bytes)).join(", ")}]`,
+        ...(budget !== undefined ? [`  line [${points.map(() => kb(budget)).join(", ")}]`] : []),
+        "```",
+    ].join("\n");
+}
+function details(i, history) {
+    const applets = i.delta?.applets ? `${i.applets} applets (${i.delta.applets > 0 ? "+" : ""}${i.delta.applets})` : `${i.applets} applets`;
+    const lines = [
+        "<details>",
+        `<summary>${STATUS[i.status]} <b>${cell(i.variant)} ${i.platform}</b>: ${formatKB(i.uncompressed)}, gzip ${formatKB(i.compressed)}, ${applets}</summary>`,
+        "",
+    ];
+    for (const c of i.checks) {
+        const mark = c.ok === true ? "✅" : c.ok === false ? "❌" : "➖";
+        const where = c.line !== undefined ? `, line ${c.line}` : "";
+        lines.push(`- ${mark} ${cell(c.message)} (\`${cell(c.field)}\`${where})`);
+    }
+    for (const n of i.notes.filter((n) => !i.checks.some((c) => c.message === n)))
+        lines.push(`- ${cell(n)}`);
+    if (i.baseline?.reference)
+        lines.push(`- baseline image: \`${cell(i.baseline.reference)}\``);
+    if (lines.at(-1) !== "")
+        lines.push("");
+    const withDelta = i.topFiles.some((f) => f.delta !== null);
+    lines.push(`Top ${i.topFiles.length} of ${i.breakdown.length} rows (together ${formatBytes(i.breakdown.reduce((n, r) => n + r.bytes, 0))} = the layer tar):`, "", withDelta ? "| File | Bytes | Δ |" : "| File | Bytes |", withDelta ? "|:--|--:|--:|" : "|:--|--:|", ...i.topFiles.map((f) => {
+        const row = `| ${cell(f.name)} | ${formatBytes(f.bytes)} |`;
+        if (!withDelta)
+            return row;
+        return `${row} ${f.delta === null ? "—" : f.base === 0 ? `new, ${formatDeltaBytes(f.delta)}` : formatDeltaBytes(f.delta)} |`;
+    }));
+    if (history && history.length > 0) {
+        const chart = historyChart(i, history);
+        lines.push("", chart ?? `_No earlier release in the history has ${cell(i.variant)} ${i.platform}._`);
+    }
+    lines.push("", "</details>");
+    return lines;
+}
+function renderMarkdown(r, history) {
+    const failed = r.images.filter((i) => i.status === "fail");
+    const n = r.images.length;
+    const headline = failed.length === 0
+        ? `${STATUS.pass} all ${n} image${n === 1 ? "" : "s"} within budget`
+        : `${STATUS.fail} ${failed.length} of ${n} image${n === 1 ? "" : "s"} over budget`;
+    const lines = [
+        SIZE_CHECK_MARKER,
+        `### Kimigayo size check: ${headline}`,
+        "",
+        `Kimigayo ${cell(r.version)}, BusyBox ${cell(r.busybox)}. ${baselineLine(r)}`,
+        "",
+        "| Variant | Platform | Size | Base | Δ | Budget | Status |",
+        "|:--|:--|--:|--:|--:|:--|:-:|",
+        ...r.images.map((i) => `| ${cell(i.variant)} | ${i.platform} | ${formatKB(i.uncompressed)}<br>gzip ${formatKB(i.compressed)} | ${baseCell(i)} | ${deltaCell(i)} | ${cell(formatBudget(i.budget))} | ${STATUS[i.status]} |`),
+        "",
+    ];
+    for (const i of failed)
+        for (const reason of i.reasons)
+            lines.push(`- ${STATUS.fail} **${cell(i.variant)} ${i.platform}**: ${cell(reason)}`);
+    if (failed.length > 0)
+        lines.push("");
+    for (const note of [...r.notes, ...(r.baseline?.notes ?? [])])
+        lines.push(`> ${cell(note)}`, "");
+    for (const i of r.images)
+        lines.push(...details(i, history), "");
+    if (!history || history.length === 0)
+        lines.push("_No size history given (`--history FILE...`): the chart of size across releases is skipped._", "");
+    return `${lines.join("\n").trimEnd()}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/size/measure.ts
+/**
+ * Measures the images of a build (build.json): uncompressed bytes (the rootfs layer tar),
+ * compressed bytes (the gzip layers in the image layout) and a per-file breakdown that sums
+ * exactly to the uncompressed size, tar end marker included.
+ */
+
+
+
+
+
+const TAR_END_ROW = "tar end marker";
+const byBytes = (a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+/**
+ * One row per file and symlink, one for all applet hard links, one for all directories and one
+ * for the tar end marker, largest first. Throws a UsageError naming `label` when the rows do not
+ * add up to `size` exactly (a build.json that does not match its tar).
+ */
+function breakdown(files, size, label) {
+    const rows = [];
+    const links = { entries: 0, bytes: 0 };
+    const dirs = { entries: 0, bytes: 0 };
+    for (const f of files) {
+        if (f.type === "hardlink") {
+            links.entries++;
+            links.bytes += f.tarBytes;
+        }
+        else if (f.type === "dir") {
+            dirs.entries++;
+            dirs.bytes += f.tarBytes;
+        }
+        else {
+            rows.push({ name: `/${f.path.replace(/^\/+/, "")}`, kind: f.type, entries: 1, bytes: f.tarBytes });
+        }
+    }
+    if (links.entries > 0)
+        rows.push({ name: `applet links (${links.entries})`, kind: "applet-links", ...links });
+    if (dirs.entries > 0)
+        rows.push({ name: `directories (${dirs.entries})`, kind: "directories", ...dirs });
+    rows.push({ name: TAR_END_ROW, kind: "tar-end", entries: 0, bytes: TAR_END_BYTES });
+    rows.sort(byBytes);
+    const sum = rows.reduce((n, r) => n + r.bytes, 0);
+    if (sum !== size) {
+        throw new UsageError(`${label}: the file list accounts for ${sum.toLocaleString("en-US")} B but the rootfs tar has ${size.toLocaleString("en-US")} B; ` +
+            "build.json does not match its tar: run `kimigayo build` again");
+    }
+    return rows;
+}
+/** The key that matches a row across two builds: the path, or the group (whose name carries a count). */
+function rowKey(r) {
+    return r.kind === "file" || r.kind === "symlink" ? r.name : `(${r.kind})`;
+}
+function checkImage(i, at) {
+    const o = i;
+    const bad = (field, want) => new UsageError(`${at}.${field}: expected ${want}; is this a build.json written by \`kimigayo build\`?`);
+    if (o === null || typeof o !== "object")
+        throw new UsageError(`${at}: expected an image object`);
+    if (typeof o.variant !== "string")
+        throw bad("variant", "a variant name");
+    if (!PLATFORMS.includes(o.platform))
+        throw bad("platform", `one of ${PLATFORMS.join(", ")}`);
+    if (!o.rootfs || !Number.isSafeInteger(o.rootfs.size) || !Array.isArray(o.rootfs.files))
+        throw bad("rootfs", "{ tar, size, files[] }");
+    if (!o.busybox || !Array.isArray(o.busybox.applets))
+        throw bad("busybox.applets", "a list");
+}
+/** Compressed bytes of one image: its layout's layer descriptors, else the oci engine's gzip of the tar. */
+async function compressedSize(build, image, label) {
+    const manifest = build.layouts?.find((l) => l.variant === image.variant)?.manifests.find((m) => m.platform === image.platform);
+    if (manifest) {
+        if (manifest.uncompressedSize !== undefined && manifest.uncompressedSize !== image.rootfs.size) {
+            throw new UsageError(`${label}: the image layout's layer is ${manifest.uncompressedSize} B uncompressed but the rootfs tar has ${image.rootfs.size} B; run \`kimigayo build\` again`);
+        }
+        return { compressed: manifest.layers.reduce((n, l) => n + l.size, 0), compressedFrom: "layer" };
+    }
+    let tar;
+    try {
+        tar = await (0,promises_namespaceObject.readFile)(image.rootfs.tar);
+    }
+    catch (err) {
+        throw new UsageError(`${label}: the build made no image layout and its rootfs tar ${image.rootfs.tar} cannot be read (${err.code ?? String(err)}); run \`kimigayo build\` again`);
+    }
+    if (tar.length !== image.rootfs.size) {
+        throw new UsageError(`${label}: ${image.rootfs.tar} has ${tar.length} B, build.json says ${image.rootfs.size} B; run \`kimigayo build\` again`);
+    }
+    return { compressed: gzipLayer(tar).size, compressedFrom: "gzip" };
+}
+/** Measures every image of the build, in build order. `source` names build.json in messages. */
+async function measureBuild(build, source) {
+    if (!Array.isArray(build.images) || build.images.length === 0) {
+        throw new UsageError(`${source} lists no images: run \`kimigayo build\` first`);
+    }
+    const out = [];
+    for (const [n, image] of build.images.entries()) {
+        checkImage(image, `${source}: images[${n}]`);
+        const label = `${source}: ${image.variant} ${image.platform}`;
+        out.push({
+            variant: image.variant,
+            platform: image.platform,
+            uncompressed: image.rootfs.size,
+            ...(await compressedSize(build, image, label)),
+            applets: image.busybox.applets.length,
+            breakdown: breakdown(image.rootfs.files, image.rootfs.size, label),
+        });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/size/budget.ts
+
+
+const BUDGET_KINDS = (/* unused pure expression or super */ null && (["size", "compressed", "growth"]));
+/** The config field an effective budget value came from: the platform override when it sets it, else the variant's. */
+function budgetField(v, p, kind) {
+    return v.budget.platforms[p]?.[kind] !== undefined
+        ? `variants.${v.name}.budget.platforms.${p}.${kind}`
+        : `variants.${v.name}.budget.${kind}`;
+}
+/** The change against a baseline image, or null without one (or when it has neither size). */
+function computeDelta(m, b) {
+    if (!b)
+        return null;
+    const metric = b.uncompressed !== null ? "uncompressed" : b.compressed !== null ? "compressed" : undefined;
+    if (metric === undefined)
+        return null;
+    const base = metric === "uncompressed" ? b.uncompressed : b.compressed;
+    const bytes = m[metric] - base;
+    return {
+        metric,
+        base,
+        bytes,
+        percent: base === 0 ? null : (bytes / base) * 100,
+        uncompressed: b.uncompressed !== null ? m.uncompressed - b.uncompressed : null,
+        compressed: b.compressed !== null ? m.compressed - b.compressed : null,
+        applets: b.applets !== null ? m.applets - b.applets : null,
+    };
+}
+const spare = (limit, actual) => `${formatBytes(limit - actual)} to spare`;
+const exact = (g) => ("percent" in g ? formatPercent(g.percent) : formatBytes(g.bytes));
+/** One check per budget the image has, in the order size, compressed, growth. */
+function evaluateBudget(input) {
+    const { budget, measure, delta } = input;
+    const checks = [];
+    const at = (kind) => {
+        const w = input.where(kind);
+        return { budget: kind, field: w.field, ...(w.line !== undefined ? { line: w.line } : {}) };
+    };
+    const max = (kind, limit, actual, what) => {
+        const ok = actual <= limit;
+        const message = ok
+            ? `${what} ${formatBytes(actual)} is within the budget of ${formatBytes(limit)} (${spare(limit, actual)})`
+            : `${what} ${formatBytes(actual)} is over the budget of ${formatBytes(limit)} by ${formatBytes(actual - limit)}`;
+        checks.push({ ...at(kind), limit, unit: "B", actual, ok, message });
+    };
+    if (budget.size !== undefined)
+        max("size", budget.size, measure.uncompressed, "size");
+    if (budget.compressed !== undefined)
+        max("compressed", budget.compressed, measure.compressed, "compressed size");
+    const g = budget.growth;
+    if (g !== undefined) {
+        const unit = "percent" in g ? "%" : "B";
+        const limit = "percent" in g ? g.percent : g.bytes;
+        if (!delta) {
+            const why = input.noBaseline ?? "no baseline (pass --baseline FILE|IMAGE|last-release)";
+            checks.push({ ...at("growth"), limit, unit, actual: null, ok: null, message: `growth budget (${exact(g)}) not checked: ${why}` });
+        }
+        else {
+            const what = delta.metric === "uncompressed" ? "size" : "compressed size";
+            const change = `${what} ${delta.bytes >= 0 ? "grew" : "shrank"} by ${formatBytes(Math.abs(delta.bytes))}` +
+                (delta.percent !== null ? ` (${formatPercent(Math.abs(delta.percent))})` : "") +
+                ` against the baseline (${formatBytes(delta.base)} → ${formatBytes(delta.base + delta.bytes)})`;
+            // Exact comparisons: a percentage is checked as bytes * 100 <= percent * base.
+            const ok = "percent" in g ? (delta.base === 0 ? delta.bytes <= 0 : delta.bytes * 100 <= g.percent * delta.base) : delta.bytes <= g.bytes;
+            const actual = "percent" in g ? (delta.percent ?? (delta.bytes > 0 ? Infinity : 0)) : delta.bytes;
+            const message = ok ? `${change}, within the growth budget of ${exact(g)}` : `${change}, more than the growth budget of ${exact(g)}`;
+            checks.push({ ...at("growth"), limit, unit, actual: Number.isFinite(actual) ? actual : null, ok, message });
+        }
+    }
+    return checks;
+}
+
+;// CONCATENATED MODULE: ./src/size/report.ts
+/**
+ * Measurements + config budgets + baseline -> the size report (pure): per image its budget,
+ * baseline, Δ, checks, status with reasons, top files with their Δ, and one annotation per
+ * failed budget pointing at the budget's line in the config.
+ */
+
+
+
+
+
+
+const TOP_FILES = 10;
+/** The largest rows, with their Δ against the baseline's breakdown when there is one. */
+function topFiles(rows, base, n = TOP_FILES) {
+    const before = base ? new Map(base.map((r) => [rowKey(r), r.bytes])) : undefined;
+    return [...rows]
+        .sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .slice(0, n)
+        .map((r) => {
+        if (!before)
+            return { ...r, base: null, delta: null };
+        const b = before.get(rowKey(r)) ?? 0;
+        return { ...r, base: b, delta: r.bytes - b };
+    });
+}
+/** A path for annotations: relative to `cwd` when inside it (GitHub wants repository paths). */
+function annotationPath(file, cwd) {
+    const rel = (0,external_node_path_namespaceObject.relative)(cwd, file);
+    return rel && !rel.startsWith("..") && !(0,external_node_path_namespaceObject.isAbsolute)(rel) ? rel : file;
+}
+function makeReport(input) {
+    const { config, baseline } = input;
+    const cwd = input.cwd ?? process.cwd();
+    const annotations = [];
+    const images = input.measures.map((m) => {
+        const v = config.variants.find((x) => x.name === m.variant);
+        if (!v) {
+            throw new UsageError(`${input.build.file}: variant ${JSON.stringify(m.variant)} is not in ${config.file} (variants: ${config.variants.map((x) => x.name).join(", ")}); ` +
+                `the build used ${input.build.config}: pass that --config, or build again`);
+        }
+        const budget = budgetFor(v, m.platform);
+        const b = baseline?.images.find((i) => i.variant === m.variant && i.platform === m.platform);
+        const delta = computeDelta(m, b);
+        const checks = evaluateBudget({
+            budget,
+            measure: m,
+            delta,
+            where: (kind) => {
+                const field = budgetField(v, m.platform, kind);
+                const line = config.locations[field]?.line;
+                return { field, ...(line !== undefined ? { line } : {}) };
+            },
+            ...(baseline && !b ? { noBaseline: `the baseline (${baseline.source}) has no ${m.variant} ${m.platform} image` } : {}),
+        });
+        const failed = checks.filter((c) => c.ok === false);
+        const notes = checks.filter((c) => c.ok === null).map((c) => c.message);
+        if (checks.length === 0)
+            notes.push(`no budget configured (variants.${v.name}.budget)`);
+        if (m.compressedFrom === "gzip")
+            notes.push("compressed size computed from the rootfs tar with the oci engine's gzip: the build made no image layout");
+        for (const c of failed) {
+            annotations.push({
+                file: annotationPath(config.file, cwd),
+                line: c.line ?? config.locations[`variants.${v.name}`]?.line ?? 1,
+                ...(config.locations[c.field]?.column !== undefined ? { column: config.locations[c.field].column } : {}),
+                field: c.field,
+                variant: m.variant,
+                platform: m.platform,
+                level: "error",
+                title: `size budget exceeded: ${m.variant} ${m.platform}`,
+                message: `${m.variant} ${m.platform}: ${c.message} (${c.field})`,
+            });
+        }
+        const { breakdown, ...sizes } = m;
+        return {
+            ...sizes,
+            budget,
+            baseline: b
+                ? {
+                    uncompressed: b.uncompressed,
+                    compressed: b.compressed,
+                    applets: b.applets,
+                    ...(b.reference ? { reference: b.reference } : {}),
+                    ...(b.version ? { version: b.version } : {}),
+                }
+                : null,
+            delta,
+            checks,
+            status: failed.length > 0 ? "fail" : "pass",
+            reasons: failed.map((c) => c.message),
+            notes,
+            topFiles: topFiles(breakdown, b?.breakdown),
+            breakdown,
+        };
+    });
+    return {
+        schemaVersion: SIZE_REPORT_SCHEMA,
+        kind: SIZE_REPORT_KIND,
+        version: input.build.version,
+        busybox: input.build.busybox,
+        config: config.file,
+        build: input.build.file,
+        baseline: baseline
+            ? {
+                kind: baseline.kind,
+                source: baseline.source,
+                ...(baseline.version ? { version: baseline.version } : {}),
+                metric: baseline.kind === "report" ? "uncompressed" : "compressed",
+                notes: baseline.notes,
+            }
+            : null,
+        status: images.some((i) => i.status === "fail") ? "fail" : "pass",
+        images,
+        annotations,
+        notes: [...(input.notes ?? [])],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/size/check.ts
+/**
+ * size-check: the images of the last build (build.json) against the config's budgets and an
+ * optional baseline. Reads, measures and reports; the CLI adapter prints and writes the files.
+ */
+
+
+
+
+
+
+
+async function readBuildResult(outDir) {
+    const file = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.resolve)(outDir), "build.json");
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
+    }
+    catch {
+        throw new UsageError(`no build result at ${file}: run \`kimigayo build\` first (or pass --out)`);
+    }
+    try {
+        const build = JSON.parse(text);
+        if (build === null || typeof build !== "object" || !Array.isArray(build.images))
+            throw new Error("no images list");
+        return { file, build };
+    }
+    catch (err) {
+        throw new UsageError(`${file} is not a build result (${err.message}): run \`kimigayo build\` again`);
+    }
+}
+async function runSizeCheck(req) {
+    const { config: cfg, log } = req;
+    const { file, build } = await readBuildResult(req.outDir);
+    if (build.config && (0,external_node_path_namespaceObject.resolve)(build.config) !== cfg.file) {
+        log.warn(`the build used ${build.config}; budgets come from ${cfg.file}`);
+    }
+    const measures = await measureBuild(build, file);
+    const notes = [];
+    let baseline;
+    if (req.baseline !== undefined) {
+        const r = await resolveBaseline(req.baseline, {
+            image: cfg.image,
+            variants: cfg.variants.map((v) => ({ name: v.name, default: v.default })),
+            wanted: measures.map((m) => ({ variant: m.variant, platform: m.platform })),
+            ...(req.registry ? { registry: req.registry } : {}),
+            log,
+        });
+        baseline = r.baseline;
+        notes.push(...r.notes);
+    }
+    const history = await readHistory(req.history ?? []);
+    const report = makeReport({
+        config: cfg,
+        build: { file, version: build.version, busybox: build.busybox?.version ?? "unknown", config: build.config },
+        measures,
+        ...(baseline ? { baseline } : {}),
+        notes,
+        ...(req.cwd ? { cwd: req.cwd } : {}),
+    });
+    return { report, markdown: renderMarkdown(report, history), history };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/release.ts
+/**
+ * release: a tag becomes images and a GitHub Release, in the order that never leaves a
+ * half-made release behind:
+ *   checks (tag, version, token) -> build -> size-check (a failure stops here) -> push by digest,
+ *   untagged -> smoke -> bench -> tags -> notes and assets -> GitHub Release (create or update).
+ * Bad input fails before any work and before any GitHub call. A re-run updates the same release.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Checks that need no work: the tag's form, that it exists, the config version, and the token. */
+async function preflight(req) {
+    const v = parseSemver(req.tag.replace(/^v/, ""));
+    if (!/^v/.test(req.tag) || !v)
+        throw new UsageError(`--tag ${JSON.stringify(req.tag)} is not a release tag; expected vX.Y.Z or vX.Y.Z-pre (e.g. v2.1.0)`);
+    planTags({ kind: "tag", ref: req.tag, existingTags: [] }, req.config);
+    // collectChanges refuses a tag that is not in the repository (before anything is built);
+    // a dry run previews an untagged HEAD instead.
+    const { rev } = await collectChanges(req.repoDir, req.tag, { untaggedHead: req.dryRun });
+    if (rev === "HEAD")
+        req.log.warn(`tag ${req.tag} does not exist yet: the dry run previews HEAD as ${req.tag}`);
+    if (req.dryRun)
+        return {};
+    const token = githubToken(req.githubToken, req.env ?? process.env);
+    if (!token)
+        throw new UsageError("release needs a GitHub token to create the release: set GITHUB_TOKEN or the github-token input (or use --dry-run)");
+    const repository = req.repository ?? (req.env ?? process.env).GITHUB_REPOSITORY;
+    const m = repository ? /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(repository) : null;
+    if (!m)
+        throw new UsageError(`release needs the GitHub repository as owner/name (--repo or GITHUB_REPOSITORY), got ${JSON.stringify(repository ?? "")}`);
+    return { token, owner: m[1], repo: m[2] };
+}
+async function release_sha256File(path) {
+    return (0,external_node_crypto_.createHash)("sha256")
+        .update(await (0,promises_namespaceObject.readFile)(path))
+        .digest("hex");
+}
+async function release(req) {
+    const { config: cfg, log } = req;
+    const gh = await preflight(req);
+    const outDir = (0,external_node_path_namespaceObject.resolve)(req.outDir);
+    const build = await runBuild({
+        config: cfg,
+        variants: cfg.variants,
+        platforms: cfg.platforms,
+        outDir,
+        log,
+        engine: req.engine ?? "auto",
+        repoDir: req.repoDir,
+    });
+    const end = log.step("size-check");
+    const size = await runSizeCheck({
+        config: cfg,
+        outDir,
+        log,
+        ...(req.sizeBaseline ? { baseline: req.sizeBaseline } : {}),
+        ...(req.registry ? { registry: req.registry } : {}),
+    });
+    end();
+    await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(outDir, "size-report.json"), `${JSON.stringify(size.report, null, 2)}\n`);
+    if (size.report.status === "fail") {
+        throw new CheckFailure(`size-check failed, so nothing was published:\n${size.report.images.flatMap((i) => i.reasons.map((r) => `  ${i.variant} ${i.platform}: ${r}`)).join("\n")}`);
+    }
+    const tags = planTags({ kind: "tag", ref: req.tag, existingTags: await releaseTags(req.repoDir) }, cfg);
+    // Images first by digest and untagged; smoke and bench run against exactly what will be tagged.
+    const untagged = await publish({
+        build,
+        config: cfg,
+        image: req.image,
+        tags: { ...tags, plans: [] },
+        log,
+        ...(req.registry ? { registry: req.registry } : {}),
+    });
+    const smokes = [];
+    for (const v of untagged.variants)
+        for (const m of v.manifests)
+            smokes.push(await smoke(`${req.image}@${m.digest}`, m.platform, log));
+    const bench = req.bench ? await req.bench(build, untagged) : undefined;
+    const images = await publish({ build, config: cfg, image: req.image, tags, log, ...(req.registry ? { registry: req.registry } : {}) });
+    const { previous, changes } = await collectChanges(req.repoDir, req.tag, { untaggedHead: req.dryRun });
+    const sizes = size.report.images.map((i) => ({
+        variant: i.variant,
+        platform: i.platform,
+        size: i.uncompressed,
+        compressed: i.compressed,
+        ...(i.baseline?.uncompressed != null ? { previous: i.baseline.uncompressed } : {}),
+    }));
+    const imageRows = images.variants.map((v) => ({ variant: v.variant, image: req.image, index: v.index, tags: v.tags }));
+    const env = req.env ?? process.env;
+    const repoUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}` : undefined;
+    const notes = renderNotes({
+        version: tags.version ?? cfg.version,
+        tag: req.tag,
+        ...(previous ? { previous } : {}),
+        changes,
+        ...(repoUrl ? { repoUrl } : {}),
+        sizes,
+        ...(bench ? { bench } : {}),
+        images: imageRows,
+    });
+    const assetsDir = (0,external_node_path_namespaceObject.join)(outDir, "release");
+    await (0,promises_namespaceObject.rm)(assetsDir, { recursive: true, force: true });
+    await (0,promises_namespaceObject.mkdir)(assetsDir, { recursive: true });
+    const assets = [];
+    for (const i of build.images) {
+        for (const src of [i.rootfs.tar, ...(i.sbom ? [i.sbom] : [])]) {
+            const dest = (0,external_node_path_namespaceObject.join)(assetsDir, (0,external_node_path_namespaceObject.basename)(src));
+            await (0,promises_namespaceObject.copyFile)(src, dest);
+            assets.push(dest);
+        }
+    }
+    const sums = (await Promise.all(assets.map(async (a) => `${await release_sha256File(a)}  ${(0,external_node_path_namespaceObject.basename)(a)}`))).join("\n");
+    await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(assetsDir, "SHA256SUMS"), `${sums}\n`);
+    assets.push((0,external_node_path_namespaceObject.join)(assetsDir, "SHA256SUMS"));
+    await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(outDir, "RELEASE_NOTES.md"), notes);
+    await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(req.repoDir, "RELEASE_NOTES.md"), notes);
+    log.info(`wrote RELEASE_NOTES.md and ${assets.length} asset(s) in ${assetsDir}`);
+    const result = {
+        tag: req.tag,
+        version: tags.version ?? cfg.version,
+        prerelease: tags.prerelease,
+        dryRun: req.dryRun,
+        ...(previous ? { previous } : {}),
+        notes,
+        assets,
+        images,
+        smoke: smokes,
+    };
+    if (req.dryRun) {
+        log.info(`dry run: no GitHub Release; images are in ${req.image}`);
+        return result;
+    }
+    const client = githubClient({ token: gh.token, log, ...(req.apiUrl ? { apiUrl: req.apiUrl } : {}) });
+    const r = await upsertRelease({
+        client,
+        owner: gh.owner,
+        repo: gh.repo,
+        tag: req.tag,
+        name: `Kimigayo OS ${result.version}`,
+        body: notes,
+        prerelease: tags.prerelease,
+        assets: assets.map((path) => ({
+            name: (0,external_node_path_namespaceObject.basename)(path),
+            path,
+            contentType: path.endsWith(".json") ? "application/spdx+json" : path.endsWith(".tar") ? "application/x-tar" : "text/plain",
+        })),
+    });
+    log.info(`GitHub Release ${r.action}: ${r.url}`);
+    return { ...result, release: { id: r.id, url: r.url, action: r.action } };
+}
+
+;// CONCATENATED MODULE: ./src/cli/release.ts
+
+
+
+
+
+const release_USAGE = `usage: kimigayo release --tag vX.Y.Z [--dry-run] [--image REPO] [--out DIR] [--repo OWNER/NAME] [--engine E] [--baseline B] [--json]
+
+Runs the whole release for a git tag: build -> size-check (a failure stops the release) ->
+push by digest -> smoke -> bench -> tags -> RELEASE_NOTES.md and assets -> GitHub Release.
+A re-run updates the same release and replaces its assets.
+  --tag       the release tag; it must exist in git and match version: in the config
+  --dry-run   no GitHub call: write RELEASE_NOTES.md and push only to --image; --tag defaults to
+              v<version> and may be a tag not made yet (HEAD is previewed as that tag)
+  --image     repository (default: image: in the config, e.g. 127.0.0.1:5000/kimigayo)
+  --repo      GitHub repository owner/name (default GITHUB_REPOSITORY); the token comes from GITHUB_TOKEN
+  --baseline  size baseline for the notes' Δ column: a report file, an image, or last-release`;
+const releaseCommand = {
+    name: "release",
+    summary: "build, check, publish and create the GitHub Release for a tag (--dry-run: local only)",
+    usage: release_USAGE,
+    async run(ctx) {
+        const o = parseCommandArgs("release", ctx.argv, {
+            tag: { type: "string" },
+            "dry-run": { type: "boolean" },
+            image: { type: "string" },
+            out: { type: "string" },
+            repo: { type: "string" },
+            engine: { type: "string" },
+            baseline: { type: "string" },
+        }, release_USAGE);
+        const cfg = await ctx.config(str(o.config));
+        // A dry run previews the configured version's release when no tag is given.
+        const tag = str(o.tag) ?? (o["dry-run"] ? `v${cfg.version}` : undefined);
+        if (!tag)
+            throw new UsageError(`release needs --tag vX.Y.Z\n\n${release_USAGE}`);
+        const result = await release({
+            config: cfg,
+            tag,
+            dryRun: o["dry-run"] === true,
+            image: str(o.image) ?? cfg.image,
+            outDir: str(o.out) ?? "out",
+            repoDir: process.cwd(),
+            log: ctx.log,
+            ...(str(o.engine) ? { engine: parseEngine(str(o.engine)) } : {}),
+            ...(str(o.repo) ? { repository: str(o.repo) } : {}),
+            ...(str(o.baseline) ? { sizeBaseline: str(o.baseline) } : {}),
+        });
+        ctx.log.info(`\n${formatPublish(result.images)}`);
+        ctx.log.info(result.release ? `release: ${result.release.url} (${result.release.action})` : "dry run: RELEASE_NOTES.md written, no GitHub Release");
+        if (o.json)
+            ctx.out.write(`${JSON.stringify({ ...result, notes: undefined }, null, 2)}\n`);
+        return 0;
+    },
+};
+
+;// CONCATENATED MODULE: ./src/cli/size-check.ts
+
+
+
+
+
+
+
+
+const size_check_USAGE = `usage: kimigayo size-check [--baseline FILE|IMAGE|last-release] [--out DIR] [--report FILE] [--markdown FILE]
+                           [--history FILE]... [--config FILE] [--json]
+
+Measures every image of the last \`kimigayo build\` (<out>/build.json): uncompressed (layer tar) and
+compressed (gzip layer) bytes, applets, and a per-file breakdown; checks each against its budget in
+the config (size, compressed, growth; per-platform overrides apply). Exit 1 when any image is over.
+  --baseline  what growth is measured against:
+                FILE          a report written by an earlier size-check (--report or --json)
+                IMAGE         a published image, e.g. 127.0.0.1:5000/kimigayo:2.1.0 (each variant's
+                              <tag>-<variant>; compressed sizes only: a registry has no uncompressed size)
+                last-release  the highest X.Y.Z tag of the config's image
+  --out       the build's output folder (default: out)
+  --report    also write the JSON report to FILE (a later --baseline or --history)
+  --markdown  write the GitHub markdown (PR comment / job summary) to FILE
+  --history   an earlier report, for the chart of size across releases (repeat, or comma-separate)
+  --json      the report as JSON on stdout`;
+function statusMark(i) {
+    return i.status === "pass" ? "✅" : "❌";
+}
+/** The terminal table and, for each failed image, its reasons and largest files. */
+function formatSizeCheck(r) {
+    const rows = r.images.map((i) => [
+        i.variant,
+        i.platform,
+        formatKB(i.uncompressed),
+        formatKB(i.compressed),
+        String(i.applets),
+        !i.delta ? "—" : i.delta.metric === "uncompressed" ? formatKB(i.delta.base) : `gzip ${formatKB(i.delta.base)}`,
+        !i.delta ? "—" : i.delta.metric === "uncompressed" ? format_formatDelta(i.delta) : `gzip ${format_formatDelta(i.delta)}`,
+        formatBudget(i.budget),
+        statusMark(i),
+    ]);
+    const lines = [table(["variant", "platform", "size", "gzip", "applets", "base", "Δ", "budget", "status"], rows, [2, 3, 4, 5, 6])];
+    if (r.baseline)
+        lines.push(`baseline: ${r.baseline.kind} ${r.baseline.source}${r.baseline.version ? ` (${r.baseline.version})` : ""}`);
+    for (const n of [...r.notes, ...(r.baseline?.notes ?? [])])
+        lines.push(`note: ${n}`);
+    for (const i of r.images) {
+        for (const n of i.notes)
+            lines.push(`note: ${i.variant} ${i.platform}: ${n}`);
+        if (i.status === "pass")
+            continue;
+        lines.push("", `${statusMark(i)} ${i.variant} ${i.platform}:`, ...i.reasons.map((x) => `  ${x}`), "  largest:");
+        for (const f of i.topFiles.slice(0, 5)) {
+            lines.push(`    ${formatBytes(f.bytes).padStart(11)}  ${f.name}${f.delta !== null && f.delta !== 0 ? `  (${formatDeltaBytes(f.delta)})` : ""}`);
+        }
+    }
+    const failed = r.images.filter((i) => i.status === "fail").length;
+    lines.push("", failed === 0 ? `✅ all ${r.images.length} image(s) within budget` : `❌ ${failed} of ${r.images.length} image(s) over budget`);
+    return lines.join("\n");
+}
+async function write(file, text) {
+    const abs = (0,external_node_path_namespaceObject.resolve)(file);
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(abs), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(abs, text);
+    return abs;
+}
+const sizeCheckCommand = {
+    name: "size-check",
+    summary: "measure the built images and check them against their size budgets (and a baseline)",
+    usage: size_check_USAGE,
+    async run(ctx) {
+        const o = parseCommandArgs("size-check", ctx.argv, {
+            baseline: { type: "string" },
+            out: { type: "string" },
+            report: { type: "string" },
+            markdown: { type: "string" },
+            history: { type: "string", multiple: true },
+        }, size_check_USAGE);
+        const cfg = await ctx.config(str(o.config));
+        const history = (o.history ?? []).flatMap((h) => h.split(",")).filter((h) => h.trim() !== "");
+        const baseline = str(o.baseline);
+        const { report, markdown } = await runSizeCheck({
+            config: cfg,
+            outDir: str(o.out) ?? "out",
+            ...(baseline !== undefined ? { baseline } : {}),
+            history,
+            log: ctx.log,
+        });
+        ctx.log.info(`\n${formatSizeCheck(report)}`);
+        for (const a of report.annotations)
+            ctx.log.error(a.message, { file: a.file, line: a.line });
+        const json = `${JSON.stringify(report, null, 2)}\n`;
+        const reportFile = str(o.report);
+        if (reportFile)
+            ctx.log.info(`wrote the report to ${await write(reportFile, json)}`);
+        const markdownFile = str(o.markdown);
+        if (markdownFile)
+            ctx.log.info(`wrote the markdown to ${await write(markdownFile, markdown)}`);
+        if (o.json)
+            ctx.out.write(json);
+        const failed = report.images.filter((i) => i.status === "fail");
+        if (failed.length > 0) {
+            throw new CheckFailure(`size-check: ${failed.length} of ${report.images.length} image(s) over budget: ${failed.map((i) => `${i.variant} ${i.platform}`).join(", ")}`, report);
+        }
+        return 0;
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/cli/main.ts
 
 
@@ -47154,7 +55051,9 @@ const mergeCommand = {
 
 
 
-const COMMANDS = [doctorCommand, buildCommand, publishCommand, mergeCommand];
+
+
+const COMMANDS = [doctorCommand, buildCommand, sizeCheckCommand, publishCommand, mergeCommand, releaseCommand];
 const DEFAULT_CONFIG = "configs/kimigayo.yml";
 function usage() {
     const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -47308,7 +55207,7 @@ async function main_run() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2212);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5370);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -47535,7 +55434,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
