@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { UsageError } from "../lib/errors.js";
 
-export const ACTION_COMMANDS = ["build", "doctor"] as const;
+export const ACTION_COMMANDS = ["build", "size-check", "bench", "publish", "release", "doctor"] as const;
 
 const list = z.string().transform((s) =>
   s
@@ -13,6 +13,8 @@ const list = z.string().transform((s) =>
     .map((x) => x.trim())
     .filter(Boolean),
 );
+
+const bool = (name: string) => z.enum(["true", "false"], { error: (i) => `${name}: "${String(i.input)}" must be true or false` });
 
 export const inputSchema = z.object({
   command: z
@@ -23,8 +25,24 @@ export const inputSchema = z.object({
   config: z.string().min(1).default("configs/kimigayo.yml"),
   variants: list.default([]),
   platforms: list.default([]),
+  engine: z.enum(["auto", "oci", "buildx"], { error: (i) => `engine: "${String(i.input)}" must be auto, oci or buildx` }).default("auto"),
   out: z.string().min(1).default("out"),
-  fix: z.enum(["true", "false"], { error: (i) => `fix: "${String(i.input)}" must be true or false` }).default("false"),
+  image: z.string().optional(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  "github-token": z.string().optional(),
+  push: bool("push").default("true"),
+  version: z.string().optional(),
+  tag: z.string().optional(),
+  baseline: z.string().optional(),
+  "bench-runs": z
+    .string()
+    .regex(/^[1-9]\d*$/, { error: (i) => `bench-runs: "${String(i.input)}" must be a positive integer` })
+    .optional(),
+  "fail-on-budget": bool("fail-on-budget").default("true"),
+  summary: bool("summary").default("true"),
+  "dry-run": bool("dry-run").default("false"),
+  fix: bool("fix").default("false"),
 });
 
 export type ActionInputs = z.output<typeof inputSchema>;
@@ -42,16 +60,41 @@ export function getInputs(get: (name: string) => string): ActionInputs {
       `invalid action inputs:\n${r.error.issues.map((i) => `  ${i.message.startsWith(String(i.path[0])) ? i.message : `${i.path.join(".")}: ${i.message}`}`).join("\n")}`,
     );
   }
+  if (r.data.username && !r.data.password) throw new UsageError("invalid action inputs:\n  username is set but password is not");
+  if (r.data.command === "release" && !r.data.tag && r.data["dry-run"] === "false") {
+    throw new UsageError("invalid action inputs:\n  release needs tag (e.g. ${{ github.ref_name }}) unless dry-run is true");
+  }
   return r.data;
 }
 
+/** The CLI arguments of the command the inputs ask for (always with --json, for the outputs). */
 export function toArgv(i: ActionInputs): string[] {
   const argv: string[] = [i.command, "--config", i.config, "--json"];
+  const variants = i.variants.length > 0 ? ["--variant", i.variants.join(",")] : [];
+  const platforms = i.platforms.length > 0 ? ["--platform", i.platforms.join(",")] : [];
+  const image = i.image ? ["--image", i.image] : [];
   switch (i.command) {
     case "build":
-      if (i.variants.length > 0) argv.push("--variant", i.variants.join(","));
-      if (i.platforms.length > 0) argv.push("--platform", i.platforms.join(","));
-      argv.push("--out", i.out);
+      argv.push(...variants, ...platforms, "--engine", i.engine, "--out", i.out);
+      break;
+    case "size-check":
+      argv.push("--out", i.out, "--report", `${i.out}/size-report.json`, "--markdown", `${i.out}/size-report.md`);
+      if (i.baseline) argv.push("--baseline", i.baseline);
+      break;
+    case "bench":
+      argv.push(...variants, "--out", i.out);
+      if (i["bench-runs"]) argv.push("--runs", i["bench-runs"]);
+      if (i.baseline) argv.push("--baseline", i.baseline);
+      break;
+    case "publish":
+      argv.push(...image, "--out", i.out);
+      if (i.version) argv.push("--version", i.version);
+      break;
+    case "release":
+      argv.push(...image, "--out", i.out, "--engine", i.engine);
+      if (i.tag) argv.push("--tag", i.tag);
+      if (i["dry-run"] === "true") argv.push("--dry-run");
+      if (i.baseline) argv.push("--baseline", i.baseline);
       break;
     case "doctor":
       if (i.fix === "true") argv.push("--fix");

@@ -37,9 +37,40 @@ describe("the bundled action (node dist/index.js)", () => {
     assert.equal(build.images[0]!.rootfs.size, sizes[0]!.rootfs);
   });
 
+  it("command size-check: writes the report and markdown, sets their outputs", () => {
+    const out = join(work, "out");
+    const r = action({ command: "size-check", out });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const report = JSON.parse(readFileSync(r.outputs.report!, "utf8")) as { status: string; images: unknown[] };
+    assert.equal(report.status, "pass");
+    assert.equal(report.images.length, 1);
+    assert.match(readFileSync(r.outputs.markdown!, "utf8"), /^<!-- kimigayo-size-check -->/);
+  });
+
+  it("command publish: pushes to the local registry and sets the digests and tags outputs", () => {
+    const out = join(work, "out");
+    const image = `127.0.0.1:5000/action-${process.pid}/kimigayo`;
+    const r = action({ command: "publish", out, image, version: "2.1.0", password: "s3cret-pw", username: "nobody" });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const digests = JSON.parse(r.outputs.digests!) as Record<string, string>;
+    assert.match(digests.minimal!, /^sha256:[0-9a-f]{64}$/);
+    const tags = JSON.parse(r.outputs.tags!) as Record<string, string[]>;
+    assert.ok(tags.minimal!.includes("2.1.0-minimal"));
+    // The runner hides every later occurrence of a value registered with ::add-mask::, and
+    // nothing else prints it at all.
+    assert.match(r.stdout, /^::add-mask::s3cret-pw$/m);
+    assert.doesNotMatch((r.stdout + r.stderr).replace(/^::add-mask::.*$/m, ""), /s3cret-pw/, "the password is never printed");
+  });
+
   it("bad input: an unknown command fails with exit 2 and a message naming the allowed ones", () => {
     const r = action({ command: "deploy" });
     assert.equal(r.code, 2);
-    assert.match(r.stdout, /::error::.*command: "deploy" is not a command; allowed: build, doctor/);
+    assert.match(r.stdout, /::error::.*command: "deploy" is not a command; allowed: build, size-check, bench, publish, release, doctor/);
+  });
+
+  it("bad input: release without a tag (and not a dry run) fails with exit 2 before any work", () => {
+    const r = action({ command: "release" });
+    assert.equal(r.code, 2);
+    assert.match(r.stdout, /release needs tag/);
   });
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { getInputs, toArgv } from "../../src/action/inputs.js";
+import { getInputs, inputSchema, toArgv } from "../../src/action/inputs.js";
 import { UsageError } from "../../src/lib/errors.js";
 
 /** core.getInput over a fixed INPUT_* table: absent inputs read as "". */
@@ -11,24 +11,81 @@ const reader = (inputs: Record<string, string>) => (name: string) => inputs[name
 describe("action inputs -> CLI argv", () => {
   const cases: { name: string; inputs: Record<string, string>; argv: string[] }[] = [
     {
+      name: "size-check writes its report and markdown into out, with a baseline",
+      inputs: { command: "size-check", baseline: "last-release" },
+      argv: [
+        "size-check",
+        "--config",
+        "configs/kimigayo.yml",
+        "--json",
+        "--out",
+        "out",
+        "--report",
+        "out/size-report.json",
+        "--markdown",
+        "out/size-report.md",
+        "--baseline",
+        "last-release",
+      ],
+    },
+    {
+      name: "publish with an image and a version",
+      inputs: { command: "publish", image: "ghcr.io/o/kimigayo", version: "2.1.0" },
+      argv: [
+        "publish",
+        "--config",
+        "configs/kimigayo.yml",
+        "--json",
+        "--image",
+        "ghcr.io/o/kimigayo",
+        "--out",
+        "out",
+        "--version",
+        "2.1.0",
+      ],
+    },
+    {
+      name: "release on a tag with the oci engine",
+      inputs: { command: "release", tag: "v2.1.0", engine: "oci", image: "ghcr.io/o/kimigayo" },
+      argv: [
+        "release",
+        "--config",
+        "configs/kimigayo.yml",
+        "--json",
+        "--image",
+        "ghcr.io/o/kimigayo",
+        "--out",
+        "out",
+        "--engine",
+        "oci",
+        "--tag",
+        "v2.1.0",
+      ],
+    },
+    {
+      name: "a release dry run needs no tag",
+      inputs: { command: "release", "dry-run": "true" },
+      argv: ["release", "--config", "configs/kimigayo.yml", "--json", "--out", "out", "--engine", "auto", "--dry-run"],
+    },
+    {
       name: "build with every default",
       inputs: { command: "build" },
-      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--out", "out"],
+      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--engine", "auto", "--out", "out"],
     },
     {
       name: "empty and blank inputs take their defaults",
       inputs: { command: "build", config: "", variants: "  ", platforms: "\n", out: " ", fix: "" },
-      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--out", "out"],
+      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--engine", "auto", "--out", "out"],
     },
     {
       name: "values are trimmed",
       inputs: { command: "  build\n", config: " my.yml ", out: "\tdist/out " },
-      argv: ["build", "--config", "my.yml", "--json", "--out", "dist/out"],
+      argv: ["build", "--config", "my.yml", "--json", "--engine", "auto", "--out", "dist/out"],
     },
     {
       name: "comma-separated variants",
       inputs: { command: "build", variants: "minimal,standard" },
-      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--variant", "minimal,standard", "--out", "out"],
+      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--variant", "minimal,standard", "--engine", "auto", "--out", "out"],
     },
     {
       name: "newline-separated lists, with stray spaces, commas and blank lines",
@@ -42,6 +99,8 @@ describe("action inputs -> CLI argv", () => {
         "minimal,standard,extended",
         "--platform",
         "linux/amd64,linux/arm64",
+        "--engine",
+        "auto",
         "--out",
         "out",
       ],
@@ -49,17 +108,17 @@ describe("action inputs -> CLI argv", () => {
     {
       name: "a single platform and a custom config and out",
       inputs: { command: "build", config: "ci/kimigayo.yml", platforms: "arm64", out: "artifacts" },
-      argv: ["build", "--config", "ci/kimigayo.yml", "--json", "--platform", "arm64", "--out", "artifacts"],
+      argv: ["build", "--config", "ci/kimigayo.yml", "--json", "--platform", "arm64", "--engine", "auto", "--out", "artifacts"],
     },
     {
       name: "variants: all is passed through for the CLI to expand",
       inputs: { command: "build", variants: "all" },
-      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--variant", "all", "--out", "out"],
+      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--variant", "all", "--engine", "auto", "--out", "out"],
     },
     {
       name: "build ignores fix",
       inputs: { command: "build", fix: "true" },
-      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--out", "out"],
+      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--engine", "auto", "--out", "out"],
     },
     {
       name: "doctor without fix",
@@ -91,7 +150,11 @@ describe("action inputs -> CLI argv", () => {
 
 describe("invalid action inputs", () => {
   const cases: { name: string; inputs: Record<string, string>; message: string }[] = [
-    { name: "unknown command", inputs: { command: "deploy" }, message: 'command: "deploy" is not a command; allowed: build, doctor' },
+    {
+      name: "unknown command",
+      inputs: { command: "deploy" },
+      message: 'command: "deploy" is not a command; allowed: build, size-check, bench, publish, release, doctor',
+    },
     { name: "commands are case-sensitive", inputs: { command: "Build" }, message: 'command: "Build" is not a command' },
     { name: "fix: yes", inputs: { command: "doctor", fix: "yes" }, message: 'fix: "yes" must be true or false' },
     { name: "fix: TRUE", inputs: { command: "doctor", fix: "TRUE" }, message: 'fix: "TRUE" must be true or false' },
@@ -132,18 +195,33 @@ describe("defaults agree with action.yml", () => {
     if (def && current) defaults.set(current, def[1]!);
   }
 
-  test("action.yml declares the defaults this table assumes", () => {
-    assert.deepEqual(Object.fromEntries(defaults), { command: "build", config: "configs/kimigayo.yml", out: "out", fix: "false" });
+  const declared = [
+    ...actionYml.slice(actionYml.indexOf("\ninputs:\n"), actionYml.indexOf("\noutputs:\n")).matchAll(/^ {2}([a-z-]+):$/gm),
+  ].map((m) => m[1]!);
+
+  test("action.yml declares exactly the inputs the schema reads", () => {
+    assert.deepEqual([...declared].sort(), Object.keys(inputSchema.shape).sort());
   });
 
-  test("an empty config, out or fix takes action.yml's default", () => {
-    const i = getInputs(reader({ command: "build" }));
-    assert.equal(i.config, defaults.get("config"));
-    assert.equal(i.out, defaults.get("out"));
-    assert.equal(i.fix, defaults.get("fix"));
+  test("every default in action.yml is the schema's default", () => {
+    const parsed = getInputs(reader({})) as unknown as Record<string, unknown>;
+    assert.ok(defaults.size >= 8);
+    for (const [name, value] of defaults) {
+      const got = parsed[name];
+      assert.equal(Array.isArray(got) ? got.join(",") : got, value, name);
+    }
   });
 
   test("an empty command takes action.yml's default (build)", () => {
-    assert.deepEqual(toArgv(getInputs(reader({}))), ["build", "--config", "configs/kimigayo.yml", "--json", "--out", "out"]);
+    assert.deepEqual(toArgv(getInputs(reader({}))), [
+      "build",
+      "--config",
+      "configs/kimigayo.yml",
+      "--json",
+      "--engine",
+      "auto",
+      "--out",
+      "out",
+    ]);
   });
 });
