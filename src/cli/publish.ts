@@ -1,9 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { PLATFORMS, type Platform } from "../config/schema.js";
 import { selectPlatforms } from "../config/load.js";
 import { UsageError } from "../lib/errors.js";
-import type { BuildResult } from "../pipeline/build.js";
+import { readBuildResult } from "../pipeline/build.js";
 import { merge, planTags, publish, publishByDigest, tagSourceFrom, type PublishResult } from "../pipeline/publish.js";
 import { smoke } from "../stages/smoke.js";
 import type { RegistryClientOptions } from "../oci/registry.js";
@@ -29,15 +28,6 @@ Makes each variant's multi-platform index from digest files written by \`publish
 on other runners, pushes it by digest, then the tags.`;
 
 const CREDENTIALS = { username: { type: "string" }, password: { type: "string" } } as const;
-
-async function readBuild(out: string): Promise<BuildResult> {
-  const file = join(resolve(out), "build.json");
-  try {
-    return JSON.parse(await readFile(file, "utf8")) as BuildResult;
-  } catch {
-    throw new UsageError(`no build result at ${file}: run \`kimigayo build\` first (or pass --out)`);
-  }
-}
 
 function registryOptions(o: Record<string, unknown>): RegistryClientOptions {
   const username = str(o.username as string | undefined);
@@ -81,7 +71,7 @@ export const publishCommand: Command = {
     const image = str(o.image) ?? cfg.image;
     const out = str(o.out) ?? "out";
     const registry = registryOptions(o);
-    const build = await readBuild(out);
+    const { build } = await readBuildResult(out);
     if (o["by-digest"]) {
       const p = str(o.platform);
       if (!p) throw new UsageError(`publish --by-digest needs --platform (one of ${PLATFORMS.join(", ")})`);

@@ -4,6 +4,7 @@
  * and other runners can start from it.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { UsageError } from "../lib/errors.js";
 import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { Config, Platform, VariantConfig } from "../config/schema.js";
@@ -221,4 +222,22 @@ export async function runBuild(req: BuildRequest): Promise<BuildResult> {
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, "build.json"), `${JSON.stringify(result, null, 2)}\n`);
   return result;
+}
+
+/** Reads <out>/build.json, the saved result later stages start from. */
+export async function readBuildResult(outDir: string): Promise<{ file: string; build: BuildResult }> {
+  const file = join(resolve(outDir), "build.json");
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new UsageError(`no build result at ${file}: run \`kimigayo build\` first (or pass --out)`);
+  }
+  try {
+    const build = JSON.parse(text) as BuildResult;
+    if (build === null || typeof build !== "object" || !Array.isArray(build.images)) throw new Error("no images list");
+    return { file, build };
+  } catch (err) {
+    throw new UsageError(`${file} is not a build result (${(err as Error).message}): run \`kimigayo build\` again`);
+  }
 }

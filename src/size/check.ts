@@ -2,13 +2,11 @@
  * size-check: the images of the last build (build.json) against the config's budgets and an
  * optional baseline. Reads, measures and reports; the CLI adapter prints and writes the files.
  */
-import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Config } from "../config/schema.js";
-import { UsageError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
 import type { RegistryClientOptions } from "../oci/registry.js";
-import type { BuildResult } from "../pipeline/build.js";
+import { readBuildResult } from "../pipeline/build.js";
 import { readHistory, resolveBaseline } from "./baseline.js";
 import { renderMarkdown } from "./markdown.js";
 import { measureBuild } from "./measure.js";
@@ -32,23 +30,6 @@ export interface SizeCheckResult {
   report: SizeReport;
   markdown: string;
   history: HistoryEntry[];
-}
-
-export async function readBuildResult(outDir: string): Promise<{ file: string; build: BuildResult }> {
-  const file = join(resolve(outDir), "build.json");
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    throw new UsageError(`no build result at ${file}: run \`kimigayo build\` first (or pass --out)`);
-  }
-  try {
-    const build = JSON.parse(text) as BuildResult;
-    if (build === null || typeof build !== "object" || !Array.isArray(build.images)) throw new Error("no images list");
-    return { file, build };
-  } catch (err) {
-    throw new UsageError(`${file} is not a build result (${(err as Error).message}): run \`kimigayo build\` again`);
-  }
 }
 
 export async function runSizeCheck(req: SizeCheckRequest): Promise<SizeCheckResult> {

@@ -18,7 +18,7 @@ import { buildAll, cli, E2E_DIR, ROOT } from "./fixture.js";
 
 const SHA = "34f9ea6ff8636f2c9241153b9114eefa9e65674a45318ae1ef95bb5f31c53bb2";
 const REGISTRY = "127.0.0.1:5000";
-const BUDGET = "budget: { size: 250KB }";
+const BUDGET = "budget: { size: 250KB, platforms: { linux/arm64: { size: 275KB } } }";
 const run = `size-${process.pid}-${Date.now().toString(36)}`;
 
 let work: string;
