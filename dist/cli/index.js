@@ -42700,6 +42700,7 @@ const remoteUrl = (cwd) => git(cwd, ["config", "--get", "remote.origin.url"]);
 
 
 
+
 /** SPDX 2.3 for one image: BusyBox (source and binary hashes), musl, and every file of the rootfs. */
 async function writeSbom(cfg, variant, platform, bb, sourceSha256, tar, outDir, epoch) {
     const musl = await muslVersion(compilerFor(platform));
@@ -42830,6 +42831,26 @@ async function runBuild(req) {
     await (0,promises_namespaceObject.mkdir)(outDir, { recursive: true });
     await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(outDir, "build.json"), `${JSON.stringify(result, null, 2)}\n`);
     return result;
+}
+/** Reads <out>/build.json, the saved result later stages start from. */
+async function readBuildResult(outDir) {
+    const file = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.resolve)(outDir), "build.json");
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
+    }
+    catch {
+        throw new UsageError(`no build result at ${file}: run \`kimigayo build\` first (or pass --out)`);
+    }
+    try {
+        const build = JSON.parse(text);
+        if (build === null || typeof build !== "object" || !Array.isArray(build.images))
+            throw new Error("no images list");
+        return { file, build };
+    }
+    catch (err) {
+        throw new UsageError(`${file} is not a build result (${err.message}): run \`kimigayo build\` again`);
+    }
 }
 
 // EXTERNAL MODULE: external "node:util"
@@ -45302,15 +45323,6 @@ const MERGE_USAGE = `usage: kimigayo merge --image REPO --digests FILE... [--ver
 Makes each variant's multi-platform index from digest files written by \`publish --by-digest\`
 on other runners, pushes it by digest, then the tags.`;
 const CREDENTIALS = { username: { type: "string" }, password: { type: "string" } };
-async function readBuild(out) {
-    const file = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.resolve)(out), "build.json");
-    try {
-        return JSON.parse(await (0,promises_namespaceObject.readFile)(file, "utf8"));
-    }
-    catch {
-        throw new UsageError(`no build result at ${file}: run \`kimigayo build\` first (or pass --out)`);
-    }
-}
 function registryOptions(o) {
     const username = str(o.username);
     const password = str(o.password) ?? process.env.KIMIGAYO_REGISTRY_PASSWORD;
@@ -45347,7 +45359,7 @@ const publishCommand = {
         const image = str(o.image) ?? cfg.image;
         const out = str(o.out) ?? "out";
         const registry = registryOptions(o);
-        const build = await readBuild(out);
+        const { build } = await readBuildResult(out);
         if (o["by-digest"]) {
             const p = str(o.platform);
             if (!p)
@@ -51738,26 +51750,6 @@ function makeReport(input) {
 
 
 
-
-async function readBuildResult(outDir) {
-    const file = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.resolve)(outDir), "build.json");
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
-    }
-    catch {
-        throw new UsageError(`no build result at ${file}: run \`kimigayo build\` first (or pass --out)`);
-    }
-    try {
-        const build = JSON.parse(text);
-        if (build === null || typeof build !== "object" || !Array.isArray(build.images))
-            throw new Error("no images list");
-        return { file, build };
-    }
-    catch (err) {
-        throw new UsageError(`${file} is not a build result (${err.message}): run \`kimigayo build\` again`);
-    }
-}
 async function runSizeCheck(req) {
     const { config: cfg, log } = req;
     const { file, build } = await readBuildResult(req.outDir);
