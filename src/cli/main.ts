@@ -3,6 +3,7 @@ import { loadConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { exitCodeOf, formatError, UsageError } from "../lib/errors.js";
 import { streamLogger, type Logger } from "../lib/log.js";
+import { benchCommand } from "./bench.js";
 import { buildCommand } from "./build.js";
 import { doctorCommand } from "./doctor.js";
 import { mergeCommand, publishCommand } from "./publish.js";
@@ -26,7 +27,15 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [doctorCommand, buildCommand, sizeCheckCommand, publishCommand, mergeCommand, releaseCommand];
+export const COMMANDS: Command[] = [
+  doctorCommand,
+  buildCommand,
+  sizeCheckCommand,
+  benchCommand,
+  publishCommand,
+  mergeCommand,
+  releaseCommand,
+];
 
 export const DEFAULT_CONFIG = "configs/kimigayo.yml";
 

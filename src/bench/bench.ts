@@ -1,0 +1,252 @@
+/**
+ * bench stage: image references -> a benchmark result. Resolves the images (the Kimigayo images of
+ * the last build, or --image), builds the references from local files, runs the cases and
+ * returns plain data; the report, the JSON for github-action-benchmark and the gate start from it.
+ */
+import { cpus, loadavg, release } from "node:os";
+import { join } from "node:path";
+import type { Platform } from "../config/schema.js";
+import { PLATFORMS } from "../config/schema.js";
+import { UsageError } from "../lib/errors.js";
+import type { Logger } from "../lib/log.js";
+import { isLoopbackRegistry } from "../oci/reference.js";
+import { RegistryClient } from "../oci/registry.js";
+import type { BuildResult } from "../pipeline/build.js";
+import { writeDataset } from "./commands.js";
+import { checkDaemon, ContainerNames, inspectImage } from "./docker.js";
+import {
+  BUILTIN_REFERENCES,
+  busyboxGlibcImage,
+  floorImage,
+  hostPlatform,
+  kimigayoImage,
+  kimigayoSubject,
+  type LocalImage,
+} from "./images.js";
+import { CASE_RUNNERS, type RunContext } from "./runner.js";
+import { CASES, type BenchGroup, type BenchResult, type CaseName, type Execution, type Subject } from "./types.js";
+
+export const DEFAULT_RUNS = 20;
+export const MAX_RUNS = 1000;
+export const MEMORY_WINDOW_MS = 10_000;
+export const MEMORY_INTERVAL_MS = 100;
+
+export interface ImageUnderTest {
+  label: string;
+  ref: string;
+}
+
+export interface BenchRequest {
+  /** The Kimigayo images of a build: one group per variant and platform. */
+  build?: { result: BuildResult; variants: string[]; platforms: Platform[] };
+  /** Or local images under test (--image [LABEL=]REF). */
+  images?: ImageUnderTest[];
+  /** --reference values: built-in names (floor, busybox-glibc) or local images. The floor is always included. */
+  references: string[];
+  runs: number;
+  cases: CaseName[];
+  /** Scratch space: the floor's binary, reference layouts, the data set. */
+  workDir: string;
+  /** The local registry for the pull case (loopback only). */
+  registry: string;
+  log: Logger;
+  /** Memory case runs; default min(runs, 3). */
+  memoryRuns?: number;
+  memoryWindowMs?: number;
+  /** Commands case, one docker run per command: rounds; default min(runs, 5). */
+  commandRunRounds?: number;
+  bootTimeoutMs?: number;
+}
+
+export function executionOf(platform: string): Execution {
+  return platform === hostPlatform() ? "native" : "emulated (QEMU)";
+}
+
+function platformOf(info: { os: string; architecture: string }): string {
+  return `${info.os}/${info.architecture}`;
+}
+
+/** The references of one platform: the floor, BusyBox (glibc) when the host has it, and the external ones. */
+async function referencesFor(
+  platform: Platform,
+  req: BenchRequest,
+  external: Map<string, { info: { os: string; architecture: string }; ref: string }>,
+  notes: string[],
+): Promise<Subject[]> {
+  const subject = (label: string, img: LocalImage, kind: Subject["kind"], trueCommand: string[], shell: boolean): Subject => ({
+    label,
+    image: img.tag,
+    platform,
+    role: "reference",
+    kind,
+    trueCommand,
+    boots: false,
+    shell,
+    ...(img.layout ? { layout: { ...img.layout, multiPlatform: false } } : {}),
+  });
+  const out: Subject[] = [subject(`floor ${platform}`, await floorImage(req.workDir, platform), "floor", ["/true"], false)];
+  const bb = await busyboxGlibcImage(req.workDir, platform);
+  if ("skipped" in bb) notes.push(`reference busybox-glibc left out: ${bb.skipped}`);
+  else out.push(subject(`busybox-glibc ${platform}`, bb, "busybox-glibc", ["true"], true));
+  for (const [label, e] of external) {
+    if (platformOf(e.info) !== platform) {
+      notes.push(`reference ${label} left out of ${platform}: it is a ${platformOf(e.info)} image`);
+      continue;
+    }
+    out.push({ label, image: e.ref, platform, role: "reference", kind: "external", trueCommand: ["true"], boots: false, shell: true });
+  }
+  return out;
+}
+
+function newGroup(label: string, platform: string, image: Subject, references: Subject[], notes: string[], variant?: string): BenchGroup {
+  return {
+    label,
+    ...(variant ? { variant } : {}),
+    platform,
+    execution: executionOf(platform),
+    image,
+    references,
+    measures: [],
+    ratios: [],
+    notes: [...notes],
+  };
+}
+
+/** Parses --image values: "REF" or "LABEL=REF". */
+export function parseImageArg(v: string): ImageUnderTest {
+  const eq = v.indexOf("=");
+  const [label, ref] =
+    eq > 0 && !v.slice(0, eq).includes("/") && !v.slice(0, eq).includes(":") ? [v.slice(0, eq), v.slice(eq + 1)] : [v, v];
+  if (ref === "") throw new UsageError(`--image ${JSON.stringify(v)}: no image after "="`);
+  return { label, ref };
+}
+
+export async function runBench(req: BenchRequest): Promise<BenchResult> {
+  const { log } = req;
+  const t0 = Date.now();
+  const loadStart = loadavg().map((x) => Number(x.toFixed(2)));
+  if (!Number.isInteger(req.runs) || req.runs < 1 || req.runs > MAX_RUNS)
+    throw new UsageError(`runs must be an integer in 1..${MAX_RUNS}, got ${req.runs}`);
+  const daemon = await checkDaemon();
+
+  // The references named on the command line: built-in names, or images the engine has.
+  const external = new Map<string, { info: { os: string; architecture: string }; ref: string }>();
+  for (const r of req.references) {
+    if ((BUILTIN_REFERENCES as readonly string[]).includes(r)) continue;
+    const info = await inspectImage(r);
+    if (!info) {
+      throw new UsageError(
+        `--reference ${r}: no such image in the local Docker engine; built-in references: ${BUILTIN_REFERENCES.join(", ")}; ` +
+          `otherwise docker pull or docker load the image first (the bench never pulls)`,
+      );
+    }
+    external.set(r, { info, ref: r });
+  }
+
+  // The images under test, each on its platform.
+  const plans: { label: string; platform: Platform; subject: () => Promise<Subject>; variant?: string }[] = [];
+  if (req.images && req.images.length > 0) {
+    for (const im of req.images) {
+      const info = await inspectImage(im.ref);
+      if (!info)
+        throw new UsageError(
+          `--image ${im.ref}: no such image in the local Docker engine (the bench never pulls: docker pull or docker load it first)`,
+        );
+      const platform = platformOf(info);
+      if (!(PLATFORMS as readonly string[]).includes(platform))
+        throw new UsageError(`--image ${im.ref} is a ${platform} image; the bench runs ${PLATFORMS.join(", ")}`);
+      const label = im.label.includes(platform) ? im.label : `${im.label} ${platform}`;
+      plans.push({ label, platform: platform as Platform, subject: async () => kimigayoSubject(label, im.ref, platform, "image") });
+    }
+  } else if (req.build) {
+    const b = req.build;
+    for (const variant of b.variants) {
+      for (const platform of b.platforms) {
+        const label = `${variant} ${platform}`;
+        plans.push({
+          label,
+          platform,
+          variant,
+          subject: async () => {
+            const img = await kimigayoImage(b.result, variant, platform);
+            const applets = b.result.images.find((i) => i.variant === variant && i.platform === platform)?.busybox.applets;
+            return {
+              ...kimigayoSubject(label, img.tag, platform, "image", applets),
+              ...(img.layout ? { layout: { ...img.layout, multiPlatform: true } } : {}),
+            };
+          },
+        });
+      }
+    }
+  } else {
+    throw new UsageError("nothing to benchmark: give --image, or run kimigayo build first");
+  }
+
+  const names = new ContainerNames();
+  const groups: BenchGroup[] = [];
+  let dataset: BenchResult["dataset"];
+  try {
+    const refCache = new Map<Platform, { refs: Subject[]; notes: string[] }>();
+    let registry: RegistryClient | undefined;
+    if (req.cases.includes("pull")) {
+      if (!isLoopbackRegistry(req.registry))
+        throw new UsageError(`--registry ${req.registry}: the bench pushes and pulls on a local registry only (127.0.0.1, localhost)`);
+      const client = new RegistryClient(req.registry, { retry: { attempts: 2, budgetMs: 10_000 }, timeoutMs: 60_000 });
+      try {
+        await client.ping();
+        registry = client;
+      } catch (e) {
+        log.warn(
+          `pull case skipped: the registry ${req.registry} does not answer (${(e as Error).message}); start it with kimigayo doctor --fix`,
+        );
+      }
+    }
+    if (req.cases.includes("commands")) dataset = await writeDataset(join(req.workDir, "data"));
+    const ctx: RunContext = {
+      runs: req.runs,
+      log,
+      names,
+      memory: {
+        runs: req.memoryRuns ?? Math.min(req.runs, 3),
+        windowMs: req.memoryWindowMs ?? MEMORY_WINDOW_MS,
+        intervalMs: MEMORY_INTERVAL_MS,
+      },
+      commandRunRounds: req.commandRunRounds ?? Math.min(req.runs, 5),
+      ...(dataset ? { dataDir: join(req.workDir, "data") } : {}),
+      ...(registry ? { registry } : {}),
+      bootTimeoutMs: req.bootTimeoutMs ?? (plans.some((p) => executionOf(p.platform) !== "native") ? 180_000 : 60_000),
+    };
+    for (const p of plans) {
+      let refs = refCache.get(p.platform);
+      if (!refs) {
+        const notes: string[] = [];
+        refs = { refs: await referencesFor(p.platform, req, external, notes), notes };
+        refCache.set(p.platform, refs);
+      }
+      const g = newGroup(p.label, p.platform, await p.subject(), refs.refs, refs.notes, p.variant);
+      if (!registry && req.cases.includes("pull")) g.notes.push(`pull: the registry ${req.registry} does not answer`);
+      log.info(`bench ${g.label} (${g.execution}): ${req.cases.join(", ")}; references: ${g.references.map((r) => r.label).join(", ")}`);
+      for (const c of CASES) if (req.cases.includes(c)) await CASE_RUNNERS[c](g, ctx);
+      groups.push(g);
+    }
+  } finally {
+    await names.removeAll();
+  }
+  return {
+    schema: "kimigayo-bench/1",
+    started: new Date(t0).toISOString(),
+    seconds: (Date.now() - t0) / 1000,
+    host: {
+      cpus: cpus().length,
+      kernel: release(),
+      arch: process.arch,
+      docker: daemon.version,
+      cgroup: daemon.cgroup,
+      load: { start: loadStart, end: loadavg().map((x) => Number(x.toFixed(2))) },
+    },
+    runs: req.runs,
+    cases: CASES.filter((c) => req.cases.includes(c)),
+    ...(dataset ? { dataset } : {}),
+    groups,
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The bench stage's data: what was measured, on which images, and how. Plain JSON, so a later
+ * run (the regression gate) or another tool can start from a saved result.
+ */
+import type { Summary } from "./stats.js";
+
+export const CASES = ["startup", "boot", "memory", "commands", "pull"] as const;
+export type CaseName = (typeof CASES)[number];
+
+export type Execution = "native" | "emulated (QEMU)";
+
+/** One image taking part in a benchmark: the image under test or a reference. */
+export interface Subject {
+  /** "standard linux/amd64", "floor linux/amd64", or the label given with --image/--reference. */
+  label: string;
+  /** The local Docker image (tag or ID) that is run. */
+  image: string;
+  platform: string;
+  role: "image" | "reference";
+  kind: "kimigayo" | "floor" | "busybox-glibc" | "external";
+  /** argv of `docker run IMAGE <argv>` for the startup case: a program that exits at once. */
+  trueCommand: string[];
+  /** Whether it boots /sbin/init to the ready line (Kimigayo images, and external ones under test). */
+  boots: boolean;
+  /** Whether it has a shell and the text tools (the commands case). */
+  shell: boolean;
+  /** The OCI image layout it was built as (the pull case pushes it with the project's publish code). */
+  layout?: { dir: string; ref: string; multiPlatform: boolean };
+}
+
+/** A figure of one subject: one value per run, in run order (null for a failed run). */
+export interface Measure {
+  subject: string;
+  case: CaseName;
+  /** "startup", "boot to ready, in container", "shutdown (docker stop)", "ls (docker exec)", ... */
+  metric: string;
+  unit: "ms" | "B";
+  values: (number | null)[];
+  summary: Summary;
+  /** The clock's quantum (the in-container boot time has 10 ms ticks). */
+  resolution?: number;
+  note?: string;
+}
+
+/** A figure of the image under test divided by the same figure of a reference, pair by pair. */
+export interface Ratio {
+  subject: string;
+  metric: string;
+  reference: string;
+  referenceMetric: string;
+  summary: Summary;
+}
+
+/** Memory samples of one run: what was in use at the ready line and the peak over the window. */
+export interface MemoryRun {
+  afterReady: number;
+  peak: number;
+  /** Milliseconds after the ready line at which the peak was sampled. */
+  peakAtMs: number;
+  samples: number;
+  rss: number;
+}
+
+export interface BenchGroup {
+  /** The image under test with its platform, e.g. "standard linux/amd64". */
+  label: string;
+  variant?: string;
+  platform: string;
+  execution: Execution;
+  image: Subject;
+  references: Subject[];
+  measures: Measure[];
+  ratios: Ratio[];
+  memory?: { metric: string; windowMs: number; intervalMs: number; runs: MemoryRun[] };
+  /** Why a case or a figure is missing, and anything else the reader should know. */
+  notes: string[];
+}
+
+export interface BenchResult {
+  schema: "kimigayo-bench/1";
+  started: string;
+  seconds: number;
+  /** The machine, with its load average (1, 5, 15 min) when the run started and ended: these are shared machines. */
+  host: {
+    cpus: number;
+    kernel: string;
+    arch: string;
+    docker: string;
+    cgroup: "v1" | "v2" | "unknown";
+    load: { start: number[]; end: number[] };
+  };
+  runs: number;
+  cases: CaseName[];
+  dataset?: { lines: number; textBytes: number; files: number };
+  groups: BenchGroup[];
+}
+
+/** One entry of github-action-benchmark's customSmallerIsBetter format. */
+export interface BenchmarkEntry {
+  name: string;
+  unit: string;
+  value: number;
+  range?: string;
+  extra?: string;
+}

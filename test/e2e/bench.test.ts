@@ -1,0 +1,257 @@
+/**
+ * kimigayo bench on the real engine: bad input fails fast and clearly; every case of a short run
+ * produces its figures and files; arm64 is labelled as emulated; and the regression gate works
+ * both ways on real runs: an unchanged image passes it, a copy of the standard rootfs whose rc
+ * sleeps 0.3 s in a service trips it. Runs are kept short (N = 5 or fewer).
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { after, before, describe, it } from "node:test";
+import type { BenchmarkEntry, BenchResult } from "../../src/bench/types.js";
+import { readTar, writeTar, type TarEntry } from "../../src/lib/tar.js";
+import type { BuildResult } from "../../src/pipeline/build.js";
+import { buildAll, docker, E2E_DIR, loadRootfs, ROOT, type CliRun } from "./fixture.js";
+
+/**
+ * The CLI from source with `bench` registered (src/cli/main.ts lists it once wired; until then
+ * this adds it), so the test runs `kimigayo bench` exactly as a user would.
+ */
+function bench(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 15 * 60_000): CliRun {
+  const url = (p: string) => JSON.stringify(pathToFileURL(join(ROOT, p)).href);
+  const code = [
+    `const { COMMANDS, main } = await import(${url("src/cli/main.ts")});`,
+    `const { benchCommand } = await import(${url("src/cli/bench.ts")});`,
+    `if (!COMMANDS.some((c) => c.name === "bench")) COMMANDS.push(benchCommand);`,
+    `process.exitCode = await main(process.argv.slice(1));`,
+  ].join("\n");
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code, "bench", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    timeout: timeoutMs,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
+}
+
+let work: string;
+before(() => {
+  work = mkdtempSync(join(tmpdir(), "kimigayo-bench-e2e-"));
+  const info = docker(["info"]);
+  assert.equal(info.code, 0, `docker is not running: ${info.stderr}. Run \`kimigayo doctor --fix\`.`);
+});
+after(() => rmSync(work, { recursive: true, force: true }));
+
+describe("kimigayo bench: bad input fails fast, with a clear message", () => {
+  it("--runs 0: exit 2", () => {
+    const r = bench(["--runs", "0"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--runs must be in 1\.\.1000, got 0/);
+  });
+
+  it("a missing image: exit 2, says the bench never pulls", () => {
+    const r = bench(["--image", "kimigayo-bench-e2e:does-not-exist", "--runs", "1", "--out", join(work, "x")]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--image kimigayo-bench-e2e:does-not-exist: no such image in the local Docker engine/);
+  });
+
+  it("no build to benchmark: exit 2, says to build first", () => {
+    const r = bench(["--runs", "1", "--out", join(work, "empty")]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /no build result at .*empty\/build\.json: run `kimigayo build` first/);
+  });
+
+  it("docker not running (DOCKER_HOST at a dead socket): exit 2, names DOCKER_HOST", () => {
+    const r = bench(["--image", "anything:1", "--runs", "1"], { DOCKER_HOST: `unix://${join(work, "dead.sock")}` }, 60_000);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /cannot reach the Docker daemon at DOCKER_HOST=unix:\/\/.*dead\.sock/);
+  });
+
+  it("an unknown reference: exit 2, lists the built-in ones", () => {
+    const r = bench(["--image", "anything:1", "--reference", "kimigayo-bench-e2e:no-such-reference", "--runs", "1"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--reference kimigayo-bench-e2e:no-such-reference: no such image.*built-in references: floor, busybox-glibc/);
+  });
+
+  it("an unreadable baseline: exit 2 before anything runs", () => {
+    const bad = join(work, "bad-baseline.json");
+    writeFileSync(bad, '{"not": "a list"}');
+    const r = bench(["--image", "anything:1", "--baseline", bad, "--runs", "1"], {}, 60_000);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /bad-baseline\.json: expected a JSON array of \{name, unit, value/);
+  });
+});
+
+describe("kimigayo bench on the built images", () => {
+  let build: BuildResult;
+  before(() => {
+    build = buildAll();
+  });
+
+  it("every case of a short run (N = 2, standard linux/amd64): figures, targets and all four files", () => {
+    const out = join(E2E_DIR, "out");
+    const report = join(work, "all", "BENCHMARK_REPORT.md");
+    const r = bench(["--variant", "standard", "--platform", "linux/amd64", "--runs", "2", "--out", out, "--report", report, "--json"]);
+    assert.equal(r.code, 0, r.stderr.slice(-3000));
+    assert.match(r.stderr, /startup standard linux\/amd64: run 1\/2/);
+    assert.match(r.stderr, /boot standard linux\/amd64: run 2\/2/);
+    const res = JSON.parse(r.stdout) as BenchResult & { entries: BenchmarkEntry[]; files: Record<string, string> };
+    const g = res.groups[0]!;
+    assert.equal(g.label, "standard linux/amd64");
+    assert.equal(g.execution, "native");
+    assert.deepEqual(
+      g.references.map((s) => s.kind),
+      ["floor", "busybox-glibc"],
+    );
+    const metrics = new Set(g.measures.filter((m) => m.subject === g.label).map((m) => m.metric));
+    for (const want of [
+      "startup",
+      "boot to ready, in container",
+      "boot to ready, docker run to ready line",
+      "shutdown (docker stop)",
+      "memory after ready",
+      "memory peak",
+      "ls (docker exec)",
+      "sort (docker run)",
+      "pull",
+      "pull size",
+    ]) {
+      assert.ok(metrics.has(want), `missing ${want}; have ${[...metrics].join(", ")}`);
+    }
+    assert.ok(g.ratios.some((x) => x.metric === "startup" && x.reference === "floor linux/amd64"));
+    assert.match(g.memory!.metric, /cgroup v[12] memory\./);
+    const shutdown = g.measures.find((m) => m.metric === "shutdown (docker stop)")!;
+    assert.ok(shutdown.summary.max < 9000, `docker stop took ${shutdown.summary.max} ms`);
+    // github-action-benchmark's customSmallerIsBetter: [{name, unit, value, range?, extra?}]
+    const entries = JSON.parse(readFileSync(res.files.benchmark!, "utf8")) as BenchmarkEntry[];
+    assert.ok(entries.length > 10);
+    for (const e of entries) {
+      assert.equal(typeof e.name, "string");
+      assert.equal(typeof e.unit, "string");
+      assert.ok(Number.isFinite(e.value));
+      assert.deepEqual(
+        Object.keys(e).filter((k) => !["name", "unit", "value", "range", "extra"].includes(k)),
+        [],
+      );
+    }
+    const md = readFileSync(report, "utf8");
+    assert.match(md, /## Targets/);
+    assert.match(md, /### Memory: cgroup v[12]/);
+    assert.match(md, /█/);
+    assert.equal(res.files.summary, join(out, "bench-summary.md"), "where the action's job summary looks");
+    assert.match(readFileSync(res.files.summary!, "utf8"), /```mermaid\nxychart-beta/);
+    assert.ok(existsSync(res.files.result!));
+  });
+
+  it("linux/arm64 is labelled emulated (QEMU)", () => {
+    const out = join(E2E_DIR, "out");
+    const r = bench([
+      "--variant",
+      "minimal",
+      "--platform",
+      "linux/arm64",
+      "--runs",
+      "1",
+      "--only",
+      "startup",
+      "--out",
+      out,
+      "--report",
+      join(work, "arm.md"),
+      "--json",
+    ]);
+    assert.equal(r.code, 0, r.stderr.slice(-3000));
+    const res = JSON.parse(r.stdout) as BenchResult;
+    assert.equal(res.groups[0]!.execution, "emulated (QEMU)");
+    assert.match(readFileSync(join(work, "arm.md"), "utf8"), /## minimal linux\/arm64 \(emulated \(QEMU\)\)/);
+  });
+
+  describe("the regression gate, on real runs", () => {
+    const base = "kimigayo-bench-e2e:standard-base";
+    const slow = "kimigayo-bench-e2e:standard-slow";
+    let baseline: string;
+
+    before(() => {
+      const img = build.images.find((i) => i.variant === "standard" && i.platform === "linux/amd64")!;
+      loadRootfs(img.rootfs.tar, "linux/amd64", base);
+      // The same rootfs, but the rc's "local" service sleeps 0.3 s before it is up.
+      const entries = readTar(readFileSync(img.rootfs.tar)).map(({ size: _s, headerOffset: _h, ...e }) => e as TarEntry);
+      const rc = entries.find((e) => e.path === "sbin/kimigayo-rc");
+      assert.ok(rc?.type === "file");
+      const text = Buffer.from(rc.data).toString();
+      const slowed = text.replace(/^\tlocal\) /m, "\tlocal) sleep 0.3; ");
+      assert.notEqual(slowed, text, "the rc has a local) service to slow down");
+      rc.data = Buffer.from(slowed);
+      const tar = join(work, "slow.tar");
+      writeFileSync(tar, writeTar(entries, { mtime: build.sourceDateEpoch }));
+      loadRootfs(tar, "linux/amd64", slow);
+      const r = bench([
+        "--image",
+        `standard=${base}`,
+        "--only",
+        "boot",
+        "--runs",
+        "5",
+        "--out",
+        join(work, "base"),
+        "--report",
+        join(work, "base.md"),
+      ]);
+      assert.equal(r.code, 0, r.stderr.slice(-3000));
+      baseline = join(work, "base", "bench", "benchmark.json");
+    });
+    after(() => {
+      docker(["rmi", base, slow]);
+    });
+
+    it("an unchanged image passes (exit 0)", () => {
+      const r = bench([
+        "--image",
+        `standard=${base}`,
+        "--only",
+        "boot",
+        "--runs",
+        "5",
+        "--baseline",
+        baseline,
+        "--out",
+        join(work, "same"),
+        "--report",
+        join(work, "same.md"),
+        "--json",
+      ]);
+      assert.equal(r.code, 0, r.stderr.slice(-3000));
+      const res = JSON.parse(r.stdout) as { gate: { passed: boolean; rows: { name: string; verdict: string }[] } };
+      assert.equal(res.gate.passed, true);
+      assert.ok(res.gate.rows.some((x) => x.name === "standard linux/amd64: boot to ready, in container" && x.verdict !== "new"));
+      assert.match(readFileSync(join(work, "same.md"), "utf8"), /## Regression gate \(threshold 10 %\): passed/);
+    });
+
+    it("the image whose rc sleeps 0.3 s in a service trips it (exit 1), naming the figure", () => {
+      const r = bench([
+        "--image",
+        `standard=${slow}`,
+        "--only",
+        "boot",
+        "--runs",
+        "5",
+        "--baseline",
+        baseline,
+        "--out",
+        join(work, "slow"),
+        "--report",
+        join(work, "slow.md"),
+        "--json",
+      ]);
+      assert.equal(r.code, 1, r.stderr.slice(-3000));
+      assert.match(r.stderr, /benchmark regression: .*standard linux\/amd64: boot to ready, in container/);
+      const res = JSON.parse(r.stdout) as { gate: { passed: boolean; regressions: { name: string }[] } };
+      assert.equal(res.gate.passed, false);
+      assert.ok(res.gate.regressions.some((x) => x.name === "standard linux/amd64: boot to ready, docker run to ready line"));
+    });
+  });
+});
