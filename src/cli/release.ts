@@ -5,7 +5,7 @@ import { parseCommandArgs, str } from "./args.js";
 import type { Command } from "./main.js";
 import { formatPublish } from "./publish.js";
 
-const USAGE = `usage: kimigayo release --tag vX.Y.Z [--dry-run] [--image REPO] [--out DIR] [--repo OWNER/NAME] [--engine E] [--baseline B] [--json]
+const USAGE = `usage: kimigayo release --tag vX.Y.Z [--dry-run] [--image REPO] [--out DIR] [--repo OWNER/NAME] [--engine E] [--baseline B] [--bench-runs N] [--json]
 
 Runs the whole release for a git tag: build -> size-check (a failure stops the release) ->
 push by digest -> smoke -> bench -> tags -> RELEASE_NOTES.md and assets -> GitHub Release.
@@ -15,7 +15,13 @@ A re-run updates the same release and replaces its assets.
               v<version> and may be a tag not made yet (HEAD is previewed as that tag)
   --image     repository (default: image: in the config, e.g. 127.0.0.1:5000/kimigayo)
   --repo      GitHub repository owner/name (default GITHUB_REPOSITORY); the token comes from GITHUB_TOKEN
-  --baseline  size baseline for the notes' Δ column: a report file, an image, or last-release`;
+  --baseline  size baseline for the notes' Δ column: a report file, an image, or last-release
+  --bench-runs  runs per benchmark case (default 5; 0 skips the benchmark stage)`;
+
+function benchRuns(s: string): number {
+  if (!/^\d+$/.test(s)) throw new UsageError(`release: --bench-runs must be a whole number (0 skips the benchmark), got "${s}"`);
+  return Number(s);
+}
 
 export const releaseCommand: Command = {
   name: "release",
@@ -33,6 +39,7 @@ export const releaseCommand: Command = {
         repo: { type: "string" },
         engine: { type: "string" },
         baseline: { type: "string" },
+        "bench-runs": { type: "string" },
       },
       USAGE,
     );
@@ -51,6 +58,7 @@ export const releaseCommand: Command = {
       ...(str(o.engine) ? { engine: parseEngine(str(o.engine)!) } : {}),
       ...(str(o.repo) ? { repository: str(o.repo)! } : {}),
       ...(str(o.baseline) ? { sizeBaseline: str(o.baseline)! } : {}),
+      ...(str(o["bench-runs"]) !== undefined ? { benchRuns: benchRuns(str(o["bench-runs"])!) } : {}),
     });
     ctx.log.info(`\n${formatPublish(result.images)}`);
     ctx.log.info(

@@ -8,7 +8,11 @@
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
-import type { Config } from "../config/schema.js";
+import type { Config, Platform } from "../config/schema.js";
+import { runBench } from "../bench/bench.js";
+import { writeBenchOutputs } from "../bench/outputs.js";
+import { evaluateTargets } from "../bench/targets.js";
+import { benchmarkEntries } from "../bench/report.js";
 import { releaseTags } from "../lib/git.js";
 import { CheckFailure, UsageError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
@@ -44,6 +48,35 @@ export interface ReleaseRequest {
   bench?: (build: BuildResult, images: PublishResult) => Promise<BenchRow[]>;
   /** Size baseline for the Δ column (e.g. "last-release"); absent: sizes without Δ. */
   sizeBaseline?: string;
+  /** Measured runs per benchmark case; 0 skips the benchmark stage. */
+  benchRuns?: number;
+}
+
+/**
+ * The release's benchmark: the default variant on this host's platform against the floor, for
+ * startup, boot to ready and memory (the figures with targets); BENCHMARK_REPORT.md beside the notes.
+ */
+async function releaseBench(req: ReleaseRequest, build: BuildResult, runs: number): Promise<BenchRow[]> {
+  const platform = (process.arch === "arm64" ? "linux/arm64" : "linux/amd64") as Platform;
+  const variant = req.config.variants.find((v) => v.default)!.name;
+  const result = await runBench({
+    build: { result: build, variants: [variant], platforms: [platform] },
+    references: [],
+    runs,
+    cases: ["startup", "boot", "memory"],
+    workDir: join(resolve(req.outDir), "bench"),
+    registry: "127.0.0.1:5000",
+    log: req.log,
+  });
+  await writeBenchOutputs(result, benchmarkEntries(result), { out: resolve(req.outDir), report: join(req.repoDir, "BENCHMARK_REPORT.md") });
+  return result.groups.flatMap((g) =>
+    evaluateTargets(g).map((t) => ({
+      name: `${g.image.label}: ${t.figure}`,
+      value: t.measured,
+      target: t.target,
+      ...(t.ok !== undefined ? { ok: t.ok } : {}),
+    })),
+  );
 }
 
 export interface ReleaseResult {
@@ -133,7 +166,11 @@ export async function release(req: ReleaseRequest): Promise<ReleaseResult> {
   });
   const smokes: SmokeResult[] = [];
   for (const v of untagged.variants) for (const m of v.manifests) smokes.push(await smoke(`${req.image}@${m.digest}`, m.platform, log));
-  const bench = req.bench ? await req.bench(build, untagged) : undefined;
+  const bench = req.bench
+    ? await req.bench(build, untagged)
+    : (req.benchRuns ?? 5) > 0
+      ? await releaseBench(req, build, req.benchRuns ?? 5)
+      : undefined;
   const images = await publish({ build, config: cfg, image: req.image, tags, log, ...(req.registry ? { registry: req.registry } : {}) });
 
   const { previous, changes } = await collectChanges(req.repoDir, req.tag, { untaggedHead: req.dryRun });

@@ -17,8 +17,8 @@ export interface SizeRow {
 
 export interface BenchRow {
   name: string;
-  value: number;
-  unit: string;
+  /** As measured, with its unit ("10 ms", "864 KiB"). */
+  value: string;
   target?: string;
   ok?: boolean;
 }
@@ -103,7 +103,7 @@ export function renderNotes(input: NotesInput): string {
   if (input.bench && input.bench.length > 0) {
     lines.push("## Benchmarks", "", "| Metric | Value | Target | |", "|---|--:|---|---|");
     for (const b of input.bench)
-      lines.push(`| ${b.name} | ${b.value} ${b.unit} | ${b.target ?? ""} | ${b.ok === undefined ? "" : b.ok ? "✅" : "❌"} |`);
+      lines.push(`| ${b.name} | ${b.value} | ${b.target ?? ""} | ${b.ok === undefined ? "" : b.ok ? "✅" : "❌"} |`);
     lines.push("");
   }
   if (input.images && input.images.length > 0) {

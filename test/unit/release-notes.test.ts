@@ -83,7 +83,7 @@ describe("release notes from git history", () => {
       changes,
       repoUrl: "https://github.com/kimigayo/kimigayo",
       sizes: [{ variant: "standard", platform: "linux/amd64", size: 536_576, compressed: 250_000, previous: 540_672 }],
-      bench: [{ name: "boot to ready (standard)", value: 10, unit: "ms", target: "≤ 20 ms", ok: true }],
+      bench: [{ name: "boot to ready (standard)", value: "10 ms", target: "≤ 20 ms", ok: true }],
       images: [{ variant: "standard", image: "ghcr.io/kimigayo/kimigayo", index: `sha256:${"a".repeat(64)}`, tags: ["1.1.0", "latest"] }],
     });
     const order = ["### Features", "### Bug fixes", "### Performance", "### Documentation", "### Other changes"].map((h) => md.indexOf(h));
