@@ -29215,7 +29215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1479);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6635);
 
 process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
 
@@ -29224,7 +29224,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1479:
+/***/ 6635:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39871,100 +39871,1178 @@ function streamLogger(out, opts = {}) {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/lib/concurrency.ts
-/** Maps with at most `limit` calls in flight; results keep the input order. The first error wins. */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    let failed;
-    const worker = async () => {
-        while (!failed && next < items.length) {
-            const i = next++;
-            try {
-                results[i] = await fn(items[i], i);
-            }
-            catch (err) {
-                failed ??= { err };
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    if (failed)
-        throw failed.err;
-    return results;
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/oci/digest.ts
+/** Content digests as OCI writes them: "sha256:<64 lowercase hex>". Only sha256 is produced or accepted. */
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+function digestOf(data) {
+    return `sha256:${(0,external_node_crypto_.createHash)("sha256").update(data).digest("hex")}`;
+}
+function isDigest(s) {
+    return DIGEST.test(s);
+}
+/** The hex part of a digest, after checking its form (it becomes a file name under blobs/). */
+function digestHex(digest) {
+    if (!isDigest(digest))
+        throw new Error(`${JSON.stringify(digest)} is not a sha256 digest (expected sha256:<64 lowercase hex>)`);
+    return digest.slice("sha256:".length);
+}
+/** Throws when `data` does not hash to `expected`; `what` names the content in the message. */
+function verifyDigest(data, expected, what) {
+    const actual = digestOf(data);
+    if (actual !== expected)
+        throw new Error(`${what}: content digest ${actual} does not match the expected ${expected}`);
 }
 
-;// CONCATENATED MODULE: ./src/lib/cache.ts
+;// CONCATENATED MODULE: ./src/oci/reference.ts
+/**
+ * Image references: [registry/]repository[:tag][@digest], as docker reads them. A first path
+ * component is a registry only when it looks like a host (has "." or ":", or is "localhost");
+ * otherwise the registry is Docker Hub and one-component names get "library/".
+ */
 
-
-
-/** Where content-addressed entries live: KIMIGAYO_CACHE, else $XDG_CACHE_HOME/kimigayo, else ~/.cache/kimigayo. */
-function cacheRoot() {
-    if (process.env.KIMIGAYO_CACHE)
-        return process.env.KIMIGAYO_CACHE;
-    const xdg = process.env.XDG_CACHE_HOME;
-    return (0,external_node_path_namespaceObject.join)(xdg && xdg.length > 0 ? xdg : (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), ".cache"), "kimigayo");
+const DOCKER_HUB = "docker.io";
+const DOCKER_HUB_API = "registry-1.docker.io";
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+function isTag(s) {
+    return TAG.test(s);
 }
-const TMP_PREFIX = ".tmp-";
-function pidAlive(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
+const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const REPOSITORY = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+/** A repository name inside a registry: "kimigayo", "owner/kimigayo" (no host, tag or digest). */
+function isRepositoryName(s) {
+    return s.length <= 255 && REPOSITORY.test(s);
+}
+function parseReference(ref) {
+    const bad = (why) => new Error(`${JSON.stringify(ref)} is not an image reference (${why}); expected [registry/]name[:tag][@sha256:…]`);
+    let rest = ref;
+    let digest;
+    const at = rest.indexOf("@");
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!isDigest(digest))
+            throw bad(`bad digest ${JSON.stringify(digest)}`);
     }
-    catch (e) {
-        return e.code === "EPERM";
+    let tag;
+    const colon = rest.lastIndexOf(":");
+    if (colon > rest.lastIndexOf("/")) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!isTag(tag))
+            throw bad(`bad tag ${JSON.stringify(tag)}`);
+    }
+    const slash = rest.indexOf("/");
+    const first = slash >= 0 ? rest.slice(0, slash) : "";
+    const hasRegistry = slash >= 0 && (/[.:]/.test(first) || first === "localhost" || first.startsWith("["));
+    const registry = hasRegistry ? first : DOCKER_HUB;
+    let repository = hasRegistry ? rest.slice(slash + 1) : rest;
+    if (registry === DOCKER_HUB && !repository.includes("/"))
+        repository = `library/${repository}`;
+    if (!isRepositoryName(repository))
+        throw bad(`bad repository name ${JSON.stringify(repository)}`);
+    return { registry, repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+}
+function formatReference(r) {
+    return `${r.registry}/${r.repository}${r.tag !== undefined ? `:${r.tag}` : ""}${r.digest !== undefined ? `@${r.digest}` : ""}`;
+}
+/** Loopback registries speak plain http (as docker treats 127.0.0.0/8 as insecure); others https unless `insecure`. */
+function isLoopbackRegistry(registry) {
+    const host = registry.replace(/:\d+$/, "");
+    return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+/** "http://127.0.0.1:5000", "https://ghcr.io", "https://registry-1.docker.io". */
+function registryBaseUrl(registry, insecure = false) {
+    const host = registry === DOCKER_HUB ? DOCKER_HUB_API : registry;
+    return `${insecure || isLoopbackRegistry(registry) ? "http" : "https"}://${host}`;
+}
+
+;// CONCATENATED MODULE: ./src/lib/retry.ts
+class RetryableError extends Error {
+    retryAfterMs;
+    constructor(message, retryAfterMs) {
+        super(message);
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+const defaultSleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Connection resets, timeouts and RetryableError are retried by default; anything else fails at once. */
+function isTransient(err) {
+    if (err instanceof RetryableError)
+        return err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : true;
+    const code = err?.cause?.code ?? err?.code;
+    return ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT"].includes(code ?? "");
+}
+async function withRetry(fn, opts = {}) {
+    const attempts = opts.attempts ?? 4;
+    const base = opts.baseMs ?? 250;
+    const cap = opts.maxDelayMs ?? 8000;
+    const budget = opts.budgetMs ?? 60000;
+    const sleep = opts.sleep ?? defaultSleep;
+    const random = opts.random ?? Math.random;
+    const retryable = opts.retryable ?? isTransient;
+    const started = Date.now();
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn(attempt);
+        }
+        catch (err) {
+            const verdict = retryable(err);
+            if (!verdict || attempt >= attempts)
+                throw err;
+            const backoff = Math.min(cap, base * 2 ** (attempt - 1));
+            const delay = typeof verdict === "object" ? verdict.retryAfterMs : Math.floor(random() * backoff);
+            if (Date.now() - started + delay > budget)
+                throw err;
+            opts.onRetry?.(err, attempt, delay);
+            await sleep(delay);
+        }
     }
 }
 /**
- * A content-addressed entry: `dir/key` exists only when complete. It is produced in a temporary
- * sibling and renamed into place, so a failed or interrupted producer never leaves an entry behind.
- * Temporaries of dead processes are swept on the next call.
+ * A Retry-After header value in milliseconds: delay-seconds ("120") or an HTTP date. Undefined
+ * when absent or unreadable; a date in the past gives 0.
  */
-async function cachedEntry(dir, key, produce) {
-    const final = (0,external_node_path_namespaceObject.join)(dir, key);
-    if (await exists(final))
-        return { path: final, hit: true };
-    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
-    await sweepStale(dir);
-    const tmp = (0,external_node_path_namespaceObject.join)(dir, `${TMP_PREFIX}${key}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
-    await (0,promises_namespaceObject.mkdir)(tmp, { recursive: true });
-    try {
-        await produce(tmp);
-        try {
-            await (0,promises_namespaceObject.rename)(tmp, final);
-        }
-        catch (e) {
-            // Another process finished the same entry first: theirs is as good as ours.
-            if (!(await exists(final)))
-                throw e;
-            await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
-        }
-    }
-    catch (e) {
-        await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
-        throw e;
-    }
-    return { path: final, hit: false };
+function parseRetryAfter(value, now = Date.now()) {
+    const v = value?.trim();
+    if (!v)
+        return undefined;
+    if (/^\d+$/.test(v))
+        return Number(v) * 1000;
+    const at = Date.parse(v);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
-async function sweepStale(dir) {
-    for (const name of await (0,promises_namespaceObject.readdir)(dir)) {
-        if (!name.startsWith(TMP_PREFIX))
-            continue;
-        const pid = Number(/-(\d+)-[a-z0-9]+$/.exec(name)?.[1]);
-        if (Number.isInteger(pid) && pid !== process.pid && !pidAlive(pid)) {
-            await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(dir, name), { recursive: true, force: true });
+
+;// CONCATENATED MODULE: ./src/oci/credentials.ts
+/**
+ * Registry credentials, first match wins:
+ * 1. explicit {username, password} (the action's inputs, CLI flags);
+ * 2. env KIMIGAYO_REGISTRY_USER + KIMIGAYO_REGISTRY_PASSWORD;
+ * 3. docker's config.json ($DOCKER_CONFIG/config.json or ~/.docker/config.json): auths[host].auth,
+ *    base64 "user:password". Credential helpers (credsStore, credHelpers) are not consulted.
+ * Secrets are never logged; `redact` scrubs them from any text that might be shown.
+ */
+
+
+
+
+const ENV_USER = "KIMIGAYO_REGISTRY_USER";
+const ENV_PASSWORD = "KIMIGAYO_REGISTRY_PASSWORD";
+function dockerConfigPath(env = process.env) {
+    return (0,external_node_path_namespaceObject.join)(env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), ".docker"), "config.json");
+}
+/** The auths key's host: "https://127.0.0.1:5000/v2/" -> "127.0.0.1:5000"; Docker Hub's legacy key -> "docker.io". */
+function authsHost(key) {
+    const host = key.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "");
+    return host === "index.docker.io" || host === "registry-1.docker.io" ? DOCKER_HUB : host;
+}
+function fromDockerConfig(registry, path) {
+    let cfg;
+    try {
+        cfg = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, "utf8"));
+    }
+    catch (err) {
+        if (err.code === "ENOENT")
+            return undefined;
+        throw new Error(`docker config ${path} cannot be read: ${err.message}`);
+    }
+    const entry = Object.entries(cfg.auths ?? {}).find(([key]) => authsHost(key) === registry)?.[1];
+    if (!entry)
+        return undefined;
+    if (entry.auth) {
+        const plain = Buffer.from(entry.auth, "base64").toString("utf8");
+        const colon = plain.indexOf(":");
+        if (colon <= 0)
+            throw new Error(`docker config ${path}: auths entry for ${registry} has an auth value that is not base64 "user:password"`);
+        return { username: plain.slice(0, colon), password: plain.slice(colon + 1) };
+    }
+    return entry.username && entry.password ? { username: entry.username, password: entry.password } : undefined;
+}
+function resolveCredentials(registry, sources = {}) {
+    if (sources.explicit)
+        return sources.explicit;
+    const env = sources.env ?? process.env;
+    const user = env[ENV_USER];
+    const password = env[ENV_PASSWORD];
+    if (user && password)
+        return { username: user, password };
+    return fromDockerConfig(registry, sources.dockerConfig ?? dockerConfigPath(env));
+}
+function basicAuthorization(c) {
+    return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}`;
+}
+/** The strings that must never be shown for these credentials: the password and the Basic token. */
+function secretsOf(c) {
+    return c ? [c.password, basicAuthorization(c).slice("Basic ".length)] : [];
+}
+/** Replaces every secret (of 4 or more characters) in `text` with "***". */
+function redact(text, secrets) {
+    let out = text;
+    for (const s of secrets)
+        if (s.length >= 4)
+            out = out.split(s).join("***");
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/oci/auth.ts
+/**
+ * Registry authentication: parsing WWW-Authenticate challenges (RFC 7235) and the Docker token
+ * flow (a Bearer challenge names a realm to GET a token from, with service and scope).
+ */
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+/;
+/**
+ * Parses a WWW-Authenticate value into its challenges, e.g.
+ * `Bearer realm="https://a/token",service="reg",scope="repository:x:pull,push"`.
+ * Several challenges may share one header, separated by commas; param names are lower-cased.
+ */
+function parseWwwAuthenticate(header) {
+    const out = [];
+    let s = header;
+    const skip = (re) => {
+        s = s.replace(re, "");
+    };
+    while (s.length > 0) {
+        skip(/^[\s,]+/);
+        const scheme = TOKEN.exec(s)?.[0];
+        if (!scheme)
+            break;
+        s = s.slice(scheme.length);
+        const challenge = { scheme: scheme.toLowerCase(), params: {} };
+        out.push(challenge);
+        for (;;) {
+            const m = /^[\s,]*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*=\s*/.exec(s);
+            if (!m)
+                break; // the next token starts a new challenge (or a token68, which we do not use)
+            s = s.slice(m[0].length);
+            let value;
+            if (s.startsWith('"')) {
+                const q = /^"((?:[^"\\]|\\.)*)"/.exec(s);
+                if (!q)
+                    throw new Error(`WWW-Authenticate: unterminated quoted string in ${JSON.stringify(header)}`);
+                value = q[1].replace(/\\(.)/g, "$1");
+                s = s.slice(q[0].length);
+            }
+            else {
+                value = TOKEN.exec(s)?.[0] ?? "";
+                s = s.slice(value.length);
+            }
+            challenge.params[m[1].toLowerCase()] = value;
         }
+        if (Object.keys(challenge.params).length === 0)
+            skip(/^[^,]*/); // token68 or junk: skip to the next comma
+    }
+    return out;
+}
+/**
+ * GETs a token from a Bearer challenge's realm, with Basic credentials when there are any
+ * (anonymous otherwise). `scopes` are added to the challenge's own scope.
+ */
+async function fetchToken(challenge, scopes, credentials, timeoutMs) {
+    const realm = challenge.params.realm;
+    if (!realm)
+        throw new Error("registry sent a Bearer challenge without a realm");
+    const url = new URL(realm);
+    if (challenge.params.service)
+        url.searchParams.set("service", challenge.params.service);
+    const all = new Set([...(challenge.params.scope?.split(" ") ?? []), ...scopes].filter((x) => x !== ""));
+    for (const scope of all)
+        url.searchParams.append("scope", scope);
+    const headers = { accept: "application/json" };
+    if (credentials)
+        headers.authorization = basicAuthorization(credentials);
+    const res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+    const body = await res.text();
+    if (!res.ok) {
+        const who = credentials ? `as ${credentials.username}` : "anonymously";
+        throw new Error(`token request to ${url.origin}${url.pathname} ${who} failed: ${res.status} ${redact(body.slice(0, 300), secretsOf(credentials))}`);
+    }
+    const json = JSON.parse(body);
+    const token = json.token ?? json.access_token;
+    if (!token)
+        throw new Error(`token response from ${url.origin}${url.pathname} has no token`);
+    // Treat tokens as expiring a little early; the spec's default lifetime is 60 s.
+    const lifetime = Math.max(10, (json.expires_in ?? 60) - 10);
+    return { authorization: `Bearer ${token}`, token, expiresAt: Date.now() + lifetime * 1000 };
+}
+
+;// CONCATENATED MODULE: ./src/oci/errors.ts
+/**
+ * Registry failures and which of them are worth another try: 408, 429 and 5xx answers (but not
+ * 501/505, which will not change), connection resets and timeouts. A Retry-After header on the
+ * answer is honoured.
+ */
+
+class RegistryError extends Error {
+    info;
+    name = "RegistryError";
+    constructor(message, info = {}) {
+        super(message, info.cause !== undefined ? { cause: info.cause } : undefined);
+        this.info = info;
+    }
+    get status() {
+        return this.info.status;
     }
 }
-async function exists(path) {
-    try {
-        await (0,promises_namespaceObject.stat)(path);
+const RETRY_STATUS = (s) => s === 408 || s === 429 || (s >= 500 && s !== 501 && s !== 505);
+const NETWORK_CODES = ["UND_ERR_CLOSED", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ECONNABORTED", "ENETUNREACH", "EHOSTUNREACH"];
+function errorCode(err) {
+    const e = err;
+    const code = e?.cause?.code ?? e?.code;
+    return typeof code === "string" ? code : undefined;
+}
+/** The retry policy for registry requests (a `retryable` for withRetry). */
+function registryRetryable(err) {
+    if (err instanceof RegistryError) {
+        if (err.status === undefined)
+            return registryRetryable(err.cause);
+        if (!RETRY_STATUS(err.status))
+            return false;
+        return err.info.retryAfterMs !== undefined ? { retryAfterMs: err.info.retryAfterMs } : true;
+    }
+    const name = err?.name;
+    if (name === "TimeoutError")
         return true;
+    if (NETWORK_CODES.includes(errorCode(err) ?? ""))
+        return true;
+    return isTransient(err);
+}
+/** A short reason for logs: "503 Service Unavailable", "ECONNRESET", or the message. */
+function describeFailure(err) {
+    if (err instanceof RegistryError && err.status !== undefined)
+        return err.message;
+    const code = errorCode(err);
+    const message = err instanceof Error ? err.message : String(err);
+    return code ? `${message} (${code})` : message;
+}
+
+;// CONCATENATED MODULE: ./src/oci/types.ts
+/**
+ * OCI image-spec types (v1.1) and the media types we write and read. We write OCI media types
+ * only; Docker's manifest list and v2 manifest are accepted when reading from a registry.
+ */
+const MEDIA_TYPES = {
+    ociIndex: "application/vnd.oci.image.index.v1+json",
+    ociManifest: "application/vnd.oci.image.manifest.v1+json",
+    ociConfig: "application/vnd.oci.image.config.v1+json",
+    ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
+    dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
+    dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+};
+/** Media types of an index (a list of per-platform manifests). */
+const INDEX_MEDIA_TYPES = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList];
+/** Media types of a single-platform image manifest. */
+const MANIFEST_MEDIA_TYPES = [MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest];
+/** The Accept header for manifest requests: everything we can read. */
+const MANIFEST_ACCEPT = [...INDEX_MEDIA_TYPES, ...MANIFEST_MEDIA_TYPES].join(", ");
+const OCI_LAYOUT_VERSION = "1.0.0";
+/** Pre-defined annotation keys (image-spec annotations.md). */
+const ANNOTATIONS = {
+    created: "org.opencontainers.image.created",
+    version: "org.opencontainers.image.version",
+    revision: "org.opencontainers.image.revision",
+    source: "org.opencontainers.image.source",
+    title: "org.opencontainers.image.title",
+    description: "org.opencontainers.image.description",
+    licenses: "org.opencontainers.image.licenses",
+    refName: "org.opencontainers.image.ref.name",
+};
+
+;// CONCATENATED MODULE: ./src/oci/registry.ts
+
+
+
+
+
+
+
+const DEFAULT_CHUNK_THRESHOLD = 5 * 1024 * 1024;
+const DEFAULT_CHUNK_SIZE = 5 * 1024 * 1024;
+const USER_AGENT = "kimigayo-build-action";
+function emptyStats() {
+    return {
+        requests: 0,
+        retries: 0,
+        blobsUploaded: 0,
+        blobBytesUploaded: 0,
+        blobsSkipped: 0,
+        blobsMounted: 0,
+        manifestsPut: 0,
+        manifestBytesUploaded: 0,
+    };
+}
+/** after - before, field by field. */
+function statsSince(before, after) {
+    const out = emptyStats();
+    for (const k of Object.keys(out))
+        out[k] = after[k] - before[k];
+    return out;
+}
+const pull = (repo) => `repository:${repo}:pull`;
+const push = (repo) => `repository:${repo}:pull,push`;
+async function drain(res) {
+    await res.arrayBuffer().catch(() => undefined);
+}
+function checkRepo(repo) {
+    if (!isRepositoryName(repo))
+        throw new Error(`${JSON.stringify(repo)} is not a repository name (lowercase path like owner/name, no host or tag)`);
+    return repo;
+}
+function checkDigest(digest) {
+    if (!isDigest(digest))
+        throw new Error(`${JSON.stringify(digest)} is not a sha256 digest`);
+    return digest;
+}
+function checkRef(ref) {
+    if (!isTag(ref) && !isDigest(ref))
+        throw new Error(`${JSON.stringify(ref)} is neither a tag nor a sha256 digest`);
+    return ref;
+}
+class RegistryClient {
+    registry;
+    opts;
+    baseUrl;
+    stats = emptyStats();
+    credentials;
+    secrets;
+    tokens = new Map();
+    pendingTokens = new Map();
+    useBasic = false;
+    constructor(
+    /** host[:port], e.g. "127.0.0.1:5000". */
+    registry, opts = {}) {
+        this.registry = registry;
+        this.opts = opts;
+        this.baseUrl = registryBaseUrl(registry, opts.insecure);
+        this.credentials = resolveCredentials(registry, opts);
+        this.secrets = secretsOf(this.credentials);
+    }
+    /** A client for the registry of an image reference like "127.0.0.1:5000/kimigayo", and the repository in it. */
+    static forReference(ref, opts = {}) {
+        const r = parseReference(ref);
+        return { client: new RegistryClient(r.registry, opts), repository: r.repository };
+    }
+    /** GET /v2/: reachable, speaks the API, and (after any auth) lets us in. */
+    async ping() {
+        await this.op(`ping ${this.baseUrl}`, async () => drain(await this.send({ method: "GET", url: "/v2/", scopes: [], ok: [200] })));
+    }
+    async hasBlob(repo, digest) {
+        checkRepo(repo);
+        checkDigest(digest);
+        const res = await this.op(`check blob ${digest} in ${repo}`, () => this.send({ method: "HEAD", url: `/v2/${repo}/blobs/${digest}`, scopes: [pull(repo)], ok: [200, 404] }));
+        await drain(res);
+        return res.status === 200;
+    }
+    /**
+     * Makes the blob present in `repo`: skipped when it already is, mounted from `mountFrom` (a
+     * repository on the same registry) when that works, uploaded otherwise.
+     */
+    async pushBlob(repo, blob, opts = {}) {
+        if (await this.hasBlob(repo, blob.digest)) {
+            this.stats.blobsSkipped++;
+            return "skipped";
+        }
+        const mountFrom = opts.mountFrom !== undefined && opts.mountFrom !== repo ? checkRepo(opts.mountFrom) : undefined;
+        const outcome = await this.op(`upload blob ${blob.digest} (${blob.size} B) to ${repo}`, () => this.uploadOnce(repo, blob, mountFrom));
+        if (outcome === "mounted")
+            this.stats.blobsMounted++;
+        else
+            this.stats.blobsUploaded++;
+        return outcome;
+    }
+    async getBlob(repo, digest) {
+        checkRepo(repo);
+        checkDigest(digest);
+        return this.op(`get blob ${digest} from ${repo}`, async () => {
+            const res = await this.send({ method: "GET", url: `/v2/${repo}/blobs/${digest}`, scopes: [pull(repo)], ok: [200] });
+            const data = Buffer.from(await res.arrayBuffer());
+            verifyDigest(data, digest, `blob from ${this.registry}/${repo}`);
+            return data;
+        });
+    }
+    /** The manifest's digest, size and media type, or undefined when the registry does not have it. */
+    async headManifest(repo, ref) {
+        checkRepo(repo);
+        checkRef(ref);
+        const res = await this.op(`check manifest ${repo}:${ref}`, () => this.send({
+            method: "HEAD",
+            url: `/v2/${repo}/manifests/${ref}`,
+            scopes: [pull(repo)],
+            headers: { accept: MANIFEST_ACCEPT },
+            ok: [200, 404],
+        }));
+        await drain(res);
+        if (res.status === 404)
+            return undefined;
+        const digest = res.headers.get("docker-content-digest") ?? (isDigest(ref) ? ref : "");
+        return { digest, size: Number(res.headers.get("content-length") ?? NaN), mediaType: mediaTypeOf(res) };
+    }
+    async getManifest(repo, ref) {
+        checkRepo(repo);
+        checkRef(ref);
+        return this.op(`get manifest ${repo}:${ref}`, async () => {
+            const res = await this.send({
+                method: "GET",
+                url: `/v2/${repo}/manifests/${ref}`,
+                scopes: [pull(repo)],
+                headers: { accept: MANIFEST_ACCEPT },
+                ok: [200],
+            });
+            const bytes = Buffer.from(await res.arrayBuffer());
+            const digest = digestOf(bytes);
+            if (isDigest(ref))
+                verifyDigest(bytes, ref, `manifest from ${this.registry}/${repo}`);
+            return { mediaType: mediaTypeOf(res), digest, size: bytes.length, bytes };
+        });
+    }
+    /** PUTs manifest bytes under a digest or a tag; returns their digest. */
+    async putManifest(repo, ref, bytes, mediaType) {
+        checkRepo(repo);
+        checkRef(ref);
+        const digest = digestOf(bytes);
+        if (isDigest(ref) && ref !== digest)
+            throw new Error(`manifest for ${repo}@${ref} hashes to ${digest}`);
+        await this.op(`put manifest ${repo}:${ref}`, async () => {
+            const res = await this.send({
+                method: "PUT",
+                url: `/v2/${repo}/manifests/${ref}`,
+                scopes: [push(repo)],
+                headers: { "content-type": mediaType },
+                body: bytes,
+                ok: [201],
+            });
+            await drain(res);
+            const stored = res.headers.get("docker-content-digest");
+            if (stored && stored !== digest)
+                throw new RegistryError(`registry stored manifest ${repo}:${ref} as ${stored}, expected ${digest}`);
+        });
+        this.stats.manifestsPut++;
+        this.stats.manifestBytesUploaded += bytes.length;
+        return digest;
+    }
+    /** The repository's tags ([] when the repository does not exist), following pagination. */
+    async listTags(repo) {
+        checkRepo(repo);
+        const tags = [];
+        for (let url = `/v2/${repo}/tags/list`; url;) {
+            const page = url;
+            const res = await this.op(`list tags of ${repo}`, () => this.send({ method: "GET", url: page, scopes: [pull(repo)], ok: [200, 404] }));
+            if (res.status === 404) {
+                await drain(res);
+                return [];
+            }
+            tags.push(...((await res.json()).tags ?? []));
+            url = /<([^>]+)>\s*;\s*rel="?next"?/.exec(res.headers.get("link") ?? "")?.[1];
+        }
+        return tags;
+    }
+    // -------------------------------------------------------------------------
+    // Uploads
+    // -------------------------------------------------------------------------
+    async uploadOnce(repo, blob, mountFrom) {
+        const start = mountFrom
+            ? {
+                url: `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(blob.digest)}&from=${encodeURIComponent(mountFrom)}`,
+                scopes: [push(repo), pull(mountFrom)],
+            }
+            : { url: `/v2/${repo}/blobs/uploads/`, scopes: [push(repo)] };
+        const started = await this.send({ method: "POST", ...start, ok: mountFrom ? [201, 202] : [202] });
+        await drain(started);
+        if (started.status === 201)
+            return "mounted"; // 202 after a mount request: not mountable, upload instead
+        let location = this.location(started);
+        const octets = { "content-type": "application/octet-stream" };
+        const threshold = this.opts.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD;
+        let final = Buffer.alloc(0);
+        if (blob.size <= threshold) {
+            final = await blob.read(0, blob.size);
+        }
+        else {
+            const chunk = Math.max(1, this.opts.chunkSize ?? DEFAULT_CHUNK_SIZE);
+            for (let offset = 0; offset < blob.size; offset += chunk) {
+                const body = await blob.read(offset, Math.min(chunk, blob.size - offset));
+                const headers = { ...octets, "content-range": `${offset}-${offset + body.length - 1}` };
+                const res = await this.send({ method: "PATCH", url: location, scopes: [push(repo)], headers, body, ok: [202] });
+                await drain(res);
+                this.stats.blobBytesUploaded += body.length;
+                location = this.location(res);
+            }
+        }
+        const sep = location.includes("?") ? "&" : "?";
+        const done = await this.send({
+            method: "PUT",
+            url: `${location}${sep}digest=${encodeURIComponent(blob.digest)}`,
+            scopes: [push(repo)],
+            headers: octets,
+            body: final,
+            ok: [201],
+        });
+        await drain(done);
+        this.stats.blobBytesUploaded += final.length;
+        const stored = done.headers.get("docker-content-digest");
+        if (stored && stored !== blob.digest)
+            throw new RegistryError(`registry stored blob ${blob.digest} as ${stored}`);
+        return "uploaded";
+    }
+    location(res) {
+        const loc = res.headers.get("location");
+        if (!loc)
+            throw new RegistryError(`${this.registry}: upload answer ${res.status} has no Location header`, { status: res.status });
+        return new URL(loc, res.url || this.baseUrl).toString();
+    }
+    // -------------------------------------------------------------------------
+    // Requests, auth and retries
+    // -------------------------------------------------------------------------
+    /** Runs one operation under the retry policy; the final error names the operation and the attempts. */
+    async op(what, fn) {
+        let attempts = 0;
+        const limit = this.opts.retry?.attempts ?? 5;
+        try {
+            return await withRetry((n) => {
+                attempts = n;
+                return fn();
+            }, {
+                attempts: limit,
+                baseMs: 500,
+                maxDelayMs: 10_000,
+                budgetMs: 120_000,
+                ...this.opts.retry,
+                retryable: registryRetryable,
+                onRetry: (err, attempt, delay) => {
+                    this.stats.retries++;
+                    const reason = redact(describeFailure(err), this.secrets);
+                    this.opts.log?.warn(`${what}: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${limit})`);
+                },
+            });
+        }
+        catch (err) {
+            const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
+            const info = err instanceof RegistryError ? err.info : {};
+            throw new RegistryError(redact(`${what} failed${tries}: ${describeFailure(err)}`, this.secrets), { ...info, cause: err });
+        }
+    }
+    /** One HTTP exchange, authenticating once on a 401 and resending. */
+    async send(req) {
+        const url = new URL(req.url, this.baseUrl);
+        const sameOrigin = url.origin === new URL(this.baseUrl).origin;
+        for (let authenticated = false;; authenticated = true) {
+            const headers = { "user-agent": USER_AGENT, ...req.headers };
+            const authorization = sameOrigin ? this.authorizationFor(req.scopes) : undefined;
+            if (authorization)
+                headers.authorization = authorization;
+            this.stats.requests++;
+            const res = await fetch(url, {
+                method: req.method,
+                headers,
+                ...(req.body !== undefined ? { body: req.body } : {}),
+                signal: AbortSignal.timeout(this.opts.timeoutMs ?? 120_000),
+            });
+            if (res.status === 401 && !authenticated && sameOrigin) {
+                await drain(res);
+                // Another request may have authenticated for this scope meanwhile: resend with that first.
+                const current = this.authorizationFor(req.scopes);
+                if (current === undefined || current === authorization) {
+                    await this.authenticate(parseWwwAuthenticate(res.headers.get("www-authenticate") ?? ""), req.scopes);
+                }
+                continue;
+            }
+            if (!req.ok.includes(res.status))
+                throw await this.failure(req.method, url, res);
+            return res;
+        }
+    }
+    authorizationFor(scopes) {
+        if (this.useBasic && this.credentials)
+            return basicAuthorization(this.credentials);
+        const token = this.tokens.get(scopes.join(" "));
+        if (token && token.expiresAt > Date.now())
+            return token.authorization;
+        return undefined;
+    }
+    async authenticate(challenges, scopes) {
+        const bearer = challenges.find((c) => c.scheme === "bearer");
+        if (bearer) {
+            // Concurrent requests challenged for the same scope share one token request.
+            const key = scopes.join(" ");
+            let pending = this.pendingTokens.get(key);
+            if (!pending) {
+                pending = fetchToken(bearer, scopes, this.credentials, this.opts.timeoutMs ?? 120_000)
+                    .then((token) => {
+                    this.secrets.push(token.token);
+                    this.tokens.set(key, token);
+                    return token;
+                })
+                    .catch((err) => {
+                    throw new RegistryError(redact(`${this.registry}: ${err.message}`, this.secrets), { status: 401, cause: err });
+                })
+                    .finally(() => this.pendingTokens.delete(key));
+                this.pendingTokens.set(key, pending);
+            }
+            await pending;
+            return;
+        }
+        if (challenges.some((c) => c.scheme === "basic")) {
+            if (!this.credentials) {
+                throw new RegistryError(`${this.registry} requires credentials: set ${ENV_USER} and ${ENV_PASSWORD}, pass them explicitly, or run docker login ${this.registry}`, { status: 401 });
+            }
+            this.useBasic = true;
+            return;
+        }
+        const schemes = challenges.map((c) => c.scheme).join(", ") || "none";
+        throw new RegistryError(`${this.registry} answered 401 with an unsupported authentication challenge (${schemes})`, { status: 401 });
+    }
+    async failure(method, url, res) {
+        const text = method === "HEAD" ? "" : await res.text().catch(() => "");
+        const { code, detail } = errorBody(text);
+        let message = `${method} ${url.origin}${url.pathname}: ${res.status} ${res.statusText}${detail ? ` (${detail})` : ""}`;
+        if (res.status === 401) {
+            message += this.credentials
+                ? `; the credentials for user ${this.credentials.username} were not accepted`
+                : "; no credentials were found";
+        }
+        const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
+        return new RegistryError(redact(message, this.secrets), {
+            status: res.status,
+            ...(code !== undefined ? { code } : {}),
+            ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        });
+    }
+}
+/** The first entry of an OCI error body ({"errors":[{"code","message"}]}), or the start of any other body. */
+function errorBody(text) {
+    try {
+        const first = JSON.parse(text).errors?.[0];
+        return { ...(first?.code ? { code: first.code } : {}), detail: [first?.code, first?.message].filter(Boolean).join(" ") };
     }
     catch {
-        return false;
+        return { detail: text.trim().slice(0, 200) };
     }
 }
+function mediaTypeOf(res) {
+    return (res.headers.get("content-type") ?? "").split(";")[0].trim();
+}
+
+;// CONCATENATED MODULE: ./src/bench/commands.ts
+/**
+ * The commands case: the everyday text tools on a generated data set of fixed size, the same
+ * bytes on every run and every machine. It is mounted read-only at /bench-data; each command runs
+ * as `sh -c 'CMD >/dev/null'`, so its output costs nothing to ship back.
+ */
+
+
+const DATA_MOUNT = "/bench-data";
+const DATASET = { lines: 40_000, dirs: 16, filesPerDir: 32 };
+/** `sh` alone is the floor of this case: what docker exec and a shell cost before any tool runs. */
+const BENCH_COMMANDS = [
+    { name: "sh", script: ":" },
+    { name: "ls", script: `ls -lR ${DATA_MOUNT}/tree` },
+    { name: "grep", script: `grep -c kimigayo ${DATA_MOUNT}/text` },
+    { name: "find", script: `find ${DATA_MOUNT}/tree -name '*7*'` },
+    { name: "awk", script: `awk '{ s += $3 } END { print s }' ${DATA_MOUNT}/text` },
+    { name: "sort", script: `sort ${DATA_MOUNT}/text` },
+    { name: "cat", script: `cat ${DATA_MOUNT}/text` },
+    { name: "wc", script: `wc -l ${DATA_MOUNT}/text` },
+    { name: "head", script: `head -n 1000 ${DATA_MOUNT}/text` },
+];
+function commandArgv(c) {
+    return ["sh", "-c", `${c.script} >/dev/null`];
+}
+const WORDS = ["alpha", "kimigayo", "busybox", "static", "musl", "init", "docker", "layer", "tiny", "boot", "shell", "cron"];
+/** The data set's text: one line per record, "NNNNNN word number word", from a fixed pseudo-random sequence. */
+function datasetText(lines = DATASET.lines) {
+    let x = 2463534242; // xorshift32: the same numbers everywhere
+    const next = () => {
+        x ^= x << 13;
+        x >>>= 0;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        x >>>= 0;
+        return x;
+    };
+    const out = [];
+    for (let i = 0; i < lines; i++) {
+        out.push(`${String(i).padStart(6, "0")} ${WORDS[next() % WORDS.length]} ${next() % 100000} ${WORDS[next() % WORDS.length]}`);
+    }
+    return `${out.join("\n")}\n`;
+}
+/** Writes the data set to `dir` (text + a tree of small files); returns its size. */
+async function writeDataset(dir) {
+    await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+    const text = datasetText();
+    await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(dir, "text"), text);
+    let files = 0;
+    for (let d = 0; d < DATASET.dirs; d++) {
+        const sub = (0,external_node_path_namespaceObject.join)(dir, "tree", `dir${String(d).padStart(2, "0")}`);
+        await (0,promises_namespaceObject.mkdir)(sub, { recursive: true });
+        for (let f = 0; f < DATASET.filesPerDir; f++) {
+            await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(sub, `file${String(f).padStart(3, "0")}.txt`), `${d} ${f}\n`);
+            files++;
+        }
+    }
+    return { lines: DATASET.lines, textBytes: Buffer.byteLength(text), files };
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/lib/docker.ts
+
+/**
+ * The docker client to use. Debian's own client (/usr/bin/docker, from docker.io) matches the
+ * engine and can build for another platform with BuildKit; a preinstalled newer client without
+ * buildx falls back to the legacy builder. KIMIGAYO_DOCKER overrides.
+ */
+function dockerBin() {
+    const forced = process.env.KIMIGAYO_DOCKER;
+    if (forced)
+        return forced;
+    return (0,external_node_fs_namespaceObject.existsSync)("/usr/bin/docker") ? "/usr/bin/docker" : "docker";
+}
+const DEFAULT_REGISTRY = "127.0.0.1:5000";
+
+;// CONCATENATED MODULE: ./src/lib/exec.ts
+
+
+/** Runs a program without a shell and collects its output. Never throws on a non-zero exit. */
+function run(cmd, args, opts = {}) {
+    return new Promise((resolve, reject) => {
+        const spawnOpts = { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] };
+        if (opts.signal)
+            spawnOpts.signal = opts.signal;
+        const child = (0,external_node_child_process_namespaceObject.spawn)(cmd, args, spawnOpts);
+        const out = [];
+        const err = [];
+        let timer;
+        if (opts.timeoutMs)
+            timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs);
+        child.stdout?.on("data", (b) => {
+            out.push(b);
+            opts.onOutput?.(b.toString());
+        });
+        child.stderr?.on("data", (b) => {
+            err.push(b);
+            opts.onOutput?.(b.toString());
+        });
+        child.on("error", (e) => {
+            if (timer)
+                clearTimeout(timer);
+            reject(e);
+        });
+        child.on("close", (code, sig) => {
+            if (timer)
+                clearTimeout(timer);
+            resolve({
+                code: code ?? (sig ? 128 : 1),
+                stdout: Buffer.concat(out).toString(),
+                stderr: Buffer.concat(err).toString(),
+            });
+        });
+        if (opts.input !== undefined)
+            child.stdin?.end(opts.input);
+        else
+            child.stdin?.end();
+    });
+}
+/** Like run, but throws with the command line and its stderr tail when it fails. */
+async function runChecked(cmd, args, opts = {}) {
+    const r = await run(cmd, args, opts);
+    if (r.code !== 0) {
+        const tail = (r.stderr || r.stdout).trim().split("\n").slice(-15).join("\n");
+        throw new Error(`${cmd} ${args.join(" ")} exited with ${r.code}${tail ? `:\n${tail}` : ""}`);
+    }
+    return r;
+}
+/** True when `cmd` is found on PATH (or is an existing absolute path). */
+async function which(cmd) {
+    const r = await run("sh", ["-c", 'command -v -- "$1"', "sh", cmd]).catch(() => undefined);
+    const p = r?.stdout.trim();
+    return r && r.code === 0 && p ? p : undefined;
+}
+/**
+ * Starts a daemon in its own session with stdout and stderr appended to `logFile`. It outlives
+ * this process (nothing keeps the event loop waiting for it). Rejects when it cannot be spawned.
+ */
+function spawnDetached(cmd, args, opts) {
+    return new Promise((resolve, reject) => {
+        const fd = (0,external_node_fs_namespaceObject.openSync)(opts.logFile, "a");
+        let status;
+        const child = (0,external_node_child_process_namespaceObject.spawn)(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, detached: true, stdio: ["ignore", fd, fd] });
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+        child.on("exit", (code, signal) => (status = { code, signal }));
+        child.on("error", reject);
+        child.on("spawn", () => {
+            child.unref();
+            resolve({ pid: child.pid ?? -1, exitStatus: () => status });
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/stages/smoke.ts
+/**
+ * smoke: an image, run for real. Pull by digest, `busybox true`, and a boot of /sbin/init to the
+ * ready line followed by `docker stop` (arm64 under QEMU on an amd64 host).
+ */
+
+
+
+const READY_LINE = /^kimigayo: ready in (\d+) ms \((\d+) services\)$/;
+/** Starts `image` with /sbin/init as `name` and resolves at its ready line (the container keeps running). */
+async function bootToReady(image, name, opts = {}) {
+    const t0 = Date.now();
+    const args = ["run", "-d", "--name", name, ...(opts.platform ? ["--platform", opts.platform] : []), image, "/sbin/init"];
+    const started = await run(dockerBin(), args);
+    if (started.code !== 0)
+        throw new Error(`docker ${args.join(" ")} failed: ${started.stderr.trim()}`);
+    return new Promise((resolve, reject) => {
+        const logs = (0,external_node_child_process_namespaceObject.spawn)(dockerBin(), ["logs", "-f", name]);
+        let buf = "";
+        const timer = setTimeout(() => {
+            logs.kill();
+            reject(new Error(`${image}: no ready line within ${(opts.timeoutMs ?? 60_000) / 1000} s; output:\n${buf}`));
+        }, opts.timeoutMs ?? 60_000);
+        const onData = (b) => {
+            buf += b.toString();
+            const line = buf.split("\n").find((l) => READY_LINE.test(l.trim()));
+            if (!line)
+                return;
+            clearTimeout(timer);
+            logs.kill();
+            const m = READY_LINE.exec(line.trim());
+            resolve({ line: line.trim(), readyMs: Number(m[1]), services: Number(m[2]), wallMs: Date.now() - t0 });
+        };
+        logs.stdout.on("data", onData);
+        logs.stderr.on("data", onData);
+        logs.on("error", reject);
+    });
+}
+/** Pulls `image` (a reference by digest) for `platform`, runs `busybox true`, boots it and stops it. */
+async function smoke(image, platform, log) {
+    const d = dockerBin();
+    const pull = await run(d, ["pull", "--platform", platform, image]);
+    if (pull.code !== 0)
+        throw new Error(`docker pull ${image} failed: ${pull.stderr.trim()}`);
+    const t = await run(d, ["run", "--rm", "--platform", platform, image, "busybox", "true"]);
+    if (t.code !== 0)
+        throw new Error(`${image} (${platform}): busybox true exited ${t.code}: ${t.stderr.trim()}`);
+    const name = `kimigayo-smoke-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    try {
+        const boot = await bootToReady(image, name, { platform });
+        const t0 = Date.now();
+        const stop = await run(d, ["stop", "-t", "10", name]);
+        const stopMs = Date.now() - t0;
+        if (stop.code !== 0)
+            throw new Error(`docker stop ${name} failed: ${stop.stderr.trim()}`);
+        const code = Number((await run(d, ["inspect", "-f", "{{.State.ExitCode}}", name])).stdout.trim());
+        log.info(`smoke ${platform} ${image}: busybox true ✓, ${boot.line} (${boot.wallMs} ms from docker run), docker stop ${stopMs} ms`);
+        return { image, platform, busyboxTrue: true, boot, stopMs, exitCode: code };
+    }
+    finally {
+        await run(d, ["rm", "-f", name]);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/bench/docker.ts
+/**
+ * The Docker engine as the bench uses it: timed `docker` invocations, containers it names and
+ * always removes, and a boot of /sbin/init that is timed from `docker run` to the ready line.
+ */
+
+
+
+
+
+/** Runs `docker ARGS` and measures its wall time with the monotonic clock. */
+async function timedDocker(args, opts = {}) {
+    const t0 = process.hrtime.bigint();
+    const r = await run(dockerBin(), args, { timeoutMs: opts.timeoutMs ?? 120_000, ...(opts.input ? { input: opts.input } : {}) });
+    return { ...r, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
+}
+function firstLine(s) {
+    return (s
+        .trim()
+        .split("\n")
+        .find((l) => l.trim() !== "")
+        ?.trim() ?? "");
+}
+/** The engine's version and cgroup version; a UsageError naming DOCKER_HOST when no daemon answers. */
+async function checkDaemon() {
+    let r;
+    try {
+        r = await run(dockerBin(), ["version", "--format", "{{.Server.Version}}"], { timeoutMs: 30_000 });
+    }
+    catch (e) {
+        throw new UsageError(`cannot run the docker client ${dockerBin()}: ${e.message}; install docker.io (kimigayo doctor --fix)`);
+    }
+    const version = r.stdout.trim();
+    if (r.code !== 0 || version === "") {
+        const host = process.env.DOCKER_HOST ? `DOCKER_HOST=${process.env.DOCKER_HOST}` : "the default socket /var/run/docker.sock";
+        const why = firstLine(r.stderr) || `docker version exited with ${r.code}`;
+        throw new UsageError(`cannot reach the Docker daemon at ${host}: ${why} Start dockerd (kimigayo doctor --fix) or point DOCKER_HOST at a running one.`);
+    }
+    const info = await run(dockerBin(), ["info", "--format", "{{.CgroupVersion}}"], { timeoutMs: 30_000 });
+    const cg = info.stdout.trim();
+    return { version, cgroup: cg === "1" ? "v1" : cg === "2" ? "v2" : "unknown" };
+}
+/** The local image `ref` (tag or ID), or undefined when the engine does not have it. */
+async function inspectImage(ref) {
+    // {{.Variant}} is not in engine 20.10's image inspect; the JSON has it when the engine records it.
+    const r = await run(dockerBin(), ["image", "inspect", "--format", "{{json .}}", ref], { timeoutMs: 30_000 });
+    if (r.code !== 0)
+        return undefined;
+    const j = JSON.parse(r.stdout);
+    if (!j.Id || !j.Os || !j.Architecture)
+        return undefined;
+    return { id: j.Id, os: j.Os, architecture: j.Architecture, ...(j.Variant ? { variant: j.Variant } : {}) };
+}
+/** `docker load` of a docker-archive tar. */
+async function loadArchive(archive) {
+    const r = await run(dockerBin(), ["load", "--quiet"], { input: archive, timeoutMs: 300_000 });
+    if (r.code !== 0)
+        throw new Error(`docker load failed: ${firstLine(r.stderr) || r.stdout.trim()}`);
+}
+/** Names for the containers this process starts; each one is removed at the end (or on Ctrl-C). */
+class ContainerNames {
+    prefix;
+    n = 0;
+    live = new Set();
+    onSignal = () => {
+        this.removeAllSync();
+        process.exit(130);
+    };
+    constructor(prefix = `kimigayo-bench-${process.pid}`) {
+        this.prefix = prefix;
+        process.once("SIGINT", this.onSignal);
+        process.once("SIGTERM", this.onSignal);
+    }
+    next() {
+        const name = `${this.prefix}-${++this.n}`;
+        this.live.add(name);
+        return name;
+    }
+    /** The container is gone (--rm after its exit, or removed). */
+    gone(name) {
+        this.live.delete(name);
+    }
+    async remove(name) {
+        await run(dockerBin(), ["rm", "-f", name], { timeoutMs: 60_000 }).catch(() => undefined);
+        this.live.delete(name);
+    }
+    async removeAll() {
+        for (const name of [...this.live])
+            await this.remove(name);
+        process.removeListener("SIGINT", this.onSignal);
+        process.removeListener("SIGTERM", this.onSignal);
+    }
+    removeAllSync() {
+        for (const name of this.live)
+            (0,external_node_child_process_namespaceObject.spawnSync)(dockerBin(), ["rm", "-f", name], { stdio: "ignore", timeout: 30_000 });
+        this.live.clear();
+    }
+}
+/**
+ * `docker run --rm --pull=never --name NAME [--platform P] [extra] IMAGE /sbin/init`, attached,
+ * resolved at the ready line. The container keeps running; stop it with stopContainer.
+ */
+function docker_bootToReady(image, name, opts = {}) {
+    const args = [
+        "run",
+        "--rm",
+        "--pull=never",
+        "--name",
+        name,
+        ...(opts.platform ? ["--platform", opts.platform] : []),
+        ...(opts.extra ?? []),
+        image,
+        ...(opts.command ?? ["/sbin/init"]),
+    ];
+    const timeoutMs = opts.timeoutMs ?? 60_000;
+    return new Promise((resolve, reject) => {
+        const t0 = process.hrtime.bigint();
+        const child = (0,external_node_child_process_namespaceObject.spawn)(dockerBin(), args, { stdio: ["ignore", "pipe", "pipe"] });
+        let buf = "";
+        let done = false;
+        const exited = new Promise((res) => child.on("close", (code, sig) => res(code ?? (sig ? 128 : 1))));
+        const timer = setTimeout(() => {
+            if (done)
+                return;
+            done = true;
+            child.kill("SIGKILL");
+            reject(new Error(`${image}: no ready line within ${timeoutMs / 1000} s of docker run; output:\n${buf.slice(-2000)}`));
+        }, timeoutMs);
+        const onData = (b) => {
+            buf += b.toString();
+            if (done)
+                return;
+            const line = buf
+                .split("\n")
+                .map((l) => l.trim())
+                .find((l) => READY_LINE.test(l));
+            if (!line)
+                return;
+            const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+            done = true;
+            clearTimeout(timer);
+            const m = READY_LINE.exec(line);
+            resolve({ name, wallMs, readyMs: Number(m[1]), services: Number(m[2]), line, output: () => buf, exited, child });
+        };
+        child.stdout.on("data", onData);
+        child.stderr.on("data", onData);
+        child.on("error", (e) => {
+            if (done)
+                return;
+            done = true;
+            clearTimeout(timer);
+            reject(e);
+        });
+        void exited.then((code) => {
+            if (done)
+                return;
+            done = true;
+            clearTimeout(timer);
+            reject(new Error(`${image}: docker run exited with ${code} before the ready line; output:\n${buf.slice(-2000)}`));
+        });
+    });
+}
+/** `docker stop -t 10 NAME`, timed; then waits for the attached `docker run` to exit and returns its code. */
+async function stopBooted(b) {
+    const stop = await timedDocker(["stop", "-t", "10", b.name], { timeoutMs: 60_000 });
+    if (stop.code !== 0)
+        throw new Error(`docker stop ${b.name} failed: ${firstLine(stop.stderr)}`);
+    const exitCode = await Promise.race([b.exited, new Promise((res) => setTimeout(() => res(-1), 30_000))]);
+    if (exitCode === -1)
+        b.child.kill("SIGKILL");
+    return { stopMs: stop.ms, exitCode };
+}
+/** `docker run -d` of an idle container (for docker exec), waiting until it runs. */
+async function startIdle(image, name, opts = {}) {
+    const args = [
+        "run",
+        "-d",
+        "--rm",
+        "--pull=never",
+        "--name",
+        name,
+        ...(opts.platform ? ["--platform", opts.platform] : []),
+        ...(opts.extra ?? []),
+        image,
+        "sleep",
+        "3600",
+    ];
+    const r = await run(dockerBin(), args, { timeoutMs: 120_000 });
+    if (r.code !== 0)
+        throw new Error(`docker run -d ${image} sleep 3600 failed: ${firstLine(r.stderr)}`);
+}
+/** The container's full ID and its init's PID on the host. */
+async function containerIds(name) {
+    const r = await run(dockerBin(), ["inspect", "--format", "{{.Id}} {{.State.Pid}}", name], { timeoutMs: 30_000 });
+    const [id, pid] = r.stdout.trim().split(/\s+/);
+    if (r.code !== 0 || !id || !pid)
+        throw new Error(`docker inspect ${name} failed: ${firstLine(r.stderr)}`);
+    return { id, pid: Number(pid) };
+}
+
 
 ;// CONCATENATED MODULE: ./src/lib/elf.ts
 /**
@@ -40308,87 +41386,6 @@ function checkBinary(info, platform) {
     return problems;
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/lib/exec.ts
-
-
-/** Runs a program without a shell and collects its output. Never throws on a non-zero exit. */
-function run(cmd, args, opts = {}) {
-    return new Promise((resolve, reject) => {
-        const spawnOpts = { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] };
-        if (opts.signal)
-            spawnOpts.signal = opts.signal;
-        const child = (0,external_node_child_process_namespaceObject.spawn)(cmd, args, spawnOpts);
-        const out = [];
-        const err = [];
-        let timer;
-        if (opts.timeoutMs)
-            timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs);
-        child.stdout?.on("data", (b) => {
-            out.push(b);
-            opts.onOutput?.(b.toString());
-        });
-        child.stderr?.on("data", (b) => {
-            err.push(b);
-            opts.onOutput?.(b.toString());
-        });
-        child.on("error", (e) => {
-            if (timer)
-                clearTimeout(timer);
-            reject(e);
-        });
-        child.on("close", (code, sig) => {
-            if (timer)
-                clearTimeout(timer);
-            resolve({
-                code: code ?? (sig ? 128 : 1),
-                stdout: Buffer.concat(out).toString(),
-                stderr: Buffer.concat(err).toString(),
-            });
-        });
-        if (opts.input !== undefined)
-            child.stdin?.end(opts.input);
-        else
-            child.stdin?.end();
-    });
-}
-/** Like run, but throws with the command line and its stderr tail when it fails. */
-async function runChecked(cmd, args, opts = {}) {
-    const r = await run(cmd, args, opts);
-    if (r.code !== 0) {
-        const tail = (r.stderr || r.stdout).trim().split("\n").slice(-15).join("\n");
-        throw new Error(`${cmd} ${args.join(" ")} exited with ${r.code}${tail ? `:\n${tail}` : ""}`);
-    }
-    return r;
-}
-/** True when `cmd` is found on PATH (or is an existing absolute path). */
-async function which(cmd) {
-    const r = await run("sh", ["-c", 'command -v -- "$1"', "sh", cmd]).catch(() => undefined);
-    const p = r?.stdout.trim();
-    return r && r.code === 0 && p ? p : undefined;
-}
-/**
- * Starts a daemon in its own session with stdout and stderr appended to `logFile`. It outlives
- * this process (nothing keeps the event loop waiting for it). Rejects when it cannot be spawned.
- */
-function spawnDetached(cmd, args, opts) {
-    return new Promise((resolve, reject) => {
-        const fd = (0,external_node_fs_namespaceObject.openSync)(opts.logFile, "a");
-        let status;
-        const child = (0,external_node_child_process_namespaceObject.spawn)(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, detached: true, stdio: ["ignore", fd, fd] });
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-        child.on("exit", (code, signal) => (status = { code, signal }));
-        child.on("error", reject);
-        child.on("spawn", () => {
-            child.unref();
-            resolve({ pid: child.pid ?? -1, exitStatus: () => status });
-        });
-    });
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/lib/hash.ts
 
 
@@ -40403,675 +41400,6 @@ function sha256File(path) {
             .on("error", reject)
             .on("end", () => resolve(h.digest("hex")));
     });
-}
-
-;// CONCATENATED MODULE: ./src/stages/busybox.ts
-/**
- * busybox stage: verified tarball + variant fragment + platform -> a static, stripped BusyBox
- * and its facts. allnoconfig + the fragment + CONFIG_STATIC=y, cross-compiled on the host
- * against musl (QEMU never compiles). Results live in a content-addressed cache whose key is
- * source sha256 + patches + fragment + toolchain identity + platform + this recipe's version.
- */
-
-
-
-
-
-
-
-
-/** Bump when the way a binary is made changes, so old cache entries are not reused. */
-const RECIPE_VERSION = "1";
-/** Symbols the build owns; a fragment may not set them. */
-const BUILD_OWNED = [
-    "CONFIG_STATIC",
-    "CONFIG_EXTRA_CFLAGS",
-    "CONFIG_EXTRA_LDFLAGS",
-    "CONFIG_CROSS_COMPILER_PREFIX",
-    "CONFIG_SYSROOT",
-    "CONFIG_PREFIX",
-];
-/**
- * Size flags on top of BusyBox's own -Os: Debian's gcc turns on the stack protector and (on amd64)
- * CET landing pads by default, which a static init system pays for in every function; the
- * linker pads separate code segments to page boundaries (-z noseparate-code saves ~14 KB).
- */
-const COMMON_CFLAGS = ["-fno-stack-protector", "-fno-asynchronous-unwind-tables", "-fno-unwind-tables", "-U_FORTIFY_SOURCE"];
-const COMMON_LDFLAGS = ["-Wl,-z,noseparate-code", "-Wl,--build-id=none", "-Wl,-z,norelro"];
-const TOOLCHAINS = {
-    "linux/amd64": {
-        cc: "musl-gcc",
-        crossCompile: "",
-        cflags: [...COMMON_CFLAGS, "-fcf-protection=none"],
-        headers: () => ({
-            linux: "/usr/include/linux",
-            "asm-generic": "/usr/include/asm-generic",
-            mtd: "/usr/include/mtd",
-            scsi: "/usr/include/scsi",
-            asm: "/usr/include/x86_64-linux-gnu/asm",
-        }),
-        packages: "musl-tools linux-libc-dev",
-    },
-    "linux/arm64": {
-        cc: "aarch64-linux-musl-gcc",
-        crossCompile: "aarch64-linux-gnu-",
-        cflags: [...COMMON_CFLAGS, "-mbranch-protection=none"],
-        headers: () => Object.fromEntries(["linux", "asm", "asm-generic", "mtd", "scsi"].map((d) => [d, `/usr/aarch64-linux-gnu/include/${d}`])),
-        packages: "gcc-aarch64-linux-gnu musl-dev:arm64 libc6-dev-arm64-cross (after dpkg --add-architecture arm64)",
-    },
-};
-/** The musl compiler wrapper of a platform (for the SBOM's musl version). */
-function compilerFor(platform) {
-    return TOOLCHAINS[platform].cc;
-}
-const toolchainCache = new Map();
-/** Finds the platform's cross toolchain and fingerprints it (compiler version + musl libc.a). */
-function detectToolchain(platform) {
-    let p = toolchainCache.get(platform);
-    if (!p) {
-        p = probeToolchain(platform);
-        toolchainCache.set(platform, p);
-        p.catch(() => toolchainCache.delete(platform));
-    }
-    return p;
-}
-async function probeToolchain(platform) {
-    const t = TOOLCHAINS[platform];
-    const missing = [];
-    for (const tool of [t.cc, `${t.crossCompile}strip`, "make", "bzip2"])
-        if (!(await which(tool)))
-            missing.push(tool);
-    const headerLinks = t.headers("");
-    for (const [name, target] of Object.entries(headerLinks))
-        if (!(await exists(target)))
-            missing.push(`${target} (kernel headers: ${name}/)`);
-    if (missing.length > 0) {
-        throw new UsageError(`the ${platform} toolchain is incomplete: missing ${missing.join(", ")}.\n` +
-            `Install it with \`kimigayo doctor --fix\` (Debian packages: ${t.packages}).`);
-    }
-    const version = (await runChecked(t.cc, ["--version"])).stdout.split("\n")[0] ?? "";
-    const libc = (await runChecked(t.cc, ["-print-file-name=libc.a"])).stdout.trim();
-    const libcHash = (await exists(libc)) ? await sha256File(libc) : "unknown";
-    const makeVersion = (await runChecked("make", ["--version"])).stdout.split("\n")[0] ?? "";
-    const identity = sha256(JSON.stringify({ platform, cc: t.cc, cflags: t.cflags, ldflags: COMMON_LDFLAGS, version, libcHash, makeVersion })).slice(0, 16);
-    return { platform, cc: t.cc, crossCompile: t.crossCompile, cflags: t.cflags, headerLinks, identity };
-}
-/** Parses a fragment: `CONFIG_X=value`, `# CONFIG_X is not set`, comments and blank lines. */
-function parseFragment(text, file) {
-    const out = [];
-    const seen = new Map();
-    const errors = [];
-    text.split("\n").forEach((raw, i) => {
-        const line = i + 1;
-        const s = raw.trim();
-        let m;
-        let entry;
-        if ((m = /^(CONFIG_[A-Za-z0-9_]+)=(y|[0-9]+|0x[0-9a-fA-F]+|"(?:[^"\\]|\\.)*")$/.exec(s)))
-            entry = { symbol: m[1], value: m[2], line };
-        else if ((m = /^# (CONFIG_[A-Za-z0-9_]+) is not set$/.exec(s)))
-            entry = { symbol: m[1], value: "n", line };
-        else if (s === "" || s.startsWith("#"))
-            return;
-        else {
-            errors.push(`${file}:${line}: "${s}" is not a Kconfig line; write CONFIG_NAME=y, CONFIG_NAME=123, CONFIG_NAME="text" or "# CONFIG_NAME is not set"`);
-            return;
-        }
-        if (BUILD_OWNED.includes(entry.symbol)) {
-            errors.push(`${file}:${line}: ${entry.symbol} is set by the build (static linking and toolchain flags); remove it from the fragment`);
-            return;
-        }
-        const prev = seen.get(entry.symbol);
-        if (prev !== undefined) {
-            errors.push(`${file}:${line}: ${entry.symbol} is already set on line ${prev}`);
-            return;
-        }
-        seen.set(entry.symbol, line);
-        out.push(entry);
-    });
-    if (errors.length > 0) {
-        const first = /:(\d+):/.exec(errors[0])?.[1];
-        throw new UsageError(errors.join("\n"), { file, ...(first ? { line: Number(first) } : {}) });
-    }
-    return out;
-}
-/** Replaces or appends the fragment's symbols in a .config text. */
-function mergeConfig(base, settings) {
-    const want = new Map(settings.map((s) => [s.symbol, s.value]));
-    const kept = base.split("\n").filter((l) => {
-        const m = /^(?:# )?(CONFIG_[A-Za-z0-9_]+)[= ]/.exec(l);
-        return !(m && want.has(m[1]));
-    });
-    while (kept.length > 0 && kept[kept.length - 1] === "")
-        kept.pop();
-    for (const [symbol, value] of want)
-        kept.push(value === "n" ? `# ${symbol} is not set` : `${symbol}=${value}`);
-    return `${kept.join("\n")}\n`;
-}
-/** Reads the value a .config gives each symbol ("n" for unset or absent). */
-function readConfigValues(text) {
-    const values = new Map();
-    for (const l of text.split("\n")) {
-        let m = /^(CONFIG_[A-Za-z0-9_]+)=(.*)$/.exec(l);
-        if (m)
-            values.set(m[1], m[2]);
-        else if ((m = /^# (CONFIG_[A-Za-z0-9_]+) is not set$/.exec(l)))
-            values.set(m[1], "n");
-    }
-    return values;
-}
-async function prepareSourceTree(cfg, source, log, cacheDir = cacheRoot()) {
-    const patches = await Promise.all(cfg.busybox.patches.map(async (p) => ({ p, text: await (0,promises_namespaceObject.readFile)(p, "utf8") })));
-    const key = `${source.sha256.slice(0, 32)}-${sha256(patches.map((x) => x.text).join("\0")).slice(0, 12)}`;
-    const entry = await cachedEntry((0,external_node_path_namespaceObject.join)(cacheDir, "src"), key, async (tmp) => {
-        await runChecked("tar", ["-xjf", source.tarball, "-C", tmp]);
-        const tree = (0,external_node_path_namespaceObject.join)(tmp, `busybox-${cfg.busybox.version}`);
-        if (!(await exists(tree)))
-            throw new Error(`the tarball does not contain busybox-${cfg.busybox.version}/`);
-        for (const { p } of patches) {
-            const r = await run("patch", ["-p1", "--batch", "--forward", "-i", p], { cwd: tree });
-            if (r.code !== 0)
-                throw new UsageError(`patch ${p} does not apply to BusyBox ${cfg.busybox.version}:\n${r.stdout}${r.stderr}`, {
-                    file: p,
-                    field: "busybox.patches",
-                });
-        }
-    });
-    if (!entry.hit)
-        log.debug(`source tree extracted to ${entry.path}`);
-    return { dir: (0,external_node_path_namespaceObject.join)(entry.path, `busybox-${cfg.busybox.version}`), key };
-}
-async function buildBusybox(cfg, variant, platform, tree, opts) {
-    const fragmentText = await (0,promises_namespaceObject.readFile)(variant.busyboxConfig, "utf8");
-    const fragment = parseFragment(fragmentText, variant.busyboxConfig);
-    const tc = await detectToolchain(platform);
-    const key = sha256(JSON.stringify({
-        recipe: RECIPE_VERSION,
-        source: tree.key,
-        fragment: fragmentText,
-        toolchain: tc.identity,
-        platform,
-        epoch: opts.sourceDateEpoch,
-    })).slice(0, 32);
-    const cacheDir = opts.cacheDir ?? cacheRoot();
-    const label = `${variant.name} ${platform}`;
-    const started = Date.now();
-    const entry = await cachedEntry((0,external_node_path_namespaceObject.join)(cacheDir, "busybox"), key, async (tmp) => {
-        const facts = await compile(cfg, variant, platform, fragment, tc, tree.dir, tmp, key, opts);
-        facts.buildSeconds = (Date.now() - started) / 1000;
-        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(tmp, "facts.json"), `${JSON.stringify(facts, null, 2)}\n`);
-    });
-    const facts = JSON.parse(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(entry.path, "facts.json"), "utf8"));
-    opts.log.debug(`${label}: busybox ${entry.hit ? "cache hit" : "built"} (${entry.path})`);
-    return { ...facts, binary: (0,external_node_path_namespaceObject.join)(entry.path, "busybox"), hit: entry.hit };
-}
-async function compile(cfg, variant, platform, fragment, tc, tree, outDir, key, opts) {
-    const log = opts.log;
-    const obj = (0,external_node_path_namespaceObject.join)(outDir, "obj");
-    const inc = (0,external_node_path_namespaceObject.join)(outDir, "include");
-    await (0,promises_namespaceObject.mkdir)(obj, { recursive: true });
-    await (0,promises_namespaceObject.mkdir)(inc, { recursive: true });
-    for (const [name, target] of Object.entries(tc.headerLinks))
-        await (0,promises_namespaceObject.symlink)(target, (0,external_node_path_namespaceObject.join)(inc, name));
-    const env = { ...process.env, SOURCE_DATE_EPOCH: String(opts.sourceDateEpoch), LC_ALL: "C", TZ: "UTC", KBUILD_VERBOSE: "0" };
-    const make = (args, input) => run("make", ["-s", "-C", obj, ...args], { env, ...(input !== undefined ? { input } : {}) });
-    const label = `${variant.name} ${platform}`;
-    let r = await run("make", ["-s", "-C", tree, `O=${obj}`, "allnoconfig"], { env });
-    if (r.code !== 0)
-        throw new Error(`${label}: make allnoconfig failed:\n${tail(r)}`);
-    const settings = [
-        ...fragment,
-        { symbol: "CONFIG_STATIC", value: "y" },
-        { symbol: "CONFIG_EXTRA_CFLAGS", value: JSON.stringify([`-isystem ${inc}`, ...tc.cflags].join(" ")) },
-        { symbol: "CONFIG_EXTRA_LDFLAGS", value: JSON.stringify(COMMON_LDFLAGS.join(" ")) },
-    ];
-    await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(obj, ".config"), mergeConfig(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(obj, ".config"), "utf8"), settings));
-    // oldconfig asks only for symbols without a value; answer each with its default.
-    r = await make(["oldconfig"], "\n".repeat(2000));
-    if (r.code !== 0)
-        throw new Error(`${label}: make oldconfig failed:\n${tail(r)}`);
-    const final = readConfigValues(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(obj, ".config"), "utf8"));
-    const ignored = fragment.filter((f) => (final.get(f.symbol) ?? "n") !== f.value);
-    if (ignored.length > 0) {
-        const first = ignored[0];
-        throw new UsageError(ignored
-            .map((f) => `${variant.busyboxConfig}:${f.line}: ${f.symbol}=${f.value} did not take effect (BusyBox ${cfg.busybox.version} gives ${final.get(f.symbol) ?? "no such symbol"}): the symbol is unknown or a symbol it depends on is off`)
-            .join("\n"), { file: variant.busyboxConfig, line: first.line, field: `variants.${variant.name}.busybox` });
-    }
-    const jobs = String(opts.jobs ?? Math.max(1, (0,external_node_os_namespaceObject.cpus)().length));
-    const makeVars = [`CC=${tc.cc}`, ...(tc.crossCompile ? [`CROSS_COMPILE=${tc.crossCompile}`] : []), `-j${jobs}`];
-    log.info(`${label}: compiling BusyBox ${cfg.busybox.version} (${fragment.length} fragment lines, -j${jobs})`);
-    let lines = 0;
-    r = await run("make", ["-C", obj, ...makeVars, "busybox", "busybox.links"], {
-        env,
-        onOutput: (c) => {
-            lines += (c.match(/\n/g) ?? []).length;
-            log.progress(`${label}: compiling`, lines);
-        },
-    });
-    if (r.code !== 0)
-        throw new CheckFailure(`${label}: the BusyBox compile failed (make exit ${r.code}):\n${tail(r)}`);
-    const binary = (0,external_node_path_namespaceObject.join)(outDir, "busybox");
-    await (0,promises_namespaceObject.copyFile)((0,external_node_path_namespaceObject.join)(obj, "busybox"), binary);
-    // The busybox target strips already; strip again with the platform's own strip to be sure.
-    await runChecked(`${tc.crossCompile}strip`, ["--strip-all", "-R", ".comment", "-R", ".note", binary]);
-    const elf = await readElfFile(binary);
-    const problems = checkBinary(elf, platform);
-    if (problems.length > 0)
-        throw new CheckFailure(`${label}: the binary fails the ELF check: ${problems.join("; ")}`);
-    const applets = parseLinks(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(obj, "busybox.links"), "utf8"));
-    const bytes = await (0,promises_namespaceObject.readFile)(binary);
-    await (0,promises_namespaceObject.rm)(obj, { recursive: true, force: true });
-    await (0,promises_namespaceObject.rm)(inc, { recursive: true, force: true });
-    return {
-        variant: variant.name,
-        platform,
-        busyboxVersion: cfg.busybox.version,
-        key,
-        size: bytes.length,
-        sha256: sha256(bytes),
-        applets,
-        elf: { machine: elf.machineName, static: elf.isStatic, stripped: elf.stripped },
-        toolchain: tc.identity,
-        buildSeconds: 0,
-    };
-}
-/** busybox.links lists one install path per applet ("/bin/ls"). */
-function parseLinks(text) {
-    return text
-        .split("\n")
-        .map((l) => l.trim())
-        .filter((l) => l.startsWith("/"))
-        .map((l) => ({ name: l.slice(l.lastIndexOf("/") + 1), path: l.slice(1) }))
-        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-function tail(r) {
-    return `${r.stdout}\n${r.stderr}`.trim().split("\n").slice(-20).join("\n");
-}
-
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/oci/digest.ts
-/** Content digests as OCI writes them: "sha256:<64 lowercase hex>". Only sha256 is produced or accepted. */
-
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-function digestOf(data) {
-    return `sha256:${(0,external_node_crypto_.createHash)("sha256").update(data).digest("hex")}`;
-}
-function isDigest(s) {
-    return DIGEST.test(s);
-}
-/** The hex part of a digest, after checking its form (it becomes a file name under blobs/). */
-function digestHex(digest) {
-    if (!isDigest(digest))
-        throw new Error(`${JSON.stringify(digest)} is not a sha256 digest (expected sha256:<64 lowercase hex>)`);
-    return digest.slice("sha256:".length);
-}
-/** Throws when `data` does not hash to `expected`; `what` names the content in the message. */
-function verifyDigest(data, expected, what) {
-    const actual = digestOf(data);
-    if (actual !== expected)
-        throw new Error(`${what}: content digest ${actual} does not match the expected ${expected}`);
-}
-
-;// CONCATENATED MODULE: ./src/oci/gzip.ts
-/**
- * Deterministic gzip for layer blobs. zlib's deflate output depends only on the input bytes, the
- * level and the zlib version, but the gzip header also carries a modification time and an
- * operating-system byte. We fix both:
- * - MTIME (bytes 4..7) = 0, meaning "no time stamp";
- * - OS (byte 9) = 255, "unknown", the value Go's compress/gzip writes (so does BuildKit), rather
- *   than whatever the zlib build was compiled for (3 on Unix, 19 on macOS, 10 on Windows).
- * No optional header fields (FLG = 0), so there is no header CRC to update. XFL (byte 8) follows
- * from the level: 2 for level 9.
- *
- * Caveat: Node bundles Chromium's zlib, whose deflate picks matches with its own hash, so its
- * output differs from canonical zlib's (measured: 1,050,968 vs 1,027,641 B for a 1.98 MB busybox
- * tar). The same zlib build gives the same bytes on any CPU; another build (another Node release)
- * may not. The layer digest then changes, the diff_id (digest of the tar) does not. The image
- * stage records process.versions.zlib for that reason.
- */
-
-
-const GZIP_LEVEL = 9;
-const GZIP_OS_UNKNOWN = 255;
-function gzipLayer(tar) {
-    const data = (0,external_node_zlib_.gzipSync)(tar, { level: GZIP_LEVEL });
-    if (data[0] !== 0x1f || data[1] !== 0x8b || data[3] !== 0)
-        throw new Error("internal: zlib wrote an unexpected gzip header");
-    data.writeUInt32LE(0, 4);
-    data[9] = GZIP_OS_UNKNOWN;
-    return { data, digest: digestOf(data), size: data.length, diffId: digestOf(tar) };
-}
-
-;// CONCATENATED MODULE: ./src/oci/json.ts
-/**
- * Canonical JSON: object keys in sorted order (UTF-16 code units, the same as bytewise for the
- * ASCII keys OCI uses, and the order Go's encoding/json writes), no whitespace, keys whose value
- * is undefined left out. The same value always serialises to the same bytes, so manifest and
- * config digests are reproducible.
- */
-function canonicalJson(value) {
-    return json_encode(value, "$");
-}
-function canonicalJsonBytes(value) {
-    return Buffer.from(canonicalJson(value), "utf8");
-}
-function json_encode(v, path) {
-    if (v === null || typeof v === "boolean" || typeof v === "string")
-        return JSON.stringify(v);
-    if (typeof v === "number") {
-        if (!Number.isFinite(v))
-            throw new Error(`canonical JSON: ${path} is ${v}, which JSON cannot represent`);
-        return JSON.stringify(v);
-    }
-    if (Array.isArray(v)) {
-        return `[${v.map((item, i) => {
-            if (item === undefined)
-                throw new Error(`canonical JSON: ${path}[${i}] is undefined`);
-            return json_encode(item, `${path}[${i}]`);
-        })}]`;
-    }
-    if (typeof v === "object" && json_isPlainObject(v)) {
-        const entries = Object.entries(v)
-            .filter(([, val]) => val !== undefined)
-            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-        return `{${entries.map(([k, val]) => `${JSON.stringify(k)}:${json_encode(val, `${path}.${k}`)}`).join(",")}}`;
-    }
-    throw new Error(`canonical JSON: ${path} is a ${typeof v === "object" ? (v.constructor?.name ?? "object") : typeof v}, not a JSON value`);
-}
-function json_isPlainObject(v) {
-    const proto = Object.getPrototypeOf(v);
-    return proto === Object.prototype || proto === null;
-}
-
-;// CONCATENATED MODULE: ./src/oci/types.ts
-/**
- * OCI image-spec types (v1.1) and the media types we write and read. We write OCI media types
- * only; Docker's manifest list and v2 manifest are accepted when reading from a registry.
- */
-const MEDIA_TYPES = {
-    ociIndex: "application/vnd.oci.image.index.v1+json",
-    ociManifest: "application/vnd.oci.image.manifest.v1+json",
-    ociConfig: "application/vnd.oci.image.config.v1+json",
-    ociLayerGzip: "application/vnd.oci.image.layer.v1.tar+gzip",
-    dockerManifestList: "application/vnd.docker.distribution.manifest.list.v2+json",
-    dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
-};
-/** Media types of an index (a list of per-platform manifests). */
-const INDEX_MEDIA_TYPES = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList];
-/** Media types of a single-platform image manifest. */
-const MANIFEST_MEDIA_TYPES = [MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest];
-/** The Accept header for manifest requests: everything we can read. */
-const MANIFEST_ACCEPT = [...INDEX_MEDIA_TYPES, ...MANIFEST_MEDIA_TYPES].join(", ");
-const OCI_LAYOUT_VERSION = "1.0.0";
-/** Pre-defined annotation keys (image-spec annotations.md). */
-const ANNOTATIONS = {
-    created: "org.opencontainers.image.created",
-    version: "org.opencontainers.image.version",
-    revision: "org.opencontainers.image.revision",
-    source: "org.opencontainers.image.source",
-    title: "org.opencontainers.image.title",
-    description: "org.opencontainers.image.description",
-    licenses: "org.opencontainers.image.licenses",
-    refName: "org.opencontainers.image.ref.name",
-};
-
-;// CONCATENATED MODULE: ./src/oci/layout.ts
-/**
- * OCI image layout directories (image-spec image-layout.md):
- *   DIR/oci-layout           {"imageLayoutVersion":"1.0.0"}
- *   DIR/index.json           an image index naming the top-level images (ref.name annotations)
- *   DIR/blobs/sha256/<hex>   content-addressed blobs
- * Writing is idempotent: a blob already present with the right content is left alone, every
- * file is written through a temporary name and renamed into place, and JSON is canonical.
- */
-
-
-
-
-
-
-function blobPath(dir, digest) {
-    return (0,external_node_path_namespaceObject.join)(dir, "blobs", "sha256", digestHex(digest));
-}
-async function writeAtomic(path, data) {
-    const tmp = `${path}.tmp-${process.pid}-${(0,external_node_crypto_.randomBytes)(4).toString("hex")}`;
-    try {
-        await (0,promises_namespaceObject.writeFile)(tmp, data);
-        await (0,promises_namespaceObject.rename)(tmp, path);
-    }
-    catch (err) {
-        await (0,promises_namespaceObject.rm)(tmp, { force: true });
-        throw err;
-    }
-}
-async function readIfExists(path) {
-    try {
-        return await (0,promises_namespaceObject.readFile)(path);
-    }
-    catch (err) {
-        if (err.code === "ENOENT")
-            return undefined;
-        throw err;
-    }
-}
-/** Creates DIR/oci-layout and DIR/blobs/sha256 (no-op when they exist). */
-async function initLayout(dir) {
-    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.join)(dir, "blobs", "sha256"), { recursive: true });
-    const marker = canonicalJsonBytes({ imageLayoutVersion: OCI_LAYOUT_VERSION });
-    const existing = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "oci-layout"));
-    if (!existing?.equals(marker))
-        await writeAtomic((0,external_node_path_namespaceObject.join)(dir, "oci-layout"), marker);
-}
-/** Stores a blob under its digest; returns its digest and size. Skips the write when the same content is there. */
-async function writeBlob(dir, data) {
-    const digest = digestOf(data);
-    const path = blobPath(dir, digest);
-    const existing = await readIfExists(path);
-    if (!existing || existing.length !== data.length || digestOf(existing) !== digest)
-        await writeAtomic(path, data);
-    return { digest, size: data.length };
-}
-/** Writes DIR/index.json listing `manifests` (top-level images, usually image indexes with a ref.name). */
-async function writeLayoutIndex(dir, manifests) {
-    const index = { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests };
-    const bytes = canonicalJsonBytes(index);
-    const existing = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "index.json"));
-    if (!existing?.equals(bytes))
-        await writeAtomic((0,external_node_path_namespaceObject.join)(dir, "index.json"), bytes);
-}
-/** Reads a blob and checks it against its digest. */
-async function readBlob(dir, digest) {
-    const path = blobPath(dir, digest);
-    const data = await readIfExists(path);
-    if (!data)
-        throw new Error(`OCI layout ${dir}: blob ${digest} is missing (${path})`);
-    verifyDigest(data, digest, `OCI layout ${dir}: blob ${path}`);
-    return data;
-}
-async function readJsonBlob(dir, digest) {
-    return JSON.parse((await readBlob(dir, digest)).toString("utf8"));
-}
-/** Reads DIR/oci-layout and DIR/index.json. */
-async function readLayout(dir) {
-    const marker = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "oci-layout"));
-    if (!marker)
-        throw new Error(`${dir} is not an OCI image layout: it has no oci-layout file`);
-    const version = JSON.parse(marker.toString("utf8")).imageLayoutVersion;
-    if (version !== OCI_LAYOUT_VERSION)
-        throw new Error(`OCI layout ${dir}: unsupported imageLayoutVersion ${JSON.stringify(version)}`);
-    const raw = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "index.json"));
-    if (!raw)
-        throw new Error(`OCI layout ${dir}: index.json is missing`);
-    const index = JSON.parse(raw.toString("utf8"));
-    if (index.schemaVersion !== 2 || !Array.isArray(index.manifests))
-        throw new Error(`OCI layout ${dir}: index.json is not an image index`);
-    return index;
-}
-/** The top-level descriptor named `ref` (its ref.name annotation), or the only one when `ref` is not given. */
-function resolveRef(dir, index, ref) {
-    const names = index.manifests.map((d) => d.annotations?.[ANNOTATIONS.refName]).filter((n) => n !== undefined);
-    if (ref !== undefined) {
-        const found = index.manifests.find((d) => d.annotations?.[ANNOTATIONS.refName] === ref);
-        if (!found)
-            throw new Error(`OCI layout ${dir} has no image named ${JSON.stringify(ref)}; it has: ${names.join(", ") || "none"}`);
-        return found;
-    }
-    const [only, ...more] = index.manifests;
-    if (!only || more.length > 0) {
-        throw new Error(`OCI layout ${dir} holds ${index.manifests.length} images; name one (${names.join(", ") || "none named"})`);
-    }
-    return only;
-}
-/** Follows a top-level descriptor to its manifests, checking every JSON blob's digest on the way. */
-async function readImage(dir, ref) {
-    const root = resolveRef(dir, await readLayout(dir), ref);
-    const manifestOf = async (d) => ({ descriptor: d, manifest: await readJsonBlob(dir, d.digest) });
-    if (MANIFEST_MEDIA_TYPES.includes(root.mediaType))
-        return { root, manifests: [await manifestOf(root)] };
-    if (!INDEX_MEDIA_TYPES.includes(root.mediaType))
-        throw new Error(`OCI layout ${dir}: unsupported media type ${root.mediaType}`);
-    const index = await readJsonBlob(dir, root.digest);
-    const unsupported = index.manifests.find((d) => !MANIFEST_MEDIA_TYPES.includes(d.mediaType));
-    if (unsupported)
-        throw new Error(`OCI layout ${dir}: nested ${unsupported.mediaType} ${unsupported.digest} is not supported`);
-    return { root, manifests: await Promise.all(index.manifests.map(manifestOf)) };
-}
-
-;// CONCATENATED MODULE: ./src/stages/image.ts
-/**
- * image stage, engine "oci" (no daemon): layer tars -> an OCI image layout holding one image
- * index with one manifest per platform. Each image has a single gzip layer (its rootfs tar).
- *
- * The same tar bytes and SOURCE_DATE_EPOCH give the same index digest: gzip is deterministic
- * (src/oci/gzip.ts), JSON is canonical (src/oci/json.ts), and every time stamp is the epoch.
- *
- * The image config's Cmd is /bin/sh, for `docker run -it IMAGE`. To boot the OS (BusyBox init
- * reading /etc/inittab), run `docker run IMAGE /sbin/init`; StopSignal is SIGTERM, which init
- * handles by running the shutdown actions.
- */
-
-
-
-
-
-
-
-const IMAGE_ENV = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"];
-const IMAGE_CMD = ["/bin/sh"];
-const IMAGE_STOP_SIGNAL = "SIGTERM";
-/** BusyBox's licence, which the image's only binary carries. */
-const IMAGE_LICENSES = "GPL-2.0-only";
-function ociPlatform(p) {
-    const architecture = p.split("/")[1];
-    return architecture === "arm64" ? { architecture, os: "linux", variant: "v8" } : { architecture, os: "linux" };
-}
-/** RFC 3339 in UTC, whole seconds: 1767225600 -> "2026-01-01T00:00:00Z". */
-function rfc3339(epochSeconds) {
-    return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-/** org.opencontainers.image.* annotations of the index and of each manifest; the config's Labels are these without ref.name. */
-function imageAnnotations(opts) {
-    const a = {
-        [ANNOTATIONS.created]: rfc3339(opts.sourceDateEpoch),
-        [ANNOTATIONS.version]: opts.config.version,
-        [ANNOTATIONS.title]: `Kimigayo OS ${opts.variant.name}`,
-        [ANNOTATIONS.licenses]: IMAGE_LICENSES,
-        [ANNOTATIONS.refName]: opts.config.version,
-    };
-    if (opts.variant.description)
-        a[ANNOTATIONS.description] = opts.variant.description;
-    if (opts.revision)
-        a[ANNOTATIONS.revision] = opts.revision;
-    if (opts.source)
-        a[ANNOTATIONS.source] = opts.source;
-    return a;
-}
-function imageConfig(opts, platform, diffIds) {
-    const created = rfc3339(opts.sourceDateEpoch);
-    const { [ANNOTATIONS.refName]: _ref, ...labels } = imageAnnotations(opts);
-    return {
-        ...ociPlatform(platform),
-        created,
-        config: { Env: IMAGE_ENV, Cmd: IMAGE_CMD, Labels: labels, StopSignal: IMAGE_STOP_SIGNAL },
-        rootfs: { type: "layers", diff_ids: diffIds },
-        history: [{ created, created_by: `kimigayo build (${opts.variant.name}, busybox ${opts.config.busybox.version})` }],
-    };
-}
-function ordered(rootfs) {
-    const seen = new Set();
-    for (const r of rootfs) {
-        if (!PLATFORMS.includes(r.platform))
-            throw new Error(`image: unsupported platform ${r.platform}`);
-        if (seen.has(r.platform))
-            throw new Error(`image: two layer tars for ${r.platform}`);
-        seen.add(r.platform);
-    }
-    if (rootfs.length === 0)
-        throw new Error("image: no layer tars given");
-    return [...rootfs].sort((a, b) => PLATFORMS.indexOf(a.platform) - PLATFORMS.indexOf(b.platform));
-}
-async function writeImage(dir, opts, platform, tarPath) {
-    const tar = await (0,promises_namespaceObject.readFile)(tarPath);
-    const layer = gzipLayer(tar);
-    await writeBlob(dir, layer.data);
-    const config = await writeBlob(dir, canonicalJsonBytes(imageConfig(opts, platform, [layer.diffId])));
-    const manifest = {
-        schemaVersion: 2,
-        mediaType: MEDIA_TYPES.ociManifest,
-        config: { mediaType: MEDIA_TYPES.ociConfig, ...config },
-        layers: [{ mediaType: MEDIA_TYPES.ociLayerGzip, digest: layer.digest, size: layer.size }],
-        annotations: imageAnnotations(opts),
-    };
-    const written = await writeBlob(dir, canonicalJsonBytes(manifest));
-    opts.log.info(`image ${opts.variant.name} ${platform}: layer ${tar.length.toLocaleString("en-US")} B -> ${layer.size.toLocaleString("en-US")} B gzip, manifest ${written.digest}`);
-    return {
-        platform,
-        ...written,
-        config: config.digest,
-        layers: [{ digest: layer.digest, size: layer.size, diffId: layer.diffId }],
-        uncompressedSize: tar.length,
-    };
-}
-/**
- * The multi-platform index over platform manifests, platforms in a fixed order. `kimigayo merge`
- * builds its index with this too, so an index merged from per-runner pushes is byte for byte the
- * one a single-runner build makes.
- */
-function imageIndex(manifests, annotations) {
-    return {
-        schemaVersion: 2,
-        mediaType: MEDIA_TYPES.ociIndex,
-        manifests: [...manifests]
-            .sort((a, b) => PLATFORMS.indexOf(a.platform) - PLATFORMS.indexOf(b.platform))
-            .map((m) => ({ mediaType: MEDIA_TYPES.ociManifest, digest: m.digest, size: m.size, platform: ociPlatform(m.platform) })),
-        annotations,
-    };
-}
-async function buildImage(opts) {
-    const end = opts.log.step(`image: ${opts.variant.name} (oci)`);
-    const layout = (0,external_node_path_namespaceObject.join)(opts.outDir, "oci", opts.variant.name);
-    // Built beside the final directory and renamed over it, so no blob of an older build lingers.
-    const tmp = `${layout}.tmp-${process.pid}`;
-    await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
-    try {
-        await initLayout(tmp);
-        const manifests = [];
-        for (const r of ordered(opts.rootfs))
-            manifests.push(await writeImage(tmp, opts, r.platform, r.tar));
-        const index = imageIndex(manifests, imageAnnotations(opts));
-        const written = await writeBlob(tmp, canonicalJsonBytes(index));
-        const ref = opts.config.version;
-        await writeLayoutIndex(tmp, [{ mediaType: MEDIA_TYPES.ociIndex, ...written, annotations: { [ANNOTATIONS.refName]: ref } }]);
-        await (0,promises_namespaceObject.rm)(layout, { recursive: true, force: true });
-        await (0,promises_namespaceObject.rename)(tmp, layout);
-        opts.log.info(`image ${opts.variant.name}: index ${written.digest} (${manifests.length} platform(s)) in ${layout}`);
-        return { layout, ref, index: written, manifests, zlib: process.versions.zlib ?? "unknown" };
-    }
-    finally {
-        await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
-        end();
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/lib/tar.ts
@@ -41411,6 +41739,2495 @@ function readTar(buf) {
         off = next;
     }
     return out;
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/oci/gzip.ts
+/**
+ * Deterministic gzip for layer blobs. zlib's deflate output depends only on the input bytes, the
+ * level and the zlib version, but the gzip header also carries a modification time and an
+ * operating-system byte. We fix both:
+ * - MTIME (bytes 4..7) = 0, meaning "no time stamp";
+ * - OS (byte 9) = 255, "unknown", the value Go's compress/gzip writes (so does BuildKit), rather
+ *   than whatever the zlib build was compiled for (3 on Unix, 19 on macOS, 10 on Windows).
+ * No optional header fields (FLG = 0), so there is no header CRC to update. XFL (byte 8) follows
+ * from the level: 2 for level 9.
+ *
+ * Caveat: Node bundles Chromium's zlib, whose deflate picks matches with its own hash, so its
+ * output differs from canonical zlib's (measured: 1,050,968 vs 1,027,641 B for a 1.98 MB busybox
+ * tar). The same zlib build gives the same bytes on any CPU; another build (another Node release)
+ * may not. The layer digest then changes, the diff_id (digest of the tar) does not. The image
+ * stage records process.versions.zlib for that reason.
+ */
+
+
+const GZIP_LEVEL = 9;
+const GZIP_OS_UNKNOWN = 255;
+function gzipLayer(tar) {
+    const data = (0,external_node_zlib_.gzipSync)(tar, { level: GZIP_LEVEL });
+    if (data[0] !== 0x1f || data[1] !== 0x8b || data[3] !== 0)
+        throw new Error("internal: zlib wrote an unexpected gzip header");
+    data.writeUInt32LE(0, 4);
+    data[9] = GZIP_OS_UNKNOWN;
+    return { data, digest: digestOf(data), size: data.length, diffId: digestOf(tar) };
+}
+
+;// CONCATENATED MODULE: ./src/oci/json.ts
+/**
+ * Canonical JSON: object keys in sorted order (UTF-16 code units, the same as bytewise for the
+ * ASCII keys OCI uses, and the order Go's encoding/json writes), no whitespace, keys whose value
+ * is undefined left out. The same value always serialises to the same bytes, so manifest and
+ * config digests are reproducible.
+ */
+function canonicalJson(value) {
+    return json_encode(value, "$");
+}
+function canonicalJsonBytes(value) {
+    return Buffer.from(canonicalJson(value), "utf8");
+}
+function json_encode(v, path) {
+    if (v === null || typeof v === "boolean" || typeof v === "string")
+        return JSON.stringify(v);
+    if (typeof v === "number") {
+        if (!Number.isFinite(v))
+            throw new Error(`canonical JSON: ${path} is ${v}, which JSON cannot represent`);
+        return JSON.stringify(v);
+    }
+    if (Array.isArray(v)) {
+        return `[${v.map((item, i) => {
+            if (item === undefined)
+                throw new Error(`canonical JSON: ${path}[${i}] is undefined`);
+            return json_encode(item, `${path}[${i}]`);
+        })}]`;
+    }
+    if (typeof v === "object" && json_isPlainObject(v)) {
+        const entries = Object.entries(v)
+            .filter(([, val]) => val !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, val]) => `${JSON.stringify(k)}:${json_encode(val, `${path}.${k}`)}`).join(",")}}`;
+    }
+    throw new Error(`canonical JSON: ${path} is a ${typeof v === "object" ? (v.constructor?.name ?? "object") : typeof v}, not a JSON value`);
+}
+function json_isPlainObject(v) {
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null;
+}
+
+;// CONCATENATED MODULE: ./src/oci/layout.ts
+/**
+ * OCI image layout directories (image-spec image-layout.md):
+ *   DIR/oci-layout           {"imageLayoutVersion":"1.0.0"}
+ *   DIR/index.json           an image index naming the top-level images (ref.name annotations)
+ *   DIR/blobs/sha256/<hex>   content-addressed blobs
+ * Writing is idempotent: a blob already present with the right content is left alone, every
+ * file is written through a temporary name and renamed into place, and JSON is canonical.
+ */
+
+
+
+
+
+
+function blobPath(dir, digest) {
+    return (0,external_node_path_namespaceObject.join)(dir, "blobs", "sha256", digestHex(digest));
+}
+async function writeAtomic(path, data) {
+    const tmp = `${path}.tmp-${process.pid}-${(0,external_node_crypto_.randomBytes)(4).toString("hex")}`;
+    try {
+        await (0,promises_namespaceObject.writeFile)(tmp, data);
+        await (0,promises_namespaceObject.rename)(tmp, path);
+    }
+    catch (err) {
+        await (0,promises_namespaceObject.rm)(tmp, { force: true });
+        throw err;
+    }
+}
+async function readIfExists(path) {
+    try {
+        return await (0,promises_namespaceObject.readFile)(path);
+    }
+    catch (err) {
+        if (err.code === "ENOENT")
+            return undefined;
+        throw err;
+    }
+}
+/** Creates DIR/oci-layout and DIR/blobs/sha256 (no-op when they exist). */
+async function initLayout(dir) {
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.join)(dir, "blobs", "sha256"), { recursive: true });
+    const marker = canonicalJsonBytes({ imageLayoutVersion: OCI_LAYOUT_VERSION });
+    const existing = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "oci-layout"));
+    if (!existing?.equals(marker))
+        await writeAtomic((0,external_node_path_namespaceObject.join)(dir, "oci-layout"), marker);
+}
+/** Stores a blob under its digest; returns its digest and size. Skips the write when the same content is there. */
+async function writeBlob(dir, data) {
+    const digest = digestOf(data);
+    const path = blobPath(dir, digest);
+    const existing = await readIfExists(path);
+    if (!existing || existing.length !== data.length || digestOf(existing) !== digest)
+        await writeAtomic(path, data);
+    return { digest, size: data.length };
+}
+/** Writes DIR/index.json listing `manifests` (top-level images, usually image indexes with a ref.name). */
+async function writeLayoutIndex(dir, manifests) {
+    const index = { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests };
+    const bytes = canonicalJsonBytes(index);
+    const existing = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "index.json"));
+    if (!existing?.equals(bytes))
+        await writeAtomic((0,external_node_path_namespaceObject.join)(dir, "index.json"), bytes);
+}
+/** Reads a blob and checks it against its digest. */
+async function readBlob(dir, digest) {
+    const path = blobPath(dir, digest);
+    const data = await readIfExists(path);
+    if (!data)
+        throw new Error(`OCI layout ${dir}: blob ${digest} is missing (${path})`);
+    verifyDigest(data, digest, `OCI layout ${dir}: blob ${path}`);
+    return data;
+}
+async function readJsonBlob(dir, digest) {
+    return JSON.parse((await readBlob(dir, digest)).toString("utf8"));
+}
+/** Reads DIR/oci-layout and DIR/index.json. */
+async function readLayout(dir) {
+    const marker = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "oci-layout"));
+    if (!marker)
+        throw new Error(`${dir} is not an OCI image layout: it has no oci-layout file`);
+    const version = JSON.parse(marker.toString("utf8")).imageLayoutVersion;
+    if (version !== OCI_LAYOUT_VERSION)
+        throw new Error(`OCI layout ${dir}: unsupported imageLayoutVersion ${JSON.stringify(version)}`);
+    const raw = await readIfExists((0,external_node_path_namespaceObject.join)(dir, "index.json"));
+    if (!raw)
+        throw new Error(`OCI layout ${dir}: index.json is missing`);
+    const index = JSON.parse(raw.toString("utf8"));
+    if (index.schemaVersion !== 2 || !Array.isArray(index.manifests))
+        throw new Error(`OCI layout ${dir}: index.json is not an image index`);
+    return index;
+}
+/** The top-level descriptor named `ref` (its ref.name annotation), or the only one when `ref` is not given. */
+function resolveRef(dir, index, ref) {
+    const names = index.manifests.map((d) => d.annotations?.[ANNOTATIONS.refName]).filter((n) => n !== undefined);
+    if (ref !== undefined) {
+        const found = index.manifests.find((d) => d.annotations?.[ANNOTATIONS.refName] === ref);
+        if (!found)
+            throw new Error(`OCI layout ${dir} has no image named ${JSON.stringify(ref)}; it has: ${names.join(", ") || "none"}`);
+        return found;
+    }
+    const [only, ...more] = index.manifests;
+    if (!only || more.length > 0) {
+        throw new Error(`OCI layout ${dir} holds ${index.manifests.length} images; name one (${names.join(", ") || "none named"})`);
+    }
+    return only;
+}
+/** Follows a top-level descriptor to its manifests, checking every JSON blob's digest on the way. */
+async function readImage(dir, ref) {
+    const root = resolveRef(dir, await readLayout(dir), ref);
+    const manifestOf = async (d) => ({ descriptor: d, manifest: await readJsonBlob(dir, d.digest) });
+    if (MANIFEST_MEDIA_TYPES.includes(root.mediaType))
+        return { root, manifests: [await manifestOf(root)] };
+    if (!INDEX_MEDIA_TYPES.includes(root.mediaType))
+        throw new Error(`OCI layout ${dir}: unsupported media type ${root.mediaType}`);
+    const index = await readJsonBlob(dir, root.digest);
+    const unsupported = index.manifests.find((d) => !MANIFEST_MEDIA_TYPES.includes(d.mediaType));
+    if (unsupported)
+        throw new Error(`OCI layout ${dir}: nested ${unsupported.mediaType} ${unsupported.digest} is not supported`);
+    return { root, manifests: await Promise.all(index.manifests.map(manifestOf)) };
+}
+
+;// CONCATENATED MODULE: ./src/stages/image.ts
+/**
+ * image stage, engine "oci" (no daemon): layer tars -> an OCI image layout holding one image
+ * index with one manifest per platform. Each image has a single gzip layer (its rootfs tar).
+ *
+ * The same tar bytes and SOURCE_DATE_EPOCH give the same index digest: gzip is deterministic
+ * (src/oci/gzip.ts), JSON is canonical (src/oci/json.ts), and every time stamp is the epoch.
+ *
+ * The image config's Cmd is /bin/sh, for `docker run -it IMAGE`. To boot the OS (BusyBox init
+ * reading /etc/inittab), run `docker run IMAGE /sbin/init`; StopSignal is SIGTERM, which init
+ * handles by running the shutdown actions.
+ */
+
+
+
+
+
+
+
+const IMAGE_ENV = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"];
+const IMAGE_CMD = ["/bin/sh"];
+const IMAGE_STOP_SIGNAL = "SIGTERM";
+/** BusyBox's licence, which the image's only binary carries. */
+const IMAGE_LICENSES = "GPL-2.0-only";
+function ociPlatform(p) {
+    const architecture = p.split("/")[1];
+    return architecture === "arm64" ? { architecture, os: "linux", variant: "v8" } : { architecture, os: "linux" };
+}
+/** RFC 3339 in UTC, whole seconds: 1767225600 -> "2026-01-01T00:00:00Z". */
+function rfc3339(epochSeconds) {
+    return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+/** org.opencontainers.image.* annotations of the index and of each manifest; the config's Labels are these without ref.name. */
+function imageAnnotations(opts) {
+    const a = {
+        [ANNOTATIONS.created]: rfc3339(opts.sourceDateEpoch),
+        [ANNOTATIONS.version]: opts.config.version,
+        [ANNOTATIONS.title]: `Kimigayo OS ${opts.variant.name}`,
+        [ANNOTATIONS.licenses]: IMAGE_LICENSES,
+        [ANNOTATIONS.refName]: opts.config.version,
+    };
+    if (opts.variant.description)
+        a[ANNOTATIONS.description] = opts.variant.description;
+    if (opts.revision)
+        a[ANNOTATIONS.revision] = opts.revision;
+    if (opts.source)
+        a[ANNOTATIONS.source] = opts.source;
+    return a;
+}
+function imageConfig(opts, platform, diffIds) {
+    const created = rfc3339(opts.sourceDateEpoch);
+    const { [ANNOTATIONS.refName]: _ref, ...labels } = imageAnnotations(opts);
+    return {
+        ...ociPlatform(platform),
+        created,
+        config: { Env: IMAGE_ENV, Cmd: IMAGE_CMD, Labels: labels, StopSignal: IMAGE_STOP_SIGNAL },
+        rootfs: { type: "layers", diff_ids: diffIds },
+        history: [{ created, created_by: `kimigayo build (${opts.variant.name}, busybox ${opts.config.busybox.version})` }],
+    };
+}
+function ordered(rootfs) {
+    const seen = new Set();
+    for (const r of rootfs) {
+        if (!PLATFORMS.includes(r.platform))
+            throw new Error(`image: unsupported platform ${r.platform}`);
+        if (seen.has(r.platform))
+            throw new Error(`image: two layer tars for ${r.platform}`);
+        seen.add(r.platform);
+    }
+    if (rootfs.length === 0)
+        throw new Error("image: no layer tars given");
+    return [...rootfs].sort((a, b) => PLATFORMS.indexOf(a.platform) - PLATFORMS.indexOf(b.platform));
+}
+async function writeImage(dir, opts, platform, tarPath) {
+    const tar = await (0,promises_namespaceObject.readFile)(tarPath);
+    const layer = gzipLayer(tar);
+    await writeBlob(dir, layer.data);
+    const config = await writeBlob(dir, canonicalJsonBytes(imageConfig(opts, platform, [layer.diffId])));
+    const manifest = {
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociManifest,
+        config: { mediaType: MEDIA_TYPES.ociConfig, ...config },
+        layers: [{ mediaType: MEDIA_TYPES.ociLayerGzip, digest: layer.digest, size: layer.size }],
+        annotations: imageAnnotations(opts),
+    };
+    const written = await writeBlob(dir, canonicalJsonBytes(manifest));
+    opts.log.info(`image ${opts.variant.name} ${platform}: layer ${tar.length.toLocaleString("en-US")} B -> ${layer.size.toLocaleString("en-US")} B gzip, manifest ${written.digest}`);
+    return {
+        platform,
+        ...written,
+        config: config.digest,
+        layers: [{ digest: layer.digest, size: layer.size, diffId: layer.diffId }],
+        uncompressedSize: tar.length,
+    };
+}
+/**
+ * The multi-platform index over platform manifests, platforms in a fixed order. `kimigayo merge`
+ * builds its index with this too, so an index merged from per-runner pushes is byte for byte the
+ * one a single-runner build makes.
+ */
+function imageIndex(manifests, annotations) {
+    return {
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociIndex,
+        manifests: [...manifests]
+            .sort((a, b) => PLATFORMS.indexOf(a.platform) - PLATFORMS.indexOf(b.platform))
+            .map((m) => ({ mediaType: MEDIA_TYPES.ociManifest, digest: m.digest, size: m.size, platform: ociPlatform(m.platform) })),
+        annotations,
+    };
+}
+async function buildImage(opts) {
+    const end = opts.log.step(`image: ${opts.variant.name} (oci)`);
+    const layout = (0,external_node_path_namespaceObject.join)(opts.outDir, "oci", opts.variant.name);
+    // Built beside the final directory and renamed over it, so no blob of an older build lingers.
+    const tmp = `${layout}.tmp-${process.pid}`;
+    await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
+    try {
+        await initLayout(tmp);
+        const manifests = [];
+        for (const r of ordered(opts.rootfs))
+            manifests.push(await writeImage(tmp, opts, r.platform, r.tar));
+        const index = imageIndex(manifests, imageAnnotations(opts));
+        const written = await writeBlob(tmp, canonicalJsonBytes(index));
+        const ref = opts.config.version;
+        await writeLayoutIndex(tmp, [{ mediaType: MEDIA_TYPES.ociIndex, ...written, annotations: { [ANNOTATIONS.refName]: ref } }]);
+        await (0,promises_namespaceObject.rm)(layout, { recursive: true, force: true });
+        await (0,promises_namespaceObject.rename)(tmp, layout);
+        opts.log.info(`image ${opts.variant.name}: index ${written.digest} (${manifests.length} platform(s)) in ${layout}`);
+        return { layout, ref, index: written, manifests, zlib: process.versions.zlib ?? "unknown" };
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
+        end();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/bench/images.ts
+/**
+ * The images a benchmark runs, all in the local Docker engine and all built from local files
+ * (no registry is needed to start): the Kimigayo images of the last build, and the references.
+ *
+ *   floor          FROM scratch + one static binary that exits at once (`int main(){return 0;}`
+ *                  compiled with musl-gcc). Nothing starts faster: it is the yardstick for startup
+ *                  and for boot to ready.
+ *   busybox-glibc  FROM scratch + Debian's glibc-static BusyBox (/bin/busybox from busybox-static)
+ *                  with its applet links: the same tools, built the usual way.
+ *   external       any local image given with --reference (or --image).
+ *
+ * Each built image is also written as an OCI image layout, so the pull case can push it to the
+ * local registry with the project's own publish code.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+const BUILTIN_REFERENCES = ["floor", "busybox-glibc"];
+const BENCH_REPO = "kimigayo-bench";
+const FLOOR_SOURCE = "int main(void) { return 0; }\n";
+const FLOOR_CC = {
+    "linux/amd64": { cc: "musl-gcc", pkg: "musl-tools" },
+    "linux/arm64": { cc: "aarch64-linux-musl-gcc", pkg: "musl-dev:arm64 and gcc-aarch64-linux-gnu" },
+};
+/** Debian's busybox-static: a glibc static BusyBox. */
+const GLIBC_BUSYBOX = "/bin/busybox";
+function arch(platform) {
+    return platform.split("/")[1] ?? platform;
+}
+function hostPlatform() {
+    return process.arch === "x64" ? "linux/amd64" : process.arch === "arm64" ? "linux/arm64" : undefined;
+}
+/** A docker-archive (what `docker save` writes and `docker load` reads) of a single-layer image. */
+function dockerArchive(layer, config, tag) {
+    const configName = `${sha256(config)}.json`;
+    return writeTar([
+        { type: "file", path: "layer.tar", mode: 0o644, data: layer },
+        { type: "file", path: configName, mode: 0o644, data: config },
+        {
+            type: "file",
+            path: "manifest.json",
+            mode: 0o644,
+            data: Buffer.from(JSON.stringify([{ Config: configName, RepoTags: [tag], Layers: ["layer.tar"] }])),
+        },
+    ], { mtime: 0 });
+}
+/** Loads the image unless the engine already has `tag` as exactly this config (image ID = config digest). */
+async function ensureLoaded(layer, config, tag) {
+    const have = await inspectImage(tag);
+    if (have?.id === `sha256:${sha256(config)}`)
+        return;
+    await loadArchive(dockerArchive(layer, config, tag));
+    const now = await inspectImage(tag);
+    if (!now)
+        throw new Error(`docker load did not create ${tag}`);
+}
+function referenceConfig(platform, diffId, cmd, env) {
+    const config = {
+        ...ociPlatform(platform),
+        created: "1970-01-01T00:00:00Z",
+        config: { ...(env ? { Env: env } : {}), Cmd: cmd },
+        rootfs: { type: "layers", diff_ids: [diffId] },
+    };
+    return canonicalJsonBytes(config);
+}
+/** Writes a single-manifest OCI layout (for the pull case) unless it is already there. */
+async function writeSingleLayout(dir, layer, config, ref) {
+    await initLayout(dir);
+    const gz = gzipLayer(layer);
+    await writeBlob(dir, gz.data);
+    const c = await writeBlob(dir, config);
+    const manifest = {
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociManifest,
+        config: { mediaType: MEDIA_TYPES.ociConfig, ...c },
+        layers: [{ mediaType: MEDIA_TYPES.ociLayerGzip, digest: gz.digest, size: gz.size }],
+    };
+    const m = await writeBlob(dir, canonicalJsonBytes(manifest));
+    await writeLayoutIndex(dir, [{ mediaType: MEDIA_TYPES.ociManifest, ...m, annotations: { [ANNOTATIONS.refName]: ref } }]);
+}
+async function builtImage(workDir, name, platform, entries, cmd, env) {
+    const layer = writeTar(entries, { mtime: 0 });
+    const config = referenceConfig(platform, `sha256:${sha256(layer)}`, cmd, env);
+    const ref = `${arch(platform)}-${sha256(config).slice(0, 12)}`;
+    const tag = `${BENCH_REPO}/${name}:${ref}`;
+    await ensureLoaded(layer, config, tag);
+    const dir = (0,external_node_path_namespaceObject.join)(workDir, "layouts", `${name}-${ref}`);
+    await writeSingleLayout(dir, layer, config, ref);
+    return { tag, layout: { dir, ref } };
+}
+/** The floor: a scratch image holding /true, a static binary that returns 0. */
+async function floorImage(workDir, platform) {
+    const { cc, pkg } = FLOOR_CC[platform];
+    if (!(await which(cc))) {
+        throw new UsageError(`the floor reference for ${platform} is compiled with ${cc}, which is not installed (Debian: ${pkg}; kimigayo doctor --fix)`);
+    }
+    const dir = (0,external_node_path_namespaceObject.join)(workDir, "floor");
+    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+    const src = (0,external_node_path_namespaceObject.join)(dir, "true.c");
+    const bin = (0,external_node_path_namespaceObject.join)(dir, `true-${arch(platform)}`);
+    await (0,promises_namespaceObject.writeFile)(src, FLOOR_SOURCE);
+    const r = await run(cc, ["-static", "-Os", "-s", "-o", bin, src], { timeoutMs: 120_000 });
+    if (r.code !== 0)
+        throw new Error(`${cc} could not compile the floor's true.c: ${r.stderr.trim()}`);
+    const data = await (0,promises_namespaceObject.readFile)(bin);
+    return builtImage(workDir, "floor", platform, [{ type: "file", path: "true", mode: 0o755, data }], ["/true"]);
+}
+/** Debian's glibc-static BusyBox with its applet links, when the host's /bin/busybox is one for `platform`. */
+async function busyboxGlibcImage(workDir, platform) {
+    const info = await readElfFile(GLIBC_BUSYBOX).catch(() => undefined);
+    if (!info)
+        return { skipped: `${GLIBC_BUSYBOX} is missing (Debian: busybox-static)` };
+    const problems = checkBinary(info, platform);
+    if (problems.length > 0)
+        return { skipped: `${GLIBC_BUSYBOX} is not a static ${platform} binary (${problems.join("; ")})` };
+    const list = await run(GLIBC_BUSYBOX, ["--list-full"], { timeoutMs: 30_000 });
+    if (list.code !== 0)
+        return { skipped: `${GLIBC_BUSYBOX} --list-full failed: ${list.stderr.trim()}` };
+    const applets = list.stdout
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l !== "" && l !== "bin/busybox" && !l.includes(".."));
+    const entries = [];
+    const dirs = new Set(["bin", "dev", "etc", "proc", "sys", "tmp"]);
+    for (const a of applets) {
+        const parts = a.split("/");
+        for (let i = 1; i < parts.length; i++)
+            dirs.add(parts.slice(0, i).join("/"));
+    }
+    for (const d of dirs)
+        entries.push({ type: "dir", path: d, mode: d === "tmp" ? 0o1777 : 0o755 });
+    entries.push({ type: "file", path: "bin/busybox", mode: 0o755, data: await (0,promises_namespaceObject.readFile)(GLIBC_BUSYBOX) });
+    for (const a of new Set(applets))
+        entries.push({ type: "symlink", path: a, target: "/bin/busybox" });
+    return builtImage(workDir, "busybox-glibc", platform, entries, ["sh"], IMAGE_ENV);
+}
+/** The Kimigayo image of `variant` for `platform` from a build result: its published config when there is a layout. */
+async function kimigayoImage(build, variant, platform) {
+    const img = build.images.find((i) => i.variant === variant && i.platform === platform);
+    if (!img) {
+        const have = build.images.map((i) => `${i.variant} ${i.platform}`).join(", ");
+        throw new UsageError(`the build in ${build.out} has no ${variant} ${platform} image (it has: ${have || "none"}); run kimigayo build --variant ${variant} --platform ${platform}`);
+    }
+    let layer;
+    try {
+        layer = await (0,promises_namespaceObject.readFile)(img.rootfs.tar);
+    }
+    catch {
+        throw new UsageError(`the rootfs ${img.rootfs.tar} of the last build is gone; run kimigayo build again`);
+    }
+    const diffId = `sha256:${sha256(layer)}`;
+    const layoutBuild = build.layouts?.find((l) => l.variant === variant);
+    let config;
+    let layout;
+    if (layoutBuild) {
+        const image = await readImage(layoutBuild.layout, layoutBuild.ref).catch(() => undefined);
+        const [os, architecture] = platform.split("/");
+        const m = image?.manifests.find((x) => x.descriptor.platform?.os === os && x.descriptor.platform?.architecture === architecture);
+        if (m) {
+            const bytes = await (0,promises_namespaceObject.readFile)(blobPath(layoutBuild.layout, m.manifest.config.digest)).catch(() => undefined);
+            const parsed = bytes ? JSON.parse(bytes.toString()) : undefined;
+            if (bytes && parsed?.rootfs.diff_ids.length === 1 && parsed.rootfs.diff_ids[0] === diffId) {
+                config = bytes;
+                layout = { dir: layoutBuild.layout, ref: layoutBuild.ref };
+            }
+        }
+    }
+    // No image layout (built with --engine none), or it is of another build: the rootfs with a plain config.
+    config ??= referenceConfig(platform, diffId, ["/bin/sh"], IMAGE_ENV);
+    const tag = `${BENCH_REPO}/${variant}:${arch(platform)}-${sha256(config).slice(0, 12)}`;
+    await ensureLoaded(layer, config, tag);
+    return { tag, ...(layout ? { layout } : {}) };
+}
+/** Subject for a Kimigayo image (booted with /sbin/init, has a shell and text tools). */
+function kimigayoSubject(label, image, platform, role, applets) {
+    const hasTrue = applets === undefined || applets.includes("true");
+    return {
+        label,
+        image,
+        platform,
+        role,
+        kind: "kimigayo",
+        trueCommand: hasTrue ? ["true"] : ["busybox", "true"],
+        boots: true,
+        shell: true,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/lib/concurrency.ts
+/** Maps with at most `limit` calls in flight; results keep the input order. The first error wins. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failed;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const i = next++;
+            try {
+                results[i] = await fn(items[i], i);
+            }
+            catch (err) {
+                failed ??= { err };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    if (failed)
+        throw failed.err;
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/oci/blob-source.ts
+/** Where blob bytes come from when pushing: read in ranges, so chunked uploads never hold a whole layer. */
+
+
+function bufferBlob(data) {
+    const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    return { digest: digestOf(buf), size: buf.length, read: async (offset, length) => buf.subarray(offset, offset + length) };
+}
+/** A blob in a file (e.g. an OCI layout's blobs/sha256/<hex>); the digest is trusted, the registry checks it. */
+function fileBlob(path, digest, size) {
+    return {
+        digest,
+        size,
+        read: async (offset, length) => {
+            const fh = await (0,promises_namespaceObject.open)(path, "r");
+            try {
+                const buf = Buffer.alloc(length);
+                const { bytesRead } = await fh.read(buf, 0, length, offset);
+                if (bytesRead !== length)
+                    throw new Error(`${path}: expected ${length} bytes at offset ${offset}, read ${bytesRead} (file shorter than ${size} B?)`);
+                return buf;
+            }
+            finally {
+                await fh.close();
+            }
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/oci/push.ts
+/**
+ * Pushes an OCI image layout to a repository in the order that never exposes a broken image:
+ * blobs first, then each platform manifest by digest, then the index by digest, then the tags
+ * (each a PUT of the same index bytes). A failure before the tags leaves no tag behind.
+ */
+
+
+
+
+
+
+async function pushLayout(layoutDir, repo, tags, client, log, opts = {}) {
+    const badTag = tags.find((t) => !isTag(t));
+    if (badTag !== undefined)
+        throw new UsageError(`${JSON.stringify(badTag)} is not a valid tag: up to 128 of [A-Za-z0-9_.-], not starting with . or -`);
+    const t0 = Date.now();
+    const before = { ...client.stats };
+    const end = log.step(`push ${client.registry}/${repo}`);
+    try {
+        const image = await readImage(layoutDir, opts.ref);
+        // Reachable and authorised before any work; a Basic challenge is answered once here.
+        await client.ping();
+        await pushManifests(layoutDir, repo, image.manifests, client, log, opts);
+        const rootBytes = await readBlob(layoutDir, image.root.digest);
+        // A layout whose top-level image is a single manifest has just pushed it above.
+        if (image.root.digest !== image.manifests[0]?.descriptor.digest) {
+            await client.putManifest(repo, image.root.digest, rootBytes, image.root.mediaType);
+        }
+        for (const tag of tags)
+            await client.putManifest(repo, tag, rootBytes, image.root.mediaType);
+        const stats = statsSince(before, client.stats);
+        log.info(`pushed ${client.registry}/${repo}@${image.root.digest}${tags.length ? ` as ${tags.join(", ")}` : ""}: ` +
+            `${stats.blobsUploaded} blob(s) uploaded (${stats.blobBytesUploaded.toLocaleString("en-US")} B), ` +
+            `${stats.blobsSkipped} already there, ${stats.blobsMounted} mounted`);
+        return {
+            repository: repo,
+            indexDigest: image.root.digest,
+            manifests: image.manifests.map((m) => m.descriptor.digest),
+            tags: [...tags],
+            stats,
+            seconds: (Date.now() - t0) / 1000,
+        };
+    }
+    finally {
+        end();
+    }
+}
+/** Blobs first (skipped when present, mounted when possible), then each manifest by digest. */
+async function pushManifests(layoutDir, repo, manifests, client, log, opts) {
+    const blobs = new Map();
+    for (const { manifest } of manifests)
+        for (const d of [manifest.config, ...manifest.layers])
+            blobs.set(d.digest, d);
+    let done = 0;
+    await mapLimit([...blobs.values()], opts.concurrency ?? 3, async (d) => {
+        const outcome = await client.pushBlob(repo, fileBlob(blobPath(layoutDir, d.digest), d.digest, d.size), {
+            ...(opts.mountFrom !== undefined ? { mountFrom: opts.mountFrom } : {}),
+        });
+        log.debug(`blob ${d.digest} (${d.size} B): ${outcome}`);
+        log.progress("blobs", ++done, blobs.size);
+    });
+    for (const { descriptor } of manifests) {
+        await client.putManifest(repo, descriptor.digest, await readBlob(layoutDir, descriptor.digest), descriptor.mediaType);
+    }
+}
+/**
+ * Pushes one platform's manifest (and its blobs) by digest, with no index and no tag: the
+ * per-runner half of a release spread over runners. `kimigayo merge` makes the index and tags.
+ */
+async function pushPlatform(layoutDir, repo, platform, client, log, opts = {}) {
+    const before = { ...client.stats };
+    const image = await readImage(layoutDir, opts.ref);
+    const chosen = image.manifests.filter((m) => m.descriptor.platform?.os === platform.os && m.descriptor.platform?.architecture === platform.architecture);
+    const one = chosen[0];
+    if (!one) {
+        const have = image.manifests.map((m) => `${m.descriptor.platform?.os}/${m.descriptor.platform?.architecture}`).join(", ");
+        throw new UsageError(`${layoutDir} has no ${platform.os}/${platform.architecture} image; it has ${have || "none"}`);
+    }
+    await client.ping();
+    await pushManifests(layoutDir, repo, [one], client, log, opts);
+    log.info(`pushed ${client.registry}/${repo}@${one.descriptor.digest} (${platform.os}/${platform.architecture}, by digest, untagged)`);
+    return {
+        repository: repo,
+        platform: `${platform.os}/${platform.architecture}`,
+        digest: one.descriptor.digest,
+        size: one.descriptor.size,
+        mediaType: one.descriptor.mediaType,
+        annotations: one.manifest.annotations ?? {},
+        stats: statsSince(before, client.stats),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/bench/cgroup.ts
+/**
+ * A container's memory, read from the host's cgroup files (the kernel's own accounting, the
+ * figure `docker stats` starts from), without the page cache: a container that reads a file
+ * keeps its pages cached and charged to it, but the kernel drops them at will.
+ *
+ *   cgroup v1: memory.usage_in_bytes - total_cache (memory.stat); rss = total_rss
+ *   cgroup v2: memory.current - file (memory.stat);               rss = anon
+ */
+
+
+
+const CGROUP_ROOT = "/sys/fs/cgroup";
+const METRIC_V1 = "cgroup v1 memory.usage_in_bytes − memory.stat total_cache";
+const METRIC_V2 = "cgroup v2 memory.current − memory.stat file";
+/** memory.stat: "key value" per line. */
+function parseMemoryStat(text) {
+    const out = new Map();
+    for (const line of text.split("\n")) {
+        const [k, v] = line.trim().split(/\s+/);
+        if (k && v && /^\d+$/.test(v))
+            out.set(k, Number(v));
+    }
+    return out;
+}
+/** The cgroup path of `pid` for the memory controller, from /proc/PID/cgroup. */
+function memoryCgroupPath(procCgroup, version) {
+    for (const line of procCgroup.split("\n")) {
+        const m = /^(\d+):([^:]*):(.*)$/.exec(line.trim());
+        if (!m)
+            continue;
+        if (version === "v2" && m[1] === "0" && m[2] === "")
+            return m[3];
+        if (version === "v1" && m[2].split(",").includes("memory"))
+            return m[3];
+    }
+    return undefined;
+}
+function cgroupVersion(root = CGROUP_ROOT) {
+    return (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(root, "cgroup.controllers")) ? "v2" : "v1";
+}
+/** Finds the container's memory cgroup on the host: from its init's /proc entry, else Docker's usual places. */
+async function memoryReader(containerId, pid, root = CGROUP_ROOT) {
+    const version = cgroupVersion(root);
+    const base = version === "v1" ? (0,external_node_path_namespaceObject.join)(root, "memory") : root;
+    const usageFile = version === "v1" ? "memory.usage_in_bytes" : "memory.current";
+    const candidates = [];
+    const own = await (0,promises_namespaceObject.readFile)(`/proc/${pid}/cgroup`, "utf8").catch(() => "");
+    const path = memoryCgroupPath(own, version);
+    if (path)
+        candidates.push((0,external_node_path_namespaceObject.join)(base, path));
+    candidates.push((0,external_node_path_namespaceObject.join)(base, "docker", containerId), (0,external_node_path_namespaceObject.join)(base, "system.slice", `docker-${containerId}.scope`));
+    const dir = candidates.find((d) => (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(d, usageFile)));
+    if (!dir)
+        throw new Error(`no ${version} memory cgroup found for container ${containerId.slice(0, 12)}; looked in ${candidates.join(", ")}`);
+    const read = async () => {
+        const [usage, statText] = await Promise.all([(0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(dir, usageFile), "utf8"), (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(dir, "memory.stat"), "utf8")]);
+        const stat = parseMemoryStat(statText);
+        const total = Number(usage.trim());
+        if (version === "v1")
+            return { used: total - (stat.get("total_cache") ?? stat.get("cache") ?? 0), rss: stat.get("total_rss") ?? stat.get("rss") ?? 0 };
+        return { used: total - (stat.get("file") ?? 0), rss: stat.get("anon") ?? 0 };
+    };
+    return { version, dir, metric: version === "v1" ? METRIC_V1 : METRIC_V2, read };
+}
+/** Samples every `intervalMs` for `windowMs` (the first sample at once); returns them in order with their times. */
+async function sampleMemory(reader, windowMs, intervalMs) {
+    const out = [];
+    const t0 = Date.now();
+    for (let i = 0;; i++) {
+        const due = t0 + i * intervalMs;
+        const wait = due - Date.now();
+        if (wait > 0)
+            await new Promise((r) => setTimeout(r, wait));
+        const atMs = Date.now() - t0;
+        if (atMs > windowMs)
+            break;
+        out.push({ atMs, sample: await reader.read() });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/bench/stats.ts
+/**
+ * The statistics of a benchmark: summaries of a sample and ratios taken pair by pair.
+ *
+ * Runs are interleaved (A B A B ...), so run i of the image and run i of a reference saw the
+ * same moment of the machine. The ratio image/reference is taken per pair, then summarised:
+ * a load spike that slows both halves of a pair cancels out instead of moving one median.
+ */
+function finite(values, what) {
+    if (values.length === 0)
+        throw new Error(`${what} of an empty sample`);
+    const bad = values.find((v) => !Number.isFinite(v));
+    if (bad !== undefined)
+        throw new Error(`${what}: ${bad} is not a finite number`);
+    return [...values].sort((a, b) => a - b);
+}
+/** The q-quantile (0..1) of a sorted sample, interpolating linearly between closest ranks. */
+function quantileSorted(sorted, q) {
+    const pos = (sorted.length - 1) * q;
+    const lo = Math.floor(pos);
+    const hi = Math.ceil(pos);
+    const a = sorted[lo];
+    const b = sorted[hi];
+    return a + (b - a) * (pos - lo);
+}
+function quantile(values, q) {
+    if (!(q >= 0 && q <= 1))
+        throw new Error(`quantile ${q} is outside 0..1`);
+    return quantileSorted(finite(values, "quantile"), q);
+}
+function median(values) {
+    return quantileSorted(finite(values, "median"), 0.5);
+}
+function p95(values) {
+    return quantileSorted(finite(values, "p95"), 0.95);
+}
+function summarize(values) {
+    const sorted = finite(values, "summary");
+    return {
+        n: sorted.length,
+        median: quantileSorted(sorted, 0.5),
+        p95: quantileSorted(sorted, 0.95),
+        min: sorted[0],
+        max: sorted[sorted.length - 1],
+    };
+}
+/**
+ * a[i] / b[i] for each interleaved pair. Pairs where either side is missing (undefined, a failed
+ * run) are skipped; a zero denominator is an error (a time of 0 ms means the clock is wrong).
+ */
+function pairRatios(a, b) {
+    const out = [];
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+        const x = a[i];
+        const y = b[i];
+        if (x === undefined || y === undefined)
+            continue;
+        if (y === 0)
+            throw new Error(`pair ${i + 1}: the reference measured 0, so the ratio is undefined`);
+        out.push(x / y);
+    }
+    return out;
+}
+/** The summary of the pair-by-pair ratios; its median is "the ratio". Undefined when no pair is complete. */
+function ratioSummary(a, b) {
+    const r = pairRatios(a, b);
+    return r.length > 0 ? summarize(r) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/bench/runner.ts
+/**
+ * The measurements. Every case follows one method: a warm-up run of each image (not recorded),
+ * then N rounds, each round running the image under test and then each reference once
+ * (A B C A B C ...), so that run i of every image saw the same moment of the machine and the
+ * ratios can be taken pair by pair.
+ */
+
+
+
+
+
+
+
+
+
+
+/** "boot standard linux/amd64: run 3/20" on stderr: the first and last run, and at most one line every 2 s between. */
+function progress(log, label, total) {
+    let last = 0;
+    return (i) => {
+        const now = Date.now();
+        if (i !== 1 && i !== total && now - last < 2000)
+            return;
+        last = now;
+        log.info(`${label}: run ${i}/${total}`);
+    };
+}
+function addMeasure(g, subject, kase, metric, unit, values, extra = {}) {
+    const ok = values.filter((v) => v !== null);
+    if (ok.length === 0) {
+        g.notes.push(`${subject.label}: ${metric}: every run failed`);
+        return undefined;
+    }
+    const m = { subject: subject.label, case: kase, metric, unit, values, summary: summarize(ok), ...extra };
+    g.measures.push(m);
+    return m;
+}
+function addRatio(g, a, b, metric = a?.metric) {
+    if (!a || !b || !metric)
+        return;
+    const s = ratioSummary(a.values.map((v) => v ?? undefined), b.values.map((v) => v ?? undefined));
+    if (s)
+        g.ratios.push({ subject: a.subject, metric, reference: b.subject, referenceMetric: b.metric, summary: s });
+}
+const runArgs = (s, argv, extra = []) => [
+    "run",
+    "--rm",
+    "--pull=never",
+    "--platform",
+    s.platform,
+    ...extra,
+    s.image,
+    ...argv,
+];
+// ---------------------------------------------------------------------------
+// startup: docker run --rm --pull=never IMAGE true
+// ---------------------------------------------------------------------------
+async function startupCase(g, ctx) {
+    const alive = [];
+    for (const s of [g.image, ...g.references]) {
+        const r = await timedDocker(runArgs(s, s.trueCommand));
+        if (r.code === 0)
+            alive.push(s);
+        else if (s === g.image)
+            throw new CheckFailure(`${s.label}: docker run ${s.image} ${s.trueCommand.join(" ")} exited with ${r.code}: ${firstLine(r.stderr)}`);
+        else
+            g.notes.push(`startup: reference ${s.label} left out: \`${s.trueCommand.join(" ")}\` exited with ${r.code}: ${firstLine(r.stderr)}`);
+    }
+    const values = new Map(alive.map((s) => [s, []]));
+    const tick = progress(ctx.log, `startup ${g.label}`, ctx.runs);
+    for (let i = 1; i <= ctx.runs; i++) {
+        for (const s of alive) {
+            const r = await timedDocker(runArgs(s, s.trueCommand));
+            values.get(s).push(r.code === 0 ? r.ms : null);
+        }
+        tick(i);
+    }
+    const mine = addMeasure(g, g.image, "startup", "startup", "ms", values.get(g.image));
+    for (const s of alive.slice(1))
+        addRatio(g, mine, addMeasure(g, s, "startup", "startup", "ms", values.get(s)));
+}
+// ---------------------------------------------------------------------------
+// boot: docker run IMAGE /sbin/init to the ready line, then docker stop; paired with the floor's startup
+// ---------------------------------------------------------------------------
+async function bootOnce(s, ctx, extra = []) {
+    const name = ctx.names.next();
+    try {
+        return await docker_bootToReady(s.image, name, { platform: s.platform, extra, timeoutMs: ctx.bootTimeoutMs });
+    }
+    catch (e) {
+        await ctx.names.remove(name);
+        throw new CheckFailure(`${s.label}: ${e.message}`);
+    }
+}
+async function stopOnce(b, ctx) {
+    try {
+        return await stopBooted(b);
+    }
+    finally {
+        ctx.names.gone(b.name);
+    }
+}
+const BOOT_METRICS = {
+    inContainer: "boot to ready, in container",
+    wall: "boot to ready, docker run to ready line",
+    stop: "shutdown (docker stop)",
+    floorPair: "startup (paired with boot)",
+};
+async function bootCase(g, ctx) {
+    if (!g.image.boots) {
+        g.notes.push(`boot: ${g.image.label} does not boot /sbin/init`);
+        return;
+    }
+    const floor = g.references.find((r) => r.kind === "floor");
+    const ready = [];
+    const wall = [];
+    const stop = [];
+    const floorMs = [];
+    const unclean = [];
+    const once = async (record) => {
+        const b = await bootOnce(g.image, ctx);
+        const s = await stopOnce(b, ctx);
+        if (s.exitCode !== 0)
+            unclean.push(`exit ${s.exitCode} after ${Math.round(s.stopMs)} ms`);
+        if (record) {
+            ready.push(b.readyMs);
+            wall.push(b.wallMs);
+            stop.push(s.stopMs);
+        }
+        if (floor) {
+            const f = await timedDocker(runArgs(floor, floor.trueCommand));
+            if (record)
+                floorMs.push(f.code === 0 ? f.ms : null);
+        }
+    };
+    await once(false);
+    const tick = progress(ctx.log, `boot ${g.label}`, ctx.runs);
+    for (let i = 1; i <= ctx.runs; i++) {
+        await once(true);
+        tick(i);
+    }
+    addMeasure(g, g.image, "boot", BOOT_METRICS.inContainer, "ms", ready, {
+        resolution: 10,
+        note: "printed by the rc: /proc/uptime (10 ms ticks) from the rc's start to all services up",
+    });
+    const w = addMeasure(g, g.image, "boot", BOOT_METRICS.wall, "ms", wall);
+    addMeasure(g, g.image, "boot", BOOT_METRICS.stop, "ms", stop, {
+        note: "docker stop -t 10 right after the ready line: SIGTERM, the shutdown actions, until the container has exited",
+    });
+    if (unclean.length > 0)
+        g.notes.push(`shutdown: ${unclean.length} of ${ctx.runs + 1} stops did not end with exit code 0 (${unclean.slice(0, 3).join("; ")})`);
+    if (floor)
+        addRatio(g, w, addMeasure(g, floor, "boot", BOOT_METRICS.floorPair, "ms", floorMs), `${BOOT_METRICS.wall} ÷ floor startup`);
+}
+// ---------------------------------------------------------------------------
+// memory: cgroup usage without page cache at the ready line, and the peak over a window
+// ---------------------------------------------------------------------------
+const MEMORY_METRICS = { afterReady: "memory after ready", peak: "memory peak" };
+async function memoryCase(g, ctx) {
+    if (!g.image.boots)
+        return;
+    const { runs, windowMs, intervalMs } = ctx.memory;
+    const out = [];
+    let metric = "";
+    const tick = progress(ctx.log, `memory ${g.label} (${windowMs / 1000} s each)`, runs);
+    for (let i = 1; i <= runs; i++) {
+        const b = await bootOnce(g.image, ctx);
+        try {
+            const ids = await containerIds(b.name);
+            const reader = await memoryReader(ids.id, ids.pid);
+            metric = reader.metric;
+            const samples = await sampleMemory(reader, windowMs, intervalMs);
+            const first = samples[0];
+            const peak = samples.reduce((p, s) => (s.sample.used > p.sample.used ? s : p), first);
+            out.push({
+                afterReady: first.sample.used,
+                peak: peak.sample.used,
+                peakAtMs: peak.atMs,
+                samples: samples.length,
+                rss: first.sample.rss,
+            });
+        }
+        finally {
+            await stopOnce(b, ctx);
+        }
+        tick(i);
+    }
+    g.memory = { metric, windowMs, intervalMs, runs: out };
+    addMeasure(g, g.image, "memory", MEMORY_METRICS.afterReady, "B", out.map((r) => r.afterReady), { note: metric });
+    addMeasure(g, g.image, "memory", MEMORY_METRICS.peak, "B", out.map((r) => r.peak), { note: `${metric}; the highest of the samples every ${intervalMs} ms for ${windowMs / 1000} s after the ready line` });
+}
+// ---------------------------------------------------------------------------
+// commands: the text tools, by docker exec into one running container, and one docker run each
+// ---------------------------------------------------------------------------
+async function commandsCase(g, ctx) {
+    if (!ctx.dataDir)
+        throw new Error("internal: the commands case needs the data set");
+    const mount = ["-v", `${ctx.dataDir}:${DATA_MOUNT}:ro`];
+    const subjects = [g.image, ...g.references].filter((s) => s.shell);
+    // One running container per image: the image under test booted (its services up), references idle.
+    const running = new Map();
+    try {
+        for (const s of subjects) {
+            if (s.boots) {
+                const b = await bootOnce(s, ctx, mount);
+                running.set(s, { name: b.name, booted: b });
+            }
+            else {
+                const name = ctx.names.next();
+                await startIdle(s.image, name, { platform: s.platform, extra: mount });
+                running.set(s, { name });
+            }
+        }
+        await commandRounds(g, ctx, subjects, "docker exec", ctx.runs, (s, argv) => ["exec", running.get(s).name, ...argv]);
+    }
+    finally {
+        for (const [, c] of running) {
+            if (c.booted)
+                await stopOnce(c.booted, ctx).catch(() => ctx.names.remove(c.name));
+            else
+                await ctx.names.remove(c.name);
+        }
+    }
+    await commandRounds(g, ctx, subjects, "docker run", ctx.commandRunRounds, (s, argv) => runArgs(s, argv, mount));
+}
+async function commandRounds(g, ctx, subjects, how, rounds, argsFor) {
+    const tick = progress(ctx.log, `commands (${how}) ${g.label}`, rounds);
+    const values = new Map();
+    const alive = new Map();
+    for (const c of BENCH_COMMANDS) {
+        const ok = [];
+        for (const s of subjects) {
+            const r = await timedDocker(argsFor(s, commandArgv(c)));
+            if (r.code === 0)
+                ok.push(s);
+            else if (how === "docker exec")
+                g.notes.push(`commands: ${c.name} is not available in ${s.label}: ${firstLine(r.stderr) || `exit ${r.code}`}`);
+        }
+        alive.set(c.name, ok);
+        values.set(c.name, new Map(ok.map((s) => [s, []])));
+    }
+    for (let i = 1; i <= rounds; i++) {
+        for (const c of BENCH_COMMANDS) {
+            for (const s of alive.get(c.name)) {
+                const r = await timedDocker(argsFor(s, commandArgv(c)));
+                values
+                    .get(c.name)
+                    .get(s)
+                    .push(r.code === 0 ? r.ms : null);
+            }
+        }
+        tick(i);
+    }
+    for (const c of BENCH_COMMANDS) {
+        const ok = alive.get(c.name);
+        const v = values.get(c.name);
+        const metric = `${c.name} (${how})`;
+        const mine = ok[0] === g.image ? addMeasure(g, g.image, "commands", metric, "ms", v.get(g.image)) : undefined;
+        for (const s of ok)
+            if (s !== g.image)
+                addRatio(g, mine, addMeasure(g, s, "commands", metric, "ms", v.get(s)));
+    }
+}
+// ---------------------------------------------------------------------------
+// pull: from the local registry (pushed there first, untimed)
+// ---------------------------------------------------------------------------
+function slug(s) {
+    return (s
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-+|-+$/g, "")
+        .slice(0, 60) || "image");
+}
+/** Puts the subject in the local registry; returns where. Built images go through the project's push code, others through skopeo. */
+async function pushSubject(s, client) {
+    const [os, architecture] = s.platform.split("/");
+    if (s.layout) {
+        const repository = `${BENCH_REPO}/${slug(s.kind === "kimigayo" ? s.label.split(" ")[0] : s.kind)}`;
+        if (s.layout.multiPlatform) {
+            const r = await pushPlatform(s.layout.dir, repository, { os, architecture }, client, silentLogger, { ref: s.layout.ref });
+            return { repository, digest: r.digest };
+        }
+        const r = await pushLayout(s.layout.dir, repository, [s.layout.ref], client, silentLogger, { ref: s.layout.ref });
+        return { repository, digest: r.manifests[0] };
+    }
+    const repository = `${BENCH_REPO}/ext-${slug(s.label)}`;
+    const tag = architecture;
+    const r = await run("skopeo", [
+        "copy",
+        "--insecure-policy",
+        "--dest-tls-verify=false",
+        `docker-daemon:${s.image}`,
+        `docker://${client.registry}/${repository}:${tag}`,
+    ], { timeoutMs: 300_000 }).catch((e) => ({ code: 127, stdout: "", stderr: e.message }));
+    if (r.code !== 0)
+        throw new Error(`skopeo copy of ${s.image} to ${client.registry} failed: ${firstLine(r.stderr)}`);
+    const head = await client.headManifest(repository, tag);
+    if (!head?.digest)
+        throw new Error(`${client.registry}/${repository}:${tag} is not there after skopeo copy`);
+    return { repository, digest: head.digest };
+}
+/** One pull: manifest, config and layers, digests verified, gzip layers decompressed. */
+async function pullOnce(client, repository, digest) {
+    const t0 = process.hrtime.bigint();
+    const m = await client.getManifest(repository, digest);
+    const manifest = JSON.parse(m.bytes.toString());
+    let bytes = m.size + (await client.getBlob(repository, manifest.config.digest)).length;
+    for (const l of manifest.layers) {
+        const blob = await client.getBlob(repository, l.digest);
+        bytes += blob.length;
+        if (l.mediaType.endsWith("gzip"))
+            (0,external_node_zlib_.gunzipSync)(blob);
+    }
+    return { ms: Number(process.hrtime.bigint() - t0) / 1e6, bytes };
+}
+async function pullCase(g, ctx) {
+    const client = ctx.registry;
+    if (!client)
+        return;
+    const pushed = new Map();
+    for (const s of [g.image, ...g.references]) {
+        try {
+            pushed.set(s, await pushSubject(s, client));
+        }
+        catch (e) {
+            g.notes.push(`pull: ${s.label} left out: ${e.message}`);
+        }
+    }
+    const subjects = [...pushed.keys()];
+    const ms = new Map(subjects.map((s) => [s, []]));
+    const bytes = new Map(subjects.map((s) => [s, []]));
+    for (const s of subjects)
+        await pullOnce(client, pushed.get(s).repository, pushed.get(s).digest);
+    const tick = progress(ctx.log, `pull ${g.label}`, ctx.runs);
+    for (let i = 1; i <= ctx.runs; i++) {
+        for (const s of subjects) {
+            const p = pushed.get(s);
+            const r = await pullOnce(client, p.repository, p.digest).catch(() => undefined);
+            ms.get(s).push(r ? r.ms : null);
+            bytes.get(s).push(r ? r.bytes : null);
+        }
+        tick(i);
+    }
+    const where = (s) => `${client.registry}/${pushed.get(s).repository}@${pushed.get(s).digest.slice(0, 19)}…`;
+    const mine = pushed.has(g.image) ? addMeasure(g, g.image, "pull", "pull", "ms", ms.get(g.image), { note: where(g.image) }) : undefined;
+    const mineBytes = pushed.has(g.image) ? addMeasure(g, g.image, "pull", "pull size", "B", bytes.get(g.image)) : undefined;
+    for (const s of subjects) {
+        if (s === g.image)
+            continue;
+        addRatio(g, mine, addMeasure(g, s, "pull", "pull", "ms", ms.get(s), { note: where(s) }));
+        const size = addMeasure(g, s, "pull", "pull size", "B", bytes.get(s));
+        if (s.kind !== "floor")
+            addRatio(g, mineBytes, size);
+    }
+}
+const CASE_RUNNERS = {
+    startup: startupCase,
+    boot: bootCase,
+    memory: memoryCase,
+    commands: commandsCase,
+    pull: pullCase,
+};
+
+;// CONCATENATED MODULE: ./src/bench/types.ts
+const CASES = ["startup", "boot", "memory", "commands", "pull"];
+
+;// CONCATENATED MODULE: ./src/bench/bench.ts
+/**
+ * bench stage: image references -> a benchmark result. Resolves the images (the Kimigayo images of
+ * the last build, or --image), builds the references from local files, runs the cases and
+ * returns plain data; the report, the JSON for github-action-benchmark and the gate start from it.
+ */
+
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_RUNS = 20;
+const MAX_RUNS = 1000;
+const MEMORY_WINDOW_MS = 10_000;
+const MEMORY_INTERVAL_MS = 100;
+function executionOf(platform) {
+    return platform === hostPlatform() ? "native" : "emulated (QEMU)";
+}
+function platformOf(info) {
+    return `${info.os}/${info.architecture}`;
+}
+/** The references of one platform: the floor, BusyBox (glibc) when the host has it, and the external ones. */
+async function referencesFor(platform, req, external, notes) {
+    const subject = (label, img, kind, trueCommand, shell) => ({
+        label,
+        image: img.tag,
+        platform,
+        role: "reference",
+        kind,
+        trueCommand,
+        boots: false,
+        shell,
+        ...(img.layout ? { layout: { ...img.layout, multiPlatform: false } } : {}),
+    });
+    const out = [subject(`floor ${platform}`, await floorImage(req.workDir, platform), "floor", ["/true"], false)];
+    const bb = await busyboxGlibcImage(req.workDir, platform);
+    if ("skipped" in bb)
+        notes.push(`reference busybox-glibc left out: ${bb.skipped}`);
+    else
+        out.push(subject(`busybox-glibc ${platform}`, bb, "busybox-glibc", ["true"], true));
+    for (const [label, e] of external) {
+        if (platformOf(e.info) !== platform) {
+            notes.push(`reference ${label} left out of ${platform}: it is a ${platformOf(e.info)} image`);
+            continue;
+        }
+        out.push({ label, image: e.ref, platform, role: "reference", kind: "external", trueCommand: ["true"], boots: false, shell: true });
+    }
+    return out;
+}
+function newGroup(label, platform, image, references, notes, variant) {
+    return {
+        label,
+        ...(variant ? { variant } : {}),
+        platform,
+        execution: executionOf(platform),
+        image,
+        references,
+        measures: [],
+        ratios: [],
+        notes: [...notes],
+    };
+}
+/** Parses --image values: "REF" or "LABEL=REF". */
+function parseImageArg(v) {
+    const eq = v.indexOf("=");
+    const [label, ref] = eq > 0 && !v.slice(0, eq).includes("/") && !v.slice(0, eq).includes(":") ? [v.slice(0, eq), v.slice(eq + 1)] : [v, v];
+    if (ref === "")
+        throw new UsageError(`--image ${JSON.stringify(v)}: no image after "="`);
+    return { label, ref };
+}
+async function runBench(req) {
+    const { log } = req;
+    const t0 = Date.now();
+    const loadStart = (0,external_node_os_namespaceObject.loadavg)().map((x) => Number(x.toFixed(2)));
+    if (!Number.isInteger(req.runs) || req.runs < 1 || req.runs > MAX_RUNS)
+        throw new UsageError(`runs must be an integer in 1..${MAX_RUNS}, got ${req.runs}`);
+    const daemon = await checkDaemon();
+    // The references named on the command line: built-in names, or images the engine has.
+    const external = new Map();
+    for (const r of req.references) {
+        if (BUILTIN_REFERENCES.includes(r))
+            continue;
+        const info = await inspectImage(r);
+        if (!info) {
+            throw new UsageError(`--reference ${r}: no such image in the local Docker engine; built-in references: ${BUILTIN_REFERENCES.join(", ")}; ` +
+                `otherwise docker pull or docker load the image first (the bench never pulls)`);
+        }
+        external.set(r, { info, ref: r });
+    }
+    // The images under test, each on its platform.
+    const plans = [];
+    if (req.images && req.images.length > 0) {
+        for (const im of req.images) {
+            const info = await inspectImage(im.ref);
+            if (!info)
+                throw new UsageError(`--image ${im.ref}: no such image in the local Docker engine (the bench never pulls: docker pull or docker load it first)`);
+            const platform = platformOf(info);
+            if (!PLATFORMS.includes(platform))
+                throw new UsageError(`--image ${im.ref} is a ${platform} image; the bench runs ${PLATFORMS.join(", ")}`);
+            const label = im.label.includes(platform) ? im.label : `${im.label} ${platform}`;
+            plans.push({ label, platform: platform, subject: async () => kimigayoSubject(label, im.ref, platform, "image") });
+        }
+    }
+    else if (req.build) {
+        const b = req.build;
+        for (const variant of b.variants) {
+            for (const platform of b.platforms) {
+                const label = `${variant} ${platform}`;
+                plans.push({
+                    label,
+                    platform,
+                    variant,
+                    subject: async () => {
+                        const img = await kimigayoImage(b.result, variant, platform);
+                        const applets = b.result.images.find((i) => i.variant === variant && i.platform === platform)?.busybox.applets;
+                        return {
+                            ...kimigayoSubject(label, img.tag, platform, "image", applets),
+                            ...(img.layout ? { layout: { ...img.layout, multiPlatform: true } } : {}),
+                        };
+                    },
+                });
+            }
+        }
+    }
+    else {
+        throw new UsageError("nothing to benchmark: give --image, or run kimigayo build first");
+    }
+    const names = new ContainerNames();
+    const groups = [];
+    let dataset;
+    try {
+        const refCache = new Map();
+        let registry;
+        if (req.cases.includes("pull")) {
+            if (!isLoopbackRegistry(req.registry))
+                throw new UsageError(`--registry ${req.registry}: the bench pushes and pulls on a local registry only (127.0.0.1, localhost)`);
+            const client = new RegistryClient(req.registry, { retry: { attempts: 2, budgetMs: 10_000 }, timeoutMs: 60_000 });
+            try {
+                await client.ping();
+                registry = client;
+            }
+            catch (e) {
+                log.warn(`pull case skipped: the registry ${req.registry} does not answer (${e.message}); start it with kimigayo doctor --fix`);
+            }
+        }
+        if (req.cases.includes("commands"))
+            dataset = await writeDataset((0,external_node_path_namespaceObject.join)(req.workDir, "data"));
+        const ctx = {
+            runs: req.runs,
+            log,
+            names,
+            memory: {
+                runs: req.memoryRuns ?? Math.min(req.runs, 3),
+                windowMs: req.memoryWindowMs ?? MEMORY_WINDOW_MS,
+                intervalMs: MEMORY_INTERVAL_MS,
+            },
+            commandRunRounds: req.commandRunRounds ?? Math.min(req.runs, 5),
+            ...(dataset ? { dataDir: (0,external_node_path_namespaceObject.join)(req.workDir, "data") } : {}),
+            ...(registry ? { registry } : {}),
+            bootTimeoutMs: req.bootTimeoutMs ?? (plans.some((p) => executionOf(p.platform) !== "native") ? 180_000 : 60_000),
+        };
+        for (const p of plans) {
+            let refs = refCache.get(p.platform);
+            if (!refs) {
+                const notes = [];
+                refs = { refs: await referencesFor(p.platform, req, external, notes), notes };
+                refCache.set(p.platform, refs);
+            }
+            const g = newGroup(p.label, p.platform, await p.subject(), refs.refs, refs.notes, p.variant);
+            if (!registry && req.cases.includes("pull"))
+                g.notes.push(`pull: the registry ${req.registry} does not answer`);
+            log.info(`bench ${g.label} (${g.execution}): ${req.cases.join(", ")}; references: ${g.references.map((r) => r.label).join(", ")}`);
+            for (const c of CASES)
+                if (req.cases.includes(c))
+                    await CASE_RUNNERS[c](g, ctx);
+            groups.push(g);
+        }
+    }
+    finally {
+        await names.removeAll();
+    }
+    return {
+        schema: "kimigayo-bench/1",
+        started: new Date(t0).toISOString(),
+        seconds: (Date.now() - t0) / 1000,
+        host: {
+            cpus: (0,external_node_os_namespaceObject.cpus)().length,
+            kernel: (0,external_node_os_namespaceObject.release)(),
+            arch: process.arch,
+            docker: daemon.version,
+            cgroup: daemon.cgroup,
+            load: { start: loadStart, end: (0,external_node_os_namespaceObject.loadavg)().map((x) => Number(x.toFixed(2))) },
+        },
+        runs: req.runs,
+        cases: CASES.filter((c) => req.cases.includes(c)),
+        ...(dataset ? { dataset } : {}),
+        groups,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/bench/gate.ts
+/**
+ * The regression gate: a new run's figures against an earlier run's (the --baseline FILE, in
+ * github-action-benchmark's customSmallerIsBetter format, as `kimigayo bench` writes it).
+ *
+ * A figure regresses when BOTH hold:
+ *   worse        its median is past the baseline median by more than the threshold, and
+ *   unexplained  it is also past the baseline's p95 by more than the threshold,
+ * each with the clock's resolution as slack (the in-container boot time ticks by 10 ms, so
+ * 0 -> 10 ms is one tick, not a regression). A figure that is worse but inside the baseline's
+ * own spread is reported as noise; it does not fail the gate.
+ */
+
+
+const DEFAULT_THRESHOLD_PCT = 10;
+/** The spread a run recorded with each figure, kept in `extra` ("n=20 p95=14.2 min=11 max=15 res=10; ..."). */
+function formatExtra(s, resolution, context) {
+    const num = (v) => String(Number(v.toPrecision(6)));
+    return `n=${s.n} p95=${num(s.p95)} min=${num(s.min)} max=${num(s.max)}${resolution ? ` res=${num(resolution)}` : ""}; ${context}`;
+}
+function parseExtra(extra) {
+    const field = (k) => {
+        const m = new RegExp(`(?:^|\\s)${k}=(-?[0-9.]+(?:e[-+]?\\d+)?)`).exec(extra ?? "");
+        return m ? Number(m[1]) : undefined;
+    };
+    const p95 = field("p95");
+    const resolution = field("res");
+    return { ...(p95 !== undefined ? { p95 } : {}), ...(resolution !== undefined ? { resolution } : {}) };
+}
+function figure(e) {
+    const x = parseExtra(e.extra);
+    return { value: e.value, p95: Math.max(x.p95 ?? e.value, e.value), resolution: x.resolution ?? 0 };
+}
+/** The decision for one figure; exported for the decision-table tests. */
+function decide(base, cur, thresholdPct) {
+    const t = thresholdPct / 100;
+    const slack = base.resolution;
+    const worse = cur.value > base.value * (1 + t) + slack;
+    const unexplained = cur.value > base.p95 * (1 + t) + slack;
+    if (worse && unexplained)
+        return "regression";
+    if (worse)
+        return "noise";
+    if (cur.value < base.value * (1 - t) - slack)
+        return "improved";
+    return "ok";
+}
+function gate(current, baseline, thresholdPct = DEFAULT_THRESHOLD_PCT) {
+    const base = new Map(baseline.map((e) => [e.name, e]));
+    const rows = [];
+    for (const e of current) {
+        const b = base.get(e.name);
+        const cur = figure(e);
+        if (!b) {
+            rows.push({ name: e.name, unit: e.unit, verdict: "new", current: cur });
+            continue;
+        }
+        base.delete(e.name);
+        const bf = figure(b);
+        rows.push({
+            name: e.name,
+            unit: e.unit,
+            verdict: b.unit === e.unit ? decide(bf, cur, thresholdPct) : "new",
+            baseline: bf,
+            current: cur,
+            ...(bf.value !== 0 ? { changePct: (cur.value / bf.value - 1) * 100 } : {}),
+        });
+    }
+    for (const b of base.values())
+        rows.push({ name: b.name, unit: b.unit, verdict: "missing", baseline: figure(b) });
+    const regressions = rows.filter((r) => r.verdict === "regression");
+    return { thresholdPct, rows, regressions, passed: regressions.length === 0 };
+}
+/** Checks the shape of a customSmallerIsBetter file; every problem names the file, the entry and the field. */
+function parseBenchmarkEntries(text, file) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (e) {
+        throw new UsageError(`${file}: not JSON (${e.message}); expected the benchmark.json an earlier \`kimigayo bench\` wrote`, {
+            file,
+        });
+    }
+    if (!Array.isArray(data)) {
+        throw new UsageError(`${file}: expected a JSON array of {name, unit, value, range?, extra?} (github-action-benchmark customSmallerIsBetter)`, {
+            file,
+        });
+    }
+    return data.map((raw, i) => {
+        const at = `${file}: entry ${i}`;
+        if (typeof raw !== "object" || raw === null)
+            throw new UsageError(`${at}: expected an object, got ${JSON.stringify(raw)}`, { file });
+        const o = raw;
+        if (typeof o.name !== "string" || o.name === "")
+            throw new UsageError(`${at}: "name" must be a non-empty string`, { file, field: `[${i}].name` });
+        if (typeof o.unit !== "string")
+            throw new UsageError(`${at} (${o.name}): "unit" must be a string`, { file, field: `[${i}].unit` });
+        if (typeof o.value !== "number" || !Number.isFinite(o.value)) {
+            throw new UsageError(`${at} (${o.name}): "value" must be a finite number, got ${JSON.stringify(o.value)}`, {
+                file,
+                field: `[${i}].value`,
+            });
+        }
+        for (const k of ["range", "extra"]) {
+            if (o[k] !== undefined && typeof o[k] !== "string")
+                throw new UsageError(`${at} (${o.name}): "${k}" must be a string`, { file, field: `[${i}].${k}` });
+        }
+        return {
+            name: o.name,
+            unit: o.unit,
+            value: o.value,
+            ...(typeof o.range === "string" ? { range: o.range } : {}),
+            ...(typeof o.extra === "string" ? { extra: o.extra } : {}),
+        };
+    });
+}
+async function readBaseline(file) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
+    }
+    catch (e) {
+        throw new UsageError(`--baseline ${file}: cannot read it (${e.code ?? e.message})`, { file });
+    }
+    return parseBenchmarkEntries(text, file);
+}
+
+;// CONCATENATED MODULE: ./src/bench/targets.ts
+/**
+ * The product's claims about the standard image, checked against a run. They hold for a native
+ * run only: under QEMU every figure measures the emulator too.
+ */
+
+const MIB = 1024 * 1024;
+/** A rise above the memory at the ready line bigger than this, during the window, is a spike. */
+const SPIKE_BYTES = 64 * 1024;
+const measure = (g, metric) => g.measures.find((m) => m.subject === g.image.label && m.metric === metric);
+const ratio = (g, metric, kind) => g.ratios.find((r) => r.subject === g.image.label && r.metric === metric && g.references.find((s) => s.label === r.reference)?.kind === kind);
+const num = (v) => String(Number(v.toFixed(1)));
+function kib(bytes) {
+    return `${Math.round(bytes / 1024).toLocaleString("en-US")} KiB`;
+}
+function evaluateTargets(g) {
+    const native = g.execution === "native";
+    const check = (figure, target, value, shown, pass) => ({
+        figure,
+        measured: value === undefined ? "not measured" : shown(value),
+        target,
+        ok: value === undefined || !native ? undefined : pass(value),
+    });
+    const rows = [];
+    const inside = measure(g, BOOT_METRICS.inContainer);
+    rows.push(check("boot to ready, in container (median)", "≤ 20 ms", inside?.summary.median, (v) => `${num(v)} ms (p95 ${num(inside.summary.p95)} ms, max ${num(inside.summary.max)} ms)`, (v) => v <= 20));
+    const wall = ratio(g, `${BOOT_METRICS.wall} ÷ floor startup`, "floor");
+    const wallMs = measure(g, BOOT_METRICS.wall);
+    rows.push(check("boot: docker run to ready line ÷ floor's docker run --rm … true (median of pair ratios)", "≤ 1.05", wall?.summary.median, (v) => `${v.toFixed(3)} (${wallMs ? `${wallMs.summary.median.toFixed(0)} ms` : "?"}; p95 ratio ${wall.summary.p95.toFixed(3)})`, (v) => v <= 1.05));
+    const startup = ratio(g, "startup", "floor");
+    rows.push(check("startup ÷ floor (median of pair ratios)", "≤ 1.02", startup?.summary.median, (v) => `${v.toFixed(3)} (p95 ${startup.summary.p95.toFixed(3)})`, (v) => v <= 1.02));
+    const after = measure(g, MEMORY_METRICS.afterReady);
+    rows.push(check("memory after ready (median)", "≤ 1 MiB", after?.summary.median, kib, (v) => v <= MIB));
+    const runs = g.memory?.runs ?? [];
+    const worstRise = runs.length > 0 ? Math.max(...runs.map((r) => r.peak - r.afterReady)) : undefined;
+    const peak = runs.length > 0 ? Math.max(...runs.map((r) => r.peak)) : undefined;
+    rows.push(check(`memory peak over ${(g.memory?.windowMs ?? 10_000) / 1000} s (highest run), no spike`, `≤ 1 MiB, rise ≤ ${kib(SPIKE_BYTES)}`, peak, (v) => `${kib(v)} (largest rise ${kib(Math.max(0, worstRise ?? 0))})`, (v) => v <= MIB && (worstRise ?? 0) <= SPIKE_BYTES));
+    const stop = measure(g, BOOT_METRICS.stop);
+    rows.push(check("docker stop (median)", "< 1 s", stop?.summary.median, (v) => `${v.toFixed(0)} ms (max ${stop.summary.max.toFixed(0)} ms)`, (v) => v < 1000));
+    return rows;
+}
+/** Targets bind the standard variant (or an image labelled standard), natively. */
+function bindsTargets(g) {
+    return g.execution === "native" && (g.variant ?? g.label.split(" ")[0]) === "standard";
+}
+
+;// CONCATENATED MODULE: ./src/bench/report.ts
+/**
+ * What a benchmark result becomes: BENCHMARK_REPORT.md (tables with text bars), the JSON that
+ * github-action-benchmark reads (customSmallerIsBetter), and a short markdown summary with a
+ * mermaid chart for a job summary.
+ */
+
+
+
+
+
+// ---------------------------------------------------------------------------
+// Formatting
+// ---------------------------------------------------------------------------
+function fmtMs(v) {
+    return v >= 100 ? `${v.toFixed(0)} ms` : `${v.toFixed(1)} ms`;
+}
+function fmtValue(v, unit) {
+    return unit === "B" ? (v >= 10 * 1024 ? kib(v) : `${v.toLocaleString("en-US")} B`) : fmtMs(v);
+}
+function fmtRatio(v) {
+    return `${v.toFixed(3)}×`;
+}
+const EIGHTHS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
+/** A text bar of `width` cells for value/max, in eighths of a cell. */
+function bar(value, max, width = 24) {
+    if (!(max > 0) || !(value > 0))
+        return "";
+    const eighths = Math.max(1, Math.round((Math.min(value, max) / max) * width * 8));
+    return "█".repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8];
+}
+function mdTable(head, rows, right = []) {
+    const align = head.map((_, i) => (right.includes(i) ? "---:" : "---"));
+    const esc = (s) => s.replace(/\|/g, "\\|");
+    return [head, align, ...rows].map((r) => `| ${r.map(esc).join(" | ")} |`).join("\n");
+}
+const measuresOf = (g, kase) => g.measures.filter((m) => m.case === kase);
+const find = (g, subject, metric) => g.measures.find((m) => m.subject === subject && m.metric === metric);
+const ratiosOf = (g, metric) => g.ratios.filter((r) => r.subject === g.image.label && r.metric === metric);
+function netOf(cmd, sh) {
+    const d = [];
+    for (let i = 0; i < Math.min(cmd.values.length, sh.values.length); i++) {
+        const a = cmd.values[i];
+        const b = sh.values[i];
+        if (a !== null && a !== undefined && b !== null && b !== undefined)
+            d.push(a - b);
+    }
+    return d.length > 0 ? summarize(d).median : undefined;
+}
+function statCells(s, unit) {
+    return [fmtValue(s.median, unit), fmtValue(s.p95, unit), fmtValue(s.min, unit), fmtValue(s.max, unit)];
+}
+function ratioText(rs) {
+    return rs.map((r) => `${fmtRatio(r.summary.median)} ${r.reference.split(" ")[0]}`).join(", ");
+}
+// ---------------------------------------------------------------------------
+// BENCHMARK_REPORT.md
+// ---------------------------------------------------------------------------
+function startupSection(g) {
+    const ms = measuresOf(g, "startup");
+    if (ms.length === 0)
+        return [];
+    const max = Math.max(...ms.map((m) => m.summary.median));
+    const rows = ms.map((m) => [
+        m.subject,
+        ...statCells(m.summary, m.unit),
+        m.subject === g.image.label ? "" : fmtRatio(ratiosOf(g, "startup").find((r) => r.reference === m.subject)?.summary.median ?? NaN),
+        bar(m.summary.median, max),
+    ]);
+    return [
+        "### Startup: `docker run --rm --pull=never IMAGE true`",
+        "",
+        mdTable(["image", "median", "p95", "min", "max", "image ÷ this (pairs)", ""], rows, [1, 2, 3, 4, 5]),
+        "",
+    ];
+}
+function bootSection(g) {
+    const me = g.image.label;
+    const rows = [];
+    const all = [BOOT_METRICS.inContainer, BOOT_METRICS.wall, BOOT_METRICS.stop].map((m) => find(g, me, m)).filter((m) => !!m);
+    const floor = g.measures.find((m) => m.metric === BOOT_METRICS.floorPair);
+    if (floor)
+        all.push(floor);
+    if (all.length === 0)
+        return [];
+    const max = Math.max(...all.filter((m) => m.metric !== BOOT_METRICS.inContainer).map((m) => m.summary.median));
+    for (const m of all) {
+        const label = m.metric === BOOT_METRICS.floorPair ? `${m.subject}: docker run --rm … /true (paired)` : m.metric;
+        rows.push([
+            label,
+            ...statCells(m.summary, m.unit),
+            bar(m.summary.median, m.metric === BOOT_METRICS.inContainer ? Math.max(max, m.summary.median) : max),
+        ]);
+    }
+    const r = g.ratios.find((x) => x.metric === `${BOOT_METRICS.wall} ÷ floor startup`);
+    return [
+        "### Boot to ready and shutdown: `docker run IMAGE /sbin/init` to the ready line, then `docker stop`",
+        "",
+        mdTable(["figure", "median", "p95", "min", "max", ""], rows, [1, 2, 3, 4]),
+        "",
+        ...(r
+            ? [
+                `Boot (docker run to ready line) ÷ the floor's whole \`docker run --rm … /true\`, pair by pair: median ${fmtRatio(r.summary.median)}, p95 ${fmtRatio(r.summary.p95)}, range ${fmtRatio(r.summary.min)}–${fmtRatio(r.summary.max)}.`,
+                "",
+            ]
+            : []),
+    ];
+}
+function memorySection(g) {
+    if (!g.memory || g.memory.runs.length === 0)
+        return [];
+    const m = g.memory;
+    const max = Math.max(...m.runs.map((r) => r.peak));
+    const rows = m.runs.map((r, i) => [
+        String(i + 1),
+        kib(r.afterReady),
+        kib(r.peak),
+        `${(r.peakAtMs / 1000).toFixed(1)} s`,
+        kib(r.rss),
+        String(r.samples),
+        bar(r.peak, max),
+    ]);
+    const after = find(g, g.image.label, MEMORY_METRICS.afterReady);
+    return [
+        `### Memory: ${m.metric}`,
+        "",
+        `Sampled from the host's cgroup files at the ready line and then every ${m.intervalMs} ms for ${m.windowMs / 1000} s.`,
+        "",
+        mdTable(["run", "after ready", `peak (${m.windowMs / 1000} s)`, "peak at", "rss at ready", "samples", ""], rows, [1, 2, 3, 4, 5]),
+        "",
+        ...(after ? [`Median after ready: ${kib(after.summary.median)}.`, ""] : []),
+    ];
+}
+function commandsSection(g, r) {
+    const out = [];
+    for (const how of ["docker exec", "docker run"]) {
+        const ms = measuresOf(g, "commands").filter((m) => m.metric.endsWith(`(${how})`));
+        if (ms.length === 0)
+            continue;
+        const subjects = [...new Set(ms.map((m) => m.subject))];
+        const max = Math.max(...ms.map((m) => m.summary.median));
+        const rows = [];
+        for (const c of BENCH_COMMANDS) {
+            const metric = `${c.name} (${how})`;
+            const cells = subjects.map((s) => find(g, s, metric));
+            if (cells.every((x) => !x))
+                continue;
+            const mine = find(g, g.image.label, metric);
+            const net = subjects.map((s, i) => {
+                const base = find(g, s, `sh (${how})`);
+                const d = c.name !== "sh" && base && cells[i] ? netOf(cells[i], base) : undefined;
+                return d === undefined ? "" : fmtMs(d);
+            });
+            rows.push([
+                c.name,
+                ...cells.map((x) => (x ? fmtMs(x.summary.median) : "n/a")),
+                ...net,
+                ratioText(ratiosOf(g, metric)) || "",
+                mine ? bar(mine.summary.median, max) : "",
+            ]);
+        }
+        const n = ms.find((m) => m.subject === g.image.label)?.summary.n ?? ms[0].summary.n;
+        out.push(how === "docker exec"
+            ? `### Commands, \`docker exec\` into one running container (median of ${n})`
+            : `### Commands, one \`docker run --rm\` each (median of ${n}; for comparison with the product's table)`, "", mdTable([
+            "command",
+            ...subjects.map((s) => `${s.split(" ")[0]} median`),
+            ...subjects.map((s) => `${s.split(" ")[0]} net of sh`),
+            "ratio (pairs)",
+            "",
+        ], rows, [...subjects, ...subjects].map((_, i) => i + 1)), "");
+    }
+    if (out.length > 0 && r.dataset) {
+        out.push(`Each command runs as \`sh -c 'CMD >/dev/null'\` on a generated data set mounted read-only at ${DATA_MOUNT}: ` +
+            `a text file of ${r.dataset.lines.toLocaleString("en-US")} lines (${r.dataset.textBytes.toLocaleString("en-US")} B) and ${r.dataset.files} small files. ` +
+            "`sh` alone (`sh -c :`) is what docker exec or docker run costs before any tool runs; *net of sh* is the median, over the rounds, of the command's time minus the `sh` time of the same round " +
+            "(a rough estimate of the tool itself: both carry the engine's jitter).", "");
+    }
+    return out;
+}
+function pullSection(g) {
+    const ms = measuresOf(g, "pull").filter((m) => m.metric === "pull");
+    if (ms.length === 0)
+        return [];
+    const max = Math.max(...ms.map((m) => m.summary.median));
+    const rows = ms.map((m) => {
+        const size = find(g, m.subject, "pull size");
+        return [
+            m.subject,
+            size ? `${size.summary.median.toLocaleString("en-US")} B` : "?",
+            ...statCells(m.summary, "ms"),
+            bar(m.summary.median, max),
+        ];
+    });
+    return [
+        "### Pull from the local registry",
+        "",
+        mdTable(["image", "bytes", "median", "p95", "min", "max", ""], rows, [1, 2, 3, 4, 5]),
+        "",
+        "A pull here is the registry transfer: manifest, config and layers fetched with the project's registry client, digests checked, layers decompressed. " +
+            "`docker pull` also unpacks into the engine's layer store, and cannot be repeated cold on an engine that already holds the layers.",
+        "",
+    ];
+}
+function targetsSection(r) {
+    const out = [];
+    for (const g of r.groups) {
+        const rows = evaluateTargets(g).map((t) => [t.figure, t.measured, t.target, t.ok === undefined ? "n/a" : t.ok ? "✓" : "✗"]);
+        out.push(`### ${g.label} (${g.execution})${bindsTargets(g) ? "" : ": for information, the targets are for standard, natively"}`, "", mdTable(["figure", "measured", "target", ""], rows), "");
+    }
+    return out;
+}
+const READING_GUIDE = `*Startup* is the wall time of \`docker run --rm --pull=never IMAGE true\`. Nearly all of it is the container runtime
+(namespaces, the overlay mount, the teardown), so it is compared with the *floor*, a scratch image holding one static binary
+that exits at once, and with Debian's glibc-static BusyBox; each ratio is taken against the reference run next to it and the
+median of those ratios is reported. Single pairs scatter by about ±15 % on a 2-core machine; the median of 20 moves by 2–3 %
+between runs. *Boot to ready, in container* is what the rc prints: /proc/uptime from the rc's first line until every service
+is up; it ticks by 10 ms, so single runs read 0, 10 or 20 and only the median means much. *Boot to ready, docker run to ready
+line* is what a user waits, from starting \`docker run\` to the ready line on its output; it is compared with the floor's whole
+\`docker run --rm … /true\` (which also pays the teardown, hence a ratio below 1) and scatters by ±10 %. *Shutdown* is
+\`docker stop\` right after the ready line: SIGTERM, the rc's stop, init's kill of what is left, until the engine has seen the
+container exit; mostly the engine's own work, ±20 %. *Memory* is the container's cgroup usage without the page cache (the
+metric is named in the table), most of it kernel memory (page tables, stacks, slab) rather than the processes' own pages; it
+is flat within a run and differs by ±6 % between runs. *Commands* by \`docker exec\` are dominated by the exec itself (the
+\`sh\` row); *net of sh* is the tool's own time, roughly. *Pull* is a few HTTP round trips to a local registry: tens of
+milliseconds, ±40 %. Compare ratios rather than absolute times across machines; arm64 figures on an amd64 host include
+QEMU and are labelled "emulated (QEMU)".`;
+function renderReport(r, gateResult) {
+    const lines = [
+        "# Kimigayo benchmark report",
+        "",
+        `Measured by \`kimigayo bench\` on ${r.started.slice(0, 10)}: ${r.host.cpus} CPUs, Linux ${r.host.kernel}, Docker ${r.host.docker}, cgroup ${r.host.cgroup}; ` +
+            `load average ${r.host.load.start.join(" ")} at the start, ${r.host.load.end.join(" ")} at the end. ` +
+            `${r.runs} runs per figure after a warm-up, interleaved with the references (A B A B …); median, p95 (linear interpolation), min and max; ` +
+            `ratios are taken pair by pair and summarised by their median. ${r.seconds.toFixed(0)} s in all.`,
+        "",
+        "## Targets",
+        "",
+        ...targetsSection(r),
+    ];
+    for (const g of r.groups) {
+        lines.push(`## ${g.label} (${g.execution})`, "", `Image \`${g.image.image}\`; references: ${g.references.map((s) => `${s.label} (\`${s.image}\`)`).join(", ") || "none"}.`, "");
+        lines.push(...startupSection(g), ...bootSection(g), ...memorySection(g), ...commandsSection(g, r), ...pullSection(g));
+        if (g.notes.length > 0)
+            lines.push("Notes:", "", ...g.notes.map((n) => `- ${n}`), "");
+    }
+    if (gateResult)
+        lines.push(...renderGate(gateResult), "");
+    lines.push("## How to read these figures", "", READING_GUIDE, "");
+    return lines.join("\n");
+}
+function renderGate(gr) {
+    const rows = gr.rows
+        .filter((x) => x.verdict !== "new")
+        .map((x) => [
+        x.name,
+        x.baseline ? `${x.baseline.value.toPrecision(4)} (p95 ${x.baseline.p95.toPrecision(4)})` : "–",
+        x.current ? x.current.value.toPrecision(4) : "–",
+        x.changePct !== undefined ? `${x.changePct >= 0 ? "+" : ""}${x.changePct.toFixed(1)} %` : "",
+        x.verdict,
+    ]);
+    return [
+        `## Regression gate (threshold ${gr.thresholdPct} %): ${gr.passed ? "passed" : `${gr.regressions.length} regression(s)`}`,
+        "",
+        "A figure regresses when its median is worse than the baseline's median by more than the threshold and also worse than the baseline's p95 by more than the threshold.",
+        "",
+        mdTable(["figure", "baseline median", "now", "change", "verdict"], rows, [1, 2, 3]),
+    ];
+}
+// ---------------------------------------------------------------------------
+// github-action-benchmark (customSmallerIsBetter)
+// ---------------------------------------------------------------------------
+/** The figures of the images under test (references are context, not gated), medians with their spread in `extra`. */
+function benchmarkEntries(r) {
+    const out = [];
+    for (const g of r.groups) {
+        const ctx = `${g.platform} ${g.execution}`;
+        for (const m of g.measures.filter((x) => x.subject === g.image.label)) {
+            out.push({
+                name: `${g.label}: ${m.metric}`,
+                unit: m.unit,
+                value: Number(m.summary.median.toFixed(m.unit === "B" ? 0 : 3)),
+                range: `± ${fmtSpread(m.summary)}`,
+                extra: formatExtra(m.summary, m.resolution, `${ctx}; median of ${m.summary.n} runs`),
+            });
+        }
+        for (const x of g.ratios) {
+            out.push({
+                name: `${g.label}: ${x.metric.endsWith("floor startup") ? x.metric : `${x.metric} ÷ ${x.reference.split(" ")[0]}`}`,
+                unit: "x",
+                value: Number(x.summary.median.toFixed(4)),
+                range: `± ${fmtSpread(x.summary)}`,
+                extra: formatExtra(x.summary, undefined, `${ctx}; median of ${x.summary.n} pair ratios against ${x.reference}`),
+            });
+        }
+    }
+    return out;
+}
+function fmtSpread(s) {
+    return String(Number(((s.p95 - s.min) / 2).toPrecision(3)));
+}
+// ---------------------------------------------------------------------------
+// Job summary
+// ---------------------------------------------------------------------------
+function renderSummary(r, gateResult) {
+    const lines = ["## Kimigayo benchmark", ""];
+    for (const g of r.groups) {
+        const rows = evaluateTargets(g).map((t) => [t.figure, t.measured, t.target, t.ok === undefined ? "n/a" : t.ok ? "✓" : "✗"]);
+        lines.push(`### ${g.label} (${g.execution})`, "", mdTable(["figure", "measured", "target", ""], rows), "");
+        const me = g.image.label;
+        const items = [];
+        const add = (label, m) => {
+            if (m)
+                items.push([label, m.summary.median]);
+        };
+        add("startup", find(g, me, "startup"));
+        add("floor startup", g.measures.find((m) => m.metric === "startup" && m.subject.startsWith("floor")));
+        add("boot to ready (wall)", find(g, me, BOOT_METRICS.wall));
+        add("docker stop", find(g, me, BOOT_METRICS.stop));
+        add("pull", find(g, me, "pull"));
+        if (items.length > 0) {
+            lines.push("```mermaid", "xychart-beta", `    title "${g.label}: median ms"`, `    x-axis [${items.map(([l]) => `"${l}"`).join(", ")}]`, '    y-axis "ms"', `    bar [${items.map(([, v]) => v.toFixed(1)).join(", ")}]`, "```", "");
+        }
+    }
+    if (gateResult)
+        lines.push(...renderGate(gateResult), "");
+    return lines.join("\n");
+}
+
+;// CONCATENATED MODULE: ./src/bench/outputs.ts
+/**
+ * Writes a benchmark result's files: the report (BENCHMARK_REPORT.md), <out>/bench/benchmark.json
+ * (github-action-benchmark), <out>/bench-summary.md (job summary) and <out>/bench/result.json.
+ */
+
+
+
+async function writeBenchOutputs(result, entries, where, gateResult) {
+    // The job summary sits beside size-report.md, where the action adapter picks it up.
+    const benchDir = (0,external_node_path_namespaceObject.join)(where.out, "bench");
+    const files = {
+        report: where.report,
+        benchmark: (0,external_node_path_namespaceObject.join)(benchDir, "benchmark.json"),
+        summary: (0,external_node_path_namespaceObject.join)(where.out, "bench-summary.md"),
+        result: (0,external_node_path_namespaceObject.join)(benchDir, "result.json"),
+    };
+    await (0,promises_namespaceObject.mkdir)(benchDir, { recursive: true });
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(where.report), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(files.report, renderReport(result, gateResult));
+    await (0,promises_namespaceObject.writeFile)(files.benchmark, `${JSON.stringify(entries, null, 2)}\n`);
+    await (0,promises_namespaceObject.writeFile)(files.summary, renderSummary(result, gateResult));
+    await (0,promises_namespaceObject.writeFile)(files.result, `${JSON.stringify(result, null, 2)}\n`);
+    return files;
+}
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/cli/args.ts
+
+
+/** Options every command takes. */
+const COMMON = {
+    config: { type: "string", short: "c" },
+    json: { type: "boolean" },
+    verbose: { type: "boolean", short: "v" },
+    help: { type: "boolean", short: "h" },
+};
+/** Strict parsing: an unknown flag or a missing value is a UsageError naming the flag and the usage. */
+function parseCommandArgs(command, argv, options, usage) {
+    try {
+        return (0,external_node_util_.parseArgs)({ args: argv, options: { ...COMMON, ...options }, strict: true, allowPositionals: false }).values;
+    }
+    catch (e) {
+        throw new UsageError(`${command}: ${e.message.replace(/\. To specify a positional argument.*$/s, "")}\n\n${usage}`);
+    }
+}
+function str(v) {
+    return typeof v === "string" ? v : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/cli/table.ts
+/** A plain-text table; columns listed in `right` are right-aligned. */
+function table(head, rows, right = []) {
+    const width = head.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...(r[i] ?? "")].length)));
+    const cell = (s, i) => {
+        const pad = " ".repeat(width[i] - [...s].length);
+        return right.includes(i) ? pad + s : s + pad;
+    };
+    const line = (r) => r.map(cell).join("  ").trimEnd();
+    return [line(head), line(width.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+;// CONCATENATED MODULE: ./src/cli/bench.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const USAGE = `usage: kimigayo bench [--variant V|all] [--platform P,...] [--runs N] [--reference IMAGE...]
+                      [--baseline FILE] [--threshold PCT] [--only CASES] [--json]
+       kimigayo bench --image [LABEL=]IMAGE... [same options]
+
+Benchmarks the images of the last \`kimigayo build\` (<out>/build.json) in the local Docker engine,
+against reference images built from local files: the floor (a scratch image holding one static
+binary that exits at once) and Debian's glibc-static BusyBox.
+  startup   docker run --rm --pull=never IMAGE true
+  boot      docker run IMAGE /sbin/init to the ready line (the rc's in-container ms, and the wall
+            time from docker run), then docker stop (shutdown)
+  memory    cgroup memory without page cache at the ready line, and the peak over 10 s
+  commands  ls, grep, find, awk, sort, cat, wc, head on a fixed data set: docker exec into one
+            running container, and one docker run each
+  pull      time and bytes to pull each image from the local registry (pushed there first)
+Each figure: a warm-up, then N runs interleaved with the references; median, p95, min, max, and
+the ratio to each reference pair by pair. arm64 on an amd64 host runs under QEMU (labelled).
+  --variant    minimal, standard, extended, a comma list, or all (default: the config's default)
+  --platform   linux/amd64, linux/arm64 (default: this host's)
+  --image      benchmark local images instead of the build's (LABEL names them in the results)
+  --runs       runs per figure, 1..${MAX_RUNS} (default ${DEFAULT_RUNS}; memory takes min(N, 3), commands by docker run min(N, 5))
+  --reference  another local image to compare with (repeatable); floor and busybox-glibc are always included
+  --only       cases to run, comma-separated (default: ${CASES.join(",")})
+  --baseline   an earlier benchmark.json: exit 1 when a median is worse by more than --threshold
+               AND above the baseline's p95 by more than --threshold (default ${DEFAULT_THRESHOLD_PCT} %)
+  --out        the build output folder (default: out); results go to <out>/bench/
+  --report     the markdown report (default: BENCHMARK_REPORT.md)
+  --registry   the local registry for the pull case (default: ${DEFAULT_REGISTRY})
+Writes <report>, <out>/bench/benchmark.json (github-action-benchmark customSmallerIsBetter),
+<out>/bench-summary.md (job summary with a mermaid chart) and <out>/bench/result.json.`;
+/** Validates the numeric and list options (before anything runs). */
+function parseBenchOptions(o) {
+    const runsArg = str(o.runs);
+    if (runsArg !== undefined && !/^\d+$/.test(runsArg))
+        throw new UsageError(`bench: --runs must be a whole number in 1..${MAX_RUNS}, got "${runsArg}"`);
+    const runs = runsArg === undefined ? DEFAULT_RUNS : Number(runsArg);
+    if (runs < 1 || runs > MAX_RUNS)
+        throw new UsageError(`bench: --runs must be in 1..${MAX_RUNS}, got ${runs}`);
+    const t = str(o.threshold);
+    if (t !== undefined && !/^\d+(\.\d+)?%?$/.test(t))
+        throw new UsageError(`bench: --threshold must be a percentage like 10 or 7.5, got "${t}"`);
+    const thresholdPct = t === undefined ? DEFAULT_THRESHOLD_PCT : Number(t.replace(/%$/, ""));
+    if (thresholdPct > 1000)
+        throw new UsageError(`bench: --threshold ${thresholdPct} % is not a useful gate (0..1000)`);
+    const only = str(o.only);
+    let cases = [...CASES];
+    if (only !== undefined) {
+        const wanted = only
+            .split(",")
+            .map((s) => s.trim())
+            .filter((s) => s !== "");
+        const unknown = wanted.filter((c) => !CASES.includes(c));
+        if (wanted.length === 0 || unknown.length > 0) {
+            throw new UsageError(`bench: --only ${JSON.stringify(only)}: unknown case ${unknown.map((u) => JSON.stringify(u)).join(", ") || "(none given)"}; cases: ${CASES.join(", ")}`);
+        }
+        cases = CASES.filter((c) => wanted.includes(c));
+    }
+    const list = (v) => (Array.isArray(v) ? v : typeof v === "string" ? [v] : []).flatMap((x) => x.split(/\s+/)).filter((x) => x !== "");
+    return { runs, cases, thresholdPct, images: list(o.image), references: list(o.reference) };
+}
+async function readBuild(out) {
+    const file = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.resolve)(out), "build.json");
+    try {
+        return JSON.parse(await (0,promises_namespaceObject.readFile)(file, "utf8"));
+    }
+    catch {
+        throw new UsageError(`no build result at ${file}: run \`kimigayo build\` first (or pass --out, or --image IMAGE)`);
+    }
+}
+function formatBench(r) {
+    const rows = [];
+    for (const g of r.groups) {
+        for (const m of g.measures.filter((x) => x.subject === g.image.label)) {
+            const rs = g.ratios.filter((x) => x.subject === m.subject && (x.metric === m.metric || x.metric.startsWith(`${m.metric} ÷`)));
+            rows.push([g.label, m.metric, ...statCells(m.summary, m.unit), ratioText(rs)]);
+        }
+    }
+    const targets = r.groups.flatMap((g) => evaluateTargets(g).map((t) => [
+        bindsTargets(g) ? g.label : `(${g.label})`,
+        t.figure,
+        t.measured,
+        t.target,
+        t.ok === undefined ? "n/a" : t.ok ? "✓" : "✗",
+    ]));
+    return [
+        table(["image", "figure", "median", "p95", "min", "max", "ratio (pairs)"], rows, [2, 3, 4, 5]),
+        "",
+        table(["image", "target", "measured", "wanted", ""], targets),
+    ].join("\n");
+}
+const benchCommand = {
+    name: "bench",
+    summary: "benchmark startup, boot, shutdown, memory, commands and pull against reference images",
+    usage: USAGE,
+    async run(ctx) {
+        const o = parseCommandArgs("bench", ctx.argv, {
+            variant: { type: "string" },
+            platform: { type: "string" },
+            runs: { type: "string" },
+            reference: { type: "string", multiple: true },
+            image: { type: "string", multiple: true },
+            baseline: { type: "string" },
+            threshold: { type: "string" },
+            only: { type: "string" },
+            out: { type: "string" },
+            report: { type: "string" },
+            registry: { type: "string" },
+        }, USAGE);
+        const opts = parseBenchOptions(o);
+        const out = (0,external_node_path_namespaceObject.resolve)(str(o.out) ?? "out");
+        const baselineFile = str(o.baseline);
+        // Read the baseline first: a bad file should fail in a second, not after the benchmark.
+        const baseline = baselineFile ? await readBaseline((0,external_node_path_namespaceObject.resolve)(baselineFile)) : undefined;
+        const req = {
+            references: opts.references,
+            runs: opts.runs,
+            cases: opts.cases,
+            workDir: (0,external_node_path_namespaceObject.join)(out, "bench", "work"),
+            registry: str(o.registry) ?? DEFAULT_REGISTRY,
+            log: ctx.log,
+        };
+        if (opts.images.length > 0) {
+            if (str(o.variant) !== undefined || str(o.platform) !== undefined)
+                throw new UsageError("bench: --image takes the platform from the image; drop --variant and --platform");
+            req.images = opts.images.map(parseImageArg);
+        }
+        else {
+            const cfg = await ctx.config(str(o.config));
+            const variants = str(o.variant) === undefined ? [cfg.variants.find((v) => v.default) ?? cfg.variants[0]] : selectVariants(cfg, str(o.variant));
+            const host = hostPlatform();
+            const platforms = str(o.platform) === undefined
+                ? host && cfg.platforms.includes(host)
+                    ? [host]
+                    : cfg.platforms.slice(0, 1)
+                : selectPlatforms(cfg, str(o.platform));
+            req.build = { result: await readBuild(out), variants: variants.map((v) => v.name), platforms };
+        }
+        const result = await runBench(req);
+        const entries = benchmarkEntries(result);
+        const gateResult = baseline ? gate(entries, baseline, opts.thresholdPct) : undefined;
+        const files = await writeBenchOutputs(result, entries, { out, report: (0,external_node_path_namespaceObject.resolve)(str(o.report) ?? "BENCHMARK_REPORT.md") }, gateResult);
+        ctx.log.info(`\n${formatBench(result)}`);
+        if (gateResult)
+            ctx.log.info(`\n${renderGate(gateResult).join("\n")}`);
+        ctx.log.info(`\nwrote ${files.report}, ${files.benchmark}, ${files.summary} and ${files.result}`);
+        if (o.json)
+            ctx.out.write(`${JSON.stringify({ ...result, entries, ...(gateResult ? { gate: gateResult } : {}), files }, null, 2)}\n`);
+        if (gateResult && !gateResult.passed) {
+            ctx.log.error(`benchmark regression: ${gateResult.regressions.map((r) => `${r.name} ${r.baseline?.value} -> ${r.current?.value} ${r.unit}`).join("; ")}`);
+            return 1;
+        }
+        return 0;
+    },
+};
+
+;// CONCATENATED MODULE: ./src/lib/cache.ts
+
+
+
+/** Where content-addressed entries live: KIMIGAYO_CACHE, else $XDG_CACHE_HOME/kimigayo, else ~/.cache/kimigayo. */
+function cacheRoot() {
+    if (process.env.KIMIGAYO_CACHE)
+        return process.env.KIMIGAYO_CACHE;
+    const xdg = process.env.XDG_CACHE_HOME;
+    return (0,external_node_path_namespaceObject.join)(xdg && xdg.length > 0 ? xdg : (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), ".cache"), "kimigayo");
+}
+const TMP_PREFIX = ".tmp-";
+function pidAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (e) {
+        return e.code === "EPERM";
+    }
+}
+/**
+ * A content-addressed entry: `dir/key` exists only when complete. It is produced in a temporary
+ * sibling and renamed into place, so a failed or interrupted producer never leaves an entry behind.
+ * Temporaries of dead processes are swept on the next call.
+ */
+async function cachedEntry(dir, key, produce) {
+    const final = (0,external_node_path_namespaceObject.join)(dir, key);
+    if (await exists(final))
+        return { path: final, hit: true };
+    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+    await sweepStale(dir);
+    const tmp = (0,external_node_path_namespaceObject.join)(dir, `${TMP_PREFIX}${key}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+    await (0,promises_namespaceObject.mkdir)(tmp, { recursive: true });
+    try {
+        await produce(tmp);
+        try {
+            await (0,promises_namespaceObject.rename)(tmp, final);
+        }
+        catch (e) {
+            // Another process finished the same entry first: theirs is as good as ours.
+            if (!(await exists(final)))
+                throw e;
+            await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
+        }
+    }
+    catch (e) {
+        await (0,promises_namespaceObject.rm)(tmp, { recursive: true, force: true });
+        throw e;
+    }
+    return { path: final, hit: false };
+}
+async function sweepStale(dir) {
+    for (const name of await (0,promises_namespaceObject.readdir)(dir)) {
+        if (!name.startsWith(TMP_PREFIX))
+            continue;
+        const pid = Number(/-(\d+)-[a-z0-9]+$/.exec(name)?.[1]);
+        if (Number.isInteger(pid) && pid !== process.pid && !pidAlive(pid)) {
+            await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(dir, name), { recursive: true, force: true });
+        }
+    }
+}
+async function exists(path) {
+    try {
+        await (0,promises_namespaceObject.stat)(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stages/busybox.ts
+/**
+ * busybox stage: verified tarball + variant fragment + platform -> a static, stripped BusyBox
+ * and its facts. allnoconfig + the fragment + CONFIG_STATIC=y, cross-compiled on the host
+ * against musl (QEMU never compiles). Results live in a content-addressed cache whose key is
+ * source sha256 + patches + fragment + toolchain identity + platform + this recipe's version.
+ */
+
+
+
+
+
+
+
+
+/** Bump when the way a binary is made changes, so old cache entries are not reused. */
+const RECIPE_VERSION = "1";
+/** Symbols the build owns; a fragment may not set them. */
+const BUILD_OWNED = [
+    "CONFIG_STATIC",
+    "CONFIG_EXTRA_CFLAGS",
+    "CONFIG_EXTRA_LDFLAGS",
+    "CONFIG_CROSS_COMPILER_PREFIX",
+    "CONFIG_SYSROOT",
+    "CONFIG_PREFIX",
+];
+/**
+ * Size flags on top of BusyBox's own -Os: Debian's gcc turns on the stack protector and (on amd64)
+ * CET landing pads by default, which a static init system pays for in every function; the
+ * linker pads separate code segments to page boundaries (-z noseparate-code saves ~14 KB).
+ */
+const COMMON_CFLAGS = ["-fno-stack-protector", "-fno-asynchronous-unwind-tables", "-fno-unwind-tables", "-U_FORTIFY_SOURCE"];
+const COMMON_LDFLAGS = ["-Wl,-z,noseparate-code", "-Wl,--build-id=none", "-Wl,-z,norelro"];
+const TOOLCHAINS = {
+    "linux/amd64": {
+        cc: "musl-gcc",
+        crossCompile: "",
+        cflags: [...COMMON_CFLAGS, "-fcf-protection=none"],
+        headers: () => ({
+            linux: "/usr/include/linux",
+            "asm-generic": "/usr/include/asm-generic",
+            mtd: "/usr/include/mtd",
+            scsi: "/usr/include/scsi",
+            asm: "/usr/include/x86_64-linux-gnu/asm",
+        }),
+        packages: "musl-tools linux-libc-dev",
+    },
+    "linux/arm64": {
+        cc: "aarch64-linux-musl-gcc",
+        crossCompile: "aarch64-linux-gnu-",
+        cflags: [...COMMON_CFLAGS, "-mbranch-protection=none"],
+        headers: () => Object.fromEntries(["linux", "asm", "asm-generic", "mtd", "scsi"].map((d) => [d, `/usr/aarch64-linux-gnu/include/${d}`])),
+        packages: "gcc-aarch64-linux-gnu musl-dev:arm64 libc6-dev-arm64-cross (after dpkg --add-architecture arm64)",
+    },
+};
+/** The musl compiler wrapper of a platform (for the SBOM's musl version). */
+function compilerFor(platform) {
+    return TOOLCHAINS[platform].cc;
+}
+const toolchainCache = new Map();
+/** Finds the platform's cross toolchain and fingerprints it (compiler version + musl libc.a). */
+function detectToolchain(platform) {
+    let p = toolchainCache.get(platform);
+    if (!p) {
+        p = probeToolchain(platform);
+        toolchainCache.set(platform, p);
+        p.catch(() => toolchainCache.delete(platform));
+    }
+    return p;
+}
+async function probeToolchain(platform) {
+    const t = TOOLCHAINS[platform];
+    const missing = [];
+    for (const tool of [t.cc, `${t.crossCompile}strip`, "make", "bzip2"])
+        if (!(await which(tool)))
+            missing.push(tool);
+    const headerLinks = t.headers("");
+    for (const [name, target] of Object.entries(headerLinks))
+        if (!(await exists(target)))
+            missing.push(`${target} (kernel headers: ${name}/)`);
+    if (missing.length > 0) {
+        throw new UsageError(`the ${platform} toolchain is incomplete: missing ${missing.join(", ")}.\n` +
+            `Install it with \`kimigayo doctor --fix\` (Debian packages: ${t.packages}).`);
+    }
+    const version = (await runChecked(t.cc, ["--version"])).stdout.split("\n")[0] ?? "";
+    const libc = (await runChecked(t.cc, ["-print-file-name=libc.a"])).stdout.trim();
+    const libcHash = (await exists(libc)) ? await sha256File(libc) : "unknown";
+    const makeVersion = (await runChecked("make", ["--version"])).stdout.split("\n")[0] ?? "";
+    const identity = sha256(JSON.stringify({ platform, cc: t.cc, cflags: t.cflags, ldflags: COMMON_LDFLAGS, version, libcHash, makeVersion })).slice(0, 16);
+    return { platform, cc: t.cc, crossCompile: t.crossCompile, cflags: t.cflags, headerLinks, identity };
+}
+/** Parses a fragment: `CONFIG_X=value`, `# CONFIG_X is not set`, comments and blank lines. */
+function parseFragment(text, file) {
+    const out = [];
+    const seen = new Map();
+    const errors = [];
+    text.split("\n").forEach((raw, i) => {
+        const line = i + 1;
+        const s = raw.trim();
+        let m;
+        let entry;
+        if ((m = /^(CONFIG_[A-Za-z0-9_]+)=(y|[0-9]+|0x[0-9a-fA-F]+|"(?:[^"\\]|\\.)*")$/.exec(s)))
+            entry = { symbol: m[1], value: m[2], line };
+        else if ((m = /^# (CONFIG_[A-Za-z0-9_]+) is not set$/.exec(s)))
+            entry = { symbol: m[1], value: "n", line };
+        else if (s === "" || s.startsWith("#"))
+            return;
+        else {
+            errors.push(`${file}:${line}: "${s}" is not a Kconfig line; write CONFIG_NAME=y, CONFIG_NAME=123, CONFIG_NAME="text" or "# CONFIG_NAME is not set"`);
+            return;
+        }
+        if (BUILD_OWNED.includes(entry.symbol)) {
+            errors.push(`${file}:${line}: ${entry.symbol} is set by the build (static linking and toolchain flags); remove it from the fragment`);
+            return;
+        }
+        const prev = seen.get(entry.symbol);
+        if (prev !== undefined) {
+            errors.push(`${file}:${line}: ${entry.symbol} is already set on line ${prev}`);
+            return;
+        }
+        seen.set(entry.symbol, line);
+        out.push(entry);
+    });
+    if (errors.length > 0) {
+        const first = /:(\d+):/.exec(errors[0])?.[1];
+        throw new UsageError(errors.join("\n"), { file, ...(first ? { line: Number(first) } : {}) });
+    }
+    return out;
+}
+/** Replaces or appends the fragment's symbols in a .config text. */
+function mergeConfig(base, settings) {
+    const want = new Map(settings.map((s) => [s.symbol, s.value]));
+    const kept = base.split("\n").filter((l) => {
+        const m = /^(?:# )?(CONFIG_[A-Za-z0-9_]+)[= ]/.exec(l);
+        return !(m && want.has(m[1]));
+    });
+    while (kept.length > 0 && kept[kept.length - 1] === "")
+        kept.pop();
+    for (const [symbol, value] of want)
+        kept.push(value === "n" ? `# ${symbol} is not set` : `${symbol}=${value}`);
+    return `${kept.join("\n")}\n`;
+}
+/** Reads the value a .config gives each symbol ("n" for unset or absent). */
+function readConfigValues(text) {
+    const values = new Map();
+    for (const l of text.split("\n")) {
+        let m = /^(CONFIG_[A-Za-z0-9_]+)=(.*)$/.exec(l);
+        if (m)
+            values.set(m[1], m[2]);
+        else if ((m = /^# (CONFIG_[A-Za-z0-9_]+) is not set$/.exec(l)))
+            values.set(m[1], "n");
+    }
+    return values;
+}
+async function prepareSourceTree(cfg, source, log, cacheDir = cacheRoot()) {
+    const patches = await Promise.all(cfg.busybox.patches.map(async (p) => ({ p, text: await (0,promises_namespaceObject.readFile)(p, "utf8") })));
+    const key = `${source.sha256.slice(0, 32)}-${sha256(patches.map((x) => x.text).join("\0")).slice(0, 12)}`;
+    const entry = await cachedEntry((0,external_node_path_namespaceObject.join)(cacheDir, "src"), key, async (tmp) => {
+        await runChecked("tar", ["-xjf", source.tarball, "-C", tmp]);
+        const tree = (0,external_node_path_namespaceObject.join)(tmp, `busybox-${cfg.busybox.version}`);
+        if (!(await exists(tree)))
+            throw new Error(`the tarball does not contain busybox-${cfg.busybox.version}/`);
+        for (const { p } of patches) {
+            const r = await run("patch", ["-p1", "--batch", "--forward", "-i", p], { cwd: tree });
+            if (r.code !== 0)
+                throw new UsageError(`patch ${p} does not apply to BusyBox ${cfg.busybox.version}:\n${r.stdout}${r.stderr}`, {
+                    file: p,
+                    field: "busybox.patches",
+                });
+        }
+    });
+    if (!entry.hit)
+        log.debug(`source tree extracted to ${entry.path}`);
+    return { dir: (0,external_node_path_namespaceObject.join)(entry.path, `busybox-${cfg.busybox.version}`), key };
+}
+async function buildBusybox(cfg, variant, platform, tree, opts) {
+    const fragmentText = await (0,promises_namespaceObject.readFile)(variant.busyboxConfig, "utf8");
+    const fragment = parseFragment(fragmentText, variant.busyboxConfig);
+    const tc = await detectToolchain(platform);
+    const key = sha256(JSON.stringify({
+        recipe: RECIPE_VERSION,
+        source: tree.key,
+        fragment: fragmentText,
+        toolchain: tc.identity,
+        platform,
+        epoch: opts.sourceDateEpoch,
+    })).slice(0, 32);
+    const cacheDir = opts.cacheDir ?? cacheRoot();
+    const label = `${variant.name} ${platform}`;
+    const started = Date.now();
+    const entry = await cachedEntry((0,external_node_path_namespaceObject.join)(cacheDir, "busybox"), key, async (tmp) => {
+        const facts = await compile(cfg, variant, platform, fragment, tc, tree.dir, tmp, key, opts);
+        facts.buildSeconds = (Date.now() - started) / 1000;
+        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(tmp, "facts.json"), `${JSON.stringify(facts, null, 2)}\n`);
+    });
+    const facts = JSON.parse(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(entry.path, "facts.json"), "utf8"));
+    opts.log.debug(`${label}: busybox ${entry.hit ? "cache hit" : "built"} (${entry.path})`);
+    return { ...facts, binary: (0,external_node_path_namespaceObject.join)(entry.path, "busybox"), hit: entry.hit };
+}
+async function compile(cfg, variant, platform, fragment, tc, tree, outDir, key, opts) {
+    const log = opts.log;
+    const obj = (0,external_node_path_namespaceObject.join)(outDir, "obj");
+    const inc = (0,external_node_path_namespaceObject.join)(outDir, "include");
+    await (0,promises_namespaceObject.mkdir)(obj, { recursive: true });
+    await (0,promises_namespaceObject.mkdir)(inc, { recursive: true });
+    for (const [name, target] of Object.entries(tc.headerLinks))
+        await (0,promises_namespaceObject.symlink)(target, (0,external_node_path_namespaceObject.join)(inc, name));
+    const env = { ...process.env, SOURCE_DATE_EPOCH: String(opts.sourceDateEpoch), LC_ALL: "C", TZ: "UTC", KBUILD_VERBOSE: "0" };
+    const make = (args, input) => run("make", ["-s", "-C", obj, ...args], { env, ...(input !== undefined ? { input } : {}) });
+    const label = `${variant.name} ${platform}`;
+    let r = await run("make", ["-s", "-C", tree, `O=${obj}`, "allnoconfig"], { env });
+    if (r.code !== 0)
+        throw new Error(`${label}: make allnoconfig failed:\n${tail(r)}`);
+    const settings = [
+        ...fragment,
+        { symbol: "CONFIG_STATIC", value: "y" },
+        { symbol: "CONFIG_EXTRA_CFLAGS", value: JSON.stringify([`-isystem ${inc}`, ...tc.cflags].join(" ")) },
+        { symbol: "CONFIG_EXTRA_LDFLAGS", value: JSON.stringify(COMMON_LDFLAGS.join(" ")) },
+    ];
+    await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(obj, ".config"), mergeConfig(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(obj, ".config"), "utf8"), settings));
+    // oldconfig asks only for symbols without a value; answer each with its default.
+    r = await make(["oldconfig"], "\n".repeat(2000));
+    if (r.code !== 0)
+        throw new Error(`${label}: make oldconfig failed:\n${tail(r)}`);
+    const final = readConfigValues(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(obj, ".config"), "utf8"));
+    const ignored = fragment.filter((f) => (final.get(f.symbol) ?? "n") !== f.value);
+    if (ignored.length > 0) {
+        const first = ignored[0];
+        throw new UsageError(ignored
+            .map((f) => `${variant.busyboxConfig}:${f.line}: ${f.symbol}=${f.value} did not take effect (BusyBox ${cfg.busybox.version} gives ${final.get(f.symbol) ?? "no such symbol"}): the symbol is unknown or a symbol it depends on is off`)
+            .join("\n"), { file: variant.busyboxConfig, line: first.line, field: `variants.${variant.name}.busybox` });
+    }
+    const jobs = String(opts.jobs ?? Math.max(1, (0,external_node_os_namespaceObject.cpus)().length));
+    const makeVars = [`CC=${tc.cc}`, ...(tc.crossCompile ? [`CROSS_COMPILE=${tc.crossCompile}`] : []), `-j${jobs}`];
+    log.info(`${label}: compiling BusyBox ${cfg.busybox.version} (${fragment.length} fragment lines, -j${jobs})`);
+    let lines = 0;
+    r = await run("make", ["-C", obj, ...makeVars, "busybox", "busybox.links"], {
+        env,
+        onOutput: (c) => {
+            lines += (c.match(/\n/g) ?? []).length;
+            log.progress(`${label}: compiling`, lines);
+        },
+    });
+    if (r.code !== 0)
+        throw new CheckFailure(`${label}: the BusyBox compile failed (make exit ${r.code}):\n${tail(r)}`);
+    const binary = (0,external_node_path_namespaceObject.join)(outDir, "busybox");
+    await (0,promises_namespaceObject.copyFile)((0,external_node_path_namespaceObject.join)(obj, "busybox"), binary);
+    // The busybox target strips already; strip again with the platform's own strip to be sure.
+    await runChecked(`${tc.crossCompile}strip`, ["--strip-all", "-R", ".comment", "-R", ".note", binary]);
+    const elf = await readElfFile(binary);
+    const problems = checkBinary(elf, platform);
+    if (problems.length > 0)
+        throw new CheckFailure(`${label}: the binary fails the ELF check: ${problems.join("; ")}`);
+    const applets = parseLinks(await (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(obj, "busybox.links"), "utf8"));
+    const bytes = await (0,promises_namespaceObject.readFile)(binary);
+    await (0,promises_namespaceObject.rm)(obj, { recursive: true, force: true });
+    await (0,promises_namespaceObject.rm)(inc, { recursive: true, force: true });
+    return {
+        variant: variant.name,
+        platform,
+        busyboxVersion: cfg.busybox.version,
+        key,
+        size: bytes.length,
+        sha256: sha256(bytes),
+        applets,
+        elf: { machine: elf.machineName, static: elf.isStatic, stripped: elf.stripped },
+        toolchain: tc.identity,
+        buildSeconds: 0,
+    };
+}
+/** busybox.links lists one install path per applet ("/bin/ls"). */
+function parseLinks(text) {
+    return text
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l.startsWith("/"))
+        .map((l) => ({ name: l.slice(l.lastIndexOf("/") + 1), path: l.slice(1) }))
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+function tail(r) {
+    return `${r.stdout}\n${r.stderr}`.trim().split("\n").slice(-20).join("\n");
 }
 
 ;// CONCATENATED MODULE: ./src/stages/sbom.ts
@@ -41926,62 +44743,6 @@ function dearmor(text) {
     return Buffer.concat(blocks);
 }
 
-;// CONCATENATED MODULE: ./src/lib/retry.ts
-class RetryableError extends Error {
-    retryAfterMs;
-    constructor(message, retryAfterMs) {
-        super(message);
-        this.retryAfterMs = retryAfterMs;
-    }
-}
-const defaultSleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/** Connection resets, timeouts and RetryableError are retried by default; anything else fails at once. */
-function isTransient(err) {
-    if (err instanceof RetryableError)
-        return err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : true;
-    const code = err?.cause?.code ?? err?.code;
-    return ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT"].includes(code ?? "");
-}
-async function withRetry(fn, opts = {}) {
-    const attempts = opts.attempts ?? 4;
-    const base = opts.baseMs ?? 250;
-    const cap = opts.maxDelayMs ?? 8000;
-    const budget = opts.budgetMs ?? 60000;
-    const sleep = opts.sleep ?? defaultSleep;
-    const random = opts.random ?? Math.random;
-    const retryable = opts.retryable ?? isTransient;
-    const started = Date.now();
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn(attempt);
-        }
-        catch (err) {
-            const verdict = retryable(err);
-            if (!verdict || attempt >= attempts)
-                throw err;
-            const backoff = Math.min(cap, base * 2 ** (attempt - 1));
-            const delay = typeof verdict === "object" ? verdict.retryAfterMs : Math.floor(random() * backoff);
-            if (Date.now() - started + delay > budget)
-                throw err;
-            opts.onRetry?.(err, attempt, delay);
-            await sleep(delay);
-        }
-    }
-}
-/**
- * A Retry-After header value in milliseconds: delay-seconds ("120") or an HTTP date. Undefined
- * when absent or unreadable; a date in the past gives 0.
- */
-function parseRetryAfter(value, now = Date.now()) {
-    const v = value?.trim();
-    if (!v)
-        return undefined;
-    if (/^\d+$/.test(v))
-        return Number(v) * 1000;
-    const at = Date.parse(v);
-    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
 ;// CONCATENATED MODULE: ./src/stages/source.ts
 /**
  * source stage: busybox.{urls, sha256} -> a verified tarball in the content-addressed cache.
@@ -42131,84 +44892,6 @@ async function checkSignature(cfg, tarball, fromUrl, opts) {
     finally {
         await (0,promises_namespaceObject.rm)(tmpDir, { recursive: true, force: true });
     }
-}
-
-;// CONCATENATED MODULE: ./src/lib/docker.ts
-
-/**
- * The docker client to use. Debian's own client (/usr/bin/docker, from docker.io) matches the
- * engine and can build for another platform with BuildKit; a preinstalled newer client without
- * buildx falls back to the legacy builder. KIMIGAYO_DOCKER overrides.
- */
-function dockerBin() {
-    const forced = process.env.KIMIGAYO_DOCKER;
-    if (forced)
-        return forced;
-    return (0,external_node_fs_namespaceObject.existsSync)("/usr/bin/docker") ? "/usr/bin/docker" : "docker";
-}
-const DEFAULT_REGISTRY = "127.0.0.1:5000";
-
-;// CONCATENATED MODULE: ./src/oci/reference.ts
-/**
- * Image references: [registry/]repository[:tag][@digest], as docker reads them. A first path
- * component is a registry only when it looks like a host (has "." or ":", or is "localhost");
- * otherwise the registry is Docker Hub and one-component names get "library/".
- */
-
-const DOCKER_HUB = "docker.io";
-const DOCKER_HUB_API = "registry-1.docker.io";
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-function isTag(s) {
-    return TAG.test(s);
-}
-const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-const REPOSITORY = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
-/** A repository name inside a registry: "kimigayo", "owner/kimigayo" (no host, tag or digest). */
-function isRepositoryName(s) {
-    return s.length <= 255 && REPOSITORY.test(s);
-}
-function parseReference(ref) {
-    const bad = (why) => new Error(`${JSON.stringify(ref)} is not an image reference (${why}); expected [registry/]name[:tag][@sha256:…]`);
-    let rest = ref;
-    let digest;
-    const at = rest.indexOf("@");
-    if (at >= 0) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!isDigest(digest))
-            throw bad(`bad digest ${JSON.stringify(digest)}`);
-    }
-    let tag;
-    const colon = rest.lastIndexOf(":");
-    if (colon > rest.lastIndexOf("/")) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!isTag(tag))
-            throw bad(`bad tag ${JSON.stringify(tag)}`);
-    }
-    const slash = rest.indexOf("/");
-    const first = slash >= 0 ? rest.slice(0, slash) : "";
-    const hasRegistry = slash >= 0 && (/[.:]/.test(first) || first === "localhost" || first.startsWith("["));
-    const registry = hasRegistry ? first : DOCKER_HUB;
-    let repository = hasRegistry ? rest.slice(slash + 1) : rest;
-    if (registry === DOCKER_HUB && !repository.includes("/"))
-        repository = `library/${repository}`;
-    if (!isRepositoryName(repository))
-        throw bad(`bad repository name ${JSON.stringify(repository)}`);
-    return { registry, repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
-}
-function formatReference(r) {
-    return `${r.registry}/${r.repository}${r.tag !== undefined ? `:${r.tag}` : ""}${r.digest !== undefined ? `@${r.digest}` : ""}`;
-}
-/** Loopback registries speak plain http (as docker treats 127.0.0.0/8 as insecure); others https unless `insecure`. */
-function isLoopbackRegistry(registry) {
-    const host = registry.replace(/:\d+$/, "");
-    return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-/** "http://127.0.0.1:5000", "https://ghcr.io", "https://registry-1.docker.io". */
-function registryBaseUrl(registry, insecure = false) {
-    const host = registry === DOCKER_HUB ? DOCKER_HUB_API : registry;
-    return `${insecure || isLoopbackRegistry(registry) ? "http" : "https"}://${host}`;
 }
 
 ;// CONCATENATED MODULE: ./src/stages/buildx.ts
@@ -42510,7 +45193,7 @@ function parseBuildxMetadata(text, file = "metadata file") {
 }
 const ATTESTATION = "vnd.docker.reference.type";
 const GZIP_LAYER = /\+gzip$|\.tar\.gzip$/;
-function platformOf(d, where) {
+function buildx_platformOf(d, where) {
     const p = `${d?.os ?? "?"}/${d?.architecture ?? "?"}`;
     if (!PLATFORMS.includes(p))
         throw new Error(`${where}: unexpected platform ${p}`);
@@ -42536,7 +45219,7 @@ async function layoutImageResult(layout, ref, rootDigest) {
         if (descriptor.annotations?.[ATTESTATION] === "attestation-manifest")
             continue;
         const config = await readJsonBlob(layout, manifest.config.digest);
-        const platform = platformOf(descriptor.platform ?? config, `OCI layout ${layout}: manifest ${descriptor.digest}`);
+        const platform = buildx_platformOf(descriptor.platform ?? config, `OCI layout ${layout}: manifest ${descriptor.digest}`);
         const diffIds = config.rootfs.diff_ids;
         if (diffIds.length !== manifest.layers.length)
             throw new Error(`OCI layout ${layout}: manifest ${descriptor.digest} has ${manifest.layers.length} layers, its config ${diffIds.length} diff_ids`);
@@ -42853,43 +45536,6 @@ async function readBuildResult(outDir) {
     }
 }
 
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./src/cli/args.ts
-
-
-/** Options every command takes. */
-const COMMON = {
-    config: { type: "string", short: "c" },
-    json: { type: "boolean" },
-    verbose: { type: "boolean", short: "v" },
-    help: { type: "boolean", short: "h" },
-};
-/** Strict parsing: an unknown flag or a missing value is a UsageError naming the flag and the usage. */
-function parseCommandArgs(command, argv, options, usage) {
-    try {
-        return (0,external_node_util_.parseArgs)({ args: argv, options: { ...COMMON, ...options }, strict: true, allowPositionals: false }).values;
-    }
-    catch (e) {
-        throw new UsageError(`${command}: ${e.message.replace(/\. To specify a positional argument.*$/s, "")}\n\n${usage}`);
-    }
-}
-function str(v) {
-    return typeof v === "string" ? v : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/cli/table.ts
-/** A plain-text table; columns listed in `right` are right-aligned. */
-function table(head, rows, right = []) {
-    const width = head.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...(r[i] ?? "")].length)));
-    const cell = (s, i) => {
-        const pad = " ".repeat(width[i] - [...s].length);
-        return right.includes(i) ? pad + s : s + pad;
-    };
-    const line = (r) => r.map(cell).join("  ").trimEnd();
-    return [line(head), line(width.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}
-
 ;// CONCATENATED MODULE: ./src/cli/build.ts
 
 
@@ -42897,7 +45543,7 @@ function table(head, rows, right = []) {
 
 
 
-const USAGE = `usage: kimigayo build [--variant V|all] [--platform P,...] [--engine oci|buildx|auto|none] [--out DIR] [--parallel N] [--config FILE] [--json]
+const build_USAGE = `usage: kimigayo build [--variant V|all] [--platform P,...] [--engine oci|buildx|auto|none] [--out DIR] [--parallel N] [--config FILE] [--json]
 
 Builds BusyBox (static, musl, cross-compiled) and the rootfs layer tar of each variant and platform.
   --variant   minimal, standard, extended, a comma list, or all (default: all)
@@ -42909,7 +45555,7 @@ Builds BusyBox (static, musl, cross-compiled) and the rootfs layer tar of each v
 const buildCommand = {
     name: "build",
     summary: "build BusyBox and the rootfs of each variant and platform",
-    usage: USAGE,
+    usage: build_USAGE,
     async run(ctx) {
         const o = parseCommandArgs("build", ctx.argv, {
             variant: { type: "string" },
@@ -42917,7 +45563,7 @@ const buildCommand = {
             out: { type: "string" },
             parallel: { type: "string" },
             engine: { type: "string" },
-        }, USAGE);
+        }, build_USAGE);
         const cfg = await ctx.config(str(o.config));
         const variants = selectVariants(cfg, str(o.variant));
         const platforms = selectPlatforms(cfg, str(o.platform));
@@ -44079,705 +46725,6 @@ async function busyboxSource(cfg, fix, log) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/oci/blob-source.ts
-/** Where blob bytes come from when pushing: read in ranges, so chunked uploads never hold a whole layer. */
-
-
-function bufferBlob(data) {
-    const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    return { digest: digestOf(buf), size: buf.length, read: async (offset, length) => buf.subarray(offset, offset + length) };
-}
-/** A blob in a file (e.g. an OCI layout's blobs/sha256/<hex>); the digest is trusted, the registry checks it. */
-function fileBlob(path, digest, size) {
-    return {
-        digest,
-        size,
-        read: async (offset, length) => {
-            const fh = await (0,promises_namespaceObject.open)(path, "r");
-            try {
-                const buf = Buffer.alloc(length);
-                const { bytesRead } = await fh.read(buf, 0, length, offset);
-                if (bytesRead !== length)
-                    throw new Error(`${path}: expected ${length} bytes at offset ${offset}, read ${bytesRead} (file shorter than ${size} B?)`);
-                return buf;
-            }
-            finally {
-                await fh.close();
-            }
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/oci/credentials.ts
-/**
- * Registry credentials, first match wins:
- * 1. explicit {username, password} (the action's inputs, CLI flags);
- * 2. env KIMIGAYO_REGISTRY_USER + KIMIGAYO_REGISTRY_PASSWORD;
- * 3. docker's config.json ($DOCKER_CONFIG/config.json or ~/.docker/config.json): auths[host].auth,
- *    base64 "user:password". Credential helpers (credsStore, credHelpers) are not consulted.
- * Secrets are never logged; `redact` scrubs them from any text that might be shown.
- */
-
-
-
-
-const ENV_USER = "KIMIGAYO_REGISTRY_USER";
-const ENV_PASSWORD = "KIMIGAYO_REGISTRY_PASSWORD";
-function dockerConfigPath(env = process.env) {
-    return (0,external_node_path_namespaceObject.join)(env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), ".docker"), "config.json");
-}
-/** The auths key's host: "https://127.0.0.1:5000/v2/" -> "127.0.0.1:5000"; Docker Hub's legacy key -> "docker.io". */
-function authsHost(key) {
-    const host = key.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "");
-    return host === "index.docker.io" || host === "registry-1.docker.io" ? DOCKER_HUB : host;
-}
-function fromDockerConfig(registry, path) {
-    let cfg;
-    try {
-        cfg = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, "utf8"));
-    }
-    catch (err) {
-        if (err.code === "ENOENT")
-            return undefined;
-        throw new Error(`docker config ${path} cannot be read: ${err.message}`);
-    }
-    const entry = Object.entries(cfg.auths ?? {}).find(([key]) => authsHost(key) === registry)?.[1];
-    if (!entry)
-        return undefined;
-    if (entry.auth) {
-        const plain = Buffer.from(entry.auth, "base64").toString("utf8");
-        const colon = plain.indexOf(":");
-        if (colon <= 0)
-            throw new Error(`docker config ${path}: auths entry for ${registry} has an auth value that is not base64 "user:password"`);
-        return { username: plain.slice(0, colon), password: plain.slice(colon + 1) };
-    }
-    return entry.username && entry.password ? { username: entry.username, password: entry.password } : undefined;
-}
-function resolveCredentials(registry, sources = {}) {
-    if (sources.explicit)
-        return sources.explicit;
-    const env = sources.env ?? process.env;
-    const user = env[ENV_USER];
-    const password = env[ENV_PASSWORD];
-    if (user && password)
-        return { username: user, password };
-    return fromDockerConfig(registry, sources.dockerConfig ?? dockerConfigPath(env));
-}
-function basicAuthorization(c) {
-    return `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}`;
-}
-/** The strings that must never be shown for these credentials: the password and the Basic token. */
-function secretsOf(c) {
-    return c ? [c.password, basicAuthorization(c).slice("Basic ".length)] : [];
-}
-/** Replaces every secret (of 4 or more characters) in `text` with "***". */
-function redact(text, secrets) {
-    let out = text;
-    for (const s of secrets)
-        if (s.length >= 4)
-            out = out.split(s).join("***");
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/oci/auth.ts
-/**
- * Registry authentication: parsing WWW-Authenticate challenges (RFC 7235) and the Docker token
- * flow (a Bearer challenge names a realm to GET a token from, with service and scope).
- */
-
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+/;
-/**
- * Parses a WWW-Authenticate value into its challenges, e.g.
- * `Bearer realm="https://a/token",service="reg",scope="repository:x:pull,push"`.
- * Several challenges may share one header, separated by commas; param names are lower-cased.
- */
-function parseWwwAuthenticate(header) {
-    const out = [];
-    let s = header;
-    const skip = (re) => {
-        s = s.replace(re, "");
-    };
-    while (s.length > 0) {
-        skip(/^[\s,]+/);
-        const scheme = TOKEN.exec(s)?.[0];
-        if (!scheme)
-            break;
-        s = s.slice(scheme.length);
-        const challenge = { scheme: scheme.toLowerCase(), params: {} };
-        out.push(challenge);
-        for (;;) {
-            const m = /^[\s,]*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*=\s*/.exec(s);
-            if (!m)
-                break; // the next token starts a new challenge (or a token68, which we do not use)
-            s = s.slice(m[0].length);
-            let value;
-            if (s.startsWith('"')) {
-                const q = /^"((?:[^"\\]|\\.)*)"/.exec(s);
-                if (!q)
-                    throw new Error(`WWW-Authenticate: unterminated quoted string in ${JSON.stringify(header)}`);
-                value = q[1].replace(/\\(.)/g, "$1");
-                s = s.slice(q[0].length);
-            }
-            else {
-                value = TOKEN.exec(s)?.[0] ?? "";
-                s = s.slice(value.length);
-            }
-            challenge.params[m[1].toLowerCase()] = value;
-        }
-        if (Object.keys(challenge.params).length === 0)
-            skip(/^[^,]*/); // token68 or junk: skip to the next comma
-    }
-    return out;
-}
-/**
- * GETs a token from a Bearer challenge's realm, with Basic credentials when there are any
- * (anonymous otherwise). `scopes` are added to the challenge's own scope.
- */
-async function fetchToken(challenge, scopes, credentials, timeoutMs) {
-    const realm = challenge.params.realm;
-    if (!realm)
-        throw new Error("registry sent a Bearer challenge without a realm");
-    const url = new URL(realm);
-    if (challenge.params.service)
-        url.searchParams.set("service", challenge.params.service);
-    const all = new Set([...(challenge.params.scope?.split(" ") ?? []), ...scopes].filter((x) => x !== ""));
-    for (const scope of all)
-        url.searchParams.append("scope", scope);
-    const headers = { accept: "application/json" };
-    if (credentials)
-        headers.authorization = basicAuthorization(credentials);
-    const res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
-    const body = await res.text();
-    if (!res.ok) {
-        const who = credentials ? `as ${credentials.username}` : "anonymously";
-        throw new Error(`token request to ${url.origin}${url.pathname} ${who} failed: ${res.status} ${redact(body.slice(0, 300), secretsOf(credentials))}`);
-    }
-    const json = JSON.parse(body);
-    const token = json.token ?? json.access_token;
-    if (!token)
-        throw new Error(`token response from ${url.origin}${url.pathname} has no token`);
-    // Treat tokens as expiring a little early; the spec's default lifetime is 60 s.
-    const lifetime = Math.max(10, (json.expires_in ?? 60) - 10);
-    return { authorization: `Bearer ${token}`, token, expiresAt: Date.now() + lifetime * 1000 };
-}
-
-;// CONCATENATED MODULE: ./src/oci/errors.ts
-/**
- * Registry failures and which of them are worth another try: 408, 429 and 5xx answers (but not
- * 501/505, which will not change), connection resets and timeouts. A Retry-After header on the
- * answer is honoured.
- */
-
-class RegistryError extends Error {
-    info;
-    name = "RegistryError";
-    constructor(message, info = {}) {
-        super(message, info.cause !== undefined ? { cause: info.cause } : undefined);
-        this.info = info;
-    }
-    get status() {
-        return this.info.status;
-    }
-}
-const RETRY_STATUS = (s) => s === 408 || s === 429 || (s >= 500 && s !== 501 && s !== 505);
-const NETWORK_CODES = ["UND_ERR_CLOSED", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ECONNABORTED", "ENETUNREACH", "EHOSTUNREACH"];
-function errorCode(err) {
-    const e = err;
-    const code = e?.cause?.code ?? e?.code;
-    return typeof code === "string" ? code : undefined;
-}
-/** The retry policy for registry requests (a `retryable` for withRetry). */
-function registryRetryable(err) {
-    if (err instanceof RegistryError) {
-        if (err.status === undefined)
-            return registryRetryable(err.cause);
-        if (!RETRY_STATUS(err.status))
-            return false;
-        return err.info.retryAfterMs !== undefined ? { retryAfterMs: err.info.retryAfterMs } : true;
-    }
-    const name = err?.name;
-    if (name === "TimeoutError")
-        return true;
-    if (NETWORK_CODES.includes(errorCode(err) ?? ""))
-        return true;
-    return isTransient(err);
-}
-/** A short reason for logs: "503 Service Unavailable", "ECONNRESET", or the message. */
-function describeFailure(err) {
-    if (err instanceof RegistryError && err.status !== undefined)
-        return err.message;
-    const code = errorCode(err);
-    const message = err instanceof Error ? err.message : String(err);
-    return code ? `${message} (${code})` : message;
-}
-
-;// CONCATENATED MODULE: ./src/oci/registry.ts
-
-
-
-
-
-
-
-const DEFAULT_CHUNK_THRESHOLD = 5 * 1024 * 1024;
-const DEFAULT_CHUNK_SIZE = 5 * 1024 * 1024;
-const USER_AGENT = "kimigayo-build-action";
-function emptyStats() {
-    return {
-        requests: 0,
-        retries: 0,
-        blobsUploaded: 0,
-        blobBytesUploaded: 0,
-        blobsSkipped: 0,
-        blobsMounted: 0,
-        manifestsPut: 0,
-        manifestBytesUploaded: 0,
-    };
-}
-/** after - before, field by field. */
-function statsSince(before, after) {
-    const out = emptyStats();
-    for (const k of Object.keys(out))
-        out[k] = after[k] - before[k];
-    return out;
-}
-const pull = (repo) => `repository:${repo}:pull`;
-const push = (repo) => `repository:${repo}:pull,push`;
-async function drain(res) {
-    await res.arrayBuffer().catch(() => undefined);
-}
-function checkRepo(repo) {
-    if (!isRepositoryName(repo))
-        throw new Error(`${JSON.stringify(repo)} is not a repository name (lowercase path like owner/name, no host or tag)`);
-    return repo;
-}
-function checkDigest(digest) {
-    if (!isDigest(digest))
-        throw new Error(`${JSON.stringify(digest)} is not a sha256 digest`);
-    return digest;
-}
-function checkRef(ref) {
-    if (!isTag(ref) && !isDigest(ref))
-        throw new Error(`${JSON.stringify(ref)} is neither a tag nor a sha256 digest`);
-    return ref;
-}
-class RegistryClient {
-    registry;
-    opts;
-    baseUrl;
-    stats = emptyStats();
-    credentials;
-    secrets;
-    tokens = new Map();
-    pendingTokens = new Map();
-    useBasic = false;
-    constructor(
-    /** host[:port], e.g. "127.0.0.1:5000". */
-    registry, opts = {}) {
-        this.registry = registry;
-        this.opts = opts;
-        this.baseUrl = registryBaseUrl(registry, opts.insecure);
-        this.credentials = resolveCredentials(registry, opts);
-        this.secrets = secretsOf(this.credentials);
-    }
-    /** A client for the registry of an image reference like "127.0.0.1:5000/kimigayo", and the repository in it. */
-    static forReference(ref, opts = {}) {
-        const r = parseReference(ref);
-        return { client: new RegistryClient(r.registry, opts), repository: r.repository };
-    }
-    /** GET /v2/: reachable, speaks the API, and (after any auth) lets us in. */
-    async ping() {
-        await this.op(`ping ${this.baseUrl}`, async () => drain(await this.send({ method: "GET", url: "/v2/", scopes: [], ok: [200] })));
-    }
-    async hasBlob(repo, digest) {
-        checkRepo(repo);
-        checkDigest(digest);
-        const res = await this.op(`check blob ${digest} in ${repo}`, () => this.send({ method: "HEAD", url: `/v2/${repo}/blobs/${digest}`, scopes: [pull(repo)], ok: [200, 404] }));
-        await drain(res);
-        return res.status === 200;
-    }
-    /**
-     * Makes the blob present in `repo`: skipped when it already is, mounted from `mountFrom` (a
-     * repository on the same registry) when that works, uploaded otherwise.
-     */
-    async pushBlob(repo, blob, opts = {}) {
-        if (await this.hasBlob(repo, blob.digest)) {
-            this.stats.blobsSkipped++;
-            return "skipped";
-        }
-        const mountFrom = opts.mountFrom !== undefined && opts.mountFrom !== repo ? checkRepo(opts.mountFrom) : undefined;
-        const outcome = await this.op(`upload blob ${blob.digest} (${blob.size} B) to ${repo}`, () => this.uploadOnce(repo, blob, mountFrom));
-        if (outcome === "mounted")
-            this.stats.blobsMounted++;
-        else
-            this.stats.blobsUploaded++;
-        return outcome;
-    }
-    async getBlob(repo, digest) {
-        checkRepo(repo);
-        checkDigest(digest);
-        return this.op(`get blob ${digest} from ${repo}`, async () => {
-            const res = await this.send({ method: "GET", url: `/v2/${repo}/blobs/${digest}`, scopes: [pull(repo)], ok: [200] });
-            const data = Buffer.from(await res.arrayBuffer());
-            verifyDigest(data, digest, `blob from ${this.registry}/${repo}`);
-            return data;
-        });
-    }
-    /** The manifest's digest, size and media type, or undefined when the registry does not have it. */
-    async headManifest(repo, ref) {
-        checkRepo(repo);
-        checkRef(ref);
-        const res = await this.op(`check manifest ${repo}:${ref}`, () => this.send({
-            method: "HEAD",
-            url: `/v2/${repo}/manifests/${ref}`,
-            scopes: [pull(repo)],
-            headers: { accept: MANIFEST_ACCEPT },
-            ok: [200, 404],
-        }));
-        await drain(res);
-        if (res.status === 404)
-            return undefined;
-        const digest = res.headers.get("docker-content-digest") ?? (isDigest(ref) ? ref : "");
-        return { digest, size: Number(res.headers.get("content-length") ?? NaN), mediaType: mediaTypeOf(res) };
-    }
-    async getManifest(repo, ref) {
-        checkRepo(repo);
-        checkRef(ref);
-        return this.op(`get manifest ${repo}:${ref}`, async () => {
-            const res = await this.send({
-                method: "GET",
-                url: `/v2/${repo}/manifests/${ref}`,
-                scopes: [pull(repo)],
-                headers: { accept: MANIFEST_ACCEPT },
-                ok: [200],
-            });
-            const bytes = Buffer.from(await res.arrayBuffer());
-            const digest = digestOf(bytes);
-            if (isDigest(ref))
-                verifyDigest(bytes, ref, `manifest from ${this.registry}/${repo}`);
-            return { mediaType: mediaTypeOf(res), digest, size: bytes.length, bytes };
-        });
-    }
-    /** PUTs manifest bytes under a digest or a tag; returns their digest. */
-    async putManifest(repo, ref, bytes, mediaType) {
-        checkRepo(repo);
-        checkRef(ref);
-        const digest = digestOf(bytes);
-        if (isDigest(ref) && ref !== digest)
-            throw new Error(`manifest for ${repo}@${ref} hashes to ${digest}`);
-        await this.op(`put manifest ${repo}:${ref}`, async () => {
-            const res = await this.send({
-                method: "PUT",
-                url: `/v2/${repo}/manifests/${ref}`,
-                scopes: [push(repo)],
-                headers: { "content-type": mediaType },
-                body: bytes,
-                ok: [201],
-            });
-            await drain(res);
-            const stored = res.headers.get("docker-content-digest");
-            if (stored && stored !== digest)
-                throw new RegistryError(`registry stored manifest ${repo}:${ref} as ${stored}, expected ${digest}`);
-        });
-        this.stats.manifestsPut++;
-        this.stats.manifestBytesUploaded += bytes.length;
-        return digest;
-    }
-    /** The repository's tags ([] when the repository does not exist), following pagination. */
-    async listTags(repo) {
-        checkRepo(repo);
-        const tags = [];
-        for (let url = `/v2/${repo}/tags/list`; url;) {
-            const page = url;
-            const res = await this.op(`list tags of ${repo}`, () => this.send({ method: "GET", url: page, scopes: [pull(repo)], ok: [200, 404] }));
-            if (res.status === 404) {
-                await drain(res);
-                return [];
-            }
-            tags.push(...((await res.json()).tags ?? []));
-            url = /<([^>]+)>\s*;\s*rel="?next"?/.exec(res.headers.get("link") ?? "")?.[1];
-        }
-        return tags;
-    }
-    // -------------------------------------------------------------------------
-    // Uploads
-    // -------------------------------------------------------------------------
-    async uploadOnce(repo, blob, mountFrom) {
-        const start = mountFrom
-            ? {
-                url: `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(blob.digest)}&from=${encodeURIComponent(mountFrom)}`,
-                scopes: [push(repo), pull(mountFrom)],
-            }
-            : { url: `/v2/${repo}/blobs/uploads/`, scopes: [push(repo)] };
-        const started = await this.send({ method: "POST", ...start, ok: mountFrom ? [201, 202] : [202] });
-        await drain(started);
-        if (started.status === 201)
-            return "mounted"; // 202 after a mount request: not mountable, upload instead
-        let location = this.location(started);
-        const octets = { "content-type": "application/octet-stream" };
-        const threshold = this.opts.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD;
-        let final = Buffer.alloc(0);
-        if (blob.size <= threshold) {
-            final = await blob.read(0, blob.size);
-        }
-        else {
-            const chunk = Math.max(1, this.opts.chunkSize ?? DEFAULT_CHUNK_SIZE);
-            for (let offset = 0; offset < blob.size; offset += chunk) {
-                const body = await blob.read(offset, Math.min(chunk, blob.size - offset));
-                const headers = { ...octets, "content-range": `${offset}-${offset + body.length - 1}` };
-                const res = await this.send({ method: "PATCH", url: location, scopes: [push(repo)], headers, body, ok: [202] });
-                await drain(res);
-                this.stats.blobBytesUploaded += body.length;
-                location = this.location(res);
-            }
-        }
-        const sep = location.includes("?") ? "&" : "?";
-        const done = await this.send({
-            method: "PUT",
-            url: `${location}${sep}digest=${encodeURIComponent(blob.digest)}`,
-            scopes: [push(repo)],
-            headers: octets,
-            body: final,
-            ok: [201],
-        });
-        await drain(done);
-        this.stats.blobBytesUploaded += final.length;
-        const stored = done.headers.get("docker-content-digest");
-        if (stored && stored !== blob.digest)
-            throw new RegistryError(`registry stored blob ${blob.digest} as ${stored}`);
-        return "uploaded";
-    }
-    location(res) {
-        const loc = res.headers.get("location");
-        if (!loc)
-            throw new RegistryError(`${this.registry}: upload answer ${res.status} has no Location header`, { status: res.status });
-        return new URL(loc, res.url || this.baseUrl).toString();
-    }
-    // -------------------------------------------------------------------------
-    // Requests, auth and retries
-    // -------------------------------------------------------------------------
-    /** Runs one operation under the retry policy; the final error names the operation and the attempts. */
-    async op(what, fn) {
-        let attempts = 0;
-        const limit = this.opts.retry?.attempts ?? 5;
-        try {
-            return await withRetry((n) => {
-                attempts = n;
-                return fn();
-            }, {
-                attempts: limit,
-                baseMs: 500,
-                maxDelayMs: 10_000,
-                budgetMs: 120_000,
-                ...this.opts.retry,
-                retryable: registryRetryable,
-                onRetry: (err, attempt, delay) => {
-                    this.stats.retries++;
-                    const reason = redact(describeFailure(err), this.secrets);
-                    this.opts.log?.warn(`${what}: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${limit})`);
-                },
-            });
-        }
-        catch (err) {
-            const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
-            const info = err instanceof RegistryError ? err.info : {};
-            throw new RegistryError(redact(`${what} failed${tries}: ${describeFailure(err)}`, this.secrets), { ...info, cause: err });
-        }
-    }
-    /** One HTTP exchange, authenticating once on a 401 and resending. */
-    async send(req) {
-        const url = new URL(req.url, this.baseUrl);
-        const sameOrigin = url.origin === new URL(this.baseUrl).origin;
-        for (let authenticated = false;; authenticated = true) {
-            const headers = { "user-agent": USER_AGENT, ...req.headers };
-            const authorization = sameOrigin ? this.authorizationFor(req.scopes) : undefined;
-            if (authorization)
-                headers.authorization = authorization;
-            this.stats.requests++;
-            const res = await fetch(url, {
-                method: req.method,
-                headers,
-                ...(req.body !== undefined ? { body: req.body } : {}),
-                signal: AbortSignal.timeout(this.opts.timeoutMs ?? 120_000),
-            });
-            if (res.status === 401 && !authenticated && sameOrigin) {
-                await drain(res);
-                // Another request may have authenticated for this scope meanwhile: resend with that first.
-                const current = this.authorizationFor(req.scopes);
-                if (current === undefined || current === authorization) {
-                    await this.authenticate(parseWwwAuthenticate(res.headers.get("www-authenticate") ?? ""), req.scopes);
-                }
-                continue;
-            }
-            if (!req.ok.includes(res.status))
-                throw await this.failure(req.method, url, res);
-            return res;
-        }
-    }
-    authorizationFor(scopes) {
-        if (this.useBasic && this.credentials)
-            return basicAuthorization(this.credentials);
-        const token = this.tokens.get(scopes.join(" "));
-        if (token && token.expiresAt > Date.now())
-            return token.authorization;
-        return undefined;
-    }
-    async authenticate(challenges, scopes) {
-        const bearer = challenges.find((c) => c.scheme === "bearer");
-        if (bearer) {
-            // Concurrent requests challenged for the same scope share one token request.
-            const key = scopes.join(" ");
-            let pending = this.pendingTokens.get(key);
-            if (!pending) {
-                pending = fetchToken(bearer, scopes, this.credentials, this.opts.timeoutMs ?? 120_000)
-                    .then((token) => {
-                    this.secrets.push(token.token);
-                    this.tokens.set(key, token);
-                    return token;
-                })
-                    .catch((err) => {
-                    throw new RegistryError(redact(`${this.registry}: ${err.message}`, this.secrets), { status: 401, cause: err });
-                })
-                    .finally(() => this.pendingTokens.delete(key));
-                this.pendingTokens.set(key, pending);
-            }
-            await pending;
-            return;
-        }
-        if (challenges.some((c) => c.scheme === "basic")) {
-            if (!this.credentials) {
-                throw new RegistryError(`${this.registry} requires credentials: set ${ENV_USER} and ${ENV_PASSWORD}, pass them explicitly, or run docker login ${this.registry}`, { status: 401 });
-            }
-            this.useBasic = true;
-            return;
-        }
-        const schemes = challenges.map((c) => c.scheme).join(", ") || "none";
-        throw new RegistryError(`${this.registry} answered 401 with an unsupported authentication challenge (${schemes})`, { status: 401 });
-    }
-    async failure(method, url, res) {
-        const text = method === "HEAD" ? "" : await res.text().catch(() => "");
-        const { code, detail } = errorBody(text);
-        let message = `${method} ${url.origin}${url.pathname}: ${res.status} ${res.statusText}${detail ? ` (${detail})` : ""}`;
-        if (res.status === 401) {
-            message += this.credentials
-                ? `; the credentials for user ${this.credentials.username} were not accepted`
-                : "; no credentials were found";
-        }
-        const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
-        return new RegistryError(redact(message, this.secrets), {
-            status: res.status,
-            ...(code !== undefined ? { code } : {}),
-            ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-        });
-    }
-}
-/** The first entry of an OCI error body ({"errors":[{"code","message"}]}), or the start of any other body. */
-function errorBody(text) {
-    try {
-        const first = JSON.parse(text).errors?.[0];
-        return { ...(first?.code ? { code: first.code } : {}), detail: [first?.code, first?.message].filter(Boolean).join(" ") };
-    }
-    catch {
-        return { detail: text.trim().slice(0, 200) };
-    }
-}
-function mediaTypeOf(res) {
-    return (res.headers.get("content-type") ?? "").split(";")[0].trim();
-}
-
-;// CONCATENATED MODULE: ./src/oci/push.ts
-/**
- * Pushes an OCI image layout to a repository in the order that never exposes a broken image:
- * blobs first, then each platform manifest by digest, then the index by digest, then the tags
- * (each a PUT of the same index bytes). A failure before the tags leaves no tag behind.
- */
-
-
-
-
-
-
-async function pushLayout(layoutDir, repo, tags, client, log, opts = {}) {
-    const badTag = tags.find((t) => !isTag(t));
-    if (badTag !== undefined)
-        throw new UsageError(`${JSON.stringify(badTag)} is not a valid tag: up to 128 of [A-Za-z0-9_.-], not starting with . or -`);
-    const t0 = Date.now();
-    const before = { ...client.stats };
-    const end = log.step(`push ${client.registry}/${repo}`);
-    try {
-        const image = await readImage(layoutDir, opts.ref);
-        // Reachable and authorised before any work; a Basic challenge is answered once here.
-        await client.ping();
-        await pushManifests(layoutDir, repo, image.manifests, client, log, opts);
-        const rootBytes = await readBlob(layoutDir, image.root.digest);
-        // A layout whose top-level image is a single manifest has just pushed it above.
-        if (image.root.digest !== image.manifests[0]?.descriptor.digest) {
-            await client.putManifest(repo, image.root.digest, rootBytes, image.root.mediaType);
-        }
-        for (const tag of tags)
-            await client.putManifest(repo, tag, rootBytes, image.root.mediaType);
-        const stats = statsSince(before, client.stats);
-        log.info(`pushed ${client.registry}/${repo}@${image.root.digest}${tags.length ? ` as ${tags.join(", ")}` : ""}: ` +
-            `${stats.blobsUploaded} blob(s) uploaded (${stats.blobBytesUploaded.toLocaleString("en-US")} B), ` +
-            `${stats.blobsSkipped} already there, ${stats.blobsMounted} mounted`);
-        return {
-            repository: repo,
-            indexDigest: image.root.digest,
-            manifests: image.manifests.map((m) => m.descriptor.digest),
-            tags: [...tags],
-            stats,
-            seconds: (Date.now() - t0) / 1000,
-        };
-    }
-    finally {
-        end();
-    }
-}
-/** Blobs first (skipped when present, mounted when possible), then each manifest by digest. */
-async function pushManifests(layoutDir, repo, manifests, client, log, opts) {
-    const blobs = new Map();
-    for (const { manifest } of manifests)
-        for (const d of [manifest.config, ...manifest.layers])
-            blobs.set(d.digest, d);
-    let done = 0;
-    await mapLimit([...blobs.values()], opts.concurrency ?? 3, async (d) => {
-        const outcome = await client.pushBlob(repo, fileBlob(blobPath(layoutDir, d.digest), d.digest, d.size), {
-            ...(opts.mountFrom !== undefined ? { mountFrom: opts.mountFrom } : {}),
-        });
-        log.debug(`blob ${d.digest} (${d.size} B): ${outcome}`);
-        log.progress("blobs", ++done, blobs.size);
-    });
-    for (const { descriptor } of manifests) {
-        await client.putManifest(repo, descriptor.digest, await readBlob(layoutDir, descriptor.digest), descriptor.mediaType);
-    }
-}
-/**
- * Pushes one platform's manifest (and its blobs) by digest, with no index and no tag: the
- * per-runner half of a release spread over runners. `kimigayo merge` makes the index and tags.
- */
-async function pushPlatform(layoutDir, repo, platform, client, log, opts = {}) {
-    const before = { ...client.stats };
-    const image = await readImage(layoutDir, opts.ref);
-    const chosen = image.manifests.filter((m) => m.descriptor.platform?.os === platform.os && m.descriptor.platform?.architecture === platform.architecture);
-    const one = chosen[0];
-    if (!one) {
-        const have = image.manifests.map((m) => `${m.descriptor.platform?.os}/${m.descriptor.platform?.architecture}`).join(", ");
-        throw new UsageError(`${layoutDir} has no ${platform.os}/${platform.architecture} image; it has ${have || "none"}`);
-    }
-    await client.ping();
-    await pushManifests(layoutDir, repo, [one], client, log, opts);
-    log.info(`pushed ${client.registry}/${repo}@${one.descriptor.digest} (${platform.os}/${platform.architecture}, by digest, untagged)`);
-    return {
-        repository: repo,
-        platform: `${platform.os}/${platform.architecture}`,
-        digest: one.descriptor.digest,
-        size: one.descriptor.size,
-        mediaType: one.descriptor.mediaType,
-        annotations: one.manifest.annotations ?? {},
-        stats: statsSince(before, client.stats),
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/publish/tags.ts
 /**
  * Which image tags a build pushes, per variant. Pure: the caller reads git/GitHub and passes
@@ -45231,70 +47178,6 @@ async function publish_merge(req) {
         });
     }
     return { image: req.image, ...(req.tags.version ? { version: req.tags.version } : {}), prerelease: req.tags.prerelease, variants };
-}
-
-;// CONCATENATED MODULE: ./src/stages/smoke.ts
-/**
- * smoke: an image, run for real. Pull by digest, `busybox true`, and a boot of /sbin/init to the
- * ready line followed by `docker stop` (arm64 under QEMU on an amd64 host).
- */
-
-
-
-const READY_LINE = /^kimigayo: ready in (\d+) ms \((\d+) services\)$/;
-/** Starts `image` with /sbin/init as `name` and resolves at its ready line (the container keeps running). */
-async function bootToReady(image, name, opts = {}) {
-    const t0 = Date.now();
-    const args = ["run", "-d", "--name", name, ...(opts.platform ? ["--platform", opts.platform] : []), image, "/sbin/init"];
-    const started = await run(dockerBin(), args);
-    if (started.code !== 0)
-        throw new Error(`docker ${args.join(" ")} failed: ${started.stderr.trim()}`);
-    return new Promise((resolve, reject) => {
-        const logs = (0,external_node_child_process_namespaceObject.spawn)(dockerBin(), ["logs", "-f", name]);
-        let buf = "";
-        const timer = setTimeout(() => {
-            logs.kill();
-            reject(new Error(`${image}: no ready line within ${(opts.timeoutMs ?? 60_000) / 1000} s; output:\n${buf}`));
-        }, opts.timeoutMs ?? 60_000);
-        const onData = (b) => {
-            buf += b.toString();
-            const line = buf.split("\n").find((l) => READY_LINE.test(l.trim()));
-            if (!line)
-                return;
-            clearTimeout(timer);
-            logs.kill();
-            const m = READY_LINE.exec(line.trim());
-            resolve({ line: line.trim(), readyMs: Number(m[1]), services: Number(m[2]), wallMs: Date.now() - t0 });
-        };
-        logs.stdout.on("data", onData);
-        logs.stderr.on("data", onData);
-        logs.on("error", reject);
-    });
-}
-/** Pulls `image` (a reference by digest) for `platform`, runs `busybox true`, boots it and stops it. */
-async function smoke(image, platform, log) {
-    const d = dockerBin();
-    const pull = await run(d, ["pull", "--platform", platform, image]);
-    if (pull.code !== 0)
-        throw new Error(`docker pull ${image} failed: ${pull.stderr.trim()}`);
-    const t = await run(d, ["run", "--rm", "--platform", platform, image, "busybox", "true"]);
-    if (t.code !== 0)
-        throw new Error(`${image} (${platform}): busybox true exited ${t.code}: ${t.stderr.trim()}`);
-    const name = `kimigayo-smoke-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    try {
-        const boot = await bootToReady(image, name, { platform });
-        const t0 = Date.now();
-        const stop = await run(d, ["stop", "-t", "10", name]);
-        const stopMs = Date.now() - t0;
-        if (stop.code !== 0)
-            throw new Error(`docker stop ${name} failed: ${stop.stderr.trim()}`);
-        const code = Number((await run(d, ["inspect", "-f", "{{.State.ExitCode}}", name])).stdout.trim());
-        log.info(`smoke ${platform} ${image}: busybox true ✓, ${boot.line} (${boot.wallMs} ms from docker run), docker stop ${stopMs} ms`);
-        return { image, platform, busyboxTrue: true, boot, stopMs, exitCode: code };
-    }
-    finally {
-        await run(d, ["rm", "-f", name]);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/cli/publish.ts
@@ -50916,7 +52799,7 @@ function renderNotes(input) {
     if (input.bench && input.bench.length > 0) {
         lines.push("## Benchmarks", "", "| Metric | Value | Target | |", "|---|--:|---|---|");
         for (const b of input.bench)
-            lines.push(`| ${b.name} | ${b.value} ${b.unit} | ${b.target ?? ""} | ${b.ok === undefined ? "" : b.ok ? "✅" : "❌"} |`);
+            lines.push(`| ${b.name} | ${b.value} | ${b.target ?? ""} | ${b.ok === undefined ? "" : b.ok ? "✅" : "❌"} |`);
         lines.push("");
     }
     if (input.images && input.images.length > 0) {
@@ -51804,6 +53687,34 @@ async function runSizeCheck(req) {
 
 
 
+
+
+
+
+/**
+ * The release's benchmark: the default variant on this host's platform against the floor, for
+ * startup, boot to ready and memory (the figures with targets); BENCHMARK_REPORT.md beside the notes.
+ */
+async function releaseBench(req, build, runs) {
+    const platform = (process.arch === "arm64" ? "linux/arm64" : "linux/amd64");
+    const variant = req.config.variants.find((v) => v.default).name;
+    const result = await runBench({
+        build: { result: build, variants: [variant], platforms: [platform] },
+        references: [],
+        runs,
+        cases: ["startup", "boot", "memory"],
+        workDir: (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.resolve)(req.outDir), "bench"),
+        registry: "127.0.0.1:5000",
+        log: req.log,
+    });
+    await writeBenchOutputs(result, benchmarkEntries(result), { out: (0,external_node_path_namespaceObject.resolve)(req.outDir), report: (0,external_node_path_namespaceObject.join)(req.repoDir, "BENCHMARK_REPORT.md") });
+    return result.groups.flatMap((g) => evaluateTargets(g).map((t) => ({
+        name: `${g.image.label}: ${t.figure}`,
+        value: t.measured,
+        target: t.target,
+        ...(t.ok !== undefined ? { ok: t.ok } : {}),
+    })));
+}
 /** Checks that need no work: the tag's form, that it exists, the config version, and the token. */
 async function preflight(req) {
     const v = parseSemver(req.tag.replace(/^v/, ""));
@@ -51871,7 +53782,11 @@ async function release(req) {
     for (const v of untagged.variants)
         for (const m of v.manifests)
             smokes.push(await smoke(`${req.image}@${m.digest}`, m.platform, log));
-    const bench = req.bench ? await req.bench(build, untagged) : undefined;
+    const bench = req.bench
+        ? await req.bench(build, untagged)
+        : (req.benchRuns ?? 5) > 0
+            ? await releaseBench(req, build, req.benchRuns ?? 5)
+            : undefined;
     const images = await publish({ build, config: cfg, image: req.image, tags, log, ...(req.registry ? { registry: req.registry } : {}) });
     const { previous, changes } = await collectChanges(req.repoDir, req.tag, { untaggedHead: req.dryRun });
     const sizes = size.report.images.map((i) => ({
@@ -51951,7 +53866,7 @@ async function release(req) {
 
 
 
-const release_USAGE = `usage: kimigayo release --tag vX.Y.Z [--dry-run] [--image REPO] [--out DIR] [--repo OWNER/NAME] [--engine E] [--baseline B] [--json]
+const release_USAGE = `usage: kimigayo release --tag vX.Y.Z [--dry-run] [--image REPO] [--out DIR] [--repo OWNER/NAME] [--engine E] [--baseline B] [--bench-runs N] [--json]
 
 Runs the whole release for a git tag: build -> size-check (a failure stops the release) ->
 push by digest -> smoke -> bench -> tags -> RELEASE_NOTES.md and assets -> GitHub Release.
@@ -51961,7 +53876,13 @@ A re-run updates the same release and replaces its assets.
               v<version> and may be a tag not made yet (HEAD is previewed as that tag)
   --image     repository (default: image: in the config, e.g. 127.0.0.1:5000/kimigayo)
   --repo      GitHub repository owner/name (default GITHUB_REPOSITORY); the token comes from GITHUB_TOKEN
-  --baseline  size baseline for the notes' Δ column: a report file, an image, or last-release`;
+  --baseline  size baseline for the notes' Δ column: a report file, an image, or last-release
+  --bench-runs  runs per benchmark case (default 5; 0 skips the benchmark stage)`;
+function benchRuns(s) {
+    if (!/^\d+$/.test(s))
+        throw new UsageError(`release: --bench-runs must be a whole number (0 skips the benchmark), got "${s}"`);
+    return Number(s);
+}
 const releaseCommand = {
     name: "release",
     summary: "build, check, publish and create the GitHub Release for a tag (--dry-run: local only)",
@@ -51975,6 +53896,7 @@ const releaseCommand = {
             repo: { type: "string" },
             engine: { type: "string" },
             baseline: { type: "string" },
+            "bench-runs": { type: "string" },
         }, release_USAGE);
         const cfg = await ctx.config(str(o.config));
         // A dry run previews the configured version's release when no tag is given.
@@ -51992,6 +53914,7 @@ const releaseCommand = {
             ...(str(o.engine) ? { engine: parseEngine(str(o.engine)) } : {}),
             ...(str(o.repo) ? { repository: str(o.repo) } : {}),
             ...(str(o.baseline) ? { sizeBaseline: str(o.baseline) } : {}),
+            ...(str(o["bench-runs"]) !== undefined ? { benchRuns: benchRuns(str(o["bench-runs"])) } : {}),
         });
         ctx.log.info(`\n${formatPublish(result.images)}`);
         ctx.log.info(result.release ? `release: ${result.release.url} (${result.release.action})` : "dry run: RELEASE_NOTES.md written, no GitHub Release");
@@ -52119,7 +54042,16 @@ const sizeCheckCommand = {
 
 
 
-const COMMANDS = [doctorCommand, buildCommand, sizeCheckCommand, publishCommand, mergeCommand, releaseCommand];
+
+const COMMANDS = [
+    doctorCommand,
+    buildCommand,
+    sizeCheckCommand,
+    benchCommand,
+    publishCommand,
+    mergeCommand,
+    releaseCommand,
+];
 const DEFAULT_CONFIG = "configs/kimigayo.yml";
 function usage() {
     const width = Math.max(...COMMANDS.map((c) => c.name.length));
