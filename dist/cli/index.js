@@ -43669,212 +43669,6 @@ async function writeBenchOutputs(result, entries, where, gateResult) {
     return files;
 }
 
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./src/cli/args.ts
-
-
-/** Options every command takes. */
-const COMMON = {
-    config: { type: "string", short: "c" },
-    json: { type: "boolean" },
-    verbose: { type: "boolean", short: "v" },
-    help: { type: "boolean", short: "h" },
-};
-/** Strict parsing: an unknown flag or a missing value is a UsageError naming the flag and the usage. */
-function parseCommandArgs(command, argv, options, usage) {
-    try {
-        return (0,external_node_util_.parseArgs)({ args: argv, options: { ...COMMON, ...options }, strict: true, allowPositionals: false }).values;
-    }
-    catch (e) {
-        throw new UsageError(`${command}: ${e.message.replace(/\. To specify a positional argument.*$/s, "")}\n\n${usage}`);
-    }
-}
-function str(v) {
-    return typeof v === "string" ? v : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/cli/table.ts
-/** A plain-text table; columns listed in `right` are right-aligned. */
-function table(head, rows, right = []) {
-    const width = head.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...(r[i] ?? "")].length)));
-    const cell = (s, i) => {
-        const pad = " ".repeat(width[i] - [...s].length);
-        return right.includes(i) ? pad + s : s + pad;
-    };
-    const line = (r) => r.map(cell).join("  ").trimEnd();
-    return [line(head), line(width.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}
-
-;// CONCATENATED MODULE: ./src/cli/bench.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const USAGE = `usage: kimigayo bench [--variant V|all] [--platform P,...] [--runs N] [--reference IMAGE...]
-                      [--baseline FILE] [--threshold PCT] [--only CASES] [--json]
-       kimigayo bench --image [LABEL=]IMAGE... [same options]
-
-Benchmarks the images of the last \`kimigayo build\` (<out>/build.json) in the local Docker engine,
-against reference images built from local files: the floor (a scratch image holding one static
-binary that exits at once) and Debian's glibc-static BusyBox.
-  startup   docker run --rm --pull=never IMAGE true
-  boot      docker run IMAGE /sbin/init to the ready line (the rc's in-container ms, and the wall
-            time from docker run), then docker stop (shutdown)
-  memory    cgroup memory without page cache at the ready line, and the peak over 10 s
-  commands  ls, grep, find, awk, sort, cat, wc, head on a fixed data set: docker exec into one
-            running container, and one docker run each
-  pull      time and bytes to pull each image from the local registry (pushed there first)
-Each figure: a warm-up, then N runs interleaved with the references; median, p95, min, max, and
-the ratio to each reference pair by pair. arm64 on an amd64 host runs under QEMU (labelled).
-  --variant    minimal, standard, extended, a comma list, or all (default: the config's default)
-  --platform   linux/amd64, linux/arm64 (default: this host's)
-  --image      benchmark local images instead of the build's (LABEL names them in the results)
-  --runs       runs per figure, 1..${MAX_RUNS} (default ${DEFAULT_RUNS}; memory takes min(N, 3), commands by docker run min(N, 5))
-  --reference  another local image to compare with (repeatable); floor and busybox-glibc are always included
-  --only       cases to run, comma-separated (default: ${CASES.join(",")})
-  --baseline   an earlier benchmark.json: exit 1 when a median is worse by more than --threshold
-               AND above the baseline's p95 by more than --threshold (default ${DEFAULT_THRESHOLD_PCT} %)
-  --out        the build output folder (default: out); results go to <out>/bench/
-  --report     the markdown report (default: BENCHMARK_REPORT.md)
-  --registry   the local registry for the pull case (default: ${DEFAULT_REGISTRY})
-Writes <report>, <out>/bench/benchmark.json (github-action-benchmark customSmallerIsBetter),
-<out>/bench-summary.md (job summary with a mermaid chart) and <out>/bench/result.json.`;
-/** Validates the numeric and list options (before anything runs). */
-function parseBenchOptions(o) {
-    const runsArg = str(o.runs);
-    if (runsArg !== undefined && !/^\d+$/.test(runsArg))
-        throw new UsageError(`bench: --runs must be a whole number in 1..${MAX_RUNS}, got "${runsArg}"`);
-    const runs = runsArg === undefined ? DEFAULT_RUNS : Number(runsArg);
-    if (runs < 1 || runs > MAX_RUNS)
-        throw new UsageError(`bench: --runs must be in 1..${MAX_RUNS}, got ${runs}`);
-    const t = str(o.threshold);
-    if (t !== undefined && !/^\d+(\.\d+)?%?$/.test(t))
-        throw new UsageError(`bench: --threshold must be a percentage like 10 or 7.5, got "${t}"`);
-    const thresholdPct = t === undefined ? DEFAULT_THRESHOLD_PCT : Number(t.replace(/%$/, ""));
-    if (thresholdPct > 1000)
-        throw new UsageError(`bench: --threshold ${thresholdPct} % is not a useful gate (0..1000)`);
-    const only = str(o.only);
-    let cases = [...CASES];
-    if (only !== undefined) {
-        const wanted = only
-            .split(",")
-            .map((s) => s.trim())
-            .filter((s) => s !== "");
-        const unknown = wanted.filter((c) => !CASES.includes(c));
-        if (wanted.length === 0 || unknown.length > 0) {
-            throw new UsageError(`bench: --only ${JSON.stringify(only)}: unknown case ${unknown.map((u) => JSON.stringify(u)).join(", ") || "(none given)"}; cases: ${CASES.join(", ")}`);
-        }
-        cases = CASES.filter((c) => wanted.includes(c));
-    }
-    const list = (v) => (Array.isArray(v) ? v : typeof v === "string" ? [v] : []).flatMap((x) => x.split(/\s+/)).filter((x) => x !== "");
-    return { runs, cases, thresholdPct, images: list(o.image), references: list(o.reference) };
-}
-async function readBuild(out) {
-    const file = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.resolve)(out), "build.json");
-    try {
-        return JSON.parse(await (0,promises_namespaceObject.readFile)(file, "utf8"));
-    }
-    catch {
-        throw new UsageError(`no build result at ${file}: run \`kimigayo build\` first (or pass --out, or --image IMAGE)`);
-    }
-}
-function formatBench(r) {
-    const rows = [];
-    for (const g of r.groups) {
-        for (const m of g.measures.filter((x) => x.subject === g.image.label)) {
-            const rs = g.ratios.filter((x) => x.subject === m.subject && (x.metric === m.metric || x.metric.startsWith(`${m.metric} ÷`)));
-            rows.push([g.label, m.metric, ...statCells(m.summary, m.unit), ratioText(rs)]);
-        }
-    }
-    const targets = r.groups.flatMap((g) => evaluateTargets(g).map((t) => [
-        bindsTargets(g) ? g.label : `(${g.label})`,
-        t.figure,
-        t.measured,
-        t.target,
-        t.ok === undefined ? "n/a" : t.ok ? "✓" : "✗",
-    ]));
-    return [
-        table(["image", "figure", "median", "p95", "min", "max", "ratio (pairs)"], rows, [2, 3, 4, 5]),
-        "",
-        table(["image", "target", "measured", "wanted", ""], targets),
-    ].join("\n");
-}
-const benchCommand = {
-    name: "bench",
-    summary: "benchmark startup, boot, shutdown, memory, commands and pull against reference images",
-    usage: USAGE,
-    async run(ctx) {
-        const o = parseCommandArgs("bench", ctx.argv, {
-            variant: { type: "string" },
-            platform: { type: "string" },
-            runs: { type: "string" },
-            reference: { type: "string", multiple: true },
-            image: { type: "string", multiple: true },
-            baseline: { type: "string" },
-            threshold: { type: "string" },
-            only: { type: "string" },
-            out: { type: "string" },
-            report: { type: "string" },
-            registry: { type: "string" },
-        }, USAGE);
-        const opts = parseBenchOptions(o);
-        const out = (0,external_node_path_namespaceObject.resolve)(str(o.out) ?? "out");
-        const baselineFile = str(o.baseline);
-        // Read the baseline first: a bad file should fail in a second, not after the benchmark.
-        const baseline = baselineFile ? await readBaseline((0,external_node_path_namespaceObject.resolve)(baselineFile)) : undefined;
-        const req = {
-            references: opts.references,
-            runs: opts.runs,
-            cases: opts.cases,
-            workDir: (0,external_node_path_namespaceObject.join)(out, "bench", "work"),
-            registry: str(o.registry) ?? DEFAULT_REGISTRY,
-            log: ctx.log,
-        };
-        if (opts.images.length > 0) {
-            if (str(o.variant) !== undefined || str(o.platform) !== undefined)
-                throw new UsageError("bench: --image takes the platform from the image; drop --variant and --platform");
-            req.images = opts.images.map(parseImageArg);
-        }
-        else {
-            const cfg = await ctx.config(str(o.config));
-            const variants = str(o.variant) === undefined ? [cfg.variants.find((v) => v.default) ?? cfg.variants[0]] : selectVariants(cfg, str(o.variant));
-            const host = hostPlatform();
-            const platforms = str(o.platform) === undefined
-                ? host && cfg.platforms.includes(host)
-                    ? [host]
-                    : cfg.platforms.slice(0, 1)
-                : selectPlatforms(cfg, str(o.platform));
-            req.build = { result: await readBuild(out), variants: variants.map((v) => v.name), platforms };
-        }
-        const result = await runBench(req);
-        const entries = benchmarkEntries(result);
-        const gateResult = baseline ? gate(entries, baseline, opts.thresholdPct) : undefined;
-        const files = await writeBenchOutputs(result, entries, { out, report: (0,external_node_path_namespaceObject.resolve)(str(o.report) ?? "BENCHMARK_REPORT.md") }, gateResult);
-        ctx.log.info(`\n${formatBench(result)}`);
-        if (gateResult)
-            ctx.log.info(`\n${renderGate(gateResult).join("\n")}`);
-        ctx.log.info(`\nwrote ${files.report}, ${files.benchmark}, ${files.summary} and ${files.result}`);
-        if (o.json)
-            ctx.out.write(`${JSON.stringify({ ...result, entries, ...(gateResult ? { gate: gateResult } : {}), files }, null, 2)}\n`);
-        if (gateResult && !gateResult.passed) {
-            ctx.log.error(`benchmark regression: ${gateResult.regressions.map((r) => `${r.name} ${r.baseline?.value} -> ${r.current?.value} ${r.unit}`).join("; ")}`);
-            return 1;
-        }
-        return 0;
-    },
-};
-
 ;// CONCATENATED MODULE: ./src/lib/cache.ts
 
 
@@ -45535,6 +45329,203 @@ async function readBuildResult(outDir) {
         throw new UsageError(`${file} is not a build result (${err.message}): run \`kimigayo build\` again`);
     }
 }
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/cli/args.ts
+
+
+/** Options every command takes. */
+const COMMON = {
+    config: { type: "string", short: "c" },
+    json: { type: "boolean" },
+    verbose: { type: "boolean", short: "v" },
+    help: { type: "boolean", short: "h" },
+};
+/** Strict parsing: an unknown flag or a missing value is a UsageError naming the flag and the usage. */
+function parseCommandArgs(command, argv, options, usage) {
+    try {
+        return (0,external_node_util_.parseArgs)({ args: argv, options: { ...COMMON, ...options }, strict: true, allowPositionals: false }).values;
+    }
+    catch (e) {
+        throw new UsageError(`${command}: ${e.message.replace(/\. To specify a positional argument.*$/s, "")}\n\n${usage}`);
+    }
+}
+function str(v) {
+    return typeof v === "string" ? v : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/cli/table.ts
+/** A plain-text table; columns listed in `right` are right-aligned. */
+function table(head, rows, right = []) {
+    const width = head.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...(r[i] ?? "")].length)));
+    const cell = (s, i) => {
+        const pad = " ".repeat(width[i] - [...s].length);
+        return right.includes(i) ? pad + s : s + pad;
+    };
+    const line = (r) => r.map(cell).join("  ").trimEnd();
+    return [line(head), line(width.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+;// CONCATENATED MODULE: ./src/cli/bench.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const USAGE = `usage: kimigayo bench [--variant V|all] [--platform P,...] [--runs N] [--reference IMAGE...]
+                      [--baseline FILE] [--threshold PCT] [--only CASES] [--json]
+       kimigayo bench --image [LABEL=]IMAGE... [same options]
+
+Benchmarks the images of the last \`kimigayo build\` (<out>/build.json) in the local Docker engine,
+against reference images built from local files: the floor (a scratch image holding one static
+binary that exits at once) and Debian's glibc-static BusyBox.
+  startup   docker run --rm --pull=never IMAGE true
+  boot      docker run IMAGE /sbin/init to the ready line (the rc's in-container ms, and the wall
+            time from docker run), then docker stop (shutdown)
+  memory    cgroup memory without page cache at the ready line, and the peak over 10 s
+  commands  ls, grep, find, awk, sort, cat, wc, head on a fixed data set: docker exec into one
+            running container, and one docker run each
+  pull      time and bytes to pull each image from the local registry (pushed there first)
+Each figure: a warm-up, then N runs interleaved with the references; median, p95, min, max, and
+the ratio to each reference pair by pair. arm64 on an amd64 host runs under QEMU (labelled).
+  --variant    minimal, standard, extended, a comma list, or all (default: the config's default)
+  --platform   linux/amd64, linux/arm64 (default: this host's)
+  --image      benchmark local images instead of the build's (LABEL names them in the results)
+  --runs       runs per figure, 1..${MAX_RUNS} (default ${DEFAULT_RUNS}; memory takes min(N, 3), commands by docker run min(N, 5))
+  --reference  another local image to compare with (repeatable); floor and busybox-glibc are always included
+  --only       cases to run, comma-separated (default: ${CASES.join(",")})
+  --baseline   an earlier benchmark.json: exit 1 when a median is worse by more than --threshold
+               AND above the baseline's p95 by more than --threshold (default ${DEFAULT_THRESHOLD_PCT} %)
+  --out        the build output folder (default: out); results go to <out>/bench/
+  --report     the markdown report (default: BENCHMARK_REPORT.md)
+  --registry   the local registry for the pull case (default: ${DEFAULT_REGISTRY})
+Writes <report>, <out>/bench/benchmark.json (github-action-benchmark customSmallerIsBetter),
+<out>/bench-summary.md (job summary with a mermaid chart) and <out>/bench/result.json.`;
+/** Validates the numeric and list options (before anything runs). */
+function parseBenchOptions(o) {
+    const runsArg = str(o.runs);
+    if (runsArg !== undefined && !/^\d+$/.test(runsArg))
+        throw new UsageError(`bench: --runs must be a whole number in 1..${MAX_RUNS}, got "${runsArg}"`);
+    const runs = runsArg === undefined ? DEFAULT_RUNS : Number(runsArg);
+    if (runs < 1 || runs > MAX_RUNS)
+        throw new UsageError(`bench: --runs must be in 1..${MAX_RUNS}, got ${runs}`);
+    const t = str(o.threshold);
+    if (t !== undefined && !/^\d+(\.\d+)?%?$/.test(t))
+        throw new UsageError(`bench: --threshold must be a percentage like 10 or 7.5, got "${t}"`);
+    const thresholdPct = t === undefined ? DEFAULT_THRESHOLD_PCT : Number(t.replace(/%$/, ""));
+    if (thresholdPct > 1000)
+        throw new UsageError(`bench: --threshold ${thresholdPct} % is not a useful gate (0..1000)`);
+    const only = str(o.only);
+    let cases = [...CASES];
+    if (only !== undefined) {
+        const wanted = only
+            .split(",")
+            .map((s) => s.trim())
+            .filter((s) => s !== "");
+        const unknown = wanted.filter((c) => !CASES.includes(c));
+        if (wanted.length === 0 || unknown.length > 0) {
+            throw new UsageError(`bench: --only ${JSON.stringify(only)}: unknown case ${unknown.map((u) => JSON.stringify(u)).join(", ") || "(none given)"}; cases: ${CASES.join(", ")}`);
+        }
+        cases = CASES.filter((c) => wanted.includes(c));
+    }
+    const list = (v) => (Array.isArray(v) ? v : typeof v === "string" ? [v] : []).flatMap((x) => x.split(/\s+/)).filter((x) => x !== "");
+    return { runs, cases, thresholdPct, images: list(o.image), references: list(o.reference) };
+}
+function formatBench(r) {
+    const rows = [];
+    for (const g of r.groups) {
+        for (const m of g.measures.filter((x) => x.subject === g.image.label)) {
+            const rs = g.ratios.filter((x) => x.subject === m.subject && (x.metric === m.metric || x.metric.startsWith(`${m.metric} ÷`)));
+            rows.push([g.label, m.metric, ...statCells(m.summary, m.unit), ratioText(rs)]);
+        }
+    }
+    const targets = r.groups.flatMap((g) => evaluateTargets(g).map((t) => [
+        bindsTargets(g) ? g.label : `(${g.label})`,
+        t.figure,
+        t.measured,
+        t.target,
+        t.ok === undefined ? "n/a" : t.ok ? "✓" : "✗",
+    ]));
+    return [
+        table(["image", "figure", "median", "p95", "min", "max", "ratio (pairs)"], rows, [2, 3, 4, 5]),
+        "",
+        table(["image", "target", "measured", "wanted", ""], targets),
+    ].join("\n");
+}
+const benchCommand = {
+    name: "bench",
+    summary: "benchmark startup, boot, shutdown, memory, commands and pull against reference images",
+    usage: USAGE,
+    async run(ctx) {
+        const o = parseCommandArgs("bench", ctx.argv, {
+            variant: { type: "string" },
+            platform: { type: "string" },
+            runs: { type: "string" },
+            reference: { type: "string", multiple: true },
+            image: { type: "string", multiple: true },
+            baseline: { type: "string" },
+            threshold: { type: "string" },
+            only: { type: "string" },
+            out: { type: "string" },
+            report: { type: "string" },
+            registry: { type: "string" },
+        }, USAGE);
+        const opts = parseBenchOptions(o);
+        const out = (0,external_node_path_namespaceObject.resolve)(str(o.out) ?? "out");
+        const baselineFile = str(o.baseline);
+        // Read the baseline first: a bad file should fail in a second, not after the benchmark.
+        const baseline = baselineFile ? await readBaseline((0,external_node_path_namespaceObject.resolve)(baselineFile)) : undefined;
+        const req = {
+            references: opts.references,
+            runs: opts.runs,
+            cases: opts.cases,
+            workDir: (0,external_node_path_namespaceObject.join)(out, "bench", "work"),
+            registry: str(o.registry) ?? DEFAULT_REGISTRY,
+            log: ctx.log,
+        };
+        if (opts.images.length > 0) {
+            if (str(o.variant) !== undefined || str(o.platform) !== undefined)
+                throw new UsageError("bench: --image takes the platform from the image; drop --variant and --platform");
+            req.images = opts.images.map(parseImageArg);
+        }
+        else {
+            const cfg = await ctx.config(str(o.config));
+            const variants = str(o.variant) === undefined ? [cfg.variants.find((v) => v.default) ?? cfg.variants[0]] : selectVariants(cfg, str(o.variant));
+            const host = hostPlatform();
+            const platforms = str(o.platform) === undefined
+                ? host && cfg.platforms.includes(host)
+                    ? [host]
+                    : cfg.platforms.slice(0, 1)
+                : selectPlatforms(cfg, str(o.platform));
+            req.build = { result: (await readBuildResult(out)).build, variants: variants.map((v) => v.name), platforms };
+        }
+        const result = await runBench(req);
+        const entries = benchmarkEntries(result);
+        const gateResult = baseline ? gate(entries, baseline, opts.thresholdPct) : undefined;
+        const files = await writeBenchOutputs(result, entries, { out, report: (0,external_node_path_namespaceObject.resolve)(str(o.report) ?? "BENCHMARK_REPORT.md") }, gateResult);
+        ctx.log.info(`\n${formatBench(result)}`);
+        if (gateResult)
+            ctx.log.info(`\n${renderGate(gateResult).join("\n")}`);
+        ctx.log.info(`\nwrote ${files.report}, ${files.benchmark}, ${files.summary} and ${files.result}`);
+        if (o.json)
+            ctx.out.write(`${JSON.stringify({ ...result, entries, ...(gateResult ? { gate: gateResult } : {}), files }, null, 2)}\n`);
+        if (gateResult && !gateResult.passed) {
+            ctx.log.error(`benchmark regression: ${gateResult.regressions.map((r) => `${r.name} ${r.baseline?.value} -> ${r.current?.value} ${r.unit}`).join("; ")}`);
+            return 1;
+        }
+        return 0;
+    },
+};
 
 ;// CONCATENATED MODULE: ./src/cli/build.ts
 

@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { selectPlatforms, selectVariants } from "../config/load.js";
 import { DEFAULT_RUNS, MAX_RUNS, parseImageArg, runBench, type BenchRequest } from "../bench/bench.js";
@@ -10,7 +9,7 @@ import { bindsTargets, evaluateTargets } from "../bench/targets.js";
 import { CASES, type BenchResult, type CaseName } from "../bench/types.js";
 import { DEFAULT_REGISTRY } from "../lib/docker.js";
 import { UsageError } from "../lib/errors.js";
-import type { BuildResult } from "../pipeline/build.js";
+import { readBuildResult } from "../pipeline/build.js";
 import { parseCommandArgs, str } from "./args.js";
 import type { Command, CommandContext } from "./main.js";
 import { table } from "./table.js";
@@ -83,15 +82,6 @@ export function parseBenchOptions(o: Record<string, string | boolean | string[] 
   const list = (v: unknown) =>
     (Array.isArray(v) ? (v as string[]) : typeof v === "string" ? [v] : []).flatMap((x) => x.split(/\s+/)).filter((x) => x !== "");
   return { runs, cases, thresholdPct, images: list(o.image), references: list(o.reference) };
-}
-
-async function readBuild(out: string): Promise<BuildResult> {
-  const file = join(resolve(out), "build.json");
-  try {
-    return JSON.parse(await readFile(file, "utf8")) as BuildResult;
-  } catch {
-    throw new UsageError(`no build result at ${file}: run \`kimigayo build\` first (or pass --out, or --image IMAGE)`);
-  }
 }
 
 export function formatBench(r: BenchResult): string {
@@ -169,7 +159,7 @@ export const benchCommand: Command = {
             ? [host]
             : cfg.platforms.slice(0, 1)
           : selectPlatforms(cfg, str(o.platform));
-      req.build = { result: await readBuild(out), variants: variants.map((v) => v.name), platforms };
+      req.build = { result: (await readBuildResult(out)).build, variants: variants.map((v) => v.name), platforms };
     }
     const result = await runBench(req);
     const entries = benchmarkEntries(result);
