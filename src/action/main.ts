@@ -5,6 +5,9 @@ import { main } from "../cli/main.js";
 import { exitCodeOf, formatError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
 import { restoreBuildCache, saveBuildCache } from "./cache.js";
+import { githubClient } from "../github/client.js";
+import { upsertStickyComment } from "../github/comments.js";
+import { SIZE_CHECK_MARKER } from "../size/markdown.js";
 import { getInputs, toArgv, type ActionInputs } from "./inputs.js";
 
 /** The pipeline's logger on top of @actions/core: groups for steps, annotations for errors. */
@@ -62,7 +65,9 @@ async function report(i: ActionInputs, result: Json): Promise<void> {
   if (i.command === "size-check") {
     core.setOutput("report", `${i.out}/size-report.json`);
     core.setOutput("markdown", `${i.out}/size-report.md`);
-    summary.push(await readFile(`${i.out}/size-report.md`, "utf8").catch(() => ""));
+    const markdown = await readFile(`${i.out}/size-report.md`, "utf8").catch(() => "");
+    summary.push(markdown);
+    if (markdown) await commentOnPullRequest(i, markdown);
   }
   const published = (i.command === "publish" ? result : i.command === "release" ? result.images : undefined) as
     { variants: { variant: string; index: string; tags: string[] }[] } | undefined;
@@ -82,6 +87,39 @@ async function report(i: ActionInputs, result: Json): Promise<void> {
   }
   if (i.summary === "true" && summary.some((s) => s.trim()) && process.env.GITHUB_STEP_SUMMARY) {
     await core.summary.addRaw(summary.join("\n")).write();
+  }
+}
+
+/**
+ * On a pull request with a token, the size report becomes one sticky comment (found by its
+ * hidden marker, updated on every push). A fork's PR has no token: the report still goes to the
+ * job summary and the check still passes or fails; the comment is left to the workflow_run
+ * workflow (.github/workflows/pr-size-comment.yml).
+ */
+async function commentOnPullRequest(i: ActionInputs, markdown: string): Promise<void> {
+  const event = process.env.GITHUB_EVENT_NAME;
+  if (event !== "pull_request" && event !== "pull_request_target") return;
+  const token = i["github-token"] ?? process.env.GITHUB_TOKEN;
+  if (!token) {
+    core.info("no github-token: the size report is in the job summary (a fork's PR gets its comment from pr-size-comment.yml)");
+    return;
+  }
+  const payload = JSON.parse(await readFile(process.env.GITHUB_EVENT_PATH ?? "", "utf8").catch(() => "{}")) as {
+    pull_request?: { number?: number };
+  };
+  const number = payload.pull_request?.number;
+  const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? "").split("/");
+  if (!number || !owner || !repo) {
+    core.warning("size-check: cannot tell the pull request (GITHUB_EVENT_PATH, GITHUB_REPOSITORY); no comment posted");
+    return;
+  }
+  try {
+    const client = githubClient({ token, log: actionLogger(), purpose: "the size comment" });
+    const r = await upsertStickyComment({ client, owner, repo, issueNumber: number, marker: SIZE_CHECK_MARKER, body: markdown });
+    core.info(`size report comment ${r.action}: ${r.url}`);
+  } catch (e) {
+    // A read-only token (a fork's PR) cannot comment; the check's result does not depend on it.
+    core.warning(`size-check: could not post the PR comment: ${(e as Error).message}`);
   }
 }
 

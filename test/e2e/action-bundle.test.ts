@@ -3,11 +3,12 @@
  * @actions packages inlined), driven by INPUT_* variables, writing to $GITHUB_OUTPUT.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { assertAllValid, startGitHubStandIn } from "../support/github-api.js";
 import { ROOT } from "./fixture.js";
 
 const work = mkdtempSync(join(tmpdir(), "kimigayo-action-"));
@@ -21,6 +22,21 @@ function action(inputs: Record<string, string>) {
   const outputs: Record<string, string> = {};
   for (const m of readFileSync(output, "utf8").matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]!] = m[3]!;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, outputs };
+}
+
+/** As `action`, without blocking the event loop: the GitHub stand-in answers in this process. */
+function actionAsync(inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv) {
+  const output = join(work, `output-${Math.random().toString(36).slice(2)}`);
+  writeFileSync(output, "");
+  const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_OUTPUT: output, ...extraEnv };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  return new Promise<{ code: number | null; stdout: string }>((resolveRun) => {
+    const child = spawn(process.execPath, [join(ROOT, "dist/index.js")], { cwd: ROOT, env });
+    let stdout = "";
+    child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on("data", (b: Buffer) => (stdout += b.toString()));
+    child.on("close", (code) => resolveRun({ code, stdout }));
+  });
 }
 
 describe("the bundled action (node dist/index.js)", () => {
@@ -45,6 +61,54 @@ describe("the bundled action (node dist/index.js)", () => {
     assert.equal(report.status, "pass");
     assert.equal(report.images.length, 1);
     assert.match(readFileSync(r.outputs.markdown!, "utf8"), /^<!-- kimigayo-size-check -->/);
+  });
+
+  it("command size-check on a pull request: one sticky comment, updated on the next push", async () => {
+    const standIn = await startGitHubStandIn({ token: "ghs_pr" });
+    try {
+      const event = join(work, "event.json");
+      writeFileSync(event, JSON.stringify({ pull_request: { number: 7, head: { sha: "a".repeat(40) } } }));
+      const gh = {
+        GITHUB_EVENT_NAME: "pull_request",
+        GITHUB_EVENT_PATH: event,
+        GITHUB_REPOSITORY: "kimigayo/kimigayo",
+        GITHUB_API_URL: standIn.url,
+      };
+      for (const round of [1, 2]) {
+        const r = await actionAsync({ command: "size-check", out: join(work, "out"), "github-token": "ghs_pr" }, gh);
+        assert.equal(r.code, 0, r.stdout);
+        assert.match(r.stdout, round === 1 ? /size report comment created/ : /size report comment updated/);
+      }
+      assert.equal(standIn.state.comments.length, 1, "one comment");
+      assert.match(standIn.state.comments[0]!.body, /^<!-- kimigayo-size-check -->/);
+      assertAllValid(standIn);
+      // The fork case: no token, the check still runs and passes, and no GitHub call is made.
+      const before = standIn.requests.length;
+      const fork = await actionAsync({ command: "size-check", out: join(work, "out") }, { ...gh, GITHUB_TOKEN: "" });
+      assert.equal(fork.code, 0, fork.stdout);
+      assert.match(fork.stdout, /no github-token/);
+      assert.equal(standIn.requests.length, before);
+    } finally {
+      await standIn.close();
+    }
+  });
+
+  it("command bench: measures the built image against the floor and sets the bench output", () => {
+    const r = action({ command: "bench", out: join(work, "out"), variants: "minimal", "bench-runs": "2" });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const bench = JSON.parse(r.outputs.bench!) as { groups: { image: { label: string } }[] };
+    assert.ok(bench.groups.length >= 1);
+  });
+
+  it("command release, dry run: notes, images in the local registry, no GitHub call", () => {
+    const out = join(work, "out-release");
+    const image = `127.0.0.1:5000/action-release-${process.pid}/kimigayo`;
+    const r = action({ command: "release", "dry-run": "true", out, image, engine: "oci" });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const digests = JSON.parse(r.outputs.digests!) as Record<string, string>;
+    assert.deepEqual(Object.keys(digests).sort(), ["extended", "minimal", "standard"]);
+    assert.match(readFileSync(r.outputs.notes!, "utf8"), /^# Kimigayo OS 2\.1\.0$/m);
+    assert.equal(r.outputs["release-url"], undefined);
   });
 
   it("command publish: pushes to the local registry and sets the digests and tags outputs", () => {
