@@ -5,6 +5,7 @@ import { main } from "../cli/main.js";
 import { exitCodeOf, formatError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
 import { restoreBuildCache, saveBuildCache } from "./cache.js";
+import { ensureBuildxBuilder, ensureQemu } from "./setup.js";
 import { githubClient } from "../github/client.js";
 import { upsertStickyComment } from "../github/comments.js";
 import { SIZE_CHECK_MARKER } from "../size/markdown.js";
@@ -129,6 +130,7 @@ export async function run(): Promise<void> {
     const inputs = getInputs((n) => core.getInput(n));
     exportCredentials(inputs);
     const log = actionLogger();
+    log.debug(`setup: qemu ${await ensureQemu(inputs, log)}, buildx ${await ensureBuildxBuilder(inputs, log)}`);
     const cached = inputs.command === "build" || inputs.command === "release" ? await restoreBuildCache(inputs.config, log) : undefined;
     let json = "";
     const stdout = new Writable({

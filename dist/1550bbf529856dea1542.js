@@ -1,0 +1,1 @@
+module.exports = eval("require")("./cli/index.js");
