@@ -6,7 +6,7 @@
  * export an OCI layout when the buildx engine is used.
  */
 import { arch } from "node:os";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import { checkBinfmt } from "../doctor/binfmt.js";
 import { isRoot } from "../doctor/host.js";
 import { dockerBin } from "../lib/docker.js";
@@ -31,7 +31,8 @@ const defaults = (): SetupDeps => ({
   binfmtOk: async () => (await checkBinfmt()).ok,
   root: isRoot,
   hostArch: arch(),
-  cli: fileURLToPath(new URL("./cli/index.js", import.meta.url)),
+  // The action runs as `node dist/index.js`; the bundled CLI sits beside it.
+  cli: join(dirname(process.argv[1] ?? "dist/index.js"), "cli", "index.js"),
 });
 
 /** Commands that start containers of the images (smoke, bench); builds cross-compile and need no QEMU. */
