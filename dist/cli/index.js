@@ -46214,15 +46214,15 @@ function providedBy(base, items) {
 const ARM64_MUSL = "musl-dev:arm64";
 function ubuntuPortsHint() {
     const codename = host_osRelease().VERSION_CODENAME ?? "CODENAME";
-    return ("Ubuntu serves arm64 packages only from ports.ubuntu.com, so musl-dev:arm64 needs a ports entry: " +
+    return ("Ubuntu serves arm64 packages only from its ports mirror (the archive's host with ports. in place of archive., path /ubuntu-ports), so musl-dev:arm64 needs a ports entry: " +
         "add `Architectures: amd64` to the entries in /etc/apt/sources.list.d/ubuntu.sources (or `[arch=amd64]` to the lines of /etc/apt/sources.list), " +
         "create /etc/apt/sources.list.d/ubuntu-ports.sources with " +
-        `"Types: deb / URIs: http://ports.ubuntu.com/ubuntu-ports / Suites: ${codename} ${codename}-updates ${codename}-security / ` +
+        `"Types: deb / URIs: <the ports mirror>/ubuntu-ports / Suites: ${codename} ${codename}-updates ${codename}-security / ` +
         'Components: main universe / Architectures: arm64 / Signed-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg", ' +
         "then run dpkg --add-architecture arm64 && apt-get update && apt-get install -y musl-dev:arm64");
 }
 function aptServesUbuntuPorts() {
-    return readAptSources().some((e) => e.types.includes("deb") && e.uris.some((u) => u.includes("ports.ubuntu.com")));
+    return readAptSources().some((e) => e.types.includes("deb") && e.uris.some((u) => /\/\/ports\.|\/ubuntu-ports\/?$/.test(u)));
 }
 function arm64PackageMissingHint() {
     return isUbuntu()
@@ -46520,7 +46520,7 @@ function debSrcSidEntry(aptDir = "/etc/apt") {
             : undefined);
     if (!template?.uris.length) {
         throw new Error(`no Debian apt entry found to copy (looked at ${debianSources} and ${sourcesList}); ` +
-            `write ${(0,external_node_path_namespaceObject.join)(aptDir, "sources.list.d", DEB_SRC_FILE)} by hand: Types: deb-src / URIs: http://deb.debian.org/debian / Suites: sid / Components: main / Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg`);
+            `write ${(0,external_node_path_namespaceObject.join)(aptDir, "sources.list.d", DEB_SRC_FILE)} by hand: Types: deb-src / URIs: <your Debian mirror>/debian / Suites: sid / Components: main / Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg`);
     }
     const signedBy = template.options["signed-by"];
     return [

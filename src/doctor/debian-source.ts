@@ -35,7 +35,7 @@ export function debSrcSidEntry(aptDir = "/etc/apt"): string {
   if (!template?.uris.length) {
     throw new Error(
       `no Debian apt entry found to copy (looked at ${debianSources} and ${sourcesList}); ` +
-        `write ${join(aptDir, "sources.list.d", DEB_SRC_FILE)} by hand: Types: deb-src / URIs: http://deb.debian.org/debian / Suites: sid / Components: main / Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg`,
+        `write ${join(aptDir, "sources.list.d", DEB_SRC_FILE)} by hand: Types: deb-src / URIs: <your Debian mirror>/debian / Suites: sid / Components: main / Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg`,
     );
   }
   const signedBy = template.options["signed-by"];

@@ -66,17 +66,17 @@ const ARM64_MUSL = "musl-dev:arm64";
 function ubuntuPortsHint(): string {
   const codename = osRelease().VERSION_CODENAME ?? "CODENAME";
   return (
-    "Ubuntu serves arm64 packages only from ports.ubuntu.com, so musl-dev:arm64 needs a ports entry: " +
+    "Ubuntu serves arm64 packages only from its ports mirror (the archive's host with ports. in place of archive., path /ubuntu-ports), so musl-dev:arm64 needs a ports entry: " +
     "add `Architectures: amd64` to the entries in /etc/apt/sources.list.d/ubuntu.sources (or `[arch=amd64]` to the lines of /etc/apt/sources.list), " +
     "create /etc/apt/sources.list.d/ubuntu-ports.sources with " +
-    `"Types: deb / URIs: http://ports.ubuntu.com/ubuntu-ports / Suites: ${codename} ${codename}-updates ${codename}-security / ` +
+    `"Types: deb / URIs: <the ports mirror>/ubuntu-ports / Suites: ${codename} ${codename}-updates ${codename}-security / ` +
     'Components: main universe / Architectures: arm64 / Signed-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg", ' +
     "then run dpkg --add-architecture arm64 && apt-get update && apt-get install -y musl-dev:arm64"
   );
 }
 
 function aptServesUbuntuPorts(): boolean {
-  return readAptSources().some((e) => e.types.includes("deb") && e.uris.some((u) => u.includes("ports.ubuntu.com")));
+  return readAptSources().some((e) => e.types.includes("deb") && e.uris.some((u) => /\/\/ports\.|\/ubuntu-ports\/?$/.test(u)));
 }
 
 export function arm64PackageMissingHint(): string {

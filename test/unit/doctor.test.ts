@@ -213,14 +213,14 @@ describe("binfmt", () => {
 describe("apt sources", () => {
   const debianSources = [
     "Types: deb",
-    "# http://snapshot.debian.org/archive/debian/20250520T000000Z",
-    "URIs: http://deb.debian.org/debian",
+    "# http://snapshot.example.org/archive/debian/20250520T000000Z",
+    "URIs: http://mirror.example.org/debian",
     "Suites: bookworm bookworm-updates",
     "Components: main",
     "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg",
     "",
     "Types: deb",
-    "URIs: http://deb.debian.org/debian-security",
+    "URIs: http://mirror.example.org/debian-security",
     "Suites: bookworm-security",
     "Components: main",
     "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg",
@@ -238,13 +238,13 @@ describe("apt sources", () => {
 
   it("parses one-line entries with options", () => {
     const entries = parseOneLine(
-      "# comment\ndeb [arch=amd64,i386 signed-by=/k.gpg] http://deb.debian.org/debian bookworm main contrib\ndeb-src http://deb.debian.org/debian sid main # x\n",
+      "# comment\ndeb [arch=amd64,i386 signed-by=/k.gpg] http://mirror.example.org/debian bookworm main contrib\ndeb-src http://mirror.example.org/debian sid main # x\n",
       "sources.list",
     );
     assert.deepEqual(entries[0], {
       file: "sources.list",
       types: ["deb"],
-      uris: ["http://deb.debian.org/debian"],
+      uris: ["http://mirror.example.org/debian"],
       suites: ["bookworm"],
       components: ["main", "contrib"],
       options: { architectures: "amd64 i386", "signed-by": "/k.gpg" },
@@ -263,7 +263,7 @@ describe("apt sources", () => {
         [
           "# Written by kimigayo: Debian sid source packages, for the BusyBox upstream tarball.",
           "Types: deb-src",
-          "URIs: http://deb.debian.org/debian",
+          "URIs: http://mirror.example.org/debian",
           "Suites: sid",
           "Components: main",
           "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg",
@@ -272,7 +272,7 @@ describe("apt sources", () => {
       );
       writeFileSync(
         join(dir, "sources.list.d", "by-hand.sources"),
-        "Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: sid\nComponents: main\n",
+        "Types: deb-src\nURIs: http://mirror.example.org/debian\nSuites: sid\nComponents: main\n",
       );
       assert.equal(findDebSrcSid(readAptSources(dir))?.file, join(dir, "sources.list.d", "by-hand.sources"));
     } finally {

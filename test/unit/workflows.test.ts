@@ -753,7 +753,8 @@ describe("ci.yml", () => {
     const doctor = runs.indexOf('sudo -E env "PATH=$PATH" node dist/cli/index.js doctor --fix');
     const e2e = runs.indexOf('sudo -E env "PATH=$PATH" npm run test:e2e');
     assert.ok(doctor >= 0 && e2e > doctor, runs);
-    assert.ok(runs.indexOf("ports.ubuntu.com/ubuntu-ports") < doctor, "the arm64 ports source comes before doctor --fix");
+    const ports = runs.indexOf("/etc/apt/sources.list.d/ubuntu-ports.sources");
+    assert.ok(ports >= 0 && ports < doctor, "the arm64 ports source comes before doctor --fix");
   });
   it("buildx sets up QEMU and buildx, runs the buildx test on that builder and fails when it is skipped", () => {
     const steps = stepsIn(f, "buildx");
