@@ -23,7 +23,8 @@ function config(signature: string): ReturnType<typeof parseConfig> {
     .replace(/urls:\n(\s+- .*\n)+/, `urls:\n    - file://${deb.tarball}\n${signature}`)
     .replace(/busybox: busybox\//g, `busybox: ${ROOT}/configs/busybox/`)
     .replace(/services: openrc\//g, `services: ${ROOT}/configs/openrc/`)
-    .replace(/src: /g, `src: ${ROOT}/configs/`);
+    .replace(/src: /g, `src: ${ROOT}/configs/`)
+    .replace(/\[busybox\/patches\//g, `[${ROOT}/configs/busybox/patches/`);
   const file = join(work, "kimigayo.yml");
   writeFileSync(file, yml);
   return parseConfig(yml, file);
