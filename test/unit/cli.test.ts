@@ -1,30 +1,12 @@
 import assert from "node:assert/strict";
-import { Writable } from "node:stream";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { main } from "../../src/cli/main.js";
+import { cliInProcess } from "../support/cli.js";
 
 /** The product's config, by absolute path, so the tests do not depend on the working directory. */
 const CONFIG = fileURLToPath(new URL("../../configs/kimigayo.yml", import.meta.url));
 
-/** A writable stream that keeps what is written to it. */
-function memory(): { stream: Writable; text: () => string } {
-  let text = "";
-  const stream = new Writable({
-    write(chunk: Buffer | string, _encoding, callback) {
-      text += String(chunk);
-      callback();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = memory();
-  const err = memory();
-  const code = await main(argv, { stdout: out.stream, stderr: err.stream });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const cli = cliInProcess;
 
 describe("kimigayo CLI: usage and exit codes", () => {
   const cases: { name: string; argv: string[]; code: number; stderr: (string | RegExp)[] }[] = [

@@ -6,10 +6,10 @@ import assert from "node:assert/strict";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { COMMANDS, main } from "../../src/cli/main.js";
+import { COMMANDS } from "../../src/cli/main.js";
+import { cliInProcess } from "../support/cli.js";
 import { sizeCheckCommand } from "../../src/cli/size-check.js";
 import type { BuildResult, ImageBuild } from "../../src/pipeline/build.js";
 import type { RootfsFileInfo } from "../../src/stages/rootfs.js";
@@ -18,23 +18,7 @@ import type { SizeReport } from "../../src/size/types.js";
 const CONFIGS = fileURLToPath(new URL("../../configs/", import.meta.url));
 let work: string;
 
-function memory(): { stream: Writable; text: () => string } {
-  let text = "";
-  const stream = new Writable({
-    write(chunk: Buffer | string, _encoding, callback) {
-      text += String(chunk);
-      callback();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = memory();
-  const err = memory();
-  const code = await main(argv, { stdout: out.stream, stderr: err.stream });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const cli = cliInProcess;
 
 /** A build.json with minimal amd64 (busybox `amd64` B) and arm64, with image layouts. */
 function writeBuild(dir: string, amd64: number, arm64: number, applets = 29): string {
