@@ -8,6 +8,7 @@ import { cachedEntry, exists } from "../../src/lib/cache.js";
 import { mapLimit } from "../../src/lib/concurrency.js";
 import { CheckFailure, exitCodeOf, formatError, UsageError } from "../../src/lib/errors.js";
 import { isTransient, RetryableError, withRetry, type RetryOptions } from "../../src/lib/retry.js";
+import { KILL_GRACE_MS, run, runChecked } from "../../src/lib/exec.js";
 
 // ---------------------------------------------------------------------------
 // retry
@@ -358,5 +359,76 @@ describe("formatError and exitCodeOf", () => {
     assert.equal(new CheckFailure("x").name, "CheckFailure");
     assert.equal(new CheckFailure("x").exitCode, 1);
     assert.ok(new UsageError("x") instanceof Error);
+  });
+});
+
+describe("run (src/lib/exec.ts)", () => {
+  /** A process counts as gone when /proc no longer has it or it is a zombie nobody has reaped yet. */
+  const alive = async (pid: number) => {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => undefined);
+    return stat !== undefined && stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  };
+
+  test("output split inside a UTF-8 character reaches onOutput and the result whole", async () => {
+    const text = "é€😀 kimigayo 君が代";
+    // One byte per write, 5 ms apart, so the pipe delivers the characters in pieces.
+    const script = `const b = Buffer.from(${JSON.stringify(text)}); let i = 0;
+      const t = setInterval(() => { process.stdout.write(b.subarray(i, i + 1)); process.stderr.write(b.subarray(i, i + 1)); if (++i === b.length) clearInterval(t); }, 5);`;
+    const seen: string[] = [];
+    const r = await run(process.execPath, ["-e", script], { onOutput: (t) => seen.push(t) });
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, text);
+    assert.equal(r.stderr, text);
+    assert.ok(seen.length > 2, `output came in ${seen.length} pieces`);
+    assert.ok(!seen.some((s) => s.includes("\uFFFD")), `a piece held a replacement character: ${JSON.stringify(seen)}`);
+    assert.equal([...seen.join("")].sort().join(""), [...(text + text)].sort().join(""));
+  });
+
+  test("a timeout kills the whole process group, grandchildren too, and says so", async () => {
+    const t0 = Date.now();
+    const r = await run("sh", ["-c", "sleep 100 & echo $!; wait"], { timeoutMs: 300 });
+    const grandchild = Number(r.stdout.trim());
+    assert.ok(grandchild > 0, `no pid in ${JSON.stringify(r.stdout)}`);
+    assert.equal(r.timedOut, true);
+    assert.equal(r.signal, "SIGTERM");
+    assert.equal(r.code, 128 + 15);
+    assert.ok(Date.now() - t0 < 10_000);
+    assert.equal(await alive(grandchild), false, `sleep ${grandchild} outlived the timeout`);
+  });
+
+  test("a group that ignores SIGTERM gets SIGKILL after the grace period", async () => {
+    const t0 = Date.now();
+    const r = await run("sh", ["-c", "trap '' TERM; sleep 100 & echo $!; wait"], { timeoutMs: 200 });
+    const grandchild = Number(r.stdout.trim());
+    assert.equal(r.signal, "SIGKILL");
+    assert.equal(r.timedOut, true);
+    assert.ok(Date.now() - t0 >= 200 + KILL_GRACE_MS - 50, `killed after ${Date.now() - t0} ms`);
+    assert.equal(await alive(grandchild), false);
+  });
+
+  const signals: [string, NodeJS.Signals, number][] = [
+    ["kill -TERM $$", "SIGTERM", 143],
+    ["kill -KILL $$", "SIGKILL", 137],
+    ["kill -INT $$", "SIGINT", 130],
+  ];
+  for (const [script, signal, code] of signals) {
+    test(`a program ended by ${signal} reports it (${script})`, async () => {
+      const r = await run("sh", ["-c", script]);
+      assert.equal(r.signal, signal);
+      assert.equal(r.code, code);
+      assert.equal(r.timedOut, undefined);
+      await assert.rejects(runChecked("sh", ["-c", script]), new RegExp(`killed by ${signal} \\(exit ${code}\\)`));
+    });
+  }
+
+  test("a normal exit has no signal; input reaches stdin; runChecked names the exit code", async () => {
+    const r = await run("sh", ["-c", "cat; exit 3"], { input: "fed" });
+    assert.deepEqual(r, { code: 3, stdout: "fed", stderr: "" });
+    await assert.rejects(runChecked("sh", ["-c", "echo oops >&2; exit 4"]), /exited with 4:\noops/);
+    await assert.rejects(runChecked("sh", ["-c", "sleep 5"], { timeoutMs: 100 }), /stopped with SIGTERM after its 0\.1 s timeout/);
+  });
+
+  test("a program that cannot be started rejects", async () => {
+    await assert.rejects(run("/nonexistent/kimigayo-no-such-program", []), /ENOENT/);
   });
 });
