@@ -6,6 +6,7 @@
 import { statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
+import { isSemver } from "../lib/version.js";
 import { parseGrowth, parseSize } from "./units.js";
 import type { Position } from "./yaml.js";
 
@@ -80,9 +81,6 @@ function strict<T extends z.ZodRawShape>(shape: T) {
 function matching(ok: (s: string) => boolean, what: string) {
   return z.string().refine(ok, { error: (iss) => `${show(iss.input)} is not ${what}` });
 }
-
-const SEMVER =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 
 // OCI distribution reference grammar, without tag or digest.
 const DOMAIN_PART = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
@@ -217,7 +215,7 @@ export function configSchema(dir: string) {
   });
 
   return strict({
-    version: matching((s) => SEMVER.test(s), "a semantic version like 2.1.0"),
+    version: matching(isSemver, "a semantic version like 2.1.0"),
     source_date_epoch: z
       .number()
       .refine((n) => Number.isSafeInteger(n) && n >= 0, {

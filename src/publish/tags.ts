@@ -25,6 +25,9 @@
 import { VARIANT_NAME } from "../config/schema.js";
 import { UsageError } from "../lib/errors.js";
 import { isTag } from "../oci/reference.js";
+import { compareSemver as compareVersions, parseReleaseVersion, parseSemver, type Semver } from "../lib/version.js";
+
+export { parseSemver, type Semver };
 
 export type TagSource =
   /** An explicit --version, "2.1.0" or "v2.1.0"; treated like the tag ref of that version. */
@@ -54,67 +57,15 @@ export interface TagResult {
   plans: TagPlan[];
 }
 
-export interface Semver {
-  major: number;
-  minor: number;
-  patch: number;
-  prerelease: string[];
-  build?: string;
-}
-
 const MAX_TAG = 128;
 const OCI_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const EXPECTED_RELEASE = "expected vX.Y.Z[-pre] (SemVer 2.0, e.g. v2.1.0 or v2.1.0-rc.1)";
 /** Names a variant may not take: its "latest of this variant" tag would overwrite these. */
 const RESERVED_VARIANTS = new Set(["latest", "edge"]);
 
-// The SemVer 2.0 grammar (semver.org): no leading zeros in numeric identifiers, no empty identifiers.
-const NUM = "0|[1-9]\\d*";
-const PRE_ID = `(?:${NUM}|\\d*[A-Za-z-][0-9A-Za-z-]*)`;
-const SEMVER = new RegExp(`^(${NUM})\\.(${NUM})\\.(${NUM})(?:-(${PRE_ID}(?:\\.${PRE_ID})*))?(?:\\+([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?$`);
-
-/** Strict SemVer 2.0 ("2.1.0-rc.1+b.5"); no "v" prefix. Undefined when `s` is not one. */
-export function parseSemver(s: string): Semver | undefined {
-  const m = SEMVER.exec(s);
-  if (!m) return undefined;
-  const [major, minor, patch] = [m[1], m[2], m[3]].map(Number) as [number, number, number];
-  if (![major, minor, patch].every(Number.isSafeInteger)) return undefined;
-  return { major, minor, patch, prerelease: m[4] !== undefined ? m[4].split(".") : [], ...(m[5] !== undefined ? { build: m[5] } : {}) };
-}
-
-function toSemver(v: Semver | string): Semver {
-  if (typeof v !== "string") return v;
-  const parsed = parseSemver(v);
-  if (!parsed) throw new UsageError(`${JSON.stringify(v)} is not a SemVer 2.0 version; expected X.Y.Z[-pre][+build]`);
-  return parsed;
-}
-
-const isNumeric = (id: string) => /^\d+$/.test(id);
-
-function compareIdentifiers(a: string, b: string): number {
-  const an = isNumeric(a);
-  const bn = isNumeric(b);
-  // Numeric identifiers compare as numbers (no leading zeros, so longer is larger) and sort before alphanumeric ones.
-  if (an && bn) return a.length !== b.length ? Math.sign(a.length - b.length) : a < b ? -1 : a > b ? 1 : 0;
-  if (an !== bn) return an ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0; // ASCII order, as the spec says (not locale order)
-}
-
-/** SemVer 2.0 precedence: -1, 0 or 1. Build metadata is ignored, so 1.0.0+a and 1.0.0+b compare equal. */
+/** SemVer 2.0 precedence (src/lib/version.ts); a UsageError when either is not a version. */
 export function compareSemver(a: Semver | string, b: Semver | string): number {
-  const x = toSemver(a);
-  const y = toSemver(b);
-  for (const k of ["major", "minor", "patch"] as const) {
-    if (x[k] !== y[k]) return x[k] < y[k] ? -1 : 1;
-  }
-  // A pre-release sorts before its release.
-  if (x.prerelease.length === 0 || y.prerelease.length === 0) return Math.sign(y.prerelease.length - x.prerelease.length);
-  const n = Math.min(x.prerelease.length, y.prerelease.length);
-  for (let i = 0; i < n; i++) {
-    const c = compareIdentifiers(x.prerelease[i]!, y.prerelease[i]!);
-    if (c !== 0) return c;
-  }
-  return Math.sign(x.prerelease.length - y.prerelease.length);
+  return compareVersions(a, b, (v) => new UsageError(`${JSON.stringify(v)} is not a SemVer 2.0 version; expected X.Y.Z[-pre][+build]`));
 }
 
 /**
@@ -196,18 +147,13 @@ function checkVariants(variants: { name: string; default: boolean }[]): void {
   }
 }
 
-/** "refs/tags/v2.1.0", "v2.1.0" or "2.1.0" → Semver; undefined if not a release version. */
-function parseRelease(ref: string): Semver | undefined {
-  return parseSemver(ref.replace(/^refs\/tags\//, "").replace(/^v/, ""));
-}
-
 function releaseTags(
   ref: string,
   existingTags: string[] | undefined,
   field: string,
   variantNames: string[],
 ): { version: string; prerelease: boolean; base: string[] } {
-  const v = parseRelease(ref);
+  const v = parseReleaseVersion(ref);
   if (!v) throw new UsageError(`${JSON.stringify(ref)} is not a release version; ${EXPECTED_RELEASE}`, { field });
   const core = `${v.major}.${v.minor}.${v.patch}`;
   const exact = v.prerelease.length > 0 ? `${core}-${v.prerelease.join(".")}` : core;
@@ -221,7 +167,7 @@ function releaseTags(
   if (v.prerelease.length > 0) return { version, prerelease: true, base: [exact] };
 
   // Only stable releases hold the floating tags; the release itself counts (existingTags usually includes it).
-  const stable = (existingTags ?? []).map(parseRelease).filter((s): s is Semver => s !== undefined && s.prerelease.length === 0);
+  const stable = (existingTags ?? []).map(parseReleaseVersion).filter((s): s is Semver => s !== undefined && s.prerelease.length === 0);
   const noneHigher = (inScope: (s: Semver) => boolean) => !stable.some((s) => inScope(s) && compareSemver(s, v) > 0);
   const base = [exact];
   if (noneHigher((s) => s.major === v.major && s.minor === v.minor)) base.push(`${v.major}.${v.minor}`);

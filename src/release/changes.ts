@@ -5,7 +5,7 @@
  */
 import { UsageError } from "../lib/errors.js";
 import { run } from "../lib/exec.js";
-import { compareSemver, parseSemver } from "../publish/tags.js";
+import { compareSemver, parseSemver } from "../lib/version.js";
 
 export interface Change {
   sha: string;

@@ -19,7 +19,7 @@ import type { Logger } from "../lib/log.js";
 import { parseReference, type ImageReference } from "../oci/reference.js";
 import { RegistryClient, type RegistryClientOptions } from "../oci/registry.js";
 import { ANNOTATIONS, INDEX_MEDIA_TYPES, type ImageConfig, type ImageIndex, type ImageManifest } from "../oci/types.js";
-import { compareSemver, parseSemver } from "../publish/tags.js";
+import { compareSemver, parseSemver } from "../lib/version.js";
 import { SIZE_REPORT_SCHEMA, type Baseline, type BaselineImage, type HistoryEntry } from "./types.js";
 
 export const LAST_RELEASE = "last-release";

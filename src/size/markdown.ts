@@ -2,7 +2,7 @@
  * The size report as GitHub markdown, for a PR comment or the job summary. The first line is a
  * hidden marker, so the comment can be found and updated instead of posted again.
  */
-import { compareSemver, parseSemver } from "../publish/tags.js";
+import { compareSemver, parseSemver } from "../lib/version.js";
 import { formatBytes, formatKB } from "../config/units.js";
 import { formatBudget, formatDelta, formatDeltaBytes } from "./format.js";
 import type { HistoryEntry, ImageReport, SizeReport } from "./types.js";

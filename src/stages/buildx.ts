@@ -19,6 +19,7 @@ import { PLATFORMS, type Platform } from "../config/schema.js";
 import { dockerBin } from "../lib/docker.js";
 import { UsageError } from "../lib/errors.js";
 import { run, runChecked, type RunOptions, type RunResult } from "../lib/exec.js";
+import { versionAtLeast } from "../lib/version.js";
 import { isDigest } from "../oci/digest.js";
 import { initLayout, readBlob, readImage, readJsonBlob, readLayout, writeLayoutIndex } from "../oci/layout.js";
 import { isTag, parseReference } from "../oci/reference.js";
@@ -251,14 +252,6 @@ export interface BuildxAvailability {
 }
 
 type Runner = (cmd: string, args: readonly string[], opts?: RunOptions) => Promise<RunResult>;
-
-function versionAtLeast(version: string, min: string): boolean {
-  const parse = (v: string) => (/(\d+)\.(\d+)\.(\d+)/.exec(v) ?? []).slice(1, 4).map(Number);
-  const a = parse(version);
-  const b = parse(min);
-  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
-  return true;
-}
 
 /** Parses `docker buildx version` output: "github.com/docker/buildx v0.12.1 30feaa1…" -> "v0.12.1". */
 export function parseBuildxVersion(stdout: string): string | undefined {
