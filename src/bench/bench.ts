@@ -11,7 +11,7 @@ import { UsageError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
 import { isLoopbackRegistry } from "../oci/reference.js";
 import { RegistryClient } from "../oci/registry.js";
-import type { BuildResult } from "../pipeline/build.js";
+import type { BuildResult } from "../results/build.js";
 import { writeDataset } from "./commands.js";
 import { checkDaemon, ContainerNames, inspectImage } from "./docker.js";
 import {

@@ -24,7 +24,7 @@ import { gzipLayer } from "../oci/gzip.js";
 import { canonicalJsonBytes } from "../oci/json.js";
 import { blobPath, initLayout, readImage, writeBlob, writeLayoutIndex } from "../oci/layout.js";
 import { ANNOTATIONS, MEDIA_TYPES, type ImageConfig, type ImageManifest } from "../oci/types.js";
-import type { BuildResult } from "../pipeline/build.js";
+import type { BuildResult } from "../results/build.js";
 import { IMAGE_ENV, ociPlatform } from "../stages/image.js";
 import { inspectImage, loadArchive } from "./docker.js";
 import type { Subject } from "./types.js";

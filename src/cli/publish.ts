@@ -3,7 +3,7 @@ import { PLATFORMS, type Platform } from "../config/schema.js";
 import { selectPlatforms } from "../config/load.js";
 import { UsageError } from "../lib/errors.js";
 import { readBuildResult } from "../pipeline/build.js";
-import { merge, planTags, publish, publishByDigest, tagSourceFrom, type PublishResult } from "../pipeline/publish.js";
+import { merge, planTags, publish, publishByDigest, tagSourceFrom, type PublishResult } from "../publish/publish.js";
 import { smoke } from "../stages/smoke.js";
 import type { RegistryClientOptions } from "../oci/registry.js";
 import { parseCommandArgs, str } from "./args.js";

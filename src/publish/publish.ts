@@ -16,9 +16,11 @@ import { pushLayout, pushPlatform } from "../oci/push.js";
 import { parseReference } from "../oci/reference.js";
 import { RegistryClient, type RegistryClientOptions, type RegistryStats } from "../oci/registry.js";
 import { MEDIA_TYPES } from "../oci/types.js";
-import { computeTags, type TagResult, type TagSource } from "../publish/tags.js";
+import { computeTags, type TagResult, type TagSource } from "./tags.js";
 import { imageIndex, ociPlatform } from "../stages/image.js";
-import type { BuildResult, LayoutBuild } from "./build.js";
+import type { BuildResult, LayoutBuild } from "../results/build.js";
+import { readDigestFile, type DigestFile } from "../results/digests.js";
+import { readGitHubEvent } from "../results/github-event.js";
 import { bufferBlob } from "../oci/blob-source.js";
 import { referrersIndex, sbomArtifact, type SpdxDocument } from "../stages/sbom.js";
 import type { ImageIndex } from "../oci/types.js";
@@ -48,8 +50,7 @@ export async function tagSourceFrom(opts: { version?: string; env: NodeJS.Proces
   if (opts.version) return { kind: "version", version: opts.version, existingTags };
   const { GITHUB_REF: ref, GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: eventPath, GITHUB_SHA: sha } = opts.env;
   if (ref) {
-    let payload: { pull_request?: { number?: number; head?: { sha?: string } }; repository?: { default_branch?: string } } = {};
-    if (eventPath) payload = JSON.parse(await readFile(eventPath, "utf8").catch(() => "{}")) as typeof payload;
+    const payload = await readGitHubEvent(eventPath);
     if (ref.startsWith("refs/tags/")) return { kind: "tag", ref, existingTags };
     if ((event === "pull_request" || event === "pull_request_target") && payload.pull_request?.head?.sha) {
       const number = payload.pull_request.number ?? Number(/^refs\/pull\/(\d+)\//.exec(ref)?.[1]);
@@ -146,15 +147,7 @@ export async function publish(req: PublishRequest): Promise<PublishResult> {
   return { image: req.image, ...(req.tags.version ? { version: req.tags.version } : {}), prerelease: req.tags.prerelease, variants };
 }
 
-export interface DigestFile {
-  image: string;
-  variant: string;
-  platform: Platform;
-  digest: string;
-  size: number;
-  mediaType: string;
-  annotations: Record<string, string>;
-}
+export type { DigestFile };
 
 /** Pushes one platform of every variant by digest and writes `<dir>/<variant>-<arch>.json` for `merge`. */
 export async function publishByDigest(
@@ -191,14 +184,7 @@ export async function merge(req: {
 }): Promise<PublishResult> {
   const entries: DigestFile[] = [];
   for (const f of req.files) {
-    let d: DigestFile;
-    try {
-      d = JSON.parse(await readFile(f, "utf8")) as DigestFile;
-    } catch (e) {
-      throw new UsageError(`cannot read digest file ${f}: ${(e as Error).message}`, { file: f });
-    }
-    if (!d.variant || !d.platform || !/^sha256:[0-9a-f]{64}$/.test(d.digest ?? ""))
-      throw new UsageError(`${f} is not a digest file written by \`kimigayo publish --by-digest\``, { file: f });
+    const d = await readDigestFile(f);
     if (parseReference(d.image).repository !== parseReference(req.image).repository) {
       throw new UsageError(`${f} was pushed to ${d.image}, not ${req.image}`, { file: f });
     }

@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import type { Config } from "../config/schema.js";
 import type { Logger } from "../lib/log.js";
 import type { RegistryClientOptions } from "../oci/registry.js";
-import { readBuildResult } from "../pipeline/build.js";
+import { readBuildResult } from "../results/build.js";
 import { readHistory, resolveBaseline } from "./baseline.js";
 import { renderMarkdown } from "./markdown.js";
 import { measureBuild } from "./measure.js";

@@ -8,7 +8,7 @@ import { PLATFORMS } from "../config/schema.js";
 import { UsageError } from "../lib/errors.js";
 import { TAR_END_BYTES } from "../lib/tar.js";
 import { gzipLayer } from "../oci/gzip.js";
-import type { BuildResult, ImageBuild } from "../pipeline/build.js";
+import type { BuildResult, ImageBuild } from "../results/build.js";
 import type { RootfsFileInfo } from "../stages/rootfs.js";
 import type { BreakdownRow, ImageMeasure } from "./types.js";
 

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { BuildResult } from "../../src/pipeline/build.js";
-import type { PublishResult } from "../../src/pipeline/publish.js";
+import type { PublishResult } from "../../src/publish/publish.js";
 import { computeTags } from "../../src/publish/tags.js";
 import { sourceCachePath } from "../../src/stages/source.js";
 import { buildAll, cli, docker, E2E_DIR } from "./fixture.js";

@@ -1,0 +1,107 @@
+/**
+ * Reading back a saved result (build.json, digest files, event payloads): JSON, then the zod
+ * schema its type is inferred from. Every problem names the file, the field path, the bad value
+ * and what is allowed, and is a UsageError (exit 2), as with the config.
+ */
+import { readFile } from "node:fs/promises";
+import type { z } from "zod";
+import { UsageError } from "./errors.js";
+
+export interface SavedKind {
+  /** What the file should be, e.g. "a build result (build.json)". */
+  what: string;
+  /** How to get a good one, e.g. "run `kimigayo build` again". */
+  remedy: string;
+}
+
+/** `images[0].busybox.size` */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("");
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): { found: boolean; value?: unknown } {
+  let v = root;
+  for (const k of path) {
+    if (v === null || typeof v !== "object" || !Object.hasOwn(v, k)) return { found: false };
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return { found: true, value: v };
+}
+
+/** A JSON value as a reader would want to see it: short, quoted strings, kinds for containers. */
+export function showJson(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "an object";
+  const s = JSON.stringify(v);
+  return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+}
+
+const EXPECTED: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+  array: "a list",
+  object: "an object",
+  record: "an object",
+};
+
+/** One zod issue as "field: what is wrong, got what". */
+export function describeIssue(iss: z.core.$ZodIssue, raw: unknown): string {
+  const field = fieldPath(iss.path) || "(top level)";
+  const at = valueAt(raw, iss.path);
+  switch (iss.code) {
+    case "invalid_type": {
+      const expected = EXPECTED[iss.expected] ?? iss.expected;
+      if (!at.found) return `${field}: required field is missing; expected ${expected}`;
+      return `${field}: expected ${expected}, got ${showJson(at.value)}`;
+    }
+    case "invalid_value":
+      return `${field}: expected ${iss.values.map((v) => JSON.stringify(v)).join(" or ")}, got ${showJson(at.value)}`;
+    case "unrecognized_keys":
+      return `${field}: unknown key${iss.keys.length > 1 ? "s" : ""} ${iss.keys.map((k) => JSON.stringify(k)).join(", ")}`;
+    case "invalid_union":
+      return `${field}: ${iss.message}, got ${showJson(at.value)}`;
+    default:
+      return `${field}: ${iss.message}, got ${showJson(at.value)}`;
+  }
+}
+
+/** Parses the text of a saved result; throws a UsageError naming the file and each bad field. */
+export function parseSaved<S extends z.ZodType>(text: string, file: string, schema: S, kind: SavedKind): z.output<S> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${file}: not JSON (${(err as Error).message}); expected ${kind.what}: ${kind.remedy}`, { file });
+  }
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issues = r.error.issues;
+  const lines = issues.slice(0, 8).map((i) => describeIssue(i, raw));
+  if (issues.length > lines.length) lines.push(`… and ${issues.length - lines.length} more`);
+  const first = issues[0];
+  throw new UsageError(`${file} is not ${kind.what}:\n  ${lines.join("\n  ")}\n${kind.remedy}`, {
+    file,
+    ...(first ? { field: fieldPath(first.path) } : {}),
+  });
+}
+
+/** Reads and parses a saved result; `missing` is the message when the file is not there. */
+export async function readSaved<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  kind: SavedKind & { missing?: string },
+): Promise<z.output<S>> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" && kind.missing) throw new UsageError(kind.missing, { file });
+    const why = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? String(err)})`;
+    throw new UsageError(`${file} ${why}; expected ${kind.what}: ${kind.remedy}`, { file });
+  }
+  return parseSaved(text, file, schema, kind);
+}

@@ -1,0 +1,50 @@
+/**
+ * The one runner of the stage lists: each stage in order, logged as a step and timed; a stage that
+ * does not run says why. `from` starts later in the list, on a context restored from saved
+ * results (the release job of a spread-out workflow starts from published digests and a build).
+ */
+import { UsageError } from "../lib/errors.js";
+import type { Logger } from "../lib/log.js";
+import type { Stage } from "../stages/stage.js";
+
+export interface StageRun {
+  name: string;
+  /** Why it did not run; absent when it ran. */
+  skipped?: string;
+  seconds: number;
+}
+
+export interface RunOptions {
+  /** Start at this stage: the ones before it are skipped, their results taken from the context. */
+  from?: string;
+}
+
+export function stageNames(stages: readonly Stage<never>[]): string[] {
+  return stages.map((s) => s.name);
+}
+
+export async function runStages<C extends { log: Logger }>(
+  stages: readonly Stage<C>[],
+  ctx: C,
+  opts: RunOptions = {},
+): Promise<StageRun[]> {
+  const start = opts.from === undefined ? 0 : stages.findIndex((s) => s.name === opts.from);
+  if (start < 0) {
+    throw new UsageError(`no stage named ${JSON.stringify(opts.from)}; the stages are: ${stages.map((s) => s.name).join(", ")}`);
+  }
+  const runs: StageRun[] = [];
+  for (const [i, stage] of stages.entries()) {
+    const skipped = i < start ? `starting from ${opts.from}, with the saved results` : stage.skip?.(ctx);
+    if (skipped) {
+      ctx.log.info(`⏭ ${stage.name}: skipped (${skipped})`);
+      runs.push({ name: stage.name, skipped, seconds: 0 });
+      continue;
+    }
+    const t0 = Date.now();
+    const end = ctx.log.step(stage.title?.(ctx) ?? stage.name);
+    await stage.run(ctx);
+    end();
+    runs.push({ name: stage.name, seconds: (Date.now() - t0) / 1000 });
+  }
+  return runs;
+}

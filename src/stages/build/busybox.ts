@@ -1,0 +1,24 @@
+/** busybox: one static binary per variant and platform, cross-compiled, several at a time. */
+import { mapLimit } from "../../lib/concurrency.js";
+import { buildBusybox } from "../busybox.js";
+import type { Stage } from "../stage.js";
+import { need, type BuildContext } from "./context.js";
+
+export const busybox: Stage<BuildContext> = {
+  name: "busybox",
+  async run(ctx) {
+    const { config: cfg, log } = ctx;
+    const tree = need(ctx.source?.tree, "the extracted source tree", "busybox");
+    log.info(`building ${ctx.work.length} image(s): ${ctx.parallel} at a time, make -j${ctx.jobs} each`);
+    ctx.binaries = await mapLimit(ctx.work, ctx.parallel, async ({ variant, platform }) => {
+      const t0 = Date.now();
+      const build = await buildBusybox(cfg, variant, platform, tree, {
+        log,
+        jobs: ctx.jobs,
+        sourceDateEpoch: ctx.epoch,
+        ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}),
+      });
+      return { build, seconds: (Date.now() - t0) / 1000 };
+    });
+  },
+};

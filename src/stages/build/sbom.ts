@@ -1,0 +1,43 @@
+/** sbom: an SPDX 2.3 document per image: BusyBox (source and binary hashes), musl, and every file of the rootfs. */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { mapLimit } from "../../lib/concurrency.js";
+import { canonicalJsonBytes } from "../../oci/json.js";
+import type { ImageBuild } from "../../results/build.js";
+import { compilerFor } from "../busybox.js";
+import { rfc3339 } from "../image.js";
+import { muslVersion, rootfsFiles, spdxFor } from "../sbom.js";
+import type { Stage } from "../stage.js";
+import { need, type BuildContext } from "./context.js";
+
+async function writeSbom(ctx: BuildContext, image: ImageBuild, sourceSha256: string): Promise<string> {
+  const cfg = ctx.config;
+  const musl = await muslVersion(compilerFor(image.platform));
+  const doc = spdxFor({
+    variant: image.variant,
+    platform: image.platform,
+    version: cfg.version,
+    busybox: { version: cfg.busybox.version, sha256: sourceSha256, binarySha256: image.busybox.sha256, applets: image.busybox.applets },
+    musl: { version: musl.version },
+    files: rootfsFiles(await readFile(image.rootfs.tar)),
+    created: rfc3339(ctx.epoch),
+    namespace: `https://${cfg.image}/spdx`,
+  });
+  const path = join(ctx.outDir, "sbom", `kimigayo-${image.variant}-${image.platform.split("/")[1]}.spdx.json`);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, canonicalJsonBytes(doc));
+  return path;
+}
+
+export const sbom: Stage<BuildContext> = {
+  name: "sbom",
+  async run(ctx) {
+    const images = need(ctx.images, "the rootfs of each image", "sbom");
+    const sha256 = need(ctx.source, "the source", "sbom").busybox.sha256;
+    ctx.images = await mapLimit(images, ctx.parallel, async ({ seconds, ...image }) => ({
+      ...image,
+      sbom: await writeSbom(ctx, { ...image, seconds }, sha256),
+      seconds,
+    }));
+  },
+};

@@ -1,0 +1,38 @@
+/** assets: every rootfs tar and SBOM in <out>/release with SHA256SUMS; the notes beside them. */
+import { createHash } from "node:crypto";
+import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { need } from "../build/context.js";
+import type { Stage } from "../stage.js";
+import type { ReleaseContext } from "./context.js";
+import { writeNotes } from "./notes.js";
+
+async function sha256File(path: string): Promise<string> {
+  return createHash("sha256")
+    .update(await readFile(path))
+    .digest("hex");
+}
+
+export const assets: Stage<ReleaseContext> = {
+  name: "assets",
+  async run(ctx) {
+    const build = need(ctx.build, "the build", "assets");
+    const dir = join(ctx.outDir, "release");
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    const files: string[] = [];
+    for (const i of build.images) {
+      for (const src of [i.rootfs.tar, ...(i.sbom ? [i.sbom] : [])]) {
+        const dest = join(dir, basename(src));
+        await copyFile(src, dest);
+        files.push(dest);
+      }
+    }
+    const sums = (await Promise.all(files.map(async (a) => `${await sha256File(a)}  ${basename(a)}`))).join("\n");
+    await writeFile(join(dir, "SHA256SUMS"), `${sums}\n`);
+    files.push(join(dir, "SHA256SUMS"));
+    await writeNotes(ctx);
+    ctx.assets = files;
+    ctx.log.info(`wrote RELEASE_NOTES.md and ${files.length} asset(s) in ${dir}`);
+  },
+};

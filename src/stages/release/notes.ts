@@ -1,0 +1,47 @@
+/** notes: RELEASE_NOTES.md from the git history, the sizes, the benchmark and the pushed images. */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { collectChanges } from "../../release/changes.js";
+import { renderNotes, type ImageRow, type SizeRow } from "../../release/notes.js";
+import { need } from "../build/context.js";
+import type { Stage } from "../stage.js";
+import type { ReleaseContext } from "./context.js";
+
+export const notes: Stage<ReleaseContext> = {
+  name: "notes",
+  async run(ctx) {
+    const req = ctx.release;
+    const size = need(ctx.size, "the size report", "notes");
+    const published = need(ctx.published, "the tagged images", "notes");
+    const tags = need(ctx.tags, "the tag plan", "notes");
+    const { previous, changes } = await collectChanges(req.repoDir, req.tag, { untaggedHead: req.dryRun });
+    const sizes: SizeRow[] = size.report.images.map((i) => ({
+      variant: i.variant,
+      platform: i.platform,
+      size: i.uncompressed,
+      compressed: i.compressed,
+      ...(i.baseline?.uncompressed != null ? { previous: i.baseline.uncompressed } : {}),
+    }));
+    const images: ImageRow[] = published.variants.map((v) => ({ variant: v.variant, image: req.image, index: v.index, tags: v.tags }));
+    const env = req.env ?? process.env;
+    const repoUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}` : undefined;
+    const text = renderNotes({
+      version: tags.version ?? ctx.config.version,
+      tag: req.tag,
+      ...(previous ? { previous } : {}),
+      changes,
+      ...(repoUrl ? { repoUrl } : {}),
+      sizes,
+      ...(ctx.bench ? { bench: ctx.bench } : {}),
+      images,
+    });
+    ctx.notes = { text, ...(previous ? { previous } : {}) };
+  },
+};
+
+/** Where the notes go: the output folder and the repository (for the workflow's next steps). */
+export async function writeNotes(ctx: ReleaseContext): Promise<void> {
+  const text = need(ctx.notes, "the notes", "assets").text;
+  await writeFile(join(ctx.outDir, "RELEASE_NOTES.md"), text);
+  await writeFile(join(ctx.release.repoDir, "RELEASE_NOTES.md"), text);
+}
