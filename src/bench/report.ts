@@ -3,6 +3,7 @@
  * github-action-benchmark reads (customSmallerIsBetter), and a short markdown summary with a
  * mermaid chart for a job summary.
  */
+import { mdCode, mdTable, mdText, xychart } from "../lib/markdown.js";
 import { formatExtra, type GateResult } from "./gate.js";
 import { BENCH_COMMANDS, DATA_MOUNT } from "./commands.js";
 import { BOOT_METRICS, MEMORY_METRICS } from "./runner.js";
@@ -33,12 +34,6 @@ export function bar(value: number, max: number, width = 24): string {
   if (!(max > 0) || !(value > 0)) return "";
   const eighths = Math.max(1, Math.round((Math.min(value, max) / max) * width * 8));
   return "█".repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8]!;
-}
-
-function mdTable(head: string[], rows: string[][], right: number[] = []): string {
-  const align = head.map((_, i) => (right.includes(i) ? "---:" : "---"));
-  const esc = (s: string) => s.replace(/\|/g, "\\|");
-  return [head, align, ...rows].map((r) => `| ${r.map(esc).join(" | ")} |`).join("\n");
 }
 
 const measuresOf = (g: BenchGroup, kase: Measure["case"]) => g.measures.filter((m) => m.case === kase);
@@ -229,7 +224,7 @@ function targetsSection(r: BenchResult): string[] {
   for (const g of r.groups) {
     const rows = evaluateTargets(g).map((t) => [t.figure, t.measured, t.target, t.ok === undefined ? "n/a" : t.ok ? "✓" : "✗"]);
     out.push(
-      `### ${g.label} (${g.execution})${bindsTargets(g) ? "" : ": for information, the targets are for standard, natively"}`,
+      `### ${mdText(g.label)} (${g.execution})${bindsTargets(g) ? "" : ": for information, the targets are for standard, natively"}`,
       "",
       mdTable(["figure", "measured", "target", ""], rows),
       "",
@@ -269,13 +264,13 @@ export function renderReport(r: BenchResult, gateResult?: GateResult): string {
   ];
   for (const g of r.groups) {
     lines.push(
-      `## ${g.label} (${g.execution})`,
+      `## ${mdText(g.label)} (${g.execution})`,
       "",
-      `Image \`${g.image.image}\`; references: ${g.references.map((s) => `${s.label} (\`${s.image}\`)`).join(", ") || "none"}.`,
+      `Image ${mdCode(g.image.image)}; references: ${g.references.map((s) => `${mdText(s.label)} (${mdCode(s.image)})`).join(", ") || "none"}.`,
       "",
     );
     lines.push(...startupSection(g), ...bootSection(g), ...memorySection(g), ...commandsSection(g, r), ...pullSection(g));
-    if (g.notes.length > 0) lines.push("Notes:", "", ...g.notes.map((n) => `- ${n}`), "");
+    if (g.notes.length > 0) lines.push("Notes:", "", ...g.notes.map((n) => `- ${mdText(n)}`), "");
   }
   if (gateResult) lines.push(...renderGate(gateResult), "");
   lines.push("## How to read these figures", "", READING_GUIDE, "");
@@ -344,7 +339,7 @@ export function renderSummary(r: BenchResult, gateResult?: GateResult): string {
   const lines: string[] = ["## Kimigayo benchmark", ""];
   for (const g of r.groups) {
     const rows = evaluateTargets(g).map((t) => [t.figure, t.measured, t.target, t.ok === undefined ? "n/a" : t.ok ? "✓" : "✗"]);
-    lines.push(`### ${g.label} (${g.execution})`, "", mdTable(["figure", "measured", "target", ""], rows), "");
+    lines.push(`### ${mdText(g.label)} (${g.execution})`, "", mdTable(["figure", "measured", "target", ""], rows), "");
     const me = g.image.label;
     const items: [string, number][] = [];
     const add = (label: string, m: Measure | undefined) => {
@@ -360,13 +355,12 @@ export function renderSummary(r: BenchResult, gateResult?: GateResult): string {
     add("pull", find(g, me, "pull"));
     if (items.length > 0) {
       lines.push(
-        "```mermaid",
-        "xychart-beta",
-        `    title "${g.label}: median ms"`,
-        `    x-axis [${items.map(([l]) => `"${l}"`).join(", ")}]`,
-        '    y-axis "ms"',
-        `    bar [${items.map(([, v]) => v.toFixed(1)).join(", ")}]`,
-        "```",
+        xychart({
+          title: `${g.label}: median ms`,
+          x: items.map(([l]) => l),
+          y: { label: "ms" },
+          bar: items.map(([, v]) => Number(v.toFixed(1))),
+        }),
         "",
       );
     }

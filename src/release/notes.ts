@@ -1,8 +1,10 @@
 /**
  * Release notes as Markdown: highlights, changes grouped by type (with PR links and authors),
  * image sizes with their Δ against the previous release, a benchmark summary, and the image
- * references with digests and a `docker pull` line per variant.
+ * references with digests and a `docker pull` line per variant. Text from git (subjects, which
+ * carry PR titles, scopes, authors) goes through mdText: no HTML, no table breaks, no mentions.
  */
+import { mdCode, mdText } from "../lib/markdown.js";
 import { groupChanges, type Change } from "./changes.js";
 
 export interface SizeRow {
@@ -53,10 +55,10 @@ export function formatDelta(now: number, before: number | undefined): string {
 }
 
 function changeLine(c: Change, repoUrl?: string): string {
-  const scope = c.scope ? `**${c.scope}:** ` : "";
+  const scope = c.scope ? `**${mdText(c.scope)}:** ` : "";
   const pr =
     c.pr !== undefined ? (repoUrl ? ` ([#${c.pr}](${repoUrl}/pull/${c.pr}))` : ` (#${c.pr})`) : repoUrl ? ` (${c.sha.slice(0, 7)})` : "";
-  return `- ${c.breaking ? "⚠️ " : ""}${scope}${c.subject}${pr} — ${c.author}`;
+  return `- ${c.breaking ? "⚠️ " : ""}${scope}${mdText(c.subject)}${pr} — ${mdText(c.author)}`;
 }
 
 function highlights(input: NotesInput): string[] {
@@ -69,9 +71,9 @@ function highlights(input: NotesInput): string[] {
     .filter(([k]) => (k as number) > 0)
     .map(([k, one, many]) => `${k} ${(k as number) === 1 ? one : (many ?? `${one as string}s`)}`);
   const out: string[] = [];
-  const since = input.previous ? ` since ${input.previous}` : "";
+  const since = input.previous ? ` since ${mdText(input.previous)}` : "";
   out.push(`- ${parts.length > 0 ? parts.join(", ") : `${input.changes.length} change(s)`}${since}`);
-  for (const c of input.changes.filter((x) => x.breaking)) out.push(`- ⚠️ Breaking: ${c.subject}`);
+  for (const c of input.changes.filter((x) => x.breaking)) out.push(`- ⚠️ Breaking: ${mdText(c.subject)}`);
   const std = input.sizes?.find((s) => s.platform === "linux/amd64" && s.variant === "standard");
   if (std)
     out.push(
@@ -81,8 +83,8 @@ function highlights(input: NotesInput): string[] {
 }
 
 export function renderNotes(input: NotesInput): string {
-  const lines: string[] = [`# Kimigayo OS ${input.version}`, "", "## Highlights", "", ...highlights(input), ""];
-  lines.push(`## Changes${input.previous ? ` since ${input.previous}` : ""}`, "");
+  const lines: string[] = [`# Kimigayo OS ${mdText(input.version)}`, "", "## Highlights", "", ...highlights(input), ""];
+  lines.push(`## Changes${input.previous ? ` since ${mdText(input.previous)}` : ""}`, "");
   const groups = groupChanges(input.changes);
   if (groups.length === 0) lines.push("No changes.", "");
   for (const g of groups) lines.push(`### ${g.title}`, "", ...g.changes.map((c) => changeLine(c, input.repoUrl)), "");
@@ -90,12 +92,12 @@ export function renderNotes(input: NotesInput): string {
     lines.push(
       "## Image sizes",
       "",
-      `| Variant | Platform | Size | Compressed | Δ vs ${input.previous ?? "previous"} |`,
+      `| Variant | Platform | Size | Compressed | Δ vs ${mdText(input.previous ?? "previous")} |`,
       "|---|---|--:|--:|--:|",
     );
     for (const s of input.sizes) {
       lines.push(
-        `| ${s.variant} | ${s.platform} | ${n(s.size)} B | ${s.compressed !== undefined ? `${n(s.compressed)} B` : "—"} | ${formatDelta(s.size, s.previous)} |`,
+        `| ${mdText(s.variant)} | ${mdText(s.platform)} | ${n(s.size)} B | ${s.compressed !== undefined ? `${n(s.compressed)} B` : "—"} | ${formatDelta(s.size, s.previous)} |`,
       );
     }
     lines.push("");
@@ -103,12 +105,15 @@ export function renderNotes(input: NotesInput): string {
   if (input.bench && input.bench.length > 0) {
     lines.push("## Benchmarks", "", "| Metric | Value | Target | |", "|---|--:|---|---|");
     for (const b of input.bench)
-      lines.push(`| ${b.name} | ${b.value} | ${b.target ?? ""} | ${b.ok === undefined ? "" : b.ok ? "✅" : "❌"} |`);
+      lines.push(
+        `| ${mdText(b.name)} | ${mdText(b.value)} | ${mdText(b.target ?? "")} | ${b.ok === undefined ? "" : b.ok ? "✅" : "❌"} |`,
+      );
     lines.push("");
   }
   if (input.images && input.images.length > 0) {
     lines.push("## Images", "", "| Variant | Digest | Tags |", "|---|---|---|");
-    for (const i of input.images) lines.push(`| ${i.variant} | \`${i.index}\` | ${i.tags.map((t) => `\`${t}\``).join(" ")} |`);
+    for (const i of input.images)
+      lines.push(`| ${mdText(i.variant)} | ${mdCode(i.index, true)} | ${i.tags.map((t) => mdCode(t, true)).join(" ")} |`);
     lines.push("", "```sh");
     for (const i of input.images) lines.push(`docker pull ${i.image}@${i.index}   # ${i.variant}`);
     lines.push("```", "");

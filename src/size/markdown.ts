@@ -4,6 +4,7 @@
  */
 import { compareSemver, parseSemver } from "../lib/version.js";
 import { formatBytes, formatKB } from "../config/units.js";
+import { mdCode, mdText, xychart } from "../lib/markdown.js";
 import { formatBudget, formatDelta, formatDeltaBytes } from "./format.js";
 import type { HistoryEntry, ImageReport, SizeReport } from "./types.js";
 
@@ -12,11 +13,6 @@ export const SIZE_CHECK_MARKER = "<!-- kimigayo-size-check -->";
 export const HISTORY_POINTS = 9;
 
 const STATUS = { pass: "✅", fail: "❌" } as const;
-
-/** Text safe inside a table cell or a summary line. */
-function cell(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|");
-}
 
 function baseCell(i: ImageReport): string {
   if (!i.baseline || !i.delta) return "—";
@@ -31,9 +27,9 @@ function deltaCell(i: ImageReport): string {
 function baselineLine(r: SizeReport): string {
   const b = r.baseline;
   if (!b) return "Baseline: none, so growth budgets are not checked (pass `--baseline FILE|IMAGE|last-release`).";
-  const version = b.version ? ` (${cell(b.version)})` : "";
-  if (b.kind === "report") return `Baseline: size report \`${cell(b.source)}\`${version}; Δ is the uncompressed size.`;
-  return `Baseline: image \`${cell(b.source)}\`${version}; Δ is the compressed (gzip layer) size only: a registry does not record uncompressed sizes.`;
+  const version = b.version ? ` (${mdText(b.version)})` : "";
+  if (b.kind === "report") return `Baseline: size report ${mdCode(b.source)}${version}; Δ is the uncompressed size.`;
+  return `Baseline: image ${mdCode(b.source)}${version}; Δ is the compressed (gzip layer) size only: a registry does not record uncompressed sizes.`;
 }
 
 /** Versions in release order (SemVer first, in precedence order; others after, as given), one entry per version (the last given wins). */
@@ -60,32 +56,29 @@ export function historyChart(i: ImageReport, history: readonly HistoryEntry[]): 
   const top = Math.max(...points.map((p) => p.bytes), i.budget.size ?? 0);
   const yMax = Math.ceil((kb(top) * 1.1) / 10) * 10;
   const budget = i.budget.size;
-  return [
-    "```mermaid",
-    "xychart-beta",
-    `  title "${i.variant} ${i.platform}: size across releases (KB)${budget !== undefined ? ", line = budget" : ""}"`,
-    `  x-axis [${points.map((p) => JSON.stringify(p.label)).join(", ")}]`,
-    `  y-axis "KB" 0 --> ${yMax}`,
-    `  bar [${points.map((p) => kb(p.bytes)).join(", ")}]`,
-    ...(budget !== undefined ? [`  line [${points.map(() => kb(budget)).join(", ")}]`] : []),
-    "```",
-  ].join("\n");
+  return xychart({
+    title: `${i.variant} ${i.platform}: size across releases (KB)${budget !== undefined ? ", line = budget" : ""}`,
+    x: points.map((p) => p.label),
+    y: { label: "KB", max: yMax },
+    bar: points.map((p) => kb(p.bytes)),
+    ...(budget !== undefined ? { line: points.map(() => kb(budget)) } : {}),
+  });
 }
 
 function details(i: ImageReport, history: readonly HistoryEntry[] | undefined): string[] {
   const applets = i.delta?.applets ? `${i.applets} applets (${i.delta.applets > 0 ? "+" : ""}${i.delta.applets})` : `${i.applets} applets`;
   const lines = [
     "<details>",
-    `<summary>${STATUS[i.status]} <b>${cell(i.variant)} ${i.platform}</b>: ${formatKB(i.uncompressed)}, gzip ${formatKB(i.compressed)}, ${applets}</summary>`,
+    `<summary>${STATUS[i.status]} <b>${mdText(i.variant)} ${i.platform}</b>: ${formatKB(i.uncompressed)}, gzip ${formatKB(i.compressed)}, ${applets}</summary>`,
     "",
   ];
   for (const c of i.checks) {
     const mark = c.ok === true ? "✅" : c.ok === false ? "❌" : "➖";
     const where = c.line !== undefined ? `, line ${c.line}` : "";
-    lines.push(`- ${mark} ${cell(c.message)} (\`${cell(c.field)}\`${where})`);
+    lines.push(`- ${mark} ${mdText(c.message)} (${mdCode(c.field)}${where})`);
   }
-  for (const n of i.notes.filter((n) => !i.checks.some((c) => c.message === n))) lines.push(`- ${cell(n)}`);
-  if (i.baseline?.reference) lines.push(`- baseline image: \`${cell(i.baseline.reference)}\``);
+  for (const n of i.notes.filter((n) => !i.checks.some((c) => c.message === n))) lines.push(`- ${mdText(n)}`);
+  if (i.baseline?.reference) lines.push(`- baseline image: ${mdCode(i.baseline.reference)}`);
   if (lines.at(-1) !== "") lines.push("");
   const withDelta = i.topFiles.some((f) => f.delta !== null);
   lines.push(
@@ -94,14 +87,14 @@ function details(i: ImageReport, history: readonly HistoryEntry[] | undefined): 
     withDelta ? "| File | Bytes | Δ |" : "| File | Bytes |",
     withDelta ? "|:--|--:|--:|" : "|:--|--:|",
     ...i.topFiles.map((f) => {
-      const row = `| ${cell(f.name)} | ${formatBytes(f.bytes)} |`;
+      const row = `| ${mdText(f.name)} | ${formatBytes(f.bytes)} |`;
       if (!withDelta) return row;
       return `${row} ${f.delta === null ? "—" : f.base === 0 ? `new, ${formatDeltaBytes(f.delta)}` : formatDeltaBytes(f.delta)} |`;
     }),
   );
   if (history && history.length > 0) {
     const chart = historyChart(i, history);
-    lines.push("", chart ?? `_No earlier release in the history has ${cell(i.variant)} ${i.platform}._`);
+    lines.push("", chart ?? `_No earlier release in the history has ${mdText(i.variant)} ${i.platform}._`);
   }
   lines.push("", "</details>");
   return lines;
@@ -118,20 +111,20 @@ export function renderMarkdown(r: SizeReport, history?: readonly HistoryEntry[])
     SIZE_CHECK_MARKER,
     `### Kimigayo size check: ${headline}`,
     "",
-    `Kimigayo ${cell(r.version)}, BusyBox ${cell(r.busybox)}. ${baselineLine(r)}`,
+    `Kimigayo ${mdText(r.version)}, BusyBox ${mdText(r.busybox)}. ${baselineLine(r)}`,
     "",
     "| Variant | Platform | Size | Base | Δ | Budget | Status |",
     "|:--|:--|--:|--:|--:|:--|:-:|",
     ...r.images.map(
       (i) =>
-        `| ${cell(i.variant)} | ${i.platform} | ${formatKB(i.uncompressed)}<br>gzip ${formatKB(i.compressed)} | ${baseCell(i)} | ${deltaCell(i)} | ${cell(formatBudget(i.budget))} | ${STATUS[i.status]} |`,
+        `| ${mdText(i.variant)} | ${i.platform} | ${formatKB(i.uncompressed)}<br>gzip ${formatKB(i.compressed)} | ${baseCell(i)} | ${deltaCell(i)} | ${mdText(formatBudget(i.budget))} | ${STATUS[i.status]} |`,
     ),
     "",
   ];
   for (const i of failed)
-    for (const reason of i.reasons) lines.push(`- ${STATUS.fail} **${cell(i.variant)} ${i.platform}**: ${cell(reason)}`);
+    for (const reason of i.reasons) lines.push(`- ${STATUS.fail} **${mdText(i.variant)} ${i.platform}**: ${mdText(reason)}`);
   if (failed.length > 0) lines.push("");
-  for (const note of [...r.notes, ...(r.baseline?.notes ?? [])]) lines.push(`> ${cell(note)}`, "");
+  for (const note of [...r.notes, ...(r.baseline?.notes ?? [])]) lines.push(`> ${mdText(note)}`, "");
   for (const i of r.images) lines.push(...details(i, history), "");
   if (!history || history.length === 0)
     lines.push("_No size history given (`--history FILE...`): the chart of size across releases is skipped._", "");
