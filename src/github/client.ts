@@ -1,16 +1,26 @@
 /**
- * The one home for GitHub REST calls: an Octokit (from @actions/github) whose every request
- * - is retried on 5xx answers, on rate limits that say when to come back (403/429 with Retry-After,
- *   or x-ratelimit-remaining: 0 with x-ratelimit-reset) and on dropped connections, through
- *   lib/retry.ts (bounded in attempts and total time);
- * - fails as a GitHubError whose message names the call and GitHub's reasons, with the token
- *   scrubbed from it; a 401 (bad or expired token) fails as a UsageError.
+ * The one home for GitHub REST calls: an Octokit (from @actions/github) with Octokit's own plugins
+ * for what goes wrong between us and GitHub, and one translation of what still fails:
+ * - @octokit/plugin-retry retries 5xx answers (not 501) and dropped connections, a bounded number
+ *   of times, after 1, 4, 9 s (its schedule) or the Retry-After GitHub gives;
+ * - @octokit/plugin-throttling spaces writes out as GitHub asks and owns rate limits: a secondary
+ *   limit is waited out as long as GitHub says (Retry-After, else its 60 s default), a primary limit
+ *   (x-ratelimit-remaining: 0) until x-ratelimit-reset, when that is within `maxWaitS`; both a
+ *   bounded number of times. Every wait is logged, so a user sees why the run pauses;
+ * - what still fails is a GitHubError whose message names the call and GitHub's reasons (for a rate
+ *   limit: when it resets), with the token scrubbed from it; a 401 (bad or expired token) fails as a
+ *   UsageError.
  * A missing token fails before any request, as a UsageError naming where a token comes from.
+ *
+ * The plugins are told to wait 0 ms themselves: the waits happen in this file, through
+ * `retry.sleep`, so that they are logged where they start and tests can spend them without a clock.
  */
 import { getOctokit } from "@actions/github";
+import { retry as retryPlugin } from "@octokit/plugin-retry";
+import { throttling, type ThrottlingOptions } from "@octokit/plugin-throttling";
 import { UsageError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
-import { isTransient, parseRetryAfter, withRetry, type RetryOptions } from "../lib/retry.js";
+import { isTransient, parseRetryAfter } from "../lib/retry.js";
 import { redact } from "../oci/credentials.js";
 
 export type Octokit = ReturnType<typeof getOctokit>;
@@ -32,10 +42,32 @@ export interface GitHubClientOptions {
   log: Logger;
   /** What the token is needed for, for the missing-token message ("the release", "the PR comment"). */
   purpose?: string;
-  /** Backoff tuning (attempts, delays, budget, sleep); which errors are retried is decided here. */
-  retry?: Omit<RetryOptions, "retryable" | "onRetry">;
+  /** Bounds of the retries and waits; which failures are retried is decided here. */
+  retry?: GitHubRetryOptions;
   env?: NodeJS.ProcessEnv;
 }
+
+export interface GitHubRetryOptions {
+  /** Retries of a 5xx answer or a dropped connection, after the first try (default 3). */
+  retries?: number;
+  /** Waits for a rate limit (secondary or primary) per request (default 3). */
+  rateLimitWaits?: number;
+  /**
+   * The longest single wait, in seconds (default 600): a rate limit that resets later, or a
+   * Retry-After asking for longer, fails the call with a message naming when to come back.
+   */
+  maxWaitS?: number;
+  /**
+   * Space writes out as GitHub asks: 1 s between writes, 3 s between writes that notify someone
+   * (default true; plugin-throttling's groups, shared by every client in the process).
+   */
+  pace?: boolean;
+  /** How a wait is spent (default a timer). Tests record the waits instead of spending them. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Statuses plugin-retry leaves alone: client errors, and 403/429, which are plugin-throttling's. */
+const DO_NOT_RETRY = [400, 401, 403, 404, 405, 409, 410, 422, 429, 451, 501];
 
 export interface GitHubClient {
   readonly octokit: Octokit;
@@ -102,28 +134,6 @@ const header = (e: HttpErrorLike, name: string): string | undefined => {
   return v === undefined ? undefined : String(v);
 };
 
-/**
- * Whether a failed request is worth another try, and when. Octokit reports dropped connections as
- * status 500 without a response; those are retried when the cause is transient.
- */
-export function githubRetryVerdict(err: unknown, now: number = Date.now()): boolean | { retryAfterMs: number } {
-  const e = err as HttpErrorLike;
-  if (e?.name !== "HttpError" || typeof e.status !== "number") return isTransient(err);
-  if (!e.response) return isTransient(e.cause);
-  const status = e.status;
-  const retryAfter = parseRetryAfter(header(e, "retry-after"), now);
-  if (status === 403 || status === 429) {
-    if (retryAfter !== undefined) return { retryAfterMs: retryAfter };
-    const reset = Number(header(e, "x-ratelimit-reset"));
-    if (header(e, "x-ratelimit-remaining") === "0" && reset > 0) return { retryAfterMs: Math.max(0, reset * 1000 - now) + 1000 };
-    // A secondary rate limit without a hint: GitHub asks for at least a minute (the budget decides).
-    if (status === 429 || /secondary rate limit/i.test(e.message ?? "")) return { retryAfterMs: 60_000 };
-    return false; // a permission problem: another try changes nothing
-  }
-  if (status >= 500 && status !== 501) return retryAfter !== undefined ? { retryAfterMs: retryAfter } : true;
-  return false;
-}
-
 function describe(e: HttpErrorLike): { text: string; errors: GitHubErrorDetail[] } {
   const data = e.response?.data as { message?: unknown; errors?: unknown } | string | undefined;
   if (data && typeof data === "object") {
@@ -139,7 +149,33 @@ function describe(e: HttpErrorLike): { text: string; errors: GitHubErrorDetail[]
   return { text: cause?.cause?.message ?? cause?.message ?? e.message ?? "", errors: [] };
 }
 
-/** An Octokit for `opts.apiUrl` with retries and token-free errors on every request. */
+type OctokitPlugin = NonNullable<Parameters<typeof getOctokit>[2]>;
+type RequestOptions = { method?: string; url?: string; request?: { retries?: number; retryCount?: number } };
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** "45 s", "12 min", "2 h 5 min". */
+function duration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 120) return `${s} s`;
+  const m = Math.round(s / 60);
+  return m < 120 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+const isSecondary = (e: HttpErrorLike) => /\bsecondary rate\b/i.test(e.message ?? "");
+const isPrimary = (e: HttpErrorLike) => header(e, "x-ratelimit-remaining") === "0" && Number(header(e, "x-ratelimit-reset")) > 0;
+
+/**
+ * A 5xx answer (not 501, "not implemented", which another try does not change) or a dropped
+ * connection. Octokit reports a request that got no answer as status 500 without a response; only
+ * transient causes (reset, refused, timeout) count, not a request that could not be sent at all.
+ */
+function worthRetrying(e: HttpErrorLike): boolean {
+  if (!e.response) return isTransient(e.cause) !== false;
+  return e.status !== undefined && e.status >= 500 && e.status !== 501;
+}
+
+/** An Octokit for `opts.apiUrl` with retries, rate-limit waits and token-free errors on every request. */
 export function githubClient(opts: GitHubClientOptions): GitHubClient {
   const env = opts.env ?? process.env;
   const token = opts.token?.trim();
@@ -158,35 +194,113 @@ export function githubClient(opts: GitHubClientOptions): GitHubClient {
   }
   const scrub = (text: string) => redact(text, [token]);
   const log = opts.log;
+  const retries = opts.retry?.retries ?? 3;
+  const rateLimitWaits = opts.retry?.rateLimitWaits ?? 3;
+  const maxWaitS = opts.retry?.maxWaitS ?? 600;
+  const sleep = opts.retry?.sleep ?? defaultSleep;
   const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(new URL(apiUrl).hostname);
-  const octokit = getOctokit(token, {
-    baseUrl: apiUrl,
-    userAgent: "kimigayo-build-action",
-    log: {
-      debug: (m: string) => log.debug(scrub(m)),
-      info: (m: string) => log.debug(scrub(m)),
-      warn: (m: string) => log.warn(scrub(m)),
-      error: (m: string) => log.error(scrub(m)),
-    },
-    // @actions/github's fetch goes through the runner's proxy settings; a loopback API (a local
-    // GitHub stand-in, a tunnel) is never reached through a proxy.
-    ...(loopback ? { request: { fetch: globalThis.fetch } } : {}),
-  });
+  const pathOf = (url: string) =>
+    scrub(url)
+      .replace(/^[a-z]+:\/\/[^/]+/i, "")
+      .replace(/\?.*$/, "");
 
+  // Innermost, it sees every failed try before plugin-retry does: it tells plugin-retry not to
+  // retry what another try cannot fix, and spends (and logs) the wait before each retry it makes.
+  const watch: OctokitPlugin = (octokit) => {
+    octokit.hook.error("request", async (err, options) => {
+      const e = err as HttpErrorLike;
+      const o = options as RequestOptions;
+      if (e?.name !== "HttpError" || typeof e.status !== "number" || !o.request) throw err;
+      // GitHub's 429 is always a rate limit; plugin-throttling knows a secondary one by its message.
+      if (e.status === 429 && !isSecondary(e) && !isPrimary(e)) e.message = `${e.message ?? ""} (secondary rate limit)`;
+      if (e.response && (e.status === 403 || e.status === 429)) throw err; // plugin-throttling's
+      const done = o.request.retryCount ?? 0;
+      const limit = o.request.retries ?? retries;
+      const asked = parseRetryAfter(header(e, "retry-after"));
+      if (!worthRetrying(e) || (asked !== undefined && asked > maxWaitS * 1000)) o.request.retries = 0;
+      else if (done < limit) {
+        const waitMs = asked ?? (done + 1) ** 2 * 1000;
+        const why = e.response ? `${e.status} ${describe(e).text}` : `no answer (${describe(e).text})`;
+        const method = String(o.method ?? "GET").toUpperCase();
+        log.warn(
+          scrub(
+            `GitHub ${method} ${pathOf(e.request?.url ?? String(o.url))}: ${why}; try ${done + 2} of ${limit + 1} in ${duration(waitMs)}`,
+          ),
+        );
+        await sleep(waitMs);
+      }
+      throw err;
+    });
+    return {};
+  };
+
+  // plugin-throttling asks before each rate-limit retry; the answer is yes within the bounds.
+  const rateLimited =
+    (kind: string) =>
+    async (
+      afterS: number,
+      options: RequestOptions,
+      octokit: { request: { endpoint: { parse(o: object): { url: string } } } },
+      count: number,
+    ) => {
+      if (afterS > maxWaitS || count >= rateLimitWaits) return false; // the error says why
+      let where = String(options.url);
+      try {
+        where = octokit.request.endpoint.parse(options).url;
+      } catch {
+        // the template then
+      }
+      const method = String(options.method ?? "GET").toUpperCase();
+      log.warn(
+        scrub(
+          `GitHub ${method} ${pathOf(where)}: ${kind}; waiting ${duration(afterS * 1000)} as GitHub asks (wait ${count + 1} of ${rateLimitWaits})`,
+        ),
+      );
+      await sleep(afterS * 1000);
+      return true;
+    };
+  // A group that runs its jobs at once, for `pace: false`: plugin-throttling schedules through
+  // group.key(id).schedule(jobOptions, fn, ...args).
+  const unpaced = { key: () => ({ schedule: (_o: unknown, fn: (...a: unknown[]) => unknown, ...args: unknown[]) => fn(...args) }) };
+  const throttle = {
+    onSecondaryRateLimit: rateLimited("secondary rate limit"),
+    onRateLimit: rateLimited("rate limit used up until its reset"),
+    retryAfterBaseValue: 0,
+    ...(opts.retry?.pace === false ? { write: unpaced, notifications: unpaced, search: unpaced } : {}),
+  } as unknown as ThrottlingOptions;
+
+  const octokit = getOctokit(
+    token,
+    {
+      baseUrl: apiUrl,
+      userAgent: "kimigayo-build-action",
+      log: {
+        debug: (m: string) => log.debug(scrub(m)),
+        info: (m: string) => log.debug(scrub(m)),
+        warn: (m: string) => log.warn(scrub(m)),
+        error: (m: string) => log.error(scrub(m)),
+      },
+      retry: { retries, doNotRetry: DO_NOT_RETRY, retryAfterBaseValue: 0 },
+      throttle,
+      // @actions/github's fetch goes through the runner's proxy settings; a loopback API (a local
+      // GitHub stand-in, a tunnel) is never reached through a proxy.
+      ...(loopback ? { request: { fetch: globalThis.fetch } } : {}),
+    },
+    watch,
+    retryPlugin,
+    throttling,
+  );
+
+  // Outermost: one translation of what still fails after the plugins' retries and waits.
   octokit.hook.wrap("request", async (request, options) => {
     const method = String(options.method ?? "GET").toUpperCase();
     const route = `${method} ${String(options.url)}`;
     const started = Date.now();
     try {
-      const res = await withRetry(async () => request(options), {
-        ...opts.retry,
-        retryable: githubRetryVerdict,
-        onRetry: (err, attempt, delayMs) => {
-          const e = err as HttpErrorLike;
-          const why = e.response ? `${e.status} ${describe(e).text}` : describe(e).text || String(err);
-          log.warn(scrub(`GitHub ${route}: ${why}; try ${attempt + 1} in ${(delayMs / 1000).toFixed(1)} s`));
-        },
-      });
+      // The options object is this call's, but its `request` is shared between calls, and the
+      // plugins keep their counts in it: each call gets its own copy (every hook sees this object).
+      options.request = { ...options.request };
+      const res = await request(options);
       log.debug(`GitHub ${route} -> ${res.status} (${Date.now() - started} ms)`);
       return res;
     } catch (err) {
@@ -207,7 +321,24 @@ export function githubClient(opts: GitHubClientOptions): GitHubClient {
           ),
         );
       }
-      const hint = e.status === 403 ? `; the token may lack a permission this call needs` : "";
+      let hint = "";
+      if (e.status === 403 || e.status === 429) {
+        const asked = parseRetryAfter(header(e, "retry-after"));
+        if (isSecondary(e)) {
+          hint =
+            asked !== undefined && asked > maxWaitS * 1000
+              ? `; GitHub asks to wait ${duration(asked)}, longer than this run waits (${duration(maxWaitS * 1000)})`
+              : `; still limited after ${rateLimitWaits} wait(s)`;
+        } else if (isPrimary(e)) {
+          const reset = Number(header(e, "x-ratelimit-reset")) * 1000;
+          const left = reset - Date.now(); // plugin-throttling waits a second past the reset
+          hint =
+            `; the rate limit resets at ${new Date(reset).toISOString()} (in ${duration(left)})` +
+            (left + 1000 > maxWaitS * 1000
+              ? `, later than this run waits (${duration(maxWaitS * 1000)})`
+              : `, still limited after ${rateLimitWaits} wait(s)`);
+        } else if (e.status === 403) hint = `; the token may lack a permission this call needs`;
+      }
       throw new GitHubError(scrub(`GitHub ${method} ${path}: ${e.status} ${text}${hint}`.trim()), e.status, method, url, errors);
     }
   });

@@ -13,7 +13,6 @@ import {
   defaultUploadsUrl,
   GitHubError,
   githubClient,
-  githubRetryVerdict,
   githubToken,
   pullRequestHead,
   stickyMarker,
@@ -53,7 +52,8 @@ function client(extra: Partial<GitHubClientOptions> = {}) {
     token: TOKEN,
     apiUrl: si.url,
     log: rec.log,
-    retry: { baseMs: 1, sleep: async (ms) => void sleeps.push(ms) },
+    // Unpaced writes; waits are recorded, not spent (a fake clock for the retries and rate limits).
+    retry: { pace: false, sleep: async (ms) => void sleeps.push(ms) },
     ...extra,
   });
 }
@@ -156,7 +156,7 @@ describe("github client", () => {
     si.fail({ status: 503, times: 10 });
     await assert.rejects(
       pullRequestHead({
-        client: client({ retry: { attempts: 3, baseMs: 1, sleep: async () => {} } }),
+        client: client({ retry: { retries: 2, pace: false, sleep: async () => {} } }),
         owner: OWNER,
         repo: REPO,
         pullNumber: 4,
@@ -170,7 +170,7 @@ describe("github client", () => {
   it("retries a refused connection, then reports no answer", async () => {
     const port = new URL(si.url).port;
     await si.close();
-    const c = client({ apiUrl: `http://127.0.0.1:${port}`, retry: { attempts: 2, baseMs: 1, sleep: async (ms) => void sleeps.push(ms) } });
+    const c = client({ apiUrl: `http://127.0.0.1:${port}`, retry: { retries: 1, pace: false, sleep: async (ms) => void sleeps.push(ms) } });
     await assert.rejects(pullRequestHead({ client: c, owner: OWNER, repo: REPO, pullNumber: 1 }), (err: unknown) => {
       assert.ok(err instanceof GitHubError, String(err));
       assert.equal(err.status, 0);
@@ -206,19 +206,151 @@ describe("github client", () => {
     assertAllValid(si);
   });
 
-  it("knows which failures are worth another try", () => {
-    const http = (status: number, headers: Record<string, string> = {}, message = "") =>
-      Object.assign(new Error(message), { name: "HttpError", status, response: { status, headers, data: {} } });
-    assert.equal(githubRetryVerdict(http(502)), true);
-    assert.equal(githubRetryVerdict(http(501)), false);
-    assert.equal(githubRetryVerdict(http(404)), false);
-    assert.equal(githubRetryVerdict(http(422)), false);
-    assert.deepEqual(githubRetryVerdict(http(503, { "retry-after": "3" })), { retryAfterMs: 3000 });
-    assert.deepEqual(githubRetryVerdict(http(403, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "110" }), 100_000), {
-      retryAfterMs: 11_000,
+  it("knows which failures are worth another try: 5xx but not 501, and no client error", async () => {
+    si.seedPull({ owner: OWNER, repo: REPO, number: 4, head_sha: "c".repeat(40) });
+    for (const status of [501, 404, 422]) {
+      si.fail({ status, operationId: "pulls/get" });
+      await assert.rejects(
+        pullRequestHead({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 }),
+        (err: unknown) => err instanceof GitHubError && err.status === status,
+      );
+    }
+    assert.deepEqual(
+      si.requests.map((r) => r.status),
+      [501, 404, 422],
+    );
+    assert.deepEqual(sleeps, []);
+    // A 5xx that says when to come back is retried then, not on the 1 s schedule.
+    si.fail({ status: 503, operationId: "pulls/get", headers: { "retry-after": "3" } });
+    await pullRequestHead({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 });
+    assert.deepEqual(sleeps, [3000]);
+    assert.deepEqual(
+      si.requests.slice(3).map((r) => r.status),
+      [503, 200],
+    );
+    assertAllValid(si);
+  });
+
+  it("waits GitHub's 60 s for a secondary rate limit that gives no Retry-After (403 or a bare 429)", async () => {
+    si.seedPull({ owner: OWNER, repo: REPO, number: 4, head_sha: "d".repeat(40) });
+    si.fail({ status: 403, message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." });
+    si.fail({ status: 429 });
+    const head = await pullRequestHead({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 });
+    assert.equal(head.sha, "d".repeat(40));
+    assert.deepEqual(sleeps, [60_000, 60_000]);
+    assert.deepEqual(
+      si.requests.map((r) => r.status),
+      [403, 429, 200],
+    );
+    const waits = lines.filter((l) =>
+      /^warn: GitHub GET \/repos\/kimigayo-os\/kimigayo\/pulls\/4: secondary rate limit; waiting 60 s/.test(l),
+    );
+    assert.equal(waits.length, 2, lines.join("\n"));
+    assertAllValid(si);
+  });
+
+  it("bounds the waits for a secondary rate limit, and says so", async () => {
+    si.fail({ status: 403, times: 3, message: "You have exceeded a secondary rate limit." });
+    await assert.rejects(
+      pullRequestHead({
+        client: client({ retry: { rateLimitWaits: 2, pace: false, sleep: async (ms) => void sleeps.push(ms) } }),
+        owner: OWNER,
+        repo: REPO,
+        pullNumber: 4,
+      }),
+      (err: unknown) => {
+        assert.ok(err instanceof GitHubError);
+        assert.equal(err.status, 403);
+        assert.match(err.message, /403 You have exceeded a secondary rate limit.*; still limited after 2 wait\(s\)$/);
+        assert.doesNotMatch(err.message, /lack a permission/);
+        return true;
+      },
+    );
+    assert.deepEqual(sleeps, [60_000, 60_000]);
+    assert.equal(si.requests.length, 3);
+    // A Retry-After longer than the run waits fails at once, naming it.
+    si.fail({ status: 429, headers: { "retry-after": "3600" }, message: "You have exceeded a secondary rate limit." });
+    await assert.rejects(
+      pullRequestHead({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 }),
+      /asks to wait 60 min, longer than this run waits \(10 min\)/,
+    );
+    assert.equal(si.requests.length, 4);
+    assert.equal(sleeps.length, 2);
+    assertAllValid(si);
+  });
+
+  it("waits for a primary rate limit's reset when it is within the bound", async () => {
+    si.seedPull({ owner: OWNER, repo: REPO, number: 4, head_sha: "e".repeat(40) });
+    const reset = Math.floor(Date.now() / 1000) + 300;
+    si.fail({
+      status: 403,
+      message: "API rate limit exceeded for installation ID 1.",
+      headers: { "x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) },
     });
-    assert.deepEqual(githubRetryVerdict(http(429)), { retryAfterMs: 60_000 });
-    assert.equal(githubRetryVerdict(http(403)), false);
+    await pullRequestHead({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 });
+    assert.equal(sleeps.length, 1);
+    // Until the reset, plus the second GitHub asks for.
+    assert.ok(sleeps[0]! >= 300_000 && sleeps[0]! <= 302_000, String(sleeps[0]));
+    assert.ok(
+      lines.some((l) =>
+        /^warn: GitHub GET \/repos\/.*\/pulls\/4: rate limit used up until its reset; waiting 5 min as GitHub asks \(wait 1 of 3\)/.test(l),
+      ),
+      lines.join("\n"),
+    );
+    assert.deepEqual(
+      si.requests.map((r) => r.status),
+      [403, 200],
+    );
+    assertAllValid(si);
+  });
+
+  it("fails clearly on a primary rate limit that resets beyond the bound, naming the reset", async () => {
+    const reset = Math.floor(Date.now() / 1000) + 3600;
+    const limited = {
+      status: 403,
+      message: "API rate limit exceeded for installation ID 1.",
+      headers: { "x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) },
+    };
+    si.fail(limited);
+    await assert.rejects(pullRequestHead({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 }), (err: unknown) => {
+      assert.ok(err instanceof GitHubError);
+      assert.equal(err.status, 403);
+      assert.ok(err.message.includes(`resets at ${new Date(reset * 1000).toISOString()} (in 60 min)`), err.message);
+      assert.match(err.message, /API rate limit exceeded.*later than this run waits \(10 min\)$/);
+      return true;
+    });
+    assert.deepEqual(sleeps, []);
+    assert.equal(si.requests.length, 1);
+    // The bound is an option: a run allowed to wait two hours waits for this reset.
+    si.seedPull({ owner: OWNER, repo: REPO, number: 4, head_sha: "f".repeat(40) });
+    si.fail(limited);
+    await pullRequestHead({
+      client: client({ retry: { maxWaitS: 7200, pace: false, sleep: async (ms) => void sleeps.push(ms) } }),
+      owner: OWNER,
+      repo: REPO,
+      pullNumber: 4,
+    });
+    assert.equal(sleeps.length, 1);
+    assert.ok(sleeps[0]! > 3_590_000 && sleeps[0]! <= 3_602_000, String(sleeps[0]));
+    assertAllValid(si);
+  });
+});
+
+describe("github client: pacing", () => {
+  it("spaces writes out by default, as GitHub asks (1 s between writes)", async () => {
+    const marker = stickyMarker("paced");
+    si.seedComment({ owner: OWNER, repo: REPO, issue_number: 3, body: `${marker}\nold` });
+    const c = githubClient({ token: TOKEN, apiUrl: si.url, log: recordingLogger().log });
+    const started = performance.now();
+    await upsertStickyComment({ client: c, owner: OWNER, repo: REPO, issueNumber: 3, marker, body: "one" });
+    await upsertStickyComment({ client: c, owner: OWNER, repo: REPO, issueNumber: 3, marker, body: "two" });
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed >= 900, `two writes took ${Math.round(elapsed)} ms`);
+    assert.deepEqual(
+      si.requests.map((r) => r.operationId),
+      ["issues/list-comments", "issues/update-comment", "issues/list-comments", "issues/update-comment"],
+    );
+    assertAllValid(si);
   });
 });
 
