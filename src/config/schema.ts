@@ -7,6 +7,7 @@ import { statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { isSemver } from "../lib/version.js";
+import { isRepositoryReference } from "../oci/reference.js";
 import { parseGrowth, parseSize } from "./units.js";
 import type { Position } from "./yaml.js";
 
@@ -80,20 +81,6 @@ function strict<T extends z.ZodRawShape>(shape: T) {
 /** A string checked by `ok`; `what` completes "<value> is not ...". */
 function matching(ok: (s: string) => boolean, what: string) {
   return z.string().refine(ok, { error: (iss) => `${show(iss.input)} is not ${what}` });
-}
-
-// OCI distribution reference grammar, without tag or digest.
-const DOMAIN_PART = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-const DOMAIN = `(?:${DOMAIN_PART}(?:\\.${DOMAIN_PART})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
-const PATH_PART = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-const IMAGE_REPO = new RegExp(`^(?:${DOMAIN}/)?${PATH_PART}(?:/${PATH_PART})*$`);
-
-export function isImageRepository(s: string): boolean {
-  if (s.length > 255 || !IMAGE_REPO.test(s)) return false;
-  // Like docker: the first component is a registry only if it looks like a host.
-  const [first, ...rest] = s.split("/");
-  if (rest.length === 0 || first === undefined) return true;
-  return /[.:]/.test(first) || first === "localhost" || /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(first);
 }
 
 function imageMessage(v: unknown): string {
@@ -232,7 +219,7 @@ export function configSchema(dir: string) {
     platforms: z.array(platform).min(1, { error: `must not be empty; allowed: ${PLATFORMS.join(", ")}` }),
     image: z
       .string()
-      .refine(isImageRepository, { error: (iss) => imageMessage(iss.input) })
+      .refine(isRepositoryReference, { error: (iss) => imageMessage(iss.input) })
       .optional(),
     files: z
       .array(

@@ -2,6 +2,7 @@
  * Image references: [registry/]repository[:tag][@digest], as docker reads them. A first path
  * component is a registry only when it looks like a host (has "." or ":", or is "localhost");
  * otherwise the registry is Docker Hub and one-component names get "library/".
+ * This is the project's one reference grammar: the config's `image` is checked with it too.
  */
 import { isDigest } from "./digest.js";
 
@@ -23,6 +24,16 @@ export function isTag(s: string): boolean {
 
 const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 const REPOSITORY = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+
+// A registry host as the distribution reference grammar has it: DNS labels or a bracketed IPv6 address, then an optional port.
+const HOST_LABEL = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const REGISTRY = new RegExp(`^(?:${HOST_LABEL}(?:\\.${HOST_LABEL})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?$`);
+/** The whole name (registry and repository, as written) is at most this long. */
+const NAME_MAX = 255;
+
+export function isRegistryHost(s: string): boolean {
+  return REGISTRY.test(s);
+}
 
 /** A repository name inside a registry: "kimigayo", "owner/kimigayo" (no host, tag or digest). */
 export function isRepositoryName(s: string): boolean {
@@ -51,10 +62,22 @@ export function parseReference(ref: string): ImageReference {
   const first = slash >= 0 ? rest.slice(0, slash) : "";
   const hasRegistry = slash >= 0 && (/[.:]/.test(first) || first === "localhost" || first.startsWith("["));
   const registry = hasRegistry ? first : DOCKER_HUB;
+  if (!isRegistryHost(registry)) throw bad(`bad registry ${JSON.stringify(registry)}`);
+  if (rest.length > NAME_MAX) throw bad(`the name is longer than ${NAME_MAX} characters`);
   let repository = hasRegistry ? rest.slice(slash + 1) : rest;
   if (registry === DOCKER_HUB && !repository.includes("/")) repository = `library/${repository}`;
   if (!isRepositoryName(repository)) throw bad(`bad repository name ${JSON.stringify(repository)}`);
   return { registry, repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+}
+
+/** A reference to a repository only, "[registry/]name" with no tag or digest (an image to push tags to). */
+export function isRepositoryReference(s: string): boolean {
+  try {
+    const r = parseReference(s);
+    return r.tag === undefined && r.digest === undefined;
+  } catch {
+    return false;
+  }
 }
 
 export function formatReference(r: ImageReference): string {
