@@ -1,5 +1,5 @@
 /**
- * Load configs/kimigayo.yml: YAML subset -> zod validation -> resolved Config.
+ * Load configs/kimigayo.yml: YAML (read by src/config/yaml.ts) -> zod validation -> resolved Config.
  * Every problem becomes one line of a single UsageError, positioned by the YAML locations.
  */
 import { readFile } from "node:fs/promises";

@@ -1,12 +1,29 @@
 /**
- * A small YAML subset parser that remembers where every value came from.
+ * YAML for the config, read by the `yaml` package (YAML 1.2, core schema), and remembered by
+ * where every value came from.
  *
- * Supported: block mappings and sequences (indented with spaces), `- key: v` mappings inside
- * sequences, one-line flow sequences `[a, b]` and mappings `{ a: 1 }`, plain, 'single' and
- * "double" quoted scalars, comments, blank lines and one leading `---`.
- * Everything else (tabs for indentation, anchors, aliases, tags, block scalars, several
- * documents, duplicate keys, bad indentation) is an error with a line and column: never a guess.
+ * Everything ordinary YAML has is accepted: block and flow collections, block scalars (`|`, `>`),
+ * multi-line plain and quoted values, comments, anchors and aliases, merge keys (`<<`), the
+ * standard tags (`!!str`, `!!int`, ...) and one document with optional `---` / `...` markers.
+ * Refused, each with a reason, a line and a column: syntax errors, tabs as indentation,
+ * duplicate keys, several documents, custom tags, `%YAML` versions other than 1.2, keys that are
+ * not scalars, aliases to no anchor, and integers too large to be exact.
  */
+import {
+  type Document,
+  isAlias,
+  isCollection,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Scalar,
+  visit,
+  type YAMLError,
+  type YAMLMap,
+  type YAMLSeq,
+} from "yaml";
 import { UsageError } from "../lib/errors.js";
 
 export interface Position {
@@ -20,441 +37,365 @@ export interface YamlDocument {
   locations: Map<string, Position>;
 }
 
-interface Line {
-  no: number;
-  indent: number;
-  /** The line without its indentation; may still end in a comment. */
-  text: string;
-}
-
-const isSpace = (c: string | undefined): boolean => c === " " || c === "\t";
-const isFlowIndicator = (c: string | undefined): boolean => c === "," || c === "[" || c === "]" || c === "{" || c === "}";
-
 export function joinPath(path: string, key: string | number): string {
   return path === "" ? String(key) : `${path}.${key}`;
 }
 
-/** Type a plain (unquoted) scalar: booleans, null, integers and decimals; everything else stays a string. */
-export function resolvePlain(s: string): unknown {
-  if (s === "" || s === "~" || s === "null" || s === "Null" || s === "NULL") return null;
-  if (s === "true" || s === "True" || s === "TRUE") return true;
-  if (s === "false" || s === "False" || s === "FALSE") return false;
-  if (/^-?[0-9]+$/.test(s) || /^-?[0-9]+\.[0-9]+$/.test(s)) return Number(s);
-  return s;
+/** Aliases can multiply a small file into a huge value ("billion laughs"); no config comes near this. */
+const MAX_NODES = 100_000;
+const STANDARD_TAGS = "!!str, !!int, !!float, !!bool, !!null, !!seq, !!map";
+
+/** Where a node starts in the source, if it is a node with a range. */
+const startOf = (n: unknown): number | undefined => (n as { range?: [number, number, number] } | null)?.range?.[0];
+
+export function parseYaml(text: string, file: string): YamlDocument {
+  const src = text.replace(/^\uFEFF/, "");
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(src, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true, strict: true });
+  const reader = new Reader(src, file, doc, lineCounter);
+  reader.checkSyntax();
+  return reader.read();
 }
+
+class Reader {
+  private readonly locations = new Map<string, Position>();
+  /** Collections being converted, to refuse an alias that points into its own anchor. */
+  private readonly open = new Set<unknown>();
+  private nodes = 0;
+  /** Where the outermost alias being expanded is written, to place an error about expansion. */
+  private expanding: number | undefined;
+
+  constructor(
+    private readonly src: string,
+    private readonly file: string,
+    private readonly doc: Document.Parsed,
+    private readonly lc: LineCounter,
+  ) {}
+
+  private at(offset: number): Position {
+    const p = this.lc.linePos(offset);
+    return { line: p.line, column: p.col };
+  }
+
+  private fail(message: string, offset: number): never {
+    throw new UsageError(`invalid YAML: ${message}`, { file: this.file, ...this.at(offset) });
+  }
+
+  /** The first problem the library found (errors, and warnings that would change the value), in reading order. */
+  checkSyntax(): void {
+    const problems = [...this.doc.errors, ...this.doc.warnings.filter((w) => !isHarmless(w))];
+    // Syntax errors first: on a broken structure the library can also see keys that are not there.
+    problems.sort((a, b) => tier(a) - tier(b) || a.pos[0] - b.pos[0] || rank(a) - rank(b));
+    const first = problems[0];
+    if (first) this.explain(first);
+    const version = this.doc.directives?.yaml;
+    if (version?.explicit && version.version !== "1.2") {
+      const m = /^%YAML[ \t]/m.exec(this.src);
+      this.fail(
+        `\`%YAML ${version.version}\` is not supported: the config is read as YAML 1.2 (where yes/no are text, not booleans); remove the directive`,
+        m?.index ?? 0,
+      );
+    }
+  }
+
+  /** One library error -> a UsageError saying what is wrong and what to write instead. */
+  private explain(err: YAMLError): never {
+    const pos = err.pos[0];
+    const msg = err.message;
+    const ch = this.src[pos] ?? "";
+    switch (err.code) {
+      case "TAB_AS_INDENT":
+        return this.fail("tab character in indentation; indent with spaces", pos);
+      case "DUPLICATE_KEY":
+        return this.duplicateKey(pos);
+      case "MULTIPLE_DOCS":
+        return this.fail(
+          "several documents in one file: a second document starts here (after `---` or `...`); a config file holds one document",
+          this.lineContentStart(pos),
+        );
+      case "BAD_DQ_ESCAPE":
+        return this.fail(`unknown escape \`${msg.replace(/^Invalid escape sequence /, "")}\` in double-quoted string`, pos);
+      case "BAD_SCALAR_START":
+        return this.fail(`a plain value cannot start with \`${ch}\`; quote it`, pos);
+      case "TAG_RESOLVE_FAILED": {
+        const tag = /^!\S*/.exec(this.src.slice(pos))?.[0] ?? "";
+        return this.fail(`unknown tag \`${tag}\`; tags are limited to the standard ones (${STANDARD_TAGS})`, pos);
+      }
+      case "BLOCK_AS_IMPLICIT_KEY":
+        if (/^Nested mappings/.test(msg)) return this.nestedMapping(pos);
+        if (/^A block sequence/.test(msg)) {
+          return this.fail(
+            "bad indentation: this `- ` item lines up with no sequence above it (the items of one sequence start at the same column)",
+            this.lineContentStart(pos),
+          );
+        }
+        break;
+      case "UNEXPECTED_TOKEN":
+        if (/at node end$/.test(msg)) return this.fail(`unexpected \`${this.snippet(pos)}\` after the value`, pos);
+        if (/block-seq-ind/.test(msg)) return this.fail("a sequence item `- ` is not allowed here: the line above is a `key: value`", pos);
+        if (/flow-(seq|map)-end/.test(msg))
+          return this.fail(
+            `unexpected \`${ch}\` with no \`${ch === "]" ? "[" : "{"}\` before it (a plain value cannot start with \`${ch}\`; quote it)`,
+            pos,
+          );
+        break;
+      case "BAD_INDENT": {
+        const flow = /^Flow (sequence|map) in block collection/.exec(msg);
+        if (flow) return this.unterminatedFlow(flow[1] === "map" ? "map" : "sequence", pos);
+        return this.fail(`bad indentation: ${lowerFirst(msg)}`, this.lineContentStart(pos));
+      }
+      case "MISSING_CHAR": {
+        const quote = /^Missing closing (["'])quote/.exec(msg);
+        if (quote) return this.unterminatedQuote(quote[1] === '"' ? "double" : "single", pos);
+        if (/^Implicit map keys need to be followed/.test(msg)) {
+          return this.fail(
+            "expected `key: value`, found text without `: ` (a value continued on the next line must be indented more than its key)",
+            pos,
+          );
+        }
+        if (/directives-end/.test(msg)) {
+          const directive = this.src.lastIndexOf("\n%", pos);
+          return this.fail("directives (`%YAML`, `%TAG`) must be followed by a `---` line", directive < 0 ? 0 : directive + 1);
+        }
+        break;
+      }
+    }
+    return this.fail(lowerFirst(msg), pos);
+  }
+
+  private snippet(pos: number): string {
+    return /^[^\s,\]}#]+/.exec(this.src.slice(pos))?.[0] ?? (this.src[pos] || "end of line");
+  }
+
+  /** The first non-blank character of the line that holds `pos`, if `pos` is inside its indentation. */
+  private lineContentStart(pos: number): number {
+    const start = this.src.lastIndexOf("\n", pos - 1) + 1;
+    const indent = /^[ \t]*/.exec(this.src.slice(start))?.[0].length ?? 0;
+    return pos < start + indent ? start + indent : pos;
+  }
+
+  private duplicateKey(pos: number): never {
+    let found: { key: string; first: number } | undefined;
+    visit(this.doc, {
+      Map: (_, map) => {
+        const keys = map.items.map((p) => p.key).filter(isScalar);
+        const dup = keys.find((k) => k.range?.[0] === pos);
+        const first = dup && keys.find((k) => k !== dup && k.value === dup.value);
+        if (dup && first?.range) {
+          found = { key: String(dup.value), first: first.range[0] };
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    if (!found) return this.fail("duplicate key", pos);
+    return this.fail(`duplicate key "${found.key}" (first defined on line ${this.at(found.first).line})`, pos);
+  }
+
+  /** `a: b: c` or a deeper-indented key under `a: 1`: a mapping where a one-line value already began. */
+  private nestedMapping(pos: number): never {
+    const colon = /:(?=[ \t\r\n]|$)/g;
+    colon.lastIndex = pos;
+    const m = colon.exec(this.src);
+    if (!m) return this.fail("a value on the same line as its key cannot be a mapping", pos);
+    const valueLine = this.at(pos).line;
+    if (this.at(m.index).line === valueLine) return this.fail("unexpected `: ` inside a plain value; quote the value", m.index);
+    return this.fail(
+      `bad indentation: this key is indented under a key whose value already began on line ${valueLine}; indent it like its siblings`,
+      this.lineContentStart(this.src.lastIndexOf("\n", m.index) + 1),
+    );
+  }
+
+  private unterminatedFlow(kind: "sequence" | "map", pos: number): never {
+    const [open, close] = kind === "map" ? ["{", "}"] : ["[", "]"];
+    let start: number | undefined;
+    visit(this.doc, {
+      Node: (_, node) => {
+        const r = node.range;
+        if (isCollection(node) && node.flow && r && r[0] < pos && r[2] >= pos && this.src[r[0]] === open) start = r[0];
+      },
+    });
+    const where = start === undefined ? "" : ` on line ${this.at(start).line}`;
+    return this.fail(
+      `unterminated flow ${kind === "map" ? "mapping" : "sequence"}: the \`${open}\`${where} has no matching \`${close}\` (a flow collection may continue on the next lines, indented more than its key)`,
+      start ?? pos,
+    );
+  }
+
+  private unterminatedQuote(kind: "double" | "single", pos: number): never {
+    let start: number | undefined;
+    visit(this.doc, {
+      Scalar: (_, node) => {
+        const r = node.range;
+        if ((node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") && r && r[0] < pos && r[1] >= pos) start = r[0];
+      },
+    });
+    const q = kind === "double" ? '"' : "'";
+    return this.fail(`unterminated ${kind}-quoted string: no closing \`${q}\` (a quoted value may span lines, but must end)`, start ?? pos);
+  }
+
+  read(): YamlDocument {
+    const root = this.doc.contents;
+    const pos = root?.range ? this.at(root.range[0]) : { line: 1, column: 1 };
+    const value = this.value(root, "", pos);
+    return { value, locations: this.locations };
+  }
+
+  private value(node: unknown, path: string, pos: Position): unknown {
+    this.locations.set(path, pos);
+    if (++this.nodes > MAX_NODES) {
+      this.fail(`the document expands to more than ${MAX_NODES} values (through aliases)`, this.expanding ?? startOf(node) ?? 0);
+    }
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc);
+      const start = node.range?.[0] ?? 0;
+      if (!target) {
+        this.fail(`unknown alias \`*${node.source}\`: aliases refer to an anchor \`&${node.source}\` defined earlier in the file`, start);
+      }
+      if (this.open.has(target)) this.fail(`alias \`*${node.source}\` refers to a collection that contains it`, start);
+      const outermost = this.expanding === undefined;
+      if (outermost) this.expanding = start;
+      const value = this.value(target, path, pos);
+      if (outermost) this.expanding = undefined;
+      return value;
+    }
+    if (isScalar(node)) return this.scalar(node);
+    if (isMap(node)) return this.map(node, path);
+    if (isSeq(node)) return this.seq(node, path);
+    return this.fail("unsupported node", 0);
+  }
+
+  private scalar(node: Scalar): unknown {
+    const v = node.value;
+    const start = node.range?.[0] ?? 0;
+    if (typeof v === "number") {
+      const intLiteral = /^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(node.source ?? "");
+      if (intLiteral && !Number.isSafeInteger(v)) {
+        this.fail("integer is too large to be represented exactly; quote it if it is a string", start);
+      }
+      return v;
+    }
+    if (v === null || typeof v === "string" || typeof v === "boolean") return v;
+    const tag = node.tag?.replace(/^tag:yaml\.org,2002:/, "!!") ?? typeof v;
+    const tagAt = this.src.lastIndexOf(tag, start);
+    return this.fail(
+      `the tag \`${tag}\` is not supported; tags are limited to the standard ones (${STANDARD_TAGS})`,
+      tagAt >= 0 && tagAt >= this.src.lastIndexOf("\n", start) ? tagAt : start,
+    );
+  }
+
+  /** Where a child's value is: the key (or `-`) for an empty value or a block collection, else the value itself. */
+  private childPos(keyOrDash: number, value: unknown): Position {
+    if (value === null || value === undefined) return this.at(keyOrDash);
+    if (isScalar(value) && value.value === null && value.source === "") return this.at(keyOrDash);
+    if (isCollection(value) && !value.flow) return this.at(keyOrDash);
+    return this.at(startOf(value) ?? keyOrDash);
+  }
+
+  private keyText(key: unknown, fallback: number): string {
+    if (isScalar(key)) {
+      if (key.value === null && key.source === "") this.fail("empty key", key.range?.[0] ?? fallback);
+      return typeof key.value === "string" ? key.value : (key.source ?? String(key.value));
+    }
+    const start = startOf(key) ?? fallback;
+    if (isAlias(key)) this.fail("an alias cannot be a key; write the key out", start);
+    if (key === null || key === undefined) this.fail("empty key", fallback);
+    return this.fail("a key must be a scalar (text), not a sequence or mapping", start);
+  }
+
+  private map(node: YAMLMap, path: string): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const start = node.range?.[0] ?? 0;
+    this.open.add(node);
+    const isMerge = (key: unknown) => isScalar(key) && typeof key.value === "symbol";
+    // Keys written in this mapping win over merged ones, wherever the `<<` is.
+    const written = new Map<string, number>();
+    for (const pair of node.items) {
+      if (isMerge(pair.key)) continue;
+      const keyStart = startOf(pair.key) ?? startOf(pair.value) ?? start;
+      const key = this.keyText(pair.key, keyStart);
+      const first = written.get(key);
+      if (first !== undefined) this.fail(`duplicate key "${key}" (first defined on line ${this.at(first).line})`, keyStart);
+      written.set(key, keyStart);
+    }
+    for (const pair of node.items) {
+      if (isMerge(pair.key)) {
+        this.merge(pair.value, path, out, written, startOf(pair.key) ?? start);
+        continue;
+      }
+      const key = this.keyText(pair.key, start);
+      const keyStart = written.get(key) ?? start;
+      setKey(out, key, this.value(pair.value, joinPath(path, key), this.childPos(keyStart, pair.value)));
+    }
+    this.open.delete(node);
+    return out;
+  }
+
+  /** `<<: *a` or `<<: [*a, *b]`: keys of the earlier sources win; keys written beside `<<` win over all. */
+  private merge(value: unknown, path: string, out: Record<string, unknown>, written: Map<string, number>, at: number): void {
+    const resolve = (n: unknown): unknown => (isAlias(n) ? n.resolve(this.doc) : n);
+    const target = resolve(value);
+    const sources = isSeq(target) ? target.items.map(resolve) : [target];
+    for (const source of sources) {
+      if (!isMap(source)) {
+        if (isAlias(value) && !target) this.value(value, path, this.at(at)); // reports the unknown alias
+        this.fail("a merge key `<<` takes a mapping or a list of mappings (usually aliases like `*defaults`)", at);
+      }
+      if (this.open.has(source)) this.fail("a merge key `<<` refers to a mapping that contains it", at);
+      for (const pair of source.items) {
+        if (isScalar(pair.key) && typeof pair.key.value === "symbol") continue; // a source's own merges are not followed
+        const keyStart = startOf(pair.key) ?? at;
+        const key = this.keyText(pair.key, at);
+        if (written.has(key) || Object.hasOwn(out, key)) continue;
+        setKey(out, key, this.value(pair.value, joinPath(path, key), this.childPos(keyStart, pair.value)));
+      }
+    }
+  }
+
+  private seq(node: YAMLSeq, path: string): unknown[] {
+    this.open.add(node);
+    const out = node.items.map((item, i) => {
+      let start = startOf(item) ?? startOf(node) ?? 0;
+      // An empty item is positioned at its `-`.
+      if (isScalar(item) && item.value === null && item.source === "") {
+        let j = start - 1;
+        while (j >= 0 && (this.src[j] === " " || this.src[j] === "\t")) j--;
+        if (this.src[j] === "-") start = j;
+      }
+      return this.value(item, joinPath(path, i), this.childPos(start, item));
+    });
+    this.open.delete(node);
+    return out;
+  }
+}
+
+const tier = (e: YAMLError): number => (e.code === "DUPLICATE_KEY" ? 1 : 0);
+
+const RANK = [
+  "TAB_AS_INDENT",
+  "DUPLICATE_KEY",
+  "MULTIPLE_DOCS",
+  "BAD_DQ_ESCAPE",
+  "BAD_SCALAR_START",
+  "UNEXPECTED_TOKEN",
+  "BLOCK_AS_IMPLICIT_KEY",
+];
+/** Errors at the same place: the most telling first. */
+function rank(e: YAMLError): number {
+  const i = RANK.indexOf(e.code);
+  if (i >= 0) return i;
+  return e.code === "MULTILINE_IMPLICIT_KEY" || e.code === "MISSING_CHAR" ? 100 : 50;
+}
+
+/** A closing `]` or `}` less indented than its key is read correctly; the library only warns about it. */
+function isHarmless(w: YAMLError): boolean {
+  return w.code === "BAD_INDENT" && /^Flow end indicator/.test(w.message);
+}
+
+const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
 
 /** Define a property even for keys like `__proto__`. */
 function setKey(obj: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
-export function parseYaml(text: string, file: string): YamlDocument {
-  return new Parser(text, file).parseDocument();
-}
-
-class Parser {
-  private readonly lines: Line[] = [];
-  private i = 0;
-  private readonly locations = new Map<string, Position>();
-
-  constructor(
-    text: string,
-    private readonly file: string,
-  ) {
-    this.splitLines(text);
-  }
-
-  record(path: string, pos: Position): void {
-    this.locations.set(path, pos);
-  }
-
-  fail(message: string, line: number, column: number): never {
-    throw new UsageError(`invalid YAML: ${message}`, { file: this.file, line, column });
-  }
-
-  private splitLines(text: string): void {
-    const raw = text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/);
-    let sawContent = false;
-    raw.forEach((s, idx) => {
-      const no = idx + 1;
-      const lead = /^[ \t]*/.exec(s)?.[0] ?? "";
-      const rest = s.slice(lead.length);
-      if (rest === "" || rest.startsWith("#")) return;
-      const tab = lead.indexOf("\t");
-      if (tab >= 0) this.fail("tab character in indentation; indent with spaces", no, tab + 1);
-      if (lead === "") {
-        if (/^---(?:[ \t]|$)/.test(rest)) {
-          if (sawContent) this.fail("several documents (`---`) are not supported; use one document per file", no, 1);
-          if (!/^---[ \t]*(?:#.*)?$/.test(rest)) this.fail("content on the `---` line is not supported", no, 4);
-          sawContent = true;
-          return;
-        }
-        if (/^\.\.\.(?:[ \t]|$)/.test(rest)) this.fail("document end marker `...` is not supported", no, 1);
-        if (rest.startsWith("%")) this.fail("directives (`%YAML`, `%TAG`) are not supported", no, 1);
-      }
-      sawContent = true;
-      this.lines.push({ no, indent: lead.length, text: rest });
-    });
-  }
-
-  parseDocument(): YamlDocument {
-    const first = this.lines[0];
-    this.locations.set("", { line: first?.no ?? 1, column: (first?.indent ?? 0) + 1 });
-    if (!first) return { value: null, locations: this.locations };
-    const value = this.parseBlock(first.indent, "");
-    const extra = this.lines[this.i];
-    if (extra) this.badIndent(extra, first.indent);
-    return { value, locations: this.locations };
-  }
-
-  private badIndent(line: Line, expected: number): never {
-    if (line.indent <= expected) this.fail("unexpected line: it does not continue the structure above", line.no, line.indent + 1);
-    this.fail(
-      `bad indentation: ${line.indent} spaces match no enclosing block (expected ${expected} or less; multi-line plain values are not supported)`,
-      line.no,
-      line.indent + 1,
-    );
-  }
-
-  /** A node that starts on the current line, whose indentation is `indent`. */
-  private parseBlock(indent: number, path: string): unknown {
-    const line = this.lines[this.i];
-    if (!line) return null;
-    if (isSeqItem(line.text)) return this.parseSeq(indent, path);
-    if (this.scanKey(line) !== null) return this.parseMap(indent, path);
-    const cur = new Cursor(this, line);
-    const value = cur.value(path, false);
-    cur.expectEnd();
-    this.i++;
-    return value;
-  }
-
-  private parseMap(indent: number, path: string): Record<string, unknown> {
-    const obj: Record<string, unknown> = {};
-    const seen = new Map<string, number>();
-    for (let line = this.lines[this.i]; line && line.indent >= indent; line = this.lines[this.i]) {
-      if (line.indent > indent) this.badIndent(line, indent);
-      if (isSeqItem(line.text)) this.fail("expected `key: value`, found a sequence item `- `", line.no, line.indent + 1);
-      const entry = this.scanKey(line);
-      if (!entry) this.fail("expected `key: value`", line.no, line.indent + 1);
-      const keyPos = { line: line.no, column: line.indent + 1 };
-      const first = seen.get(entry.key);
-      if (first !== undefined) this.fail(`duplicate key "${entry.key}" (first defined on line ${first})`, keyPos.line, keyPos.column);
-      seen.set(entry.key, line.no);
-      const childPath = joinPath(path, entry.key);
-
-      const cur = new Cursor(this, line, entry.valueStart);
-      let value: unknown;
-      if (cur.atEnd()) {
-        this.locations.set(childPath, keyPos); // a scalar on the next line overrides this
-        this.i++;
-        const next = this.lines[this.i];
-        if (next && next.indent > indent) value = this.parseBlock(next.indent, childPath);
-        else if (next && next.indent === indent && isSeqItem(next.text)) value = this.parseSeq(indent, childPath);
-        else value = null;
-      } else {
-        value = cur.value(childPath, false);
-        cur.expectEnd();
-        this.i++;
-      }
-      setKey(obj, entry.key, value);
-    }
-    return obj;
-  }
-
-  private parseSeq(indent: number, path: string): unknown[] {
-    const arr: unknown[] = [];
-    for (let line = this.lines[this.i]; line && line.indent >= indent; line = this.lines[this.i]) {
-      if (line.indent > indent) this.badIndent(line, indent);
-      if (!isSeqItem(line.text)) break; // a sibling key of a mapping that holds this sequence
-      const childPath = joinPath(path, arr.length);
-      let p = 1;
-      while (line.text[p] === " ") p++;
-      if (line.text[p] === "\t") this.fail("tab character in indentation; indent with spaces", line.no, line.indent + p + 1);
-      const cur = new Cursor(this, line, p);
-      if (cur.atEnd()) {
-        this.locations.set(childPath, { line: line.no, column: line.indent + 1 });
-        this.i++;
-        const next = this.lines[this.i];
-        arr.push(next && next.indent > indent ? this.parseBlock(next.indent, childPath) : null);
-        continue;
-      }
-      const inner: Line = { no: line.no, indent: line.indent + p, text: line.text.slice(p) };
-      if (isSeqItem(inner.text) || this.scanKey(inner) !== null) {
-        // `- key: v` or `- - x`: the rest of the line starts a nested block at this column.
-        this.locations.set(childPath, { line: inner.no, column: inner.indent + 1 });
-        this.lines[this.i] = inner;
-        arr.push(this.parseBlock(inner.indent, childPath));
-      } else {
-        arr.push(cur.value(childPath, false));
-        cur.expectEnd();
-        this.i++;
-      }
-    }
-    return arr;
-  }
-
-  /** If the line is a block mapping entry, its key and where the value starts. */
-  scanKey(line: Line): { key: string; valueStart: number } | null {
-    const t = line.text;
-    const c = t[0];
-    if (c === "[" || c === "{") return null;
-    if (c === "?" && (t.length === 1 || isSpace(t[1]))) this.fail("complex keys (`? `) are not supported", line.no, line.indent + 1);
-    let end: number;
-    let key: string;
-    if (c === '"' || c === "'") {
-      const cur = new Cursor(this, line);
-      key = cur.quoted();
-      end = cur.pos;
-      while (isSpace(t[end])) end++;
-      if (t[end] !== ":" || !(end + 1 === t.length || isSpace(t[end + 1]))) return null;
-    } else {
-      end = -1;
-      for (let j = 0; j < t.length; j++) {
-        if (t[j] === "#" && j > 0 && isSpace(t[j - 1])) return null;
-        if (t[j] === ":" && (j + 1 === t.length || isSpace(t[j + 1]))) {
-          end = j;
-          break;
-        }
-      }
-      if (end < 0) return null;
-      key = t.slice(0, end).trimEnd();
-      if (key === "") this.fail("empty key", line.no, line.indent + 1);
-      checkIndicator(this, key[0], line.no, line.indent + 1);
-    }
-    return { key, valueStart: end + 1 };
-  }
-}
-
-function isSeqItem(text: string): boolean {
-  return text === "-" || (text[0] === "-" && isSpace(text[1]));
-}
-
-function checkIndicator(p: Parser, c: string | undefined, line: number, column: number): void {
-  if (c === "&") p.fail("anchors (`&`) are not supported", line, column);
-  if (c === "*") p.fail("aliases (`*`) are not supported", line, column);
-  if (c === "!") p.fail("tags (`!`, `!!`) are not supported", line, column);
-  if (c === "|" || c === ">") p.fail("block scalars (`|`, `>`) are not supported; write the value on one line", line, column);
-  if (c !== undefined && "@`%#,]}".includes(c)) p.fail(`a plain value cannot start with \`${c}\`; quote it`, line, column);
-}
-
-/** Reads values from one line, starting at `pos`. */
-class Cursor {
-  constructor(
-    private readonly parser: Parser,
-    private readonly line: Line,
-    public pos = 0,
-  ) {}
-
-  private get text(): string {
-    return this.line.text;
-  }
-
-  private here(pos = this.pos): Position {
-    return { line: this.line.no, column: this.line.indent + pos + 1 };
-  }
-
-  private fail(message: string, pos = this.pos): never {
-    const h = this.here(pos);
-    return this.parser.fail(message, h.line, h.column);
-  }
-
-  private skipSpaces(): boolean {
-    const start = this.pos;
-    while (isSpace(this.text[this.pos])) this.pos++;
-    return this.pos > start || this.pos === 0;
-  }
-
-  /** Only whitespace or a comment is left. */
-  atEnd(): boolean {
-    const spaced = this.skipSpaces() || isSpace(this.text[this.pos - 1]);
-    return this.pos >= this.text.length || (this.text[this.pos] === "#" && spaced);
-  }
-
-  expectEnd(): void {
-    if (!this.atEnd()) this.fail(`unexpected \`${this.text[this.pos]}\` after the value`);
-  }
-
-  value(path: string, flow: boolean): unknown {
-    this.skipSpaces();
-    const start = this.pos;
-    const c = this.text[start];
-    let value: unknown;
-    if (c === "[") value = this.flowSeq(path);
-    else if (c === "{") value = this.flowMap(path);
-    else if (c === '"' || c === "'") value = this.quoted();
-    else {
-      const h = this.here();
-      checkIndicator(this.parser, c, h.line, h.column);
-      if (c === "-" && (isSpace(this.text[start + 1]) || start + 1 === this.text.length))
-        this.fail("a sequence item `- ` is not allowed here");
-      if (c === "?" && isSpace(this.text[start + 1])) this.fail("complex keys (`? `) are not supported");
-      value = resolvePlain(flow ? this.plainFlow() : this.plainBlock());
-      if (typeof value === "number" && !Number.isSafeInteger(value) && Number.isInteger(value)) {
-        this.fail("integer is too large to be represented exactly; quote it if it is a string", start);
-      }
-    }
-    this.parser.record(path, this.here(start));
-    return value;
-  }
-
-  private plainBlock(): string {
-    const t = this.text;
-    let end = this.pos;
-    for (let j = this.pos; j < t.length; j++) {
-      if (t[j] === "#" && isSpace(t[j - 1])) break;
-      if (t[j] === ":" && (j + 1 === t.length || isSpace(t[j + 1]))) this.fail("unexpected `: ` inside a plain value; quote the value", j);
-      end = j + 1;
-    }
-    const s = t.slice(this.pos, end).trimEnd();
-    this.pos += s.length;
-    return s;
-  }
-
-  private plainFlow(): string {
-    const t = this.text;
-    let j = this.pos;
-    for (; j < t.length; j++) {
-      const c = t[j];
-      if (isFlowIndicator(c)) break;
-      if (c === "#" && isSpace(t[j - 1])) break;
-      if (c === ":" && (j + 1 === t.length || isSpace(t[j + 1]) || isFlowIndicator(t[j + 1]))) break;
-    }
-    const s = t.slice(this.pos, j).trimEnd();
-    if (s === "") this.fail(`expected a value, found ${j < t.length ? `\`${t[j]}\`` : "the end of the line"}`);
-    this.pos += s.length;
-    return s;
-  }
-
-  private flowEnd(close: string): never {
-    return this.fail(`unterminated flow collection: expected \`${close}\` (flow collections must fit on one line)`);
-  }
-
-  private flowSeq(path: string): unknown[] {
-    const arr: unknown[] = [];
-    this.pos++;
-    for (;;) {
-      if (this.atEnd()) this.flowEnd("]");
-      if (this.text[this.pos] === "]") break;
-      arr.push(this.value(joinPath(path, arr.length), true));
-      if (this.atEnd()) this.flowEnd("]");
-      const c = this.text[this.pos];
-      if (c === ",") this.pos++;
-      else if (c === "]") break;
-      else if (c === ":") this.fail("`key: value` pairs inside a flow sequence are not supported; use `{ key: value }`");
-      else this.fail(`expected \`,\` or \`]\`, found \`${c}\``);
-    }
-    this.pos++;
-    return arr;
-  }
-
-  private flowMap(path: string): Record<string, unknown> {
-    const obj: Record<string, unknown> = {};
-    const seen = new Set<string>();
-    this.pos++;
-    for (;;) {
-      if (this.atEnd()) this.flowEnd("}");
-      if (this.text[this.pos] === "}") break;
-      const keyAt = this.pos;
-      const c = this.text[keyAt];
-      let key: string;
-      if (c === '"' || c === "'") key = this.quoted();
-      else {
-        if (c === "[" || c === "{") this.fail("collections as keys are not supported");
-        const h = this.here();
-        checkIndicator(this.parser, c, h.line, h.column);
-        key = this.plainFlow();
-      }
-      if (seen.has(key)) this.fail(`duplicate key "${key}"`, keyAt);
-      seen.add(key);
-      const childPath = joinPath(path, key);
-      this.skipSpaces();
-      if (this.text[this.pos] !== ":") this.fail(`expected \`:\` after key "${key}"`);
-      this.pos++;
-      this.skipSpaces();
-      let value: unknown = null;
-      const next = this.text[this.pos];
-      if (next === "," || next === "}") this.parser.record(childPath, this.here(keyAt));
-      else value = this.value(childPath, true);
-      setKey(obj, key, value);
-      if (this.atEnd()) this.flowEnd("}");
-      const d = this.text[this.pos];
-      if (d === ",") this.pos++;
-      else if (d === "}") break;
-      else this.fail(`expected \`,\` or \`}\`, found \`${d}\``);
-    }
-    this.pos++;
-    return obj;
-  }
-
-  /** A single- or double-quoted scalar starting at `pos`; always a string. */
-  quoted(): string {
-    const t = this.text;
-    const q = t[this.pos];
-    const start = this.pos;
-    let out = "";
-    let j = this.pos + 1;
-    for (;;) {
-      if (j >= t.length)
-        this.fail(`unterminated ${q === '"' ? "double" : "single"}-quoted string (multi-line strings are not supported)`, start);
-      const c = t[j] as string;
-      if (q === "'") {
-        if (c === "'") {
-          if (t[j + 1] === "'") {
-            out += "'";
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        out += c;
-        j++;
-        continue;
-      }
-      if (c === '"') break;
-      if (c !== "\\") {
-        out += c;
-        j++;
-        continue;
-      }
-      const [decoded, width] = this.escape(j);
-      out += decoded;
-      j += width;
-    }
-    this.pos = j + 1;
-    return out;
-  }
-
-  private escape(at: number): [string, number] {
-    const e = this.text[at + 1];
-    const simple: Record<string, string> = {
-      "0": "\0",
-      a: "\x07",
-      b: "\b",
-      t: "\t",
-      "\t": "\t",
-      n: "\n",
-      v: "\v",
-      f: "\f",
-      r: "\r",
-      e: "\x1b",
-      " ": " ",
-      '"': '"',
-      "/": "/",
-      "\\": "\\",
-      N: "\x85",
-      _: "\xa0",
-      L: "\u2028",
-      P: "\u2029",
-    };
-    if (e !== undefined && Object.hasOwn(simple, e)) return [simple[e] as string, 2];
-    const hexLen = e === "x" ? 2 : e === "u" ? 4 : e === "U" ? 8 : 0;
-    if (hexLen > 0) {
-      const hex = this.text.slice(at + 2, at + 2 + hexLen);
-      const cp = /^[0-9a-fA-F]+$/.test(hex) && hex.length === hexLen ? parseInt(hex, 16) : NaN;
-      if (Number.isNaN(cp) || cp > 0x10ffff) this.fail(`invalid escape \`\\${e}${hex}\``, at);
-      return [String.fromCodePoint(cp), 2 + hexLen];
-    }
-    return this.fail(`unknown escape \`\\${e ?? ""}\` in double-quoted string`, at);
-  }
 }
