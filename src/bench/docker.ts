@@ -1,12 +1,11 @@
 /**
  * The Docker engine as the bench uses it: timed `docker` invocations, containers it names and
- * always removes, and a boot of /sbin/init that is timed from `docker run` to the ready line.
+ * always removes, and the stop of a boot (the boot itself is bootToReady in src/lib/docker.ts).
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { dockerBin } from "../lib/docker.js";
+import { spawnSync } from "node:child_process";
+import { dockerBin, type Booted } from "../lib/docker.js";
 import { UsageError } from "../lib/errors.js";
 import { run, type RunResult } from "../lib/exec.js";
-import { READY_LINE } from "../stages/smoke.js";
 
 export interface Timed extends RunResult {
   ms: number;
@@ -113,85 +112,6 @@ export class ContainerNames {
     for (const name of this.live) spawnSync(dockerBin(), ["rm", "-f", name], { stdio: "ignore", timeout: 30_000 });
     this.live.clear();
   }
-}
-
-export interface Booted {
-  name: string;
-  /** Wall time from spawning `docker run` to the ready line on its output. */
-  wallMs: number;
-  /** What the rc printed: boot to ready inside the container (10 ms ticks). */
-  readyMs: number;
-  services: number;
-  line: string;
-  /** Output so far (for error messages). */
-  output(): string;
-  /** Resolves with `docker run`'s exit code (the container's) once it has exited. */
-  exited: Promise<number>;
-  child: ChildProcess;
-}
-
-/**
- * `docker run --rm --pull=never --name NAME [--platform P] [extra] IMAGE /sbin/init`, attached,
- * resolved at the ready line. The container keeps running; stop it with stopContainer.
- */
-export function bootToReady(
-  image: string,
-  name: string,
-  opts: { platform?: string; extra?: string[]; timeoutMs?: number; command?: string[] } = {},
-): Promise<Booted> {
-  const args = [
-    "run",
-    "--rm",
-    "--pull=never",
-    "--name",
-    name,
-    ...(opts.platform ? ["--platform", opts.platform] : []),
-    ...(opts.extra ?? []),
-    image,
-    ...(opts.command ?? ["/sbin/init"]),
-  ];
-  const timeoutMs = opts.timeoutMs ?? 60_000;
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(dockerBin(), args, { stdio: ["ignore", "pipe", "pipe"] });
-    let buf = "";
-    let done = false;
-    const exited = new Promise<number>((res) => child.on("close", (code, sig) => res(code ?? (sig ? 128 : 1))));
-    const timer = setTimeout(() => {
-      if (done) return;
-      done = true;
-      child.kill("SIGKILL");
-      reject(new Error(`${image}: no ready line within ${timeoutMs / 1000} s of docker run; output:\n${buf.slice(-2000)}`));
-    }, timeoutMs);
-    const onData = (b: Buffer) => {
-      buf += b.toString();
-      if (done) return;
-      const line = buf
-        .split("\n")
-        .map((l) => l.trim())
-        .find((l) => READY_LINE.test(l));
-      if (!line) return;
-      const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-      done = true;
-      clearTimeout(timer);
-      const m = READY_LINE.exec(line)!;
-      resolve({ name, wallMs, readyMs: Number(m[1]), services: Number(m[2]), line, output: () => buf, exited, child });
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("error", (e) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      reject(e);
-    });
-    void exited.then((code) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      reject(new Error(`${image}: docker run exited with ${code} before the ready line; output:\n${buf.slice(-2000)}`));
-    });
-  });
 }
 
 /** `docker stop -t 10 NAME`, timed; then waits for the attached `docker run` to exit and returns its code. */

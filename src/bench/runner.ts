@@ -13,7 +13,8 @@ import type { RegistryClient } from "../oci/registry.js";
 import type { ImageManifest } from "../oci/types.js";
 import { memoryReader, sampleMemory } from "./cgroup.js";
 import { BENCH_COMMANDS, DATA_MOUNT, commandArgv } from "./commands.js";
-import { bootToReady, containerIds, firstLine, startIdle, stopBooted, timedDocker, type Booted, type ContainerNames } from "./docker.js";
+import { bootToReady, type Booted } from "../lib/docker.js";
+import { containerIds, firstLine, startIdle, stopBooted, timedDocker, type ContainerNames } from "./docker.js";
 import { BENCH_REPO } from "./images.js";
 import { ratioSummary, summarize } from "./stats.js";
 import type { BenchGroup, CaseName, Measure, MemoryRun, Subject } from "./types.js";
@@ -117,7 +118,7 @@ export async function startupCase(g: BenchGroup, ctx: RunContext): Promise<void>
 async function bootOnce(s: Subject, ctx: RunContext, extra: string[] = []): Promise<Booted> {
   const name = ctx.names.next();
   try {
-    return await bootToReady(s.image, name, { platform: s.platform, extra, timeoutMs: ctx.bootTimeoutMs });
+    return await bootToReady(s.image, name, { platform: s.platform, extra, timeoutMs: ctx.bootTimeoutMs, remove: true });
   } catch (e) {
     await ctx.names.remove(name);
     throw new CheckFailure(`${s.label}: ${(e as Error).message}`);
