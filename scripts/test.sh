@@ -1,16 +1,42 @@
 #!/usr/bin/env bash
 # The README's test command (and CI's): prepares this machine like the quick start, then runs
 # lint, the type check, the dist/ freshness check, the unit suite and the end-to-end suite,
-# and closes with one summary line: "N passed, N failed, N skipped".
+# and closes with one summary line: "N passed, N failed, N skipped" (cancelled tests count as
+# failed), right after a line naming each skip.
+#
+# Strict: every test prerequisite that `kimigayo doctor --fix` provides must be present (a test
+# that finds one missing fails, naming the doctor id and the fix); only the needs listed in
+# test/support/prerequisites.ts (ALLOWED_SKIPS: buildx) may skip, and any other skip fails the run.
+# Tests write only into temporary folders: the working tree (tracked and ignored files, by
+# content) is compared before and after, and any change fails the run, naming the files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-node.sh
 node dist/cli/index.js doctor --fix
-npm run --silent lint
-npm run --silent typecheck
-npm run --silent check-dist
 mkdir -p .kimigayo
+rm -f .kimigayo/unit.tap .kimigayo/e2e.tap
+
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/kimigayo-test.XXXXXX")"
+trap 'rm -rf "$scratch"' EXIT
+
+# Every file and folder under the repository except .git and this script's TAP output: type,
+# mode, size and path, then the sha256 of each regular file.
+snapshot() {
+  find . \( -path ./.git -o -path ./.kimigayo/unit.tap -o -path ./.kimigayo/e2e.tap \) -prune -o -printf '%y %m %s %p\n' |
+    LC_ALL=C sort
+  find . \( -path ./.git -o -path ./.kimigayo/unit.tap -o -path ./.kimigayo/e2e.tap \) -prune -o -type f -print0 |
+    LC_ALL=C sort -z | xargs -0 -r sha256sum
+}
+snapshot >"$scratch/before"
+
+export KIMIGAYO_TEST_STRICT=1
+export KIMIGAYO_E2E_DIR="$scratch/e2e"
+mkdir -p "$KIMIGAYO_E2E_DIR"
+
 status=0
+npm run --silent lint || status=1
+npm run --silent typecheck || status=1
+npm run --silent check-dist || status=1
 for suite in unit e2e; do
   echo "== $suite tests" >&2
   extra=()
@@ -20,12 +46,34 @@ for suite in unit e2e; do
     --test-reporter=tap --test-reporter-destination=".kimigayo/$suite.tap" \
     test/"$suite"/*.test.ts || status=1
 done
+
+snapshot >"$scratch/after"
+changed="$(diff "$scratch/before" "$scratch/after" | sed -n 's/^[<>] \(. [0-7]* [0-9]* \|[0-9a-f]\{64\}  \)//p' | LC_ALL=C sort -u)"
+if [ -n "$changed" ]; then
+  echo "The test run changed the working tree (tests must write only into temporary folders):" >&2
+  echo "$changed" | sed 's/^/  /' >&2
+  status=1
+fi
+
+# Skips: only the allowed ones (their reason starts with the mark in test/support/prerequisites.ts).
+mark="not available on this machine"
+skips="$(grep -h '# SKIP' .kimigayo/unit.tap .kimigayo/e2e.tap | sed 's/^ *ok [0-9]* - //' || true)"
+bad_skips="$(printf '%s\n' "$skips" | grep -v "# SKIP $mark" | grep -v '^$' || true)"
+if [ -n "$bad_skips" ]; then
+  echo "Skips that are not on the allowed list (install what they need with kimigayo doctor --fix):" >&2
+  echo "$bad_skips" | sed 's/^/  /' >&2
+  status=1
+fi
+
 # TAP's closing counts, summed over both suites (the last plan of each file is its total).
 sum() { awk -v k="$1" '$1=="#" && $2==k {n=$3} END {print n+0}' "$2"; }
 p=0 f=0 s=0
 for suite in unit e2e; do
   t=".kimigayo/$suite.tap"
-  p=$((p + $(sum pass "$t"))) f=$((f + $(sum fail "$t"))) s=$((s + $(sum skipped "$t")))
+  p=$((p + $(sum pass "$t"))) f=$((f + $(sum fail "$t") + $(sum cancelled "$t"))) s=$((s + $(sum skipped "$t")))
 done
+if [ -n "$skips" ]; then
+  echo "skipped: $(printf '%s\n' "$skips" | grep -v '^$' | sed 's/ # SKIP / (/; s/$/)/' | paste -sd ';' | sed 's/;/; /g')"
+fi
 echo "$p passed, $f failed, $s skipped"
 exit $status

@@ -66,12 +66,19 @@ function platformOf(info: { os: string; architecture: string }): string {
   return `${info.os}/${info.architecture}`;
 }
 
+/** The references of one platform, with what could not be built. */
+interface PlatformReferences {
+  refs: Subject[];
+  notes: string[];
+  leftOut: NonNullable<BenchGroup["referencesLeftOut"]>;
+}
+
 /** The references of one platform: the floor, BusyBox (glibc) when the host has it, and the external ones. */
 async function referencesFor(
   platform: Platform,
   req: BenchRequest,
   external: Map<string, { info: { os: string; architecture: string }; ref: string }>,
-  notes: string[],
+  found: { notes: string[]; leftOut: NonNullable<BenchGroup["referencesLeftOut"]> },
 ): Promise<Subject[]> {
   const subject = (label: string, img: LocalImage, kind: Subject["kind"], trueCommand: string[], shell: boolean): Subject => ({
     label,
@@ -86,11 +93,15 @@ async function referencesFor(
   });
   const out: Subject[] = [subject(`floor ${platform}`, await floorImage(req.workDir, platform), "floor", ["/true"], false)];
   const bb = await busyboxGlibcImage(req.workDir, platform);
-  if ("skipped" in bb) notes.push(`reference busybox-glibc left out: ${bb.skipped}`);
-  else out.push(subject(`busybox-glibc ${platform}`, bb, "busybox-glibc", ["true"], true));
+  if ("skipped" in bb) {
+    const note = `reference busybox-glibc left out of ${platform}: ${bb.skipped}`;
+    req.log.warn(note);
+    found.notes.push(note);
+    found.leftOut.push({ reference: "busybox-glibc", reason: bb.skipped });
+  } else out.push(subject(`busybox-glibc ${platform}`, bb, "busybox-glibc", ["true"], true));
   for (const [label, e] of external) {
     if (platformOf(e.info) !== platform) {
-      notes.push(`reference ${label} left out of ${platform}: it is a ${platformOf(e.info)} image`);
+      found.notes.push(`reference ${label} left out of ${platform}: it is a ${platformOf(e.info)} image`);
       continue;
     }
     out.push({ label, image: e.ref, platform, role: "reference", kind: "external", trueCommand: ["true"], boots: false, shell: true });
@@ -98,17 +109,18 @@ async function referencesFor(
   return out;
 }
 
-function newGroup(label: string, platform: string, image: Subject, references: Subject[], notes: string[], variant?: string): BenchGroup {
+function newGroup(label: string, platform: string, image: Subject, refs: PlatformReferences, variant?: string): BenchGroup {
   return {
     label,
     ...(variant ? { variant } : {}),
     platform,
     execution: executionOf(platform),
     image,
-    references,
+    references: refs.refs,
     measures: [],
     ratios: [],
-    notes: [...notes],
+    notes: [...refs.notes],
+    referencesLeftOut: [...refs.leftOut],
   };
 }
 
@@ -186,7 +198,7 @@ export async function runBench(req: BenchRequest): Promise<BenchResult> {
   const groups: BenchGroup[] = [];
   let dataset: BenchResult["dataset"];
   try {
-    const refCache = new Map<Platform, { refs: Subject[]; notes: string[] }>();
+    const refCache = new Map<Platform, PlatformReferences>();
     let registry: RegistryClient | undefined;
     if (req.cases.includes("pull")) {
       if (!isLoopbackRegistry(req.registry))
@@ -219,11 +231,12 @@ export async function runBench(req: BenchRequest): Promise<BenchResult> {
     for (const p of plans) {
       let refs = refCache.get(p.platform);
       if (!refs) {
-        const notes: string[] = [];
-        refs = { refs: await referencesFor(p.platform, req, external, notes), notes };
+        const found: PlatformReferences = { refs: [], notes: [], leftOut: [] };
+        found.refs = await referencesFor(p.platform, req, external, found);
+        refs = found;
         refCache.set(p.platform, refs);
       }
-      const g = newGroup(p.label, p.platform, await p.subject(), refs.refs, refs.notes, p.variant);
+      const g = newGroup(p.label, p.platform, await p.subject(), refs, p.variant);
       if (!registry && req.cases.includes("pull")) g.notes.push(`pull: the registry ${req.registry} does not answer`);
       log.info(`bench ${g.label} (${g.execution}): ${req.cases.join(", ")}; references: ${g.references.map((r) => r.label).join(", ")}`);
       for (const c of CASES) if (req.cases.includes(c)) await CASE_RUNNERS[c](g, ctx);

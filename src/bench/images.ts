@@ -26,6 +26,7 @@ import { blobPath, initLayout, readImage, writeBlob, writeLayoutIndex } from "..
 import { ANNOTATIONS, MEDIA_TYPES, type ImageConfig, type ImageManifest } from "../oci/types.js";
 import type { BuildResult } from "../results/build.js";
 import { IMAGE_ENV, ociPlatform } from "../stages/image.js";
+import { GLIBC_BUSYBOX } from "../doctor/prerequisites.js";
 import { inspectImage, loadArchive } from "./docker.js";
 import type { Subject } from "./types.js";
 
@@ -39,8 +40,7 @@ const FLOOR_CC: Record<Platform, { cc: string; pkg: string }> = {
   "linux/amd64": { cc: "musl-gcc", pkg: "musl-tools" },
   "linux/arm64": { cc: "aarch64-linux-musl-gcc", pkg: "musl-dev:arm64 and gcc-aarch64-linux-gnu" },
 };
-/** Debian's busybox-static: a glibc static BusyBox. */
-export const GLIBC_BUSYBOX = "/bin/busybox";
+const GLIBC_BUSYBOX_FIX = "Debian: busybox-static; kimigayo doctor --fix --only busybox-static";
 
 export function arch(platform: string): string {
   return platform.split("/")[1] ?? platform;
@@ -149,9 +149,10 @@ export async function floorImage(workDir: string, platform: Platform): Promise<L
 /** Debian's glibc-static BusyBox with its applet links, when the host's /bin/busybox is one for `platform`. */
 export async function busyboxGlibcImage(workDir: string, platform: Platform): Promise<LocalImage | { skipped: string }> {
   const info = await readElfFile(GLIBC_BUSYBOX).catch(() => undefined);
-  if (!info) return { skipped: `${GLIBC_BUSYBOX} is missing (Debian: busybox-static)` };
+  if (!info) return { skipped: `${GLIBC_BUSYBOX} is missing (${GLIBC_BUSYBOX_FIX})` };
   const problems = checkBinary(info, platform);
-  if (problems.length > 0) return { skipped: `${GLIBC_BUSYBOX} is not a static ${platform} binary (${problems.join("; ")})` };
+  if (problems.length > 0)
+    return { skipped: `${GLIBC_BUSYBOX} is not a static ${platform} binary (${problems.join("; ")}; ${GLIBC_BUSYBOX_FIX})` };
   const list = await run(GLIBC_BUSYBOX, ["--list-full"], { timeoutMs: 30_000 });
   if (list.code !== 0) return { skipped: `${GLIBC_BUSYBOX} --list-full failed: ${list.stderr.trim()}` };
   const applets = list.stdout

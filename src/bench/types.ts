@@ -74,6 +74,8 @@ export interface BenchGroup {
   memory?: { metric: string; windowMs: number; intervalMs: number; runs: MemoryRun[] };
   /** Why a case or a figure is missing, and anything else the reader should know. */
   notes: string[];
+  /** Built-in references that could not be built for this platform, and why (never dropped silently). */
+  referencesLeftOut?: { reference: string; reason: string }[];
 }
 
 export interface BenchResult {

@@ -6,6 +6,7 @@ import type { Logger } from "../lib/log.js";
 import { addArchitecture, foreignArchitectures, nativeArchitecture } from "./apt.js";
 import { readAptSources } from "./apt-sources.js";
 import { checkBinfmt, enableBinfmt, mountBinfmt } from "./binfmt.js";
+import { readElfFile } from "../lib/elf.js";
 import { isUbuntu, locate, osRelease, versionOf } from "./host.js";
 import { checkDockerd, checkRegistry, REGISTRY_CONFIG, startDockerd, startRegistry } from "./services.js";
 import type { CheckResult, Prerequisite } from "./types.js";
@@ -85,6 +86,20 @@ export function arm64PackageMissingHint(): string {
     : "check that an apt source for Debian main serves arm64 (dpkg --add-architecture arm64; apt-get update)";
 }
 
+// ---------------------------------------------------------------- Debian's static BusyBox
+
+/** Where Debian's busybox-static puts its glibc-static BusyBox (the busybox-glibc benchmark reference). */
+export const GLIBC_BUSYBOX = "/bin/busybox";
+
+/** /bin/busybox must be the static build: Debian's dynamic `busybox` package puts its own binary there. */
+async function checkStaticBusybox(): Promise<CheckResult> {
+  const info = await readElfFile(GLIBC_BUSYBOX).catch(() => undefined);
+  if (!info) return { ok: false, detail: `missing ${GLIBC_BUSYBOX} (busybox-static)` };
+  if (!info.isStatic)
+    return { ok: false, detail: `${GLIBC_BUSYBOX} is dynamically linked (the busybox package); busybox-static replaces it` };
+  return { ok: true, detail: `${GLIBC_BUSYBOX} static ${info.machineName}` };
+}
+
 // ---------------------------------------------------------------- the table
 
 const CROSS_ARM64 = providedBy(
@@ -125,6 +140,8 @@ export const PREREQUISITES: Prerequisite[] = [
     { what: "xz", packages: ["xz-utils"], versionArgs: ["--version"] },
     { what: "patch", packages: ["patch"], versionArgs: ["--version"] },
     { what: "file", packages: ["file"], versionArgs: ["--version"] },
+    { what: "tar", packages: ["tar"], versionArgs: ["--version"] },
+    { what: "readelf", packages: ["binutils"], versionArgs: ["--version"] },
   ]),
   providedBy({ id: "musl-amd64", title: "musl toolchain (amd64)", needs: ["build-tools"] }, [
     { what: "musl-gcc", packages: ["musl-tools"] },
@@ -168,4 +185,11 @@ export const PREREQUISITES: Prerequisite[] = [
   },
   providedBy({ id: "skopeo", title: "skopeo" }, [{ what: "skopeo", packages: ["skopeo"], versionArgs: ["--version"] }]),
   providedBy({ id: "gpgv", title: "gpgv (BusyBox signatures)" }, [{ what: "gpgv", packages: ["gpgv"], versionArgs: ["--version"] }]),
+  {
+    ...providedBy({ id: "busybox-static", title: "Debian's static BusyBox (benchmark reference)" }, [
+      { what: GLIBC_BUSYBOX, packages: ["busybox-static"] },
+    ]),
+    check: checkStaticBusybox,
+    missingPackages: async () => ((await checkStaticBusybox()).ok ? [] : ["busybox-static"]),
+  },
 ];
