@@ -15,7 +15,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, before, beforeEach, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { loadConfig } from "../../src/config/load.js";
 import type { Config, Platform, VariantConfig } from "../../src/config/schema.js";
@@ -24,24 +24,15 @@ import { run } from "../../src/lib/exec.js";
 import { streamLogger } from "../../src/lib/log.js";
 import { writeTar } from "../../src/lib/tar.js";
 import { ANNOTATIONS, digestOf, readBlob, readImage, readJsonBlob, type ImageConfig, type ImageIndex } from "../../src/oci/index.js";
-import { buildWithBuildx, buildxAvailable, prepareContext } from "../../src/stages/buildx.js";
+import { buildWithBuildx, prepareContext } from "../../src/stages/buildx.js";
+import { needs } from "../support/prerequisites.js";
 import { imageAnnotations } from "../../src/stages/image.js";
 
 const EPOCH = 1767225600;
 const PLATFORMS: Platform[] = ["linux/amd64", "linux/arm64"];
 
-const buildx = await buildxAvailable();
-const skipBuildx = buildx.ok ? false : `buildx is not available: ${buildx.reason ?? "unknown reason"}`;
-if (skipBuildx) console.log(`# skipping the real buildx build: ${skipBuildx}`);
-else console.log(`# docker buildx ${buildx.version ?? "(version unknown)"}`);
-
-const dockerd = await run(dockerBin(), ["version", "--format", "{{.Server.Version}}"], { timeoutMs: 30_000 }).catch((err: Error) => ({
-  code: -1,
-  stdout: "",
-  stderr: err.message,
-}));
-const skipDockerd = dockerd.code === 0 ? false : `dockerd is not reachable through ${dockerBin()}: ${dockerd.stderr.trim()}`;
-if (skipDockerd) console.log(`# skipping the BuildKit Dockerfile build: ${skipDockerd}`);
+const buildx = await needs("buildx");
+const dockerd = await needs("dockerd");
 
 let work = "";
 let cfg: Config;
@@ -87,7 +78,7 @@ describe("engine buildx: docker buildx build into an OCI layout", () => {
   let created = false;
 
   before(async () => {
-    if (skipBuildx || builder) return;
+    if (buildx.skip || builder) return;
     builder = `kimigayo-e2e-${process.pid}`;
     const r = await run(dockerBin(), ["buildx", "create", "--name", builder, "--driver", "docker-container", "--bootstrap"], {
       timeoutMs: 600_000,
@@ -99,7 +90,7 @@ describe("engine buildx: docker buildx build into an OCI layout", () => {
     if (created) await run(dockerBin(), ["buildx", "rm", builder]);
   });
 
-  it("builds a tiny FROM-scratch image for linux/amd64 and linux/arm64", { skip: skipBuildx }, async () => {
+  it("builds a tiny FROM-scratch image for linux/amd64 and linux/arm64", { skip: buildx.skip }, async () => {
     const dir = join(work, "buildx");
     const annotations = imageAnnotations({ config: cfg, variant: minimal, sourceDateEpoch: EPOCH, revision: "e2e" });
     const r = await buildWithBuildx({
@@ -147,7 +138,8 @@ describe("engine buildx: docker buildx build into an OCI layout", () => {
   });
 });
 
-describe("the generated Dockerfile under BuildKit (DOCKER_BUILDKIT=1 docker build)", { skip: skipDockerd }, () => {
+describe("the generated Dockerfile under BuildKit (DOCKER_BUILDKIT=1 docker build)", { skip: dockerd.skip }, () => {
+  beforeEach(dockerd.check);
   for (const platform of PLATFORMS) {
     it(`${platform}: ADD extracts that platform's rootfs; the config matches the oci engine's`, async () => {
       const arch = platform.split("/")[1]!;

@@ -2,11 +2,15 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
-import { debianOrigTarball, doctor, formatDoctor, isRoot } from "../../src/doctor/index.js";
+import { beforeEach, describe, it } from "node:test";
+import { debianOrigTarball, doctor, formatDoctor } from "../../src/doctor/index.js";
 import { run } from "../../src/lib/exec.js";
 import { sha256File } from "../../src/lib/hash.js";
 import { silentLogger, type Logger } from "../../src/lib/log.js";
+import { needs } from "../support/prerequisites.js";
+
+/** doctor --fix installs packages and starts daemons, and debianOrigTarball may write an apt source: both need root. */
+const root = await needs("root");
 
 const BUSYBOX_1_38_0_SHA256 = "34f9ea6ff8636f2c9241153b9114eefa9e65674a45318ae1ef95bb5f31c53bb2";
 
@@ -25,7 +29,8 @@ function recordingLogger(lines: string[]): Logger {
   };
 }
 
-describe("doctor --fix on this machine", { skip: isRoot() ? false : "needs root" }, () => {
+describe("doctor --fix on this machine", { skip: root.skip }, () => {
+  beforeEach(root.check);
   it("fixes what is missing, then a second run finds everything in place and does nothing", { timeout: 20 * 60_000 }, async () => {
     const firstLog: string[] = [];
     const first = await doctor({ fix: true, log: recordingLogger(firstLog) });
@@ -44,7 +49,8 @@ describe("doctor --fix on this machine", { skip: isRoot() ? false : "needs root"
   });
 });
 
-describe("debianOrigTarball", { skip: isRoot() ? false : "needs root (may write an apt source)" }, () => {
+describe("debianOrigTarball", { skip: root.skip }, () => {
+  beforeEach(root.check);
   it("gets BusyBox 1.38.0's upstream tarball, signature and signing key from Debian sid", { timeout: 10 * 60_000 }, async () => {
     const dest = mkdtempSync(join(tmpdir(), "kimigayo-busybox-src-"));
     try {

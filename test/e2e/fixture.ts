@@ -4,7 +4,8 @@
  * later asks (other test files run in their own processes) take seconds.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { sha256 } from "../../src/lib/hash.js";
 import { writeTar } from "../../src/lib/tar.js";
@@ -12,7 +13,11 @@ import type { BuildResult } from "../../src/pipeline/build.js";
 import { dockerBin } from "../../src/lib/docker.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const E2E_DIR = join(ROOT, ".kimigayo", "e2e");
+/**
+ * Where the end-to-end tests write: scripts/test.sh gives every test file one temporary folder
+ * (KIMIGAYO_E2E_DIR, removed at the end); a file run by hand gets its own. Never the working tree.
+ */
+export const E2E_DIR = process.env.KIMIGAYO_E2E_DIR || mkdtempSync(join(tmpdir(), "kimigayo-e2e-"));
 /** tsx's loader by absolute URL, so the CLI runs from source in any working directory. */
 const TSX = import.meta.resolve("tsx");
 

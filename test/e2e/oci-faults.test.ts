@@ -1,10 +1,9 @@
 /**
  * The registry client against the real registry (127.0.0.1:5000) through a local proxy that
  * injects faults (503, 429 + Retry-After, dropped connections) or demands authentication
- * (Bearer through a local token server, or Basic). Skipped, with the reason, when the registry
- * cannot be reached.
+ * (Bearer through a local token server, or Basic). Needs doctor's "registry" prerequisite.
  */
-import { after, before, describe, it } from "node:test";
+import { after, before, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -13,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/load.js";
+import { needs } from "../support/prerequisites.js";
 import { silentLogger, type Logger } from "../../src/lib/log.js";
 import { writeTar } from "../../src/lib/tar.js";
 import { basicAuthorization, pushLayout, RegistryClient, RegistryError, type RegistryClientOptions } from "../../src/oci/index.js";
@@ -21,18 +21,7 @@ import { buildImage, type ImageResult } from "../../src/stages/image.js";
 const UPSTREAM = { host: "127.0.0.1", port: 5000 };
 const EPOCH = 1767225600;
 
-async function registryProblem(): Promise<string | undefined> {
-  try {
-    const res = await fetch(`http://${UPSTREAM.host}:${UPSTREAM.port}/v2/`, { signal: AbortSignal.timeout(3000) });
-    return res.status === 200 ? undefined : `GET /v2/ answered ${res.status}`;
-  } catch (err) {
-    return (err as Error).message;
-  }
-}
-
-const problem = await registryProblem();
-const skip = problem ? `the registry at ${UPSTREAM.host}:${UPSTREAM.port} is not reachable (${problem})` : false;
-if (skip) console.log(`# skipping registry fault tests: ${skip}`);
+const need = await needs("registry");
 
 type Fault = "503" | "429" | "429-long" | "reset";
 
@@ -124,7 +113,8 @@ const newRepo = () => `test-${runId}/faults-${++repoCount}`;
 /** A client straight to the registry, to check what a push left behind. */
 const direct = () => new RegistryClient(`${UPSTREAM.host}:${UPSTREAM.port}`, HERMETIC);
 
-describe("registry client under faults", { skip }, () => {
+describe("registry client under faults", { skip: need.skip }, () => {
+  beforeEach(need.check);
   let work = "";
   let image: ImageResult;
   /** The largest blob: an incompressible layer of about 200 KB. */

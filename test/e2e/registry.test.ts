@@ -7,38 +7,25 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/load.js";
 import { dockerBin } from "../../src/lib/docker.js";
-import { run, which } from "../../src/lib/exec.js";
+import { run } from "../../src/lib/exec.js";
+import { needs } from "../support/prerequisites.js";
+import { GLIBC_BUSYBOX } from "../../src/doctor/prerequisites.js";
 import { silentLogger } from "../../src/lib/log.js";
 import { writeTar } from "../../src/lib/tar.js";
 import { digestOf, MEDIA_TYPES, pushLayout, RegistryClient, type ImageIndex } from "../../src/oci/index.js";
 import { buildImage, type ImageResult } from "../../src/stages/image.js";
 
 const REGISTRY = "127.0.0.1:5000";
-const BUSYBOX = "/bin/busybox";
+const BUSYBOX = GLIBC_BUSYBOX;
 
-async function problems(): Promise<string[]> {
-  const out: string[] = [];
-  try {
-    const res = await fetch(`http://${REGISTRY}/v2/`, { signal: AbortSignal.timeout(3000) });
-    if (res.status !== 200) out.push(`registry ${REGISTRY} answered ${res.status}`);
-  } catch (err) {
-    out.push(`registry ${REGISTRY} is not reachable (${(err as Error).message})`);
-  }
-  if (!(await which("skopeo"))) out.push("skopeo is not installed");
-  if (!existsSync(BUSYBOX)) out.push(`${BUSYBOX} is missing (apt-get install busybox-static)`);
-  return out;
-}
+const need = await needs("registry", "skopeo", "busybox-static", "dockerd");
 
-const missing = await problems();
-const skip = missing.length > 0 ? missing.join("; ") : false;
-if (skip) console.log(`# skipping registry e2e: ${skip}`);
-
-describe("oci engine: build, push, inspect, re-push, pull and run", { skip }, () => {
+describe("oci engine: build, push, inspect, re-push, pull and run", { skip: need.skip }, () => {
   const repo = `test-${randomBytes(4).toString("hex")}/kimigayo`;
   const tags = ["2.1.0", "latest"];
   let work = "";
@@ -46,6 +33,7 @@ describe("oci engine: build, push, inspect, re-push, pull and run", { skip }, ()
   const client = new RegistryClient(REGISTRY, { env: {}, dockerConfig: "/nonexistent/config.json" });
 
   before(async () => {
+    need.check();
     work = mkdtempSync(join(tmpdir(), "registry-e2e-"));
     const cfg = await loadConfig(join(import.meta.dirname, "../../configs/kimigayo.yml"));
     const amd64 = join(work, "amd64.tar");
@@ -148,10 +136,8 @@ describe("oci engine: build, push, inspect, re-push, pull and run", { skip }, ()
     assert.equal((await client.getManifest(other, "2.1.0")).digest, image.index.digest);
   });
 
-  it("docker pulls the amd64 manifest by digest and runs busybox from it", async (t) => {
+  it("docker pulls the amd64 manifest by digest and runs busybox from it", async () => {
     const docker = dockerBin();
-    const version = await run(docker, ["version", "--format", "{{.Server.Version}}"]);
-    if (version.code !== 0) return t.skip(`dockerd is not reachable through ${docker}: ${version.stderr.trim()}`);
     const ref = `${REGISTRY}/${repo}@${image.manifests.find((m) => m.platform === "linux/amd64")!.digest}`;
     try {
       const pull = await run(docker, ["pull", ref]);

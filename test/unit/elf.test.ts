@@ -1,10 +1,11 @@
-import { test, describe, before, after, type TestContext } from "node:test";
+import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ElfError, checkBinary, expectedFor, readElf, readElfFile, type ElfInfo } from "../../src/lib/elf.js";
+import { needs, type Need } from "../support/prerequisites.js";
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -17,18 +18,23 @@ before(() => {
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
-function onPath(cmd: string): boolean {
-  return spawnSync("sh", ["-c", `command -v "$0"`, cmd]).status === 0;
-}
-
-/** Compiles hello.c; returns the output path, or a reason to skip. */
-function compile(name: string, cc: string, flags: string[]): { path: string } | { skip: string } {
-  if (!onPath(cc)) return { skip: `${cc} not found on PATH` };
+/** Compiles hello.c; returns the output path. */
+function compile(name: string, cc: string, flags: string[]): string {
   const out = join(work, name);
   const r = spawnSync(cc, [...flags, "-o", out, join(work, "hello.c")], { encoding: "utf8" });
-  if (r.status !== 0) return { skip: `${cc} ${flags.join(" ")} failed: ${(r.stderr || r.stdout).trim().slice(0, 300)}` };
-  return { path: out };
+  assert.equal(r.status, 0, `${cc} ${flags.join(" ")} failed: ${(r.error?.message ?? r.stderr ?? r.stdout).trim().slice(0, 300)}`);
+  return out;
 }
+
+/** The host tools these tests read binaries with, and the compilers, by doctor's prerequisite ids. */
+const buildTools = await needs("build-tools");
+const staticBusybox = await needs("busybox-static");
+const COMPILER_NEEDS: Record<string, Need> = {
+  gcc: buildTools,
+  "musl-gcc": await needs("musl-amd64"),
+  "aarch64-linux-gnu-gcc": await needs("cross-arm64"),
+  "aarch64-linux-musl-gcc": await needs("cross-arm64"),
+};
 
 interface ReadelfFacts {
   type: string;
@@ -39,10 +45,9 @@ interface ReadelfFacts {
 }
 
 /** The same facts according to binutils readelf, as an independent oracle. */
-function readelfFacts(path: string): ReadelfFacts | undefined {
-  if (!onPath("readelf")) return undefined;
+function readelfFacts(path: string): ReadelfFacts {
   const r = spawnSync("readelf", ["-W", "-h", "-l", "-d", "-S", path], { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
-  if (r.status !== 0) return undefined;
+  assert.equal(r.status, 0, `readelf ${path}: ${r.error?.message ?? r.stderr}`);
   const out = r.stdout;
   const facts: ReadelfFacts = {
     type: /^\s*Type:\s+(\w+)/m.exec(out)?.[1] ?? "?",
@@ -57,7 +62,6 @@ function readelfFacts(path: string): ReadelfFacts | undefined {
 
 function assertMatchesReadelf(path: string, info: ElfInfo): void {
   const facts = readelfFacts(path);
-  if (!facts) return;
   assert.equal(info.type, facts.type, "type vs readelf");
   assert.equal(info.entry, facts.entry, "entry vs readelf");
   assert.equal(info.interpreter, facts.interpreter, "interpreter vs readelf");
@@ -269,8 +273,8 @@ const X86_64 = { bits: 64, endian: "little", machine: 62, machineName: "x86-64" 
 const AARCH64 = { bits: 64, endian: "little", machine: 183, machineName: "AArch64" } as const;
 
 describe("readElf on real binaries", () => {
-  test("/bin/ls: dynamic x86-64 PIE with interpreter and libc.so.6", async (t) => {
-    if (!existsSync("/bin/ls")) return t.skip("/bin/ls not present");
+  test("/bin/ls: dynamic x86-64 PIE with interpreter and libc.so.6", { skip: buildTools.skip }, async () => {
+    buildTools.check();
     const info = await readElfFile("/bin/ls");
     assert.deepEqual({ bits: info.bits, endian: info.endian, machine: info.machine, machineName: info.machineName }, X86_64);
     assert.equal(info.type, "DYN");
@@ -285,10 +289,11 @@ describe("readElf on real binaries", () => {
     ]);
   });
 
-  test("/bin/busybox (Debian busybox-static): static glibc x86-64, stripped", async (t) => {
-    if (!existsSync("/bin/busybox")) return t.skip("/bin/busybox not present");
+  test("/bin/busybox (Debian busybox-static): static glibc x86-64, stripped", { skip: staticBusybox.skip || buildTools.skip }, async () => {
+    staticBusybox.check();
+    buildTools.check();
     const info = await readElfFile("/bin/busybox");
-    if (!info.isStatic) return t.skip("/bin/busybox is not the static build (busybox-static not installed)");
+    assert.equal(info.isStatic, true);
     assert.deepEqual({ bits: info.bits, endian: info.endian, machine: info.machine, machineName: info.machineName }, X86_64);
     assert.equal(info.type, "EXEC");
     assert.equal(info.interpreter, undefined);
@@ -395,10 +400,12 @@ describe("readElf on real binaries", () => {
   ];
 
   for (const c of cases) {
-    test(`${c.cc} ${c.flags.join(" ")}`.trim(), async (t: TestContext) => {
+    const need = COMPILER_NEEDS[c.cc]!;
+    test(`${c.cc} ${c.flags.join(" ")}`.trim(), { skip: need.skip || buildTools.skip }, async () => {
+      need.check();
+      buildTools.check();
       const built = compile(c.name, c.cc, c.flags);
-      if ("skip" in built) return t.skip(built.skip);
-      const info = await readElfFile(built.path);
+      const info = await readElfFile(built);
       assert.deepEqual({ bits: info.bits, endian: info.endian, machine: info.machine, machineName: info.machineName }, c.arch);
       assert.equal(info.type, c.type);
       assert.equal(info.interpreter, c.interpreter);
@@ -407,7 +414,7 @@ describe("readElf on real binaries", () => {
       assert.equal(info.isStatic, c.interpreter === undefined && c.needed.length === 0);
       assert.equal(info.stripped, c.stripped);
       assert.notEqual(info.entry, 0n);
-      assertMatchesReadelf(built.path, info);
+      assertMatchesReadelf(built, info);
 
       const problems = checkBinary(info, c.platform);
       if (info.isStatic) assert.deepEqual(problems, []);
@@ -463,8 +470,8 @@ describe("readElf on synthetic files of every class and byte order", () => {
     });
   }
 
-  test("the synthetic builder agrees with readelf", (t) => {
-    if (!onPath("readelf")) return t.skip("readelf not found on PATH");
+  test("the synthetic builder agrees with readelf", { skip: buildTools.skip }, () => {
+    buildTools.check();
     for (const v of variants) {
       const path = join(work, `synth-${v.bits}-${v.endian}`);
       const s = buildElf({ ...v, interp: "/lib/ld.so.1", needed: ["libfoo.so.1"], dynSections: true, symtab: true });
@@ -503,12 +510,11 @@ describe("readElf on synthetic files of every class and byte order", () => {
 // ---------------------------------------------------------------------------
 
 describe("readElf on hostile input", () => {
-  const ls = existsSync("/bin/ls") ? new Uint8Array(readFileSync("/bin/ls")) : undefined;
+  const ls = new Uint8Array(readFileSync("/bin/ls"));
   const dyn64 = () => buildElf({ bits: 64, endian: "little", machine: 62, interp: "/lib/ld.so", needed: ["libc.so"] });
   const dyn32be = () => buildElf({ bits: 32, endian: "big", machine: 8, interp: "/lib/ld.so", needed: ["libc.so"] });
 
-  test("every truncation of a real binary throws ElfError", (t) => {
-    if (!ls) return t.skip("/bin/ls not present");
+  test("every truncation of a real binary throws ElfError", () => {
     const lengths = new Set<number>();
     for (let n = 0; n <= 4096; n++) lengths.add(n);
     for (let n = 4096; n < ls.length; n += 509) lengths.add(n);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { loadConfig } from "../../src/config/load.js";
 import type { Config, Platform } from "../../src/config/schema.js";
-import { run, which } from "../../src/lib/exec.js";
+import { run } from "../../src/lib/exec.js";
 import { silentLogger } from "../../src/lib/log.js";
 import { parseRetryAfter, withRetry } from "../../src/lib/retry.js";
 import { writeTar } from "../../src/lib/tar.js";
@@ -35,6 +35,9 @@ import {
   type ImageManifest,
 } from "../../src/oci/index.js";
 import { buildImage, rfc3339 } from "../../src/stages/image.js";
+import { needs } from "../support/prerequisites.js";
+
+const skopeo = await needs("skopeo");
 
 const EPOCH = 1767225600; // 2026-01-01T00:00:00Z
 const enc = (s: string) => Buffer.from(s, "utf8");
@@ -283,8 +286,8 @@ describe("buildImage (engine oci)", () => {
     }
   });
 
-  it("is read by skopeo", async (t) => {
-    if (!(await which("skopeo"))) return t.skip("skopeo is not installed");
+  it("is read by skopeo", { skip: skopeo.skip }, async () => {
+    skopeo.check();
     const r = await build("skopeo");
     const raw = await run("skopeo", ["inspect", "--raw", `oci:${r.layout}:2.1.0`]);
     assert.equal(raw.code, 0, raw.stderr);

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha256 } from "../../src/lib/hash.js";
 import { TAR_END_BYTES, normalizeTarPath, readTar, tarEntryBytes, writeTar, type TarEntry } from "../../src/lib/tar.js";
+import { needs } from "../support/prerequisites.js";
 
 const MTIME = 1700000000; // 2023-11-14 22:13:20 UTC
 
@@ -86,10 +87,8 @@ function gnuTar(args: string[]): { stdout: string; stderr: string } {
   return { stdout: r.stdout, stderr: r.stderr };
 }
 
-function hasGnuTar(): boolean {
-  const r = spawnSync("tar", ["--version"], { encoding: "utf8" });
-  return r.status === 0 && r.stdout.includes("GNU tar");
-}
+/** GNU tar comes with doctor's build-tools (Debian's tar package). */
+const tarTool = await needs("build-tools");
 
 describe("writeTar", () => {
   test("is independent of input order", () => {
@@ -278,9 +277,14 @@ describe("writeTar", () => {
   });
 });
 
-describe("GNU tar interoperability", () => {
-  test("tar -tvf lists exactly the entries", (t) => {
-    if (!hasGnuTar()) return t.skip("GNU tar not found");
+describe("GNU tar interoperability", { skip: tarTool.skip }, () => {
+  before(() => {
+    tarTool.check();
+    const r = spawnSync("tar", ["--version"], { encoding: "utf8" });
+    assert.match(r.stdout ?? "", /GNU tar/, "tar on PATH is GNU tar");
+  });
+
+  test("tar -tvf lists exactly the entries", () => {
     const input = sampleEntries();
     const path = join(work, "list.tar");
     writeFileSync(path, writeTar(input, { mtime: MTIME }));
@@ -317,8 +321,7 @@ describe("GNU tar interoperability", () => {
     });
   });
 
-  test("tar -xf reproduces contents, modes, link targets and mtimes", (t) => {
-    if (!hasGnuTar()) return t.skip("GNU tar not found");
+  test("tar -xf reproduces contents, modes, link targets and mtimes", () => {
     const input = sampleEntries();
     const path = join(work, "extract.tar");
     writeFileSync(path, writeTar(input, { mtime: MTIME }));
