@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -12,13 +12,30 @@ import { assertAllValid, startGitHubStandIn } from "../support/github-api.js";
 import { ROOT } from "./fixture.js";
 
 const work = mkdtempSync(join(tmpdir(), "kimigayo-action-"));
+/** The user's repository the action runs in (GITHUB_WORKSPACE), not this one: whatever the action writes by default lands here. */
+const workspace = join(work, "workspace");
+mkdirSync(workspace);
+for (const args of [
+  ["init", "-q", "-b", "main"],
+  ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", "feat: first"],
+]) {
+  const g = spawnSync("git", args, { cwd: workspace, encoding: "utf8" });
+  assert.equal(g.status, 0, g.stderr);
+}
+const CONFIG = join(ROOT, "configs/kimigayo.yml");
+
+/** INPUT_* variables, with this repository's config unless the test names one. */
+function inputEnv(inputs: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { GITHUB_WORKSPACE: workspace };
+  for (const [k, v] of Object.entries({ config: CONFIG, ...inputs })) env[`INPUT_${k.toUpperCase()}`] = v;
+  return env;
+}
 
 function action(inputs: Record<string, string>) {
   const output = join(work, `output-${Math.random().toString(36).slice(2)}`);
   writeFileSync(output, "");
-  const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_OUTPUT: output };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  const r = spawnSync(process.execPath, [join(ROOT, "dist/index.js")], { cwd: ROOT, env, encoding: "utf8", timeout: 15 * 60_000 });
+  const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_OUTPUT: output, ...inputEnv(inputs) };
+  const r = spawnSync(process.execPath, [join(ROOT, "dist/index.js")], { cwd: workspace, env, encoding: "utf8", timeout: 15 * 60_000 });
   const outputs: Record<string, string> = {};
   for (const m of readFileSync(output, "utf8").matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]!] = m[3]!;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, outputs };
@@ -28,10 +45,9 @@ function action(inputs: Record<string, string>) {
 function actionAsync(inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv) {
   const output = join(work, `output-${Math.random().toString(36).slice(2)}`);
   writeFileSync(output, "");
-  const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_OUTPUT: output, ...extraEnv };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_OUTPUT: output, ...inputEnv(inputs), ...extraEnv };
   return new Promise<{ code: number | null; stdout: string }>((resolveRun) => {
-    const child = spawn(process.execPath, [join(ROOT, "dist/index.js")], { cwd: ROOT, env });
+    const child = spawn(process.execPath, [join(ROOT, "dist/index.js")], { cwd: workspace, env });
     let stdout = "";
     child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
     child.stderr.on("data", (b: Buffer) => (stdout += b.toString()));
@@ -44,7 +60,7 @@ describe("the bundled action (node dist/index.js)", () => {
 
   it("command build: builds, and sets the sizes and build-json outputs", () => {
     const out = join(work, "out");
-    const r = action({ command: "build", variants: "minimal", platforms: "linux/amd64", out, config: "configs/kimigayo.yml" });
+    const r = action({ command: "build", variants: "minimal", platforms: "linux/amd64", out });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const sizes = JSON.parse(r.outputs.sizes!) as { variant: string; platform: string; rootfs: number; busybox: number }[];
     assert.equal(sizes.length, 1);
