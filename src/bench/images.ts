@@ -147,14 +147,18 @@ export async function floorImage(workDir: string, platform: Platform): Promise<L
 }
 
 /** Debian's glibc-static BusyBox with its applet links, when the host's /bin/busybox is one for `platform`. */
-export async function busyboxGlibcImage(workDir: string, platform: Platform): Promise<LocalImage | { skipped: string }> {
-  const info = await readElfFile(GLIBC_BUSYBOX).catch(() => undefined);
-  if (!info) return { skipped: `${GLIBC_BUSYBOX} is missing (${GLIBC_BUSYBOX_FIX})` };
+export async function busyboxGlibcImage(
+  workDir: string,
+  platform: Platform,
+  binary = GLIBC_BUSYBOX,
+): Promise<LocalImage | { skipped: string }> {
+  const info = await readElfFile(binary).catch(() => undefined);
+  if (!info) return { skipped: `${binary} is missing (${GLIBC_BUSYBOX_FIX})` };
   const problems = checkBinary(info, platform);
   if (problems.length > 0)
-    return { skipped: `${GLIBC_BUSYBOX} is not a static ${platform} binary (${problems.join("; ")}; ${GLIBC_BUSYBOX_FIX})` };
-  const list = await run(GLIBC_BUSYBOX, ["--list-full"], { timeoutMs: 30_000 });
-  if (list.code !== 0) return { skipped: `${GLIBC_BUSYBOX} --list-full failed: ${list.stderr.trim()}` };
+    return { skipped: `${binary} is not a static ${platform} binary (${problems.join("; ")}; ${GLIBC_BUSYBOX_FIX})` };
+  const list = await run(binary, ["--list-full"], { timeoutMs: 30_000 });
+  if (list.code !== 0) return { skipped: `${binary} --list-full failed: ${list.stderr.trim()}` };
   const applets = list.stdout
     .split("\n")
     .map((l) => l.trim())
@@ -166,7 +170,7 @@ export async function busyboxGlibcImage(workDir: string, platform: Platform): Pr
     for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
   }
   for (const d of dirs) entries.push({ type: "dir", path: d, mode: d === "tmp" ? 0o1777 : 0o755 });
-  entries.push({ type: "file", path: "bin/busybox", mode: 0o755, data: await readFile(GLIBC_BUSYBOX) });
+  entries.push({ type: "file", path: "bin/busybox", mode: 0o755, data: await readFile(binary) });
   for (const a of new Set(applets)) entries.push({ type: "symlink", path: a, target: "/bin/busybox" });
   return builtImage(workDir, "busybox-glibc", platform, entries, ["sh"], IMAGE_ENV);
 }

@@ -7,7 +7,7 @@ import { parseImageArg } from "../../src/bench/bench.js";
 import { METRIC_V1, METRIC_V2, memoryCgroupPath, memoryReader, parseMemoryStat } from "../../src/bench/cgroup.js";
 import { BENCH_COMMANDS, commandArgv, datasetText, DATASET } from "../../src/bench/commands.js";
 import { formatExtra, gate } from "../../src/bench/gate.js";
-import { dockerArchive } from "../../src/bench/images.js";
+import { busyboxGlibcImage, dockerArchive } from "../../src/bench/images.js";
 import { bar, benchmarkEntries, renderReport, renderSummary } from "../../src/bench/report.js";
 import { BOOT_METRICS, MEMORY_METRICS } from "../../src/bench/runner.js";
 import { summarize } from "../../src/bench/stats.js";
@@ -328,5 +328,25 @@ describe("outputs", () => {
 
   test("formatExtra keeps six significant digits", () => {
     assert.equal(formatExtra(summarize([1 / 3]), undefined, "x"), "n=1 p95=0.333333 min=0.333333 max=0.333333; x");
+  });
+});
+
+describe("the busybox-glibc reference", () => {
+  test("is never dropped silently: a missing or dynamic host BusyBox is a reason naming the doctor fix", async () => {
+    const work = await mkdtemp(join(tmpdir(), "bench-ref-"));
+    try {
+      const missing = await busyboxGlibcImage(work, "linux/amd64", join(work, "no-busybox"));
+      assert.ok("skipped" in missing);
+      assert.match(missing.skipped, /no-busybox is missing \(Debian: busybox-static; kimigayo doctor --fix --only busybox-static\)/);
+      // /bin/ls is a dynamic x86-64 binary: what the dynamic `busybox` package would leave at /bin/busybox.
+      const dynamic = await busyboxGlibcImage(work, "linux/amd64", "/bin/ls");
+      assert.ok("skipped" in dynamic);
+      assert.match(
+        dynamic.skipped,
+        /\/bin\/ls is not a static linux\/amd64 binary \(dynamically linked: .*kimigayo doctor --fix --only busybox-static\)/,
+      );
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });
