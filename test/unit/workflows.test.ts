@@ -1,9 +1,7 @@
 /**
  * A static security audit of .github/workflows, plus the checks that each workflow does what it
- * is for. There is no YAML library in the project (and src/config/yaml.ts has no block scalars),
- * so a small reader for the YAML that workflows use lives here: block mappings and sequences,
- * plain and quoted scalars, one-line flow collections and `|` / `>` block scalars. Anything else
- * (anchors, tags, multi-line plain scalars) is an error, so a workflow is never half-read.
+ * is for. Workflows are read with the `yaml` package (parseWorkflowYaml below); a file it cannot
+ * read is reported, never half-read.
  *
  * The auditor (auditWorkflow) enforces, per GitHub's security hardening guide:
  * - top-level `permissions:` present, an explicit map, with no write scope (writes are granted per
@@ -25,6 +23,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { getOctokit } from "@actions/github";
+import { LineCounter, parseDocument, visit } from "yaml";
 import { assertAllValid, startGitHubStandIn, type GitHubStandIn } from "../support/github-api.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -40,237 +39,30 @@ const isMap = (v: Yaml | undefined): v is YamlMap => typeof v === "object" && v 
 
 class YamlError extends Error {}
 
-/** The text of a line before its comment: `#` at the start or after a blank, outside quotes. */
-function stripComment(line: string): string {
-  let quote: '"' | "'" | undefined;
-  let prev = ""; // last non-blank character outside quotes
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote === '"') {
-      if (c === "\\") i++;
-      else if (c === '"') quote = undefined;
-      continue;
-    }
-    if (quote === "'") {
-      if (c === "'" && line[i + 1] === "'") i++;
-      else if (c === "'") quote = undefined;
-      continue;
-    }
-    if ((c === '"' || c === "'") && (prev === "" || ":-[{,".includes(prev))) quote = c;
-    else if (c === "#" && (i === 0 || line[i - 1] === " " || line[i - 1] === "\t")) return line.slice(0, i).trimEnd();
-    if (c !== " " && c !== "\t") prev = c;
-  }
-  return line.trimEnd();
-}
-
-function unquote(s: string, where: string): string {
-  if (s.startsWith('"')) {
-    if (!/^"(?:[^"\\]|\\.)*"$/.test(s)) throw new YamlError(`${where}: bad double-quoted scalar ${s}`);
-    return JSON.parse(s.replace(/\\'/g, "'")) as string;
-  }
-  if (!/^'(?:[^']|'')*'$/.test(s)) throw new YamlError(`${where}: bad single-quoted scalar ${s}`);
-  return s.slice(1, -1).replace(/''/g, "'");
-}
-
-function scalar(s: string, where: string): string | null {
-  const t = s.trim();
-  if (t === "" || t === "~" || t === "null") return null;
-  if (t.startsWith('"') || t.startsWith("'")) return unquote(t, where);
-  if (/^[&*!%@`]/.test(t)) throw new YamlError(`${where}: anchors, aliases, tags and reserved indicators are not supported: ${t}`);
-  return t;
-}
-
-/** One-line flow collections: [a, "b"], { k: v, l: [x] }. */
-function parseFlow(text: string, where: string): Yaml {
-  let pos = 0;
-  const ws = () => {
-    while (text[pos] === " " || text[pos] === "\t") pos++;
-  };
-  const fail = (what: string): never => {
-    throw new YamlError(`${where}: ${what} at column ${pos + 1} of ${text}`);
-  };
-  const token = (stops: string): string => {
-    ws();
-    const start = pos;
-    if (text[pos] === '"' || text[pos] === "'") {
-      const q = text[pos]!;
-      pos++;
-      while (pos < text.length && text[pos] !== q) pos += text[pos] === "\\" && q === '"' ? 2 : 1;
-      if (text[pos] !== q) fail("an unterminated quote");
-      pos++;
-      return text.slice(start, pos);
-    }
-    while (pos < text.length && !stops.includes(text[pos]!) && !(text[pos] === ":" && /[\s,\]}]/.test(text[pos + 1] ?? " "))) pos++;
-    return text.slice(start, pos).trim();
-  };
-  const value = (): Yaml => {
-    ws();
-    if (text[pos] === "[") {
-      pos++;
-      const out: Yaml[] = [];
-      for (;;) {
-        ws();
-        if (text[pos] === "]") break;
-        out.push(value());
-        ws();
-        if (text[pos] === ",") pos++;
-        else if (text[pos] !== "]") fail("expected , or ]");
-      }
-      pos++;
-      return out;
-    }
-    if (text[pos] === "{") {
-      pos++;
-      const out: YamlMap = {};
-      for (;;) {
-        ws();
-        if (text[pos] === "}") break;
-        const key = scalar(token(",}"), where);
-        if (key === null) fail("an empty key");
-        ws();
-        if (text[pos] !== ":") fail("expected :");
-        pos++;
-        ws();
-        out[key!] = text[pos] === "," || text[pos] === "}" ? null : value();
-        ws();
-        if (text[pos] === ",") pos++;
-        else if (text[pos] !== "}") fail("expected , or }");
-      }
-      pos++;
-      return out;
-    }
-    return scalar(token(",]}"), where);
-  };
-  const v = value();
-  ws();
-  if (pos !== text.length) fail("unexpected text after the flow collection");
-  return v;
-}
-
-const KEY = /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s"'#[\]{},&*!|>%@`-][^:#]*?|-[^\s:#][^:#]*?)\s*:(?:\s+|$)/;
-
-/** Parses the workflow YAML subset described at the top of this file. */
+/**
+ * Reads a workflow with the `yaml` package. Every scalar but null is kept as the text it is
+ * written as (`x: 1` is "1"), which is all the audit needs. Errors, and warnings other than the
+ * harmless "flow end indicator" one, are refused as `file:line:column: message`, so a workflow
+ * is never half-read.
+ */
 export function parseWorkflowYaml(text: string, file = "workflow.yml"): Yaml {
-  const lines = text.replace(/\r\n?/g, "\n").split("\n");
-  if (lines.some((l) => l.includes("\t") && /^\s*\t/.test(l))) throw new YamlError(`${file}: tabs in indentation`);
-  let i = 0;
-  const where = (n = i) => `${file}:${n + 1}`;
-  const indentOf = (n: number) => /^ */.exec(lines[n]!)![0].length;
-  const content = (n: number) => stripComment(lines[n]!).trim();
-  const skip = () => {
-    while (i < lines.length && content(i) === "") i++;
-  };
-  const isSeqItem = (t: string) => t === "-" || t.startsWith("- ");
-
-  const block = (indent: number): Yaml => (isSeqItem(content(i)) ? sequence(indent) : mapping(indent));
-
-  /** What follows `key:` or `-` with nothing after it on its line. */
-  const nested = (indent: number, seqAtSameIndent: boolean): Yaml => {
-    skip();
-    if (i >= lines.length) return null;
-    const ind = indentOf(i);
-    if (ind > indent) return block(ind);
-    if (ind === indent && seqAtSameIndent && isSeqItem(content(i))) return sequence(indent);
-    return null;
-  };
-
-  const blockScalar = (header: string, parentIndent: number): string => {
-    const m = /^([|>])([+-]?)$/.exec(header);
-    if (!m) throw new YamlError(`${where(i - 1)}: unsupported block scalar header ${header}`);
-    const body: string[] = [];
-    let contentIndent = -1;
-    while (i < lines.length) {
-      const raw = lines[i]!;
-      if (raw.trim() === "") {
-        body.push("");
-        i++;
-        continue;
-      }
-      const ind = indentOf(i);
-      if (ind <= parentIndent) break;
-      if (contentIndent < 0) contentIndent = ind;
-      if (ind < contentIndent) throw new YamlError(`${where()}: a block scalar line indented less than its first line`);
-      body.push(raw.slice(contentIndent));
-      i++;
-    }
-    let trailing = 0;
-    while (body.length > 0 && body.at(-1) === "") {
-      body.pop();
-      trailing++;
-    }
-    let text: string;
-    if (m[1] === "|") text = body.join("\n");
-    else {
-      text = "";
-      for (const l of body) text += l === "" ? "\n" : text === "" || text.endsWith("\n") ? l : ` ${l}`;
-    }
-    if (m[2] === "-" || text === "") return text;
-    return m[2] === "+" ? `${text}\n${"\n".repeat(trailing)}` : `${text}\n`;
-  };
-
-  /** The value after `key:` (or after `- `), the key's line already consumed. */
-  const value = (rest: string, indent: number, line: number): Yaml => {
-    if (rest === "") return nested(indent, true);
-    if (/^[|>]/.test(rest)) return blockScalar(rest, indent);
-    if (rest.startsWith("[") || rest.startsWith("{")) return parseFlow(rest, where(line));
-    return scalar(rest, where(line));
-  };
-
-  const mapping = (indent: number): YamlMap => {
-    const out: YamlMap = {};
-    for (;;) {
-      skip();
-      if (i >= lines.length) break;
-      const ind = indentOf(i);
-      if (ind < indent) break;
-      if (ind > indent) throw new YamlError(`${where()}: unexpected indentation (a multi-line plain scalar?)`);
-      const t = content(i);
-      if (isSeqItem(t)) throw new YamlError(`${where()}: a sequence item where a mapping key was expected`);
-      const m = KEY.exec(t);
-      if (!m) throw new YamlError(`${where()}: expected "key: value", got ${t}`);
-      const key = scalar(m[0].replace(/\s*:\s*$/, ""), where());
-      if (key === null) throw new YamlError(`${where()}: an empty key`);
-      if (Object.hasOwn(out, key)) throw new YamlError(`${where()}: duplicate key ${key}`);
-      const line = i++;
-      out[key] = value(t.slice(m[0].length).trim(), indent, line);
-    }
-    return out;
-  };
-
-  const sequence = (indent: number): Yaml[] => {
-    const out: Yaml[] = [];
-    for (;;) {
-      skip();
-      if (i >= lines.length) break;
-      const ind = indentOf(i);
-      if (ind < indent) break;
-      if (ind > indent) throw new YamlError(`${where()}: unexpected indentation in a sequence`);
-      const t = content(i);
-      if (!isSeqItem(t)) break;
-      const col = /^ *- */.exec(lines[i]!)![0].length;
-      const rest = t.slice(1).trim();
-      if (rest === "") {
-        i++;
-        out.push(nested(indent, false));
-      } else if (KEY.test(rest) || isSeqItem(rest)) {
-        // "- key: v" / "- - x": the item is a block that starts at the item's text.
-        lines[i] = " ".repeat(col) + lines[i]!.slice(col);
-        out.push(block(col));
-      } else {
-        const line = i++;
-        out.push(value(rest, indent, line));
-      }
-    }
-    return out;
-  };
-
-  skip();
-  if (i >= lines.length) return null;
-  if (indentOf(i) !== 0) throw new YamlError(`${where()}: the document must start at column 1`);
-  const doc = block(0);
-  skip();
-  if (i < lines.length) throw new YamlError(`${where()}: unexpected text`);
-  return doc;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const problems = [...doc.errors, ...doc.warnings.filter((w) => !/^Flow end indicator/.test(w.message))];
+  const first = problems.sort((a, b) => Number(a.code === "DUPLICATE_KEY") - Number(b.code === "DUPLICATE_KEY") || a.pos[0] - b.pos[0])[0];
+  if (first) {
+    const { line, col } = lineCounter.linePos(first.pos[0]);
+    const key = /^[^\s:]+/.exec(text.slice(first.pos[0]))?.[0];
+    const message =
+      first.code === "DUPLICATE_KEY" ? `duplicate key ${key}` : first.message.charAt(0).toLowerCase() + first.message.slice(1);
+    throw new YamlError(`${file}:${line}:${col}: ${message}`);
+  }
+  visit(doc, {
+    Scalar: (_, node) => {
+      if (node.value !== null && typeof node.value !== "string") node.value = node.source;
+    },
+  });
+  return doc.toJS() as Yaml;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -504,15 +296,26 @@ describe("parseWorkflowYaml", () => {
       text: "steps:\n  - name: s\n    run: |\n      cat <<EOF\n      x\n      EOF\n  - run: y\n",
       value: { steps: [{ name: "s", run: "cat <<EOF\nx\nEOF\n" }, { run: "y" }] },
     },
+    // Refused by the hand-written reader this file had; valid YAML, read as GitHub reads it.
+    { name: "a multi-line plain scalar", text: "a: one\n  two\n", value: { a: "one two" } },
+    { name: "an anchor and its alias", text: "a: &x 1\nb: *x\n", value: { a: "1", b: "1" } },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(parseWorkflowYaml(c.text), c.value));
 
   const bad: { name: string; text: string; error: RegExp }[] = [
-    { name: "a multi-line plain scalar", text: "a: one\n  two\n", error: /unexpected indentation/ },
-    { name: "an anchor", text: "a: &x 1\n", error: /anchors/ },
     { name: "a duplicate key", text: "a: 1\na: 2\n", error: /duplicate key a/ },
-    { name: "an unterminated flow sequence", text: "a: [x, y\n", error: /expected , or \]/ },
-    { name: "a line that is not key: value", text: "a: 1\njust text\n", error: /expected "key: value"/ },
+    {
+      name: "an unterminated flow sequence",
+      text: "a: [x, y\n",
+      error: /t\.yml:2:1: flow sequence .* must be sufficiently indented and end with a \]/,
+    },
+    {
+      name: "a line that is not key: value",
+      text: "a: 1\njust text\n",
+      error: /t\.yml:2:1: implicit map keys need to be followed by map values/,
+    },
+    { name: "tabs in indentation", text: "a:\n\tb: 1\n", error: /t\.yml:2:1: tabs are not allowed as indentation/ },
+    { name: "two documents", text: "a: 1\n---\nb: 2\n", error: /t\.yml:2:1: source contains multiple documents/ },
   ];
   for (const c of bad) it(`refuses ${c.name}`, () => assert.throws(() => parseWorkflowYaml(c.text, "t.yml"), c.error));
 });
@@ -637,7 +440,7 @@ jobs:
 
   it("reports a file it cannot read instead of passing it", () => {
     assert.deepEqual(auditWorkflow("broken.yml", "on: push\njobs:\n  a:\n    steps: [\n"), [
-      "broken.yml: yaml: broken.yml:4: expected , or ] at column 2 of [",
+      "broken.yml: yaml: broken.yml:5:1: flow sequence in block collection must be sufficiently indented and end with a ]",
     ]);
   });
 });
