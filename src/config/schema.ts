@@ -11,8 +11,8 @@ import { isRepositoryReference } from "../oci/reference.js";
 import { parseGrowth, parseSize } from "./units.js";
 import type { Position } from "./yaml.js";
 
-export const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
-export type Platform = (typeof PLATFORMS)[number];
+export { PLATFORMS, type Platform } from "../lib/platform.js";
+import { PLATFORMS, type Platform } from "../lib/platform.js";
 
 export const DEFAULT_SOURCE_DATE_EPOCH = 1767225600;
 export const DEFAULT_IMAGE = "127.0.0.1:5000/kimigayo";

@@ -14,7 +14,8 @@
  */
 import { readFile } from "node:fs/promises";
 
-export type Platform = "linux/amd64" | "linux/arm64";
+export type { Platform } from "./platform.js";
+import type { Platform } from "./platform.js";
 
 export interface ElfInfo {
   bits: 32 | 64;

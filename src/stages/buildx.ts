@@ -19,6 +19,7 @@ import { PLATFORMS, type Platform } from "../config/schema.js";
 import { dockerBin } from "../lib/docker.js";
 import { UsageError } from "../lib/errors.js";
 import { run, runChecked, type RunOptions, type RunResult } from "../lib/exec.js";
+import { archOf, platformOf } from "../lib/platform.js";
 import { versionAtLeast } from "../lib/version.js";
 import { isDigest } from "../oci/digest.js";
 import { initLayout, readBlob, readImage, readJsonBlob, readLayout, writeLayoutIndex } from "../oci/layout.js";
@@ -224,7 +225,7 @@ export async function prepareContext(
   await rm(join(contextDir, "rootfs"), { recursive: true, force: true });
   await mkdir(join(contextDir, "rootfs"), { recursive: true });
   for (const r of opts.rootfs) {
-    const target = join(contextDir, "rootfs", contextTarName(opts.variant.name, r.platform.split("/")[1]!));
+    const target = join(contextDir, "rootfs", contextTarName(opts.variant.name, archOf(r.platform)));
     try {
       await link(r.tar, target);
     } catch {
@@ -364,10 +365,10 @@ export function parseBuildxMetadata(text: string, file = "metadata file"): Build
 const ATTESTATION = "vnd.docker.reference.type";
 const GZIP_LAYER = /\+gzip$|\.tar\.gzip$/;
 
-function platformOf(d: { os?: string; architecture?: string } | undefined, where: string): Platform {
-  const p = `${d?.os ?? "?"}/${d?.architecture ?? "?"}`;
-  if (!PLATFORMS.includes(p as Platform)) throw new Error(`${where}: unexpected platform ${p}`);
-  return p as Platform;
+function platformIn(d: { os?: string; architecture?: string; variant?: string } | undefined, where: string): Platform {
+  const p = platformOf(d);
+  if (!p) throw new Error(`${where}: unexpected platform ${d?.os ?? "?"}/${d?.architecture ?? "?"}`);
+  return p;
 }
 
 /**
@@ -388,7 +389,7 @@ export async function layoutImageResult(layout: string, ref: string, rootDigest:
   for (const { descriptor, manifest } of image.manifests) {
     if (descriptor.annotations?.[ATTESTATION] === "attestation-manifest") continue;
     const config = await readJsonBlob<ImageConfig>(layout, manifest.config.digest);
-    const platform = platformOf(descriptor.platform ?? config, `OCI layout ${layout}: manifest ${descriptor.digest}`);
+    const platform = platformIn(descriptor.platform ?? config, `OCI layout ${layout}: manifest ${descriptor.digest}`);
     const diffIds = config.rootfs.diff_ids;
     if (diffIds.length !== manifest.layers.length)
       throw new Error(

@@ -13,6 +13,7 @@ import { readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { PLATFORMS, type Config, type Platform, type VariantConfig } from "../config/schema.js";
 import type { Logger } from "../lib/log.js";
+import { ociPlatform } from "../lib/platform.js";
 import { gzipLayer } from "../oci/gzip.js";
 import { canonicalJsonBytes } from "../oci/json.js";
 import { initLayout, writeBlob, writeLayoutIndex } from "../oci/layout.js";
@@ -24,7 +25,6 @@ import {
   type ImageConfig,
   type ImageIndex,
   type ImageManifest,
-  type OciPlatform,
 } from "../oci/types.js";
 
 export const IMAGE_ENV = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"];
@@ -69,10 +69,7 @@ export interface ImageResult {
   zlib: string;
 }
 
-export function ociPlatform(p: Platform): OciPlatform {
-  const architecture = p.split("/")[1]!;
-  return architecture === "arm64" ? { architecture, os: "linux", variant: "v8" } : { architecture, os: "linux" };
-}
+export { ociPlatform };
 
 /** RFC 3339 in UTC, whole seconds: 1767225600 -> "2026-01-01T00:00:00Z". */
 export function rfc3339(epochSeconds: number): string {

@@ -8,6 +8,7 @@ import { dirname, join, posix, resolve } from "node:path";
 import type { Config, Platform, VariantConfig } from "../config/schema.js";
 import { UsageError } from "../lib/errors.js";
 import { sha256 } from "../lib/hash.js";
+import { archOf } from "../lib/platform.js";
 import type { Logger } from "../lib/log.js";
 import { tarEntryBytes, writeTar, TAR_END_BYTES, type TarEntry } from "../lib/tar.js";
 import type { BusyboxBuild } from "./busybox.js";
@@ -209,7 +210,7 @@ export async function buildRootfs(cfg: Config, variant: VariantConfig, bb: Busyb
   const notes = checkServices(services, new Set(bb.applets.map((a) => a.name)), variant);
   const entries = await rootfsEntries(cfg, variant, bb, services);
   const tar = writeTar(entries, { mtime: opts.sourceDateEpoch });
-  const arch = bb.platform.split("/")[1]!;
+  const arch = archOf(bb.platform);
   const path = join(opts.outDir, "rootfs", `kimigayo-${variant.name}-${arch}.tar`);
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, tar);

@@ -19,6 +19,7 @@ import { readFile, realpath, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Platform } from "../config/schema.js";
 import { run, type RunOptions, type RunResult } from "../lib/exec.js";
+import { archOf } from "../lib/platform.js";
 import { readTar } from "../lib/tar.js";
 import { digestHex, digestOf, isDigest } from "../oci/digest.js";
 import { canonicalJson, canonicalJsonBytes } from "../oci/json.js";
@@ -190,7 +191,7 @@ function purlPart(s: string): string {
 /** The SPDX 2.3 document for one image. */
 export function spdxFor(o: SpdxOptions): SpdxDocument {
   checkOptions(o);
-  const arch = o.platform.split("/")[1]!;
+  const arch = archOf(o.platform);
   const imageName = `kimigayo-${o.variant}`;
   const imageId = `SPDXRef-Package-${imageName}`;
   const busyboxId = "SPDXRef-Package-busybox";
