@@ -1,6 +1,7 @@
 /**
- * Action inputs -> a typed object (getInputs) -> CLI argv (toArgv). The action runs the same
- * commands as the CLI, so the table in test/unit/action-inputs.test.ts covers the whole mapping.
+ * Action inputs -> a typed object (getInputs) -> CLI argv (toArgv), which the command's own
+ * parser turns into its typed options. The action runs the same commands as the CLI, in-process,
+ * so the table in test/unit/action-inputs.test.ts covers the whole mapping.
  */
 import { z } from "zod";
 import { UsageError } from "../lib/errors.js";
@@ -67,7 +68,7 @@ export function getInputs(get: (name: string) => string): ActionInputs {
   return r.data;
 }
 
-/** The CLI arguments of the command the inputs ask for (always with --json, for the outputs). */
+/** The CLI arguments of the command the inputs ask for, as `kimigayo` on the runner would take them (with --json). */
 export function toArgv(i: ActionInputs): string[] {
   const argv: string[] = [i.command, "--config", i.config, "--json"];
   const variants = i.variants.length > 0 ? ["--variant", i.variants.join(",")] : [];

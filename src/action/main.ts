@@ -1,93 +1,161 @@
 import * as core from "@actions/core";
 import { readFile } from "node:fs/promises";
-import { Writable } from "node:stream";
-import { main } from "../cli/main.js";
+import { benchCommand } from "../cli/bench.js";
+import { buildCommand } from "../cli/build.js";
+import type { CommandContext } from "../cli/command.js";
+import { doctorCommand } from "../cli/doctor.js";
+import { execute } from "../cli/execute.js";
+import { commandContext } from "../cli/main.js";
+import { publishCommand } from "../cli/publish.js";
+import { releaseCommand } from "../cli/release.js";
+import { sizeCheckCommand } from "../cli/size-check.js";
+import type { PublishResult } from "../publish/publish.js";
+import type { BuildResult } from "../results/build.js";
+import { readGitHubEvent } from "../results/github-event.js";
 import { exitCodeOf, formatError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
 import { restoreBuildCache, saveBuildCache } from "./cache.js";
 import { ensureBuildxBuilder, ensureQemu } from "./setup.js";
-import { githubClient } from "../github/client.js";
+import { githubClient, githubToken as githubTokenOf } from "../github/client.js";
 import { upsertStickyComment } from "../github/comments.js";
 import { SIZE_CHECK_MARKER } from "../size/markdown.js";
 import { getInputs, toArgv, type ActionInputs } from "./inputs.js";
 
-/** The pipeline's logger on top of @actions/core: groups for steps, annotations for errors. */
+/**
+ * The pipeline's logger on top of @actions/core: groups for steps, annotations for errors. The log
+ * has no nested groups, so a step inside a step (a stage's own steps) is a line in its group.
+ */
 export function actionLogger(): Logger {
+  let depth = 0;
   return {
     info: (m) => core.info(m),
     warn: (m, w) => core.warning(m, w?.file ? { file: w.file, ...(w.line ? { startLine: w.line } : {}) } : {}),
     error: (m, w) => core.error(m, w?.file ? { file: w.file, ...(w.line ? { startLine: w.line } : {}) } : {}),
     debug: (m) => core.debug(m),
     step: (title) => {
-      core.startGroup(title);
-      return () => core.endGroup();
+      const start = Date.now();
+      if (depth++ === 0) core.startGroup(title);
+      else core.info(`▶ ${title}`);
+      let ended = false;
+      return () => {
+        if (ended) return;
+        ended = true;
+        if (--depth === 0) core.endGroup();
+        else core.info(`✔ ${title} (${((Date.now() - start) / 1000).toFixed(1)} s)`);
+      };
     },
     progress: (label, done, total) => core.debug(total ? `${label}: ${done}/${total}` : `${label}: ${done}`),
   };
 }
 
-/** Secrets are masked before anything can print them, and reach the CLI through its environment. */
-function exportCredentials(i: ActionInputs): void {
+/** Secrets are masked before anything can print them, and travel to the command in its context. */
+export function actionCredentials(i: ActionInputs): CommandContext["credentials"] {
   for (const s of [i.password, i["github-token"]]) if (s) core.setSecret(s);
-  if (i.username && i.password) {
-    process.env.KIMIGAYO_REGISTRY_USER = i.username;
-    process.env.KIMIGAYO_REGISTRY_PASSWORD = i.password;
-  }
-  if (i["github-token"]) process.env.GITHUB_TOKEN = i["github-token"];
+  const githubToken = githubTokenOf(i["github-token"], process.env);
+  return {
+    ...(i.username && i.password ? { registry: { username: i.username, password: i.password } } : {}),
+    ...(githubToken ? { githubToken } : {}),
+  };
 }
 
-type Json = Record<string, unknown>;
+/** What a command gives the action: its outputs and its part of the job summary. */
+export interface ActionReport {
+  outputs: Record<string, string>;
+  summary: string[];
+}
 
-/** Maps a command's JSON result onto the action's outputs and the job summary. */
-async function report(i: ActionInputs, result: Json): Promise<void> {
-  core.setOutput("result", JSON.stringify(result));
-  const images = (result.images ?? []) as { variant: string; platform: string; rootfs: { size: number }; busybox: { size: number } }[];
-  const summary: string[] = [];
-  if (i.command === "build" || i.command === "release") {
-    const build = i.command === "build" ? result : undefined;
-    if (build) {
-      core.setOutput(
-        "sizes",
-        JSON.stringify(images.map((x) => ({ variant: x.variant, platform: x.platform, rootfs: x.rootfs.size, busybox: x.busybox.size }))),
-      );
-      core.setOutput("build-json", `${String(result.out)}/build.json`);
-      summary.push(
-        "## Kimigayo build",
-        "",
-        "| Variant | Platform | BusyBox | Rootfs |",
-        "|---|---|--:|--:|",
-        ...images.map(
-          (x) =>
-            `| ${x.variant} | ${x.platform} | ${x.busybox.size.toLocaleString("en-US")} B | ${x.rootfs.size.toLocaleString("en-US")} B |`,
-        ),
-      );
+const readOr = (file: string) => readFile(file, "utf8").catch(() => "");
+
+export function buildReport(r: BuildResult): ActionReport {
+  return {
+    outputs: {
+      sizes: JSON.stringify(
+        r.images.map((x) => ({ variant: x.variant, platform: x.platform, rootfs: x.rootfs.size, busybox: x.busybox.size })),
+      ),
+      "build-json": `${r.out}/build.json`,
+    },
+    summary: [
+      "## Kimigayo build",
+      "",
+      "| Variant | Platform | BusyBox | Rootfs |",
+      "|---|---|--:|--:|",
+      ...r.images.map(
+        (x) =>
+          `| ${x.variant} | ${x.platform} | ${x.busybox.size.toLocaleString("en-US")} B | ${x.rootfs.size.toLocaleString("en-US")} B |`,
+      ),
+    ],
+  };
+}
+
+export function publishedOutputs(p: PublishResult): Record<string, string> {
+  return {
+    digests: JSON.stringify(Object.fromEntries(p.variants.map((v) => [v.variant, v.index]))),
+    tags: JSON.stringify(Object.fromEntries(p.variants.map((v) => [v.variant, v.tags]))),
+  };
+}
+
+/** Runs one command in this process from the action's inputs; its typed result becomes the outputs. */
+async function runCommand(i: ActionInputs, ctx: CommandContext): Promise<{ code: number; report?: ActionReport }> {
+  // The inputs map onto the CLI's own flags (toArgv, tested as a table), parsed by the command itself.
+  const argv = toArgv(i).slice(1);
+  const result = (json: unknown) => ({ result: JSON.stringify(json) });
+  switch (i.command) {
+    case "build": {
+      const x = await execute(buildCommand, argv, ctx);
+      if (!x.result) return x;
+      const r = buildReport(x.result);
+      return { code: x.code, report: { outputs: { ...result(buildCommand.json(x.result)), ...r.outputs }, summary: r.summary } };
     }
-  }
-  if (i.command === "size-check") {
-    core.setOutput("report", `${i.out}/size-report.json`);
-    core.setOutput("markdown", `${i.out}/size-report.md`);
-    const markdown = await readFile(`${i.out}/size-report.md`, "utf8").catch(() => "");
-    summary.push(markdown);
-    if (markdown) await commentOnPullRequest(i, markdown);
-  }
-  const published = (i.command === "publish" ? result : i.command === "release" ? result.images : undefined) as
-    { variants: { variant: string; index: string; tags: string[] }[] } | undefined;
-  if (published) {
-    core.setOutput("digests", JSON.stringify(Object.fromEntries(published.variants.map((v) => [v.variant, v.index]))));
-    core.setOutput("tags", JSON.stringify(Object.fromEntries(published.variants.map((v) => [v.variant, v.tags]))));
-  }
-  if (i.command === "release") {
-    const rel = result.release as { url?: string } | undefined;
-    if (rel?.url) core.setOutput("release-url", rel.url);
-    core.setOutput("notes", `${i.out}/RELEASE_NOTES.md`);
-    summary.push(await readFile(`${i.out}/RELEASE_NOTES.md`, "utf8").catch(() => ""));
-  }
-  if (i.command === "bench") {
-    core.setOutput("bench", JSON.stringify(result));
-    summary.push(await readFile(`${i.out}/bench-summary.md`, "utf8").catch(() => ""));
-  }
-  if (i.summary === "true" && summary.some((s) => s.trim()) && process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(summary.join("\n")).write();
+    case "size-check": {
+      const x = await execute(sizeCheckCommand, argv, ctx);
+      if (!x.result) return x;
+      const markdown = await readOr(`${i.out}/size-report.md`);
+      if (markdown) await commentOnPullRequest(i, ctx, markdown);
+      return {
+        code: x.code,
+        report: {
+          outputs: {
+            ...result(sizeCheckCommand.json(x.result)),
+            report: `${i.out}/size-report.json`,
+            markdown: `${i.out}/size-report.md`,
+          },
+          summary: [markdown],
+        },
+      };
+    }
+    case "bench": {
+      const x = await execute(benchCommand, argv, ctx);
+      if (!x.result) return x;
+      const json = JSON.stringify(benchCommand.json(x.result));
+      return { code: x.code, report: { outputs: { result: json, bench: json }, summary: [await readOr(`${i.out}/bench-summary.md`)] } };
+    }
+    case "publish": {
+      const x = await execute(publishCommand, argv, ctx);
+      if (!x.result) return x;
+      const published = x.result.kind === "published" ? publishedOutputs(x.result.result) : {};
+      return { code: x.code, report: { outputs: { ...result(publishCommand.json(x.result)), ...published }, summary: [] } };
+    }
+    case "release": {
+      const x = await execute(releaseCommand, argv, ctx);
+      if (!x.result) return x;
+      return {
+        code: x.code,
+        report: {
+          outputs: {
+            ...result(releaseCommand.json(x.result)),
+            ...publishedOutputs(x.result.images),
+            ...(x.result.release?.url ? { "release-url": x.result.release.url } : {}),
+            notes: `${i.out}/RELEASE_NOTES.md`,
+          },
+          summary: [await readOr(`${i.out}/RELEASE_NOTES.md`)],
+        },
+      };
+    }
+    case "doctor": {
+      const x = await execute(doctorCommand, argv, ctx);
+      if (!x.result) return x;
+      return { code: x.code, report: { outputs: result(doctorCommand.json(x.result)), summary: [] } };
+    }
   }
 }
 
@@ -97,25 +165,22 @@ async function report(i: ActionInputs, result: Json): Promise<void> {
  * job summary and the check still passes or fails; the comment is left to the workflow_run
  * workflow (.github/workflows/pr-size-comment.yml).
  */
-async function commentOnPullRequest(i: ActionInputs, markdown: string): Promise<void> {
-  const event = process.env.GITHUB_EVENT_NAME;
+async function commentOnPullRequest(i: ActionInputs, ctx: CommandContext, markdown: string): Promise<void> {
+  const event = ctx.env.GITHUB_EVENT_NAME;
   if (event !== "pull_request" && event !== "pull_request_target") return;
-  const token = i["github-token"] ?? process.env.GITHUB_TOKEN;
+  const token = ctx.credentials.githubToken;
   if (!token) {
     core.info("no github-token: the size report is in the job summary (a fork's PR gets its comment from pr-size-comment.yml)");
     return;
   }
-  const payload = JSON.parse(await readFile(process.env.GITHUB_EVENT_PATH ?? "", "utf8").catch(() => "{}")) as {
-    pull_request?: { number?: number };
-  };
-  const number = payload.pull_request?.number;
-  const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? "").split("/");
+  const number = (await readGitHubEvent(ctx.env.GITHUB_EVENT_PATH)).pull_request?.number;
+  const [owner, repo] = (ctx.env.GITHUB_REPOSITORY ?? "").split("/");
   if (!number || !owner || !repo) {
     core.warning("size-check: cannot tell the pull request (GITHUB_EVENT_PATH, GITHUB_REPOSITORY); no comment posted");
     return;
   }
   try {
-    const client = githubClient({ token, log: actionLogger(), purpose: "the size comment" });
+    const client = githubClient({ token, log: ctx.log, purpose: "the size comment" });
     const r = await upsertStickyComment({ client, owner, repo, issueNumber: number, marker: SIZE_CHECK_MARKER, body: markdown });
     core.info(`size report comment ${r.action}: ${r.url}`);
   } catch (e) {
@@ -124,24 +189,21 @@ async function commentOnPullRequest(i: ActionInputs, markdown: string): Promise<
   }
 }
 
-/** Runs one CLI command from the action's inputs and maps its JSON result onto outputs. */
+/** Runs one command from the action's inputs and maps its typed result onto outputs and the job summary. */
 export async function run(): Promise<void> {
   try {
     const inputs = getInputs((n) => core.getInput(n));
-    exportCredentials(inputs);
     const log = actionLogger();
+    const ctx: CommandContext = { ...commandContext(log), credentials: actionCredentials(inputs) };
     log.debug(`setup: qemu ${await ensureQemu(inputs, log)}, buildx ${await ensureBuildxBuilder(inputs, log)}`);
     const cached = inputs.command === "build" || inputs.command === "release" ? await restoreBuildCache(inputs.config, log) : undefined;
-    let json = "";
-    const stdout = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        json += chunk.toString();
-        cb();
-      },
-    });
-    const code = await main(toArgv(inputs), { stdout, stderr: process.stderr }, log);
-    const result = json.trim() ? (JSON.parse(json) as Json) : undefined;
-    if (result) await report(inputs, result);
+    const { code, report } = await runCommand(inputs, ctx);
+    if (report) {
+      for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, value);
+      if (inputs.summary === "true" && report.summary.some((s) => s.trim()) && process.env.GITHUB_STEP_SUMMARY) {
+        await core.summary.addRaw(report.summary.join("\n")).write();
+      }
+    }
     if (cached && code === 0) await saveBuildCache(cached, log);
     const budgetOnly = inputs.command === "size-check" && code === 1 && inputs["fail-on-budget"] === "false";
     if (code !== 0 && !budgetOnly) core.setFailed(`kimigayo ${inputs.command} exited with ${code}`);

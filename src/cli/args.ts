@@ -23,6 +23,12 @@ export function parseCommandArgs(command: string, argv: string[], options: Optio
   }
 }
 
+/** The options every command takes, typed. */
+export function commonOptions(o: Record<string, string | boolean | string[] | undefined>): { config?: string; json: boolean } {
+  const config = str(o.config);
+  return { ...(config !== undefined ? { config } : {}), json: o.json === true };
+}
+
 export function str(v: string | boolean | string[] | undefined): string | undefined {
   return typeof v === "string" ? v : undefined;
 }

@@ -3,15 +3,15 @@ import { selectPlatforms, selectVariants } from "../config/load.js";
 import { DEFAULT_RUNS, MAX_RUNS, parseImageArg, runBench, type BenchRequest } from "../bench/bench.js";
 import { DEFAULT_THRESHOLD_PCT, gate, readBaseline, type GateResult } from "../bench/gate.js";
 import { hostPlatform } from "../bench/images.js";
-import { writeBenchOutputs } from "../bench/outputs.js";
+import { writeBenchOutputs, type BenchFiles } from "../bench/outputs.js";
 import { benchmarkEntries, ratioText, renderGate, statCells } from "../bench/report.js";
 import { bindsTargets, evaluateTargets } from "../bench/targets.js";
-import { CASES, type BenchResult, type CaseName } from "../bench/types.js";
+import { CASES, type BenchmarkEntry, type BenchResult, type CaseName } from "../bench/types.js";
 import { DEFAULT_REGISTRY } from "../lib/docker.js";
 import { UsageError } from "../lib/errors.js";
-import { readBuildResult } from "../pipeline/build.js";
-import { parseCommandArgs, str } from "./args.js";
-import type { Command, CommandContext } from "./main.js";
+import { readBuildResult } from "../results/build.js";
+import { commonOptions, parseCommandArgs, str } from "./args.js";
+import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
 
 const USAGE = `usage: kimigayo bench [--variant V|all] [--platform P,...] [--runs N] [--reference IMAGE...]
@@ -108,74 +108,97 @@ export function formatBench(r: BenchResult): string {
   ].join("\n");
 }
 
-export const benchCommand: Command = {
+export interface BenchCommandOptions extends CommandOptions, BenchOptions {
+  variant?: string;
+  platform?: string;
+  baseline?: string;
+  out: string;
+  report: string;
+  registry: string;
+}
+
+export function parseBenchCommandOptions(argv: string[]): BenchCommandOptions {
+  const o = parseCommandArgs(
+    "bench",
+    argv,
+    {
+      variant: { type: "string" },
+      platform: { type: "string" },
+      runs: { type: "string" },
+      reference: { type: "string", multiple: true },
+      image: { type: "string", multiple: true },
+      baseline: { type: "string" },
+      threshold: { type: "string" },
+      only: { type: "string" },
+      out: { type: "string" },
+      report: { type: "string" },
+      registry: { type: "string" },
+    },
+    USAGE,
+  );
+  return {
+    ...commonOptions(o),
+    ...parseBenchOptions(o),
+    ...(str(o.variant) !== undefined ? { variant: str(o.variant)! } : {}),
+    ...(str(o.platform) !== undefined ? { platform: str(o.platform)! } : {}),
+    ...(str(o.baseline) ? { baseline: str(o.baseline)! } : {}),
+    out: str(o.out) ?? "out",
+    report: str(o.report) ?? "BENCHMARK_REPORT.md",
+    registry: str(o.registry) ?? DEFAULT_REGISTRY,
+  };
+}
+
+export type BenchCommandResult = BenchResult & { entries: BenchmarkEntry[]; gate?: GateResult; files: BenchFiles };
+
+/** `kimigayo bench`: the build's images (or --image) against the references; the gate against --baseline. */
+export async function bench(ctx: CommandContext, o: BenchCommandOptions): Promise<BenchCommandResult> {
+  const out = resolve(o.out);
+  // Read the baseline first: a bad file should fail in a second, not after the benchmark.
+  const baseline = o.baseline ? await readBaseline(resolve(o.baseline)) : undefined;
+  const req: BenchRequest = {
+    references: o.references,
+    runs: o.runs,
+    cases: o.cases,
+    workDir: join(out, "bench", "work"),
+    registry: o.registry,
+    log: ctx.log,
+  };
+  if (o.images.length > 0) {
+    if (o.variant !== undefined || o.platform !== undefined)
+      throw new UsageError("bench: --image takes the platform from the image; drop --variant and --platform");
+    req.images = o.images.map(parseImageArg);
+  } else {
+    const cfg = await ctx.config(o.config);
+    const variants = o.variant === undefined ? [cfg.variants.find((v) => v.default) ?? cfg.variants[0]!] : selectVariants(cfg, o.variant);
+    const host = hostPlatform();
+    const platforms =
+      o.platform === undefined
+        ? host && cfg.platforms.includes(host)
+          ? [host]
+          : cfg.platforms.slice(0, 1)
+        : selectPlatforms(cfg, o.platform);
+    req.build = { result: (await readBuildResult(out)).build, variants: variants.map((v) => v.name), platforms };
+  }
+  const result = await runBench(req);
+  const entries = benchmarkEntries(result);
+  const gateResult: GateResult | undefined = baseline ? gate(entries, baseline, o.thresholdPct) : undefined;
+
+  const files = await writeBenchOutputs(result, entries, { out, report: resolve(o.report) }, gateResult);
+  ctx.log.info(`\n${formatBench(result)}`);
+  if (gateResult) ctx.log.info(`\n${renderGate(gateResult).join("\n")}`);
+  ctx.log.info(`\nwrote ${files.report}, ${files.benchmark}, ${files.summary} and ${files.result}`);
+  return { ...result, entries, ...(gateResult ? { gate: gateResult } : {}), files };
+}
+
+export const benchCommand: Command<BenchCommandOptions, BenchCommandResult> = {
   name: "bench",
   summary: "benchmark startup, boot, shutdown, memory, commands and pull against reference images",
   usage: USAGE,
-  async run(ctx: CommandContext) {
-    const o = parseCommandArgs(
-      "bench",
-      ctx.argv,
-      {
-        variant: { type: "string" },
-        platform: { type: "string" },
-        runs: { type: "string" },
-        reference: { type: "string", multiple: true },
-        image: { type: "string", multiple: true },
-        baseline: { type: "string" },
-        threshold: { type: "string" },
-        only: { type: "string" },
-        out: { type: "string" },
-        report: { type: "string" },
-        registry: { type: "string" },
-      },
-      USAGE,
-    );
-    const opts = parseBenchOptions(o);
-    const out = resolve(str(o.out) ?? "out");
-    const baselineFile = str(o.baseline);
-    // Read the baseline first: a bad file should fail in a second, not after the benchmark.
-    const baseline = baselineFile ? await readBaseline(resolve(baselineFile)) : undefined;
-    const req: BenchRequest = {
-      references: opts.references,
-      runs: opts.runs,
-      cases: opts.cases,
-      workDir: join(out, "bench", "work"),
-      registry: str(o.registry) ?? DEFAULT_REGISTRY,
-      log: ctx.log,
-    };
-    if (opts.images.length > 0) {
-      if (str(o.variant) !== undefined || str(o.platform) !== undefined)
-        throw new UsageError("bench: --image takes the platform from the image; drop --variant and --platform");
-      req.images = opts.images.map(parseImageArg);
-    } else {
-      const cfg = await ctx.config(str(o.config));
-      const variants =
-        str(o.variant) === undefined ? [cfg.variants.find((v) => v.default) ?? cfg.variants[0]!] : selectVariants(cfg, str(o.variant));
-      const host = hostPlatform();
-      const platforms =
-        str(o.platform) === undefined
-          ? host && cfg.platforms.includes(host)
-            ? [host]
-            : cfg.platforms.slice(0, 1)
-          : selectPlatforms(cfg, str(o.platform));
-      req.build = { result: (await readBuildResult(out)).build, variants: variants.map((v) => v.name), platforms };
-    }
-    const result = await runBench(req);
-    const entries = benchmarkEntries(result);
-    const gateResult: GateResult | undefined = baseline ? gate(entries, baseline, opts.thresholdPct) : undefined;
-
-    const files = await writeBenchOutputs(result, entries, { out, report: resolve(str(o.report) ?? "BENCHMARK_REPORT.md") }, gateResult);
-    ctx.log.info(`\n${formatBench(result)}`);
-    if (gateResult) ctx.log.info(`\n${renderGate(gateResult).join("\n")}`);
-    ctx.log.info(`\nwrote ${files.report}, ${files.benchmark}, ${files.summary} and ${files.result}`);
-    if (o.json) ctx.out.write(`${JSON.stringify({ ...result, entries, ...(gateResult ? { gate: gateResult } : {}), files }, null, 2)}\n`);
-    if (gateResult && !gateResult.passed) {
-      ctx.log.error(
-        `benchmark regression: ${gateResult.regressions.map((r) => `${r.name} ${r.baseline?.value} -> ${r.current?.value} ${r.unit}`).join("; ")}`,
-      );
-      return 1;
-    }
-    return 0;
-  },
+  parse: parseBenchCommandOptions,
+  run: bench,
+  json: (r) => r,
+  failure: (r) =>
+    r.gate && !r.gate.passed
+      ? `benchmark regression: ${r.gate.regressions.map((x) => `${x.name} ${x.baseline?.value} -> ${x.current?.value} ${x.unit}`).join("; ")}`
+      : undefined,
 };

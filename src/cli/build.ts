@@ -1,9 +1,9 @@
 import { UsageError } from "../lib/errors.js";
 import { selectPlatforms, selectVariants } from "../config/load.js";
 import { runBuild, type BuildResult } from "../pipeline/build.js";
-import { parseEngine } from "../stages/engine.js";
-import { parseCommandArgs, str } from "./args.js";
-import type { Command } from "./main.js";
+import { parseEngine, type EngineRequest } from "../stages/engine.js";
+import { commonOptions, parseCommandArgs, str } from "./args.js";
+import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
 
 const USAGE = `usage: kimigayo build [--variant V|all] [--platform P,...] [--engine oci|buildx|auto|none] [--out DIR] [--parallel N] [--config FILE] [--json]
@@ -16,45 +16,67 @@ Builds BusyBox (static, musl, cross-compiled) and the rootfs layer tar of each v
               or none (stop after the rootfs); writes an OCI image layout per variant to <out>/oci/<variant>
   --parallel  builds at a time (default: one per platform, up to the core count)`;
 
-export const buildCommand: Command = {
+export interface BuildOptions extends CommandOptions {
+  variant?: string;
+  platform?: string;
+  out: string;
+  parallel?: number;
+  engine: EngineRequest | "none";
+}
+
+export function parseBuildOptions(argv: string[]): BuildOptions {
+  const o = parseCommandArgs(
+    "build",
+    argv,
+    {
+      variant: { type: "string" },
+      platform: { type: "string" },
+      out: { type: "string" },
+      parallel: { type: "string" },
+      engine: { type: "string" },
+    },
+    USAGE,
+  );
+  const parallel = str(o.parallel);
+  if (parallel !== undefined && !/^[1-9]\d*$/.test(parallel)) {
+    throw new UsageError(`build: --parallel must be a positive integer, got "${parallel}"`);
+  }
+  const engine = str(o.engine) ?? "auto";
+  return {
+    ...commonOptions(o),
+    ...(str(o.variant) !== undefined ? { variant: str(o.variant)! } : {}),
+    ...(str(o.platform) !== undefined ? { platform: str(o.platform)! } : {}),
+    out: str(o.out) ?? "out",
+    ...(parallel ? { parallel: Number(parallel) } : {}),
+    engine: engine === "none" ? "none" : parseEngine(engine),
+  };
+}
+
+/** `kimigayo build`: the BUILD stages for the selected variants and platforms. */
+export async function build(ctx: CommandContext, o: BuildOptions): Promise<BuildResult> {
+  const cfg = await ctx.config(o.config);
+  const result = await runBuild({
+    engine: o.engine,
+    config: cfg,
+    variants: selectVariants(cfg, o.variant),
+    platforms: selectPlatforms(cfg, o.platform),
+    outDir: o.out,
+    log: ctx.log,
+    repoDir: ctx.cwd,
+    env: ctx.env,
+    ...(o.parallel ? { parallel: o.parallel } : {}),
+  });
+  ctx.log.info(`\n${formatBuild(result)}`);
+  return result;
+}
+
+export const buildCommand: Command<BuildOptions, BuildResult> = {
   name: "build",
   summary: "build BusyBox and the rootfs of each variant and platform",
   usage: USAGE,
-  async run(ctx) {
-    const o = parseCommandArgs(
-      "build",
-      ctx.argv,
-      {
-        variant: { type: "string" },
-        platform: { type: "string" },
-        out: { type: "string" },
-        parallel: { type: "string" },
-        engine: { type: "string" },
-      },
-      USAGE,
-    );
-    const cfg = await ctx.config(str(o.config));
-    const variants = selectVariants(cfg, str(o.variant));
-    const platforms = selectPlatforms(cfg, str(o.platform));
-    const parallel = str(o.parallel);
-    if (parallel !== undefined && !/^[1-9]\d*$/.test(parallel)) {
-      throw new UsageError(`build: --parallel must be a positive integer, got "${parallel}"`);
-    }
-    const engineArg = str(o.engine) ?? "auto";
-    const engine = engineArg === "none" ? "none" : parseEngine(engineArg);
-    const result = await runBuild({
-      engine,
-      config: cfg,
-      variants,
-      platforms,
-      outDir: str(o.out) ?? "out",
-      log: ctx.log,
-      ...(parallel ? { parallel: Number(parallel) } : {}),
-    });
-    ctx.log.info(`\n${formatBuild(result)}`);
-    if (o.json) ctx.out.write(`${JSON.stringify(result, null, 2)}\n`);
-    return 0;
-  },
+  parse: parseBuildOptions,
+  run: build,
+  json: (r) => r,
 };
 
 export function formatBuild(r: BuildResult): string {

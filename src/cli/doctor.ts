@@ -7,8 +7,8 @@ import { exists } from "../lib/cache.js";
 import { sha256File } from "../lib/hash.js";
 import type { Logger } from "../lib/log.js";
 import { fetchSource, sourceCachePath } from "../stages/source.js";
-import { parseCommandArgs, str } from "./args.js";
-import type { Command } from "./main.js";
+import { commonOptions, parseCommandArgs, str } from "./args.js";
+import type { Command, CommandContext, CommandOptions } from "./command.js";
 
 const USAGE = `usage: kimigayo doctor [--fix] [--only ID,...] [--config FILE] [--json]
 
@@ -20,26 +20,40 @@ registry at 127.0.0.1:5000, skopeo, gpgv, the pinned BusyBox source) and prints 
 /** Debian's source package that carries each upstream BusyBox release as its orig tarball. */
 const DEBIAN_SOURCE_VERSIONS: Record<string, string> = { "1.38.0": "1:1.38.0-3" };
 
-export const doctorCommand: Command = {
+export interface DoctorOptions extends CommandOptions {
+  fix: boolean;
+  only?: string[];
+}
+
+export function parseDoctorOptions(argv: string[]): DoctorOptions {
+  const o = parseCommandArgs("doctor", argv, { fix: { type: "boolean" }, only: { type: "string" } }, USAGE);
+  const only = str(o.only)
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return { ...commonOptions(o), fix: o.fix === true, ...(only ? { only } : {}) };
+}
+
+/** `kimigayo doctor`: each host prerequisite, and the pinned BusyBox source; --fix installs what is missing. */
+export async function checkHost(ctx: CommandContext, o: DoctorOptions): Promise<DoctorResult> {
+  const wantSource = !o.only || o.only.includes("busybox-source");
+  const host = await doctor({ fix: o.fix, log: ctx.log, ...(o.only ? { only: o.only.filter((id) => id !== "busybox-source") } : {}) });
+  const items = [...host.items];
+  if (wantSource) items.push(await busyboxSource(await ctx.config(o.config), o.fix, ctx.log));
+  const result: DoctorResult = { ok: items.every((i) => i.ok), items };
+  ctx.log.info(formatDoctor(result));
+  return result;
+}
+
+export const doctorCommand: Command<DoctorOptions, DoctorResult> = {
   name: "doctor",
   summary: "check host prerequisites; --fix installs and starts what is missing",
   usage: USAGE,
-  async run(ctx) {
-    const o = parseCommandArgs("doctor", ctx.argv, { fix: { type: "boolean" }, only: { type: "string" } }, USAGE);
-    const only = str(o.only)
-      ?.split(",")
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const fix = o.fix === true;
-    const wantSource = !only || only.includes("busybox-source");
-    const host = await doctor({ fix, log: ctx.log, ...(only ? { only: only.filter((id) => id !== "busybox-source") } : {}) });
-    const items = [...host.items];
-    if (wantSource) items.push(await busyboxSource(await ctx.config(str(o.config)), fix, ctx.log));
-    const result: DoctorResult = { ok: items.every((i) => i.ok), items };
-    ctx.log.info(formatDoctor(result));
-    if (o.json) ctx.out.write(`${JSON.stringify(result, null, 2)}\n`);
-    return result.ok ? 0 : 1;
-  },
+  parse: parseDoctorOptions,
+  run: checkHost,
+  json: (r) => r,
+  // The list above already says what is missing and how to fix it.
+  failure: (r) => (r.ok ? undefined : ""),
 };
 
 /**

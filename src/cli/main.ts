@@ -1,41 +1,14 @@
 import { resolve } from "node:path";
 import { loadConfig } from "../config/load.js";
-import type { Config } from "../config/schema.js";
-import { exitCodeOf, formatError, UsageError } from "../lib/errors.js";
+import { UsageError } from "../lib/errors.js";
 import { streamLogger, type Logger } from "../lib/log.js";
-import { benchCommand } from "./bench.js";
-import { buildCommand } from "./build.js";
-import { doctorCommand } from "./doctor.js";
-import { mergeCommand, publishCommand } from "./publish.js";
-import { releaseCommand } from "./release.js";
-import { sizeCheckCommand } from "./size-check.js";
+import { ENV_PASSWORD, ENV_USER } from "../oci/credentials.js";
+import type { CommandContext } from "./command.js";
+import { COMMANDS } from "./commands.js";
+import { execute, reportError } from "./execute.js";
 
-export interface CommandContext {
-  argv: string[];
-  log: Logger;
-  /** Machine-readable output (stdout). */
-  out: NodeJS.WritableStream;
-  /** Loads --config (default configs/kimigayo.yml). */
-  config(path: string | undefined): Promise<Config>;
-}
-
-export interface Command {
-  name: string;
-  summary: string;
-  usage: string;
-  /** Returns the process exit code. */
-  run(ctx: CommandContext): Promise<number>;
-}
-
-export const COMMANDS: Command[] = [
-  doctorCommand,
-  buildCommand,
-  sizeCheckCommand,
-  benchCommand,
-  publishCommand,
-  mergeCommand,
-  releaseCommand,
-];
+export type { Command, CommandContext } from "./command.js";
+export { COMMANDS } from "./commands.js";
 
 export const DEFAULT_CONFIG = "configs/kimigayo.yml";
 
@@ -52,6 +25,23 @@ function usage(): string {
   ].join("\n");
 }
 
+/** A command's context in this process: the config loader, the environment, and the credentials it holds. */
+export function commandContext(log: Logger, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): CommandContext {
+  const username = env[ENV_USER];
+  const password = env[ENV_PASSWORD];
+  const githubToken = env.GITHUB_TOKEN?.trim();
+  return {
+    log,
+    config: (p) => loadConfig(resolve(p ?? DEFAULT_CONFIG)),
+    env,
+    cwd,
+    credentials: {
+      ...(username && password ? { registry: { username, password } } : {}),
+      ...(githubToken ? { githubToken } : {}),
+    },
+  };
+}
+
 /** The CLI: human output on stderr, --json results on stdout. */
 export async function main(
   argv: string[],
@@ -66,17 +56,14 @@ export async function main(
     return name ? 0 : 2;
   }
   const cmd = COMMANDS.find((c) => c.name === name);
-  try {
-    if (!cmd) throw new UsageError(`unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(", ")}`);
-    if (rest.includes("--help") || rest.includes("-h")) {
-      io.stderr.write(`${cmd.usage}\n`);
-      return 0;
-    }
-    return await cmd.run({ argv: rest, log, out: io.stdout, config: (p) => loadConfig(resolve(p ?? DEFAULT_CONFIG)) });
-  } catch (err) {
-    const where = err instanceof UsageError ? err.where : undefined;
-    log.error(formatError(err), where?.file ? { file: where.file, ...(where.line ? { line: where.line } : {}) } : undefined);
-    if (verbose && err instanceof Error && !(err instanceof UsageError)) log.debug(err.stack ?? "");
-    return exitCodeOf(err);
+  const ctx = commandContext(log);
+  if (!cmd) {
+    reportError(ctx, new UsageError(`unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(", ")}`), verbose);
+    return 2;
   }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.stderr.write(`${cmd.usage}\n`);
+    return 0;
+  }
+  return (await execute(cmd, rest, ctx, { stdout: io.stdout, verbose })).code;
 }

@@ -2,12 +2,13 @@ import { join, resolve } from "node:path";
 import { PLATFORMS, type Platform } from "../config/schema.js";
 import { selectPlatforms } from "../config/load.js";
 import { UsageError } from "../lib/errors.js";
-import { readBuildResult } from "../pipeline/build.js";
-import { merge, planTags, publish, publishByDigest, tagSourceFrom, type PublishResult } from "../publish/publish.js";
-import { smoke } from "../stages/smoke.js";
+import { ENV_PASSWORD } from "../oci/credentials.js";
 import type { RegistryClientOptions } from "../oci/registry.js";
-import { parseCommandArgs, str } from "./args.js";
-import type { Command, CommandContext } from "./main.js";
+import { merge, planTags, publish, publishByDigest, tagSourceFrom, type DigestFile, type PublishResult } from "../publish/publish.js";
+import { readBuildResult } from "../results/build.js";
+import { smoke, type SmokeResult } from "../stages/smoke.js";
+import { commonOptions, parseCommandArgs, str } from "./args.js";
+import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
 
 const PUBLISH_USAGE = `usage: kimigayo publish [--image REPO] [--version X.Y.Z] [--out DIR] [--smoke] [--json]
@@ -29,11 +30,23 @@ on other runners, pushes it by digest, then the tags.`;
 
 const CREDENTIALS = { username: { type: "string" }, password: { type: "string" } } as const;
 
-function registryOptions(o: Record<string, unknown>): RegistryClientOptions {
+interface RegistryFlags {
+  username?: string;
+  password?: string;
+}
+
+function registryFlags(o: Record<string, unknown>): RegistryFlags {
   const username = str(o.username as string | undefined);
-  const password = str(o.password as string | undefined) ?? process.env.KIMIGAYO_REGISTRY_PASSWORD;
-  if (username && !password) throw new UsageError("--username needs --password (or KIMIGAYO_REGISTRY_PASSWORD)");
-  return username && password ? { explicit: { username, password } } : {};
+  const password = str(o.password as string | undefined);
+  return { ...(username ? { username } : {}), ...(password ? { password } : {}) };
+}
+
+/** --username/--password, else the credentials the caller holds, else docker's config.json (in the registry client). */
+function registryOptions(flags: RegistryFlags, ctx: CommandContext): RegistryClientOptions {
+  const password = flags.password ?? ctx.env[ENV_PASSWORD];
+  if (flags.username && !password) throw new UsageError(`--username needs --password (or ${ENV_PASSWORD})`);
+  if (flags.username && password) return { explicit: { username: flags.username, password } };
+  return ctx.credentials.registry ? { explicit: ctx.credentials.registry } : {};
 }
 
 export function formatPublish(r: PublishResult): string {
@@ -47,86 +60,133 @@ export function formatPublish(r: PublishResult): string {
   return table(["variant", "index", "tags", "blobs uploaded", "skipped"], rows);
 }
 
-export const publishCommand: Command = {
+export interface PublishOptions extends CommandOptions, RegistryFlags {
+  image?: string;
+  version?: string;
+  out: string;
+  /** Push one platform untagged and write digest files (to digestsDir, default <out>/digests). */
+  byDigest: boolean;
+  platform?: string;
+  digestsDir?: string;
+  smoke: boolean;
+}
+
+export function parsePublishOptions(argv: string[]): PublishOptions {
+  const o = parseCommandArgs(
+    "publish",
+    argv,
+    {
+      image: { type: "string" },
+      version: { type: "string" },
+      out: { type: "string" },
+      "by-digest": { type: "boolean" },
+      platform: { type: "string" },
+      "digests-dir": { type: "string" },
+      smoke: { type: "boolean" },
+      ...CREDENTIALS,
+    },
+    PUBLISH_USAGE,
+  );
+  return {
+    ...commonOptions(o),
+    ...registryFlags(o),
+    ...(str(o.image) ? { image: str(o.image)! } : {}),
+    ...(str(o.version) ? { version: str(o.version)! } : {}),
+    out: str(o.out) ?? "out",
+    byDigest: o["by-digest"] === true,
+    ...(str(o.platform) ? { platform: str(o.platform)! } : {}),
+    ...(str(o["digests-dir"]) ? { digestsDir: str(o["digests-dir"])! } : {}),
+    smoke: o.smoke === true,
+  };
+}
+
+export type PublishCommandResult =
+  | { kind: "by-digest"; image: string; digestsDir: string; digests: DigestFile[] }
+  | { kind: "published"; result: PublishResult; smoke?: SmokeResult[] };
+
+/** `kimigayo publish`: the build's layouts to the registry, tags last; or one platform by digest. */
+export async function publishImages(ctx: CommandContext, o: PublishOptions): Promise<PublishCommandResult> {
+  const cfg = await ctx.config(o.config);
+  const image = o.image ?? cfg.image;
+  const registry = registryOptions(o, ctx);
+  const { build } = await readBuildResult(o.out);
+  if (o.byDigest) {
+    if (!o.platform) throw new UsageError(`publish --by-digest needs --platform (one of ${PLATFORMS.join(", ")})`);
+    const platforms = selectPlatforms(cfg, o.platform);
+    if (platforms.length !== 1) throw new UsageError(`publish --by-digest takes one --platform, got ${platforms.join(", ")}`);
+    const digestsDir = resolve(o.digestsDir ?? join(o.out, "digests"));
+    const files = await publishByDigest({
+      build,
+      config: cfg,
+      image,
+      platform: platforms[0] as Platform,
+      digestsDir,
+      log: ctx.log,
+      registry,
+    });
+    ctx.log.info(`wrote ${files.length} digest file(s) to ${digestsDir}`);
+    return { kind: "by-digest", image, digestsDir, digests: files };
+  }
+  const tags = planTags(await tagSourceFrom({ ...(o.version ? { version: o.version } : {}), env: ctx.env, cwd: ctx.cwd }), cfg);
+  const result = await publish({ build, config: cfg, image, tags, log: ctx.log, registry });
+  ctx.log.info(`\n${formatPublish(result)}`);
+  if (!o.smoke) return { kind: "published", result };
+  const smokes: SmokeResult[] = [];
+  for (const v of result.variants) for (const m of v.manifests) smokes.push(await smoke(`${image}@${m.digest}`, m.platform, ctx.log));
+  return { kind: "published", result, smoke: smokes };
+}
+
+export const publishCommand: Command<PublishOptions, PublishCommandResult> = {
   name: "publish",
   summary: "push the built images (blobs, manifests, index, tags last); --by-digest for one platform",
   usage: PUBLISH_USAGE,
-  async run(ctx: CommandContext) {
-    const o = parseCommandArgs(
-      "publish",
-      ctx.argv,
-      {
-        image: { type: "string" },
-        version: { type: "string" },
-        out: { type: "string" },
-        "by-digest": { type: "boolean" },
-        platform: { type: "string" },
-        "digests-dir": { type: "string" },
-        smoke: { type: "boolean" },
-        ...CREDENTIALS,
-      },
-      PUBLISH_USAGE,
-    );
-    const cfg = await ctx.config(str(o.config));
-    const image = str(o.image) ?? cfg.image;
-    const out = str(o.out) ?? "out";
-    const registry = registryOptions(o);
-    const { build } = await readBuildResult(out);
-    if (o["by-digest"]) {
-      const p = str(o.platform);
-      if (!p) throw new UsageError(`publish --by-digest needs --platform (one of ${PLATFORMS.join(", ")})`);
-      const platforms = selectPlatforms(cfg, p);
-      if (platforms.length !== 1) throw new UsageError(`publish --by-digest takes one --platform, got ${platforms.join(", ")}`);
-      const digestsDir = resolve(str(o["digests-dir"]) ?? join(out, "digests"));
-      const files = await publishByDigest({
-        build,
-        config: cfg,
-        image,
-        platform: platforms[0] as Platform,
-        digestsDir,
-        log: ctx.log,
-        registry,
-      });
-      ctx.log.info(`wrote ${files.length} digest file(s) to ${digestsDir}`);
-      if (o.json) ctx.out.write(`${JSON.stringify({ image, digestsDir, digests: files }, null, 2)}\n`);
-      return 0;
-    }
-    const tags = planTags(
-      await tagSourceFrom({ ...(str(o.version) ? { version: str(o.version)! } : {}), env: process.env, cwd: process.cwd() }),
-      cfg,
-    );
-    const result = await publish({ build, config: cfg, image, tags, log: ctx.log, registry });
-    ctx.log.info(`\n${formatPublish(result)}`);
-    let smokes;
-    if (o.smoke) {
-      smokes = [];
-      for (const v of result.variants) for (const m of v.manifests) smokes.push(await smoke(`${image}@${m.digest}`, m.platform, ctx.log));
-    }
-    if (o.json) ctx.out.write(`${JSON.stringify({ ...result, ...(smokes ? { smoke: smokes } : {}) }, null, 2)}\n`);
-    return 0;
-  },
+  parse: parsePublishOptions,
+  run: publishImages,
+  json: (r) =>
+    r.kind === "by-digest"
+      ? { image: r.image, digestsDir: r.digestsDir, digests: r.digests }
+      : { ...r.result, ...(r.smoke ? { smoke: r.smoke } : {}) },
 };
 
-export const mergeCommand: Command = {
+export interface MergeOptions extends CommandOptions, RegistryFlags {
+  image?: string;
+  digests: string[];
+  version?: string;
+}
+
+export function parseMergeOptions(argv: string[]): MergeOptions {
+  const o = parseCommandArgs(
+    "merge",
+    argv,
+    { image: { type: "string" }, digests: { type: "string", multiple: true }, version: { type: "string" }, ...CREDENTIALS },
+    MERGE_USAGE,
+  );
+  return {
+    ...commonOptions(o),
+    ...registryFlags(o),
+    ...(str(o.image) ? { image: str(o.image)! } : {}),
+    digests: (o.digests as string[] | undefined) ?? [],
+    ...(str(o.version) ? { version: str(o.version)! } : {}),
+  };
+}
+
+/** `kimigayo merge`: each variant's index and tags from the digest files of every platform's runner. */
+export async function mergeDigests(ctx: CommandContext, o: MergeOptions): Promise<PublishResult> {
+  const cfg = await ctx.config(o.config);
+  const image = o.image ?? cfg.image;
+  if (o.digests.length === 0) throw new UsageError(`merge needs --digests FILE (one per variant and platform)\n\n${MERGE_USAGE}`);
+  const source = await tagSourceFrom({ ...(o.version ? { version: o.version } : {}), env: ctx.env, cwd: ctx.cwd });
+  const tags = planTags(source, cfg);
+  const result = await merge({ image, files: o.digests.map((f) => resolve(f)), tags, log: ctx.log, registry: registryOptions(o, ctx) });
+  ctx.log.info(`\n${formatPublish(result)}`);
+  return result;
+}
+
+export const mergeCommand: Command<MergeOptions, PublishResult> = {
   name: "merge",
   summary: "make each variant's index and tags from per-platform digest files",
   usage: MERGE_USAGE,
-  async run(ctx: CommandContext) {
-    const o = parseCommandArgs(
-      "merge",
-      ctx.argv,
-      { image: { type: "string" }, digests: { type: "string", multiple: true }, version: { type: "string" }, ...CREDENTIALS },
-      MERGE_USAGE,
-    );
-    const cfg = await ctx.config(str(o.config));
-    const image = str(o.image) ?? cfg.image;
-    const files = (o.digests as string[] | undefined) ?? [];
-    if (files.length === 0) throw new UsageError(`merge needs --digests FILE (one per variant and platform)\n\n${MERGE_USAGE}`);
-    const source = await tagSourceFrom({ ...(str(o.version) ? { version: str(o.version)! } : {}), env: process.env, cwd: process.cwd() });
-    const tags = planTags(source, cfg);
-    const result = await merge({ image, files: files.map((f) => resolve(f)), tags, log: ctx.log, registry: registryOptions(o) });
-    ctx.log.info(`\n${formatPublish(result)}`);
-    if (o.json) ctx.out.write(`${JSON.stringify(result, null, 2)}\n`);
-    return 0;
-  },
+  parse: parseMergeOptions,
+  run: mergeDigests,
+  json: (r) => r,
 };

@@ -1,8 +1,8 @@
 import { UsageError } from "../lib/errors.js";
-import { release } from "../pipeline/release.js";
-import { parseEngine } from "../stages/engine.js";
-import { parseCommandArgs, str } from "./args.js";
-import type { Command } from "./main.js";
+import { release, type ReleaseResult } from "../pipeline/release.js";
+import { parseEngine, type EngineRequest } from "../stages/engine.js";
+import { commonOptions, parseCommandArgs, str } from "./args.js";
+import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { formatPublish } from "./publish.js";
 
 const USAGE = `usage: kimigayo release --tag vX.Y.Z [--dry-run] [--image REPO] [--out DIR] [--repo OWNER/NAME] [--engine E] [--baseline B] [--bench-runs N] [--json]
@@ -23,48 +23,80 @@ function benchRuns(s: string): number {
   return Number(s);
 }
 
-export const releaseCommand: Command = {
+export interface ReleaseOptions extends CommandOptions {
+  tag?: string;
+  dryRun: boolean;
+  image?: string;
+  out: string;
+  repo?: string;
+  engine?: EngineRequest;
+  baseline?: string;
+  benchRuns?: number;
+}
+
+export function parseReleaseOptions(argv: string[]): ReleaseOptions {
+  const o = parseCommandArgs(
+    "release",
+    argv,
+    {
+      tag: { type: "string" },
+      "dry-run": { type: "boolean" },
+      image: { type: "string" },
+      out: { type: "string" },
+      repo: { type: "string" },
+      engine: { type: "string" },
+      baseline: { type: "string" },
+      "bench-runs": { type: "string" },
+    },
+    USAGE,
+  );
+  return {
+    ...commonOptions(o),
+    ...(str(o.tag) ? { tag: str(o.tag)! } : {}),
+    dryRun: o["dry-run"] === true,
+    ...(str(o.image) ? { image: str(o.image)! } : {}),
+    out: str(o.out) ?? "out",
+    ...(str(o.repo) ? { repo: str(o.repo)! } : {}),
+    ...(str(o.engine) ? { engine: parseEngine(str(o.engine)!) } : {}),
+    ...(str(o.baseline) ? { baseline: str(o.baseline)! } : {}),
+    ...(str(o["bench-runs"]) !== undefined ? { benchRuns: benchRuns(str(o["bench-runs"])!) } : {}),
+  };
+}
+
+/** `kimigayo release`: the RELEASE stages for a tag. */
+export async function releaseTag(ctx: CommandContext, o: ReleaseOptions): Promise<ReleaseResult> {
+  const cfg = await ctx.config(o.config);
+  // A dry run previews the configured version's release when no tag is given.
+  const tag = o.tag ?? (o.dryRun ? `v${cfg.version}` : undefined);
+  if (!tag) throw new UsageError(`release needs --tag vX.Y.Z\n\n${USAGE}`);
+  const result = await release({
+    config: cfg,
+    tag,
+    dryRun: o.dryRun,
+    image: o.image ?? cfg.image,
+    outDir: o.out,
+    repoDir: ctx.cwd,
+    log: ctx.log,
+    env: ctx.env,
+    ...(ctx.credentials.githubToken ? { githubToken: ctx.credentials.githubToken } : {}),
+    ...(ctx.credentials.registry ? { registry: { explicit: ctx.credentials.registry } } : {}),
+    ...(o.engine ? { engine: o.engine } : {}),
+    ...(o.repo ? { repository: o.repo } : {}),
+    ...(o.baseline ? { sizeBaseline: o.baseline } : {}),
+    ...(o.benchRuns !== undefined ? { benchRuns: o.benchRuns } : {}),
+  });
+  ctx.log.info(`\n${formatPublish(result.images)}`);
+  ctx.log.info(
+    result.release ? `release: ${result.release.url} (${result.release.action})` : "dry run: RELEASE_NOTES.md written, no GitHub Release",
+  );
+  return result;
+}
+
+export const releaseCommand: Command<ReleaseOptions, ReleaseResult> = {
   name: "release",
   summary: "build, check, publish and create the GitHub Release for a tag (--dry-run: local only)",
   usage: USAGE,
-  async run(ctx) {
-    const o = parseCommandArgs(
-      "release",
-      ctx.argv,
-      {
-        tag: { type: "string" },
-        "dry-run": { type: "boolean" },
-        image: { type: "string" },
-        out: { type: "string" },
-        repo: { type: "string" },
-        engine: { type: "string" },
-        baseline: { type: "string" },
-        "bench-runs": { type: "string" },
-      },
-      USAGE,
-    );
-    const cfg = await ctx.config(str(o.config));
-    // A dry run previews the configured version's release when no tag is given.
-    const tag = str(o.tag) ?? (o["dry-run"] ? `v${cfg.version}` : undefined);
-    if (!tag) throw new UsageError(`release needs --tag vX.Y.Z\n\n${USAGE}`);
-    const result = await release({
-      config: cfg,
-      tag,
-      dryRun: o["dry-run"] === true,
-      image: str(o.image) ?? cfg.image,
-      outDir: str(o.out) ?? "out",
-      repoDir: process.cwd(),
-      log: ctx.log,
-      ...(str(o.engine) ? { engine: parseEngine(str(o.engine)!) } : {}),
-      ...(str(o.repo) ? { repository: str(o.repo)! } : {}),
-      ...(str(o.baseline) ? { sizeBaseline: str(o.baseline)! } : {}),
-      ...(str(o["bench-runs"]) !== undefined ? { benchRuns: benchRuns(str(o["bench-runs"])!) } : {}),
-    });
-    ctx.log.info(`\n${formatPublish(result.images)}`);
-    ctx.log.info(
-      result.release ? `release: ${result.release.url} (${result.release.action})` : "dry run: RELEASE_NOTES.md written, no GitHub Release",
-    );
-    if (o.json) ctx.out.write(`${JSON.stringify({ ...result, notes: undefined }, null, 2)}\n`);
-    return 0;
-  },
+  parse: parseReleaseOptions,
+  run: releaseTag,
+  json: (r) => ({ ...r, notes: undefined }),
 };

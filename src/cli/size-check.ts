@@ -1,12 +1,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { formatBytes, formatKB } from "../config/units.js";
-import { CheckFailure } from "../lib/errors.js";
 import { runSizeCheck } from "../size/check.js";
 import { formatBudget, formatDelta, formatDeltaBytes } from "../size/format.js";
 import type { ImageReport, SizeReport } from "../size/types.js";
-import { parseCommandArgs, str } from "./args.js";
-import type { Command } from "./main.js";
+import { commonOptions, parseCommandArgs, str } from "./args.js";
+import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
 
 const USAGE = `usage: kimigayo size-check [--baseline FILE|IMAGE|last-release] [--out DIR] [--report FILE] [--markdown FILE]
@@ -71,48 +70,81 @@ async function write(file: string, text: string): Promise<string> {
   return abs;
 }
 
-export const sizeCheckCommand: Command = {
+export interface SizeCheckOptions extends CommandOptions {
+  baseline?: string;
+  out: string;
+  report?: string;
+  markdown?: string;
+  history: string[];
+}
+
+export function parseSizeCheckOptions(argv: string[]): SizeCheckOptions {
+  const o = parseCommandArgs(
+    "size-check",
+    argv,
+    {
+      baseline: { type: "string" },
+      out: { type: "string" },
+      report: { type: "string" },
+      markdown: { type: "string" },
+      history: { type: "string", multiple: true },
+    },
+    USAGE,
+  );
+  const history = ((o.history as string[] | undefined) ?? []).flatMap((h) => h.split(",")).filter((h) => h.trim() !== "");
+  return {
+    ...commonOptions(o),
+    ...(str(o.baseline) !== undefined ? { baseline: str(o.baseline)! } : {}),
+    out: str(o.out) ?? "out",
+    ...(str(o.report) ? { report: str(o.report)! } : {}),
+    ...(str(o.markdown) ? { markdown: str(o.markdown)! } : {}),
+    history,
+  };
+}
+
+export interface SizeCheckCommandResult {
+  report: SizeReport;
+  markdown: string;
+  /** The files written for --report and --markdown (absolute). */
+  files: { report?: string; markdown?: string };
+}
+
+/** `kimigayo size-check`: measures the last build against its budgets; writes --report and --markdown. */
+export async function sizeCheck(ctx: CommandContext, o: SizeCheckOptions): Promise<SizeCheckCommandResult> {
+  const cfg = await ctx.config(o.config);
+  const { report, markdown } = await runSizeCheck({
+    config: cfg,
+    outDir: o.out,
+    ...(o.baseline !== undefined ? { baseline: o.baseline } : {}),
+    history: o.history,
+    log: ctx.log,
+    ...(ctx.credentials.registry ? { registry: { explicit: ctx.credentials.registry } } : {}),
+  });
+  ctx.log.info(`\n${formatSizeCheck(report)}`);
+  for (const a of report.annotations) ctx.log.error(a.message, { file: a.file, line: a.line });
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  const files: SizeCheckCommandResult["files"] = {};
+  if (o.report) {
+    files.report = await write(o.report, json);
+    ctx.log.info(`wrote the report to ${files.report}`);
+  }
+  if (o.markdown) {
+    files.markdown = await write(o.markdown, markdown);
+    ctx.log.info(`wrote the markdown to ${files.markdown}`);
+  }
+  return { report, markdown, files };
+}
+
+export const sizeCheckCommand: Command<SizeCheckOptions, SizeCheckCommandResult> = {
   name: "size-check",
   summary: "measure the built images and check them against their size budgets (and a baseline)",
   usage: USAGE,
-  async run(ctx) {
-    const o = parseCommandArgs(
-      "size-check",
-      ctx.argv,
-      {
-        baseline: { type: "string" },
-        out: { type: "string" },
-        report: { type: "string" },
-        markdown: { type: "string" },
-        history: { type: "string", multiple: true },
-      },
-      USAGE,
-    );
-    const cfg = await ctx.config(str(o.config));
-    const history = ((o.history as string[] | undefined) ?? []).flatMap((h) => h.split(",")).filter((h) => h.trim() !== "");
-    const baseline = str(o.baseline);
-    const { report, markdown } = await runSizeCheck({
-      config: cfg,
-      outDir: str(o.out) ?? "out",
-      ...(baseline !== undefined ? { baseline } : {}),
-      history,
-      log: ctx.log,
-    });
-    ctx.log.info(`\n${formatSizeCheck(report)}`);
-    for (const a of report.annotations) ctx.log.error(a.message, { file: a.file, line: a.line });
-    const json = `${JSON.stringify(report, null, 2)}\n`;
-    const reportFile = str(o.report);
-    if (reportFile) ctx.log.info(`wrote the report to ${await write(reportFile, json)}`);
-    const markdownFile = str(o.markdown);
-    if (markdownFile) ctx.log.info(`wrote the markdown to ${await write(markdownFile, markdown)}`);
-    if (o.json) ctx.out.write(json);
-    const failed = report.images.filter((i) => i.status === "fail");
-    if (failed.length > 0) {
-      throw new CheckFailure(
-        `size-check: ${failed.length} of ${report.images.length} image(s) over budget: ${failed.map((i) => `${i.variant} ${i.platform}`).join(", ")}`,
-        report,
-      );
-    }
-    return 0;
+  parse: parseSizeCheckOptions,
+  run: sizeCheck,
+  json: (r) => r.report,
+  failure(r) {
+    const failed = r.report.images.filter((i) => i.status === "fail");
+    if (failed.length === 0) return undefined;
+    return `size-check: ${failed.length} of ${r.report.images.length} image(s) over budget: ${failed.map((i) => `${i.variant} ${i.platform}`).join(", ")}`;
   },
 };

@@ -1,0 +1,18 @@
+/** The commands, in the order the usage lists them. */
+import { benchCommand } from "./bench.js";
+import { buildCommand } from "./build.js";
+import type { Command } from "./command.js";
+import { doctorCommand } from "./doctor.js";
+import { mergeCommand, publishCommand } from "./publish.js";
+import { releaseCommand } from "./release.js";
+import { sizeCheckCommand } from "./size-check.js";
+
+export const COMMANDS: Command[] = [
+  doctorCommand,
+  buildCommand,
+  sizeCheckCommand,
+  benchCommand,
+  publishCommand,
+  mergeCommand,
+  releaseCommand,
+];
