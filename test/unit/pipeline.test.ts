@@ -1,0 +1,158 @@
+/**
+ * The pipeline as data: the README's pipeline line against the stage lists, and the one runner
+ * (order, skips with their reasons, timing, starting later in a list from saved results).
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import type { Logger } from "../../src/lib/log.js";
+import { runStages } from "../../src/pipeline/runner.js";
+import { BUILD, RELEASE } from "../../src/pipeline/stages.js";
+import type { Stage } from "../../src/stages/stage.js";
+
+const README = readFileSync(fileURLToPath(new URL("../../README.md", import.meta.url)), "utf8");
+
+/** The fenced `config -> … ` line near the top of the README. */
+function pipelineLine(text: string): string[] {
+  const m = /^```\n(config -> [^\n]+)\n```$/m.exec(text);
+  assert.ok(m, "the README has a fenced `config -> …` pipeline line");
+  return m[1]!.split(" -> ");
+}
+
+describe("the stage lists", () => {
+  test("the README's pipeline line is config, then the release's stages in order", () => {
+    assert.deepEqual(pipelineLine(README), ["config", ...RELEASE.map((s) => s.name)]);
+  });
+
+  test("the sentence after it names the build's stages in order", () => {
+    const build = /`kimigayo build` runs \*\*([^*]+)\*\*/.exec(README);
+    assert.ok(build, "the README says which stages `kimigayo build` runs");
+    assert.deepEqual(
+      build[1]!.split(" → "),
+      BUILD.map((s) => s.name),
+    );
+  });
+
+  test("the release contains the build, in one piece, after preflight", () => {
+    const names = RELEASE.map((s) => s.name);
+    assert.equal(names[0], "preflight");
+    assert.deepEqual(
+      names.slice(1, 1 + BUILD.length),
+      BUILD.map((s) => s.name),
+    );
+    assert.equal(new Set(names).size, names.length, "stage names are unique");
+    for (const n of names) assert.match(n, /^[a-z]+(-[a-z]+)*$/, `${n} is kebab-case`);
+  });
+});
+
+/** A logger that records lines in the CLI's progress style. */
+function recorder(): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const log: Logger = {
+    info: (m) => lines.push(m),
+    warn: (m) => lines.push(`warning: ${m}`),
+    error: (m) => lines.push(`error: ${m}`),
+    debug: () => {},
+    step: (title) => {
+      lines.push(`▶ ${title}`);
+      return () => lines.push(`✔ ${title}`);
+    },
+    progress: () => {},
+  };
+  return { log, lines };
+}
+
+interface Ctx {
+  log: Logger;
+  dryRun: boolean;
+  ran: string[];
+  value?: number;
+}
+
+const stages: Stage<Ctx>[] = [
+  {
+    name: "first",
+    run: async (ctx) => {
+      ctx.ran.push("first");
+      ctx.value = 1;
+    },
+  },
+  { name: "second", title: (ctx) => `second: value ${ctx.value}`, run: async (ctx) => void ctx.ran.push("second") },
+  {
+    name: "publish",
+    skip: (ctx) => (ctx.dryRun ? "dry run: nothing leaves this machine" : false),
+    run: async (ctx) => void ctx.ran.push("publish"),
+  },
+  {
+    name: "last",
+    run: async (ctx) => {
+      await new Promise((r) => setTimeout(r, 20));
+      ctx.ran.push(`last with ${ctx.value}`);
+    },
+  },
+];
+
+describe("runStages", () => {
+  test("runs every stage in order, each as a logged step, and times it", async () => {
+    const { log, lines } = recorder();
+    const ctx: Ctx = { log, dryRun: false, ran: [] };
+    const runs = await runStages(stages, ctx);
+    assert.deepEqual(ctx.ran, ["first", "second", "publish", "last with 1"]);
+    assert.deepEqual(lines, ["▶ first", "✔ first", "▶ second: value 1", "✔ second: value 1", "▶ publish", "✔ publish", "▶ last", "✔ last"]);
+    assert.deepEqual(
+      runs.map((r) => r.name),
+      ["first", "second", "publish", "last"],
+    );
+    assert.ok(runs[3]!.seconds >= 0.015, `the last stage took ${runs[3]!.seconds} s`);
+  });
+
+  test("a skipped stage says why, in the log and in the result", async () => {
+    const { log, lines } = recorder();
+    const ctx: Ctx = { log, dryRun: true, ran: [] };
+    const runs = await runStages(stages, ctx);
+    assert.deepEqual(ctx.ran, ["first", "second", "last with 1"]);
+    assert.ok(lines.includes("⏭ publish: skipped (dry run: nothing leaves this machine)"), lines.join("\n"));
+    assert.deepEqual(runs[2], { name: "publish", skipped: "dry run: nothing leaves this machine", seconds: 0 });
+  });
+
+  test("`from` starts later in the list, on a context restored from saved results", async () => {
+    const { log, lines } = recorder();
+    const ctx: Ctx = { log, dryRun: false, ran: [], value: 41 };
+    const runs = await runStages(stages, ctx, { from: "publish" });
+    assert.deepEqual(ctx.ran, ["publish", "last with 41"]);
+    assert.deepEqual(
+      runs.filter((r) => r.skipped).map((r) => r.name),
+      ["first", "second"],
+    );
+    assert.ok(lines.includes("⏭ first: skipped (starting from publish, with the saved results)"));
+  });
+
+  test("an unknown `from` is a usage error that lists the stages, before any stage runs", async () => {
+    const { log } = recorder();
+    const ctx: Ctx = { log, dryRun: false, ran: [] };
+    await assert.rejects(runStages(stages, ctx, { from: "deploy" }), (e: Error & { exitCode?: number }) => {
+      assert.equal(e.exitCode, 2);
+      assert.match(e.message, /no stage named "deploy"; the stages are: first, second, publish, last/);
+      return true;
+    });
+    assert.deepEqual(ctx.ran, []);
+  });
+
+  test("a failing stage stops the list: nothing after it runs", async () => {
+    const { log } = recorder();
+    const ctx: Ctx = { log, dryRun: false, ran: [] };
+    const failing: Stage<Ctx>[] = [
+      stages[0]!,
+      {
+        name: "check",
+        run: async () => {
+          throw new Error("over budget");
+        },
+      },
+      stages[3]!,
+    ];
+    await assert.rejects(runStages(failing, ctx), /over budget/);
+    assert.deepEqual(ctx.ran, ["first"]);
+  });
+});
