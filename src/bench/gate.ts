@@ -12,7 +12,9 @@
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../lib/errors.js";
 import type { Summary } from "./stats.js";
-import type { BenchmarkEntry } from "./types.js";
+import { parseBenchmarkEntries, type BenchmarkEntry } from "../results/benchmark.js";
+
+export { parseBenchmarkEntries };
 
 export const DEFAULT_THRESHOLD_PCT = 10;
 
@@ -100,51 +102,6 @@ export function gate(
   for (const b of base.values()) rows.push({ name: b.name, unit: b.unit, verdict: "missing", baseline: figure(b) });
   const regressions = rows.filter((r) => r.verdict === "regression");
   return { thresholdPct, rows, regressions, passed: regressions.length === 0 };
-}
-
-/** Checks the shape of a customSmallerIsBetter file; every problem names the file, the entry and the field. */
-export function parseBenchmarkEntries(text: string, file: string): BenchmarkEntry[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${file}: not JSON (${(e as Error).message}); expected the benchmark.json an earlier \`kimigayo bench\` wrote`, {
-      file,
-    });
-  }
-  if (!Array.isArray(data)) {
-    throw new UsageError(
-      `${file}: expected a JSON array of {name, unit, value, range?, extra?} (github-action-benchmark customSmallerIsBetter)`,
-      {
-        file,
-      },
-    );
-  }
-  return data.map((raw: unknown, i): BenchmarkEntry => {
-    const at = `${file}: entry ${i}`;
-    if (typeof raw !== "object" || raw === null) throw new UsageError(`${at}: expected an object, got ${JSON.stringify(raw)}`, { file });
-    const o = raw as Record<string, unknown>;
-    if (typeof o.name !== "string" || o.name === "")
-      throw new UsageError(`${at}: "name" must be a non-empty string`, { file, field: `[${i}].name` });
-    if (typeof o.unit !== "string") throw new UsageError(`${at} (${o.name}): "unit" must be a string`, { file, field: `[${i}].unit` });
-    if (typeof o.value !== "number" || !Number.isFinite(o.value)) {
-      throw new UsageError(`${at} (${o.name}): "value" must be a finite number, got ${JSON.stringify(o.value)}`, {
-        file,
-        field: `[${i}].value`,
-      });
-    }
-    for (const k of ["range", "extra"] as const) {
-      if (o[k] !== undefined && typeof o[k] !== "string")
-        throw new UsageError(`${at} (${o.name}): "${k}" must be a string`, { file, field: `[${i}].${k}` });
-    }
-    return {
-      name: o.name,
-      unit: o.unit,
-      value: o.value,
-      ...(typeof o.range === "string" ? { range: o.range } : {}),
-      ...(typeof o.extra === "string" ? { extra: o.extra } : {}),
-    };
-  });
 }
 
 export async function readBaseline(file: string): Promise<BenchmarkEntry[]> {

@@ -97,11 +97,5 @@ export interface BenchResult {
   groups: BenchGroup[];
 }
 
-/** One entry of github-action-benchmark's customSmallerIsBetter format. */
-export interface BenchmarkEntry {
-  name: string;
-  unit: string;
-  value: number;
-  range?: string;
-  extra?: string;
-}
+/** One entry of github-action-benchmark's customSmallerIsBetter format (read back through its schema). */
+export type { BenchmarkEntry } from "../results/benchmark.js";
