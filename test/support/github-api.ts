@@ -23,7 +23,9 @@
  * objects carry an `upload_url` pointing there. Operations of the uploads server are refused on the API
  * root and vice versa.
  *
- * The description (13 MB) is read and indexed once per process; `$ref`s are resolved lazily.
+ * Schemas are checked by Ajv (see "Validation" below). The description (13 MB) is read and indexed
+ * once per process; its components are converted and registered with Ajv as the schemas compiled
+ * need them, and each schema is compiled once, on first use.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -31,6 +33,8 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
+import { Ajv2019, type ErrorObject, type ValidateFunction } from "ajv/dist/2019.js";
+import addFormats from "ajv-formats";
 
 // ---------------------------------------------------------------------------------------------
 // The OpenAPI description
@@ -214,13 +218,19 @@ export function loadGitHubOpenApi(): GitHubOpenApi {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A small JSON-schema validator, for the subset GitHub's description uses (OpenAPI 3.0 flavour,
-// plus type arrays). oneOf is read leniently as "at least one": GitHub's oneOf branches overlap in
-// places (nullable branches, objects without required fields), and a strict reading would refuse
-// requests GitHub takes.
+// Validation: Ajv (JSON Schema 2019-09) against the description's own schemas. OpenAPI 3.0 is
+// not quite JSON Schema, so each schema is converted once before Ajv sees it:
+// - `nullable: true` becomes a "null" type (and a null in the enum), or, without a type, an
+//   if-null-else around the schema;
+// - `$ref`s into the description point at its components, registered with Ajv once per process
+//   (twice: as they are, and read closed for request bodies);
+// - oneOf is read leniently as anyOf ("at least one"): GitHub's oneOf branches overlap in places
+//   (nullable branches, objects without required fields), and a strict reading would refuse
+//   requests GitHub takes;
+// - read closed (request bodies), an object schema that lists its properties refuses the others
+//   (unevaluatedProperties: false, which sees the properties its allOf/anyOf parts declare).
+// Ajv's errors are put into one line each ("body.draft: expected boolean, got string").
 // ---------------------------------------------------------------------------------------------
-
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -234,71 +244,171 @@ function typeOf(v: unknown): string {
   return typeof v;
 }
 
-function typeMatches(type: string, v: unknown): boolean {
-  switch (type) {
-    case "null":
-      return v === null;
-    case "boolean":
-      return typeof v === "boolean";
-    case "string":
-      return typeof v === "string";
-    case "integer":
-      return (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint";
-    case "number":
-      return (typeof v === "number" && Number.isFinite(v)) || typeof v === "bigint";
-    case "array":
-      return Array.isArray(v);
-    case "object":
-      return isPlainObject(v);
-    default:
-      return true;
-  }
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
-}
-
 function show(v: unknown): string {
   const s = JSON.stringify(v);
   return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-const regexCache = new Map<string, RegExp | null>();
-function patternOf(p: string): RegExp | null {
-  if (!regexCache.has(p)) {
-    let re: RegExp | null;
-    try {
-      re = new RegExp(p, "u");
-    } catch {
-      try {
-        re = new RegExp(p);
-      } catch {
-        re = null; // a pattern JavaScript cannot read is not enforced
+/** Where a converted component lives for Ajv: `${BASE.open}release`, read open or read closed. */
+const BASE = { open: "https://stand-in.invalid/open/", closed: "https://stand-in.invalid/closed/" };
+/** Formats of the description Ajv does not know; they are not checked (as at GitHub's end, mostly). */
+const UNCHECKED_FORMATS = ["int32", "int64", "float", "double", "byte", "binary", "password", "timestamp", "repo.nwo"];
+
+const FORMAT_PROBLEM: Record<string, string> = {
+  "date-time": "is not an ISO 8601 date-time",
+  date: "is not a date (YYYY-MM-DD)",
+  uri: "is not a URI",
+  email: "is not an email address",
+};
+
+type Json = Record<string, unknown>;
+
+/** One line per Ajv error keyword (the anyOf and if keywords are folded in `explain`). */
+const SAY: Record<string, (at: string, p: Json, data: unknown, parent: Json) => string> = {
+  type: (at, p, data, parent) =>
+    `${at}: expected ${(Array.isArray(parent.type) ? (parent.type as string[]) : [String(parent.type ?? p.type)]).join(" or ")}, got ${typeOf(data)}`,
+  required: (at, p) => `${at}.${String(p.missingProperty)}: is required`,
+  unevaluatedProperties: (at, p) => `${at}.${String(p.unevaluatedProperty)}: is not a known property`,
+  additionalProperties: (at, p) => `${at}.${String(p.additionalProperty)}: is not a known property`,
+  enum: (at, p, data) => `${at}: ${show(data)} is not one of ${(p.allowedValues as unknown[]).map(show).join(", ")}`,
+  format: (at, p, data) => `${at}: ${show(data)} ${FORMAT_PROBLEM[String(p.format)] ?? `is not a valid ${String(p.format)}`}`,
+  pattern: (at, p, data) => `${at}: ${show(data)} does not match /${String(p.pattern)}/`,
+  minLength: (at, p) => `${at}: shorter than ${String(p.limit)} characters`,
+  maxLength: (at, p) => `${at}: longer than ${String(p.limit)} characters`,
+  minimum: (at, p, data) => `${at}: ${show(data)} is below the minimum ${String(p.limit)}`,
+  maximum: (at, p, data) => `${at}: ${show(data)} is above the maximum ${String(p.limit)}`,
+  exclusiveMinimum: (at, p, data) => `${at}: ${show(data)} must be above ${String(p.limit)}`,
+  exclusiveMaximum: (at, p, data) => `${at}: ${show(data)} must be below ${String(p.limit)}`,
+  multipleOf: (at, p, data) => `${at}: ${show(data)} is not a multiple of ${String(p.multipleOf)}`,
+  minItems: (at, p) => `${at}: fewer than ${String(p.limit)} items`,
+  maxItems: (at, p) => `${at}: more than ${String(p.limit)} items`,
+  uniqueItems: (at) => `${at}: items are not unique`,
+  minProperties: (at, p) => `${at}: fewer than ${String(p.limit)} properties`,
+  maxProperties: (at, p) => `${at}: more than ${String(p.limit)} properties`,
+  not: (at) => `${at}: must not match the "not" schema`,
+};
+
+/** A component a converted schema refers to: its name, and whether it is read closed. */
+type Needed = [name: string, closed: boolean][];
+
+/**
+ * One OpenAPI 3.0 schema as JSON Schema 2019-09 (see above); `closed` for request bodies. The
+ * components it refers to are added to `needs`.
+ */
+function convert(api: GitHubOpenApi, schema: Schema | boolean, closed: boolean, needs: Needed): Json | boolean {
+  if (typeof schema === "boolean" || !isPlainObject(schema)) return schema as boolean;
+  const s = schema as Schema & Json;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(s)) {
+    switch (key) {
+      case "$ref": {
+        const m = /^#\/components\/schemas\/([^/]+)(\/.*)?$/.exec(String(value));
+        if (!m) throw new Error(`stand-in: $ref ${String(value)} is not into the description's schemas`);
+        needs.push([m[1]!, closed]);
+        out.$ref = `${closed ? BASE.closed : BASE.open}${m[1]}${m[2] ? `#${m[2]}` : ""}`;
+        break;
       }
+      case "properties":
+        out.properties = Object.fromEntries(
+          Object.entries(value as Record<string, Schema>).map(([k, v]) => [k, convert(api, v, closed, needs)]),
+        );
+        break;
+      case "items":
+      case "additionalProperties":
+        out[key] = convert(api, value as Schema, closed, needs);
+        break;
+      case "not":
+        out.not = convert(api, value as Schema, false, needs);
+        break;
+      case "allOf":
+        // The parts of a whole only add constraints: they are read open, the whole is closed.
+        out.allOf = (value as Schema[]).map((b) => convert(api, b, false, needs));
+        break;
+      case "oneOf":
+      case "anyOf":
+        // Branches of a bare oneOf/anyOf are whole shapes and stay closed; those of a schema that
+        // lists its own properties only add to it.
+        out.anyOf = (value as Schema[]).map((b) => convert(api, b, closed && !s.properties, needs));
+        out["x-stand-in-of"] = key;
+        break;
+      case "nullable":
+      case "discriminator":
+      case "example":
+      case "examples":
+        break;
+      default:
+        out[key] = value;
     }
-    regexCache.set(p, re);
   }
-  return regexCache.get(p)!;
+  if (closed && s.additionalProperties === undefined && (s.properties || s.allOf)) {
+    // Names the schema knows without a schema of their own (required ones, also of allOf parts)
+    // are declared too, so that only what no part names is refused.
+    const named = new Set(Object.keys(s.properties ?? {}));
+    const required = [...(s.required ?? [])];
+    for (const part of s.allOf ?? []) {
+      const d = part.$ref ? api.resolve<Schema>(part.$ref) : part;
+      required.push(...(d.required ?? []));
+      for (const n of Object.keys(d.properties ?? {})) named.add(n);
+    }
+    const props = { ...(out.properties as Json | undefined) };
+    for (const n of required) if (!named.has(n) && !(n in props)) props[n] = true;
+    if (Object.keys(props).length > 0) out.properties = props;
+    out.unevaluatedProperties = false;
+  }
+  if (s.nullable === true) {
+    if (s.type !== undefined) {
+      out.type = [...(Array.isArray(s.type) ? s.type : [s.type]), "null"];
+      if (Array.isArray(s.enum) && !s.enum.includes(null)) out.enum = [...s.enum, null];
+    } else {
+      return { if: { type: "null" }, else: out };
+    }
+  }
+  return out;
 }
 
-function formatProblem(format: string, v: string): string | undefined {
-  switch (format) {
-    case "date-time":
-      return DATE_TIME.test(v) && !Number.isNaN(Date.parse(v)) ? undefined : "is not an ISO 8601 date-time";
-    case "date":
-      return /^\d{4}-\d{2}-\d{2}$/.test(v) ? undefined : "is not a date (YYYY-MM-DD)";
-    case "uri":
-      return /^[a-z][a-z0-9+.-]*:\S+$/i.test(v) ? undefined : "is not a URI";
-    case "email":
-      return /^[^@\s]+@[^@\s]+$/.test(v) ? undefined : "is not an email address";
-    default:
-      return undefined; // int64, uri-template, binary, repo.nwo...: not checked
+interface Ajvs {
+  ajv: Ajv2019;
+  /** Components registered so far, as `${BASE}name`. */
+  registered: Set<string>;
+}
+let ajvs: Ajvs | undefined;
+
+/** One Ajv per process. Components are converted and registered as the schemas compiled need them. */
+function ajvFor(): Ajvs {
+  if (ajvs) return ajvs;
+  // inlineRefs: false compiles each component once, as its own function, instead of into every
+  // schema that uses it (GitHub's users and repositories are everywhere).
+  const ajv = new Ajv2019({ strict: false, allErrors: true, verbose: true, validateSchema: false, inlineRefs: false });
+  addFormats.default(ajv);
+  for (const f of UNCHECKED_FORMATS) ajv.addFormat(f, true);
+  ajvs = { ajv, registered: new Set() };
+  return ajvs;
+}
+
+/** Registers the components in `needs` with Ajv, and those they need, each once. */
+function register(api: GitHubOpenApi, a: Ajvs, needs: Needed): void {
+  const schemas = api.spec.components.schemas as Record<string, Schema>;
+  for (let next = needs.pop(); next; next = needs.pop()) {
+    const [name, closed] = next;
+    const id = `${closed ? BASE.closed : BASE.open}${name}`;
+    if (a.registered.has(id)) continue;
+    const schema = schemas[name];
+    if (!schema) throw new Error(`stand-in: $ref to #/components/schemas/${name}, which the description lacks`);
+    a.registered.add(id);
+    a.ajv.addSchema(convert(api, schema, closed, needs) as Json, id);
   }
 }
 
 export class SchemaValidator {
-  constructor(private readonly api: GitHubOpenApi) {}
+  private readonly ajv: Ajv2019;
+  /** Compiled validators by schema object (the description's own, so stable), open and closed. */
+  private static readonly compiled = { open: new WeakMap<object, ValidateFunction>(), closed: new WeakMap<object, ValidateFunction>() };
+  private readonly ajvs: Ajvs;
+
+  constructor(private readonly api: GitHubOpenApi) {
+    this.ajvs = ajvFor();
+    this.ajv = this.ajvs.ajv;
+  }
 
   deref(s: Schema): Schema {
     let out = s;
@@ -306,97 +416,71 @@ export class SchemaValidator {
     return out;
   }
 
+  /** The compiled validator of a description schema, compiled on first use. */
+  compile(schema: Schema, closed = false): ValidateFunction {
+    const cache = closed ? SchemaValidator.compiled.closed : SchemaValidator.compiled.open;
+    let fn = cache.get(schema);
+    if (!fn) {
+      const needs: Needed = [];
+      const converted = convert(this.api, schema, closed, needs) as Json;
+      register(this.api, this.ajvs, needs);
+      fn = this.ajv.compile(converted);
+      cache.set(schema, fn);
+    }
+    return fn;
+  }
+
   /**
    * Problems of `value` against `schema`, one line each ("body.draft: expected boolean, got string").
    * `closed`: objects may not carry properties the schema does not name (used for requests).
    */
   validate(schema: Schema, value: unknown, at: string, closed = false): string[] {
-    const out: string[] = [];
-    this.check(schema, value, at, out, closed);
+    const fn = this.compile(schema, closed);
+    return fn(value) ? [] : this.explain(fn.errors ?? [], value, at);
+  }
+
+  /** Ajv's errors as lines, with the branches of a failed anyOf folded into one line. */
+  private explain(errors: ErrorObject[], root: unknown, at: string): string[] {
+    const lines: string[] = [];
+    for (const e of errors) {
+      const where = this.where(at, e.instancePath, root);
+      const p = e.params as Json;
+      const parent = (e.parentSchema ?? {}) as Json;
+      switch (e.keyword) {
+        case "if":
+          continue; // the else branch says what is wrong
+        case "anyOf": {
+          const branches = e.schema as Json[];
+          const tries = branches.map((b) => {
+            const fn = this.ajv.compile(b);
+            return fn(e.data) ? [] : this.explain(fn.errors ?? [], e.data, where);
+          });
+          const folded = new Set(tries.flat());
+          for (let i = lines.length - 1; i >= 0; i--) if (folded.has(lines[i]!)) lines.splice(i, 1);
+          const best = tries.reduce((x, y) => (y.length < x.length ? y : x));
+          const kind = String(parent["x-stand-in-of"] ?? "anyOf");
+          lines.push(`${where}: matches none of the ${branches.length} ${kind} alternatives (closest: ${best.join("; ")})`);
+          continue;
+        }
+        default: {
+          const say = SAY[e.keyword];
+          lines.push(say ? say(where, p, e.data, parent) : `${where}: ${e.message ?? e.keyword}`);
+        }
+      }
+    }
+    return [...new Set(lines)];
+  }
+
+  /** "/assets/0/id" under "release" as "release.assets[0].id" (brackets where the data is an array). */
+  private where(at: string, pointer: string, root: unknown): string {
+    let out = at;
+    let here = root;
+    for (const raw of pointer.split("/").slice(1)) {
+      const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+      out += Array.isArray(here) ? `[${key}]` : `.${key}`;
+      here = (here as Record<string, unknown> | undefined)?.[key];
+    }
     return out;
-  }
-
-  private check(schema0: Schema, v: unknown, at: string, out: string[], closed: boolean): void {
-    const s = this.deref(schema0);
-    const types = s.type === undefined ? undefined : Array.isArray(s.type) ? s.type : [s.type];
-    if (v === null && (s.nullable === true || types?.includes("null") || s.enum?.includes(null))) return;
-    if (types && !types.some((t) => typeMatches(t, v))) {
-      out.push(`${at}: expected ${types.join(" or ")}${s.nullable ? " or null" : ""}, got ${typeOf(v)}`);
-      return;
-    }
-    if (v === null && !types && (s.properties || s.items || s.enum)) {
-      out.push(`${at}: must not be null`);
-      return;
-    }
-    if (s.enum && !s.enum.some((e) => deepEqual(e, v))) out.push(`${at}: ${show(v)} is not one of ${s.enum.map(show).join(", ")}`);
-
-    if (typeof v === "string") {
-      const len = [...v].length;
-      if (s.minLength !== undefined && len < s.minLength) out.push(`${at}: shorter than ${s.minLength} characters`);
-      if (s.maxLength !== undefined && len > s.maxLength) out.push(`${at}: longer than ${s.maxLength} characters`);
-      const re = s.pattern !== undefined ? patternOf(s.pattern) : null;
-      if (re && !re.test(v)) out.push(`${at}: ${show(v)} does not match /${s.pattern}/`);
-      const bad = s.format ? formatProblem(s.format, v) : undefined;
-      if (bad) out.push(`${at}: ${show(v)} ${bad}`);
-    }
-    if (typeof v === "number") {
-      if (s.minimum !== undefined && (v < s.minimum || (s.exclusiveMinimum === true && v === s.minimum)))
-        out.push(`${at}: ${v} is below the minimum ${s.minimum}`);
-      if (s.maximum !== undefined && (v > s.maximum || (s.exclusiveMaximum === true && v === s.maximum)))
-        out.push(`${at}: ${v} is above the maximum ${s.maximum}`);
-      if (typeof s.exclusiveMinimum === "number" && v <= s.exclusiveMinimum) out.push(`${at}: ${v} must be above ${s.exclusiveMinimum}`);
-      if (typeof s.exclusiveMaximum === "number" && v >= s.exclusiveMaximum) out.push(`${at}: ${v} must be below ${s.exclusiveMaximum}`);
-      if (s.multipleOf !== undefined && !Number.isInteger(v / s.multipleOf)) out.push(`${at}: ${v} is not a multiple of ${s.multipleOf}`);
-    }
-    if (Array.isArray(v)) {
-      if (s.minItems !== undefined && v.length < s.minItems) out.push(`${at}: fewer than ${s.minItems} items`);
-      if (s.maxItems !== undefined && v.length > s.maxItems) out.push(`${at}: more than ${s.maxItems} items`);
-      if (s.uniqueItems && new Set(v.map((x) => JSON.stringify(x))).size !== v.length) out.push(`${at}: items are not unique`);
-      if (s.items) v.forEach((item, i) => this.check(s.items!, item, `${at}[${i}]`, out, closed));
-    }
-    if (isPlainObject(v)) this.checkObject(s, v, at, out, closed);
-
-    // Composition. Branches of a schema that lists its own properties only add constraints, so they
-    // are not read as closed; branches of a bare oneOf/anyOf are whole shapes and keep `closed`.
-    const branchClosed = closed && !s.properties;
-    if (s.allOf) for (const b of s.allOf) this.check(b, v, at, out, false);
-    for (const [kind, branches] of [
-      ["oneOf", s.oneOf],
-      ["anyOf", s.anyOf],
-    ] as const) {
-      if (!branches) continue;
-      const tries = branches.map((b) => this.validate(b, v, at, branchClosed));
-      if (tries.some((t) => t.length === 0)) continue;
-      const best = tries.reduce((a, b) => (b.length < a.length ? b : a));
-      out.push(`${at}: matches none of the ${branches.length} ${kind} alternatives (closest: ${best.join("; ")})`);
-    }
-    if (s.not && this.validate(s.not, v, at).length === 0) out.push(`${at}: must not match the "not" schema`);
-  }
-
-  private checkObject(s: Schema, v: Record<string, unknown>, at: string, out: string[], closed: boolean): void {
-    const keys = Object.keys(v);
-    for (const name of s.required ?? []) if (!(name in v)) out.push(`${at}.${name}: is required`);
-    if (s.minProperties !== undefined && keys.length < s.minProperties) out.push(`${at}: fewer than ${s.minProperties} properties`);
-    if (s.maxProperties !== undefined && keys.length > s.maxProperties) out.push(`${at}: more than ${s.maxProperties} properties`);
-    const props = s.properties ?? {};
-    for (const [name, value] of Object.entries(v)) {
-      const ps = props[name];
-      if (ps) this.check(ps, value, `${at}.${name}`, out, closed);
-    }
-    // Names the schema knows: its properties, its required list, and those of allOf parts.
-    const known = new Set([...Object.keys(props), ...(s.required ?? [])]);
-    for (const part of s.allOf ?? []) {
-      const d = this.deref(part);
-      for (const n of [...Object.keys(d.properties ?? {}), ...(d.required ?? [])]) known.add(n);
-    }
-    const extras = keys.filter((k) => !known.has(k));
-    if (extras.length === 0) return;
-    const ap = s.additionalProperties;
-    if (ap === false || (ap === undefined && closed && (s.properties || s.allOf))) {
-      for (const k of extras) out.push(`${at}.${k}: is not a known property`);
-    } else if (isPlainObject(ap)) {
-      for (const k of extras) this.check(ap, v[k], `${at}.${k}`, out, closed);
-    }
   }
 
   /**
@@ -641,7 +725,8 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
   const nodeId = (kind: string, n: number) => `${kind}_${Buffer.from(String(n)).toString("base64url")}`;
   const userJson = (name: string) => {
     const n = [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000, 7);
-    const u = `https://api.github.com/users/${name}`;
+    // As GitHub: a bot's login is percent-encoded in its URLs (github-actions%5Bbot%5D).
+    const u = `https://api.github.com/users/${encodeURIComponent(name)}`;
     return make("simple-user", {
       login: name,
       id: n,
@@ -651,7 +736,7 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
       gravatar_id: "",
       avatar_url: `https://avatars.githubusercontent.com/u/${n}`,
       url: u,
-      html_url: `https://github.com/${name}`,
+      html_url: `https://github.com/${encodeURIComponent(name)}`,
       followers_url: `${u}/followers`,
       following_url: `${u}/following{/other_user}`,
       gists_url: `${u}/gists{/gist_id}`,

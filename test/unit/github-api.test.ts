@@ -74,6 +74,18 @@ describe("GitHub stand-in: the schema validator", () => {
     assert.match(check(any, {})[0]!, /anyOf/);
   });
 
+  it("compiles each schema of the description once, and reads nullable as OpenAPI 3.0 means it", () => {
+    const api = loadGitHubOpenApi();
+    assert.equal(v.compile(api.schema("release")), v.compile(api.schema("release")));
+    assert.notEqual(v.compile(api.schema("release"), true), v.compile(api.schema("release")));
+    assert.deepEqual(check({ type: "string", enum: ["a"], nullable: true }, null), []);
+    assert.match(check({ type: "string", enum: ["a"], nullable: true }, "b")[0]!, /"b" is not one of "a", null/);
+    const nullableRef = { nullable: true, allOf: [{ $ref: "#/components/schemas/simple-user" }] };
+    assert.deepEqual(check(nullableRef, null), []);
+    assert.match(check(nullableRef, { login: "x" }).join("\n"), /x\.id: is required/);
+    assert.match(check({ type: "integer" }, null)[0]!, /expected integer, got null/);
+  });
+
   it("resolves $ref into the description and finds a bad release object", () => {
     const api = loadGitHubOpenApi();
     const release = v.sample(api.schema("release")) as Record<string, unknown>;
@@ -122,6 +134,49 @@ describe("GitHub stand-in: refusing requests", () => {
       assert.equal(last().valid, false);
       assert.match(last().errors.join("\n"), reason);
     }
+  });
+
+  it("never takes anything: nested objects of a body are read closed and checked too", async () => {
+    const sha = "c0ffee".padEnd(40, "0");
+    const run = (output: unknown, extra: object = {}) =>
+      fetch(`${si.url}/repos/o/r/check-runs`, {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify({ name: "size", head_sha: sha, output, ...extra }),
+      });
+    for (const [output, extra, reason] of [
+      [{ title: "t", summary: "s", titel: "typo" }, {}, /body\.output\.titel: is not a known property/],
+      [{ title: "t" }, {}, /body\.output\.summary: is required/],
+      [{ title: 1, summary: "s" }, {}, /body\.output\.title: expected string, got integer/],
+      [
+        { title: "t", summary: "s", annotations: [{ path: "a", start_line: "1" }] },
+        {},
+        /body\.output\.annotations\[0\]\.start_line: expected integer, got string/,
+      ],
+      [{ title: "t", summary: "s" }, { started_at: "yesterday" }, /body\.started_at: "yesterday" is not an ISO 8601 date-time/],
+      [{ title: "t", summary: "s" }, { conclusion: "great" }, /body\.conclusion: "great" is not one of/],
+      ["not an object", {}, /body\.output: expected object, got string/],
+    ] as const) {
+      const before = si.state.checkRuns.length;
+      const res = await run(output, extra);
+      assert.equal(res.status, 422, JSON.stringify(output));
+      assert.equal(last().valid, false);
+      assert.match(last().errors.join("\n"), reason);
+      assert.equal(si.state.checkRuns.length, before, "nothing was created");
+    }
+    // The same request, well-formed, is taken.
+    const res = await run({ title: "t", summary: "s" });
+    assert.equal(res.status, 201);
+    assert.equal(last().valid, true);
+  });
+
+  it("refuses a body that is no object at all, and a body where none is taken", async () => {
+    let res = await fetch(`${si.url}/repos/o/r/releases`, { method: "POST", headers: json, body: "[]" });
+    assert.equal(res.status, 422);
+    assert.match(last().errors.join(), /body: expected object, got array/);
+    res = await fetch(`${si.url}/repos/o/r/releases/1`, { method: "DELETE", headers: json, body: "{}" });
+    assert.equal(res.status, 422);
+    assert.match(last().errors.join(), /takes no request body/);
   });
 
   it("refuses bad path and query parameters", async () => {
