@@ -15,7 +15,7 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { runBench, DEFAULT_RUNS } from "../src/bench/bench.js";
-import { hostPlatform } from "../src/bench/images.js";
+import { hostPlatform } from "../src/lib/platform.js";
 import { writeBenchOutputs } from "../src/bench/outputs.js";
 import { benchmarkEntries } from "../src/bench/report.js";
 import { bindsTargets, evaluateTargets } from "../src/bench/targets.js";

@@ -14,16 +14,9 @@ import { RegistryClient } from "../oci/registry.js";
 import type { BuildResult } from "../results/build.js";
 import { writeDataset } from "./commands.js";
 import { checkDaemon, ContainerNames, inspectImage } from "./docker.js";
-import {
-  BUILTIN_REFERENCES,
-  busyboxGlibcImage,
-  floorImage,
-  hostPlatform,
-  kimigayoImage,
-  kimigayoSubject,
-  type LocalImage,
-} from "./images.js";
+import { BUILTIN_REFERENCES, busyboxGlibcImage, floorImage, kimigayoImage, kimigayoSubject, type LocalImage } from "./images.js";
 import { CASE_RUNNERS, type RunContext } from "./runner.js";
+import { hostPlatform } from "../lib/platform.js";
 import { CASES, type BenchGroup, type BenchResult, type CaseName, type Execution, type Subject } from "./types.js";
 
 export const DEFAULT_RUNS = 20;

@@ -14,7 +14,7 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Platform } from "../config/schema.js";
+import { archOf, ociPlatform, type Platform } from "../lib/platform.js";
 import { UsageError } from "../lib/errors.js";
 import { checkBinary, readElfFile } from "../lib/elf.js";
 import { run, which } from "../lib/exec.js";
@@ -25,7 +25,7 @@ import { canonicalJsonBytes } from "../oci/json.js";
 import { blobPath, initLayout, readImage, writeBlob, writeLayoutIndex } from "../oci/layout.js";
 import { ANNOTATIONS, MEDIA_TYPES, type ImageConfig, type ImageManifest } from "../oci/types.js";
 import type { BuildResult } from "../results/build.js";
-import { IMAGE_ENV, ociPlatform } from "../stages/image.js";
+import { IMAGE_ENV } from "../stages/image.js";
 import { GLIBC_BUSYBOX } from "../doctor/prerequisites.js";
 import { inspectImage, loadArchive } from "./docker.js";
 import type { Subject } from "./types.js";
@@ -41,14 +41,6 @@ const FLOOR_CC: Record<Platform, { cc: string; pkg: string }> = {
   "linux/arm64": { cc: "aarch64-linux-musl-gcc", pkg: "musl-dev:arm64 and gcc-aarch64-linux-gnu" },
 };
 const GLIBC_BUSYBOX_FIX = "Debian: busybox-static; kimigayo doctor --fix --only busybox-static";
-
-export function arch(platform: string): string {
-  return platform.split("/")[1] ?? platform;
-}
-
-export function hostPlatform(): Platform | undefined {
-  return process.arch === "x64" ? "linux/amd64" : process.arch === "arm64" ? "linux/arm64" : undefined;
-}
 
 /** A built image: its layer, config and where it is (tag in the engine, OCI layout on disk). */
 export interface LocalImage {
@@ -119,7 +111,7 @@ async function builtImage(
 ): Promise<LocalImage> {
   const layer = writeTar(entries, { mtime: 0 });
   const config = referenceConfig(platform, `sha256:${sha256(layer)}`, cmd, env);
-  const ref = `${arch(platform)}-${sha256(config).slice(0, 12)}`;
+  const ref = `${archOf(platform)}-${sha256(config).slice(0, 12)}`;
   const tag = `${BENCH_REPO}/${name}:${ref}`;
   await ensureLoaded(layer, config, tag);
   const dir = join(workDir, "layouts", `${name}-${ref}`);
@@ -138,7 +130,7 @@ export async function floorImage(workDir: string, platform: Platform): Promise<L
   const dir = join(workDir, "floor");
   await mkdir(dir, { recursive: true });
   const src = join(dir, "true.c");
-  const bin = join(dir, `true-${arch(platform)}`);
+  const bin = join(dir, `true-${archOf(platform)}`);
   await writeFile(src, FLOOR_SOURCE);
   const r = await run(cc, ["-static", "-Os", "-s", "-o", bin, src], { timeoutMs: 120_000 });
   if (r.code !== 0) throw new Error(`${cc} could not compile the floor's true.c: ${r.stderr.trim()}`);
@@ -209,7 +201,7 @@ export async function kimigayoImage(build: BuildResult, variant: string, platfor
   }
   // No image layout (built with --engine none), or it is of another build: the rootfs with a plain config.
   config ??= referenceConfig(platform, diffId, ["/bin/sh"], IMAGE_ENV);
-  const tag = `${BENCH_REPO}/${variant}:${arch(platform)}-${sha256(config).slice(0, 12)}`;
+  const tag = `${BENCH_REPO}/${variant}:${archOf(platform)}-${sha256(config).slice(0, 12)}`;
   await ensureLoaded(layer, config, tag);
   return { tag, ...(layout ? { layout } : {}) };
 }

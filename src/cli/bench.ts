@@ -2,7 +2,7 @@ import { join, resolve } from "node:path";
 import { selectPlatforms, selectVariants } from "../config/load.js";
 import { DEFAULT_RUNS, MAX_RUNS, parseImageArg, runBench, type BenchRequest } from "../bench/bench.js";
 import { DEFAULT_THRESHOLD_PCT, gate, readBaseline, type GateResult } from "../bench/gate.js";
-import { hostPlatform } from "../bench/images.js";
+import { hostPlatform } from "../lib/platform.js";
 import { writeBenchOutputs, type BenchFiles } from "../bench/outputs.js";
 import { benchmarkEntries, ratioText, renderGate, statCells } from "../bench/report.js";
 import { bindsTargets, evaluateTargets } from "../bench/targets.js";
