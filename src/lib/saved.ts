@@ -99,7 +99,7 @@ export async function readSaved<S extends z.ZodType>(
     text = await readFile(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" && kind.missing) throw new UsageError(kind.missing, { file });
+    if (code === "ENOENT" && kind.missing) throw new UsageError(kind.missing);
     const why = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? String(err)})`;
     throw new UsageError(`${file} ${why}; expected ${kind.what}: ${kind.remedy}`, { file });
   }
