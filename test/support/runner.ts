@@ -1000,7 +1000,8 @@ function tokenize(src: string): Token[] {
     } else if ((m = /^(==|!=|&&|\|\||[!()[\].,])/.exec(rest))) {
       out.push({ t: "op", v: m[0] });
       i += m[0].length;
-    } else if ((m = /^(<=|>=|<|>|\*)/.exec(rest))) throw new Unsupported(`operator "${m[0]}"`);
+    } else if ((m = /^(<=|>=|<|>)/.exec(rest))) throw new Unsupported(`operator "${m[0]}"`);
+    else if (rest.startsWith("*")) throw new Unsupported(`object filter "*"`);
     else throw new Unsupported(`character ${JSON.stringify(rest[0])} at ${i}`);
   }
   return out;
@@ -1052,7 +1053,7 @@ function parse(src: string): Node {
       if (peek(".")) {
         p++;
         const t = toks[p++];
-        if (t?.t !== "id") throw new Unsupported(`a property name after "." (object filters ".*" are not supported)`);
+        if (t?.t !== "id") throw new Unsupported(`a property name after "."`);
         x = { k: "get", obj: x, key: { k: "lit", v: t.v } };
       } else if (peek("[")) {
         p++;
