@@ -1,23 +1,37 @@
 /**
- * Load configs/kimigayo.yml: YAML (read by src/config/yaml.ts) -> zod validation -> resolved Config.
+ * Load a config: YAML (read by src/config/yaml.ts) -> zod validation -> resolved Config.
  * Every problem becomes one line of a single UsageError, positioned by the YAML locations.
+ *
+ * A config may name a base (`base: builtin` for the action's own configs/kimigayo.yml, or a path)
+ * and state only what differs; see mergeLayer for the rules. Each path resolves against the folder
+ * of the file that wrote it, and each problem names that file and line.
  */
+import { readFileSync, realpathSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { z } from "zod";
 import { UsageError } from "../lib/errors.js";
+import { type AppletEdit, closest, deriveFragment, readAppletTable, settingsFor, type Setting } from "./applets.js";
+import { actionRoot as findActionRootOfModule, appletTableFile, BUILTIN_CONFIG } from "./builtin.js";
 import {
   type Budget,
+  BUILTIN_BASE,
   type Config,
-  type Platform,
-  type RawConfig,
-  type VariantConfig,
   configSchema,
   DEFAULT_FILE_MODE,
   DEFAULT_IMAGE,
   DEFAULT_SOURCE_DATE_EPOCH,
+  layerSchema,
+  type Location,
+  type Origin,
+  type Platform,
   PLATFORMS,
+  type RawConfig,
+  type RawLayer,
+  type RawVariant,
+  type RootfsFile,
   show,
+  type VariantConfig,
 } from "./schema.js";
 import { joinPath, parseYaml, type Position } from "./yaml.js";
 
@@ -26,6 +40,8 @@ export interface ConfigProblem {
   message: string;
   line: number;
   column: number;
+  /** The file the bad value is in, when it is not the config the error is about (a base config). */
+  file?: string;
 }
 
 /** A UsageError (exit 2) that also carries every problem, e.g. for one annotation each. */
@@ -35,14 +51,31 @@ export class ConfigError extends UsageError {
     readonly problems: ConfigProblem[],
   ) {
     const first = problems[0];
+    const fileOf = (p: ConfigProblem) => p.file ?? file;
+    // One file: "field (line N): message", the file in `where`. Several: each line starts with its own file:line.
+    const oneFile = problems.every((p) => fileOf(p) === file);
     super(
-      problems.map((p) => `${p.field || "(top level)"} (line ${p.line}): ${p.message}`).join("\n"),
-      first ? { file, field: first.field, line: first.line, column: first.column } : { file },
+      problems
+        .map((p) =>
+          oneFile
+            ? `${p.field || "(top level)"} (line ${p.line}): ${p.message}`
+            : `${fileOf(p)}:${p.line}:${p.column}: ${p.field || "(top level)"}: ${p.message}`,
+        )
+        .join("\n"),
+      first ? { file: fileOf(first), field: first.field, line: first.line, column: first.column } : { file },
     );
   }
 }
 
-export async function loadConfig(file: string): Promise<Config> {
+export interface LoadOptions {
+  /** The action's folder, for `base: builtin` and the applet tables; found above this module by default. */
+  actionRoot?: string;
+}
+
+/** How many bases a config may stand on (a base of a base ...). */
+export const MAX_BASE_DEPTH = 8;
+
+export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<Config> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -51,12 +84,35 @@ export async function loadConfig(file: string): Promise<Config> {
     const why = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? String(err)})`;
     throw new UsageError(`config file ${resolve(file)} ${why}`, { file });
   }
-  return parseConfig(text, file);
+  return parseConfig(text, file, opts);
 }
 
-export function parseConfig(text: string, file: string): Config {
+export function parseConfig(text: string, file: string, opts: LoadOptions = {}): Config {
+  const root = opts.actionRoot ?? findActionRootOfModule();
+  return readLayer(text, file, { root, chain: [] });
+}
+
+interface Context {
+  root: string | undefined;
+  /** Real paths of the configs that led here, outermost first. */
+  chain: string[];
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+function realOrResolved(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return resolve(p);
+  }
+}
+
+/** One config file; its base (if any) is read first and this file's values are laid over it. */
+function readLayer(text: string, file: string, ctx: Context): Config {
   const { value, locations } = parseYaml(text, file);
-  const dir = dirname(resolve(file));
+  const abs = resolve(file);
+  const dir = dirname(abs);
   const locate = (field: string): Position => {
     for (let f = field; ; f = f.includes(".") ? f.slice(0, f.lastIndexOf(".")) : "") {
       const pos = locations.get(f);
@@ -65,17 +121,102 @@ export function parseConfig(text: string, file: string): Config {
     }
   };
   const problem = (field: string, message: string): ConfigProblem => ({ field, message, ...locate(field) });
-
-  const result = configSchema(dir).safeParse(value);
-  const problems = [
-    ...(result.success ? [] : result.error.issues.flatMap((iss) => issueProblems(iss, value).map((p) => problem(p.field, p.message)))),
-    ...crossChecks(value).map((p) => problem(p.field, p.message)),
-  ];
-  if (problems.length > 0 || !result.success) {
-    problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  const fail = (problems: ConfigProblem[]): never => {
+    problems.sort((a, b) => Number(a.file !== undefined) - Number(b.file !== undefined) || a.line - b.line || a.column - b.column);
     throw new ConfigError(file, problems);
+  };
+  const based = isMap(value) && Object.hasOwn(value, "base");
+  const schemaProblems = (iss: z.core.$ZodIssue[]) => iss.flatMap((i) => issueProblems(i, value).map((p) => problem(p.field, p.message)));
+  const cross = crossChecks(value, based).map((p) => problem(p.field, p.message));
+  const edits = appletEdits(value, abs, locate);
+
+  if (!based) {
+    const result = configSchema(dir).safeParse(value);
+    const problems = [...(result.success ? [] : schemaProblems(result.error.issues)), ...cross];
+    if (problems.length > 0 || !result.success) return fail(problems);
+    const config = resolveConfig(result.data, abs, dir, Object.fromEntries(locations));
+    const appletProblems = applyApplets(config, edits, ctx.root, problem);
+    if (appletProblems.length > 0) return fail(appletProblems);
+    return config;
   }
-  return resolveConfig(result.data, resolve(file), dir, Object.fromEntries(locations));
+
+  const result = layerSchema(dir).safeParse(value);
+  const problems = [...(result.success ? [] : schemaProblems(result.error.issues)), ...cross];
+  const base = readBase((value as Record<string, unknown>).base, abs, dir, ctx, problem, problems);
+  if (problems.length > 0 || !result.success || !base) return fail(problems);
+  const merged = mergeLayer(base, result.data, abs, dir, locations, problem);
+  if (merged.problems.length > 0) return fail(merged.problems);
+  const appletProblems = applyApplets(merged.config, edits, ctx.root, problem);
+  if (appletProblems.length > 0) return fail(appletProblems);
+  return merged.config;
+}
+
+/** Reads the config `base:` names; its problems (or why it cannot be read) go into `problems`. */
+function readBase(
+  raw: unknown,
+  abs: string,
+  dir: string,
+  ctx: Context,
+  problem: (field: string, message: string) => ConfigProblem,
+  problems: ConfigProblem[],
+): Config | undefined {
+  if (typeof raw !== "string" || raw.trim() === "") return undefined; // the schema reports it
+  let baseFile: string;
+  if (raw === BUILTIN_BASE) {
+    if (!ctx.root) {
+      problems.push(
+        problem(
+          "base",
+          `base: ${BUILTIN_BASE} names the action's own ${BUILTIN_CONFIG}, but no folder holding action.yml and ${BUILTIN_CONFIG} was found above the running program; give the path of a config file instead`,
+        ),
+      );
+      return undefined;
+    }
+    baseFile = join(ctx.root, BUILTIN_CONFIG);
+  } else {
+    baseFile = resolve(dir, raw);
+  }
+  const chain = [...ctx.chain, realOrResolved(abs)];
+  const realBase = realOrResolved(baseFile);
+  if (chain.includes(realBase)) {
+    const loop = [...chain.slice(chain.indexOf(realBase)), realBase].join(" -> ");
+    problems.push(problem("base", `base ${show(raw)} leads back to a config that is already being read: ${loop}`));
+    return undefined;
+  }
+  if (chain.length > MAX_BASE_DEPTH) {
+    problems.push(
+      problem("base", `too many bases: ${chain.join(" -> ")} -> ${baseFile}; at most ${MAX_BASE_DEPTH} configs may stand on each other`),
+    );
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = readFileSync(baseFile, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? String(err)})`;
+    const against = raw === BUILTIN_BASE ? "" : ` (resolved against ${dir})`;
+    problems.push(
+      problem(
+        "base",
+        `base config ${show(raw)} ${why}: ${baseFile}${against}; expected "${BUILTIN_BASE}" (the action's own ${BUILTIN_CONFIG}) or the path of a config file`,
+      ),
+    );
+    return undefined;
+  }
+  try {
+    return readLayer(text, baseFile, { root: ctx.root, chain });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      problems.push(...err.problems.map((p) => ({ ...p, file: p.file ?? err.file })));
+    } else if (err instanceof UsageError) {
+      const w = err.where ?? {};
+      problems.push({ field: w.field ?? "", message: err.message, line: w.line ?? 1, column: w.column ?? 1, file: w.file ?? baseFile });
+    } else {
+      throw err;
+    }
+    return undefined;
+  }
 }
 
 const EXPECTED: Record<string, string> = {
@@ -118,10 +259,8 @@ function issueProblems(iss: z.core.$ZodIssue, raw: unknown): { field: string; me
   }
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-
 /** Checks across fields, run on the raw YAML so they are reported along with schema errors. */
-function crossChecks(raw: unknown): { field: string; message: string }[] {
+function crossChecks(raw: unknown, based: boolean): { field: string; message: string }[] {
   if (!isMap(raw)) return [];
   const out: { field: string; message: string }[] = [];
   /** Each repeated value of `list[i]` (or `list[i].key`) is a problem at its second occurrence. */
@@ -142,10 +281,48 @@ function crossChecks(raw: unknown): { field: string; message: string }[] {
 
   if (isMap(raw.variants)) {
     const names = Object.keys(raw.variants);
-    const flags = names.map((n) => (isMap(raw.variants) && isMap(raw.variants[n]) ? raw.variants[n].default : undefined));
+    const variant = (n: string) => (isMap(raw.variants) && isMap(raw.variants[n]) ? raw.variants[n] : {});
+    const topPaths = new Map<string, number>();
+    if (Array.isArray(raw.files)) raw.files.forEach((f, i) => isMap(f) && typeof f.path === "string" && topPaths.set(f.path, i));
+    for (const n of names) {
+      const v = variant(n);
+      const field = `variants.${n}`;
+      duplicates(v.files, `${field}.files`, "image path", "path");
+      if (Array.isArray(v.files)) {
+        v.files.forEach((f, i) => {
+          const at = isMap(f) && typeof f.path === "string" ? topPaths.get(f.path) : undefined;
+          if (at !== undefined && isMap(f))
+            out.push({
+              field: `${field}.files.${i}.path`,
+              message: `image path ${show(f.path)} is also in the top-level files (files.${at})`,
+            });
+        });
+      }
+      if (v.from !== undefined && !based)
+        out.push({
+          field: `${field}.from`,
+          message: `from: names a variant of the base config, and this config has no base; add base: ${BUILTIN_BASE} (or a path), or give busybox and services`,
+        });
+      if (isMap(v.applets)) {
+        const add = Array.isArray(v.applets.add) ? v.applets.add : [];
+        duplicates(add, `${field}.applets.add`, "applet");
+        duplicates(v.applets.remove, `${field}.applets.remove`, "applet");
+        if (Array.isArray(v.applets.remove))
+          v.applets.remove.forEach((a, i) => {
+            const j = add.indexOf(a);
+            if (typeof a === "string" && j >= 0)
+              out.push({
+                field: `${field}.applets.remove.${i}`,
+                message: `applet ${show(a)} is both added (applets.add.${j}) and removed`,
+              });
+          });
+      }
+    }
+    const flags = names.map((n) => variant(n).default);
     const defaults = names.filter((_, i) => flags[i] === true);
     const malformed = flags.some((f) => f !== undefined && typeof f !== "boolean"); // reported by the schema
-    if (names.length > 0 && defaults.length === 0 && !malformed) {
+    // With a base, no default means the first variant (see mergeLayer).
+    if (names.length > 0 && defaults.length === 0 && !malformed && !based) {
       out.push({ field: "variants", message: `no variant has default: true; mark exactly one of: ${names.join(", ")}` });
     } else if (defaults.length > 1) {
       out.push({
@@ -157,31 +334,142 @@ function crossChecks(raw: unknown): { field: string; message: string }[] {
   return out;
 }
 
-function resolveConfig(raw: RawConfig, file: string, dir: string, locations: Config["locations"]): Config {
-  const urls = raw.busybox.urls;
-  const signature = raw.busybox.signature;
-  const budget = (
-    b: { size?: number | undefined; compressed?: number | undefined; growth?: Budget["growth"] | undefined } | undefined,
+/** Every applets.add / applets.remove item of the raw config, by variant, with the line it is on. */
+function appletEdits(raw: unknown, file: string, locate: (field: string) => Position): Map<string, (AppletEdit & { field: string })[]> {
+  const out = new Map<string, (AppletEdit & { field: string })[]>();
+  if (!isMap(raw) || !isMap(raw.variants)) return out;
+  for (const [name, v] of Object.entries(raw.variants)) {
+    if (!isMap(v) || !isMap(v.applets)) continue;
+    const list: (AppletEdit & { field: string })[] = [];
+    for (const op of ["add", "remove"] as const) {
+      const items = v.applets[op];
+      if (!Array.isArray(items)) continue;
+      items.forEach((a, i) => {
+        if (typeof a !== "string") return;
+        const field = `variants.${name}.applets.${op}.${i}`;
+        list.push({ op, applet: a.trim(), field, origin: { file, line: locate(field).line } });
+      });
+    }
+    if (list.length > 0) out.set(name, list);
+  }
+  return out;
+}
+
+/**
+ * Checks applet names against the BusyBox release's table and writes the edits over each
+ * variant's fragment (variant.fragment). Returns the problems, each at its list item.
+ */
+function applyApplets(
+  config: Config,
+  edits: Map<string, (AppletEdit & { field: string })[]>,
+  root: string | undefined,
+  problem: (field: string, message: string) => ConfigProblem,
+): ConfigProblem[] {
+  if (edits.size === 0) return [];
+  const version = config.busybox.version;
+  const firstField = [...edits.values()][0]![0]!.field;
+  const tableFile = root ? appletTableFile(root, version) : undefined;
+  let table;
+  try {
+    if (!tableFile) throw new Error("the action's folder (holding action.yml and configs/) was not found above the running program");
+    table = readAppletTable(tableFile);
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).message.includes("ENOENT");
+    const why = missing ? `there is no applet table for BusyBox ${version} (${tableFile})` : (err as Error).message;
+    return [
+      problem(
+        firstField,
+        `applets cannot be checked: ${why}; generate it from the release's source with \`node scripts/gen-applets.mjs <busybox-${version}.tar.bz2>\` in the action's folder, or list the CONFIG_ lines in a busybox fragment instead`,
+      ),
+    ];
+  }
+  if (table.busybox !== version)
+    return [problem(firstField, `the applet table ${tableFile} is for BusyBox ${table.busybox}, not ${version}`)];
+  const problems: ConfigProblem[] = [];
+  for (const [name, list] of edits) {
+    const variant = config.variants.find((v) => v.name === name);
+    if (!variant) continue; // a base variant not built (cannot happen: edits are this file's)
+    const before = problems.length;
+    for (const e of list) {
+      if (Object.hasOwn(table.applets, e.applet)) continue;
+      const near = closest(e.applet, Object.keys(table.applets));
+      problems.push(
+        problem(
+          e.field,
+          `${show(e.applet)} is not an applet of BusyBox ${version}${near.length > 0 ? `; did you mean ${near.join(", ")}?` : ""} (the applets are listed in ${tableFile})`,
+        ),
+      );
+    }
+    if (problems.length > before) continue;
+    const settings: Setting[] = list.flatMap((e) => settingsFor(table, e));
+    const bySymbol = new Map<string, Setting>();
+    for (const s of settings) {
+      const other = bySymbol.get(s.symbol);
+      if (other && other.value !== s.value) {
+        problems.push(
+          problem(
+            (s.edit as AppletEdit & { field: string }).field,
+            `${s.edit.op}ing ${show(s.edit.applet)} sets ${s.symbol}=${s.value}, which ${other.edit.op}ing ${show(other.edit.applet)} (line ${other.edit.origin.line}) sets to ${other.value}`,
+          ),
+        );
+      }
+      bySymbol.set(s.symbol, s);
+    }
+    if (problems.length > before) continue;
+    const fragment = variant.fragment;
+    const baseText = fragment?.text ?? readFileSync(variant.busyboxConfig, "utf8");
+    const origin = (line: number): Origin => fragment?.origins[line - 1] ?? { file: variant.busyboxConfig, line };
+    variant.fragment = deriveFragment({ text: baseText, origin }, settings);
+  }
+  return problems;
+}
+
+type RawBudget = NonNullable<RawVariant["budget"]>;
+type RawBusybox = NonNullable<RawLayer["busybox"]>;
+
+function resolveBudget(b: RawBudget | undefined): VariantConfig["budget"] {
+  const one = (
+    x: { size?: number | undefined; compressed?: number | undefined; growth?: Budget["growth"] | undefined } | undefined,
   ): Budget => {
     const out: Budget = {};
-    if (b?.size !== undefined) out.size = b.size;
-    if (b?.compressed !== undefined) out.compressed = b.compressed;
-    if (b?.growth !== undefined) out.growth = b.growth;
+    if (x?.size !== undefined) out.size = x.size;
+    if (x?.compressed !== undefined) out.compressed = x.compressed;
+    if (x?.growth !== undefined) out.growth = x.growth;
     return out;
   };
+  const platforms: Partial<Record<Platform, Budget>> = {};
+  for (const p of PLATFORMS) {
+    const o = b?.platforms?.[p];
+    if (o) platforms[p] = one(o);
+  }
+  return { ...one(b), platforms };
+}
+
+function resolveBusybox(b: RawBusybox): Config["busybox"] {
+  return {
+    version: b.version,
+    sha256: b.sha256,
+    urls: b.urls,
+    ...(b.signature ? { signature: { key: b.signature.key, urls: b.signature.urls ?? b.urls.map((u) => `${u}.asc`) } } : {}),
+    patches: b.patches ?? [],
+  };
+}
+
+function resolveFiles(files: { path: string; src: string; mode?: number | undefined }[] | undefined): RootfsFile[] {
+  return (files ?? []).map((f) => ({ path: f.path, src: f.src, mode: f.mode ?? DEFAULT_FILE_MODE }));
+}
+
+function resolveConfig(raw: RawConfig, file: string, dir: string, locations: Config["locations"]): Config {
   const variants: VariantConfig[] = Object.entries(raw.variants).map(([name, v]) => {
-    const platforms: Partial<Record<Platform, Budget>> = {};
-    for (const p of PLATFORMS) {
-      const o = v.budget?.platforms?.[p];
-      if (o) platforms[p] = budget(o);
-    }
+    const files = resolveFiles(v.files);
     return {
       name,
       description: v.description ?? "",
       busyboxConfig: v.busybox,
       services: v.services,
       default: v.default === true,
-      budget: { ...budget(v.budget), platforms },
+      budget: resolveBudget(v.budget),
+      ...(files.length > 0 ? { files } : {}),
     };
   });
   return {
@@ -189,18 +477,120 @@ function resolveConfig(raw: RawConfig, file: string, dir: string, locations: Con
     dir,
     version: raw.version,
     sourceDateEpoch: raw.source_date_epoch ?? DEFAULT_SOURCE_DATE_EPOCH,
-    busybox: {
-      version: raw.busybox.version,
-      sha256: raw.busybox.sha256,
-      urls,
-      ...(signature ? { signature: { key: signature.key, urls: signature.urls ?? urls.map((u) => `${u}.asc`) } } : {}),
-      patches: raw.busybox.patches ?? [],
-    },
+    busybox: resolveBusybox(raw.busybox),
     platforms: raw.platforms,
     image: raw.image ?? DEFAULT_IMAGE,
-    files: (raw.files ?? []).map((f) => ({ path: f.path, src: f.src, mode: f.mode ?? DEFAULT_FILE_MODE })),
+    files: resolveFiles(raw.files),
     variants,
     locations,
+  };
+}
+
+/**
+ * A config with `base` laid over its (resolved) base:
+ * - version, source_date_epoch, busybox, platforms and image: this file's when it sets them, else the base's;
+ * - files: the base's, then this file's (an entry for an image path the base already has replaces it);
+ * - variants: when this file declares none, the base's. Otherwise exactly the ones it declares, in
+ *   its order. `from: <base variant>` starts a variant from that base variant (fragment, services,
+ *   description, budget, files); a variant named like a base variant without `from` starts from it
+ *   too; any other needs busybox and services. Fields this file gives replace the started ones
+ *   (a budget as a whole), variant files are added, and `applets` edit the fragment. The default is
+ *   the one marked `default: true`, else the first.
+ * Locations of values taken from the base keep the base's file and line.
+ */
+function mergeLayer(
+  base: Config,
+  raw: RawLayer,
+  file: string,
+  dir: string,
+  yamlLocations: Map<string, Position>,
+  problem: (field: string, message: string) => ConfigProblem,
+): { config: Config; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const fromBase = (loc: Location): Location => ({ ...loc, file: loc.file ?? base.file });
+  const under = (key: string, prefix: string) => key === prefix || key.startsWith(`${prefix}.`);
+  const locations: Record<string, Location> = {};
+  const overridden = (["version", "source_date_epoch", "busybox", "platforms", "image", "variants"] as const).filter(
+    (k) => raw[k] !== undefined,
+  );
+  for (const [k, loc] of Object.entries(base.locations)) if (!overridden.some((o) => under(k, o))) locations[k] = fromBase(loc);
+
+  const files = [...base.files];
+  for (const f of resolveFiles(raw.files)) {
+    const i = files.findIndex((b) => b.path === f.path);
+    if (i >= 0) files[i] = f;
+    else files.push(f);
+  }
+
+  let variants: VariantConfig[];
+  if (raw.variants === undefined) {
+    variants = base.variants.map((v) => ({ ...v }));
+  } else {
+    const baseNames = base.variants.map((v) => v.name).join(", ");
+    variants = [];
+    for (const [name, v] of Object.entries(raw.variants)) {
+      const field = `variants.${name}`;
+      const startName = v.from ?? name;
+      const start = base.variants.find((b) => b.name === startName);
+      if (v.from !== undefined && !start) {
+        problems.push(problem(`${field}.from`, `${show(v.from)} is not a variant of the base config ${base.file}; allowed: ${baseNames}`));
+        continue;
+      }
+      const busyboxConfig = v.busybox ?? start?.busyboxConfig;
+      const services = v.services ?? start?.services;
+      if (busyboxConfig === undefined || services === undefined) {
+        const missing = [v.busybox === undefined ? "busybox" : "", v.services === undefined ? "services" : ""]
+          .filter(Boolean)
+          .join(" and ");
+        problems.push(
+          problem(field, `a variant the base config does not have needs ${missing}, or from: one of the base's variants (${baseNames})`),
+        );
+        continue;
+      }
+      const ownFiles = resolveFiles(v.files);
+      const variantFiles = [...(start?.files ?? []), ...ownFiles];
+      const fragment = v.busybox === undefined ? start?.fragment : undefined;
+      variants.push({
+        name,
+        description: v.description ?? start?.description ?? "",
+        busyboxConfig,
+        ...(fragment ? { fragment } : {}),
+        services,
+        default: v.default === true,
+        budget: v.budget !== undefined ? resolveBudget(v.budget) : structuredClone(start!.budget),
+        ...(variantFiles.length > 0 ? { files: variantFiles } : {}),
+      });
+      if (start) {
+        // Inherited fields keep the base's positions under this variant's name.
+        const own = (k: string) => (v as Record<string, unknown>)[k] !== undefined;
+        for (const [k, loc] of Object.entries(base.locations)) {
+          const prefix = `variants.${start.name}.`;
+          if (!k.startsWith(prefix)) continue;
+          const rest = k.slice(prefix.length);
+          if (own(rest.split(".")[0]!) || rest.startsWith("default")) continue;
+          locations[`${field}.${rest}`] = fromBase(loc);
+        }
+      }
+    }
+    if (variants.length > 0 && !variants.some((v) => v.default)) variants[0]!.default = true;
+  }
+  for (const [k, loc] of yamlLocations) locations[k] = loc;
+
+  return {
+    problems,
+    config: {
+      file,
+      dir,
+      bases: [base.file, ...(base.bases ?? [])],
+      version: raw.version ?? base.version,
+      sourceDateEpoch: raw.source_date_epoch ?? base.sourceDateEpoch,
+      busybox: raw.busybox ? resolveBusybox(raw.busybox) : base.busybox,
+      platforms: raw.platforms ?? base.platforms,
+      image: raw.image ?? base.image,
+      files,
+      variants,
+      locations,
+    },
   };
 }
 

@@ -3,8 +3,8 @@
  * Config type the rest of the build uses. Messages written here end up verbatim in
  * UsageErrors, after the field path: they name the bad value and what is allowed.
  */
-import { statSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
+import { realpathSync, statSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { z } from "zod";
 import { isSemver } from "../lib/version.js";
 import { isRepositoryReference } from "../oci/reference.js";
@@ -25,13 +25,34 @@ export interface Budget {
   growth?: { bytes: number } | { percent: number };
 }
 
+/** Where a line or value came from: a file and a 1-based line. */
+export interface Origin {
+  file: string;
+  line: number;
+}
+
+/**
+ * A fragment made by the loader (applets.add / applets.remove on top of a fragment file): the
+ * build uses `text` instead of reading busyboxConfig, and `origins[i]` says where line i + 1 came
+ * from (a line of the fragment file, or the applets list item of a config).
+ */
+export interface DerivedFragment {
+  text: string;
+  origins: Origin[];
+}
+
 export interface VariantConfig {
   name: string;
   description: string;
+  /** The fragment file (for a derived variant: the one its fragment starts from). */
   busyboxConfig: string;
+  /** Set when applets were added or removed: the fragment the build uses. */
+  fragment?: DerivedFragment;
   services: string;
   default: boolean;
   budget: Budget & { platforms: Partial<Record<Platform, Budget>> };
+  /** Files copied into this variant's rootfs only, after the config's `files` (absent when none). */
+  files?: RootfsFile[];
 }
 
 export interface RootfsFile {
@@ -40,9 +61,14 @@ export interface RootfsFile {
   mode: number;
 }
 
+/** A field's position; `file` is set when the value came from a base config rather than Config.file. */
+export type Location = Position & { file?: string };
+
 export interface Config {
   file: string;
   dir: string;
+  /** The base configs this one builds on, nearest first (absent for a config without `base`). */
+  bases?: string[];
   version: string;
   sourceDateEpoch: number;
   busybox: { version: string; sha256: string; urls: string[]; signature?: { key: string; urls: string[] }; patches: string[] };
@@ -51,8 +77,8 @@ export interface Config {
   files: RootfsFile[];
   /** In file order. */
   variants: VariantConfig[];
-  /** Dotted field path -> position, for annotations. */
-  locations: Record<string, Position>;
+  /** Dotted field path -> position, for annotations (with `file` for values from a base config). */
+  locations: Record<string, Location>;
 }
 
 /** The variant's budget with the per-platform override applied. */
@@ -110,27 +136,60 @@ function isUrl(s: string): boolean {
   }
 }
 
-/** Schemas that resolve paths need the config directory. */
-export function configSchema(dir: string) {
-  const existingFile = z.string().transform((p, ctx) => {
-    if (p === "") {
-      ctx.addIssue({ code: "custom", message: "empty path; expected a file path relative to the config file", input: p });
-      return z.NEVER;
-    }
-    const abs = resolve(dir, p);
-    let problem: string | undefined;
-    try {
-      if (!statSync(abs).isFile()) problem = "is not a regular file";
-    } catch {
-      problem = "does not exist";
-    }
-    if (problem) {
-      const where = isAbsolute(p) ? "" : ` (resolved against ${dir})`;
-      ctx.addIssue({ code: "custom", message: `file ${show(p)} ${problem}: ${abs}${where}`, input: p });
-      return z.NEVER;
-    }
-    return abs;
-  });
+/**
+ * Where a file copied into an image may come from: inside `dir`, the folder of the config that
+ * names it, after resolving symlinks. Returns why not, or undefined when it is inside.
+ */
+export function outsideFolder(p: string, abs: string, dir: string): string | undefined {
+  if (isAbsolute(p)) return `${show(p)} is an absolute path; files copied into the image must be given relative to ${dir}`;
+  const inside = (child: string, parent: string) => {
+    const rel = relative(parent, child);
+    return rel !== "" && rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+  };
+  if (!inside(abs, dir))
+    return `${show(p)} leads out of the config's folder ${dir} (to ${abs}); files copied into the image must come from inside it`;
+  let real: string;
+  let realDir: string;
+  try {
+    real = realpathSync(abs);
+    realDir = realpathSync(dir);
+  } catch {
+    return undefined; // the existence check reports it
+  }
+  if (!inside(real, realDir))
+    return `${show(p)} is a symlink (or lies under one) leading out of the config's folder ${dir} (to ${real}); files copied into the image must come from inside it`;
+  return undefined;
+}
+
+/** The field schemas; paths resolve against `dir`, the folder of the file being read. */
+function fieldSchemas(dir: string) {
+  const existing = (inside: boolean) =>
+    z.string().transform((p, ctx) => {
+      if (p === "") {
+        ctx.addIssue({ code: "custom", message: "empty path; expected a file path relative to the config file", input: p });
+        return z.NEVER;
+      }
+      const abs = resolve(dir, p);
+      let problem = inside ? outsideFolder(p, abs, dir) : undefined;
+      if (problem) {
+        ctx.addIssue({ code: "custom", message: problem, input: p });
+        return z.NEVER;
+      }
+      try {
+        if (!statSync(abs).isFile()) problem = "is not a regular file";
+      } catch {
+        problem = "does not exist";
+      }
+      if (problem) {
+        const where = isAbsolute(p) ? "" : ` (resolved against ${dir})`;
+        ctx.addIssue({ code: "custom", message: `file ${show(p)} ${problem}: ${abs}${where}`, input: p });
+        return z.NEVER;
+      }
+      return abs;
+    });
+  const existingFile = existing(false);
+  /** A file copied into the image: it must also come from inside `dir`. */
+  const imageSource = existing(true);
 
   const source = z.string().transform((s, ctx) => {
     if (/^https?:\/\//.test(s) || /^file:\/\//.test(s)) {
@@ -188,27 +247,40 @@ export function configSchema(dir: string) {
     platforms: strict({ "linux/amd64": platformBudget, "linux/arm64": platformBudget }).optional(),
   });
 
-  const variant = strict({
+  const files = z.array(
+    strict({
+      path: matching(isImagePath, "an absolute, normalized path in the image like /etc/rc.conf"),
+      src: imageSource,
+      mode: mode.optional(),
+    }),
+  );
+  const appletNames = z.array(matching((s) => s.trim() !== "", "an applet name"));
+  const variantFields = {
     description: z.string().optional(),
     busybox: existingFile,
     services: existingFile,
     default: z.boolean().optional(),
     budget: budget.optional(),
-  });
+    from: matching((s) => VARIANT_NAME.test(s), `a variant name; expected ${VARIANT_NAME.source}`).optional(),
+    applets: strict({ add: appletNames.optional(), remove: appletNames.optional() }).optional(),
+    files: files.optional(),
+  };
   const variantName = matching((s) => VARIANT_NAME.test(s), `a valid variant name; expected ${VARIANT_NAME.source}`);
+  const variants = <T extends z.ZodType>(variant: T) =>
+    z.record(variantName, variant).refine((r) => Object.keys(r).length > 0, { error: "must define at least one variant" });
 
   const platform = z.enum(PLATFORMS, {
     error: (iss) => `${show(iss.input)} is not a supported platform; allowed: ${PLATFORMS.join(", ")}`,
   });
 
-  return strict({
+  return {
+    base: z.string().refine((s) => s.trim() !== "", {
+      error: `empty base; expected "${BUILTIN_BASE}" (the action's own configs/kimigayo.yml) or the path of another config file`,
+    }),
     version: matching(isSemver, "a semantic version like 2.1.0"),
-    source_date_epoch: z
-      .number()
-      .refine((n) => Number.isSafeInteger(n) && n >= 0, {
-        error: (iss) => `${show(iss.input)} is not a valid timestamp; expected a non-negative whole number of seconds since 1970`,
-      })
-      .optional(),
+    source_date_epoch: z.number().refine((n) => Number.isSafeInteger(n) && n >= 0, {
+      error: (iss) => `${show(iss.input)} is not a valid timestamp; expected a non-negative whole number of seconds since 1970`,
+    }),
     busybox: strict({
       version: matching((s) => /^[0-9]+\.[0-9]+\.[0-9]+$/.test(s), "a BusyBox version like 1.38.0"),
       sha256: matching((s) => /^[0-9a-f]{64}$/.test(s), "a sha256; expected exactly 64 lowercase hex characters"),
@@ -217,21 +289,48 @@ export function configSchema(dir: string) {
       patches: z.array(existingFile).optional(),
     }),
     platforms: z.array(platform).min(1, { error: `must not be empty; allowed: ${PLATFORMS.join(", ")}` }),
-    image: z
-      .string()
-      .refine(isRepositoryReference, { error: (iss) => imageMessage(iss.input) })
-      .optional(),
-    files: z
-      .array(
-        strict({
-          path: matching(isImagePath, "an absolute, normalized path in the image like /etc/rc.conf"),
-          src: existingFile,
-          mode: mode.optional(),
-        }),
-      )
-      .optional(),
-    variants: z.record(variantName, variant).refine((r) => Object.keys(r).length > 0, { error: "must define at least one variant" }),
+    image: z.string().refine(isRepositoryReference, { error: (iss) => imageMessage(iss.input) }),
+    files,
+    variants,
+    variant: strict(variantFields),
+    /** In a config with a base, a variant may leave its fragment and services to the base variant. */
+    layerVariant: strict({ ...variantFields, busybox: existingFile.optional(), services: existingFile.optional() }),
+  };
+}
+
+/** What `base:` names to use the action's own configs/kimigayo.yml. */
+export const BUILTIN_BASE = "builtin";
+
+/** A config without `base`: everything it builds is in this file. Paths resolve against `dir`. */
+export function configSchema(dir: string) {
+  const f = fieldSchemas(dir);
+  return strict({
+    version: f.version,
+    source_date_epoch: f.source_date_epoch.optional(),
+    busybox: f.busybox,
+    platforms: f.platforms,
+    image: f.image.optional(),
+    files: f.files.optional(),
+    variants: f.variants(f.variant),
+    base: f.base.optional(),
+  });
+}
+
+/** A config with `base`: it states only what differs from its base, so every field is optional. */
+export function layerSchema(dir: string) {
+  const f = fieldSchemas(dir);
+  return strict({
+    version: f.version.optional(),
+    source_date_epoch: f.source_date_epoch.optional(),
+    busybox: f.busybox.optional(),
+    platforms: f.platforms.optional(),
+    image: f.image.optional(),
+    files: f.files.optional(),
+    variants: f.variants(f.layerVariant).optional(),
+    base: f.base,
   });
 }
 
 export type RawConfig = z.output<ReturnType<typeof configSchema>>;
+export type RawLayer = z.output<ReturnType<typeof layerSchema>>;
+export type RawVariant = NonNullable<RawLayer["variants"]>[string];

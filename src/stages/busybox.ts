@@ -145,13 +145,29 @@ export interface FragmentLine {
   line: number;
 }
 
-/** Parses a fragment: `CONFIG_X=value`, `# CONFIG_X is not set`, comments and blank lines. */
-export function parseFragment(text: string, file: string): FragmentLine[] {
+/** Where line `line` of the fragment a variant builds came from (its file, or for a derived fragment the line's origin). */
+export function fragmentOrigin(variant: VariantConfig, line: number): { file: string; line: number } {
+  return variant.fragment?.origins[line - 1] ?? { file: variant.busyboxConfig, line };
+}
+
+/**
+ * Parses a fragment: `CONFIG_X=value`, `# CONFIG_X is not set`, comments and blank lines.
+ * `origin` places a line in messages when the text was derived (default: `file`, the same line).
+ */
+export function parseFragment(
+  text: string,
+  file: string,
+  origin: (line: number) => { file: string; line: number } = (line) => ({ file, line }),
+): FragmentLine[] {
   const out: FragmentLine[] = [];
   const seen = new Map<string, number>();
   const errors: string[] = [];
+  let firstError: number | undefined;
   text.split("\n").forEach((raw, i) => {
     const line = i + 1;
+    const at = origin(line);
+    const where = `${at.file}:${at.line}`;
+    if (errors.length === 0) firstError = line; // stays at the line of the first error
     const s = raw.trim();
     let m: RegExpExecArray | null;
     let entry: FragmentLine | undefined;
@@ -160,25 +176,25 @@ export function parseFragment(text: string, file: string): FragmentLine[] {
     else if (s === "" || s.startsWith("#")) return;
     else {
       errors.push(
-        `${file}:${line}: "${s}" is not a Kconfig line; write CONFIG_NAME=y, CONFIG_NAME=123, CONFIG_NAME="text" or "# CONFIG_NAME is not set"`,
+        `${where}: "${s}" is not a Kconfig line; write CONFIG_NAME=y, CONFIG_NAME=123, CONFIG_NAME="text" or "# CONFIG_NAME is not set"`,
       );
       return;
     }
     if (BUILD_OWNED.includes(entry.symbol)) {
-      errors.push(`${file}:${line}: ${entry.symbol} is set by the build (static linking and toolchain flags); remove it from the fragment`);
+      errors.push(`${where}: ${entry.symbol} is set by the build (static linking and toolchain flags); remove it from the fragment`);
       return;
     }
     const prev = seen.get(entry.symbol);
     if (prev !== undefined) {
-      errors.push(`${file}:${line}: ${entry.symbol} is already set on line ${prev}`);
+      errors.push(`${where}: ${entry.symbol} is already set on line ${prev}`);
       return;
     }
     seen.set(entry.symbol, line);
     out.push(entry);
   });
   if (errors.length > 0) {
-    const first = /:(\d+):/.exec(errors[0]!)?.[1];
-    throw new UsageError(errors.join("\n"), { file, ...(first ? { line: Number(first) } : {}) });
+    const first = firstError === undefined ? undefined : origin(firstError);
+    throw new UsageError(errors.join("\n"), first ? { file: first.file, line: first.line } : { file });
   }
   return out;
 }
@@ -247,8 +263,8 @@ export async function buildBusybox(
   tree: SourceTree,
   opts: BuildOptions,
 ): Promise<BusyboxBuild> {
-  const fragmentText = await readFile(variant.busyboxConfig, "utf8");
-  const fragment = parseFragment(fragmentText, variant.busyboxConfig);
+  const fragmentText = variant.fragment?.text ?? (await readFile(variant.busyboxConfig, "utf8"));
+  const fragment = parseFragment(fragmentText, variant.busyboxConfig, (line) => fragmentOrigin(variant, line));
   const tc = await detectToolchain(platform);
   const key = sha256(
     JSON.stringify({
@@ -310,15 +326,15 @@ async function compile(
   const final = readConfigValues(await readFile(join(obj, ".config"), "utf8"));
   const ignored = fragment.filter((f) => (final.get(f.symbol) ?? "n") !== f.value);
   if (ignored.length > 0) {
-    const first = ignored[0]!;
+    const first = fragmentOrigin(variant, ignored[0]!.line);
     throw new UsageError(
       ignored
-        .map(
-          (f) =>
-            `${variant.busyboxConfig}:${f.line}: ${f.symbol}=${f.value} did not take effect (BusyBox ${cfg.busybox.version} gives ${final.get(f.symbol) ?? "no such symbol"}): the symbol is unknown or a symbol it depends on is off`,
-        )
+        .map((f) => {
+          const at = fragmentOrigin(variant, f.line);
+          return `${at.file}:${at.line}: ${f.symbol}=${f.value} did not take effect (BusyBox ${cfg.busybox.version} gives ${final.get(f.symbol) ?? "no such symbol"}): the symbol is unknown or a symbol it depends on is off`;
+        })
         .join("\n"),
-      { file: variant.busyboxConfig, line: first.line, field: `variants.${variant.name}.busybox` },
+      { file: first.file, line: first.line, field: `variants.${variant.name}.${variant.fragment ? "applets" : "busybox"}` },
     );
   }
 

@@ -173,7 +173,7 @@ export async function rootfsEntries(cfg: Config, variant: VariantConfig, bb: Bus
   };
 
   add({ type: "file", path: "bin/busybox", mode: 0o755, data: await readFile(bb.binary) });
-  for (const f of cfg.files) {
+  for (const f of [...cfg.files, ...(variant.files ?? [])]) {
     const path = f.path.replace(/^\/+/, "");
     add({ type: "file", path, mode: f.mode, data: await readFile(f.src) });
     needDir(path);
