@@ -557,7 +557,7 @@ function mergeLayer(
         ...(fragment ? { fragment } : {}),
         services,
         default: v.default === true,
-        budget: v.budget !== undefined ? resolveBudget(v.budget) : structuredClone(start!.budget),
+        budget: v.budget !== undefined || !start ? resolveBudget(v.budget) : structuredClone(start.budget),
         ...(variantFiles.length > 0 ? { files: variantFiles } : {}),
       });
       if (start) {
