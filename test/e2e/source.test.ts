@@ -3,7 +3,7 @@
  * its upstream detached signature and the upstream signing key, verified by the real gpgv.
  */
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -23,8 +23,9 @@ function config(signature: string): ReturnType<typeof parseConfig> {
     .replace(/urls:\n(\s+- .*\n)+/, `urls:\n    - file://${deb.tarball}\n${signature}`)
     .replace(/busybox: busybox\//g, `busybox: ${ROOT}/configs/busybox/`)
     .replace(/services: openrc\//g, `services: ${ROOT}/configs/openrc/`)
-    .replace(/src: /g, `src: ${ROOT}/configs/`)
     .replace(/\[busybox\/patches\//g, `[${ROOT}/configs/busybox/patches/`);
+  // Files copied into the image must come from inside the config's folder: copy them there.
+  cpSync(join(ROOT, "configs"), work, { recursive: true });
   const file = join(work, "kimigayo.yml");
   writeFileSync(file, yml);
   return parseConfig(yml, file);
