@@ -1,3 +1,5 @@
 import { run } from "./action/main.js";
+import { cliBesideAction } from "./lib/self.js";
 
+cliBesideAction();
 await run();

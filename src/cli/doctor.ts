@@ -4,6 +4,8 @@ import { join } from "node:path";
 import type { Config } from "../config/schema.js";
 import { doctor, formatDoctor, debianOrigTarball, type DoctorItem, type DoctorResult } from "../doctor/index.js";
 import { exists } from "../lib/cache.js";
+import { run } from "../lib/exec.js";
+import { selfCommand } from "../lib/self.js";
 import { sha256File } from "../lib/hash.js";
 import type { Logger } from "../lib/log.js";
 import { fetchSource, sourceCachePath } from "../stages/source.js";
@@ -37,7 +39,8 @@ export function parseDoctorOptions(argv: string[]): DoctorOptions {
 /** `kimigayo doctor`: each host prerequisite, and the pinned BusyBox source; --fix installs what is missing. */
 export async function checkHost(ctx: CommandContext, o: DoctorOptions): Promise<DoctorResult> {
   const wantSource = !o.only || o.only.includes("busybox-source");
-  const host = await doctor({ fix: o.fix, log: ctx.log, ...(o.only ? { only: o.only.filter((id) => id !== "busybox-source") } : {}) });
+  const only = o.only?.filter((id) => id !== "busybox-source");
+  const host = await doctor({ fix: o.fix, log: ctx.log, elevate: (ids) => doctorAsRoot(ids, ctx.log), ...(only ? { only } : {}) });
   const items = [...host.items];
   if (wantSource) items.push(await busyboxSource(await ctx.config(o.config), o.fix, ctx.log));
   const result: DoctorResult = { ok: items.every((i) => i.ok), items };
@@ -55,6 +58,32 @@ export const doctorCommand: Command<DoctorOptions, DoctorResult> = {
   // The list above already says what is missing and how to fix it.
   failure: (r) => (r.ok ? undefined : ""),
 };
+
+/**
+ * A non-root user's --fix: the host part runs as `sudo -n kimigayo doctor --fix --only IDS --json`
+ * (this CLI again; its log streams through), the BusyBox source stays in this user's cache.
+ */
+async function doctorAsRoot(ids: string[], log: Logger): Promise<Map<string, string[]>> {
+  const argv = ["-n", "-E", ...selfCommand(), "doctor", "--fix", "--only", ids.join(","), "--json"];
+  const end = log.step(`sudo kimigayo doctor --fix --only ${ids.join(",")}`);
+  let pending = "";
+  const r = await run("sudo", argv, {
+    onOutput: (text, stream) => {
+      if (stream !== "stderr") return;
+      const lines = (pending + text).split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) if (line.trim()) log.info(`  ${line}`);
+    },
+  });
+  end();
+  let result: DoctorResult;
+  try {
+    result = JSON.parse(r.stdout) as DoctorResult;
+  } catch {
+    throw new Error(`sudo kimigayo doctor --fix exited with ${r.code}: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" ")}`);
+  }
+  return new Map(result.items.map((i) => [i.id, i.fixed]));
+}
 
 /**
  * The pinned BusyBox tarball, in the cache. --fix fetches it from the configured mirrors, and on a

@@ -1,6 +1,7 @@
 import { CheckFailure, UsageError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
 import { aptInstall, aptUpdate, notInstalled, unavailable } from "./apt.js";
+import { run } from "../lib/exec.js";
 import { isRoot } from "./host.js";
 import { arm64PackageMissingHint, PREREQUISITES } from "./prerequisites.js";
 import type { CheckResult, DoctorItem, DoctorResult, Prerequisite } from "./types.js";
@@ -125,12 +126,24 @@ async function installMissingPackages(failing: readonly Prerequisite[], ledger: 
   }
 }
 
+export interface DoctorRequest {
+  fix: boolean;
+  only?: string[];
+  log: Logger;
+  /**
+   * How a non-root user fixes: runs `doctor --fix --only IDS` with root's rights (the CLI again,
+   * through passwordless sudo, as on GitHub's hosted runners) and returns what it did per id.
+   * Absent, or without passwordless sudo: --fix as non-root fails, naming what is missing.
+   */
+  elevate?: (ids: string[]) => Promise<Map<string, string[]>>;
+}
+
 /**
  * Checks each prerequisite; with `fix`, installs the missing packages in one apt-get call, then
  * runs the remaining fixes in dependency order and checks again. Only a fix that is needed runs,
  * so a second `--fix` does nothing.
  */
-export async function doctor(opts: { fix: boolean; only?: string[]; log: Logger }): Promise<DoctorResult> {
+export async function doctor(opts: DoctorRequest): Promise<DoctorResult> {
   const { log } = opts;
   const list = orderPrerequisites(PREREQUISITES, opts.only);
   const status = new Map<string, CheckResult>();
@@ -138,13 +151,20 @@ export async function doctor(opts: { fix: boolean; only?: string[]; log: Logger 
   const ledger: FixLedger = { actions: new Map(), errors: new Map() };
 
   const failing = list.filter((p) => !status.get(p.id)?.ok);
-  if (opts.fix && failing.length > 0) {
-    if (!isRoot()) {
+  if (opts.fix && failing.length > 0 && !isRoot()) {
+    if (!opts.elevate || !(await hasPasswordlessSudo())) {
       const todo = failing.map((p) => `  ✗ ${p.title} — ${status.get(p.id)?.detail ?? ""}\n      ${p.fixHint}`).join("\n");
       throw new CheckFailure(
-        `doctor --fix installs packages and starts daemons: run as root or with sudo: sudo kimigayo doctor --fix\n${todo}`,
+        `doctor --fix installs packages and starts daemons: run it as root, or as a user with passwordless sudo (as on GitHub's runners): sudo kimigayo doctor --fix\n${todo}`,
       );
     }
+    try {
+      for (const [id, actions] of await opts.elevate(failing.map((p) => p.id))) for (const a of actions) note(ledger.actions, id, a);
+    } catch (e) {
+      for (const p of failing) note(ledger.errors, p.id, message(e));
+    }
+    await Promise.all(failing.map(async (p) => status.set(p.id, await safeCheck(p))));
+  } else if (opts.fix && failing.length > 0) {
     await installMissingPackages(failing, ledger, log).catch((e: unknown) => {
       for (const p of failing) if (p.missingPackages) note(ledger.errors, p.id, message(e));
     });
@@ -173,6 +193,12 @@ export async function doctor(opts: { fix: boolean; only?: string[]; log: Logger 
     return { id: p.id, title: p.title, ok: s.ok, detail, fixHint: p.fixHint, fixed: ledger.actions.get(p.id) ?? [] };
   });
   return { ok: items.every((i) => i.ok), items };
+}
+
+/** Whether `sudo` runs without asking for a password (GitHub's hosted runners allow it). */
+export async function hasPasswordlessSudo(): Promise<boolean> {
+  const r = await run("sudo", ["-n", "true"], { timeoutMs: 10_000 }).catch(() => undefined);
+  return r?.code === 0;
 }
 
 /** One line per item: "✓ title — detail", or "✗ title — detail" followed by "    fix: fixHint". */

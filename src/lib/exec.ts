@@ -19,7 +19,7 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   input?: string | Buffer;
   /** Called with output as it arrives (for progress on long steps); always whole UTF-8 characters. */
-  onOutput?: (text: string) => void;
+  onOutput?: (text: string, stream: "stdout" | "stderr") => void;
   /** Then SIGTERM to the whole process group, and SIGKILL KILL_GRACE_MS later if anything is left. */
   timeoutMs?: number;
 }
@@ -107,24 +107,24 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
         unwatch(pgid);
       }
     };
-    const collect = (into: Buffer[]) => {
+    const collect = (into: Buffer[], stream: "stdout" | "stderr") => {
       const decoder = new StringDecoder("utf8");
       return {
         data: (b: Buffer) => {
           into.push(b);
           if (opts.onOutput) {
             const text = decoder.write(b);
-            if (text !== "") opts.onOutput(text);
+            if (text !== "") opts.onOutput(text, stream);
           }
         },
         end: () => {
           const rest = decoder.end();
-          if (rest !== "" && opts.onOutput) opts.onOutput(rest);
+          if (rest !== "" && opts.onOutput) opts.onOutput(rest, stream);
         },
       };
     };
-    const o = collect(out);
-    const e = collect(err);
+    const o = collect(out, "stdout");
+    const e = collect(err, "stderr");
     child.stdout?.on("data", o.data).on("end", o.end);
     child.stderr?.on("data", e.data).on("end", e.end);
     child.on("error", (error) => {

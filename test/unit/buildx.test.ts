@@ -685,7 +685,7 @@ function fakeBuildx(scratch: string, calls: string[][]) {
     await rm(join(dest, "oci-layout"));
     const progress =
       "#1 [internal] load build definition from Dockerfile\n#1 transferring dockerfile: 694B done\n#1 DONE 0.0s\n\n#4 [linux/arm64 1/1] ADD rootfs/kimigayo-minimal-arm64.tar /\n#4 DONE 0.1s\n#6 exporting to oci image format\n";
-    for (let i = 0; i < progress.length; i += 17) opts?.onOutput?.(progress.slice(i, i + 17));
+    for (let i = 0; i < progress.length; i += 17) opts?.onOutput?.(progress.slice(i, i + 17), "stderr");
     const descriptor = { mediaType: MEDIA_TYPES.ociIndex, ...built.index };
     await writeFile(
       value("--metadata-file"),
