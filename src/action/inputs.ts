@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { UsageError } from "../lib/errors.js";
 
-export const ACTION_COMMANDS = ["build", "size-check", "bench", "publish", "release", "doctor"] as const;
+export const ACTION_COMMANDS = ["build", "size-check", "bench", "publish", "merge", "release", "doctor"] as const;
 
 const list = z.string().transform((s) =>
   s
@@ -33,12 +33,17 @@ export const inputSchema = z.object({
   password: z.string().optional(),
   "github-token": z.string().optional(),
   push: bool("push").default("true"),
+  "by-digest": bool("by-digest").default("false"),
+  smoke: bool("smoke").default("false"),
+  digests: z.string().optional(),
+  "from-published": z.string().optional(),
+  only: list.default([]),
   version: z.string().optional(),
   tag: z.string().optional(),
   baseline: z.string().optional(),
   "bench-runs": z
     .string()
-    .regex(/^[1-9]\d*$/, { error: (i) => `bench-runs: "${String(i.input)}" must be a positive integer` })
+    .regex(/^\d+$/, { error: (i) => `bench-runs: "${String(i.input)}" must be a whole number (release: 0 skips the benchmark)` })
     .optional(),
   "fail-on-budget": bool("fail-on-budget").default("true"),
   summary: bool("summary").default("true"),
@@ -81,6 +86,8 @@ export function toArgv(i: ActionInputs): string[] {
     case "size-check":
       argv.push("--out", i.out, "--report", `${i.out}/size-report.json`, "--markdown", `${i.out}/size-report.md`);
       if (i.baseline) argv.push("--baseline", i.baseline);
+      argv.push(...image);
+      if (i["fail-on-budget"] === "false") argv.push("--warn-only");
       break;
     case "bench":
       argv.push(...variants, "--out", i.out);
@@ -89,6 +96,12 @@ export function toArgv(i: ActionInputs): string[] {
       break;
     case "publish":
       argv.push(...image, "--out", i.out);
+      if (i["by-digest"] === "true") argv.push("--by-digest", ...platforms);
+      else if (i.version) argv.push("--version", i.version);
+      if (i.smoke === "true") argv.push("--smoke");
+      break;
+    case "merge":
+      argv.push(...image, "--out", i.out, "--digests", i.digests ?? `${i.out}/digests`);
       if (i.version) argv.push("--version", i.version);
       break;
     case "release":
@@ -96,9 +109,12 @@ export function toArgv(i: ActionInputs): string[] {
       if (i.tag) argv.push("--tag", i.tag);
       if (i["dry-run"] === "true") argv.push("--dry-run");
       if (i.baseline) argv.push("--baseline", i.baseline);
+      if (i["from-published"]) argv.push("--from-published", i["from-published"]);
+      if (i["bench-runs"]) argv.push("--bench-runs", i["bench-runs"]);
       break;
     case "doctor":
       if (i.fix === "true") argv.push("--fix");
+      if (i.only.length > 0) argv.push("--only", i.only.join(","));
       break;
   }
   return argv;

@@ -1,17 +1,22 @@
 /**
  * What the action prepares on the runner before a command, so a workflow needs no separate
- * setup steps: QEMU binfmt for arm64 (from the host's qemu-user-static, through `kimigayo doctor
- * --fix --only binfmt`, as root or through passwordless sudo, as GitHub's runners allow) when a
- * command will run arm64 containers on another architecture, and a buildx builder that can
- * export an OCI layout when the buildx engine is used.
+ * setup steps:
+ * - the host prerequisites the command uses (doctor's ids: the cross toolchain of each platform it
+ *   builds, Docker and QEMU binfmt where it runs containers of another architecture, Debian's
+ *   static BusyBox for the bench reference), installed through `kimigayo doctor --fix --only IDS`,
+ *   as root or through passwordless sudo (as GitHub's hosted runners allow);
+ * - a buildx builder that can export an OCI layout when the buildx engine is used;
+ * - `kimigayo` on PATH for the job's later `run:` steps (the bundled CLI, run by this node).
  */
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { arch } from "node:os";
-import { dirname, join } from "node:path";
-import { checkBinfmt } from "../doctor/binfmt.js";
+import { join } from "node:path";
 import { isRoot } from "../doctor/host.js";
+import { PREREQUISITES } from "../doctor/prerequisites.js";
 import { dockerBin } from "../lib/docker.js";
 import { run, type RunOptions, type RunResult } from "../lib/exec.js";
 import type { Logger } from "../lib/log.js";
+import { selfCommand } from "../lib/self.js";
 import { buildxAvailable, buildxBuilder } from "../stages/buildx.js";
 import type { ActionInputs } from "./inputs.js";
 
@@ -19,53 +24,108 @@ type Runner = (cmd: string, args: readonly string[], opts?: RunOptions) => Promi
 
 export interface SetupDeps {
   runner: Runner;
-  binfmtOk: () => Promise<boolean>;
+  /** The ids among `ids` whose check fails on this host. */
+  missing: (ids: readonly string[]) => Promise<string[]>;
   root: () => boolean;
   hostArch: string;
-  /** The bundled CLI, for `doctor --fix --only binfmt`. */
-  cli: string;
+  /** argv that runs the bundled CLI. */
+  cli: string[];
+}
+
+async function missingOnHost(ids: readonly string[]): Promise<string[]> {
+  const found = await Promise.all(
+    ids.map(async (id) => {
+      const p = PREREQUISITES.find((x) => x.id === id);
+      return p && !(await p.check().catch(() => ({ ok: false }))).ok ? id : undefined;
+    }),
+  );
+  return found.filter((id): id is string => id !== undefined);
 }
 
 const defaults = (): SetupDeps => ({
   runner: run,
-  binfmtOk: async () => (await checkBinfmt()).ok,
+  missing: missingOnHost,
   root: isRoot,
   hostArch: arch(),
-  // The action runs as `node dist/index.js`; the bundled CLI sits beside it.
-  cli: join(dirname(process.argv[1] ?? "dist/index.js"), "cli", "index.js"),
+  // Asked only when something must be installed.
+  get cli() {
+    return selfCommand();
+  },
 });
+
+/** The platforms a command works on: the inputs', or both (the config's default). */
+function platformsOf(i: ActionInputs): ("amd64" | "arm64")[] {
+  if (i.platforms.length === 0) return ["amd64", "arm64"];
+  return (["amd64", "arm64"] as const).filter((a) => i.platforms.some((p) => p === a || p === `linux/${a}`));
+}
 
 /** Commands that start containers of the images (smoke, bench); builds cross-compile and need no QEMU. */
 export function needsQemu(i: ActionInputs, hostArch: string): boolean {
   if (i.command !== "release" && i.command !== "bench") return false;
-  const foreign = hostArch === "arm64" ? "linux/amd64" : "linux/arm64";
-  return i.platforms.length === 0 || i.platforms.some((p) => p === foreign || p === foreign.split("/")[1]);
+  const host = hostArch === "arm64" ? "arm64" : "amd64";
+  return platformsOf(i).some((a) => a !== host);
 }
 
-/** Registers QEMU when it is needed and missing; returns what it did (or why it could not). */
-export async function ensureQemu(i: ActionInputs, log: Logger, deps: SetupDeps = defaults()): Promise<string> {
-  if (!needsQemu(i, deps.hostArch)) return "not needed";
-  if (await deps.binfmtOk()) return "already registered";
-  const doctor = [process.execPath, deps.cli, "doctor", "--fix", "--only", "binfmt"];
+/** Doctor's prerequisite ids a command uses on this host, in doctor's order. */
+export function neededPrerequisites(i: ActionInputs, hostArch: string): string[] {
+  const host = hostArch === "arm64" ? "arm64" : "amd64";
+  // A compiler per platform: musl-gcc builds amd64 on an amd64 host; arm64 uses the aarch64 musl toolchain.
+  const compilers = platformsOf(i).flatMap((a) => (a === "arm64" ? ["cross-arm64"] : a === host ? ["musl-amd64"] : []));
+  const ids = new Set<string>();
+  const add = (...x: string[]) => x.forEach((id) => ids.add(id));
+  if (i.command === "build" || i.command === "release") add("build-tools", ...compilers);
+  if (i.command === "release") add("docker-client", "dockerd");
+  if (i.command === "bench") add("build-tools", ...compilers, "docker-client", "dockerd", "busybox-static");
+  if (needsQemu(i, hostArch)) add("binfmt");
+  return PREREQUISITES.map((p) => p.id).filter((id) => ids.has(id));
+}
+
+/** Installs what the command needs and lacks; returns what it did (or why it could not). */
+export async function ensurePrerequisites(i: ActionInputs, log: Logger, deps: SetupDeps = defaults()): Promise<string> {
+  const needed = neededPrerequisites(i, deps.hostArch);
+  if (needed.length === 0) return "none needed";
+  const missing = await deps.missing(needed);
+  if (missing.length === 0) return `present: ${needed.join(", ")}`;
+  const doctor = [...deps.cli, "doctor", "--fix", "--only", missing.join(",")];
   let cmd = doctor;
   if (!deps.root()) {
     const sudo = await deps.runner("sudo", ["-n", "true"]).catch(() => undefined);
     if (sudo?.code !== 0) {
       log.warn(
-        "QEMU binfmt for arm64 is not registered and this step is not root (no passwordless sudo): arm64 smoke and bench runs will fail. Run `sudo npx kimigayo doctor --fix --only binfmt` first.",
+        `${i.command} needs ${missing.join(", ")}, which this step cannot install: it is not root and has no passwordless sudo. Run \`sudo kimigayo doctor --fix --only ${missing.join(",")}\` first.`,
       );
-      return "missing (not root)";
+      return `missing (not root): ${missing.join(", ")}`;
     }
     cmd = ["sudo", "-n", "-E", ...doctor];
   }
-  const end = log.step("register QEMU binfmt for arm64");
-  const r = await deps.runner(cmd[0]!, cmd.slice(1));
+  const end = log.step(`install ${missing.join(", ")} (kimigayo doctor --fix)`);
+  const r = await deps.runner(cmd[0]!, cmd.slice(1), { onOutput: (text) => log.debug(text.trimEnd()) });
   end();
   if (r.code !== 0) {
-    log.warn(`registering QEMU failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" ")}`);
-    return "failed";
+    log.warn(
+      `kimigayo doctor --fix --only ${missing.join(",")} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split("\n").slice(-5).join(" | ")}`,
+    );
+    return `failed: ${missing.join(", ")}`;
   }
-  return `registered (${cmd.join(" ")})`;
+  return `installed ${missing.join(", ")} (${cmd.slice(0, cmd.indexOf("doctor")).join(" ")})`;
+}
+
+/**
+ * A `kimigayo` command for the job's later steps: GitHub gives a JavaScript action's `run:`
+ * neighbours no variable naming the action's folder, so the action writes a small launcher into
+ * RUNNER_TEMP and adds its folder to PATH (through `addPath`). Returns the folder.
+ */
+export async function installCliLauncher(runnerTemp: string, cli: string[] = selfCommand()): Promise<string> {
+  const dir = join(runnerTemp, "kimigayo-bin");
+  await mkdir(dir, { recursive: true });
+  const quoted = cli.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
+  const file = join(dir, "kimigayo");
+  await writeFile(
+    file,
+    `#!/bin/sh\n# kimigayo: the CLI bundled with the kimigayo/build-action step that wrote this file.\nexec ${quoted} "$@"\n`,
+  );
+  await chmod(file, 0o755);
+  return dir;
 }
 
 /** With the buildx engine, makes sure the current builder can export an OCI layout (docker-container driver). */

@@ -4,12 +4,12 @@ import { formatBytes, formatKB } from "../config/units.js";
 import { runSizeCheck } from "../size/check.js";
 import { formatBudget, formatDelta, formatDeltaBytes } from "../size/format.js";
 import type { ImageReport, SizeReport } from "../size/types.js";
-import { commonOptions, parseCommandArgs, str } from "./args.js";
+import { commonOptions, imageFlag, parseCommandArgs, str } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
 
-const USAGE = `usage: kimigayo size-check [--baseline FILE|IMAGE|last-release] [--out DIR] [--report FILE] [--markdown FILE]
-                           [--history FILE]... [--config FILE] [--json]
+const USAGE = `usage: kimigayo size-check [--baseline FILE|IMAGE|last-release] [--image REPO] [--out DIR] [--report FILE]
+                           [--markdown FILE] [--history FILE]... [--warn-only] [--config FILE] [--json]
 
 Measures every image of the last \`kimigayo build\` (<out>/build.json): uncompressed (layer tar) and
 compressed (gzip layer) bytes, applets, and a per-file breakdown; checks each against its budget in
@@ -18,11 +18,13 @@ the config (size, compressed, growth; per-platform overrides apply). Exit 1 when
                 FILE          a report written by an earlier size-check (--report or --json)
                 IMAGE         a published image, e.g. 127.0.0.1:5000/kimigayo:2.1.0 (each variant's
                               <tag>-<variant>; compressed sizes only: a registry has no uncompressed size)
-                last-release  the highest X.Y.Z tag of the config's image
+                last-release  the highest X.Y.Z tag of the image (--image, else the config's)
+  --image     the published repository for last-release (default: image: in the config)
   --out       the build's output folder (default: out)
   --report    also write the JSON report to FILE (a later --baseline or --history)
   --markdown  write the GitHub markdown (PR comment / job summary) to FILE
   --history   an earlier report, for the chart of size across releases (repeat, or comma-separate)
+  --warn-only report images over budget as warnings and exit 0 (a PR check that informs, not blocks)
   --json      the report as JSON on stdout`;
 
 function statusMark(i: ImageReport): string {
@@ -72,6 +74,8 @@ async function write(file: string, text: string): Promise<string> {
 
 export interface SizeCheckOptions extends CommandOptions {
   baseline?: string;
+  image?: string;
+  warnOnly: boolean;
   out: string;
   report?: string;
   markdown?: string;
@@ -84,6 +88,8 @@ export function parseSizeCheckOptions(argv: string[]): SizeCheckOptions {
     argv,
     {
       baseline: { type: "string" },
+      image: { type: "string" },
+      "warn-only": { type: "boolean" },
       out: { type: "string" },
       report: { type: "string" },
       markdown: { type: "string" },
@@ -95,6 +101,8 @@ export function parseSizeCheckOptions(argv: string[]): SizeCheckOptions {
   return {
     ...commonOptions(o),
     ...(str(o.baseline) !== undefined ? { baseline: str(o.baseline)! } : {}),
+    ...(o.image !== undefined ? { image: imageFlag(o.image)! } : {}),
+    warnOnly: o["warn-only"] === true,
     out: str(o.out) ?? "out",
     ...(str(o.report) ? { report: str(o.report)! } : {}),
     ...(str(o.markdown) ? { markdown: str(o.markdown)! } : {}),
@@ -104,14 +112,24 @@ export function parseSizeCheckOptions(argv: string[]): SizeCheckOptions {
 
 export interface SizeCheckCommandResult {
   report: SizeReport;
+  /** --warn-only: over-budget images are warnings and the check passes. */
+  warnOnly: boolean;
   markdown: string;
   /** The files written for --report and --markdown (absolute). */
   files: { report?: string; markdown?: string };
 }
 
+/** "size-check: N of M image(s) over budget: …", or undefined when every image is within budget. */
+function overBudget(report: SizeReport): string | undefined {
+  const failed = report.images.filter((i) => i.status === "fail");
+  if (failed.length === 0) return undefined;
+  return `size-check: ${failed.length} of ${report.images.length} image(s) over budget: ${failed.map((i) => `${i.variant} ${i.platform}`).join(", ")}`;
+}
+
 /** `kimigayo size-check`: measures the last build against its budgets; writes --report and --markdown. */
 export async function sizeCheck(ctx: CommandContext, o: SizeCheckOptions): Promise<SizeCheckCommandResult> {
-  const cfg = await ctx.config(o.config);
+  const loaded = await ctx.config(o.config);
+  const cfg = o.image ? { ...loaded, image: o.image } : loaded;
   const { report, markdown } = await runSizeCheck({
     config: cfg,
     outDir: o.out,
@@ -121,7 +139,12 @@ export async function sizeCheck(ctx: CommandContext, o: SizeCheckOptions): Promi
     ...(ctx.credentials.registry ? { registry: { explicit: ctx.credentials.registry } } : {}),
   });
   ctx.log.info(`\n${formatSizeCheck(report)}`);
-  for (const a of report.annotations) ctx.log.error(a.message, { file: a.file, line: a.line });
+  for (const a of report.annotations) {
+    if (o.warnOnly) ctx.log.warn(a.message, { file: a.file, line: a.line });
+    else ctx.log.error(a.message, { file: a.file, line: a.line });
+  }
+  const over = overBudget(report);
+  if (o.warnOnly && over) ctx.log.warn(`${over} (--warn-only: the check passes)`);
   const json = `${JSON.stringify(report, null, 2)}\n`;
   const files: SizeCheckCommandResult["files"] = {};
   if (o.report) {
@@ -132,7 +155,7 @@ export async function sizeCheck(ctx: CommandContext, o: SizeCheckOptions): Promi
     files.markdown = await write(o.markdown, markdown);
     ctx.log.info(`wrote the markdown to ${files.markdown}`);
   }
-  return { report, markdown, files };
+  return { report, warnOnly: o.warnOnly, markdown, files };
 }
 
 export const sizeCheckCommand: Command<SizeCheckOptions, SizeCheckCommandResult> = {
@@ -142,9 +165,5 @@ export const sizeCheckCommand: Command<SizeCheckOptions, SizeCheckCommandResult>
   parse: parseSizeCheckOptions,
   run: sizeCheck,
   json: (r) => r.report,
-  failure(r) {
-    const failed = r.report.images.filter((i) => i.status === "fail");
-    if (failed.length === 0) return undefined;
-    return `size-check: ${failed.length} of ${r.report.images.length} image(s) over budget: ${failed.map((i) => `${i.variant} ${i.platform}`).join(", ")}`;
-  },
+  failure: (r) => (r.warnOnly ? undefined : overBudget(r.report)),
 };

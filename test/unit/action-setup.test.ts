@@ -1,7 +1,18 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { getInputs } from "../../src/action/inputs.js";
-import { ensureBuildxBuilder, ensureQemu, needsQemu, type SetupDeps } from "../../src/action/setup.js";
+import { spawnSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  ensureBuildxBuilder,
+  ensurePrerequisites,
+  installCliLauncher,
+  needsQemu,
+  neededPrerequisites,
+  type SetupDeps,
+} from "../../src/action/setup.js";
 import type { RunResult } from "../../src/lib/exec.js";
 import { silentLogger } from "../../src/lib/log.js";
 
@@ -21,10 +32,10 @@ function fakeRunner(answers: Record<string, Partial<RunResult>>) {
 
 const deps = (over: Partial<SetupDeps>): SetupDeps => ({
   runner: fakeRunner({}).runner,
-  binfmtOk: async () => false,
+  missing: async (ids) => [...ids],
   root: () => true,
   hostArch: "x64",
-  cli: "/action/dist/cli/index.js",
+  cli: ["/usr/bin/node", "/action/dist/cli/index.js"],
   ...over,
 });
 
@@ -38,48 +49,125 @@ describe("action setup: QEMU binfmt", () => {
       [{ command: "bench", platforms: "linux/amd64" }, "x64", false],
       [{ command: "bench", platforms: "linux/amd64" }, "arm64", true],
       [{ command: "bench", platforms: "arm64" }, "x64", true],
+      [{ command: "bench", platforms: "arm64" }, "arm64", false],
     ];
     for (const [i, host, want] of table) assert.equal(needsQemu(inputs(i), host), want, `${JSON.stringify(i)} on ${host}`);
   });
+});
 
-  it("does nothing when it is already registered", async () => {
+describe("action setup: the prerequisites each command installs", () => {
+  it("a table of command, platforms and host to doctor's ids", () => {
+    const table: [Record<string, string>, string, string[]][] = [
+      [{ command: "build" }, "x64", ["build-tools", "musl-amd64", "cross-arm64"]],
+      [{ command: "build", platforms: "linux/amd64" }, "x64", ["build-tools", "musl-amd64"]],
+      [{ command: "build", platforms: "linux/arm64" }, "arm64", ["build-tools", "cross-arm64"]],
+      [{ command: "size-check" }, "x64", []],
+      [{ command: "publish" }, "x64", []],
+      [{ command: "merge" }, "x64", []],
+      [{ command: "doctor" }, "x64", []],
+      [
+        { command: "release", "dry-run": "true" },
+        "x64",
+        ["build-tools", "musl-amd64", "cross-arm64", "binfmt", "docker-client", "dockerd"],
+      ],
+      [{ command: "bench", platforms: "linux/amd64" }, "x64", ["build-tools", "musl-amd64", "docker-client", "dockerd", "busybox-static"]],
+      [
+        { command: "bench", platforms: "linux/arm64" },
+        "x64",
+        ["build-tools", "cross-arm64", "binfmt", "docker-client", "dockerd", "busybox-static"],
+      ],
+    ];
+    for (const [i, host, want] of table) assert.deepEqual(neededPrerequisites(inputs(i), host), want, `${JSON.stringify(i)} on ${host}`);
+  });
+
+  it("does nothing when everything is present", async () => {
     const f = fakeRunner({});
     assert.equal(
-      await ensureQemu(inputs({ command: "bench" }), silentLogger, deps({ runner: f.runner, binfmtOk: async () => true })),
-      "already registered",
+      await ensurePrerequisites(
+        inputs({ command: "bench", platforms: "linux/amd64" }),
+        silentLogger,
+        deps({ runner: f.runner, missing: async () => [] }),
+      ),
+      "present: build-tools, musl-amd64, docker-client, dockerd, busybox-static",
     );
     assert.deepEqual(f.calls, []);
   });
 
-  it("as root: runs doctor --fix --only binfmt", async () => {
-    const f = fakeRunner({ node: { code: 0 } });
-    const r = await ensureQemu(inputs({ command: "bench" }), silentLogger, deps({ runner: f.runner }));
-    assert.match(r, /^registered/);
-    assert.equal(f.calls.length, 1);
-    assert.match(f.calls[0]!, /\/action\/dist\/cli\/index\.js doctor --fix --only binfmt$/);
+  it("commands that need nothing check nothing", async () => {
+    let asked = false;
+    const r = await ensurePrerequisites(
+      inputs({ command: "size-check" }),
+      silentLogger,
+      deps({ missing: async () => ((asked = true), []) }),
+    );
+    assert.equal(r, "none needed");
+    assert.equal(asked, false);
   });
 
-  it("not root, with passwordless sudo: the same through sudo -n", async () => {
-    const f = fakeRunner({ "sudo -n true": { code: 0 }, "sudo -n -E": { code: 0 } });
-    const r = await ensureQemu(
-      inputs({ command: "release", "dry-run": "true" }),
+  it("as root: runs the bundled CLI's doctor --fix --only for what is missing", async () => {
+    const f = fakeRunner({ node: { code: 0 } });
+    const r = await ensurePrerequisites(
+      inputs({ command: "bench", platforms: "arm64" }),
       silentLogger,
-      deps({ runner: f.runner, root: () => false }),
+      deps({ runner: f.runner, missing: async () => ["binfmt"] }),
     );
-    assert.match(r, /^registered \(sudo -n -E /);
-    assert.deepEqual(
-      f.calls.map((c) => c.split(" ").slice(0, 3).join(" ")),
-      ["sudo -n true", "sudo -n -E"],
+    assert.match(r, /^installed binfmt/);
+    assert.equal(f.calls.length, 1);
+    assert.match(f.calls[0]!, /^node \/action\/dist\/cli\/index\.js doctor --fix --only binfmt$/);
+  });
+
+  it("not root, with passwordless sudo: the same through sudo -n -E", async () => {
+    const f = fakeRunner({ "sudo -n true": { code: 0 }, "sudo -n -E": { code: 0 } });
+    const r = await ensurePrerequisites(
+      inputs({ command: "build", platforms: "linux/arm64" }),
+      silentLogger,
+      deps({ runner: f.runner, root: () => false, missing: async () => ["cross-arm64"] }),
     );
+    assert.match(r, /^installed cross-arm64 \(sudo -n -E /);
+    assert.deepEqual(f.calls, ["sudo -n true", "sudo -n -E /usr/bin/node /action/dist/cli/index.js doctor --fix --only cross-arm64"]);
   });
 
   it("not root and no sudo: a warning with the fix, and nothing run", async () => {
     const f = fakeRunner({ "sudo -n true": { code: 1 } });
     const warnings: string[] = [];
     const log = { ...silentLogger, warn: (m: string) => void warnings.push(m) };
-    assert.equal(await ensureQemu(inputs({ command: "bench" }), log, deps({ runner: f.runner, root: () => false })), "missing (not root)");
-    assert.match(warnings[0]!, /sudo npx kimigayo doctor --fix --only binfmt/);
+    const r = await ensurePrerequisites(
+      inputs({ command: "bench" }),
+      log,
+      deps({ runner: f.runner, root: () => false, missing: async () => ["binfmt"] }),
+    );
+    assert.equal(r, "missing (not root): binfmt");
+    assert.match(warnings[0]!, /sudo kimigayo doctor --fix --only binfmt/);
+    assert.doesNotMatch(warnings[0]!, /npx/);
     assert.deepEqual(f.calls, ["sudo -n true"]);
+  });
+
+  it("a failed install is a warning naming the command and its output, not a crash", async () => {
+    const f = fakeRunner({ node: { code: 1, stderr: "E: Unable to locate package musl-dev:arm64" } });
+    const warnings: string[] = [];
+    const log = { ...silentLogger, warn: (m: string) => void warnings.push(m) };
+    const r = await ensurePrerequisites(
+      inputs({ command: "build" }),
+      log,
+      deps({ runner: f.runner, missing: async () => ["cross-arm64"] }),
+    );
+    assert.equal(r, "failed: cross-arm64");
+    assert.match(warnings[0]!, /doctor --fix --only cross-arm64 failed \(exit 1\): E: Unable to locate package musl-dev:arm64/);
+  });
+});
+
+describe("action setup: kimigayo on PATH", () => {
+  it("writes a launcher that runs the bundled CLI with its arguments", async () => {
+    const tmp = await mkdtemp(join(tmpdir(), "launcher-"));
+    try {
+      const dir = await installCliLauncher(tmp, [process.execPath, "-e", "console.log(JSON.stringify(process.argv.slice(1)))", "--"]);
+      assert.equal(dir, join(tmp, "kimigayo-bin"));
+      const r = spawnSync(join(dir, "kimigayo"), ["size-check", "it's", "a b"], { encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), ["size-check", "it's", "a b"]);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
   });
 });
 
