@@ -1,4 +1,5 @@
-import { join, resolve } from "node:path";
+import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import { PLATFORMS, type Platform } from "../config/schema.js";
 import { selectPlatforms } from "../config/load.js";
 import { UsageError } from "../lib/errors.js";
@@ -6,13 +7,14 @@ import { ENV_PASSWORD } from "../oci/credentials.js";
 import type { RegistryClientOptions } from "../oci/registry.js";
 import { merge, planTags, publish, publishByDigest, tagSourceFrom, type DigestFile, type PublishResult } from "../publish/publish.js";
 import { readBuildResult } from "../results/build.js";
+import { PUBLISHED_FILE } from "../results/published.js";
 import { smoke, type SmokeResult } from "../stages/smoke.js";
-import { commonOptions, parseCommandArgs, str } from "./args.js";
+import { commonOptions, imageFlag, parseCommandArgs, str } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
 
 const PUBLISH_USAGE = `usage: kimigayo publish [--image REPO] [--version X.Y.Z] [--out DIR] [--smoke] [--json]
-       kimigayo publish --by-digest --platform P [--image REPO] [--digests-dir DIR] [--out DIR]
+       kimigayo publish --by-digest --platform P [--image REPO] [--digests-dir DIR] [--out DIR] [--smoke]
 
 Pushes the image layouts of the last \`kimigayo build\` (<out>/build.json): blobs, then each
 manifest by digest, then the index, then the tags (last). Unchanged blobs are not uploaded again.
@@ -21,12 +23,15 @@ manifest by digest, then the index, then the tags (last). Unchanged blobs are no
   --by-digest    push only --platform's manifests, untagged, and write one digest file per variant
                  to --digests-dir (default <out>/digests) for \`kimigayo merge\`
   --smoke        after pushing, pull each platform by digest, run busybox true and boot to ready
+                 (with --by-digest: that platform's images, natively on its own runner)
   --username/--password  registry credentials (or KIMIGAYO_REGISTRY_USER/_PASSWORD, or docker's config.json)`;
 
-const MERGE_USAGE = `usage: kimigayo merge --image REPO --digests FILE... [--version X.Y.Z] [--json]
+const MERGE_USAGE = `usage: kimigayo merge --image REPO --digests FILE|DIR... [--version X.Y.Z] [--out DIR] [--json]
 
 Makes each variant's multi-platform index from digest files written by \`publish --by-digest\`
-on other runners, pushes it by digest, then the tags.`;
+on other runners, pushes it by digest, then the tags: every variant's index before any tag moves.
+  --digests  digest files, or folders holding them (searched recursively for *.json)
+  --out      also write DIR/published.json, for \`kimigayo release --from-published\``;
 
 const CREDENTIALS = { username: { type: "string" }, password: { type: "string" } } as const;
 
@@ -90,7 +95,7 @@ export function parsePublishOptions(argv: string[]): PublishOptions {
   return {
     ...commonOptions(o),
     ...registryFlags(o),
-    ...(str(o.image) ? { image: str(o.image)! } : {}),
+    ...(o.image !== undefined ? { image: imageFlag(o.image)! } : {}),
     ...(str(o.version) ? { version: str(o.version)! } : {}),
     out: str(o.out) ?? "out",
     byDigest: o["by-digest"] === true,
@@ -101,7 +106,7 @@ export function parsePublishOptions(argv: string[]): PublishOptions {
 }
 
 export type PublishCommandResult =
-  | { kind: "by-digest"; image: string; digestsDir: string; digests: DigestFile[] }
+  | { kind: "by-digest"; image: string; digestsDir: string; digests: DigestFile[]; smoke?: SmokeResult[] }
   | { kind: "published"; result: PublishResult; smoke?: SmokeResult[] };
 
 /** `kimigayo publish`: the build's layouts to the registry, tags last; or one platform by digest. */
@@ -125,7 +130,10 @@ export async function publishImages(ctx: CommandContext, o: PublishOptions): Pro
       registry,
     });
     ctx.log.info(`wrote ${files.length} digest file(s) to ${digestsDir}`);
-    return { kind: "by-digest", image, digestsDir, digests: files };
+    if (!o.smoke) return { kind: "by-digest", image, digestsDir, digests: files };
+    const smokes: SmokeResult[] = [];
+    for (const f of files) smokes.push(await smoke(`${image}@${f.digest}`, f.platform, ctx.log));
+    return { kind: "by-digest", image, digestsDir, digests: files, smoke: smokes };
   }
   const tags = planTags(await tagSourceFrom({ ...(o.version ? { version: o.version } : {}), env: ctx.env, cwd: ctx.cwd }), cfg);
   const result = await publish({ build, config: cfg, image, tags, log: ctx.log, registry });
@@ -144,13 +152,14 @@ export const publishCommand: Command<PublishOptions, PublishCommandResult> = {
   run: publishImages,
   json: (r) =>
     r.kind === "by-digest"
-      ? { image: r.image, digestsDir: r.digestsDir, digests: r.digests }
+      ? { image: r.image, digestsDir: r.digestsDir, digests: r.digests, ...(r.smoke ? { smoke: r.smoke } : {}) }
       : { ...r.result, ...(r.smoke ? { smoke: r.smoke } : {}) },
 };
 
 export interface MergeOptions extends CommandOptions, RegistryFlags {
   image?: string;
   digests: string[];
+  out?: string;
   version?: string;
 }
 
@@ -158,16 +167,40 @@ export function parseMergeOptions(argv: string[]): MergeOptions {
   const o = parseCommandArgs(
     "merge",
     argv,
-    { image: { type: "string" }, digests: { type: "string", multiple: true }, version: { type: "string" }, ...CREDENTIALS },
+    {
+      image: { type: "string" },
+      digests: { type: "string", multiple: true },
+      version: { type: "string" },
+      out: { type: "string" },
+      ...CREDENTIALS,
+    },
     MERGE_USAGE,
   );
   return {
     ...commonOptions(o),
     ...registryFlags(o),
-    ...(str(o.image) ? { image: str(o.image)! } : {}),
+    ...(o.image !== undefined ? { image: imageFlag(o.image)! } : {}),
     digests: (o.digests as string[] | undefined) ?? [],
     ...(str(o.version) ? { version: str(o.version)! } : {}),
+    ...(str(o.out) ? { out: str(o.out)! } : {}),
   };
+}
+
+/** --digests values: files as given, folders as every *.json below them (sorted); a missing path is bad input. */
+async function digestFiles(paths: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const p of paths.map((x) => resolve(x))) {
+    const st = await stat(p).catch(() => undefined);
+    if (!st) throw new UsageError(`--digests ${p}: no such file or folder`);
+    if (!st.isDirectory()) {
+      files.push(p);
+      continue;
+    }
+    const found = (await readdir(p, { recursive: true })).filter((f) => f.endsWith(".json")).sort();
+    if (found.length === 0) throw new UsageError(`--digests ${p}: the folder holds no digest files (*.json)`);
+    files.push(...found.map((f) => join(p, f)));
+  }
+  return files;
 }
 
 /** `kimigayo merge`: each variant's index and tags from the digest files of every platform's runner. */
@@ -177,8 +210,15 @@ export async function mergeDigests(ctx: CommandContext, o: MergeOptions): Promis
   if (o.digests.length === 0) throw new UsageError(`merge needs --digests FILE (one per variant and platform)\n\n${MERGE_USAGE}`);
   const source = await tagSourceFrom({ ...(o.version ? { version: o.version } : {}), env: ctx.env, cwd: ctx.cwd });
   const tags = planTags(source, cfg);
-  const result = await merge({ image, files: o.digests.map((f) => resolve(f)), tags, log: ctx.log, registry: registryOptions(o, ctx) });
+  const files = await digestFiles(o.digests);
+  const result = await merge({ image, files, tags, log: ctx.log, registry: registryOptions(o, ctx) });
   ctx.log.info(`\n${formatPublish(result)}`);
+  if (o.out) {
+    const file = join(resolve(o.out), PUBLISHED_FILE);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+    ctx.log.info(`wrote ${file}`);
+  }
   return result;
 }
 

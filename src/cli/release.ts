@@ -1,11 +1,12 @@
 import { UsageError } from "../lib/errors.js";
 import { release, type ReleaseResult } from "../pipeline/release.js";
 import { parseEngine, type EngineRequest } from "../stages/engine.js";
-import { commonOptions, parseCommandArgs, str } from "./args.js";
+import { commonOptions, imageFlag, parseCommandArgs, str } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { formatPublish } from "./publish.js";
 
-const USAGE = `usage: kimigayo release --tag vX.Y.Z [--dry-run] [--image REPO] [--out DIR] [--repo OWNER/NAME] [--engine E] [--baseline B] [--bench-runs N] [--json]
+const USAGE = `usage: kimigayo release --tag vX.Y.Z [--dry-run] [--image REPO] [--out DIR] [--repo OWNER/NAME] [--engine E] [--baseline B]
+                        [--bench-runs N] [--from-published DIR] [--json]
 
 Runs the whole release for a git tag: build -> size-check (a failure stops the release) ->
 push by digest -> smoke -> bench -> tags -> RELEASE_NOTES.md and assets -> GitHub Release.
@@ -16,7 +17,10 @@ A re-run updates the same release and replaces its assets.
   --image     repository (default: image: in the config, e.g. 127.0.0.1:5000/kimigayo)
   --repo      GitHub repository owner/name (default GITHUB_REPOSITORY); the token comes from GITHUB_TOKEN
   --baseline  size baseline for the notes' Δ column: a report file, an image, or last-release
-  --bench-runs  runs per benchmark case (default 5; 0 skips the benchmark stage)`;
+  --bench-runs  runs per benchmark case (default 5; 0 skips the benchmark stage)
+  --from-published  the release job of a spread-out workflow: DIR holds the platform jobs' build.json,
+              rootfs tars and SBOMs and the merge job's published.json (\`merge --out\`); nothing is
+              built, pushed or tagged: size-check, notes, assets and the GitHub Release only`;
 
 function benchRuns(s: string): number {
   if (!/^\d+$/.test(s)) throw new UsageError(`release: --bench-runs must be a whole number (0 skips the benchmark), got "${s}"`);
@@ -32,6 +36,7 @@ export interface ReleaseOptions extends CommandOptions {
   engine?: EngineRequest;
   baseline?: string;
   benchRuns?: number;
+  fromPublished?: string;
 }
 
 export function parseReleaseOptions(argv: string[]): ReleaseOptions {
@@ -47,6 +52,7 @@ export function parseReleaseOptions(argv: string[]): ReleaseOptions {
       engine: { type: "string" },
       baseline: { type: "string" },
       "bench-runs": { type: "string" },
+      "from-published": { type: "string" },
     },
     USAGE,
   );
@@ -54,12 +60,13 @@ export function parseReleaseOptions(argv: string[]): ReleaseOptions {
     ...commonOptions(o),
     ...(str(o.tag) ? { tag: str(o.tag)! } : {}),
     dryRun: o["dry-run"] === true,
-    ...(str(o.image) ? { image: str(o.image)! } : {}),
+    ...(o.image !== undefined ? { image: imageFlag(o.image)! } : {}),
     out: str(o.out) ?? "out",
     ...(str(o.repo) ? { repo: str(o.repo)! } : {}),
     ...(str(o.engine) ? { engine: parseEngine(str(o.engine)!) } : {}),
     ...(str(o.baseline) ? { baseline: str(o.baseline)! } : {}),
     ...(str(o["bench-runs"]) !== undefined ? { benchRuns: benchRuns(str(o["bench-runs"])!) } : {}),
+    ...(str(o["from-published"]) ? { fromPublished: str(o["from-published"])! } : {}),
   };
 }
 
@@ -84,6 +91,7 @@ export async function releaseTag(ctx: CommandContext, o: ReleaseOptions): Promis
     ...(o.repo ? { repository: o.repo } : {}),
     ...(o.baseline ? { sizeBaseline: o.baseline } : {}),
     ...(o.benchRuns !== undefined ? { benchRuns: o.benchRuns } : {}),
+    ...(o.fromPublished ? { fromPublished: o.fromPublished } : {}),
   });
   ctx.log.info(`\n${formatPublish(result.images)}`);
   ctx.log.info(

@@ -11,6 +11,7 @@ import type { PublishResult } from "../publish/publish.js";
 import { buildContext, need } from "../stages/build/context.js";
 import type { ReleaseContext, ReleaseRequest } from "../stages/release/context.js";
 import type { SmokeResult } from "../stages/smoke.js";
+import { restoreFromPublished } from "../stages/release/from-published.js";
 import { runStages, type RunOptions } from "./runner.js";
 import { RELEASE } from "./stages.js";
 
@@ -69,9 +70,14 @@ export function releaseResult(ctx: ReleaseContext): ReleaseResult {
   };
 }
 
-/** Runs the release; `from` starts later in the list on a context restored from saved results. */
+/**
+ * Runs the release; `from` starts later in the list on a context restored from saved results.
+ * With req.fromPublished the stages the platform and merge jobs ran are restored from their
+ * artifacts instead (stages/release/from-published.ts): nothing is built or pushed.
+ */
 export async function release(req: ReleaseRequest, opts: RunOptions & { context?: ReleaseContext } = {}): Promise<ReleaseResult> {
   const ctx = opts.context ?? releaseContext(req);
-  await runStages(RELEASE, ctx, opts.from ? { from: opts.from } : {});
+  const restored = req.fromPublished ? await restoreFromPublished(ctx, req.fromPublished) : undefined;
+  await runStages(RELEASE, ctx, { ...(opts.from ? { from: opts.from } : {}), ...(restored ? { restored } : {}) });
   return releaseResult(ctx);
 }

@@ -17,6 +17,8 @@ export interface StageRun {
 export interface RunOptions {
   /** Start at this stage: the ones before it are skipped, their results taken from the context. */
   from?: string;
+  /** Stages whose results the context already holds (restored from saved files), each with why. */
+  restored?: Readonly<Record<string, string>>;
 }
 
 export function stageNames(stages: readonly Stage<never>[]): string[] {
@@ -29,12 +31,13 @@ export async function runStages<C extends { log: Logger }>(
   opts: RunOptions = {},
 ): Promise<StageRun[]> {
   const start = opts.from === undefined ? 0 : stages.findIndex((s) => s.name === opts.from);
-  if (start < 0) {
-    throw new UsageError(`no stage named ${JSON.stringify(opts.from)}; the stages are: ${stages.map((s) => s.name).join(", ")}`);
+  const unknown = [...(start < 0 ? [opts.from] : []), ...Object.keys(opts.restored ?? {}).filter((n) => !stages.some((s) => s.name === n))];
+  if (unknown.length > 0) {
+    throw new UsageError(`no stage named ${JSON.stringify(unknown[0])}; the stages are: ${stages.map((s) => s.name).join(", ")}`);
   }
   const runs: StageRun[] = [];
   for (const [i, stage] of stages.entries()) {
-    const skipped = i < start ? `starting from ${opts.from}, with the saved results` : stage.skip?.(ctx);
+    const skipped = i < start ? `starting from ${opts.from}, with the saved results` : (opts.restored?.[stage.name] ?? stage.skip?.(ctx));
     if (skipped) {
       ctx.log.info(`⏭ ${stage.name}: skipped (${skipped})`);
       runs.push({ name: stage.name, skipped, seconds: 0 });

@@ -21,25 +21,12 @@ import { imageIndex, ociPlatform } from "../stages/image.js";
 import type { BuildResult, LayoutBuild } from "../results/build.js";
 import { readDigestFile, type DigestFile } from "../results/digests.js";
 import { readGitHubEvent } from "../results/github-event.js";
+import type { PublishedVariant, PublishResult } from "../results/published.js";
 import { bufferBlob } from "../oci/blob-source.js";
 import { referrersIndex, sbomArtifact, type SpdxDocument } from "../stages/sbom.js";
 import type { ImageIndex } from "../oci/types.js";
 
-export interface PublishedVariant {
-  variant: string;
-  index: string;
-  manifests: { platform: string; digest: string }[];
-  tags: string[];
-  references: string[];
-  stats: Pick<RegistryStats, "blobsUploaded" | "blobBytesUploaded" | "blobsSkipped" | "blobsMounted" | "manifestsPut">;
-}
-
-export interface PublishResult {
-  image: string;
-  version?: string;
-  prerelease: boolean;
-  variants: PublishedVariant[];
-}
+export type { PublishedVariant, PublishResult } from "../results/published.js";
 
 /**
  * Where tags come from: --version, else GitHub's event (tag push, branch push, pull request),

@@ -36,6 +36,11 @@ export interface ReleaseRequest {
   sizeBaseline?: string;
   /** Measured runs per benchmark case; 0 skips the benchmark stage. */
   benchRuns?: number;
+  /**
+   * A folder with the platform jobs' build.json, rootfs tars and SBOMs and the merge job's
+   * published.json: the release starts from them and builds and pushes nothing.
+   */
+  fromPublished?: string;
 }
 
 export interface ReleaseContext extends BuildContext {
