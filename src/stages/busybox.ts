@@ -165,10 +165,11 @@ export function parseFragment(
   let firstError: number | undefined;
   text.split("\n").forEach((raw, i) => {
     const line = i + 1;
-    const at = origin(line);
-    const where = `${at.file}:${at.line}`;
     if (errors.length === 0) firstError = line; // stays at the line of the first error
     const s = raw.trim();
+    if (s === "" || (s.startsWith("#") && !/^# CONFIG_/.test(s))) return;
+    const at = origin(line);
+    const where = `${at.file}:${at.line}`;
     let m: RegExpExecArray | null;
     let entry: FragmentLine | undefined;
     if ((m = /^(CONFIG_[A-Za-z0-9_]+)=(y|[0-9]+|0x[0-9a-fA-F]+|"(?:[^"\\]|\\.)*")$/.exec(s))) entry = { symbol: m[1]!, value: m[2]!, line };

@@ -546,3 +546,20 @@ describe("files copied into an image come from inside their config's folder", ()
     assert.match(err.message, /leads out of the config's folder/);
   });
 });
+
+describe("the busybox stage reads a derived fragment by its origins", () => {
+  test("a bad line is reported at the file and line it came from", () => {
+    const origins = [
+      { file: "/base/standard.config", line: 4 },
+      { file: "/user/kimigayo.yml", line: 7 },
+    ];
+    assert.throws(
+      () => parseFragment("CONFIG_ASH=y\nnot kconfig\n", "/base/standard.config", (line) => origins[line - 1]!),
+      (err: unknown) =>
+        err instanceof UsageError &&
+        err.where?.file === "/user/kimigayo.yml" &&
+        err.where.line === 7 &&
+        err.message.startsWith("/user/kimigayo.yml:7: "),
+    );
+  });
+});
