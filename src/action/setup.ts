@@ -62,6 +62,7 @@ function platformsOf(i: ActionInputs): ("amd64" | "arm64")[] {
 /** Commands that start containers of the images (smoke, bench); builds cross-compile and need no QEMU. */
 export function needsQemu(i: ActionInputs, hostArch: string): boolean {
   if (i.command !== "release" && i.command !== "bench") return false;
+  if (i["from-published"]) return false;
   const host = hostArch === "arm64" ? "arm64" : "amd64";
   return platformsOf(i).some((a) => a !== host);
 }
@@ -73,8 +74,10 @@ export function neededPrerequisites(i: ActionInputs, hostArch: string): string[]
   const compilers = platformsOf(i).flatMap((a) => (a === "arm64" ? ["cross-arm64"] : a === host ? ["musl-amd64"] : []));
   const ids = new Set<string>();
   const add = (...x: string[]) => x.forEach((id) => ids.add(id));
-  if (i.command === "build" || i.command === "release") add("build-tools", ...compilers);
-  if (i.command === "release") add("docker-client", "dockerd");
+  // A release from published images builds and runs nothing: notes, assets and the GitHub Release.
+  const builds = i.command === "build" || (i.command === "release" && !i["from-published"]);
+  if (builds) add("build-tools", ...compilers);
+  if (builds && i.command === "release") add("docker-client", "dockerd");
   if (i.command === "bench") add("build-tools", ...compilers, "docker-client", "dockerd", "busybox-static");
   if (needsQemu(i, hostArch)) add("binfmt");
   return PREREQUISITES.map((p) => p.id).filter((id) => ids.has(id));

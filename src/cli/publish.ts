@@ -1,5 +1,5 @@
 import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { PLATFORMS, type Platform } from "../config/schema.js";
 import { selectPlatforms } from "../config/load.js";
 import { UsageError } from "../lib/errors.js";
@@ -30,7 +30,8 @@ const MERGE_USAGE = `usage: kimigayo merge --image REPO --digests FILE|DIR... [-
 
 Makes each variant's multi-platform index from digest files written by \`publish --by-digest\`
 on other runners, pushes it by digest, then the tags: every variant's index before any tag moves.
-  --digests  digest files, or folders holding them (searched recursively for *.json)
+  --digests  digest files, or folders: a digests/ folder, or one holding digests/ folders (the
+             downloaded artifacts of every platform job)
   --out      also write DIR/published.json, for \`kimigayo release --from-published\``;
 
 const CREDENTIALS = { username: { type: "string" }, password: { type: "string" } } as const;
@@ -196,8 +197,12 @@ async function digestFiles(paths: string[]): Promise<string[]> {
       files.push(p);
       continue;
     }
-    const found = (await readdir(p, { recursive: true })).filter((f) => f.endsWith(".json")).sort();
-    if (found.length === 0) throw new UsageError(`--digests ${p}: the folder holds no digest files (*.json)`);
+    // The folder itself, or any folder below it, named `digests` (as publish --by-digest writes it):
+    // other JSON among downloaded artifacts (build.json, SBOMs) is not a digest file.
+    const inDigests = (f: string) => /\.json$/.test(f) && (basename(p) === "digests" ? !f.includes("/") : /(^|\/)digests\/[^/]+$/.test(f));
+    const found = (await readdir(p, { recursive: true })).filter(inDigests).sort();
+    if (found.length === 0)
+      throw new UsageError(`--digests ${p}: no digest files (digests/*.json, as publish --by-digest writes them) in that folder`);
     files.push(...found.map((f) => join(p, f)));
   }
   return files;

@@ -45,6 +45,7 @@ describe("action setup: QEMU binfmt", () => {
       [{ command: "build" }, "x64", false],
       [{ command: "size-check" }, "x64", false],
       [{ command: "release", "dry-run": "true" }, "x64", true],
+      [{ command: "release", tag: "v2.1.0", "from-published": "artifacts" }, "x64", false],
       [{ command: "bench" }, "x64", true],
       [{ command: "bench", platforms: "linux/amd64" }, "x64", false],
       [{ command: "bench", platforms: "linux/amd64" }, "arm64", true],
@@ -70,6 +71,7 @@ describe("action setup: the prerequisites each command installs", () => {
         "x64",
         ["build-tools", "musl-amd64", "cross-arm64", "binfmt", "docker-client", "dockerd"],
       ],
+      [{ command: "release", tag: "v2.1.0", "from-published": "artifacts" }, "x64", []],
       [{ command: "bench", platforms: "linux/amd64" }, "x64", ["build-tools", "musl-amd64", "docker-client", "dockerd", "busybox-static"]],
       [
         { command: "bench", platforms: "linux/arm64" },

@@ -464,18 +464,19 @@ const doc = (f: string): YamlMap => {
 /** The writes each job may hold; every other job of every workflow holds none. */
 const POLICY: Record<string, AuditPolicy> = {
   "pr-size-comment.yml": { writes: { comment: ["pull-requests"] } },
-  "release.yml": { writes: { build: ["packages"], merge: ["packages"], release: ["contents"] } },
+  "release.yml": { writes: { build: ["packages"], merge: ["packages"], release: ["contents"], major: ["contents"] } },
 };
 
 /** Exactly the permissions each job ends up with. */
 const EXPECTED_PERMISSIONS: Record<string, Record<string, YamlMap>> = {
-  "ci.yml": Object.fromEntries(["lint", "check-dist", "unit", "e2e", "buildx"].map((j) => [j, { contents: "read" }])),
+  "ci.yml": Object.fromEntries(["lint", "check-dist", "unit", "e2e", "buildx", "action"].map((j) => [j, { contents: "read" }])),
   "pr-size-budget.yml": { "size-check": { contents: "read" } },
   "pr-size-comment.yml": { comment: { actions: "read", "pull-requests": "write" } },
   "release.yml": {
     build: { contents: "read", packages: "write" },
     merge: { contents: "read", packages: "write" },
     release: { contents: "write" },
+    major: { contents: "write" },
   },
 };
 
@@ -532,18 +533,39 @@ describe("the repository's workflows", () => {
         pins.set(m[1]!, set);
       }
     }
-    assert.ok(pins.size >= 8, `pinned actions found: ${[...pins.keys()].join(", ")}`);
+    const recorded = (
+      JSON.parse(readFileSync(join(WORKFLOWS_DIR, "..", "pinned-actions.json"), "utf8")) as { actions: { repository: string }[] }
+    ).actions
+      .map((a) => a.repository)
+      .sort();
+    assert.deepEqual([...pins.keys()].sort(), recorded, "the pins found are the recorded ones");
     for (const [action, set] of pins) assert.equal(set.size, 1, `${action} is pinned to several commits: ${[...set].join(", ")}`);
   });
 });
 
 describe("ci.yml", () => {
   const f = "ci.yml";
+  it("runs the action itself (uses: ./) for build and size-check on both runner architectures, then the CLI it put on PATH", () => {
+    const job = jobOf(f, "action");
+    const include = ((job.strategy as YamlMap).matrix as YamlMap).include as YamlMap[];
+    assert.deepEqual(
+      include.map((m) => [m.runner, m.platform]),
+      [
+        ["ubuntu-24.04", "linux/amd64"],
+        ["ubuntu-24.04-arm", "linux/arm64"],
+      ],
+    );
+    const steps = stepsIn(f, "action");
+    const commands = steps.filter((s) => s.uses === "./").map((s) => (s.with as YamlMap).command);
+    assert.deepEqual(commands, ["build", "size-check"]);
+    assert.equal((steps.find((s) => s.uses === "./")!.with as YamlMap).platforms, "${{ matrix.platform }}");
+    assert.equal(steps.at(-1)?.run, "kimigayo doctor --only build-tools");
+  });
   it("runs on pushes to main and on pull requests", () => {
     assert.deepEqual(doc(f).on, { push: { branches: ["main"] }, pull_request: null });
   });
-  it("has the jobs lint, check-dist, unit, e2e and buildx", () => {
-    assert.deepEqual(Object.keys(doc(f).jobs as YamlMap), ["lint", "check-dist", "unit", "e2e", "buildx"]);
+  it("has the jobs lint, check-dist, unit, e2e, buildx and action", () => {
+    assert.deepEqual(Object.keys(doc(f).jobs as YamlMap), ["lint", "check-dist", "unit", "e2e", "buildx", "action"]);
   });
   it("lint, check-dist and unit run the package scripts after npm ci", () => {
     assert.match(runsIn(f, "lint"), /npm ci[^\n]*\nnpm run lint\nnpm run typecheck/);
@@ -734,7 +756,17 @@ describe("pr-size-comment.yml", () => {
 
 describe("release.yml", () => {
   const f = "release.yml";
-  it("runs on v* tags", () => assert.deepEqual(doc(f).on, { push: { tags: ["v*"] } }));
+  /** The `uses: ./` step of a job with this command (the action itself). */
+  const actionStep = (job: string, command: string): YamlMap => {
+    const s = stepsIn(f, job).find((x) => x.uses === "./" && isMap(x.with) && x.with.command === command);
+    assert.ok(s, `${f}: jobs.${job} has no uses: ./ step with command: ${command}`);
+    return s;
+  };
+  const withOf = (s: YamlMap): YamlMap => s.with as YamlMap;
+
+  it("runs on vX.Y.Z tags only: a bare vX (the action's moving major tag) is not an image release", () => {
+    assert.deepEqual(doc(f).on, { push: { tags: ["v*.*.*"] } });
+  });
 
   it("builds each platform on its native runner", () => {
     const build = jobOf(f, "build");
@@ -749,50 +781,105 @@ describe("release.yml", () => {
     );
   });
 
-  it("build: kimigayo build and publish --by-digest per platform, the values through env, the digests uploaded", () => {
-    const steps = stepsIn(f, "build");
-    const build = steps.find((s) => typeof s.run === "string" && s.run.startsWith("npx kimigayo build"));
-    assert.equal(build?.run, 'npx kimigayo build --engine oci --platform "$PLATFORM"');
-    assert.deepEqual(build?.env, { PLATFORM: "${{ matrix.platform }}" });
-    const publish = steps.find((s) => typeof s.run === "string" && s.run.startsWith("npx kimigayo publish"));
-    assert.equal(publish?.run, 'npx kimigayo publish --by-digest --platform "$PLATFORM" --image "ghcr.io/${OWNER,,}/kimigayo"');
-    assert.deepEqual(publish?.env, { PLATFORM: "${{ matrix.platform }}", OWNER: "${{ github.repository_owner }}" });
-    const upload = stepUsing(f, "build", "actions/upload-artifact").with as YamlMap;
-    assert.equal(upload.name, "digests-${{ matrix.arch }}");
-    assert.equal(upload.path, "out/digests/");
-    assert.ok(steps.indexOf(stepUsing(f, "build", "docker/login-action")) < steps.indexOf(publish!));
+  it("every job's main steps are the action itself (uses: ./), never npx or a second copy of the CLI", () => {
+    for (const job of ["build", "merge", "release"]) {
+      assert.ok(
+        stepsIn(f, job).some((s) => s.uses === "./"),
+        `${job} runs the action`,
+      );
+      assert.doesNotMatch(
+        runsIn(f, job),
+        /kimigayo (build|size-check|bench|publish|merge|release|doctor)|npx|npm (ci|install)|node /,
+        `${job}: no CLI in run: steps`,
+      );
+    }
   });
 
-  for (const job of ["build", "merge"]) {
-    it(`${job}: logs in to ghcr.io with GITHUB_TOKEN`, () => {
-      assert.deepEqual(stepUsing(f, job, "docker/login-action").with, {
-        registry: "ghcr.io",
-        username: "${{ github.actor }}",
-        password: "${{ secrets.GITHUB_TOKEN }}",
-      });
+  it("build: build, size-check, then push by digest with a native smoke test; uploads build.json, rootfs, SBOMs and digests", () => {
+    const steps = stepsIn(f, "build");
+    const build = actionStep("build", "build");
+    const size = actionStep("build", "size-check");
+    const publish = actionStep("build", "publish");
+    assert.ok(steps.indexOf(build) < steps.indexOf(size) && steps.indexOf(size) < steps.indexOf(publish));
+    assert.deepEqual(withOf(build), { command: "build", platforms: "${{ matrix.platform }}", engine: "oci" });
+    assert.deepEqual(withOf(publish), {
+      command: "publish",
+      "by-digest": "true",
+      smoke: "true",
+      platforms: "${{ matrix.platform }}",
+      image: "${{ steps.image.outputs.name }}",
+      username: "${{ github.actor }}",
+      password: "${{ secrets.GITHUB_TOKEN }}",
+    });
+    const upload = stepUsing(f, "build", "actions/upload-artifact").with as YamlMap;
+    assert.equal(upload.name, "build-${{ matrix.arch }}");
+    assert.deepEqual(String(upload.path).trim().split("\n"), ["out/build.json", "out/rootfs/", "out/sbom/", "out/digests/"]);
+    assert.ok(steps.indexOf(stepUsing(f, "build", "actions/upload-artifact")) > steps.indexOf(publish));
+  });
+
+  for (const job of ["build", "merge", "release"]) {
+    it(`${job}: the image name is lower-cased from the owner in bash, not in an expression`, () => {
+      const step = stepsIn(f, job).find((s) => s.id === "image");
+      assert.equal(step?.run, 'echo "name=ghcr.io/${OWNER,,}/kimigayo" >> "$GITHUB_OUTPUT"');
+      assert.deepEqual(step?.env, { OWNER: "${{ github.repository_owner }}" });
     });
   }
 
-  it("merge: after every build, downloads all digests and merges them (tags from GITHUB_REF)", () => {
+  it("merge: after every build, merges the downloaded digests into each index and the tags, and uploads published.json", () => {
     const merge = jobOf(f, "merge");
     assert.equal(merge.needs, "build");
-    const dl = stepUsing(f, "merge", "actions/download-artifact").with as YamlMap;
-    assert.deepEqual(dl, { pattern: "digests-*", "merge-multiple": "true", path: "out/digests" });
+    assert.deepEqual(stepUsing(f, "merge", "actions/download-artifact").with, { pattern: "build-*", path: "artifacts" });
     assert.equal((stepUsing(f, "merge", "actions/checkout").with as YamlMap)["fetch-depth"], "0");
-    const runs = runsIn(f, "merge");
-    assert.match(runs, /npx kimigayo merge --image "ghcr\.io\/\$\{OWNER,,\}\/kimigayo" "\$\{digests\[@\]\}"/);
-    assert.match(runs, /--digests "\$f"/);
+    assert.deepEqual(withOf(actionStep("merge", "merge")), {
+      command: "merge",
+      digests: "artifacts",
+      out: "merged",
+      image: "${{ steps.image.outputs.name }}",
+      username: "${{ github.actor }}",
+      password: "${{ secrets.GITHUB_TOKEN }}",
+    });
+    assert.deepEqual(stepUsing(f, "merge", "actions/upload-artifact").with, {
+      name: "published",
+      path: "merged/published.json",
+      "if-no-files-found": "error",
+      "retention-days": "1",
+    });
   });
 
-  it("release: after the merge, writes the GitHub Release with contents: write", () => {
+  it("release: after the merge, from the artifacts and published.json, without building, with contents: write", () => {
     const release = jobOf(f, "release");
     assert.equal(release.needs, "merge");
-    const step = stepsIn(f, "release").find((s) => typeof s.run === "string" && s.run.includes("kimigayo release"));
-    assert.equal(step?.run, 'npx kimigayo release --tag "$GITHUB_REF_NAME"');
-    assert.deepEqual(step?.env, { GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}" });
+    assert.deepEqual(stepUsing(f, "release", "actions/download-artifact").with, { pattern: "{build-*,published}", path: "artifacts" });
+    assert.deepEqual(withOf(actionStep("release", "release")), {
+      command: "release",
+      tag: "${{ github.ref_name }}",
+      image: "${{ steps.image.outputs.name }}",
+      "from-published": "artifacts",
+      "bench-runs": "0",
+      "github-token": "${{ secrets.GITHUB_TOKEN }}",
+    });
+    assert.ok(!stepsIn(f, "release").some((s) => isMap(s.with) && s.with.command === "build"));
   });
 
-  it("installs no npm dependencies in a job that can write", () => {
-    for (const job of ["build", "merge", "release"]) assert.doesNotMatch(runsIn(f, job), /npm (ci|install)/);
+  it("major: only for a stable release, moves the plain tag vX to the release's commit with the token as a header", () => {
+    const major = jobOf(f, "major");
+    assert.equal(major.needs, "release");
+    assert.equal(major.if, "${{ !contains(github.ref_name, '-') }}");
+    const run = runsIn(f, "major");
+    assert.match(run, /major="\$\{GITHUB_REF_NAME%%\.\*\}"/);
+    assert.match(run, /git tag --force "\$major" "\$GITHUB_SHA"/);
+    assert.match(run, /git -c "http\.extraheader=AUTHORIZATION: basic \$auth" push --force origin "refs\/tags\/\$major"/);
+    assert.doesNotMatch(run, /release create|gh release/, "the moving major is a tag, never a release");
+  });
+
+  it("the with: values of every uses: ./ step are inputs action.yml declares", () => {
+    const actionYml = fileURLToPath(new URL("../../action.yml", import.meta.url));
+    const declared = Object.keys((parseWorkflowYaml(readFileSync(actionYml, "utf8"), "action.yml") as YamlMap).inputs as YamlMap);
+    for (const job of Object.keys(doc(f).jobs as YamlMap)) {
+      for (const s of stepsIn(f, job).filter((x) => x.uses === "./")) {
+        for (const k of Object.keys(withOf(s)))
+          assert.ok(declared.includes(k), `${f} jobs.${job}: with.${k} is not an input of action.yml`);
+      }
+    }
   });
 });
