@@ -225,6 +225,11 @@ export function seedSourceCache(configFile: string): string {
   return to;
 }
 
+/** Empties the runner's own cache (~runner/.cache/kimigayo), as on a fresh hosted runner with no cache service. */
+export function resetRunnerCache(): void {
+  rmSync(join(RUNNER_HOME, ".cache", "kimigayo"), { recursive: true, force: true });
+}
+
 /** Paths under `dir` (itself included) owned by root, not following symlinks. */
 export function rootOwned(dir: string): string[] {
   const found: string[] = [];
@@ -246,10 +251,11 @@ export function assertNoRootOwned(dir: string): void {
   }
 }
 
-/** Removes what the harness made under /home/runner/work: _temp, _tool, the unpacked action, `workspaces`. */
+/** Removes what the harness made under /home/runner/work: _temp, _tool, the unpacked action, workflow jobs' workspace, `workspaces`. */
 export function cleanRunnerWork(...workspaces: Workspace[]): void {
   for (const w of workspaces) w.remove();
-  for (const p of ["_temp", "_tool", "_actions/kimigayo/build-action"]) rmSync(join(RUNNER_WORK, p), { recursive: true, force: true });
+  for (const p of ["_temp", "_tool", "_actions/kimigayo/build-action", "build-action"])
+    rmSync(join(RUNNER_WORK, p), { recursive: true, force: true });
 }
 
 // ------------------------------------------------------------------------------------------------
