@@ -256,6 +256,10 @@ export function cleanRunnerWork(...workspaces: Workspace[]): void {
   for (const w of workspaces) w.remove();
   for (const p of ["_temp", "_tool", "_actions/kimigayo/build-action", "build-action"])
     rmSync(join(RUNNER_WORK, p), { recursive: true, force: true });
+  for (const p of ["_actions/kimigayo", "_actions"]) {
+    const dir = join(RUNNER_WORK, p);
+    if (existsSync(dir) && readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
+  }
 }
 
 // ------------------------------------------------------------------------------------------------
