@@ -1,4 +1,6 @@
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { actionRoot, BUILTIN_CONFIG } from "../config/builtin.js";
 import { loadConfig } from "../config/load.js";
 import { UsageError } from "../lib/errors.js";
 import { streamLogger, type Logger } from "../lib/log.js";
@@ -10,7 +12,7 @@ import { execute, reportError } from "./execute.js";
 export type { Command, CommandContext } from "./command.js";
 export { COMMANDS } from "./commands.js";
 
-export const DEFAULT_CONFIG = "configs/kimigayo.yml";
+export const DEFAULT_CONFIG = BUILTIN_CONFIG;
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -25,6 +27,20 @@ function usage(): string {
   ].join("\n");
 }
 
+/**
+ * The config a command reads: the one given, else configs/kimigayo.yml here, else (in a
+ * repository that has none, such as a user's workspace with only the action) the action's own.
+ */
+export function configPath(given: string | undefined, cwd: string, log: Logger): string {
+  const path = resolve(cwd, given ?? DEFAULT_CONFIG);
+  if ((given !== undefined && given !== DEFAULT_CONFIG) || existsSync(path)) return path;
+  const root = actionRoot();
+  if (!root) return path;
+  const builtin = join(root, BUILTIN_CONFIG);
+  log.info(`no ${DEFAULT_CONFIG} in ${cwd}: using the action's built-in configuration ${builtin}`);
+  return builtin;
+}
+
 /** A command's context in this process: the config loader, the environment, and the credentials it holds. */
 export function commandContext(log: Logger, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): CommandContext {
   const username = env[ENV_USER];
@@ -32,7 +48,7 @@ export function commandContext(log: Logger, env: NodeJS.ProcessEnv = process.env
   const githubToken = env.GITHUB_TOKEN?.trim();
   return {
     log,
-    config: (p) => loadConfig(resolve(p ?? DEFAULT_CONFIG)),
+    config: (p) => loadConfig(configPath(p, cwd, log)),
     env,
     cwd,
     credentials: {

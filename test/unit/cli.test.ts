@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { configPath } from "../../src/cli/main.js";
+import { silentLogger } from "../../src/lib/log.js";
 import { cliInProcess } from "../support/cli.js";
 
 /** The product's config, by absolute path, so the tests do not depend on the working directory. */
@@ -116,5 +121,27 @@ describe("kimigayo CLI: usage and exit codes", () => {
   test("a config error names its file once", async () => {
     const r = await cli(["build", "--config", "/nonexistent.yml"]);
     assert.equal(r.stderr, "error: /nonexistent.yml: config file /nonexistent.yml does not exist\n");
+  });
+});
+
+describe("which config a command reads", () => {
+  const log = { ...silentLogger, info: (m: string) => void said.push(m) };
+  const said: string[] = [];
+  const root = join(import.meta.dirname, "../..");
+
+  it("configs/kimigayo.yml where it exists; the action's own where it does not; a given path as given", () => {
+    const workspace = mkdtempSync(join(tmpdir(), "config-path-"));
+    try {
+      assert.equal(configPath(undefined, root, log), join(root, "configs/kimigayo.yml"));
+      assert.deepEqual(said, []);
+      // A user's workspace with no configs/: the action's built-in configuration, and the log says so.
+      assert.equal(configPath(undefined, workspace, log), join(root, "configs/kimigayo.yml"));
+      assert.match(said[0]!, /no configs\/kimigayo\.yml in .*config-path-.*: using the action's built-in configuration/);
+      assert.equal(configPath("configs/kimigayo.yml", workspace, log), join(root, "configs/kimigayo.yml"));
+      // Any other path is the user's choice: a missing one stays missing (the loader names it).
+      assert.equal(configPath("kimigayo.yml", workspace, log), join(workspace, "kimigayo.yml"));
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
   });
 });
