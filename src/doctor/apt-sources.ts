@@ -12,28 +12,45 @@ export interface AptEntry {
   options: Record<string, string>;
 }
 
+/** One sources file and its text. */
+export interface AptSourceFile {
+  file: string;
+  text: string;
+}
+
+/** The fields of one deb822 paragraph (its lines), keys lower-cased; comment lines are skipped. */
+export function deb822Fields(lines: readonly string[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  let last: string | undefined;
+  for (const line of lines) {
+    if (line.startsWith("#")) continue;
+    if (/^[ \t]/.test(line)) {
+      if (last !== undefined && line.trim() !== "") fields[last] += `\n${line}`;
+      continue;
+    }
+    const m = /^([A-Za-z0-9-]+):[ \t]*(.*)$/.exec(line);
+    if (!m?.[1]) continue;
+    last = m[1].toLowerCase();
+    fields[last] = (m[2] ?? "").trim();
+  }
+  return fields;
+}
+
+/** The entry a deb822 paragraph's fields make, or undefined when it has no Types or says `Enabled: no`. */
+export function deb822Entry(fields: Record<string, string>, file: string): AptEntry | undefined {
+  if (!fields.types || fields.enabled?.toLowerCase() === "no") return undefined;
+  const { types, uris, suites, components, ...options } = fields;
+  delete options.enabled;
+  const words = (v: string | undefined) => (v ?? "").split(/\s+/).filter((w) => w !== "");
+  return { file, types: words(types), uris: words(uris), suites: words(suites), components: words(components), options };
+}
+
 /** Entries of a deb822 .sources file. Paragraphs with `Enabled: no` are left out. */
 export function parseDeb822(text: string, file: string): AptEntry[] {
   const entries: AptEntry[] = [];
   for (const para of text.split(/\n[ \t]*\n/)) {
-    const fields: Record<string, string> = {};
-    let last: string | undefined;
-    for (const line of para.split("\n")) {
-      if (line.startsWith("#")) continue;
-      if (/^[ \t]/.test(line)) {
-        if (last !== undefined && line.trim() !== "") fields[last] += `\n${line}`;
-        continue;
-      }
-      const m = /^([A-Za-z0-9-]+):[ \t]*(.*)$/.exec(line);
-      if (!m?.[1]) continue;
-      last = m[1].toLowerCase();
-      fields[last] = (m[2] ?? "").trim();
-    }
-    if (!fields.types || fields.enabled?.toLowerCase() === "no") continue;
-    const { types, uris, suites, components, ...options } = fields;
-    delete options.enabled;
-    const words = (v: string | undefined) => (v ?? "").split(/\s+/).filter((w) => w !== "");
-    entries.push({ file, types: words(types), uris: words(uris), suites: words(suites), components: words(components), options });
+    const entry = deb822Entry(deb822Fields(para.split("\n")), file);
+    if (entry) entries.push(entry);
   }
   return entries;
 }
@@ -63,8 +80,13 @@ export function parseOneLine(text: string, file: string): AptEntry[] {
   return entries;
 }
 
-/** Every enabled entry under an apt configuration folder (normally /etc/apt). */
-export function readAptSources(aptDir = "/etc/apt"): AptEntry[] {
+/** The entries of one sources file, by its format (a .sources file is deb822, the rest one-line). */
+export function entriesOf(source: AptSourceFile): AptEntry[] {
+  return source.file.endsWith(".sources") ? parseDeb822(source.text, source.file) : parseOneLine(source.text, source.file);
+}
+
+/** sources.list and the *.list and *.sources files of sources.list.d under an apt folder, with their text. */
+export function readAptSourceFiles(aptDir = "/etc/apt"): AptSourceFile[] {
   const files: string[] = [];
   const main = join(aptDir, "sources.list");
   if (existsSync(main)) files.push(main);
@@ -74,15 +96,49 @@ export function readAptSources(aptDir = "/etc/apt"): AptEntry[] {
       if (name.endsWith(".list") || name.endsWith(".sources")) files.push(join(partsDir, name));
     }
   }
-  const entries: AptEntry[] = [];
+  const sources: AptSourceFile[] = [];
   for (const file of files) {
-    let text: string;
     try {
-      text = readFileSync(file, "utf8");
+      sources.push({ file, text: readFileSync(file, "utf8") });
     } catch {
       continue;
     }
-    entries.push(...(file.endsWith(".sources") ? parseDeb822(text, file) : parseOneLine(text, file)));
   }
-  return entries;
+  return sources;
+}
+
+/** Every enabled entry under an apt configuration folder (normally /etc/apt). */
+export function readAptSources(aptDir = "/etc/apt"): AptEntry[] {
+  return readAptSourceFiles(aptDir).flatMap(entriesOf);
+}
+
+/**
+ * The URIs of a mirror list, as apt's `mirror+file:` method reads it: one URI a line, optionally
+ * followed by tab-separated metadata ("priority:1"); `#` starts a comment.
+ */
+export function parseMirrorList(text: string): string[] {
+  return text
+    .split("\n")
+    .map((line) => line.replace(/#.*$/, "").trim().split(/\s+/)[0] ?? "")
+    .filter((uri) => uri !== "");
+}
+
+/** The path of a `mirror+file:PATH` URI, or undefined for any other URI. */
+export function mirrorListPath(uri: string): string | undefined {
+  const m = /^mirror\+file:(\/.*)$/.exec(uri);
+  return m?.[1];
+}
+
+/** The text of every local mirror list (`mirror+file:PATH`) the entries name, by path; unreadable ones are left out. */
+export function readMirrorLists(entries: readonly AptEntry[]): Record<string, string> {
+  const lists: Record<string, string> = {};
+  for (const path of new Set(entries.flatMap((e) => e.uris.map(mirrorListPath)))) {
+    if (path === undefined) continue;
+    try {
+      lists[path] = readFileSync(path, "utf8");
+    } catch {
+      continue;
+    }
+  }
+  return lists;
 }

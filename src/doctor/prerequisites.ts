@@ -4,12 +4,13 @@
  */
 import type { Logger } from "../lib/log.js";
 import { addArchitecture, foreignArchitectures, nativeArchitecture } from "./apt.js";
-import { readAptSources } from "./apt-sources.js";
+import { entriesOf, readAptSources } from "./apt-sources.js";
 import { checkBinfmt, enableBinfmt, mountBinfmt } from "./binfmt.js";
 import { readElfFile } from "../lib/elf.js";
 import { isUbuntu, locate, osRelease, versionOf } from "./host.js";
 import { checkDockerd, checkRegistry, REGISTRY_CONFIG, startDockerd, startRegistry } from "./services.js";
 import type { CheckResult, Prerequisite } from "./types.js";
+import { ensureUbuntuPorts, PORTS_SOURCES_FILE, readAptFolder, servesFromPorts } from "./ubuntu-ports.js";
 
 /** Something a prerequisite needs on disk: a command on PATH or an absolute path, and who provides it. */
 interface Provided {
@@ -63,27 +64,42 @@ function providedBy(
 // ---------------------------------------------------------------- arm64 on Ubuntu
 
 const ARM64_MUSL = "musl-dev:arm64";
+const ARM64_INSTALL =
+  "dpkg --add-architecture arm64 && apt-get update && apt-get install -y --no-install-recommends musl-dev:arm64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross";
 
+/** What doctor --fix does on Ubuntu before arm64 packages can be installed, as a recipe for a human. */
 function ubuntuPortsHint(): string {
   const codename = osRelease().VERSION_CODENAME ?? "CODENAME";
   return (
-    "Ubuntu serves arm64 packages only from its ports mirror (the archive's host with ports. in place of archive., path /ubuntu-ports), so musl-dev:arm64 needs a ports entry: " +
-    "add `Architectures: amd64` to the entries in /etc/apt/sources.list.d/ubuntu.sources (or `[arch=amd64]` to the lines of /etc/apt/sources.list), " +
-    "create /etc/apt/sources.list.d/ubuntu-ports.sources with " +
-    `"Types: deb / URIs: <the ports mirror>/ubuntu-ports / Suites: ${codename} ${codename}-updates ${codename}-security / ` +
-    'Components: main universe / Architectures: arm64 / Signed-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg", ' +
-    "then run dpkg --add-architecture arm64 && apt-get update && apt-get install -y musl-dev:arm64"
+    "Ubuntu serves arm64 packages only from its ports mirror (the archive's host with ports. in place of [LABELS.]archive. or security., path /ubuntu-ports/), so musl-dev:arm64 needs a ports entry: " +
+    "add `Architectures: amd64` to the archive and security entries in /etc/apt/sources.list.d/ubuntu.sources (or `[arch=amd64]` to the deb lines of /etc/apt/sources.list), " +
+    `create /etc/apt/sources.list.d/${PORTS_SOURCES_FILE} with ` +
+    `"Types: deb / URIs: <the ports mirror>/ubuntu-ports/ / Suites: ${codename} ${codename}-updates ${codename}-backports ${codename}-security / ` +
+    "Components: <the archive entry's components> / Architectures: arm64 / Signed-By: <the archive entry's keyring>\", " +
+    `then run ${ARM64_INSTALL}`
   );
 }
 
-function aptServesUbuntuPorts(): boolean {
-  return readAptSources().some((e) => e.types.includes("deb") && e.uris.some((u) => /\/\/ports\.|\/ubuntu-ports\/?$/.test(u)));
+/**
+ * On Ubuntu: adds the ports mirror for arm64 to apt's sources, derived from the archive entry
+ * (see ubuntu-ports.ts). Throws the recipe when no entry gives a ports mirror to derive.
+ */
+function ensureUbuntuArm64Source(architectures: readonly string[]): string[] {
+  const actions = ensureUbuntuPorts({ architectures, foreign: "arm64" });
+  if (actions) return actions;
+  const uris = [...new Set(readAptSources().flatMap((e) => e.uris))];
+  throw new Error(
+    `no apt entry of Ubuntu's archive to derive its ports mirror from (entries: ${uris.join(", ") || "none"}); ${ubuntuPortsHint()}`,
+  );
 }
 
 export function arm64PackageMissingHint(): string {
-  return isUbuntu()
-    ? ubuntuPortsHint()
-    : "check that an apt source for Debian main serves arm64 (dpkg --add-architecture arm64; apt-get update)";
+  if (!isUbuntu()) return "check that an apt source for Debian main serves arm64 (dpkg --add-architecture arm64; apt-get update)";
+  const folder = readAptFolder();
+  const ports = servesFromPorts(folder.sources.flatMap(entriesOf), "arm64", folder.mirrorLists);
+  return ports
+    ? `${ports.file} names Ubuntu's ports mirror for arm64 (${ports.uris.join(" ")}), but apt has no candidate from it: check apt-get update's output for that mirror (doctor --verbose)`
+    : ubuntuPortsHint();
 }
 
 // ---------------------------------------------------------------- Debian's static BusyBox
@@ -108,16 +124,22 @@ const CROSS_ARM64 = providedBy(
     title: "arm64 cross toolchain",
     needs: ["build-tools"],
     get fixHint(): string {
-      const install =
-        "dpkg --add-architecture arm64 && apt-get update && apt-get install -y --no-install-recommends musl-dev:arm64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross linux-libc-dev-arm64-cross";
-      return isUbuntu() ? `${install} (${ubuntuPortsHint()})` : install;
+      return isUbuntu()
+        ? `kimigayo doctor --fix --only cross-arm64 (it adds Ubuntu's ports mirror to apt's sources first), or by hand: ${ubuntuPortsHint()}`
+        : ARM64_INSTALL;
     },
+    /** dpkg --add-architecture arm64 and, on Ubuntu, the ports mirror; doctor runs apt-get update after this. */
     async beforeInstall(_log: Logger, packages: readonly string[]): Promise<string[]> {
       if (!packages.some((p) => p.endsWith(":arm64"))) return [];
-      if ((await nativeArchitecture()) === "arm64" || (await foreignArchitectures()).includes("arm64")) return [];
-      if (isUbuntu() && !aptServesUbuntuPorts()) throw new Error(ubuntuPortsHint());
-      await addArchitecture("arm64");
-      return ["dpkg --add-architecture arm64"];
+      const native = await nativeArchitecture();
+      if (native === "arm64") return [];
+      const foreign = await foreignArchitectures();
+      const actions = isUbuntu() ? ensureUbuntuArm64Source([native, ...foreign]) : [];
+      if (!foreign.includes("arm64")) {
+        await addArchitecture("arm64");
+        actions.push("dpkg --add-architecture arm64");
+      }
+      return actions;
     },
   },
   [
