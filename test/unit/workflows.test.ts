@@ -506,10 +506,6 @@ const aptByHand = (f: string, job: string): string[] =>
   runsIn(f, job)
     .split("\n")
     .filter((line) => APT_BY_HAND.test(line));
-/** Workflows that still carry a hand-written apt step, and why (a node:test todo until it goes). */
-const APT_BY_HAND_TODO: Record<string, string> = {
-  "pr-size-budget.yml": "its hand-written ports step is still to be removed: doctor --fix --only cross-arm64 does it",
-};
 
 describe("the repository's workflows", () => {
   it("are the CI, PR size budget, PR size comment and release workflows", () => {
@@ -524,13 +520,9 @@ describe("the repository's workflows", () => {
       assert.deepEqual(jobPermissions(doc(f)), EXPECTED_PERMISSIONS[f]);
     });
 
-    it(
-      `${f}: no run: step writes apt's sources by hand (doctor --fix adds Ubuntu's ports mirror itself)`,
-      { todo: APT_BY_HAND_TODO[f] ?? false },
-      () => {
-        for (const job of Object.keys(doc(f).jobs as YamlMap)) assert.deepEqual(aptByHand(f, job), [], `${f} jobs.${job}`);
-      },
-    );
+    it(`${f}: no run: step writes apt's sources by hand (doctor --fix adds Ubuntu's ports mirror itself)`, () => {
+      for (const job of Object.keys(doc(f).jobs as YamlMap)) assert.deepEqual(aptByHand(f, job), [], `${f} jobs.${job}`);
+    });
 
     it(`${f}: every run: script is valid bash`, () => {
       for (const job of Object.keys(doc(f).jobs as YamlMap)) {
@@ -624,24 +616,29 @@ describe("pr-size-budget.yml", () => {
     assert.deepEqual(doc(f).permissions, { contents: "read" });
     assert.equal(jobOf(f, "size-check").permissions, undefined);
   });
-  it("builds, then runs size-check whose failure fails the job", () => {
+  it("builds, then runs size-check whose failure fails the job, both with the action itself and no token", () => {
     const steps = stepsIn(f, "size-check");
-    const build = steps.findIndex((s) => s.run === "npx kimigayo build --engine oci");
-    const check = steps.findIndex((s) => s.run === "npx kimigayo size-check --json --report size-report.json --markdown size-report.md");
+    const build = steps.findIndex((s) => s.uses === "./" && (s.with as YamlMap).command === "build");
+    const check = steps.findIndex((s) => s.uses === "./" && (s.with as YamlMap).command === "size-check");
     assert.ok(build >= 0 && check > build);
+    assert.deepEqual(steps[build]!.with, { command: "build", engine: "oci" });
+    assert.deepEqual(steps[check]!.with, { command: "size-check" }, "fail-on-budget stays true; no github-token on a PR's code");
     assert.equal(steps[check]!["continue-on-error"], undefined);
     assert.equal(steps[check]!.if, undefined);
+    assert.doesNotMatch(runsIn(f, "size-check"), /kimigayo|npx|npm |sudo/, "no CLI and no setup by hand");
   });
   it("records the PR number through env, and uploads it with the report even when the check failed", () => {
     const steps = stepsIn(f, "size-check");
     const record = steps.find((s) => typeof s.run === "string" && s.run.includes("pr-number"));
     assert.ok(record);
     assert.deepEqual(record.env, { PR_NUMBER: "${{ github.event.pull_request.number }}" });
+    assert.ok(steps.indexOf(record) < steps.findIndex((s) => s.uses === "./"), "recorded before the build");
     const upload = stepUsing(f, "size-check", "actions/upload-artifact");
     assert.equal(upload.if, "${{ !cancelled() }}");
     const w = upload.with as YamlMap;
     assert.equal(w.name, "size-report");
-    assert.deepEqual(String(w.path).trim().split("\n"), ["pr-number", "size-report.json", "size-report.md"]);
+    // Uploaded from out/, so the artifact holds the files at its root, where pr-size-comment.yml reads them.
+    assert.deepEqual(String(w.path).trim().split("\n"), ["out/pr-number", "out/size-report.json", "out/size-report.md"]);
   });
 });
 
