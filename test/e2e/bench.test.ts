@@ -258,7 +258,10 @@ describe("kimigayo bench on the built images", () => {
       assert.match(r.stderr, /benchmark regression: .*standard linux\/amd64: boot to ready, in container/);
       const res = JSON.parse(r.stdout) as { gate: { passed: boolean; regressions: { name: string }[] } };
       assert.equal(res.gate.passed, false);
-      assert.ok(res.gate.regressions.some((x) => x.name === "standard linux/amd64: boot to ready, docker run to ready line"));
+      assert.ok(
+        res.gate.regressions.some((x) => x.name === "standard linux/amd64: boot to ready, docker run to ready line"),
+        `the gate: ${JSON.stringify(res.gate, null, 1).slice(0, 3000)}`,
+      );
     });
   });
 });
