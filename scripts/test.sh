@@ -19,15 +19,7 @@ rm -f .kimigayo/unit.tap .kimigayo/e2e.tap
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/kimigayo-test.XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
 
-# Every file and folder under the repository except .git and this script's TAP output: type,
-# mode, size and path, then the sha256 of each regular file.
-snapshot() {
-  find . \( -path ./.git -o -path ./.kimigayo/unit.tap -o -path ./.kimigayo/e2e.tap \) -prune -o -printf '%y %m %s %p\n' |
-    LC_ALL=C sort
-  find . \( -path ./.git -o -path ./.kimigayo/unit.tap -o -path ./.kimigayo/e2e.tap \) -prune -o -type f -print0 |
-    LC_ALL=C sort -z | xargs -0 -r sha256sum
-}
-snapshot >"$scratch/before"
+bash scripts/worktree.sh snapshot >"$scratch/before"
 
 export KIMIGAYO_TEST_STRICT=1
 export KIMIGAYO_E2E_DIR="$scratch/e2e"
@@ -47,8 +39,8 @@ for suite in unit e2e; do
     test/"$suite"/*.test.ts || status=1
 done
 
-snapshot >"$scratch/after"
-changed="$(diff "$scratch/before" "$scratch/after" | sed -n 's/^[<>] \(. [0-7]* [0-9]* \|[0-9a-f]\{64\}  \)//p' | LC_ALL=C sort -u)"
+bash scripts/worktree.sh snapshot >"$scratch/after"
+changed="$(bash scripts/worktree.sh changed "$scratch/before" "$scratch/after")"
 if [ -n "$changed" ]; then
   echo "The test run changed the working tree (tests must write only into temporary folders):" >&2
   echo "$changed" | sed 's/^/  /' >&2
