@@ -3,7 +3,7 @@
  * always removes, and the stop of a boot (the boot itself is bootToReady in src/lib/docker.ts).
  */
 import { spawnSync } from "node:child_process";
-import { dockerBin, type Booted } from "../lib/docker.js";
+import { dockerBin, dockerRunArgs, type Booted } from "../lib/docker.js";
 import { UsageError } from "../lib/errors.js";
 import { run, type RunResult } from "../lib/exec.js";
 
@@ -125,19 +125,7 @@ export async function stopBooted(b: Booted): Promise<{ stopMs: number; exitCode:
 
 /** `docker run -d` of an idle container (for docker exec), waiting until it runs. */
 export async function startIdle(image: string, name: string, opts: { platform?: string; extra?: string[] } = {}): Promise<void> {
-  const args = [
-    "run",
-    "-d",
-    "--rm",
-    "--pull=never",
-    "--name",
-    name,
-    ...(opts.platform ? ["--platform", opts.platform] : []),
-    ...(opts.extra ?? []),
-    image,
-    "sleep",
-    "3600",
-  ];
+  const args = dockerRunArgs(image, name, { ...opts, detach: true, remove: true, command: ["sleep", "3600"] });
   const r = await run(dockerBin(), args, { timeoutMs: 120_000 });
   if (r.code !== 0) throw new Error(`docker run -d ${image} sleep 3600 failed: ${firstLine(r.stderr)}`);
 }

@@ -45,15 +45,15 @@ export interface BootOptions {
   remove?: boolean;
 }
 
-/**
- * `docker run [--rm] --pull=never --name NAME [--platform P] [extra] IMAGE /sbin/init`, attached,
- * resolved at the ready line; the container keeps running (stop it with `docker stop NAME`). On a
- * timeout or an exit before the ready line it rejects with the output's tail; the container, if
- * any, is the caller's to remove.
- */
-export function bootToReady(image: string, name: string, opts: BootOptions = {}): Promise<Booted> {
-  const args = [
+/** `docker run [-d] [--rm] --pull=never --name NAME [--platform P] [extra] IMAGE COMMAND…`: never a pull, always a name. */
+export function dockerRunArgs(
+  image: string,
+  name: string,
+  opts: Pick<BootOptions, "platform" | "extra" | "remove"> & { command: string[]; detach?: boolean },
+): string[] {
+  return [
     "run",
+    ...(opts.detach ? ["-d"] : []),
     ...(opts.remove ? ["--rm"] : []),
     "--pull=never",
     "--name",
@@ -61,8 +61,18 @@ export function bootToReady(image: string, name: string, opts: BootOptions = {})
     ...(opts.platform ? ["--platform", opts.platform] : []),
     ...(opts.extra ?? []),
     image,
-    ...(opts.command ?? ["/sbin/init"]),
+    ...opts.command,
   ];
+}
+
+/**
+ * `docker run [--rm] --pull=never --name NAME [--platform P] [extra] IMAGE /sbin/init`, attached,
+ * resolved at the ready line; the container keeps running (stop it with `docker stop NAME`). On a
+ * timeout or an exit before the ready line it rejects with the output's tail; the container, if
+ * any, is the caller's to remove.
+ */
+export function bootToReady(image: string, name: string, opts: BootOptions = {}): Promise<Booted> {
+  const args = dockerRunArgs(image, name, { ...opts, command: opts.command ?? ["/sbin/init"] });
   const timeoutMs = opts.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
