@@ -46056,15 +46056,11 @@ function dockerBin() {
 const DEFAULT_REGISTRY = "127.0.0.1:5000";
 /** The line the image's rc prints when every service is up: "kimigayo: ready in 12 ms (3 services)". */
 const READY_LINE = /^kimigayo: ready in (\d+) ms \((\d+) services\)$/;
-/**
- * `docker run [--rm] --pull=never --name NAME [--platform P] [extra] IMAGE /sbin/init`, attached,
- * resolved at the ready line; the container keeps running (stop it with `docker stop NAME`). On a
- * timeout or an exit before the ready line it rejects with the output's tail; the container, if
- * any, is the caller's to remove.
- */
-function bootToReady(image, name, opts = {}) {
-    const args = [
+/** `docker run [-d] [--rm] --pull=never --name NAME [--platform P] [extra] IMAGE COMMAND…`: never a pull, always a name. */
+function dockerRunArgs(image, name, opts) {
+    return [
         "run",
+        ...(opts.detach ? ["-d"] : []),
         ...(opts.remove ? ["--rm"] : []),
         "--pull=never",
         "--name",
@@ -46072,8 +46068,17 @@ function bootToReady(image, name, opts = {}) {
         ...(opts.platform ? ["--platform", opts.platform] : []),
         ...(opts.extra ?? []),
         image,
-        ...(opts.command ?? ["/sbin/init"]),
+        ...opts.command,
     ];
+}
+/**
+ * `docker run [--rm] --pull=never --name NAME [--platform P] [extra] IMAGE /sbin/init`, attached,
+ * resolved at the ready line; the container keeps running (stop it with `docker stop NAME`). On a
+ * timeout or an exit before the ready line it rejects with the output's tail; the container, if
+ * any, is the caller's to remove.
+ */
+function bootToReady(image, name, opts = {}) {
+    const args = dockerRunArgs(image, name, { ...opts, command: opts.command ?? ["/sbin/init"] });
     const timeoutMs = opts.timeoutMs ?? 60_000;
     return new Promise((resolve, reject) => {
         const t0 = process.hrtime.bigint();
@@ -46391,19 +46396,7 @@ async function stopBooted(b) {
 }
 /** `docker run -d` of an idle container (for docker exec), waiting until it runs. */
 async function startIdle(image, name, opts = {}) {
-    const args = [
-        "run",
-        "-d",
-        "--rm",
-        "--pull=never",
-        "--name",
-        name,
-        ...(opts.platform ? ["--platform", opts.platform] : []),
-        ...(opts.extra ?? []),
-        image,
-        "sleep",
-        "3600",
-    ];
+    const args = dockerRunArgs(image, name, { ...opts, detach: true, remove: true, command: ["sleep", "3600"] });
     const r = await run(dockerBin(), args, { timeoutMs: 120_000 });
     if (r.code !== 0)
         throw new Error(`docker run -d ${image} sleep 3600 failed: ${firstLine(r.stderr)}`);
