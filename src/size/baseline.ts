@@ -12,9 +12,10 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { z } from "zod";
 import { PLATFORMS, type Platform } from "../config/schema.js";
 import { UsageError } from "../lib/errors.js";
+import { fieldPath } from "../lib/saved.js";
+import { savedSizeReportSchema } from "../results/size-report.js";
 import type { Logger } from "../lib/log.js";
 import { parseReference, type ImageReference } from "../oci/reference.js";
 import { RegistryClient, type RegistryClientOptions } from "../oci/registry.js";
@@ -41,30 +42,9 @@ export function describeCause(err: unknown): string {
 // Size reports
 // ---------------------------------------------------------------------------
 
-const count = z.number().int().nonnegative();
-const rowSchema = z.object({
-  name: z.string(),
-  kind: z.enum(["file", "symlink", "applet-links", "directories", "tar-end"]),
-  entries: count,
-  bytes: count,
-});
-const imageSchema = z.looseObject({
-  variant: z.string(),
-  platform: z.enum(PLATFORMS),
-  uncompressed: count,
-  compressed: count.nullable(),
-  applets: count.nullable().optional(),
-  breakdown: z.array(rowSchema).optional(),
-});
-const reportSchema = z.looseObject({ schemaVersion: z.number(), version: z.string().optional(), images: z.array(imageSchema) });
-
 export interface ParsedReport {
   version?: string;
   images: (BaselineImage & { uncompressed: number })[];
-}
-
-function fieldPath(path: readonly PropertyKey[]): string {
-  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("");
 }
 
 /** Parses a size report's text; `what` ("baseline report /x/a.json") starts every message. */
@@ -92,7 +72,7 @@ export function parseSizeReport(text: string, what: string): ParsedReport {
       `${what}: schemaVersion ${JSON.stringify(obj.schemaVersion)} is not supported; this kimigayo reads schemaVersion ${SIZE_REPORT_SCHEMA}`,
     );
   }
-  const r = reportSchema.safeParse(obj);
+  const r = savedSizeReportSchema.safeParse(obj);
   if (!r.success) {
     const lines = r.error.issues.slice(0, 5).map((i) => `${fieldPath(i.path) || "(top level)"}: ${i.message}`);
     throw new UsageError(`${what}: not a valid size report:\n  ${lines.join("\n  ")}`);

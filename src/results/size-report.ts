@@ -1,0 +1,33 @@
+/**
+ * A size report read back as a baseline or as history (`kimigayo size-check --report FILE` wrote
+ * it): the fields a comparison uses, each checked; newer fields are let through, so a report of
+ * the same schemaVersion from a later kimigayo still reads. Its type is inferred from the schema.
+ */
+import { z } from "zod";
+import { PLATFORMS } from "../lib/platform.js";
+
+const count = z.number().int().nonnegative();
+
+export const savedBreakdownRowSchema = z.object({
+  name: z.string(),
+  kind: z.enum(["file", "symlink", "applet-links", "directories", "tar-end"]),
+  entries: count,
+  bytes: count,
+});
+
+export const savedImageReportSchema = z.looseObject({
+  variant: z.string(),
+  platform: z.enum(PLATFORMS),
+  uncompressed: count,
+  compressed: count.nullable(),
+  applets: count.nullable().optional(),
+  breakdown: z.array(savedBreakdownRowSchema).optional(),
+});
+
+export const savedSizeReportSchema = z.looseObject({
+  schemaVersion: z.number(),
+  version: z.string().optional(),
+  images: z.array(savedImageReportSchema),
+});
+
+export type SavedSizeReport = z.infer<typeof savedSizeReportSchema>;
