@@ -9,21 +9,8 @@
  * duplicate keys, several documents, custom tags, `%YAML` versions other than 1.2, keys that are
  * not scalars, aliases to no anchor, and integers too large to be exact.
  */
-import {
-  type Document,
-  isAlias,
-  isCollection,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  type Scalar,
-  visit,
-  type YAMLError,
-  type YAMLMap,
-  type YAMLSeq,
-} from "yaml";
+import type { Alias, Document, Node, Scalar, YAMLError, YAMLMap, YAMLSeq } from "yaml";
+import { isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
 import { UsageError } from "../lib/errors.js";
 
 export interface Position {
@@ -41,21 +28,33 @@ export function joinPath(path: string, key: string | number): string {
   return path === "" ? String(key) : `${path}.${key}`;
 }
 
-/** Aliases can multiply a small file into a huge value ("billion laughs"); no config comes near this. */
-const MAX_NODES = 100_000;
-const STANDARD_TAGS = "!!str, !!int, !!float, !!bool, !!null, !!seq, !!map";
-
-/** Where a node starts in the source, if it is a node with a range. */
-const startOf = (n: unknown): number | undefined => (n as { range?: [number, number, number] } | null)?.range?.[0];
-
 export function parseYaml(text: string, file: string): YamlDocument {
   const src = text.replace(/^\uFEFF/, "");
   const lineCounter = new LineCounter();
   const doc = parseDocument(src, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true, strict: true });
-  const reader = new Reader(src, file, doc, lineCounter);
-  reader.checkSyntax();
-  return reader.read();
+  return new Reader(src, file, doc, lineCounter).read();
 }
+
+/** Aliases can multiply a small file into a huge value ("billion laughs"); no config comes near this. */
+const MAX_NODES = 100_000;
+const STANDARD_TAGS = "!!str, !!int, !!float, !!bool, !!null, !!seq, !!map";
+const UNKNOWN_TAG = `tags are limited to the standard ones (${STANDARD_TAGS})`;
+
+/** Where a node starts in the source, if it is a node with a range. */
+const startOf = (n: unknown): number | undefined => (n as { range?: [number, number, number] } | null)?.range?.[0];
+/** A value left out (`a:`, `-`). */
+const isEmpty = (n: unknown): boolean => isScalar(n) && n.value === null && n.source === "";
+const isMergeKey = (k: unknown): boolean => isScalar(k) && typeof k.value === "symbol";
+const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
+
+/** Errors at the same place: the most telling first; syntax errors before duplicate keys (a broken structure can show keys that are not there). */
+const RANK = "TAB_AS_INDENT DUPLICATE_KEY MULTIPLE_DOCS BAD_DQ_ESCAPE BAD_SCALAR_START UNEXPECTED_TOKEN BLOCK_AS_IMPLICIT_KEY".split(" ");
+const rank = (e: YAMLError): number =>
+  RANK.includes(e.code) ? RANK.indexOf(e.code) : e.code === "MULTILINE_IMPLICIT_KEY" || e.code === "MISSING_CHAR" ? 100 : 50;
+const byImportance = (a: YAMLError, b: YAMLError): number =>
+  Number(a.code === "DUPLICATE_KEY") - Number(b.code === "DUPLICATE_KEY") || a.pos[0] - b.pos[0] || rank(a) - rank(b);
+/** A closing `]` or `}` less indented than its key is read correctly; the library only warns about it. */
+const isHarmless = (w: YAMLError): boolean => w.code === "BAD_INDENT" && /^Flow end indicator/.test(w.message);
 
 class Reader {
   private readonly locations = new Map<string, Position>();
@@ -72,6 +71,13 @@ class Reader {
     private readonly lc: LineCounter,
   ) {}
 
+  read(): YamlDocument {
+    this.checkSyntax();
+    const root = this.doc.contents;
+    const value = this.value(root, "", root?.range ? this.at(root.range[0]) : { line: 1, column: 1 });
+    return { value, locations: this.locations };
+  }
+
   private at(offset: number): Position {
     const p = this.lc.linePos(offset);
     return { line: p.line, column: p.col };
@@ -81,29 +87,28 @@ class Reader {
     throw new UsageError(`invalid YAML: ${message}`, { file: this.file, ...this.at(offset) });
   }
 
-  /** The first problem the library found (errors, and warnings that would change the value), in reading order. */
-  checkSyntax(): void {
-    const problems = [...this.doc.errors, ...this.doc.warnings.filter((w) => !isHarmless(w))];
-    // Syntax errors first: on a broken structure the library can also see keys that are not there.
-    problems.sort((a, b) => tier(a) - tier(b) || a.pos[0] - b.pos[0] || rank(a) - rank(b));
-    const first = problems[0];
+  private duplicate(key: string, first: number, pos: number): never {
+    return this.fail(`duplicate key "${key}" (first defined on line ${this.at(first).line})`, pos);
+  }
+
+  /** The first problem the library found (errors, and warnings that would change the value), then the `%YAML` version. */
+  private checkSyntax(): void {
+    const first = [...this.doc.errors, ...this.doc.warnings.filter((w) => !isHarmless(w))].sort(byImportance)[0];
     if (first) this.explain(first);
     const version = this.doc.directives?.yaml;
     if (version?.explicit && version.version !== "1.2") {
-      const m = /^%YAML[ \t]/m.exec(this.src);
       this.fail(
         `\`%YAML ${version.version}\` is not supported: the config is read as YAML 1.2 (where yes/no are text, not booleans); remove the directive`,
-        m?.index ?? 0,
+        /^%YAML[ \t]/m.exec(this.src)?.index ?? 0,
       );
     }
   }
 
   /** One library error -> a UsageError saying what is wrong and what to write instead. */
-  private explain(err: YAMLError): never {
-    const pos = err.pos[0];
-    const msg = err.message;
+  private explain({ code, message: msg, pos: [pos] }: YAMLError): never {
     const ch = this.src[pos] ?? "";
-    switch (err.code) {
+    const has = (re: RegExp): boolean => re.test(msg);
+    switch (code) {
       case "TAB_AS_INDENT":
         return this.fail("tab character in indentation; indent with spaces", pos);
       case "DUPLICATE_KEY":
@@ -117,43 +122,39 @@ class Reader {
         return this.fail(`unknown escape \`${msg.replace(/^Invalid escape sequence /, "")}\` in double-quoted string`, pos);
       case "BAD_SCALAR_START":
         return this.fail(`a plain value cannot start with \`${ch}\`; quote it`, pos);
-      case "TAG_RESOLVE_FAILED": {
-        const tag = /^!\S*/.exec(this.src.slice(pos))?.[0] ?? "";
-        return this.fail(`unknown tag \`${tag}\`; tags are limited to the standard ones (${STANDARD_TAGS})`, pos);
-      }
+      case "TAG_RESOLVE_FAILED":
+        return this.fail(`unknown tag \`${/^!\S*/.exec(this.src.slice(pos))?.[0] ?? ""}\`; ${UNKNOWN_TAG}`, pos);
       case "BLOCK_AS_IMPLICIT_KEY":
-        if (/^Nested mappings/.test(msg)) return this.nestedMapping(pos);
-        if (/^A block sequence/.test(msg)) {
-          return this.fail(
-            "bad indentation: this `- ` item lines up with no sequence above it (the items of one sequence start at the same column)",
-            this.lineContentStart(pos),
-          );
+        if (has(/^Nested mappings/)) return this.nestedMapping(pos);
+        if (has(/^A block sequence/)) {
+          const why = "this `- ` item lines up with no sequence above it (the items of one sequence start at the same column)";
+          return this.fail(`bad indentation: ${why}`, this.lineContentStart(pos));
         }
         break;
       case "UNEXPECTED_TOKEN":
-        if (/at node end$/.test(msg)) return this.fail(`unexpected \`${this.snippet(pos)}\` after the value`, pos);
-        if (/block-seq-ind/.test(msg)) return this.fail("a sequence item `- ` is not allowed here: the line above is a `key: value`", pos);
-        if (/flow-(seq|map)-end/.test(msg))
+        if (has(/at node end$/)) return this.fail(`unexpected \`${this.snippet(pos)}\` after the value`, pos);
+        if (has(/block-seq-ind/)) return this.fail("a sequence item `- ` is not allowed here: the line above is a `key: value`", pos);
+        if (has(/flow-(seq|map)-end/)) {
+          const opener = ch === "]" ? "[" : "{";
           return this.fail(
-            `unexpected \`${ch}\` with no \`${ch === "]" ? "[" : "{"}\` before it (a plain value cannot start with \`${ch}\`; quote it)`,
-            pos,
-          );
-        break;
-      case "BAD_INDENT": {
-        const flow = /^Flow (sequence|map) in block collection/.exec(msg);
-        if (flow) return this.unterminatedFlow(flow[1] === "map" ? "map" : "sequence", pos);
-        return this.fail(`bad indentation: ${lowerFirst(msg)}`, this.lineContentStart(pos));
-      }
-      case "MISSING_CHAR": {
-        const quote = /^Missing closing (["'])quote/.exec(msg);
-        if (quote) return this.unterminatedQuote(quote[1] === '"' ? "double" : "single", pos);
-        if (/^Implicit map keys need to be followed/.test(msg)) {
-          return this.fail(
-            "expected `key: value`, found text without `: ` (a value continued on the next line must be indented more than its key)",
+            `unexpected \`${ch}\` with no \`${opener}\` before it (a plain value cannot start with \`${ch}\`; quote it)`,
             pos,
           );
         }
-        if (/directives-end/.test(msg)) {
+        break;
+      case "BAD_INDENT": {
+        const flow = /^Flow (sequence|map) in block collection/.exec(msg);
+        if (flow) return this.unterminatedFlow(flow[1] === "map", pos);
+        return this.fail(`bad indentation: ${lowerFirst(msg)}`, this.lineContentStart(pos));
+      }
+      case "MISSING_CHAR": {
+        const quote = /^Missing closing (["'])quote/.exec(msg)?.[1];
+        if (quote) return this.unterminatedQuote(quote, pos);
+        if (has(/^Implicit map keys need to be followed/)) {
+          const why = "found text without `: ` (a value continued on the next line must be indented more than its key)";
+          return this.fail(`expected \`key: value\`, ${why}`, pos);
+        }
+        if (has(/directives-end/)) {
           const directive = this.src.lastIndexOf("\n%", pos);
           return this.fail("directives (`%YAML`, `%TAG`) must be followed by a `---` line", directive < 0 ? 0 : directive + 1);
         }
@@ -171,25 +172,29 @@ class Reader {
   private lineContentStart(pos: number): number {
     const start = this.src.lastIndexOf("\n", pos - 1) + 1;
     const indent = /^[ \t]*/.exec(this.src.slice(start))?.[0].length ?? 0;
-    return pos < start + indent ? start + indent : pos;
+    return Math.max(pos, start + indent);
+  }
+
+  /** Every node of the document, in reading order. */
+  private allNodes(): Node[] {
+    const nodes: Node[] = [];
+    visit(this.doc, { Node: (_, node) => void nodes.push(node) });
+    return nodes;
+  }
+
+  /** Where the last node (in reading order) that passes `test` starts. */
+  private lastStart(test: (node: Node, range: [number, number, number]) => boolean): number | undefined {
+    return this.allNodes().findLast((n) => n.range && test(n, n.range))?.range?.[0];
   }
 
   private duplicateKey(pos: number): never {
-    let found: { key: string; first: number } | undefined;
-    visit(this.doc, {
-      Map: (_, map) => {
-        const keys = map.items.map((p) => p.key).filter(isScalar);
-        const dup = keys.find((k) => k.range?.[0] === pos);
-        const first = dup && keys.find((k) => k !== dup && k.value === dup.value);
-        if (dup && first?.range) {
-          found = { key: String(dup.value), first: first.range[0] };
-          return visit.BREAK;
-        }
-        return undefined;
-      },
-    });
-    if (!found) return this.fail("duplicate key", pos);
-    return this.fail(`duplicate key "${found.key}" (first defined on line ${this.at(found.first).line})`, pos);
+    for (const map of this.allNodes().filter(isMap)) {
+      const keys = map.items.map((p) => p.key).filter(isScalar);
+      const dup = keys.find((k) => k.range?.[0] === pos);
+      const first = dup && keys.find((k) => k !== dup && k.value === dup.value);
+      if (dup && first?.range) return this.duplicate(String(dup.value), first.range[0], pos);
+    }
+    return this.fail("duplicate key", pos);
   }
 
   /** `a: b: c` or a deeper-indented key under `a: 1`: a mapping where a one-line value already began. */
@@ -206,39 +211,21 @@ class Reader {
     );
   }
 
-  private unterminatedFlow(kind: "sequence" | "map", pos: number): never {
-    const [open, close] = kind === "map" ? ["{", "}"] : ["[", "]"];
-    let start: number | undefined;
-    visit(this.doc, {
-      Node: (_, node) => {
-        const r = node.range;
-        if (isCollection(node) && node.flow && r && r[0] < pos && r[2] >= pos && this.src[r[0]] === open) start = r[0];
-      },
-    });
+  private unterminatedFlow(map: boolean, pos: number): never {
+    const [open, close, kind] = map ? ["{", "}", "mapping"] : ["[", "]", "sequence"];
+    const start = this.lastStart((n, r) => isCollection(n) && n.flow === true && r[0] < pos && r[2] >= pos && this.src[r[0]] === open);
     const where = start === undefined ? "" : ` on line ${this.at(start).line}`;
     return this.fail(
-      `unterminated flow ${kind === "map" ? "mapping" : "sequence"}: the \`${open}\`${where} has no matching \`${close}\` (a flow collection may continue on the next lines, indented more than its key)`,
+      `unterminated flow ${kind}: the \`${open}\`${where} has no matching \`${close}\` (a flow collection may continue on the next lines, indented more than its key)`,
       start ?? pos,
     );
   }
 
-  private unterminatedQuote(kind: "double" | "single", pos: number): never {
-    let start: number | undefined;
-    visit(this.doc, {
-      Scalar: (_, node) => {
-        const r = node.range;
-        if ((node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") && r && r[0] < pos && r[1] >= pos) start = r[0];
-      },
-    });
-    const q = kind === "double" ? '"' : "'";
+  private unterminatedQuote(q: string, pos: number): never {
+    const quoted = (n: Node): boolean => isScalar(n) && (n.type === "QUOTE_DOUBLE" || n.type === "QUOTE_SINGLE");
+    const start = this.lastStart((n, r) => quoted(n) && r[0] < pos && r[1] >= pos);
+    const kind = q === '"' ? "double" : "single";
     return this.fail(`unterminated ${kind}-quoted string: no closing \`${q}\` (a quoted value may span lines, but must end)`, start ?? pos);
-  }
-
-  read(): YamlDocument {
-    const root = this.doc.contents;
-    const pos = root?.range ? this.at(root.range[0]) : { line: 1, column: 1 };
-    const value = this.value(root, "", pos);
-    return { value, locations: this.locations };
   }
 
   private value(node: unknown, path: string, pos: Position): unknown {
@@ -247,23 +234,26 @@ class Reader {
       this.fail(`the document expands to more than ${MAX_NODES} values (through aliases)`, this.expanding ?? startOf(node) ?? 0);
     }
     if (node === null || node === undefined) return null;
-    if (isAlias(node)) {
-      const target = node.resolve(this.doc);
-      const start = node.range?.[0] ?? 0;
-      if (!target) {
-        this.fail(`unknown alias \`*${node.source}\`: aliases refer to an anchor \`&${node.source}\` defined earlier in the file`, start);
-      }
-      if (this.open.has(target)) this.fail(`alias \`*${node.source}\` refers to a collection that contains it`, start);
-      const outermost = this.expanding === undefined;
-      if (outermost) this.expanding = start;
-      const value = this.value(target, path, pos);
-      if (outermost) this.expanding = undefined;
-      return value;
-    }
+    if (isAlias(node)) return this.alias(node, path, pos);
     if (isScalar(node)) return this.scalar(node);
-    if (isMap(node)) return this.map(node, path);
-    if (isSeq(node)) return this.seq(node, path);
-    return this.fail("unsupported node", 0);
+    if (!isMap(node) && !isSeq(node)) return this.fail("unsupported node", 0);
+    this.open.add(node);
+    const value = isMap(node) ? this.map(node, path) : this.seq(node, path);
+    this.open.delete(node);
+    return value;
+  }
+
+  private alias(node: Alias, path: string, pos: Position): unknown {
+    const target = node.resolve(this.doc);
+    const start = startOf(node) ?? 0;
+    if (!target)
+      this.fail(`unknown alias \`*${node.source}\`: aliases refer to an anchor \`&${node.source}\` defined earlier in the file`, start);
+    if (this.open.has(target)) this.fail(`alias \`*${node.source}\` refers to a collection that contains it`, start);
+    const outer = this.expanding;
+    this.expanding ??= start;
+    const value = this.value(target, path, pos);
+    this.expanding = outer;
+    return value;
   }
 
   private scalar(node: Scalar): unknown {
@@ -271,31 +261,22 @@ class Reader {
     const start = node.range?.[0] ?? 0;
     if (typeof v === "number") {
       const intLiteral = /^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(node.source ?? "");
-      if (intLiteral && !Number.isSafeInteger(v)) {
+      if (intLiteral && !Number.isSafeInteger(v))
         this.fail("integer is too large to be represented exactly; quote it if it is a string", start);
-      }
       return v;
     }
     if (v === null || typeof v === "string" || typeof v === "boolean") return v;
     const tag = node.tag?.replace(/^tag:yaml\.org,2002:/, "!!") ?? typeof v;
     const tagAt = this.src.lastIndexOf(tag, start);
     return this.fail(
-      `the tag \`${tag}\` is not supported; tags are limited to the standard ones (${STANDARD_TAGS})`,
+      `the tag \`${tag}\` is not supported; ${UNKNOWN_TAG}`,
       tagAt >= 0 && tagAt >= this.src.lastIndexOf("\n", start) ? tagAt : start,
     );
   }
 
-  /** Where a child's value is: the key (or `-`) for an empty value or a block collection, else the value itself. */
-  private childPos(keyOrDash: number, value: unknown): Position {
-    if (value === null || value === undefined) return this.at(keyOrDash);
-    if (isScalar(value) && value.value === null && value.source === "") return this.at(keyOrDash);
-    if (isCollection(value) && !value.flow) return this.at(keyOrDash);
-    return this.at(startOf(value) ?? keyOrDash);
-  }
-
   private keyText(key: unknown, fallback: number): string {
     if (isScalar(key)) {
-      if (key.value === null && key.source === "") this.fail("empty key", key.range?.[0] ?? fallback);
+      if (isEmpty(key)) this.fail("empty key", key.range?.[0] ?? fallback);
       return typeof key.value === "string" ? key.value : (key.source ?? String(key.value));
     }
     const start = startOf(key) ?? fallback;
@@ -304,31 +285,37 @@ class Reader {
     return this.fail("a key must be a scalar (text), not a sequence or mapping", start);
   }
 
+  /** A child's value, placed at its key (or `-`) when empty or a block collection, else where the value is written. */
+  private child(value: unknown, path: string, keyOrDash: number): unknown {
+    const atKey = value === null || value === undefined || isEmpty(value) || (isCollection(value) && !value.flow);
+    return this.value(value, path, this.at(atKey ? keyOrDash : (startOf(value) ?? keyOrDash)));
+  }
+
+  /** Sets `out[key]` (even for keys like `__proto__`) to a child's value. */
+  private entry(out: Record<string, unknown>, path: string, key: string, keyStart: number, value: unknown): void {
+    const v = this.child(value, joinPath(path, key), keyStart);
+    Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+  }
+
   private map(node: YAMLMap, path: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const start = node.range?.[0] ?? 0;
-    this.open.add(node);
-    const isMerge = (key: unknown) => isScalar(key) && typeof key.value === "symbol";
     // Keys written in this mapping win over merged ones, wherever the `<<` is.
     const written = new Map<string, number>();
-    for (const pair of node.items) {
-      if (isMerge(pair.key)) continue;
-      const keyStart = startOf(pair.key) ?? startOf(pair.value) ?? start;
-      const key = this.keyText(pair.key, keyStart);
-      const first = written.get(key);
-      if (first !== undefined) this.fail(`duplicate key "${key}" (first defined on line ${this.at(first).line})`, keyStart);
-      written.set(key, keyStart);
+    for (const { key, value } of node.items.filter((p) => !isMergeKey(p.key))) {
+      const keyStart = startOf(key) ?? startOf(value) ?? start;
+      const text = this.keyText(key, keyStart);
+      const first = written.get(text);
+      if (first !== undefined) this.duplicate(text, first, keyStart);
+      written.set(text, keyStart);
     }
-    for (const pair of node.items) {
-      if (isMerge(pair.key)) {
-        this.merge(pair.value, path, out, written, startOf(pair.key) ?? start);
-        continue;
+    for (const { key, value } of node.items) {
+      if (isMergeKey(key)) this.merge(value, path, out, written, startOf(key) ?? start);
+      else {
+        const text = this.keyText(key, start);
+        this.entry(out, path, text, written.get(text) ?? start, value);
       }
-      const key = this.keyText(pair.key, start);
-      const keyStart = written.get(key) ?? start;
-      setKey(out, key, this.value(pair.value, joinPath(path, key), this.childPos(keyStart, pair.value)));
     }
-    this.open.delete(node);
     return out;
   }
 
@@ -336,66 +323,31 @@ class Reader {
   private merge(value: unknown, path: string, out: Record<string, unknown>, written: Map<string, number>, at: number): void {
     const resolve = (n: unknown): unknown => (isAlias(n) ? n.resolve(this.doc) : n);
     const target = resolve(value);
-    const sources = isSeq(target) ? target.items.map(resolve) : [target];
-    for (const source of sources) {
+    for (const source of isSeq(target) ? target.items.map(resolve) : [target]) {
       if (!isMap(source)) {
         if (isAlias(value) && !target) this.value(value, path, this.at(at)); // reports the unknown alias
         this.fail("a merge key `<<` takes a mapping or a list of mappings (usually aliases like `*defaults`)", at);
       }
       if (this.open.has(source)) this.fail("a merge key `<<` refers to a mapping that contains it", at);
       for (const pair of source.items) {
-        if (isScalar(pair.key) && typeof pair.key.value === "symbol") continue; // a source's own merges are not followed
-        const keyStart = startOf(pair.key) ?? at;
+        if (isMergeKey(pair.key)) continue; // a source's own merges are not followed
         const key = this.keyText(pair.key, at);
-        if (written.has(key) || Object.hasOwn(out, key)) continue;
-        setKey(out, key, this.value(pair.value, joinPath(path, key), this.childPos(keyStart, pair.value)));
+        if (!written.has(key) && !Object.hasOwn(out, key)) this.entry(out, path, key, startOf(pair.key) ?? at, pair.value);
       }
     }
   }
 
   private seq(node: YAMLSeq, path: string): unknown[] {
-    this.open.add(node);
-    const out = node.items.map((item, i) => {
-      let start = startOf(item) ?? startOf(node) ?? 0;
-      // An empty item is positioned at its `-`.
-      if (isScalar(item) && item.value === null && item.source === "") {
-        let j = start - 1;
-        while (j >= 0 && (this.src[j] === " " || this.src[j] === "\t")) j--;
-        if (this.src[j] === "-") start = j;
-      }
-      return this.value(item, joinPath(path, i), this.childPos(start, item));
+    return node.items.map((item, i) => {
+      const start = startOf(item) ?? startOf(node) ?? 0;
+      return this.child(item, joinPath(path, i), isEmpty(item) ? this.dashBefore(start) : start);
     });
-    this.open.delete(node);
-    return out;
   }
-}
 
-const tier = (e: YAMLError): number => (e.code === "DUPLICATE_KEY" ? 1 : 0);
-
-const RANK = [
-  "TAB_AS_INDENT",
-  "DUPLICATE_KEY",
-  "MULTIPLE_DOCS",
-  "BAD_DQ_ESCAPE",
-  "BAD_SCALAR_START",
-  "UNEXPECTED_TOKEN",
-  "BLOCK_AS_IMPLICIT_KEY",
-];
-/** Errors at the same place: the most telling first. */
-function rank(e: YAMLError): number {
-  const i = RANK.indexOf(e.code);
-  if (i >= 0) return i;
-  return e.code === "MULTILINE_IMPLICIT_KEY" || e.code === "MISSING_CHAR" ? 100 : 50;
-}
-
-/** A closing `]` or `}` less indented than its key is read correctly; the library only warns about it. */
-function isHarmless(w: YAMLError): boolean {
-  return w.code === "BAD_INDENT" && /^Flow end indicator/.test(w.message);
-}
-
-const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
-
-/** Define a property even for keys like `__proto__`. */
-function setKey(obj: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  /** An empty item is positioned at its `-`. */
+  private dashBefore(pos: number): number {
+    let j = pos - 1;
+    while (this.src[j] === " " || this.src[j] === "\t") j--;
+    return this.src[j] === "-" ? j : pos;
+  }
 }
