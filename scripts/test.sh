@@ -65,7 +65,8 @@ for suite in unit e2e; do
   p=$((p + $(sum pass "$t"))) f=$((f + $(sum fail "$t") + $(sum cancelled "$t"))) s=$((s + $(sum skipped "$t")))
 done
 if [ -n "$skips" ]; then
-  echo "skipped: $(printf '%s\n' "$skips" | grep -v '^$' | sed 's/ # SKIP / (/; s/$/)/' | paste -sd ';' | sed 's/;/; /g')"
+  echo "skipped, each with its reason:"
+  printf '%s\n' "$skips" | grep -v '^$' | sed 's/ # SKIP /: /; s/^/  - /'
 fi
 echo "$p passed, $f failed, $s skipped"
 exit $status
