@@ -33984,7 +33984,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5035);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3345);
 /* harmony import */ var _lib_self_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3357);
 
 
@@ -33996,7 +33996,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5035:
+/***/ 3345:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44337,35 +44337,33 @@ function layerSchema(dir) {
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/config/yaml.ts
-/**
- * YAML for the config, read by the `yaml` package (YAML 1.2, core schema), and remembered by
- * where every value came from.
- *
- * Everything ordinary YAML has is accepted: block and flow collections, block scalars (`|`, `>`),
- * multi-line plain and quoted values, comments, anchors and aliases, merge keys (`<<`), the
- * standard tags (`!!str`, `!!int`, ...) and one document with optional `---` / `...` markers.
- * Refused, each with a reason, a line and a column: syntax errors, tabs as indentation,
- * duplicate keys, several documents, custom tags, `%YAML` versions other than 1.2, keys that are
- * not scalars, aliases to no anchor, and integers too large to be exact.
- */
 
 
 function joinPath(path, key) {
     return path === "" ? String(key) : `${path}.${key}`;
 }
-/** Aliases can multiply a small file into a huge value ("billion laughs"); no config comes near this. */
-const MAX_NODES = 100_000;
-const STANDARD_TAGS = "!!str, !!int, !!float, !!bool, !!null, !!seq, !!map";
-/** Where a node starts in the source, if it is a node with a range. */
-const startOf = (n) => n?.range?.[0];
 function parseYaml(text, file) {
     const src = text.replace(/^\uFEFF/, "");
     const lineCounter = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(src, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true, strict: true });
-    const reader = new Reader(src, file, doc, lineCounter);
-    reader.checkSyntax();
-    return reader.read();
+    return new Reader(src, file, doc, lineCounter).read();
 }
+/** Aliases can multiply a small file into a huge value ("billion laughs"); no config comes near this. */
+const MAX_NODES = 100_000;
+const STANDARD_TAGS = "!!str, !!int, !!float, !!bool, !!null, !!seq, !!map";
+const UNKNOWN_TAG = `tags are limited to the standard ones (${STANDARD_TAGS})`;
+/** Where a node starts in the source, if it is a node with a range. */
+const startOf = (n) => n?.range?.[0];
+/** A value left out (`a:`, `-`). */
+const isEmpty = (n) => (0,dist/* isScalar */.jn)(n) && n.value === null && n.source === "";
+const isMergeKey = (k) => (0,dist/* isScalar */.jn)(k) && typeof k.value === "symbol";
+const lowerFirst = (s) => s.charAt(0).toLowerCase() + s.slice(1);
+/** Errors at the same place: the most telling first; syntax errors before duplicate keys (a broken structure can show keys that are not there). */
+const RANK = "TAB_AS_INDENT DUPLICATE_KEY MULTIPLE_DOCS BAD_DQ_ESCAPE BAD_SCALAR_START UNEXPECTED_TOKEN BLOCK_AS_IMPLICIT_KEY".split(" ");
+const rank = (e) => RANK.includes(e.code) ? RANK.indexOf(e.code) : e.code === "MULTILINE_IMPLICIT_KEY" || e.code === "MISSING_CHAR" ? 100 : 50;
+const byImportance = (a, b) => Number(a.code === "DUPLICATE_KEY") - Number(b.code === "DUPLICATE_KEY") || a.pos[0] - b.pos[0] || rank(a) - rank(b);
+/** A closing `]` or `}` less indented than its key is read correctly; the library only warns about it. */
+const isHarmless = (w) => w.code === "BAD_INDENT" && /^Flow end indicator/.test(w.message);
 class Reader {
     src;
     file;
@@ -44383,6 +44381,12 @@ class Reader {
         this.doc = doc;
         this.lc = lc;
     }
+    read() {
+        this.checkSyntax();
+        const root = this.doc.contents;
+        const value = this.value(root, "", root?.range ? this.at(root.range[0]) : { line: 1, column: 1 });
+        return { value, locations: this.locations };
+    }
     at(offset) {
         const p = this.lc.linePos(offset);
         return { line: p.line, column: p.col };
@@ -44390,26 +44394,24 @@ class Reader {
     fail(message, offset) {
         throw new UsageError(`invalid YAML: ${message}`, { file: this.file, ...this.at(offset) });
     }
-    /** The first problem the library found (errors, and warnings that would change the value), in reading order. */
+    duplicate(key, first, pos) {
+        return this.fail(`duplicate key "${key}" (first defined on line ${this.at(first).line})`, pos);
+    }
+    /** The first problem the library found (errors, and warnings that would change the value), then the `%YAML` version. */
     checkSyntax() {
-        const problems = [...this.doc.errors, ...this.doc.warnings.filter((w) => !isHarmless(w))];
-        // Syntax errors first: on a broken structure the library can also see keys that are not there.
-        problems.sort((a, b) => tier(a) - tier(b) || a.pos[0] - b.pos[0] || rank(a) - rank(b));
-        const first = problems[0];
+        const first = [...this.doc.errors, ...this.doc.warnings.filter((w) => !isHarmless(w))].sort(byImportance)[0];
         if (first)
             this.explain(first);
         const version = this.doc.directives?.yaml;
         if (version?.explicit && version.version !== "1.2") {
-            const m = /^%YAML[ \t]/m.exec(this.src);
-            this.fail(`\`%YAML ${version.version}\` is not supported: the config is read as YAML 1.2 (where yes/no are text, not booleans); remove the directive`, m?.index ?? 0);
+            this.fail(`\`%YAML ${version.version}\` is not supported: the config is read as YAML 1.2 (where yes/no are text, not booleans); remove the directive`, /^%YAML[ \t]/m.exec(this.src)?.index ?? 0);
         }
     }
     /** One library error -> a UsageError saying what is wrong and what to write instead. */
-    explain(err) {
-        const pos = err.pos[0];
-        const msg = err.message;
+    explain({ code, message: msg, pos: [pos] }) {
         const ch = this.src[pos] ?? "";
-        switch (err.code) {
+        const has = (re) => re.test(msg);
+        switch (code) {
             case "TAB_AS_INDENT":
                 return this.fail("tab character in indentation; indent with spaces", pos);
             case "DUPLICATE_KEY":
@@ -44420,39 +44422,41 @@ class Reader {
                 return this.fail(`unknown escape \`${msg.replace(/^Invalid escape sequence /, "")}\` in double-quoted string`, pos);
             case "BAD_SCALAR_START":
                 return this.fail(`a plain value cannot start with \`${ch}\`; quote it`, pos);
-            case "TAG_RESOLVE_FAILED": {
-                const tag = /^!\S*/.exec(this.src.slice(pos))?.[0] ?? "";
-                return this.fail(`unknown tag \`${tag}\`; tags are limited to the standard ones (${STANDARD_TAGS})`, pos);
-            }
+            case "TAG_RESOLVE_FAILED":
+                return this.fail(`unknown tag \`${/^!\S*/.exec(this.src.slice(pos))?.[0] ?? ""}\`; ${UNKNOWN_TAG}`, pos);
             case "BLOCK_AS_IMPLICIT_KEY":
-                if (/^Nested mappings/.test(msg))
+                if (has(/^Nested mappings/))
                     return this.nestedMapping(pos);
-                if (/^A block sequence/.test(msg)) {
-                    return this.fail("bad indentation: this `- ` item lines up with no sequence above it (the items of one sequence start at the same column)", this.lineContentStart(pos));
+                if (has(/^A block sequence/)) {
+                    const why = "this `- ` item lines up with no sequence above it (the items of one sequence start at the same column)";
+                    return this.fail(`bad indentation: ${why}`, this.lineContentStart(pos));
                 }
                 break;
             case "UNEXPECTED_TOKEN":
-                if (/at node end$/.test(msg))
+                if (has(/at node end$/))
                     return this.fail(`unexpected \`${this.snippet(pos)}\` after the value`, pos);
-                if (/block-seq-ind/.test(msg))
+                if (has(/block-seq-ind/))
                     return this.fail("a sequence item `- ` is not allowed here: the line above is a `key: value`", pos);
-                if (/flow-(seq|map)-end/.test(msg))
-                    return this.fail(`unexpected \`${ch}\` with no \`${ch === "]" ? "[" : "{"}\` before it (a plain value cannot start with \`${ch}\`; quote it)`, pos);
+                if (has(/flow-(seq|map)-end/)) {
+                    const opener = ch === "]" ? "[" : "{";
+                    return this.fail(`unexpected \`${ch}\` with no \`${opener}\` before it (a plain value cannot start with \`${ch}\`; quote it)`, pos);
+                }
                 break;
             case "BAD_INDENT": {
                 const flow = /^Flow (sequence|map) in block collection/.exec(msg);
                 if (flow)
-                    return this.unterminatedFlow(flow[1] === "map" ? "map" : "sequence", pos);
+                    return this.unterminatedFlow(flow[1] === "map", pos);
                 return this.fail(`bad indentation: ${lowerFirst(msg)}`, this.lineContentStart(pos));
             }
             case "MISSING_CHAR": {
-                const quote = /^Missing closing (["'])quote/.exec(msg);
+                const quote = /^Missing closing (["'])quote/.exec(msg)?.[1];
                 if (quote)
-                    return this.unterminatedQuote(quote[1] === '"' ? "double" : "single", pos);
-                if (/^Implicit map keys need to be followed/.test(msg)) {
-                    return this.fail("expected `key: value`, found text without `: ` (a value continued on the next line must be indented more than its key)", pos);
+                    return this.unterminatedQuote(quote, pos);
+                if (has(/^Implicit map keys need to be followed/)) {
+                    const why = "found text without `: ` (a value continued on the next line must be indented more than its key)";
+                    return this.fail(`expected \`key: value\`, ${why}`, pos);
                 }
-                if (/directives-end/.test(msg)) {
+                if (has(/directives-end/)) {
                     const directive = this.src.lastIndexOf("\n%", pos);
                     return this.fail("directives (`%YAML`, `%TAG`) must be followed by a `---` line", directive < 0 ? 0 : directive + 1);
                 }
@@ -44468,25 +44472,27 @@ class Reader {
     lineContentStart(pos) {
         const start = this.src.lastIndexOf("\n", pos - 1) + 1;
         const indent = /^[ \t]*/.exec(this.src.slice(start))?.[0].length ?? 0;
-        return pos < start + indent ? start + indent : pos;
+        return Math.max(pos, start + indent);
+    }
+    /** Every node of the document, in reading order. */
+    allNodes() {
+        const nodes = [];
+        (0,dist/* visit */.YR)(this.doc, { Node: (_, node) => void nodes.push(node) });
+        return nodes;
+    }
+    /** Where the last node (in reading order) that passes `test` starts. */
+    lastStart(test) {
+        return this.allNodes().findLast((n) => n.range && test(n, n.range))?.range?.[0];
     }
     duplicateKey(pos) {
-        let found;
-        (0,dist/* visit */.YR)(this.doc, {
-            Map: (_, map) => {
-                const keys = map.items.map((p) => p.key).filter(dist/* isScalar */.jn);
-                const dup = keys.find((k) => k.range?.[0] === pos);
-                const first = dup && keys.find((k) => k !== dup && k.value === dup.value);
-                if (dup && first?.range) {
-                    found = { key: String(dup.value), first: first.range[0] };
-                    return dist/* visit */.YR.BREAK;
-                }
-                return undefined;
-            },
-        });
-        if (!found)
-            return this.fail("duplicate key", pos);
-        return this.fail(`duplicate key "${found.key}" (first defined on line ${this.at(found.first).line})`, pos);
+        for (const map of this.allNodes().filter(dist/* isMap */.jh)) {
+            const keys = map.items.map((p) => p.key).filter(dist/* isScalar */.jn);
+            const dup = keys.find((k) => k.range?.[0] === pos);
+            const first = dup && keys.find((k) => k !== dup && k.value === dup.value);
+            if (dup && first?.range)
+                return this.duplicate(String(dup.value), first.range[0], pos);
+        }
+        return this.fail("duplicate key", pos);
     }
     /** `a: b: c` or a deeper-indented key under `a: 1`: a mapping where a one-line value already began. */
     nestedMapping(pos) {
@@ -44500,36 +44506,17 @@ class Reader {
             return this.fail("unexpected `: ` inside a plain value; quote the value", m.index);
         return this.fail(`bad indentation: this key is indented under a key whose value already began on line ${valueLine}; indent it like its siblings`, this.lineContentStart(this.src.lastIndexOf("\n", m.index) + 1));
     }
-    unterminatedFlow(kind, pos) {
-        const [open, close] = kind === "map" ? ["{", "}"] : ["[", "]"];
-        let start;
-        (0,dist/* visit */.YR)(this.doc, {
-            Node: (_, node) => {
-                const r = node.range;
-                if ((0,dist/* isCollection */.P3)(node) && node.flow && r && r[0] < pos && r[2] >= pos && this.src[r[0]] === open)
-                    start = r[0];
-            },
-        });
+    unterminatedFlow(map, pos) {
+        const [open, close, kind] = map ? ["{", "}", "mapping"] : ["[", "]", "sequence"];
+        const start = this.lastStart((n, r) => (0,dist/* isCollection */.P3)(n) && n.flow === true && r[0] < pos && r[2] >= pos && this.src[r[0]] === open);
         const where = start === undefined ? "" : ` on line ${this.at(start).line}`;
-        return this.fail(`unterminated flow ${kind === "map" ? "mapping" : "sequence"}: the \`${open}\`${where} has no matching \`${close}\` (a flow collection may continue on the next lines, indented more than its key)`, start ?? pos);
+        return this.fail(`unterminated flow ${kind}: the \`${open}\`${where} has no matching \`${close}\` (a flow collection may continue on the next lines, indented more than its key)`, start ?? pos);
     }
-    unterminatedQuote(kind, pos) {
-        let start;
-        (0,dist/* visit */.YR)(this.doc, {
-            Scalar: (_, node) => {
-                const r = node.range;
-                if ((node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") && r && r[0] < pos && r[1] >= pos)
-                    start = r[0];
-            },
-        });
-        const q = kind === "double" ? '"' : "'";
+    unterminatedQuote(q, pos) {
+        const quoted = (n) => (0,dist/* isScalar */.jn)(n) && (n.type === "QUOTE_DOUBLE" || n.type === "QUOTE_SINGLE");
+        const start = this.lastStart((n, r) => quoted(n) && r[0] < pos && r[1] >= pos);
+        const kind = q === '"' ? "double" : "single";
         return this.fail(`unterminated ${kind}-quoted string: no closing \`${q}\` (a quoted value may span lines, but must end)`, start ?? pos);
-    }
-    read() {
-        const root = this.doc.contents;
-        const pos = root?.range ? this.at(root.range[0]) : { line: 1, column: 1 };
-        const value = this.value(root, "", pos);
-        return { value, locations: this.locations };
     }
     value(node, path, pos) {
         this.locations.set(path, pos);
@@ -44538,59 +44525,48 @@ class Reader {
         }
         if (node === null || node === undefined)
             return null;
-        if ((0,dist/* isAlias */.Vj)(node)) {
-            const target = node.resolve(this.doc);
-            const start = node.range?.[0] ?? 0;
-            if (!target) {
-                this.fail(`unknown alias \`*${node.source}\`: aliases refer to an anchor \`&${node.source}\` defined earlier in the file`, start);
-            }
-            if (this.open.has(target))
-                this.fail(`alias \`*${node.source}\` refers to a collection that contains it`, start);
-            const outermost = this.expanding === undefined;
-            if (outermost)
-                this.expanding = start;
-            const value = this.value(target, path, pos);
-            if (outermost)
-                this.expanding = undefined;
-            return value;
-        }
+        if ((0,dist/* isAlias */.Vj)(node))
+            return this.alias(node, path, pos);
         if ((0,dist/* isScalar */.jn)(node))
             return this.scalar(node);
-        if ((0,dist/* isMap */.jh)(node))
-            return this.map(node, path);
-        if ((0,dist/* isSeq */.oP)(node))
-            return this.seq(node, path);
-        return this.fail("unsupported node", 0);
+        if (!(0,dist/* isMap */.jh)(node) && !(0,dist/* isSeq */.oP)(node))
+            return this.fail("unsupported node", 0);
+        this.open.add(node);
+        const value = (0,dist/* isMap */.jh)(node) ? this.map(node, path) : this.seq(node, path);
+        this.open.delete(node);
+        return value;
+    }
+    alias(node, path, pos) {
+        const target = node.resolve(this.doc);
+        const start = startOf(node) ?? 0;
+        if (!target)
+            this.fail(`unknown alias \`*${node.source}\`: aliases refer to an anchor \`&${node.source}\` defined earlier in the file`, start);
+        if (this.open.has(target))
+            this.fail(`alias \`*${node.source}\` refers to a collection that contains it`, start);
+        const outer = this.expanding;
+        this.expanding ??= start;
+        const value = this.value(target, path, pos);
+        this.expanding = outer;
+        return value;
     }
     scalar(node) {
         const v = node.value;
         const start = node.range?.[0] ?? 0;
         if (typeof v === "number") {
             const intLiteral = /^[-+]?(?:[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(node.source ?? "");
-            if (intLiteral && !Number.isSafeInteger(v)) {
+            if (intLiteral && !Number.isSafeInteger(v))
                 this.fail("integer is too large to be represented exactly; quote it if it is a string", start);
-            }
             return v;
         }
         if (v === null || typeof v === "string" || typeof v === "boolean")
             return v;
         const tag = node.tag?.replace(/^tag:yaml\.org,2002:/, "!!") ?? typeof v;
         const tagAt = this.src.lastIndexOf(tag, start);
-        return this.fail(`the tag \`${tag}\` is not supported; tags are limited to the standard ones (${STANDARD_TAGS})`, tagAt >= 0 && tagAt >= this.src.lastIndexOf("\n", start) ? tagAt : start);
-    }
-    /** Where a child's value is: the key (or `-`) for an empty value or a block collection, else the value itself. */
-    childPos(keyOrDash, value) {
-        if (value === null || value === undefined)
-            return this.at(keyOrDash);
-        if ((0,dist/* isScalar */.jn)(value) && value.value === null && value.source === "")
-            return this.at(keyOrDash);
-        if ((0,dist/* isCollection */.P3)(value) && !value.flow)
-            return this.at(keyOrDash);
-        return this.at(startOf(value) ?? keyOrDash);
+        return this.fail(`the tag \`${tag}\` is not supported; ${UNKNOWN_TAG}`, tagAt >= 0 && tagAt >= this.src.lastIndexOf("\n", start) ? tagAt : start);
     }
     keyText(key, fallback) {
         if ((0,dist/* isScalar */.jn)(key)) {
-            if (key.value === null && key.source === "")
+            if (isEmpty(key))
                 this.fail("empty key", key.range?.[0] ?? fallback);
             return typeof key.value === "string" ? key.value : (key.source ?? String(key.value));
         }
@@ -44601,41 +44577,44 @@ class Reader {
             this.fail("empty key", fallback);
         return this.fail("a key must be a scalar (text), not a sequence or mapping", start);
     }
+    /** A child's value, placed at its key (or `-`) when empty or a block collection, else where the value is written. */
+    child(value, path, keyOrDash) {
+        const atKey = value === null || value === undefined || isEmpty(value) || ((0,dist/* isCollection */.P3)(value) && !value.flow);
+        return this.value(value, path, this.at(atKey ? keyOrDash : (startOf(value) ?? keyOrDash)));
+    }
+    /** Sets `out[key]` (even for keys like `__proto__`) to a child's value. */
+    entry(out, path, key, keyStart, value) {
+        const v = this.child(value, joinPath(path, key), keyStart);
+        Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    }
     map(node, path) {
         const out = {};
         const start = node.range?.[0] ?? 0;
-        this.open.add(node);
-        const isMerge = (key) => (0,dist/* isScalar */.jn)(key) && typeof key.value === "symbol";
         // Keys written in this mapping win over merged ones, wherever the `<<` is.
         const written = new Map();
-        for (const pair of node.items) {
-            if (isMerge(pair.key))
-                continue;
-            const keyStart = startOf(pair.key) ?? startOf(pair.value) ?? start;
-            const key = this.keyText(pair.key, keyStart);
-            const first = written.get(key);
+        for (const { key, value } of node.items.filter((p) => !isMergeKey(p.key))) {
+            const keyStart = startOf(key) ?? startOf(value) ?? start;
+            const text = this.keyText(key, keyStart);
+            const first = written.get(text);
             if (first !== undefined)
-                this.fail(`duplicate key "${key}" (first defined on line ${this.at(first).line})`, keyStart);
-            written.set(key, keyStart);
+                this.duplicate(text, first, keyStart);
+            written.set(text, keyStart);
         }
-        for (const pair of node.items) {
-            if (isMerge(pair.key)) {
-                this.merge(pair.value, path, out, written, startOf(pair.key) ?? start);
-                continue;
+        for (const { key, value } of node.items) {
+            if (isMergeKey(key))
+                this.merge(value, path, out, written, startOf(key) ?? start);
+            else {
+                const text = this.keyText(key, start);
+                this.entry(out, path, text, written.get(text) ?? start, value);
             }
-            const key = this.keyText(pair.key, start);
-            const keyStart = written.get(key) ?? start;
-            setKey(out, key, this.value(pair.value, joinPath(path, key), this.childPos(keyStart, pair.value)));
         }
-        this.open.delete(node);
         return out;
     }
     /** `<<: *a` or `<<: [*a, *b]`: keys of the earlier sources win; keys written beside `<<` win over all. */
     merge(value, path, out, written, at) {
         const resolve = (n) => ((0,dist/* isAlias */.Vj)(n) ? n.resolve(this.doc) : n);
         const target = resolve(value);
-        const sources = (0,dist/* isSeq */.oP)(target) ? target.items.map(resolve) : [target];
-        for (const source of sources) {
+        for (const source of (0,dist/* isSeq */.oP)(target) ? target.items.map(resolve) : [target]) {
             if (!(0,dist/* isMap */.jh)(source)) {
                 if ((0,dist/* isAlias */.Vj)(value) && !target)
                     this.value(value, path, this.at(at)); // reports the unknown alias
@@ -44644,59 +44623,27 @@ class Reader {
             if (this.open.has(source))
                 this.fail("a merge key `<<` refers to a mapping that contains it", at);
             for (const pair of source.items) {
-                if ((0,dist/* isScalar */.jn)(pair.key) && typeof pair.key.value === "symbol")
+                if (isMergeKey(pair.key))
                     continue; // a source's own merges are not followed
-                const keyStart = startOf(pair.key) ?? at;
                 const key = this.keyText(pair.key, at);
-                if (written.has(key) || Object.hasOwn(out, key))
-                    continue;
-                setKey(out, key, this.value(pair.value, joinPath(path, key), this.childPos(keyStart, pair.value)));
+                if (!written.has(key) && !Object.hasOwn(out, key))
+                    this.entry(out, path, key, startOf(pair.key) ?? at, pair.value);
             }
         }
     }
     seq(node, path) {
-        this.open.add(node);
-        const out = node.items.map((item, i) => {
-            let start = startOf(item) ?? startOf(node) ?? 0;
-            // An empty item is positioned at its `-`.
-            if ((0,dist/* isScalar */.jn)(item) && item.value === null && item.source === "") {
-                let j = start - 1;
-                while (j >= 0 && (this.src[j] === " " || this.src[j] === "\t"))
-                    j--;
-                if (this.src[j] === "-")
-                    start = j;
-            }
-            return this.value(item, joinPath(path, i), this.childPos(start, item));
+        return node.items.map((item, i) => {
+            const start = startOf(item) ?? startOf(node) ?? 0;
+            return this.child(item, joinPath(path, i), isEmpty(item) ? this.dashBefore(start) : start);
         });
-        this.open.delete(node);
-        return out;
     }
-}
-const tier = (e) => (e.code === "DUPLICATE_KEY" ? 1 : 0);
-const RANK = [
-    "TAB_AS_INDENT",
-    "DUPLICATE_KEY",
-    "MULTIPLE_DOCS",
-    "BAD_DQ_ESCAPE",
-    "BAD_SCALAR_START",
-    "UNEXPECTED_TOKEN",
-    "BLOCK_AS_IMPLICIT_KEY",
-];
-/** Errors at the same place: the most telling first. */
-function rank(e) {
-    const i = RANK.indexOf(e.code);
-    if (i >= 0)
-        return i;
-    return e.code === "MULTILINE_IMPLICIT_KEY" || e.code === "MISSING_CHAR" ? 100 : 50;
-}
-/** A closing `]` or `}` less indented than its key is read correctly; the library only warns about it. */
-function isHarmless(w) {
-    return w.code === "BAD_INDENT" && /^Flow end indicator/.test(w.message);
-}
-const lowerFirst = (s) => s.charAt(0).toLowerCase() + s.slice(1);
-/** Define a property even for keys like `__proto__`. */
-function setKey(obj, key, value) {
-    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+    /** An empty item is positioned at its `-`. */
+    dashBefore(pos) {
+        let j = pos - 1;
+        while (this.src[j] === " " || this.src[j] === "\t")
+            j--;
+        return this.src[j] === "-" ? j : pos;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/config/load.ts
@@ -58914,6 +58861,35 @@ const pushByDigest = {
     },
 };
 
+;// CONCATENATED MODULE: ./src/results/size-report.ts
+/**
+ * A size report read back as a baseline or as history (`kimigayo size-check --report FILE` wrote
+ * it): the fields a comparison uses, each checked; newer fields are let through, so a report of
+ * the same schemaVersion from a later kimigayo still reads. Its type is inferred from the schema.
+ */
+
+
+const size_report_count = schemas_number().int().nonnegative();
+const savedBreakdownRowSchema = object({
+    name: schemas_string(),
+    kind: schemas_enum(["file", "symlink", "applet-links", "directories", "tar-end"]),
+    entries: size_report_count,
+    bytes: size_report_count,
+});
+const savedImageReportSchema = looseObject({
+    variant: schemas_string(),
+    platform: schemas_enum(PLATFORMS),
+    uncompressed: size_report_count,
+    compressed: size_report_count.nullable(),
+    applets: size_report_count.nullable().optional(),
+    breakdown: array(savedBreakdownRowSchema).optional(),
+});
+const savedSizeReportSchema = looseObject({
+    schemaVersion: schemas_number(),
+    version: schemas_string().optional(),
+    images: array(savedImageReportSchema),
+});
+
 ;// CONCATENATED MODULE: ./src/size/types.ts
 const SIZE_REPORT_SCHEMA = 1;
 const SIZE_REPORT_KIND = "kimigayo-size-report";
@@ -58941,6 +58917,7 @@ const SIZE_REPORT_KIND = "kimigayo-size-report";
 
 
 
+
 const LAST_RELEASE = "last-release";
 /** An error's message with the causes underneath it: "… failed: fetch failed (bad port)", "(ECONNREFUSED)". */
 function describeCause(err) {
@@ -58954,28 +58931,6 @@ function describeCause(err) {
         c = e.cause;
     }
     return below.length > 0 ? `${text} (${below.join(": ")})` : text;
-}
-// ---------------------------------------------------------------------------
-// Size reports
-// ---------------------------------------------------------------------------
-const baseline_count = schemas_number().int().nonnegative();
-const rowSchema = object({
-    name: schemas_string(),
-    kind: schemas_enum(["file", "symlink", "applet-links", "directories", "tar-end"]),
-    entries: baseline_count,
-    bytes: baseline_count,
-});
-const imageSchema = looseObject({
-    variant: schemas_string(),
-    platform: schemas_enum(PLATFORMS),
-    uncompressed: baseline_count,
-    compressed: baseline_count.nullable(),
-    applets: baseline_count.nullable().optional(),
-    breakdown: array(rowSchema).optional(),
-});
-const reportSchema = looseObject({ schemaVersion: schemas_number(), version: schemas_string().optional(), images: array(imageSchema) });
-function baseline_fieldPath(path) {
-    return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("");
 }
 /** Parses a size report's text; `what` ("baseline report /x/a.json") starts every message. */
 function parseSizeReport(text, what) {
@@ -58997,9 +58952,9 @@ function parseSizeReport(text, what) {
     if (obj.schemaVersion !== SIZE_REPORT_SCHEMA) {
         throw new UsageError(`${what}: schemaVersion ${JSON.stringify(obj.schemaVersion)} is not supported; this kimigayo reads schemaVersion ${SIZE_REPORT_SCHEMA}`);
     }
-    const r = reportSchema.safeParse(obj);
+    const r = savedSizeReportSchema.safeParse(obj);
     if (!r.success) {
-        const lines = r.error.issues.slice(0, 5).map((i) => `${baseline_fieldPath(i.path) || "(top level)"}: ${i.message}`);
+        const lines = r.error.issues.slice(0, 5).map((i) => `${fieldPath(i.path) || "(top level)"}: ${i.message}`);
         throw new UsageError(`${what}: not a valid size report:\n  ${lines.join("\n  ")}`);
     }
     if (r.data.images.length === 0)
