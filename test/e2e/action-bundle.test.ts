@@ -145,7 +145,10 @@ describe("the bundled action (node dist/index.js)", () => {
   it("bad input: an unknown command fails with exit 2 and a message naming the allowed ones", () => {
     const r = action({ command: "deploy" });
     assert.equal(r.code, 2);
-    assert.match(r.stdout, /::error::.*command: "deploy" is not a command; allowed: build, size-check, bench, publish, merge, release, doctor/);
+    assert.match(
+      r.stdout,
+      /::error::.*command: "deploy" is not a command; allowed: build, size-check, bench, publish, merge, release, doctor/,
+    );
   });
 
   it("bad input: release without a tag (and not a dry run) fails with exit 2 before any work", () => {
