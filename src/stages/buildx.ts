@@ -186,7 +186,7 @@ export type DockerfileOptions = Parameters<typeof imageAnnotations>[0];
 
 /** The Dockerfile for one variant: the oci engine's image config, as Dockerfile instructions. */
 export function dockerfileFor(opts: DockerfileOptions): string {
-  const { [ANNOTATIONS.refName]: _ref, ...labels } = imageAnnotations(opts);
+  const labels = imageAnnotations(opts);
   const labelLines = Object.keys(labels)
     .sort()
     .map((k) => `${dockerfileString(k, "a label key")}=${dockerfileString(labels[k]!, `label ${k}`)}`);

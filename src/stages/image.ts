@@ -12,6 +12,7 @@
 import { readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { PLATFORMS, type Config, type Platform, type VariantConfig } from "../config/schema.js";
+import { repositoryUrl } from "../lib/git.js";
 import type { Logger } from "../lib/log.js";
 import { ociPlatform } from "../lib/platform.js";
 import { gzipLayer } from "../oci/gzip.js";
@@ -42,7 +43,7 @@ export interface ImageOptions {
   sourceDateEpoch: number;
   /** The VCS revision the image was built from (a git commit). */
   revision?: string;
-  /** Where the source lives (a repository URL). */
+  /** Where the source lives: a repository's web address (repositoryUrl in src/lib/git.ts). */
   source?: string;
   log: Logger;
 }
@@ -76,28 +77,37 @@ export function rfc3339(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-/** org.opencontainers.image.* annotations of the index and of each manifest; the config's Labels are these without ref.name. */
+/**
+ * org.opencontainers.image.* annotations of the index and of each manifest, and the config's
+ * Labels. No ref.name: the image-spec gives it meaning only on descriptors in a layout's
+ * index.json (buildImage puts it there). The source is a repository's web address or nothing
+ * (repositoryUrl): never a path, never a credential.
+ */
 export function imageAnnotations(opts: Pick<ImageOptions, "config" | "variant" | "sourceDateEpoch" | "revision" | "source">): Annotations {
   const a: Annotations = {
     [ANNOTATIONS.created]: rfc3339(opts.sourceDateEpoch),
     [ANNOTATIONS.version]: opts.config.version,
     [ANNOTATIONS.title]: `Kimigayo OS ${opts.variant.name}`,
     [ANNOTATIONS.licenses]: IMAGE_LICENSES,
-    [ANNOTATIONS.refName]: opts.config.version,
   };
   if (opts.variant.description) a[ANNOTATIONS.description] = opts.variant.description;
   if (opts.revision) a[ANNOTATIONS.revision] = opts.revision;
-  if (opts.source) a[ANNOTATIONS.source] = opts.source;
+  if (opts.source) {
+    if (repositoryUrl(opts.source) !== opts.source)
+      throw new Error(
+        `image: source ${JSON.stringify(opts.source)} is not a repository's http(s) URL without userinfo (see repositoryUrl)`,
+      );
+    a[ANNOTATIONS.source] = opts.source;
+  }
   return a;
 }
 
 export function imageConfig(opts: ImageOptions, platform: Platform, diffIds: string[]): ImageConfig {
   const created = rfc3339(opts.sourceDateEpoch);
-  const { [ANNOTATIONS.refName]: _ref, ...labels } = imageAnnotations(opts);
   return {
     ...ociPlatform(platform),
     created,
-    config: { Env: IMAGE_ENV, Cmd: IMAGE_CMD, Labels: labels, StopSignal: IMAGE_STOP_SIGNAL },
+    config: { Env: IMAGE_ENV, Cmd: IMAGE_CMD, Labels: imageAnnotations(opts), StopSignal: IMAGE_STOP_SIGNAL },
     rootfs: { type: "layers", diff_ids: diffIds },
     history: [{ created, created_by: `kimigayo build (${opts.variant.name}, busybox ${opts.config.busybox.version})` }],
   };

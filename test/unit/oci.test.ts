@@ -34,7 +34,8 @@ import {
   type ImageIndex,
   type ImageManifest,
 } from "../../src/oci/index.js";
-import { buildImage, rfc3339 } from "../../src/stages/image.js";
+import { repositoryUrl, sourceUrl } from "../../src/lib/git.js";
+import { buildImage, imageAnnotations, rfc3339 } from "../../src/stages/image.js";
 import { needs } from "../support/prerequisites.js";
 
 const skopeo = await needs("skopeo");
@@ -254,9 +255,8 @@ describe("buildImage (engine oci)", () => {
       [ANNOTATIONS.title]: "Kimigayo OS standard",
       [ANNOTATIONS.description]: cfg.variants.find((v) => v.name === "standard")!.description,
       [ANNOTATIONS.licenses]: "GPL-2.0-only",
-      [ANNOTATIONS.refName]: "2.1.0",
     };
-    assert.deepEqual(index.annotations, expected);
+    assert.deepEqual(index.annotations, expected, "no ref.name on the index itself: only on its descriptor in index.json");
 
     for (const m of r.manifests) {
       const manifest = await readJsonBlob<ImageManifest>(r.layout, m.digest);
@@ -276,8 +276,7 @@ describe("buildImage (engine oci)", () => {
       assert.deepEqual(config.config?.Env, ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]);
       assert.deepEqual(config.config?.Cmd, ["/bin/sh"]);
       assert.equal(config.config?.StopSignal, "SIGTERM");
-      const { [ANNOTATIONS.refName]: _ref, ...labels } = expected;
-      assert.deepEqual(config.config?.Labels, labels);
+      assert.deepEqual(config.config?.Labels, expected);
       assert.deepEqual(config.rootfs, { type: "layers", diff_ids: m.layers.map((l) => l.diffId) });
       assert.deepEqual(config.history, [{ created, created_by: "kimigayo build (standard, busybox 1.38.0)" }]);
       const tar = syntheticTar(m.platform);
@@ -441,5 +440,67 @@ describe("references and credentials", () => {
   it("redacts secrets from text", () => {
     const basic = Buffer.from("u:hunter22").toString("base64");
     assert.equal(redact(`password hunter22 and Basic ${basic}`, ["hunter22", basic]), "password *** and Basic ***");
+  });
+});
+
+describe("org.opencontainers.image.source: a repository's web address, never a path or a credential", () => {
+  // annotations.md: source is the "URL to get source code for building the image".
+  const table: [remote: string, want: string | undefined][] = [
+    ["/srv/git/kimigayo", undefined],
+    ["../kimigayo.git", undefined],
+    ["file:///srv/git/kimigayo.git", undefined],
+    ["C:/git/kimigayo", undefined],
+    ["host.example:~me/kimigayo", undefined],
+    ["persistent-https::https://host.example/owner/repo", undefined],
+    ["ftp://host.example/owner/repo.git", undefined],
+    ["https://host.example/", undefined],
+    ["user:secret@host.example:owner/repo", undefined],
+    ["git@host.example:owner/repo.git", "https://host.example/owner/repo"],
+    ["host.example:owner/repo/", "https://host.example/owner/repo"],
+    ["https://user:token@host.example/owner/repo.git", "https://host.example/owner/repo"],
+    ["https://token@host.example:8443/owner/repo.git/", "https://host.example:8443/owner/repo"],
+    ["http://git.lan/owner/repo?access_token=token#x", "http://git.lan/owner/repo"],
+    ["ssh://git@host.example:2222/owner/repo.git", "https://host.example/owner/repo"],
+    ["git://host.example/owner/repo", "https://host.example/owner/repo"],
+    ["https://github.com/owner/repo", "https://github.com/owner/repo"],
+  ];
+  for (const [remote, want] of table) {
+    it(`${remote} -> ${want ?? "no annotation"}`, () => {
+      const got = repositoryUrl(remote);
+      assert.equal(got, want);
+      if (got !== undefined) {
+        const u = new URL(got);
+        assert.ok(u.protocol === "https:" || u.protocol === "http:", got);
+        assert.equal(u.username + u.password + u.search + u.hash, "", got);
+        assert.ok(!/secret|token/.test(got), got);
+      }
+    });
+  }
+
+  it("comes from GitHub's variables when set, else the clone's remote origin", async () => {
+    const dir = mkdtempSync(join(work, "remote-"));
+    const git = (...args: string[]) => run("git", args, { cwd: dir });
+    assert.equal((await git("init", "-q")).code, 0);
+    assert.equal(await sourceUrl(dir, {}), undefined, "no remote: no source");
+    await git("remote", "add", "origin", "https://user:token@host.example/owner/repo.git");
+    assert.equal(await sourceUrl(dir, {}), "https://host.example/owner/repo");
+    await git("config", "url.git@mirror.example:.insteadOf", "https://user:token@host.example/");
+    assert.equal(await sourceUrl(dir, {}), "https://mirror.example/owner/repo", "git's insteadOf applies, as for a fetch");
+    const github = { GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "kimigayo/build-action" };
+    assert.equal(await sourceUrl(dir, github), "https://github.com/kimigayo/build-action");
+    await git("remote", "set-url", "origin", dir);
+    assert.equal(await sourceUrl(dir, {}), undefined, "a local path gives no source");
+  });
+
+  it("imageAnnotations refuses a source that is not one (a path or a URL with userinfo)", () => {
+    const variant = cfg.variants[0]!;
+    const base = { config: cfg, variant, sourceDateEpoch: EPOCH };
+    for (const bad of ["/srv/git/kimigayo", "https://user:token@host.example/owner/repo", "git@host.example:owner/repo.git"])
+      assert.throws(() => imageAnnotations({ ...base, source: bad }), /is not a repository's http\(s\) URL without userinfo/, bad);
+    assert.equal(
+      imageAnnotations({ ...base, source: "https://host.example/owner/repo" })[ANNOTATIONS.source],
+      "https://host.example/owner/repo",
+    );
+    assert.equal(ANNOTATIONS.refName in imageAnnotations(base), false, "ref.name belongs in a layout's index.json only");
   });
 });

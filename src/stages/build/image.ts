@@ -1,5 +1,5 @@
 /** image: one OCI image layout per variant (an index over one manifest per platform), by the oci or buildx engine. */
-import { headSha, remoteUrl } from "../../lib/git.js";
+import { headSha, sourceUrl } from "../../lib/git.js";
 import { buildWithEngine, resolveEngine } from "../engine.js";
 import type { Stage } from "../stage.js";
 import { need, type BuildContext } from "./context.js";
@@ -15,8 +15,7 @@ export const image: Stage<BuildContext> = {
     ctx.engine = engine;
     log.info(`image engine: ${engine.engine} (${engine.reason})`);
     const revision = env.GITHUB_SHA ?? (await headSha(ctx.repoDir));
-    const source =
-      env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}` : await remoteUrl(ctx.repoDir);
+    const source = await sourceUrl(ctx.repoDir, env);
     ctx.layouts = [];
     for (const v of ctx.variants) {
       const t = Date.now();
