@@ -13,6 +13,8 @@ export class RegistryError extends Error {
       status?: number;
       /** The first error code of an OCI error body, e.g. "BLOB_UNKNOWN". */
       code?: string;
+      /** Every error code of the body, in its order. */
+      codes?: string[];
       retryAfterMs?: number;
       cause?: unknown;
     } = {},

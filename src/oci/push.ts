@@ -1,7 +1,9 @@
 /**
  * Pushes an OCI image layout to a repository in the order that never exposes a broken image:
  * blobs first, then each platform manifest by digest, then the index by digest, then the tags
- * (each a PUT of the same index bytes). A failure before the tags leaves no tag behind.
+ * (each a PUT of the same index bytes). A failure before the tags leaves no tag behind. A
+ * release of several variants pushes each with no tags here and tags them all afterwards
+ * (src/publish/publish.ts), so that no tag moves before every variant's content is in.
  */
 import { UsageError } from "../lib/errors.js";
 import { mapLimit } from "../lib/concurrency.js";
@@ -27,6 +29,8 @@ export interface PushResult {
   /** Platform manifest digests, in index order. */
   manifests: string[];
   tags: string[];
+  /** The top-level manifest (the index) as pushed, to tag it later with the same bytes. */
+  root: { mediaType: string; bytes: Buffer };
   /** What this push did (requests, retries, bytes), not the client's running totals. */
   stats: RegistryStats;
   seconds: number;
@@ -45,36 +49,35 @@ export async function pushLayout(
     throw new UsageError(`${JSON.stringify(badTag)} is not a valid tag: up to 128 of [A-Za-z0-9_.-], not starting with . or -`);
   const t0 = Date.now();
   const before = { ...client.stats };
+  // The step ends (✔) only when the push succeeded; a failure is reported by whoever catches it.
   const end = log.step(`push ${client.registry}/${repo}`);
-  try {
-    const image = await readImage(layoutDir, opts.ref);
-    // Reachable and authorised before any work; a Basic challenge is answered once here.
-    await client.ping();
-    await pushManifests(layoutDir, repo, image.manifests, client, log, opts);
-    const rootBytes = await readBlob(layoutDir, image.root.digest);
-    // A layout whose top-level image is a single manifest has just pushed it above.
-    if (image.root.digest !== image.manifests[0]?.descriptor.digest) {
-      await client.putManifest(repo, image.root.digest, rootBytes, image.root.mediaType);
-    }
-    for (const tag of tags) await client.putManifest(repo, tag, rootBytes, image.root.mediaType);
-
-    const stats = statsSince(before, client.stats);
-    log.info(
-      `pushed ${client.registry}/${repo}@${image.root.digest}${tags.length ? ` as ${tags.join(", ")}` : ""}: ` +
-        `${stats.blobsUploaded} blob(s) uploaded (${stats.blobBytesUploaded.toLocaleString("en-US")} B), ` +
-        `${stats.blobsSkipped} already there, ${stats.blobsMounted} mounted`,
-    );
-    return {
-      repository: repo,
-      indexDigest: image.root.digest,
-      manifests: image.manifests.map((m) => m.descriptor.digest),
-      tags: [...tags],
-      stats,
-      seconds: (Date.now() - t0) / 1000,
-    };
-  } finally {
-    end();
+  const image = await readImage(layoutDir, opts.ref);
+  // Reachable and authorised before any work; a Basic challenge is answered once here.
+  await client.ping();
+  await pushManifests(layoutDir, repo, image.manifests, client, log, opts);
+  const rootBytes = await readBlob(layoutDir, image.root.digest);
+  // A layout whose top-level image is a single manifest has just pushed it above.
+  if (image.root.digest !== image.manifests[0]?.descriptor.digest) {
+    await client.putManifest(repo, image.root.digest, rootBytes, image.root.mediaType);
   }
+  for (const tag of tags) await client.putManifest(repo, tag, rootBytes, image.root.mediaType);
+
+  const stats = statsSince(before, client.stats);
+  log.info(
+    `pushed ${client.registry}/${repo}@${image.root.digest}${tags.length ? ` as ${tags.join(", ")}` : ""}: ` +
+      `${stats.blobsUploaded} blob(s) uploaded (${stats.blobBytesUploaded.toLocaleString("en-US")} B), ` +
+      `${stats.blobsSkipped} already there, ${stats.blobsMounted} mounted`,
+  );
+  end();
+  return {
+    repository: repo,
+    indexDigest: image.root.digest,
+    manifests: image.manifests.map((m) => m.descriptor.digest),
+    tags: [...tags],
+    root: { mediaType: image.root.mediaType, bytes: rootBytes },
+    stats,
+    seconds: (Date.now() - t0) / 1000,
+  };
 }
 
 /** Blobs first (skipped when present, mounted when possible), then each manifest by digest. */

@@ -7,12 +7,13 @@
  *   realm (with Basic credentials when there are any), Basic sends the credentials. Tokens are
  *   cached per scope. Credentials and tokens never appear in logs or error messages.
  * - Retries: each operation (a HEAD, a whole blob upload, a manifest PUT) is retried with
- *   exponential backoff and jitter on 408/429/5xx and connection failures, honouring
- *   Retry-After, bounded in attempts and total time (src/lib/retry.ts). A failed upload restarts
- *   from a new upload session.
+ *   exponential backoff and jitter on 408/429/5xx, connection failures and stalled attempts (a
+ *   per-attempt timeout well below the operation's budget), honouring Retry-After, bounded in
+ *   attempts and total time (src/lib/retry.ts). A failed upload restarts from a new upload session.
  * - Stats count requests, retries and blob bytes the registry accepted, so a caller can assert
  *   that a re-push uploads nothing.
  */
+import { UsageError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
 import { parseRetryAfter, withRetry, type RetryOptions } from "../lib/retry.js";
 import { fetchToken, parseWwwAuthenticate, type Challenge, type TokenResult } from "./auth.js";
@@ -30,11 +31,32 @@ import {
 import { digestOf, isDigest, verifyDigest } from "./digest.js";
 import { describeFailure, RegistryError, registryRetryable } from "./errors.js";
 import { isRepositoryName, isTag, parseReference, registryBaseUrl } from "./reference.js";
-import { MANIFEST_ACCEPT } from "./types.js";
+import { MANIFEST_ACCEPT, type ImageIndex } from "./types.js";
 
 export const DEFAULT_CHUNK_THRESHOLD = 5 * 1024 * 1024;
 export const DEFAULT_CHUNK_SIZE = 5 * 1024 * 1024;
 const USER_AGENT = "kimigayo-build-action";
+/** The default time one attempt (one request) may take, and the whole operation's retry budget. */
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
+export const DEFAULT_BUDGET_MS = 120_000;
+/** Seconds per attempt, overriding the default (whole or decimal seconds, > 0). */
+export const ENV_TIMEOUT = "KIMIGAYO_REGISTRY_TIMEOUT";
+
+/**
+ * KIMIGAYO_REGISTRY_TIMEOUT as milliseconds, undefined when unset; a UsageError (bad input) when it
+ * is not a positive number of seconds.
+ */
+export function attemptTimeoutFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env[ENV_TIMEOUT];
+  if (raw === undefined || raw === "") return undefined;
+  const v = raw.trim();
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0 || Number(v) > 3600) {
+    throw new UsageError(
+      `${ENV_TIMEOUT}=${JSON.stringify(raw)} is not a timeout: expected seconds per registry request, a number above 0 and at most 3600 (e.g. 30)`,
+    );
+  }
+  return Math.round(Number(v) * 1000);
+}
 
 export interface RegistryClientOptions extends CredentialSources {
   /** Use http even for a non-loopback registry. */
@@ -45,7 +67,11 @@ export interface RegistryClientOptions extends CredentialSources {
   chunkSize?: number;
   /** Retry bounds; defaults: 5 attempts, 500 ms base, 10 s cap per delay, 120 s in all. */
   retry?: Pick<RetryOptions, "attempts" | "baseMs" | "maxDelayMs" | "budgetMs" | "sleep" | "random">;
-  /** Per-request timeout; default 120 s. */
+  /**
+   * Per-attempt timeout: one request (headers and body) that takes longer is abandoned and
+   * retried like a dropped connection. Default: KIMIGAYO_REGISTRY_TIMEOUT (seconds) in `env`,
+   * else 30 s, well below the operation's 120 s budget so that a stall leaves room for retries.
+   */
   timeoutMs?: number;
   log?: Logger;
 }
@@ -134,6 +160,8 @@ export class RegistryClient {
   private readonly tokens = new Map<string, TokenResult>();
   private readonly pendingTokens = new Map<string, Promise<TokenResult>>();
   private useBasic = false;
+  /** The per-attempt timeout in ms. */
+  readonly timeoutMs: number;
 
   constructor(
     /** host[:port], e.g. "127.0.0.1:5000". */
@@ -143,6 +171,7 @@ export class RegistryClient {
     this.baseUrl = registryBaseUrl(registry, opts.insecure);
     this.credentials = resolveCredentials(registry, opts);
     this.secrets = secretsOf(this.credentials);
+    this.timeoutMs = opts.timeoutMs ?? attemptTimeoutFromEnv(opts.env ?? process.env) ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
   }
 
   /** A client for the registry of an image reference like "127.0.0.1:5000/kimigayo", and the repository in it. */
@@ -273,6 +302,24 @@ export class RegistryClient {
     return tags;
   }
 
+  /**
+   * The subject's referrers through the referrers API (GET /v2/<repo>/referrers/<digest>, an image
+   * index), or undefined when the registry answers 404: it has no referrers API (src/oci/referrers.ts).
+   */
+  async getReferrers(repo: string, digest: string): Promise<ImageIndex | undefined> {
+    checkRepo(repo);
+    checkDigest(digest);
+    const res = await this.op(`get referrers of ${repo}@${digest}`, () =>
+      this.send({ method: "GET", url: `/v2/${repo}/referrers/${digest}`, scopes: [pull(repo)], ok: [200, 404] }),
+    );
+    if (res.status === 404) {
+      await drain(res);
+      return undefined;
+    }
+    const index = (await res.json()) as ImageIndex;
+    return { ...index, manifests: index.manifests ?? [] };
+  }
+
   // -------------------------------------------------------------------------
   // Uploads
   // -------------------------------------------------------------------------
@@ -344,7 +391,7 @@ export class RegistryClient {
           attempts: limit,
           baseMs: 500,
           maxDelayMs: 10_000,
-          budgetMs: 120_000,
+          budgetMs: DEFAULT_BUDGET_MS,
           ...this.opts.retry,
           retryable: registryRetryable,
           onRetry: (err, attempt, delay) => {
@@ -374,7 +421,9 @@ export class RegistryClient {
         method: req.method,
         headers,
         ...(req.body !== undefined ? { body: req.body } : {}),
-        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 120_000),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      }).catch((err: unknown) => {
+        throw this.timedOut(req.method, url, err) ?? err;
       });
       if (res.status === 401 && !authenticated && sameOrigin) {
         await drain(res);
@@ -404,7 +453,7 @@ export class RegistryClient {
       const key = scopes.join(" ");
       let pending = this.pendingTokens.get(key);
       if (!pending) {
-        pending = fetchToken(bearer, scopes, this.credentials, this.opts.timeoutMs ?? 120_000)
+        pending = fetchToken(bearer, scopes, this.credentials, this.timeoutMs)
           .then((token) => {
             this.secrets.push(token.token);
             this.tokens.set(key, token);
@@ -433,9 +482,22 @@ export class RegistryClient {
     throw new RegistryError(`${this.registry} answered 401 with an unsupported authentication challenge (${schemes})`, { status: 401 });
   }
 
+  /** A RegistryError naming the request and the per-attempt timeout when `err` is that timeout; else undefined. */
+  private timedOut(method: string, url: URL, err: unknown): RegistryError | undefined {
+    if ((err as { name?: unknown } | undefined)?.name !== "TimeoutError") return undefined;
+    const seconds = this.timeoutMs / 1000;
+    return new RegistryError(
+      `${method} ${url.origin}${url.pathname}: no answer within ${seconds} s (per-attempt timeout, ${ENV_TIMEOUT})`,
+      {
+        cause: err,
+      },
+    );
+  }
+
   private async failure(method: string, url: URL, res: Response): Promise<RegistryError> {
     const text = method === "HEAD" ? "" : await res.text().catch(() => "");
-    const { code, detail } = errorBody(text);
+    const { codes, detail } = errorBody(text);
+    const code = codes[0];
     let message = `${method} ${url.origin}${url.pathname}: ${res.status} ${res.statusText}${detail ? ` (${detail})` : ""}`;
     if (res.status === 401) {
       message += this.credentials
@@ -445,20 +507,32 @@ export class RegistryClient {
     const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
     return new RegistryError(redact(message, this.secrets), {
       status: res.status,
-      ...(code !== undefined ? { code } : {}),
+      ...(code !== undefined ? { code, codes } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
   }
 }
 
-/** The first entry of an OCI error body ({"errors":[{"code","message"}]}), or the start of any other body. */
-function errorBody(text: string): { code?: string; detail: string } {
+/**
+ * Every entry of an OCI error body ({"errors":[{"code","message"}, ...]}): all codes, and each
+ * "CODE message" joined by "; " (under concurrent pushes the first is not always the cause).
+ * Any other body: its start.
+ */
+export function errorBody(text: string): { codes: string[]; detail: string } {
+  let errors: unknown;
   try {
-    const first = (JSON.parse(text) as { errors?: { code?: string; message?: string }[] }).errors?.[0];
-    return { ...(first?.code ? { code: first.code } : {}), detail: [first?.code, first?.message].filter(Boolean).join(" ") };
+    errors = (JSON.parse(text) as { errors?: unknown }).errors;
   } catch {
-    return { detail: text.trim().slice(0, 200) };
+    return { codes: [], detail: text.trim().slice(0, 200) };
   }
+  if (!Array.isArray(errors)) return { codes: [], detail: "" };
+  const entries = errors.filter((e): e is { code?: unknown; message?: unknown } => e !== null && typeof e === "object");
+  const codes = entries.map((e) => (typeof e.code === "string" ? e.code : "")).filter(Boolean);
+  const detail = entries
+    .map((e) => [e.code, e.message].filter((x) => typeof x === "string" && x !== "").join(" "))
+    .filter(Boolean)
+    .join("; ");
+  return { codes, detail: detail.length > 2000 ? `${detail.slice(0, 2000)}…` : detail };
 }
 
 function mediaTypeOf(res: Response): string {

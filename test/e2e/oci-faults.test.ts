@@ -1,104 +1,27 @@
 /**
  * The registry client against the real registry (127.0.0.1:5000) through a local proxy that
- * injects faults (503, 429 + Retry-After, dropped connections) or demands authentication
+ * injects faults (503, 429 + Retry-After, dropped connections, stalls, several error codes) or demands authentication
  * (Bearer through a local token server, or Basic). Needs doctor's "registry" prerequisite.
  */
 import { after, before, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/load.js";
 import { needs } from "../support/prerequisites.js";
-import { silentLogger, type Logger } from "../../src/lib/log.js";
+import { close, listen, startProxy, UPSTREAM, type Proxy } from "../support/registry-proxy.js";
+import { silentLogger, streamLogger, type Logger } from "../../src/lib/log.js";
+import { UsageError } from "../../src/lib/errors.js";
 import { writeTar } from "../../src/lib/tar.js";
 import { basicAuthorization, pushLayout, RegistryClient, RegistryError, type RegistryClientOptions } from "../../src/oci/index.js";
 import { buildImage, type ImageResult } from "../../src/stages/image.js";
 
-const UPSTREAM = { host: "127.0.0.1", port: 5000 };
 const EPOCH = 1767225600;
 
 const need = await needs("registry");
-
-type Fault = "503" | "429" | "429-long" | "reset";
-
-interface Seen {
-  method: string;
-  path: string;
-  authorization: string | undefined;
-  contentRange: string | undefined;
-  outcome: Fault | "401" | "forwarded";
-}
-
-interface Proxy {
-  /** host:port, to use as the registry name. */
-  registry: string;
-  seen: Seen[];
-  close(): Promise<void>;
-}
-
-interface ProxyOptions {
-  /** The fault for the n-th request (1-based), or undefined to forward it. */
-  fault?: (req: IncomingMessage, n: number) => Fault | undefined;
-  /** A WWW-Authenticate challenge when the request is not authorised, else undefined. */
-  gate?: (req: IncomingMessage) => string | undefined;
-}
-
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
-}
-
-function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
-function answer(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
-  req.resume();
-  req.on("end", () => {
-    res.writeHead(status, { "content-type": "application/json", ...headers });
-    res.end(body);
-  });
-}
-
-/** A proxy in front of the real registry. Host is passed through, so upload Locations point back at the proxy. */
-async function startProxy(opts: ProxyOptions = {}): Promise<Proxy> {
-  const seen: Seen[] = [];
-  const server = createServer((req, res) => {
-    const entry: Seen = {
-      method: req.method ?? "",
-      path: req.url ?? "",
-      authorization: req.headers.authorization,
-      contentRange: req.headers["content-range"] as string | undefined,
-      outcome: "forwarded",
-    };
-    seen.push(entry);
-    const challenge = opts.gate?.(req);
-    if (challenge) {
-      entry.outcome = "401";
-      const body = JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "authentication required" }] });
-      return answer(req, res, 401, { "www-authenticate": challenge }, body);
-    }
-    const fault = opts.fault?.(req, seen.length);
-    if (fault) entry.outcome = fault;
-    if (fault === "reset") return req.socket.destroy();
-    if (fault === "503") return answer(req, res, 503, {}, JSON.stringify({ errors: [{ code: "UNAVAILABLE", message: "injected" }] }));
-    if (fault === "429")
-      return answer(req, res, 429, { "retry-after": "1" }, JSON.stringify({ errors: [{ code: "TOOMANYREQUESTS", message: "slow down" }] }));
-    if (fault === "429-long") return answer(req, res, 429, { "retry-after": "30" }, "{}");
-    const up = request({ ...UPSTREAM, method: req.method, path: req.url, headers: req.headers }, (ures) => {
-      res.writeHead(ures.statusCode ?? 502, ures.headers);
-      ures.pipe(res);
-    });
-    up.on("error", (err) => res.destroy(err));
-    req.pipe(up);
-  });
-  const port = await listen(server);
-  return { registry: `127.0.0.1:${port}`, seen, close: () => close(server) };
-}
 
 /** Keeps warnings (retries are logged there) so tests can check that no secret is ever logged. */
 function recordingLogger(lines: string[]): Logger {
@@ -194,6 +117,86 @@ describe("registry client under faults", { skip: need.skip }, () => {
       const client = new RegistryClient(proxy.registry, { ...HERMETIC, retry: FAST_RETRY });
       const { result } = await pushThrough(proxy, client);
       assert.equal(result.stats.retries, 3);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("retries a stalled request after the per-attempt timeout and succeeds", async () => {
+    // The first HEAD of a blob gets no answer at all; the attempt times out after 1 s and is retried.
+    let heads = 0;
+    const proxy = await startProxy({
+      fault: (req) => (req.method === "HEAD" && /\/blobs\//.test(req.url ?? "") && ++heads === 1 ? "stall" : undefined),
+    });
+    try {
+      const lines: string[] = [];
+      const client = new RegistryClient(proxy.registry, { ...HERMETIC, timeoutMs: 1000, retry: FAST_RETRY, log: recordingLogger(lines) });
+      const t0 = Date.now();
+      const { result } = await pushThrough(proxy, client);
+      assert.equal(result.stats.retries, 1);
+      assert.equal(proxy.seen.filter((s) => s.outcome === "stall").length, 1);
+      assert.ok(Date.now() - t0 >= 1000, "the stalled attempt was waited for");
+      assert.ok(
+        lines.some((l) =>
+          /: no answer within 1 s \(per-attempt timeout, KIMIGAYO_REGISTRY_TIMEOUT\); retrying in .* \(attempt 2 of 5\)/.test(l),
+        ),
+        lines.join("\n"),
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("takes the per-attempt timeout from KIMIGAYO_REGISTRY_TIMEOUT, and refuses a bad one as bad input", () => {
+    assert.equal(new RegistryClient("127.0.0.1:5000", { ...HERMETIC, env: { KIMIGAYO_REGISTRY_TIMEOUT: "2.5" } }).timeoutMs, 2500);
+    assert.equal(new RegistryClient("127.0.0.1:5000", HERMETIC).timeoutMs, 30_000, "well below the 120 s budget");
+    for (const bad of ["0", "-1", "ten", "1e3", "5000"]) {
+      assert.throws(
+        () => new RegistryClient("127.0.0.1:5000", { ...HERMETIC, env: { KIMIGAYO_REGISTRY_TIMEOUT: bad } }),
+        (err: unknown) =>
+          err instanceof UsageError &&
+          err.message.includes(`KIMIGAYO_REGISTRY_TIMEOUT="${bad}"`) &&
+          /above 0 and at most 3600/.test(err.message),
+      );
+    }
+  });
+
+  it("gives up on a registry that keeps stalling within the operation's budget, and prints no ✔ for the failed push", async () => {
+    const proxy = await startProxy({ fault: (req) => (req.method === "HEAD" ? "stall" : undefined) });
+    try {
+      const client = new RegistryClient(proxy.registry, { ...HERMETIC, timeoutMs: 300, retry: { ...FAST_RETRY, attempts: 3 } });
+      const out: string[] = [];
+      const log = streamLogger({ write: (s: string) => out.push(s) } as unknown as NodeJS.WritableStream);
+      const repo = newRepo();
+      await assert.rejects(
+        pushLayout(image.layout, repo, ["t1"], client, log),
+        /failed after 3 attempts: HEAD .*: no answer within 0\.3 s/,
+      );
+      assert.ok(
+        out.some((l) => l.startsWith("▶ push")),
+        out.join(""),
+      );
+      assert.ok(!out.some((l) => l.startsWith("✔")), `a failed push printed success:\n${out.join("")}`);
+      assert.deepEqual(await direct().listTags(repo), []);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("shows every error code and message the registry returned", async () => {
+    const proxy = await startProxy({
+      fault: (req) => (req.method === "PUT" && /\/manifests\/sha256:/.test(req.url ?? "") ? "multi-error" : undefined),
+    });
+    try {
+      const client = new RegistryClient(proxy.registry, { ...HERMETIC, retry: FAST_RETRY });
+      await assert.rejects(pushLayout(image.layout, newRepo(), ["t1"], client, silentLogger), (err: unknown) => {
+        assert.ok(err instanceof RegistryError);
+        assert.equal(err.status, 400);
+        assert.match(err.message, /400 Bad Request \(MANIFEST_INVALID manifest invalid; MANIFEST_BLOB_UNKNOWN blob unknown to registry\)/);
+        assert.deepEqual(err.info.codes, ["MANIFEST_INVALID", "MANIFEST_BLOB_UNKNOWN"]);
+        return true;
+      });
+      assert.equal(proxy.seen.filter((s) => s.outcome === "multi-error").length, 1, "a 400 is not retried");
     } finally {
       await proxy.close();
     }
