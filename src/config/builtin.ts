@@ -6,7 +6,7 @@
  * bundle's own URL). `base: builtin` and the applet tables are found there.
  */
 import { existsSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve, isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const BUILTIN_CONFIG = join("configs", "kimigayo.yml");
@@ -38,4 +38,18 @@ export function actionRoot(): string | undefined {
 /** configs/busybox/applets-<version>.json under the action's folder. */
 export function appletTableFile(root: string, busyboxVersion: string): string {
   return join(root, "configs", "busybox", `applets-${busyboxVersion}.json`);
+}
+
+const inside = (path: string, dir: string) => {
+  const rel = relative(dir, path);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+};
+
+/**
+ * True when `file` is one of the action's own files and the current repository (`cwd`) is another
+ * one: a value a downstream user inherited from the built-in configuration rather than wrote. In a
+ * clone of this repository (or with `uses: ./` here) the built-in configuration is the user's own.
+ */
+export function isActionsOwn(file: string, cwd = process.cwd(), root = actionRoot()): boolean {
+  return root !== undefined && inside(resolve(file), root) && !inside(resolve(cwd), root);
 }

@@ -37,6 +37,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -197,8 +198,13 @@ export function checkoutRepository(dir: string, opts: { source?: string; fetchDe
   rmSync(dir, { recursive: true, force: true });
   runnerDir(dir);
   const depth = opts.fetchDepth === 0 ? [] : ["--depth", String(opts.fetchDepth ?? 1)];
-  // file:// so the objects are copied, never hard-linked to (and then chowned in) the source.
-  must("git", ["-c", "safe.directory=*", "clone", "-q", "--no-local", ...depth, `file://${opts.source ?? ROOT}`, dir]);
+  // file:// so the objects are copied, never hard-linked to (and then chowned in) the source. A
+  // source the runner owns (one a job pushes back to) is cloned by the runner, as git's ownership
+  // check wants.
+  const source = opts.source ?? ROOT;
+  const clone = ["clone", "-q", "--no-local", ...depth, `file://${source}`, dir];
+  if (statSync(source).uid === Number(must("id", ["-u", RUNNER_USER]).trim())) asRunner(["git", ...clone], dirname(dir));
+  else must("git", ["-c", "safe.directory=*", ...clone]);
   chownToRunner(dir);
   if (opts.tag && sh("git", ["-C", dir, "-c", "safe.directory=*", "rev-parse", "-q", "--verify", `refs/tags/${opts.tag}`]).code !== 0) {
     asRunner(["git", "tag", opts.tag], dir);
@@ -764,6 +770,11 @@ export interface WorkflowRunContext extends Omit<JobOptions, "workspace" | "jobI
   matrix?: Record<string, unknown>;
   needs?: Record<string, Pick<JobResult, "result" | "outputs">>;
   inputs?: Record<string, unknown>;
+  /**
+   * Actions other than `uses: ./` that run for real: a `uses:` value as written (for example
+   * `kimigayo/build-action@v2`, as the README's examples write it) to its unpacked folder.
+   */
+  actions?: Record<string, string>;
   /** Replaces the actions/checkout imitation (default: checkoutRepository of this repository). */
   checkout?: (workspace: string, withs: Record<string, string>) => void;
   timeoutMs?: number;
@@ -930,9 +941,10 @@ export async function runWorkflowJob(file: string, jobId: string, ctx: WorkflowR
         ...(shell ? { shell } : {}),
         ...(wd ? { workingDirectory: wd } : {}),
       });
-    } else if (step.uses?.startsWith("./")) {
+    } else if (step.uses?.startsWith("./") || (step.uses && ctx.actions?.[step.uses])) {
       kind = "action";
-      result = await runAction({ ...common, actionDir: resolve(job.workspace, step.uses), inputs: withs });
+      const actionDir = step.uses.startsWith("./") ? resolve(job.workspace, step.uses) : ctx.actions![step.uses]!;
+      result = await runAction({ ...common, actionDir, inputs: withs });
     } else if (step.uses) {
       const key = step.uses.split("@")[0]!.split("/").slice(0, 2).join("/");
       const third = THIRD_PARTY[key];

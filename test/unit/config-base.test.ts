@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { readAppletTable, closest } from "../../src/config/applets.js";
-import { actionRoot, appletTableFile, findActionRoot } from "../../src/config/builtin.js";
+import { actionRoot, appletTableFile, findActionRoot, isActionsOwn } from "../../src/config/builtin.js";
 import { ConfigError, parseConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
 import { formatError, UsageError } from "../../src/lib/errors.js";
@@ -129,6 +129,22 @@ describe("the action's folder, found from the running module", () => {
       [["CONFIG_SH_IS_ASH"], ["CONFIG_SH_IS_HUSH"]],
     );
     assert.ok(Object.keys(table.applets).length > 400);
+  });
+
+  test("a value is the action's own (inherited, not written by the user) only from another repository", () => {
+    const action = join(tmp, "_actions", "kimigayo", "build-action", "v2");
+    const builtin = join(action, "configs", "kimigayo.yml");
+    const workspace = join(tmp, "work", "downstream");
+    // From a downstream workspace: the built-in file is the action's; the user's own file is not.
+    assert.equal(isActionsOwn(builtin, workspace, action), true);
+    assert.equal(isActionsOwn(join(workspace, "kimigayo.yml"), workspace, action), false);
+    // In the action's own repository (a clone, or uses: ./), the built-in file is the user's own.
+    assert.equal(isActionsOwn(builtin, action, action), false);
+    assert.equal(isActionsOwn(builtin, join(action, "configs"), action), false);
+    // A sibling whose name starts like the action's folder is another folder.
+    assert.equal(isActionsOwn(join(`${action}-fork`, "configs", "kimigayo.yml"), workspace, action), false);
+    // Outside any action folder nothing is inherited.
+    assert.equal(isActionsOwn(builtin, workspace, undefined), false);
   });
 
   test("did you mean: close names first", () => {

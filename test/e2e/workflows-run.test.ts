@@ -1,0 +1,317 @@
+/**
+ * The README's examples and this repository's workflows, run step by step as GitHub's runner runs
+ * them (test/support/runner.ts): the non-root `runner` user with passwordless sudo, Node 24, the
+ * action unpacked from `git archive HEAD` under _actions/kimigayo/build-action/v2, jobs in order
+ * with their matrix entries, artifacts carried between jobs in folders.
+ *
+ * The examples are read from README.md itself, so the docs cannot drift from what is tested. Two
+ * things differ from GitHub, and only these: `ghcr.io/` is replaced by the local registry
+ * (127.0.0.1:5000/, the only registry here), and GitHub's API is the OpenAPI-validated stand-in.
+ * `uses: kimigayo/build-action@v2` runs the unpacked action; `uses: ./` in this repository's
+ * workflows runs the action from the job's checkout of this repository. Third-party steps are
+ * imitated (checkout, artifacts) or skipped (login); their pins and inputs are checked statically
+ * (test/unit/pins.test.ts, workflows.test.ts).
+ *
+ * The runner's BusyBox cache starts as a copy of root's (the toolchain install through sudo from
+ * an empty cache is test/e2e/runner.test.ts's), so these jobs do not compile again.
+ */
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { parse as parseYaml } from "yaml";
+import { sha256 } from "../../src/lib/hash.js";
+import { assertAllValid, startGitHubStandIn, type GitHubStandIn } from "../support/github-api.js";
+import { needs } from "../support/prerequisites.js";
+import {
+  RUNNER_HOME,
+  RUNNER_WORK,
+  assertNoRootOwned,
+  checkoutRepository,
+  cleanRunnerWork,
+  ensureRunnerUser,
+  matrixOf,
+  node24,
+  runWorkflowJob,
+  unpackAction,
+  type JobResult,
+  type WorkflowRunContext,
+} from "../support/runner.js";
+import { ROOT } from "./fixture.js";
+
+const need = await needs("root", "dockerd", "registry", "binfmt", "musl-amd64", "cross-arm64", "skopeo");
+
+const README = readFileSync(join(ROOT, "README.md"), "utf8");
+const TOKEN = "ghs_workflows_run";
+const STEP_TIMEOUT = 20 * 60_000;
+const LOCAL_REGISTRY = "127.0.0.1:5000/";
+/** Unique per run, with capitals: the workflows must lower-case it. */
+const OWNER = `Octo-Org-${process.pid.toString(36)}${Date.now().toString(36)}`;
+
+/** The README's fenced yaml blocks, in order. */
+function readmeYaml(): string[] {
+  return [...README.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+}
+
+function readmeBlock(what: string, test: (b: string) => boolean): string {
+  const found = readmeYaml().filter(test);
+  assert.equal(found.length, 1, `the README has one ${what} example`);
+  return found[0]!;
+}
+
+/** The one substitution: GitHub's registry becomes the local one. */
+const localRegistry = (text: string) => text.replaceAll("ghcr.io/", LOCAL_REGISTRY);
+
+const tail = (j: JobResult) => j.log.replace(/^::debug::.*\n/gm, "").slice(-6000);
+
+/** Every job of a workflow file in `needs` order, each matrix entry in turn; results by job id. */
+async function runWorkflow(
+  file: string,
+  ctx: Omit<WorkflowRunContext, "matrix" | "needs">,
+  opts: { only?: string[] } = {},
+): Promise<Map<string, JobResult[]>> {
+  const wf = parseYaml(readFileSync(file, "utf8")) as { jobs: Record<string, { needs?: string | string[] }> };
+  const order: string[] = [];
+  const visit = (id: string) => {
+    if (order.includes(id)) return;
+    const n = wf.jobs[id]!.needs;
+    for (const d of n === undefined ? [] : Array.isArray(n) ? n : [n]) visit(d);
+    order.push(id);
+  };
+  for (const id of Object.keys(wf.jobs)) visit(id);
+  const results = new Map<string, JobResult[]>();
+  for (const id of order) {
+    if (opts.only && !opts.only.includes(id)) continue;
+    const n = wf.jobs[id]!.needs;
+    const needIds = n === undefined ? [] : Array.isArray(n) ? n : [n];
+    const needsCtx: Record<string, Pick<JobResult, "result" | "outputs">> = {};
+    for (const d of needIds) {
+      const rs = results.get(d) ?? [];
+      assert.ok(rs.length > 0, `${file}: ${id} needs ${d}, which did not run`);
+      needsCtx[d] = {
+        result: rs.every((r) => r.result === "success") ? "success" : "failure",
+        outputs: Object.assign({}, ...rs.map((r) => r.outputs)) as Record<string, string>,
+      };
+    }
+    const runs: JobResult[] = [];
+    for (const matrix of matrixOf(file, id)) {
+      const r = await runWorkflowJob(file, id, { ...ctx, matrix, needs: needsCtx });
+      assert.equal(r.result === "failure", false, `${file}: job ${id} ${JSON.stringify(matrix)} failed:\n${tail(r)}`);
+      runs.push(r);
+    }
+    results.set(id, runs);
+  }
+  return results;
+}
+
+/** A git repository in `dir` holding `files`, committed, tagged `tags`; a bare copy to clone from. */
+function gitRepository(dir: string, files: Record<string, string>, tags: string[] = []): string {
+  const git = (...a: string[]) => execFileSync("git", ["-C", join(dir, "src"), ...a], { encoding: "utf8" });
+  execFileSync("git", ["init", "-q", "-b", "main", join(dir, "src")]);
+  git("config", "user.email", "dev@example.com");
+  git("config", "user.name", "Downstream Dev");
+  for (const [path, content] of Object.entries(files)) {
+    execFileSync("mkdir", ["-p", join(dir, "src", path, "..")]);
+    writeFileSync(join(dir, "src", path), content);
+  }
+  git("add", "-A");
+  git("commit", "-q", "-m", "feat: our images");
+  for (const t of tags) git("tag", t);
+  execFileSync("git", ["clone", "-q", "--bare", join(dir, "src"), join(dir, "origin.git")]);
+  return runnersOrigin(join(dir, "origin.git"));
+}
+
+/** A bare repository the runner can clone and push to (a job's `git push origin` lands there). */
+function runnersOrigin(bare: string): string {
+  execFileSync("chown", ["-R", "runner:runner", bare]);
+  return bare;
+}
+
+const headOf = (bare: string) =>
+  execFileSync("git", ["-c", "safe.directory=*", "-C", bare, "rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+
+/** The tags of `repo` in the local registry. */
+function registryTags(repo: string): string[] {
+  const r = spawnSync("skopeo", ["list-tags", "--tls-verify=false", `docker://${LOCAL_REGISTRY}${repo}`], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  return (JSON.parse(r.stdout) as { Tags: string[] }).Tags.sort();
+}
+
+describe("the README's examples and this repository's workflows, as the runner runs them", { skip: need.skip }, () => {
+  let actionDir = "";
+  let work = "";
+  let standIn: GitHubStandIn;
+
+  before(async () => {
+    need.check();
+    ensureRunnerUser();
+    node24();
+    actionDir = unpackAction("v2");
+    // The runner's cache: a copy of root's (content-addressed), owned by the runner.
+    const mine = join(homedir(), ".cache", "kimigayo");
+    const theirs = join(RUNNER_HOME, ".cache", "kimigayo");
+    rmSync(theirs, { recursive: true, force: true });
+    for (const part of ["busybox", "sources"])
+      if (existsSync(join(mine, part))) cpSync(join(mine, part), join(theirs, part), { recursive: true });
+    execFileSync("chown", ["-R", "runner:runner", join(RUNNER_HOME, ".cache")]);
+    standIn = await startGitHubStandIn({ token: TOKEN });
+    work = mkdtempSync(join(tmpdir(), "kimigayo-workflows-run-"));
+    chmodSync(work, 0o755); // the runner pushes to the bare repositories in it
+  });
+
+  after(async () => {
+    await standIn?.close();
+    cleanRunnerWork();
+    for (const d of ["downstream"]) rmSync(join(RUNNER_WORK, d), { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  /** The context of a job in a downstream repository (`origin`, a bare repository), with the stand-in's API. */
+  const downstream = (
+    origin: string,
+    event: WorkflowRunContext["event"],
+    artifacts: string,
+  ): Omit<WorkflowRunContext, "matrix" | "needs"> => ({
+    artifacts,
+    repository: `${OWNER}/images`,
+    event,
+    sha: headOf(origin),
+    apiUrl: standIn.url,
+    secrets: { GITHUB_TOKEN: TOKEN },
+    workspace: join(RUNNER_WORK, "downstream", "downstream"),
+    actions: { "kimigayo/build-action@v2": actionDir },
+    checkout: (dir, withs) =>
+      checkoutRepository(dir, {
+        source: origin,
+        fetchDepth: Number(withs["fetch-depth"] ?? "1"),
+        ...(event && "tag" in event ? { tag: event.tag } : {}),
+      }),
+    timeoutMs: STEP_TIMEOUT,
+  });
+
+  it("README, release on tag: two platform jobs, merge, the release from their artifacts; one GitHub Release, nothing built in it", async () => {
+    const file = join(work, "readme-release.yml");
+    writeFileSync(file, localRegistry(readmeBlock("release on tag", (b) => /^name: Release$/m.test(b))));
+    const origin = gitRepository(join(work, "release-repo"), { "README.md": "# Our images\n" }, ["v1.0.0"]);
+    const artifacts = join(work, "release-artifacts");
+    const results = await runWorkflow(file, downstream(origin, { tag: "v1.0.0" }, artifacts));
+
+    assert.deepEqual([...results.keys()], ["build", "merge", "release"]);
+    assert.equal(results.get("build")!.length, 2, "one build job per platform");
+    for (const r of results.get("build")!) assert.ok(r.steps.filter((s) => s.kind === "action").every((s) => s.conclusion === "success"));
+    // The image name was lower-cased from the owner's capitals; merge tagged every variant.
+    const repo = `${OWNER.toLowerCase()}/kimigayo`;
+    const tags = registryTags(repo);
+    for (const t of ["1.0.0", "1.0", "1", "latest", "minimal", "extended"]) assert.ok(tags.includes(t), `tag ${t} in ${tags.join(", ")}`);
+
+    const release = results.get("release")![0]!;
+    const step = release.steps.find((s) => s.kind === "action")!;
+    for (const stage of ["busybox", "rootfs", "image", "push-by-digest", "smoke"])
+      assert.doesNotMatch(step.result!.log, new RegExp(`▶ ${stage}\\b`), `the release job runs no ${stage} stage`);
+    const made = standIn.state.releases.filter((r) => r.owner.toLowerCase() === OWNER.toLowerCase() && r.tag_name === "v1.0.0");
+    assert.equal(made.length, 1, "one release");
+    assert.equal(step.result!.outputs["release-url"] !== undefined && step.result!.outputs["release-url"] !== "", true);
+    const assets = new Map(standIn.state.assets.filter((a) => a.release_id === made[0]!.id).map((a) => [a.name, a.data]));
+    const sums = assets.get("SHA256SUMS")?.toString() ?? "";
+    for (const arch of ["amd64", "arm64"]) {
+      for (const variant of ["minimal", "standard", "extended"]) {
+        const tar = `kimigayo-${variant}-${arch}.tar`;
+        const uploaded = readFileSync(join(artifacts, `build-${arch}`, "rootfs", tar));
+        assert.ok(uploaded.equals(assets.get(tar)!), `${tar}: the platform job's artifact is the release's asset`);
+        assert.ok(sums.includes(`${sha256(uploaded)}  ${tar}`), `SHA256SUMS holds ${tar}`);
+      }
+    }
+    assertNoRootOwned(join(RUNNER_WORK, "downstream"));
+    assertAllValid(standIn);
+  });
+
+  it("README, PR size budget: build, size-check against the last release in the registry, then the CLI on PATH", async () => {
+    const file = join(work, "readme-size.yml");
+    writeFileSync(file, localRegistry(readmeBlock("PR size budget", (b) => /^name: Size budget$/m.test(b))));
+    const origin = gitRepository(join(work, "pr-repo"), { "README.md": "# Our images\n" });
+    const results = await runWorkflow(file, downstream(origin, { pullRequest: 7 }, join(work, "pr-artifacts")));
+    const job = results.get("size")![0]!;
+    assert.deepEqual(
+      job.steps.map((s) => `${s.kind} ${s.conclusion}`),
+      ["imitated success", "run success", "action success", "action success", "run success"],
+    );
+    // The baseline is the release the previous test published (tag 1.0.0 in the same image).
+    const check = job.steps[3]!.result!;
+    assert.match(check.log, /1\.0\.0/, "size-check names the last release it compared against");
+    const sizes = JSON.parse(readFileSync(join(job.job!.workspace, "sizes.json"), "utf8")) as { status: string; images: unknown[] };
+    const built = JSON.parse(readFileSync(join(job.job!.workspace, "out", "build.json"), "utf8")) as { images: unknown[] };
+    assert.equal(sizes.status, "pass");
+    assert.equal(sizes.images.length, built.images.length, "a row per built image");
+    assert.ok(built.images.length >= 3);
+    assertNoRootOwned(join(RUNNER_WORK, "downstream"));
+  });
+
+  it("README, a downstream custom variant: its config and its two steps, in a repository holding only them", async () => {
+    const config = readmeBlock("downstream config", (b) => /^base: builtin/m.test(b));
+    const steps = readmeBlock(
+      "downstream steps",
+      (b) => /^ {6}- uses: kimigayo\/build-action@v2$/m.test(b) && /config: kimigayo\.yml/.test(b),
+    );
+    const file = join(work, "readme-downstream.yml");
+    writeFileSync(
+      file,
+      `name: downstream\non: push\njobs:\n  web:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0\n${steps}`,
+    );
+    const origin = gitRepository(join(work, "web-repo"), {
+      "kimigayo.yml": config,
+      "httpd.conf": "H:/srv/www\n",
+    });
+    const results = await runWorkflow(file, downstream(origin, { branch: "main" }, join(work, "web-artifacts")));
+    const job = results.get("web")![0]!;
+    assert.deepEqual(
+      job.steps.map((s) => `${s.kind} ${s.conclusion}`),
+      ["imitated success", "action success", "action success"],
+    );
+    const report = JSON.parse(readFileSync(join(job.job!.workspace, "out", "size-report.json"), "utf8")) as {
+      status: string;
+      images: { variant: string; platform: string; status: string }[];
+    };
+    assert.deepEqual(
+      report.images.map((i) => `${i.variant} ${i.platform} ${i.status}`),
+      ["web linux/amd64 pass"],
+    );
+    const tar = readdirSync(join(job.job!.workspace, "out", "rootfs"));
+    assert.deepEqual(tar, ["kimigayo-web-amd64.tar"]);
+    const listing = execFileSync("tar", ["-tvf", join(job.job!.workspace, "out", "rootfs", tar[0]!)], { encoding: "utf8" });
+    assert.match(listing, /etc\/httpd\.conf/, "the repository's httpd.conf is in the image");
+    assert.match(listing, /usr\/sbin\/httpd|bin\/httpd/, "httpd is an applet of the image");
+  });
+
+  it("this repository's release.yml: every job in order (uses: ./ at each step), then the major tag moved", async () => {
+    const file = join(work, "release.yml");
+    writeFileSync(file, localRegistry(readFileSync(join(ROOT, ".github/workflows/release.yml"), "utf8")));
+    const mirror = join(work, "self.git");
+    execFileSync("git", ["clone", "-q", "--bare", ROOT, mirror]);
+    runnersOrigin(mirror);
+    const artifacts = join(work, "self-artifacts");
+    const tag = "v9.8.7";
+    const results = await runWorkflow(file, {
+      artifacts,
+      repository: `${OWNER}/build-action`,
+      event: { tag },
+      sha: headOf(mirror),
+      apiUrl: standIn.url,
+      secrets: { GITHUB_TOKEN: TOKEN },
+      checkout: (dir, withs) => checkoutRepository(dir, { source: mirror, fetchDepth: Number(withs["fetch-depth"] ?? "1"), tag }),
+      timeoutMs: STEP_TIMEOUT,
+    });
+    assert.deepEqual([...results.keys()], ["build", "merge", "release", "major"]);
+    const actionSteps = [...results.values()].flat().flatMap((j) => j.steps.filter((s) => s.kind === "action"));
+    assert.equal(actionSteps.length, 2 * 3 + 1 + 1, "build, size-check and publish per platform; merge; release");
+    assert.ok(actionSteps.every((s) => s.conclusion === "success"));
+    const tags = registryTags(`${OWNER.toLowerCase()}/kimigayo`);
+    for (const t of ["9.8.7", "9.8", "9", "latest"]) assert.ok(tags.includes(t), `tag ${t} in ${tags.join(", ")}`);
+    assert.equal(standIn.state.releases.filter((r) => r.repo === "build-action" && r.tag_name === tag).length, 1, "one release");
+    // The major job pushed v9 to the repository it checked out, at the release's commit.
+    const v9 = execFileSync("git", ["-c", "safe.directory=*", "-C", mirror, "rev-parse", "refs/tags/v9^{commit}"], { encoding: "utf8" });
+    assert.equal(v9.trim(), headOf(mirror));
+    assertAllValid(standIn);
+  });
+});
