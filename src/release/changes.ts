@@ -1,90 +1,184 @@
 /**
- * Changes since the previous release, from real git history, grouped by conventional-commit
- * type. History is read along the first parent, so a merged pull request appears once, as its
- * merge commit (title from the merge message), and a squash-merged one as its commit "(#N)".
+ * Changes since the previous release, from real git history.
+ *
+ * History is walked along the first parent. A commit there is one of:
+ * - a squash-merged pull request or a direct commit: one change, its PR from the trailing "(#N)"s;
+ * - a merge commit: the commits it brought in (its second parent's, not reachable from the first
+ *   parent or the previous release) are read. When the PR title (the merge message's first body
+ *   line) carries a conventional type, the PR is one change of that type; otherwise each of its
+ *   commits is a change of its own type, linked to the PR. Breaking footers of every commit count.
+ * Commit messages are parsed by conventional-commits-parser: types are case-insensitive, a "!" or a
+ * `BREAKING CHANGE:` / `BREAKING-CHANGE:` footer (text on the same or the next line) is breaking.
+ * Reverts are paired: a revert of a change in the same range removes both; a revert of an older
+ * change is listed as a revert. The release's own commits ("chore(main): release 1.2.0",
+ * "chore(release): …") are left out.
+ * A change is credited to its pull request's author: the author of the branch's first commit, or
+ * of the squash commit (GitHub writes the PR author there), never the merger; `withPullAuthors`
+ * replaces that with the PR's author on GitHub when a token is there.
  */
+import { CommitParser } from "conventional-commits-parser";
 import { UsageError } from "../lib/errors.js";
 import { run } from "../lib/exec.js";
 import { compareSemver, parseSemver } from "../lib/version.js";
 
+export interface Author {
+  name: string;
+  email?: string;
+  /** The GitHub login, when GitHub was asked. */
+  login?: string;
+  bot: boolean;
+}
+
 export interface Change {
+  /** The commit on the first parent this change came from (a merge, a squash, a direct commit). */
   sha: string;
-  type: string; // feat, fix, perf, …, or "other"
+  /** Every commit it stands for (the merge and its branch's commits): what a revert may name. */
+  shas: string[];
+  /** Lower-cased conventional type, or "other". */
+  type: string;
   scope?: string;
-  breaking: boolean;
   subject: string;
-  author: string;
+  /** The header as written (PR suffix removed): what a `Revert "…"` names. */
+  header: string;
+  breaking: boolean;
+  /** Texts of the BREAKING CHANGE footers (or the subject of a "!" header). */
+  breakingNotes: string[];
+  author: Author;
   pr?: number;
+  /** Further "(#N)" numbers of a squash subject ("fix: x (#12) (#34)": pr 34, refs [12]). */
+  refs?: number[];
+  /** Set on a revert of a change outside the range: the header it reverts. */
+  reverts?: string;
 }
 
-export interface ChangeGroup {
-  title: string;
+export interface ChangeSet {
+  previous?: string;
+  /** The revision the release stands for (the tag, or HEAD in a dry run). */
+  rev: string;
+  /** Newest first, as git log lists them. */
   changes: Change[];
+  /** Authors of the changes whose first commit in the repository is in this range. */
+  newContributors: Author[];
 }
 
-/** Section order: the types users care about first, then the rest, then anything unconventional. */
-export const GROUPS: [type: string, title: string][] = [
-  ["feat", "Features"],
-  ["fix", "Bug fixes"],
-  ["perf", "Performance"],
-  ["refactor", "Refactoring"],
-  ["docs", "Documentation"],
-  ["build", "Build"],
-  ["ci", "CI"],
-  ["test", "Tests"],
-  ["chore", "Chores"],
-  ["revert", "Reverts"],
-  ["style", "Style"],
-  ["other", "Other changes"],
-];
+/** What a message says, before it becomes a change. */
+interface Parsed {
+  type?: string;
+  scope?: string;
+  subject: string;
+  header: string;
+  bang: boolean;
+  notes: string[];
+  prs: number[];
+  revert?: { sha?: string; header?: string };
+}
 
-const CONVENTIONAL = /^(?<type>[a-z]+)(?:\((?<scope>[^)]+)\))?(?<bang>!)?: (?<subject>.+)$/;
-const MERGE_PR = /^Merge pull request #(?<pr>\d+) from \S+/;
-const SQUASH_PR = /\s\(#(?<pr>\d+)\)$/;
+const parser = new CommitParser({
+  headerPattern: /^(\w+)(?:\(([^)]*)\))?!?: (.*)$/,
+  breakingHeaderPattern: /^(\w+)(?:\(([^)]*)\))?!: (.*)$/,
+});
 
-/** One commit's message -> a Change (type "other" when it is not a conventional commit). */
-export function parseCommit(sha: string, author: string, message: string): Change {
-  const lines = message.split("\n");
-  let title = lines[0]!.trim();
-  let pr: number | undefined;
-  const merge = MERGE_PR.exec(title);
-  if (merge) {
-    pr = Number(merge.groups!.pr);
-    // GitHub puts the pull request's title on the first non-empty body line.
-    title =
-      lines
-        .slice(1)
-        .find((l) => l.trim() !== "")
-        ?.trim() ?? title;
-  }
-  const squash = SQUASH_PR.exec(title);
+const MERGE_PR = /^Merge pull request #(\d+) from \S+/;
+const MERGE_ANY = /^Merge (?:branch|remote-tracking branch|tag|commit) /;
+const SQUASH_PRS = /(?:\s\(#\d+\))+$/;
+const REVERT_HEADER = /^Revert "(.+)"$/;
+const REVERTS_SHA = /This reverts commit ([0-9a-f]{7,40})/;
+/** The release's own bookkeeping: release-please's "chore(main): release 1.2.0", "chore(release): …", "Release v1.2.0". */
+const RELEASE_COMMIT =
+  /^(?:chore(?:\([^)]*\))?!?:\s*release\s+(?:\S+\s+)?(?:v?\d+\.\d+\.\d+|main|master)\b|chore\(release\)|release:?\s+v?\d+\.\d+\.\d+)/i;
+
+export function isReleaseCommit(header: string): boolean {
+  return RELEASE_COMMIT.test(header.trim());
+}
+
+export function isBot(name: string, email = "", type?: string): boolean {
+  return type === "Bot" || /\[bot\]$/i.test(name) || /\[bot\]@users\.noreply\.github\.com$/i.test(email);
+}
+
+/** Parses one commit message (or a PR title and body). */
+export function parseMessage(message: string): Parsed {
+  const text = message.replace(/\r\n/g, "\n").trim();
+  let header = (text.split("\n")[0] ?? "").trim();
+  const prs: number[] = [];
+  const squash = SQUASH_PRS.exec(header);
   if (squash) {
-    pr ??= Number(squash.groups!.pr);
-    title = title.slice(0, squash.index).trim();
+    for (const m of squash[0].matchAll(/#(\d+)/g)) prs.push(Number(m[1]));
+    header = header.slice(0, squash.index).trim();
   }
-  const breakingFooter = /^BREAKING[ -]CHANGE: /m.test(message);
-  const m = CONVENTIONAL.exec(title);
-  const known = m && GROUPS.some(([t]) => t === m.groups!.type);
+  const body = text.split("\n").slice(1).join("\n");
+  const c = parser.parse(`${header}\n${body}`);
+  const notes = c.notes.filter((n) => /^BREAKING[ -]CHANGE$/i.test(n.title)).map((n) => n.text.trim());
+  const type = typeof c.type === "string" && c.type ? c.type.toLowerCase() : undefined;
+  const bang = type !== undefined && /^\w+(?:\([^)]*\))?!:/.test(header);
+  const parsed: Parsed = {
+    ...(type ? { type } : {}),
+    subject: type && typeof c.subject === "string" ? c.subject : header,
+    header,
+    bang,
+    // A "!" header without a footer says what breaks in its subject.
+    notes: notes.length === 0 && bang ? [String(c.subject ?? header)] : notes,
+    prs,
+  };
+  if (type && typeof c.scope === "string" && c.scope) parsed.scope = c.scope;
+  const revertHeader = REVERT_HEADER.exec(header)?.[1] ?? (type === "revert" ? parsed.subject : undefined);
+  const revertSha = REVERTS_SHA.exec(body)?.[1];
+  if (revertHeader !== undefined || revertSha !== undefined) {
+    parsed.revert = {
+      ...(revertSha ? { sha: revertSha } : {}),
+      ...(revertHeader !== undefined ? { header: revertHeader.replace(SQUASH_PRS, "").trim() } : {}),
+    };
+  }
+  return parsed;
+}
+
+function toChange(p: Parsed, sha: string, shas: string[], author: Author, known: ReadonlySet<string>, pr?: number): Change {
+  const typed = p.type !== undefined && known.has(p.type);
+  const prs = pr !== undefined ? [pr] : p.prs;
   const change: Change = {
     sha,
-    type: known ? m.groups!.type! : "other",
-    breaking: Boolean(m?.groups!.bang) || breakingFooter,
-    subject: known ? m.groups!.subject! : title,
+    shas,
+    type: p.revert ? "revert" : typed ? p.type! : "other",
+    subject: p.revert?.header ?? (typed ? p.subject : p.header),
+    header: p.header,
+    breaking: !p.revert && (p.bang || p.notes.length > 0),
+    breakingNotes: p.revert ? [] : p.notes,
     author,
   };
-  if (known && m.groups!.scope) change.scope = m.groups!.scope;
-  if (pr !== undefined) change.pr = pr;
+  if (typed && p.scope && !p.revert) change.scope = p.scope;
+  if (prs.length > 0) change.pr = prs.at(-1)!;
+  if (prs.length > 1) change.refs = prs.slice(0, -1);
   return change;
-}
-
-export function groupChanges(changes: Change[]): ChangeGroup[] {
-  return GROUPS.map(([type, title]) => ({ title, changes: changes.filter((c) => c.type === type) })).filter((g) => g.changes.length > 0);
 }
 
 async function git(cwd: string, args: string[]): Promise<string> {
   const r = await run("git", args, { cwd });
   if (r.code !== 0) throw new Error(`git ${args.join(" ")} failed: ${r.stderr.trim()}`);
   return r.stdout;
+}
+
+interface Commit {
+  sha: string;
+  parents: string[];
+  author: Author;
+  message: string;
+}
+
+const FORMAT = "--format=%H%x1f%P%x1f%an%x1f%ae%x1f%B%x1e";
+
+async function commits(cwd: string, args: string[]): Promise<Commit[]> {
+  return (await git(cwd, ["log", FORMAT, ...args]))
+    .split("\x1e")
+    .map((r) => r.replace(/^\n/, ""))
+    .filter((r) => r.trim() !== "")
+    .map((r) => {
+      const [sha, parents, name, email, message] = r.split("\x1f") as [string, string, string, string, string];
+      return {
+        sha,
+        parents: parents.split(" ").filter(Boolean),
+        author: { name, email, bot: isBot(name, email) },
+        message: message ?? "",
+      };
+    });
 }
 
 /**
@@ -104,6 +198,35 @@ export async function previousRelease(cwd: string, tag: string, rev = tag): Prom
   return older.at(-1)?.t;
 }
 
+/** The types a change can have besides "other" (the rest land there). */
+export const CONVENTIONAL_TYPES = ["feat", "fix", "perf", "revert", "refactor", "docs", "build", "ci", "test", "chore", "style"];
+
+/**
+ * Removes each revert together with the change it reverts when both are in `changes` (oldest
+ * first); a revert whose target is not there stays, as a revert.
+ */
+export function pairReverts(changes: Change[], revertsOf: Map<Change, { sha?: string; header?: string }>): Change[] {
+  const gone = new Set<Change>();
+  for (const [i, c] of changes.entries()) {
+    const r = revertsOf.get(c);
+    if (!r) continue;
+    const target = changes
+      .slice(0, i)
+      .reverse()
+      .find(
+        (t) =>
+          !gone.has(t) &&
+          ((r.sha !== undefined && t.shas.some((s) => s.startsWith(r.sha!))) ||
+            (r.sha === undefined && r.header !== undefined && t.header === r.header)),
+      );
+    if (target) {
+      gone.add(target);
+      gone.add(c);
+    } else if (r.header !== undefined) c.reverts = r.header;
+  }
+  return changes.filter((c) => !gone.has(c));
+}
+
 /**
  * The changes of `tag` since the previous release (or since the first commit). With
  * `untaggedHead`, a tag that does not exist yet stands for HEAD (a dry run previews the release).
@@ -111,8 +234,8 @@ export async function previousRelease(cwd: string, tag: string, rev = tag): Prom
 export async function collectChanges(
   cwd: string,
   tag: string,
-  opts: { previous?: string | null; untaggedHead?: boolean } = {},
-): Promise<{ previous?: string; changes: Change[]; rev: string }> {
+  opts: { previous?: string | null; untaggedHead?: boolean; types?: readonly string[] } = {},
+): Promise<ChangeSet> {
   const exists = await run("git", ["rev-parse", "-q", "--verify", `refs/tags/${tag}`], { cwd });
   let rev = tag;
   if (exists.code !== 0) {
@@ -122,16 +245,99 @@ export async function collectChanges(
     rev = "HEAD";
   }
   const prev = opts.previous === null ? undefined : (opts.previous ?? (await previousRelease(cwd, tag, rev)));
-  const range = prev ? `${prev}..${rev}` : rev;
-  const SEP = "\x1e";
-  const out = await git(cwd, ["log", "--first-parent", `--format=%H%x1f%an%x1f%B${SEP}`, range]);
-  const changes = out
-    .split(SEP)
-    .map((r) => r.trim())
-    .filter(Boolean)
-    .map((record) => {
-      const [sha, author, message] = record.split("\x1f") as [string, string, string];
-      return parseCommit(sha, author, message ?? "");
-    });
-  return { ...(prev ? { previous: prev } : {}), changes, rev };
+  const known = new Set(opts.types ?? CONVENTIONAL_TYPES);
+  known.add("revert");
+  const line = await commits(cwd, ["--first-parent", prev ? `${prev}..${rev}` : rev]);
+
+  const out: Change[] = []; // oldest first while reverts are paired
+  const revertsOf = new Map<Change, { sha?: string; header?: string }>();
+  const add = (p: Parsed, sha: string, shas: string[], author: Author, pr?: number) => {
+    if (isReleaseCommit(p.header)) return;
+    const c = toChange(p, sha, shas, author, known, pr);
+    if (p.revert) revertsOf.set(c, p.revert);
+    out.push(c);
+  };
+  for (const c of line.reverse()) {
+    if (c.parents.length < 2) {
+      add(parseMessage(c.message), c.sha, [c.sha], c.author);
+      continue;
+    }
+    const header = c.message.split("\n")[0]!.trim();
+    const prMatch = MERGE_PR.exec(header);
+    if (!prMatch && !MERGE_ANY.test(header)) {
+      // A merge with a message of its own ("feat: x" written by hand): one change.
+      add(parseMessage(c.message), c.sha, [c.sha], c.author);
+      continue;
+    }
+    const pr = prMatch ? Number(prMatch[1]) : undefined;
+    const branch = (
+      await commits(cwd, [
+        "--no-merges",
+        "--reverse",
+        c.parents[1]!,
+        ...c.parents.slice(0, 1).map((p) => `^${p}`),
+        ...(prev ? [`^${prev}`] : []),
+      ])
+    ).filter((b) => !isReleaseCommit(b.message.split("\n")[0] ?? ""));
+    const author = branch[0]?.author ?? c.author;
+    // GitHub puts the PR's title on the merge message's first non-empty body line.
+    const title = prMatch ? c.message.split("\n").slice(1).join("\n").trim() : "";
+    const titled = title ? parseMessage(title) : undefined;
+    const parsedBranch = branch.map((b) => ({ b, p: parseMessage(b.message) }));
+    if (titled?.type && known.has(titled.type)) {
+      const notes = [...titled.notes, ...parsedBranch.flatMap(({ p }) => (p.revert ? [] : p.notes))];
+      add({ ...titled, notes: [...new Set(notes)] }, c.sha, [c.sha, ...branch.map((b) => b.sha)], author, pr);
+    } else if (branch.length === 0) {
+      if (titled) add(titled, c.sha, [c.sha], author, pr);
+    } else {
+      for (const { b, p } of parsedBranch)
+        add(p, c.sha, [b.sha, ...(branch[0] === b ? [c.sha] : [])], pr !== undefined ? author : b.author, pr);
+    }
+  }
+  const changes = pairReverts(out, revertsOf).reverse();
+
+  // First-time contributors: no commit of theirs is reachable from the previous release.
+  const newContributors: Author[] = [];
+  if (prev) {
+    const before = new Set((await git(cwd, ["log", "--format=%ae", prev])).split("\n").map((e) => e.trim().toLowerCase()));
+    const seen = new Set<string>();
+    for (const ch of [...changes].reverse()) {
+      const key = (ch.author.email ?? ch.author.name).toLowerCase();
+      if (seen.has(key) || ch.author.bot || before.has(key)) continue;
+      seen.add(key);
+      newContributors.push(ch.author);
+    }
+  }
+  return { ...(prev ? { previous: prev } : {}), rev, changes, newContributors };
+}
+
+/** What GitHub says about a pull request's author. */
+export interface PullAuthor {
+  login: string;
+  type?: string;
+}
+
+/**
+ * Credits each change with a PR to the PR's author on GitHub (`lookup` answers undefined when it
+ * cannot tell; the git author stays then). Each PR is asked once.
+ */
+export async function withPullAuthors(set: ChangeSet, lookup: (pr: number) => Promise<PullAuthor | undefined>): Promise<ChangeSet> {
+  const cache = new Map<number, Promise<PullAuthor | undefined>>();
+  const ask = (pr: number) => {
+    if (!cache.has(pr))
+      cache.set(
+        pr,
+        lookup(pr).catch(() => undefined),
+      );
+    return cache.get(pr)!;
+  };
+  const credit = async (c: Change): Promise<Change> => {
+    const who = c.pr !== undefined ? await ask(c.pr) : undefined;
+    if (!who) return c;
+    return { ...c, author: { ...c.author, login: who.login, bot: isBot(who.login, "", who.type) } };
+  };
+  const changes = await Promise.all(set.changes.map(credit));
+  const byKey = new Map(set.changes.map((c, i) => [(c.author.email ?? c.author.name).toLowerCase(), changes[i]!.author]));
+  const newContributors = set.newContributors.map((a) => byKey.get((a.email ?? a.name).toLowerCase()) ?? a);
+  return { ...set, changes, newContributors };
 }

@@ -64,17 +64,20 @@ describe("release notes escape what comes from git", () => {
       changes: [
         {
           sha: "a".repeat(40),
+          shas: ["a".repeat(40)],
           type: "feat",
           breaking: true,
+          breakingNotes: [],
           scope: "x|y",
           subject: "ping @someone <b>now</b> a|b",
-          author: "Eve <eve@example.com>",
+          header: "feat(x|y)!: ping @someone <b>now</b> a|b",
+          author: { name: "Eve <eve@example.com>", bot: false },
           pr: 5,
         },
       ],
     });
     assert.ok(md.includes(`- ⚠️ **x\\|y:** ping @${ZWJ}someone &lt;b&gt;now&lt;/b&gt; a\\|b (#5) — Eve &lt;eve@${ZWJ}example.com&gt;`), md);
-    assert.ok(md.includes(`- ⚠️ Breaking: ping @${ZWJ}someone &lt;b&gt;`), md);
+    assert.ok(md.includes(`- ⚠️ **Breaking:** **x\\|y:** ping @${ZWJ}someone &lt;b&gt;`), md);
     assert.ok(!/@someone|<b>/.test(md));
   });
 });

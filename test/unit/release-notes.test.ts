@@ -1,126 +1,263 @@
 /**
- * Release notes from a real git repository: tags, conventional commits, a merged pull request
- * (merge commit), a squash-merged one, a breaking change and an unconventional commit.
+ * Release notes from real git repositories built here, one case per fixture commit: a merged
+ * branch with typed commits and an untyped PR title, a breaking footer inside a merged branch and
+ * one with its text on the next line, a revert pair inside the range and a revert of an older
+ * change, a squash merge "(#N) (#M)", a subject with "@someone", "<b>" and "|", a capitalised type,
+ * a bot, and the release's own commits. The notes are checked as rendered markdown (micromark with
+ * GFM, raw HTML let through as GitHub lets safe HTML through): no mention can ping, HTML shows as
+ * text, table cells stay cells.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { micromark } from "micromark";
+import { gfm, gfmHtml } from "micromark-extension-gfm";
 import { UsageError } from "../../src/lib/errors.js";
-import { collectChanges, parseCommit, previousRelease } from "../../src/release/changes.js";
-import { formatDelta, renderNotes } from "../../src/release/notes.js";
+import {
+  collectChanges,
+  isReleaseCommit,
+  parseMessage,
+  previousRelease,
+  withPullAuthors,
+  type ChangeSet,
+} from "../../src/release/changes.js";
+import { changesSection, formatDelta, renderNotes } from "../../src/release/notes.js";
+import { gitFixture, type GitFixture } from "../support/git-fixture.js";
 
-let repo: string;
-const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, encoding: "utf8" }).trim();
-let n = 0;
-function commit(message: string, author = "Aiko Sato <aiko@example.com>") {
-  writeFileSync(join(repo, `f${++n}`), String(n));
-  git("add", ".");
-  git("commit", "-q", "--author", author, "-m", message);
-}
+const MIKA = "Mika Mori <mika@example.com>";
+const KEN = "Ken Ito <ken@example.com>";
+const SORA = "Sora Aoi <sora@example.com>";
+const BOT = "dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>";
+const REPO_URL = "https://github.com/kimigayo/build-action";
+
+/** As GitHub renders: GFM, and raw HTML passed through (GitHub keeps <b>, <details>, …). */
+const render = (md: string) => micromark(md, { extensions: [gfm()], htmlExtensions: [gfmHtml()], allowDangerousHtml: true });
+/** The text a reader sees (and GitHub's mention filter reads): tags removed, entities decoded. */
+const visibleText = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
+/** GitHub's user/team mention: "@" after a non-word character (or the start), then a login. */
+const MENTION = /(?:^|[^\w`])@([a-z0-9][a-z0-9-]*)/gi;
+
+let fx: GitFixture;
+const sha: Record<string, string> = {};
+let set: ChangeSet;
 
 describe("release notes from git history", () => {
-  before(() => {
-    repo = mkdtempSync(join(tmpdir(), "kimigayo-notes-"));
-    git("init", "-q", "-b", "main");
-    git("config", "user.email", "ci@example.com");
-    git("config", "user.name", "CI");
-    commit("feat: first release");
-    git("tag", "v1.0.0");
-    commit("fix(rc): ready line counts services");
-    git("tag", "v1.0.1");
-    commit("feat(busybox): add awk to standard (#7)", "Ken Ito <ken@example.com>");
-    git("checkout", "-q", "-b", "topic");
-    commit("wip one");
-    commit("wip two");
-    git("checkout", "-q", "main");
-    git("merge", "-q", "--no-ff", "topic", "-m", "Merge pull request #9 from ken/topic\n\nperf: parallel service start");
-    commit("docs: explain budgets");
-    commit("feat!: drop the legacy inittab\n\nBREAKING CHANGE: inittab runlevel fields are gone");
-    commit("Update README");
-    git("tag", "v1.1.0-rc.1");
-    commit("fix: a late fix");
-    git("tag", "v1.1.0");
-  });
-  after(() => rmSync(repo, { recursive: true, force: true }));
+  before(async () => {
+    fx = gitFixture("kimigayo-notes-");
+    fx.commit("feat: first release");
+    fx.commit("docs: how to build", KEN);
+    sha.old = fx.commit("feat(rc): services start in parallel");
+    fx.commit("chore(main): release 1.0.0");
+    fx.git("tag", "v1.0.0");
 
-  it("the previous release of a stable tag skips pre-releases; of an rc it is the last tag", async () => {
-    assert.equal(await previousRelease(repo, "v1.1.0"), "v1.0.1");
-    assert.equal(await previousRelease(repo, "v1.1.0-rc.1"), "v1.0.1");
-    assert.equal(await previousRelease(repo, "v1.0.1"), "v1.0.0");
-    assert.equal(await previousRelease(repo, "v1.0.0"), undefined);
+    // A merged branch with typed commits and an untyped PR title.
+    fx.git("checkout", "-q", "-b", "topic");
+    fx.commit("fix(init): reap zombies", MIKA);
+    fx.commit("feat: add httpd to standard", MIKA);
+    fx.git("checkout", "-q", "main");
+    sha.merge21 = fx.mergePr("topic", 21, "Mika's improvements");
+
+    // A typed PR title; a breaking footer on a commit inside its branch.
+    fx.git("checkout", "-q", "-b", "rc");
+    fx.commit("refactor(rc): rename the services list\n\nBREAKING CHANGE: services.list is now services/", KEN);
+    fx.commit("wip", KEN);
+    fx.git("checkout", "-q", "main");
+    fx.mergePr("rc", 22, "feat(rc): a services folder");
+
+    // A breaking footer with its text on the next line.
+    fx.commit("fix(size): budgets in KiB\n\nBREAKING CHANGE:\nbudgets are read as KiB now");
+    // A breaking change reverted in the same range, re-landed as not breaking.
+    sha.drop = fx.commit("feat(init)!: drop the inittab");
+    fx.revert(sha.drop);
+    fx.commit("feat(init): inittab optional");
+    // A revert of the previous release's change.
+    fx.revert(sha.old!);
+    // A squash merge of a backport.
+    fx.commit("fix(tar): stable mtime (#12) (#34)", SORA);
+    // Text that must not ping, vanish or break a table.
+    fx.commit("feat: thanks @someone for <b>bold</b> a|b (#40)", SORA);
+    fx.commit("Feat: a capitalised type");
+    fx.commit("chore(deps): bump yaml (#50)", BOT);
+    fx.commit("Update README");
+    fx.commit("chore(release): CHANGELOG for v1.1.0");
+    fx.commit("chore(main): release 1.1.0");
+    fx.git("tag", "v1.1.0");
+    set = await collectChanges(fx.dir, "v1.1.0");
+  });
+  after(() => fx.remove());
+
+  const find = (subject: string) => set.changes.find((c) => c.subject === subject);
+
+  it("the previous release of a stable tag skips pre-releases; the first has none", async () => {
+    assert.equal(set.previous, "v1.0.0");
+    assert.equal(await previousRelease(fx.dir, "v1.0.0"), undefined);
   });
 
-  it("collects first-parent changes: the merged PR once, by its title; the branch's WIP commits not at all", async () => {
-    const { previous, changes } = await collectChanges(repo, "v1.1.0");
-    assert.equal(previous, "v1.0.1");
-    const subjects = changes.map((c) => `${c.type}:${c.subject}`);
-    assert.deepEqual(subjects.sort(), [
-      "docs:explain budgets",
-      "feat:add awk to standard",
-      "feat:drop the legacy inittab",
-      "fix:a late fix",
-      "other:Update README",
-      "perf:parallel service start",
-    ]);
-    const merged = changes.find((c) => c.type === "perf")!;
-    assert.equal(merged.pr, 9);
-    const squashed = changes.find((c) => c.subject === "add awk to standard")!;
-    assert.equal(squashed.pr, 7);
-    assert.equal(squashed.scope, "busybox");
-    assert.equal(squashed.author, "Ken Ito");
-    assert.equal(changes.find((c) => c.subject === "drop the legacy inittab")!.breaking, true);
+  it("a merge with an untyped PR title: its commits under their own types, linked to the PR, credited to the PR's author", () => {
+    const fix = find("reap zombies");
+    const feat = find("add httpd to standard");
+    assert.ok(fix && feat, JSON.stringify(set.changes.map((c) => c.subject)));
+    assert.deepEqual([fix.type, fix.scope, fix.pr, fix.author.name], ["fix", "init", 21, "Mika Mori"]);
+    assert.deepEqual([feat.type, feat.pr, feat.author.name], ["feat", 21, "Mika Mori"]);
+    assert.ok(!set.changes.some((c) => /Mika's improvements|Merge pull request/.test(c.subject)));
+    assert.ok(!set.changes.some((c) => c.author.name === "Mai Tainer" && c.pr === 21), "never the merger");
   });
 
-  it("renders grouped notes with PR links, authors, sizes with Δ, benchmarks and pull lines", async () => {
-    const { previous, changes } = await collectChanges(repo, "v1.1.0");
+  it("a typed PR title is one change; a breaking footer inside its branch makes it breaking", () => {
+    const pr = find("a services folder")!;
+    assert.deepEqual([pr.type, pr.scope, pr.pr, pr.breaking, pr.author.name], ["feat", "rc", 22, true, "Ken Ito"]);
+    assert.deepEqual(pr.breakingNotes, ["services.list is now services/"]);
+    assert.ok(!find("wip") && !find("rename the services list"));
+  });
+
+  it("BREAKING CHANGE: with its text on the next line", () => {
+    const c = find("budgets in KiB")!;
+    assert.equal(c.breaking, true);
+    assert.deepEqual(c.breakingNotes, ["budgets are read as KiB now"]);
+  });
+
+  it("a revert pair inside the range removes both; a revert of an older change is listed as a revert", () => {
+    assert.ok(!set.changes.some((c) => /drop the inittab/.test(c.subject)), "the reverted breaking change is gone");
+    assert.ok(find("inittab optional") && !find("inittab optional")!.breaking);
+    const r = set.changes.find((c) => c.type === "revert")!;
+    assert.equal(r.reverts, "feat(rc): services start in parallel");
+    assert.equal(set.changes.filter((c) => c.type === "revert").length, 1);
+  });
+
+  it("a squash merge (#12) (#34): PR 34, 12 kept as a reference; credited to the squash commit's author", () => {
+    const c = find("stable mtime")!;
+    assert.deepEqual([c.type, c.scope, c.pr, c.refs, c.author.name], ["fix", "tar", 34, [12], "Sora Aoi"]);
+  });
+
+  it("types are case-insensitive; release commits are left out; bots are bots; the rest is other", () => {
+    assert.equal(find("a capitalised type")?.type, "feat");
+    assert.ok(!set.changes.some((c) => isReleaseCommit(c.header)));
+    assert.ok(!set.changes.some((c) => /release 1\.|CHANGELOG for/.test(c.subject)));
+    assert.equal(find("bump yaml")?.author.bot, true);
+    assert.equal(find("Update README")?.type, "other");
+    assert.deepEqual(
+      set.newContributors.map((a) => a.name),
+      ["Mika Mori", "Sora Aoi"],
+      "Ken contributed before v1.0.0; the bot is not listed",
+    );
+  });
+
+  it("renders: highlights breaking first (scope, PR link, note), sizes per variant and the benchmark with signs", () => {
     const md = renderNotes({
       version: "1.1.0",
       tag: "v1.1.0",
-      ...(previous ? { previous } : {}),
-      changes,
-      repoUrl: "https://github.com/kimigayo/kimigayo",
-      sizes: [{ variant: "standard", platform: "linux/amd64", size: 536_576, compressed: 250_000, previous: 540_672 }],
-      bench: [{ name: "boot to ready (standard)", value: "10 ms", target: "≤ 20 ms", ok: true }],
-      images: [{ variant: "standard", image: "ghcr.io/kimigayo/kimigayo", index: `sha256:${"a".repeat(64)}`, tags: ["1.1.0", "latest"] }],
+      previous: "v1.0.0",
+      changes: set.changes,
+      newContributors: set.newContributors,
+      repoUrl: REPO_URL,
+      sizes: [
+        { variant: "standard", platform: "linux/amd64", size: 536_576, compressed: 250_000, previous: 540_672 },
+        { variant: "standard", platform: "linux/arm64", size: 600_000, previous: 590_000 },
+        { variant: "a|b", platform: "linux/amd64", size: 100 },
+      ],
+      bench: [
+        { name: "boot to ready", value: "10 ms", measured: 10, previous: 12, unit: "ms", target: "≤ 20 ms", ok: true },
+        { name: "memory", value: "900 KiB", measured: 900, previous: 864, unit: "KiB" },
+      ],
     });
-    const order = ["### Features", "### Bug fixes", "### Performance", "### Documentation", "### Other changes"].map((h) => md.indexOf(h));
+    const hl = md.slice(md.indexOf("## Highlights"), md.indexOf("## Changes"));
+    const lines = hl.split("\n").filter((l) => l.startsWith("- "));
+    assert.match(lines[0]!, /^- ⚠️ \*\*Breaking:\*\* (\*\*rc:\*\* a services folder|\*\*size:\*\* budgets in KiB)/);
+    assert.ok(hl.includes(`**rc:** a services folder ([#22](${REPO_URL}/pull/22)): services.list is now services/`), hl);
+    assert.ok(hl.includes("**size:** budgets in KiB"));
+    assert.ok(!/drop the inittab/.test(md));
+    const size = lines.find((l) => l.includes("**standard**"))!;
+    assert.match(
+      size,
+      /against v1\.0\.0: linux\/amd64 536,576 B \(−4,096 B \(−0\.8 %\)\), linux\/arm64 600,000 B \(\+10,000 B \(\+1\.7 %\)\)/,
+    );
+    assert.match(hl, /Benchmark against v1\.0\.0: boot to ready 10 ms \(−2 ms, −16\.7 %\); memory 900 KiB \(\+36 KiB, \+4\.2 %\)/);
+    assert.ok(lines.findIndex((l) => l.includes("Breaking")) < lines.findIndex((l) => l.includes("Size")));
+
+    // Groups in order; chores folded; the compare link; first-time contributors.
+    const order = ["### Features", "### Bug fixes", "### Reverts", "<summary>Other changes"].map((h) => md.indexOf(h));
     assert.ok(order.every((i) => i > 0));
     assert.deepEqual(
       [...order].sort((a, b) => a - b),
       order,
-      "sections in type order",
     );
-    assert.match(md, /- \*\*busybox:\*\* add awk to standard \(\[#7\]\(https:\/\/github\.com\/kimigayo\/kimigayo\/pull\/7\)\) — Ken Ito/);
-    assert.match(md, /- parallel service start \(\[#9\]/);
-    assert.match(md, /⚠️ Breaking: drop the legacy inittab/);
-    assert.match(md, /2 features, 1 fix, 1 performance improvement since v1\.0\.1/);
-    assert.match(md, /\| standard \| linux\/amd64 \| 536,576 B \| 250,000 B \| −4,096 B \(-0\.8%\) \|/);
-    assert.match(md, /docker pull ghcr\.io\/kimigayo\/kimigayo@sha256:a{64} {3}# standard/);
-    assert.doesNotMatch(md, /wip/);
+    assert.ok(md.includes(`- **tar:** stable mtime ([#12](${REPO_URL}/pull/12), [#34](${REPO_URL}/pull/34)) — Sora Aoi`));
+    assert.ok(md.includes(`**Full changelog:** [v1.0.0...v1.1.0](${REPO_URL}/compare/v1.0.0...v1.1.0)`));
+    assert.match(md, /### New contributors\n\n- Mika Mori made their first contribution \(\[#21\]/);
+    assert.match(md, /bump yaml \(\[#50\]\([^)]+\)\) — dependabot \(bot\)/);
+
+    const html = render(md);
+    const text = visibleText(html);
+    assert.deepEqual(
+      [...text.matchAll(MENTION)].map((m) => m[0]),
+      [],
+      "no mention can ping",
+    );
+    assert.ok(text.includes("thanks @\u200dsomeone for <b>bold</b> a|b"), "the subject reads as written");
+    assert.doesNotMatch(html, /<b>/, "HTML shows as text");
+    // The size table keeps five cells in the row whose variant holds a "|".
+    const row = /<tr>\s*<td>a\|b<\/td>([\s\S]*?)<\/tr>/.exec(html);
+    assert.ok(row, html);
+    assert.equal((row[0].match(/<td/g) ?? []).length, 5);
+    assert.match(html, /<details>\s*<summary>Other changes \(\d+\)<\/summary>/);
   });
 
-  it("a tag that does not exist is bad input", async () => {
-    await assert.rejects(collectChanges(repo, "v9.9.9"), (e: unknown) => e instanceof UsageError && /does not exist/.test(e.message));
+  it("PR authors from GitHub replace the git author; bots named as bots", async () => {
+    const asked: number[] = [];
+    const credited = await withPullAuthors(set, async (pr) => {
+      asked.push(pr);
+      if (pr === 21) return { login: "mika-m", type: "User" };
+      if (pr === 50) return { login: "dependabot[bot]", type: "Bot" };
+      return undefined;
+    });
+    assert.deepEqual(
+      [...new Set(asked)].sort((a, b) => a - b),
+      asked.sort((a, b) => a - b),
+      "each PR asked once",
+    );
+    assert.equal(credited.changes.find((c) => c.subject === "reap zombies")!.author.login, "mika-m");
+    const md = changesSection({ tag: "v1.1.0", previous: "v1.0.0", ...credited, repoUrl: REPO_URL }).join("\n");
+    assert.match(md, /reap zombies \(\[#21\]\([^)]+\)\) — \[mika-m\]\(https:\/\/github\.com\/mika-m\)/);
+    assert.match(md, /- \[mika-m\]\(https:\/\/github\.com\/mika-m\) made their first contribution/);
+    assert.match(md, /bump yaml .* — dependabot \(bot\)/);
+    assert.deepEqual(
+      [...visibleText(render(md)).matchAll(MENTION)].map((m) => m[0]),
+      [],
+    );
   });
 
-  it("parses conventional commits and leaves the rest as other", () => {
-    const table: [string, Partial<ReturnType<typeof parseCommit>>][] = [
-      ["feat(x): y", { type: "feat", scope: "x", subject: "y", breaking: false }],
-      ["fix!: z", { type: "fix", breaking: true }],
-      ["refactor: r (#12)", { type: "refactor", subject: "r", pr: 12 }],
-      ["wibble: not a type", { type: "other", subject: "wibble: not a type" }],
-      ["Merge pull request #3 from a/b\n\nfix: from the merge body", { type: "fix", subject: "from the merge body", pr: 3 }],
-      ["chore: c\n\nBREAKING-CHANGE: yes", { type: "chore", breaking: true }],
+  it("a tag that does not exist is bad input; a dry run previews HEAD", async () => {
+    await assert.rejects(collectChanges(fx.dir, "v9.9.9"), (e: unknown) => e instanceof UsageError && /does not exist/.test(e.message));
+    const head = await collectChanges(fx.dir, "v1.2.0", { untaggedHead: true });
+    assert.equal(head.rev, "HEAD");
+    assert.equal(head.previous, "v1.1.0");
+    assert.deepEqual(head.changes, []);
+  });
+});
+
+describe("commit messages", () => {
+  it("parses conventional headers, footers, squash suffixes and reverts", () => {
+    const table: [string, Partial<ReturnType<typeof parseMessage>>][] = [
+      ["feat(x): y", { type: "feat", scope: "x", subject: "y", bang: false, notes: [] }],
+      ["FIX!: z", { type: "fix", bang: true, notes: ["z"] }],
+      ["refactor: r (#12)", { type: "refactor", subject: "r", prs: [12] }],
+      ["wibble wobble", { subject: "wibble wobble", notes: [] }],
+      ["chore: c\n\nBREAKING-CHANGE: yes", { type: "chore", notes: ["yes"] }],
+      ['Revert "feat: x (#3)" (#4)\n\nThis reverts commit abcdef1.', { revert: { sha: "abcdef1", header: "feat: x" }, prs: [4] }],
     ];
     for (const [msg, want] of table) {
-      const got = parseCommit("0".repeat(40), "A", msg);
+      const got = parseMessage(msg);
       for (const [k, v] of Object.entries(want)) assert.deepEqual(got[k as keyof typeof got], v, `${msg}: ${k}`);
     }
+    assert.equal(isReleaseCommit("chore(main): release 2.0.0"), true);
+    assert.equal(isReleaseCommit("chore: release-please config"), false);
     assert.equal(formatDelta(100, undefined), "new");
     assert.equal(formatDelta(100, 100), "±0");
-    assert.equal(formatDelta(110, 100), "+10 B (+10.0%)");
+    assert.equal(formatDelta(110, 100), "+10 B (+10.0 %)");
   });
 });

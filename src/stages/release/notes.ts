@@ -1,7 +1,8 @@
 /** notes: RELEASE_NOTES.md from the git history, the sizes, the benchmark and the pushed images. */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { collectChanges } from "../../release/changes.js";
+import { githubClient } from "../../github/client.js";
+import { collectChanges, withPullAuthors } from "../../release/changes.js";
 import { renderNotes, type ImageRow, type SizeRow } from "../../release/notes.js";
 import { need } from "../build/context.js";
 import type { Stage } from "../stage.js";
@@ -14,7 +15,17 @@ export const notes: Stage<ReleaseContext> = {
     const size = need(ctx.size, "the size report", "notes");
     const published = need(ctx.published, "the tagged images", "notes");
     const tags = need(ctx.tags, "the tag plan", "notes");
-    const { previous, changes } = await collectChanges(req.repoDir, req.tag, { untaggedHead: req.dryRun });
+    let set = await collectChanges(req.repoDir, req.tag, { untaggedHead: req.dryRun });
+    // With a token, each change is credited to its pull request's author as GitHub knows them.
+    if (ctx.github) {
+      const gh = ctx.github;
+      const client = githubClient({ token: gh.token, log: ctx.log, ...(req.apiUrl ? { apiUrl: req.apiUrl } : {}) });
+      set = await withPullAuthors(set, async (pull_number) => {
+        const pr = (await client.octokit.rest.pulls.get({ owner: gh.owner, repo: gh.repo, pull_number })).data;
+        return pr.user ? { login: pr.user.login, type: pr.user.type } : undefined;
+      });
+    }
+    const { previous, changes, newContributors } = set;
     const sizes: SizeRow[] = size.report.images.map((i) => ({
       variant: i.variant,
       platform: i.platform,
@@ -24,12 +35,15 @@ export const notes: Stage<ReleaseContext> = {
     }));
     const images: ImageRow[] = published.variants.map((v) => ({ variant: v.variant, image: req.image, index: v.index, tags: v.tags }));
     const env = req.env ?? process.env;
-    const repoUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}` : undefined;
+    const server = env.GITHUB_SERVER_URL ?? (ctx.github ? "https://github.com" : undefined);
+    const repository = ctx.github ? `${ctx.github.owner}/${ctx.github.repo}` : env.GITHUB_REPOSITORY;
+    const repoUrl = server && repository ? `${server}/${repository}` : undefined;
     const text = renderNotes({
       version: tags.version ?? ctx.config.version,
       tag: req.tag,
       ...(previous ? { previous } : {}),
       changes,
+      newContributors,
       ...(repoUrl ? { repoUrl } : {}),
       sizes,
       ...(ctx.bench ? { bench: ctx.bench } : {}),
