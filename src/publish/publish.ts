@@ -6,17 +6,18 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { isActionsOwn } from "../config/builtin.js";
 import type { Config, Platform } from "../config/schema.js";
 import { UsageError } from "../lib/errors.js";
 import { releaseTags, currentBranch, headSha, tagsAtHead } from "../lib/git.js";
 import type { Logger } from "../lib/log.js";
 import { digestOf } from "../oci/digest.js";
 import { canonicalJsonBytes } from "../oci/json.js";
-import { pushLayout, pushPlatform } from "../oci/push.js";
+import { pushLayout, pushPlatform, type PushResult } from "../oci/push.js";
 import { parseReference } from "../oci/reference.js";
 import { RegistryClient, type RegistryClientOptions, type RegistryStats } from "../oci/registry.js";
 import { MEDIA_TYPES } from "../oci/types.js";
-import { computeTags, type TagResult, type TagSource } from "./tags.js";
+import { computeTags, tagOrder, type TagMove, type TagResult, type TagSource } from "./tags.js";
 import { imageIndex, ociPlatform } from "../stages/image.js";
 import type { BuildResult, LayoutBuild } from "../results/build.js";
 import { readDigestFile, type DigestFile } from "../results/digests.js";
@@ -59,7 +60,10 @@ export function planTags(source: TagSource, cfg: Config): TagResult {
   const tags = computeTags(source, cfg.variants);
   const plain = tags.version?.replace(/\+.*$/, "");
   // A pre-release of the configured version (v2.1.0-rc.1 for 2.1.0) is that version's candidate.
-  if (plain !== undefined && plain !== cfg.version && plain.replace(/-.*$/, "") !== cfg.version) {
+  // A version the user did not write (the action's built-in configuration, used from another
+  // repository) is Kimigayo's own: the user's release tag names their release, not it.
+  const inherited = isActionsOwn(cfg.locations.version?.file ?? cfg.file);
+  if (plain !== undefined && !inherited && plain !== cfg.version && plain.replace(/-.*$/, "") !== cfg.version) {
     throw new UsageError(
       `release version ${plain} does not match version ${cfg.version} in ${cfg.file}: the images would carry ${cfg.version} in /etc/os-release and their annotations. Bump version: there, or tag v${cfg.version}.`,
       { file: cfg.file, field: "version", ...(cfg.locations.version ? { line: cfg.locations.version.line } : {}) },
@@ -114,24 +118,93 @@ export async function pushSboms(client: RegistryClient, repository: string, buil
   return pushed;
 }
 
+/**
+ * Pushes every variant, then tags them: all blobs, manifests, indexes and referrers of every
+ * variant go in by digest before any tag moves, and exact tags (2.1.0, 2.1.0-minimal) move before
+ * moving ones (2.1, 2, latest, the variant aliases); see moveTags.
+ */
 export async function publish(req: PublishRequest): Promise<PublishResult> {
   const { client, repository } = RegistryClient.forReference(req.image, { ...req.registry, log: req.log });
-  const variants: PublishedVariant[] = [];
+  const pushed: { layout: LayoutBuild; result: PushResult }[] = [];
   for (const layout of layoutsOf(req.build)) {
-    const tags = req.tags.plans.find((p) => p.variant === layout.variant)?.tags ?? [];
-    const r = await pushLayout(layout.layout, repository, tags, client, req.log, { ref: layout.ref });
+    const result = await pushLayout(layout.layout, repository, [], client, req.log, { ref: layout.ref });
     const sboms = await pushSboms(client, repository, req.build, layout);
     if (sboms.length > 0) req.log.info(`attached ${sboms.length} SBOM(s) to ${layout.variant} as referrers`);
-    variants.push({
+    pushed.push({ layout, result });
+  }
+  const indexes = new Map(pushed.map((p) => [p.layout.variant, p.result.root]));
+  const moves = tagOrder(req.tags).filter((m) => indexes.has(m.variant));
+  await moveTags(client, repository, req.image, moves, indexes, req.log);
+  const variants: PublishedVariant[] = pushed.map(({ layout, result: r }) => {
+    const tags = planned(req.tags, layout.variant);
+    return {
       variant: layout.variant,
       index: r.indexDigest,
       manifests: layout.manifests.map((m) => ({ platform: m.platform, digest: m.digest })),
-      tags: r.tags,
-      references: [`${req.image}@${r.indexDigest}`, ...r.tags.map((t) => `${req.image}:${t}`)],
+      tags,
+      references: [`${req.image}@${r.indexDigest}`, ...tags.map((t) => `${req.image}:${t}`)],
       stats: pickStats(r.stats),
-    });
-  }
+    };
+  });
   return { image: req.image, ...(req.tags.version ? { version: req.tags.version } : {}), prerelease: req.tags.prerelease, variants };
+}
+
+/** A variant's tags in the plan's order (as the result reports them). */
+const planned = (tags: TagResult, variant: string): string[] => tags.plans.find((p) => p.variant === variant)?.tags ?? [];
+
+/** A tag phase that stopped part-way: which tags moved and which did not (exit 1; a re-run completes it). */
+export class TagPhaseError extends Error {
+  override readonly name = "TagPhaseError";
+  constructor(
+    message: string,
+    readonly moved: TagMove[],
+    readonly notMoved: TagMove[],
+    options?: { cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * The tag phase: each tag is a PUT of its variant's index bytes, in `moves` order (tagOrder: exact
+ * tags first). When one fails, the error lists the tags that moved and the ones that did not; the
+ * images are all in the registry by then, so running the same publish again moves the rest.
+ */
+export async function moveTags(
+  client: RegistryClient,
+  repository: string,
+  image: string,
+  moves: TagMove[],
+  indexes: Map<string, { mediaType: string; bytes: Buffer }>,
+  log: Logger,
+): Promise<void> {
+  if (moves.length === 0) return;
+  const end = log.step(`tag ${image}: ${moves.length} tag(s), exact ones first`);
+  const moved: TagMove[] = [];
+  for (const [i, m] of moves.entries()) {
+    const index = indexes.get(m.variant)!;
+    try {
+      await client.putManifest(repository, m.tag, index.bytes, index.mediaType);
+    } catch (err) {
+      const notMoved = moves.slice(i);
+      const list = (ms: TagMove[]) => (ms.length > 0 ? ms.map((x) => x.tag).join(", ") : "none");
+      throw new TagPhaseError(
+        `tagging ${image} stopped at ${m.tag} (${m.variant}): ${(err as Error).message}
+` +
+          `  moved (${moved.length}): ${list(moved)}
+` +
+          `  not moved (${notMoved.length}): ${list(notMoved)}
+` +
+          `every variant's images are in the registry; run the same publish again (same version) to move the rest`,
+        moved,
+        notMoved,
+        { cause: err },
+      );
+    }
+    moved.push(m);
+  }
+  log.info(`tagged ${image}: ${moves.map((m) => m.tag).join(", ")}`);
+  end();
 }
 
 export type { DigestFile };
@@ -182,6 +255,7 @@ export async function merge(req: {
   const byVariant = new Map<string, DigestFile[]>();
   for (const e of entries) byVariant.set(e.variant, [...(byVariant.get(e.variant) ?? []), e]);
   const variants: PublishedVariant[] = [];
+  const indexes = new Map<string, { mediaType: string; bytes: Buffer }>();
   for (const [variant, list] of byVariant) {
     const dup = list.find((e, i) => list.findIndex((o) => o.platform === e.platform) !== i);
     if (dup) throw new UsageError(`two digest files for ${variant} ${dup.platform}`);
@@ -197,27 +271,26 @@ export async function merge(req: {
       throw new UsageError(`the ${variant} digest files disagree on their annotations (built from different sources or epochs)`);
     }
     const bytes = canonicalJsonBytes(imageIndex(list, annotations));
-    const before = { ...client.stats };
     const index = await client.putManifest(repository, digestOf(bytes), bytes, MEDIA_TYPES.ociIndex);
-    const tags = req.tags.plans.find((p) => p.variant === variant)?.tags ?? [];
-    for (const t of tags) await client.putManifest(repository, t, bytes, MEDIA_TYPES.ociIndex);
-    req.log.info(`merged ${req.image}@${index} (${list.map((e) => e.platform).join(", ")})${tags.length ? ` as ${tags.join(", ")}` : ""}`);
-    const s = client.stats;
+    indexes.set(variant, { mediaType: MEDIA_TYPES.ociIndex, bytes });
+    req.log.info(`merged ${req.image}@${index} (${list.map((e) => e.platform).join(", ")})`);
     variants.push({
       variant,
       index,
       manifests: list.map((e) => ({ platform: e.platform, digest: e.digest })),
-      tags,
-      references: [`${req.image}@${index}`, ...tags.map((t) => `${req.image}:${t}`)],
-      stats: pickStats({
-        ...s,
-        manifestsPut: s.manifestsPut - before.manifestsPut,
-        blobsUploaded: 0,
-        blobBytesUploaded: 0,
-        blobsSkipped: 0,
-        blobsMounted: 0,
-      }),
+      tags: [],
+      references: [`${req.image}@${index}`],
+      stats: { blobsUploaded: 0, blobBytesUploaded: 0, blobsSkipped: 0, blobsMounted: 0, manifestsPut: 1 },
     });
+  }
+  // Every variant's index is in before any tag moves; exact tags first.
+  const moves = tagOrder(req.tags).filter((m) => indexes.has(m.variant));
+  await moveTags(client, repository, req.image, moves, indexes, req.log);
+  for (const v of variants) {
+    const tags = planned(req.tags, v.variant);
+    v.tags = tags;
+    v.references.push(...tags.map((t) => `${req.image}:${t}`));
+    v.stats.manifestsPut += tags.length;
   }
   return { image: req.image, ...(req.tags.version ? { version: req.tags.version } : {}), prerelease: req.tags.prerelease, variants };
 }

@@ -226,3 +226,30 @@ function prTags(src: { number: number; headSha: string }): string[] {
   }
   return [`pr-${src.number}`, shortSha(src.headSha, "headSha")];
 }
+
+/** One tag to move onto a variant's index; `exact` tags name this release or commit only. */
+export interface TagMove {
+  variant: string;
+  tag: string;
+  exact: boolean;
+}
+
+/**
+ * The order a release's tags move in: every exact tag of every variant first (X.Y.Z[-pre],
+ * X.Y.Z[-pre]-<variant>, sha-<7>[-<variant>]), then the moving ones, widest last: X.Y, then X,
+ * then latest and each variant's alias (<variant>); branch and PR tags (edge, pr-N, a branch)
+ * with X.Y. So a failure part-way never leaves a moving tag ahead of its exact tag.
+ */
+export function tagOrder(result: TagResult): TagMove[] {
+  const exactVersion = result.version?.replace(/\+.*$/, "");
+  const moves: (TagMove & { rank: number; i: number })[] = [];
+  for (const plan of result.plans) {
+    for (const tag of plan.tags) {
+      const stem = tag.endsWith(`-${plan.variant}`) ? tag.slice(0, -plan.variant.length - 1) : tag;
+      const exact = (exactVersion !== undefined && stem === exactVersion) || /^sha-[0-9a-f]{7}$/.test(stem);
+      const rank = exact ? 0 : /^\d+$/.test(stem) ? 2 : stem === "latest" || tag === plan.variant ? 3 : 1;
+      moves.push({ variant: plan.variant, tag, exact, rank, i: moves.length });
+    }
+  }
+  return moves.sort((a, b) => a.rank - b.rank || a.i - b.i).map(({ variant, tag, exact }) => ({ variant, tag, exact }));
+}

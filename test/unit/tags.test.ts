@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
+import { describe, it, test } from "node:test";
 import { UsageError } from "../../src/lib/errors.js";
 import { isTag } from "../../src/oci/reference.js";
-import { compareSemver, computeTags, parseSemver, sanitizeTag, type TagPlan, type TagSource } from "../../src/publish/tags.js";
+import { compareSemver, computeTags, parseSemver, sanitizeTag, tagOrder, type TagPlan, type TagSource } from "../../src/publish/tags.js";
 
 const OCI_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
@@ -384,5 +384,54 @@ describe("sanitizeTag", () => {
   test("maxLength caps shorter", () => assert.equal(sanitizeTag("abcdef", 3), "abc"));
   for (const bad of ["", "///", "...", "-.-", "日本"]) {
     test(`nothing usable in ${JSON.stringify(bad)} → UsageError`, () => assert.throws(() => sanitizeTag(bad), UsageError));
+  }
+});
+
+describe("tagOrder: exact tags of every variant first, then the moving ones, widest last", () => {
+  const variants = [
+    { name: "minimal", default: false },
+    { name: "standard", default: true },
+  ];
+  const rows: { source: TagSource; want: string[] }[] = [
+    {
+      source: { kind: "version", version: "2.1.0", existingTags: ["v2.1.0"] },
+      want: [
+        "2.1.0-minimal",
+        "2.1.0",
+        "2.1.0-standard",
+        "2.1-minimal",
+        "2.1",
+        "2.1-standard",
+        "2-minimal",
+        "2",
+        "2-standard",
+        "minimal",
+        "latest",
+        "standard",
+      ],
+    },
+    {
+      source: { kind: "version", version: "2.1.0-rc.1" },
+      want: ["2.1.0-rc.1-minimal", "2.1.0-rc.1", "2.1.0-rc.1-standard"],
+    },
+    {
+      source: { kind: "branch", branch: "main", sha: "0123456789abcdef", defaultBranch: "main" },
+      want: ["sha-0123456-minimal", "sha-0123456", "sha-0123456-standard", "edge-minimal", "edge", "edge-standard"],
+    },
+    {
+      source: { kind: "pr", number: 7, headSha: "fedcba9876543210" },
+      want: ["sha-fedcba9-minimal", "sha-fedcba9", "sha-fedcba9-standard", "pr-7-minimal", "pr-7", "pr-7-standard"],
+    },
+  ];
+  for (const { source, want } of rows) {
+    it(`${source.kind} ${JSON.stringify(source).slice(0, 60)}`, () => {
+      const order = tagOrder(computeTags(source, variants));
+      assert.deepEqual(
+        order.map((m) => m.tag),
+        want,
+      );
+      const firstMoving = order.findIndex((m) => !m.exact);
+      assert.ok(firstMoving === -1 || order.slice(firstMoving).every((m) => !m.exact), "no exact tag after a moving one");
+    });
   }
 });
