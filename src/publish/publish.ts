@@ -23,9 +23,8 @@ import type { BuildResult, LayoutBuild } from "../results/build.js";
 import { readDigestFile, type DigestFile } from "../results/digests.js";
 import { readGitHubEvent } from "../results/github-event.js";
 import type { PublishedVariant, PublishResult } from "../results/published.js";
-import { bufferBlob } from "../oci/blob-source.js";
-import { referrersIndex, sbomArtifact, type SpdxDocument } from "../stages/sbom.js";
-import type { ImageIndex } from "../oci/types.js";
+import { attachReferrer } from "../oci/referrers.js";
+import { sbomArtifact, type SpdxDocument } from "../stages/sbom.js";
 
 export type { PublishedVariant, PublishResult } from "../results/published.js";
 
@@ -103,18 +102,21 @@ export interface PublishRequest {
  */
 export async function pushSboms(client: RegistryClient, repository: string, build: BuildResult, layout: LayoutBuild): Promise<string[]> {
   const pushed: string[] = [];
+  const failed: string[] = [];
   for (const m of layout.manifests) {
     const sbom = build.images.find((i) => i.variant === layout.variant && i.platform === m.platform)?.sbom;
     if (!sbom) continue;
     const spdx = JSON.parse(await readFile(sbom, "utf8")) as SpdxDocument;
     const art = sbomArtifact(spdx, { mediaType: MEDIA_TYPES.ociManifest, digest: m.digest, size: m.size });
-    for (const b of art.blobs) await client.pushBlob(repository, bufferBlob(b.data));
-    await client.putManifest(repository, art.descriptor.digest, art.manifestBytes, MEDIA_TYPES.ociManifest);
-    const existing = await client.getManifest(repository, art.fallbackTag).catch(() => undefined);
-    const index = referrersIndex(existing ? (JSON.parse(existing.bytes.toString()) as ImageIndex) : undefined, art.descriptor);
-    await client.putManifest(repository, art.fallbackTag, canonicalJsonBytes(index), MEDIA_TYPES.ociIndex);
-    pushed.push(art.descriptor.digest);
+    // src/oci/referrers.ts: the referrers API where the registry has it, else the fallback index (never overwritten on a failed read).
+    try {
+      await attachReferrer(client, repository, { ...art, subject: m.digest });
+      pushed.push(art.descriptor.digest);
+    } catch (err) {
+      failed.push(err instanceof Error ? err.message : String(err));
+    }
   }
+  if (failed.length > 0) throw new Error(`${failed.length} SBOM referrer(s) not attached:\n  ${failed.join("\n  ")}`);
   return pushed;
 }
 
