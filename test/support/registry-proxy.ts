@@ -1,5 +1,5 @@
 /**
- * A proxy in front of the real registry (127.0.0.1:5000) that injects faults: 5xx answers, 429
+ * A proxy in front of the real registry (127.0.0.1:5000) that injects faults: 500 and 503 answers, 429
  * with Retry-After, dropped connections, requests that never get an answer (a stall), and OCI
  * error bodies with several codes; or demands authentication. The Host header is passed through,
  * so upload Locations point back at the proxy.
@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 
 export const UPSTREAM = { host: "127.0.0.1", port: 5000 };
 
-export type Fault = "503" | "429" | "429-long" | "reset" | "stall" | "multi-error";
+export type Fault = "500" | "503" | "429" | "429-long" | "reset" | "stall" | "multi-error";
 
 export interface Seen {
   method: string;
@@ -79,6 +79,7 @@ export async function startProxy(opts: ProxyOptions = {}): Promise<Proxy> {
     if (fault) entry.outcome = fault;
     if (fault === "reset") return req.socket.destroy();
     if (fault === "stall") return req.resume(); // read the request, never answer; close() ends it
+    if (fault === "500") return answer(req, res, 500, {}, JSON.stringify({ errors: [{ code: "UNKNOWN", message: "injected" }] }));
     if (fault === "503") return answer(req, res, 503, {}, JSON.stringify({ errors: [{ code: "UNAVAILABLE", message: "injected" }] }));
     if (fault === "multi-error") return answer(req, res, 400, {}, MULTI_ERROR_BODY);
     if (fault === "429")
