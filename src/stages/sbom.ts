@@ -20,6 +20,7 @@ import { dirname, join } from "node:path";
 import type { Platform } from "../config/schema.js";
 import { run, type RunOptions, type RunResult } from "../lib/exec.js";
 import { archOf } from "../lib/platform.js";
+import { TOOL_NAME, TOOL_VERSION } from "../lib/tool.js";
 import { readTar } from "../lib/tar.js";
 import { digestHex, digestOf, isDigest } from "../oci/digest.js";
 import { canonicalJson, canonicalJsonBytes } from "../oci/json.js";
@@ -28,7 +29,8 @@ import { IMAGE_LICENSES } from "./image.js";
 
 export const SPDX_VERSION = "SPDX-2.3";
 export const SPDX_MEDIA_TYPE = "application/spdx+json";
-export const SPDX_CREATOR = "Tool: kimigayo-build-action";
+/** SPDX 2.3 §6.8: a tool creator is "Tool: toolidentifier-version". */
+export const SPDX_CREATOR = `Tool: ${TOOL_NAME}-${TOOL_VERSION}`;
 export const EMPTY_MEDIA_TYPE = "application/vnd.oci.empty.v1+json";
 export const EMPTY_JSON = Buffer.from("{}");
 /** The OCI empty descriptor: the blob `{}` (image-spec manifest.md, "Guidance for an Empty Descriptor"). */
@@ -55,7 +57,10 @@ export interface SpdxPackage {
   versionInfo?: string;
   packageFileName?: string;
   downloadLocation: string;
+  /** §7.8: false only for a package that contains no file in this document. */
   filesAnalyzed: boolean;
+  /** §7.9: present exactly when filesAnalyzed is true (packageVerificationCode). */
+  packageVerificationCode?: { packageVerificationCodeValue: string; packageVerificationCodeExcludedFiles?: string[] };
   checksums?: SpdxChecksum[];
   licenseConcluded: string;
   licenseDeclared: string;
@@ -148,6 +153,17 @@ export function rootfsFiles(tar: Uint8Array): SbomFile[] {
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/**
+ * SPDX 2.3 §7.9's package verification code: the SHA1 of the files' SHA1s (lowercase hex),
+ * sorted in ASCII order and concatenated without separators. The SPDX document itself is
+ * excluded when it is one of the package's files; an image never holds its own SBOM (the SBOM is
+ * a referrer beside the image), so spdxFor excludes nothing.
+ */
+export function packageVerificationCode(fileSha1s: string[]): string {
+  for (const h of fileSha1s) check(HEX.SHA1.test(h), `file sha1 ${JSON.stringify(h)} is not 40 lowercase hex characters`);
+  return sha1Hex(Buffer.from([...fileSha1s].sort().join(""), "ascii"));
+}
+
 /** "/etc/sysctl.d/99-x.conf" -> "SPDXRef-File-etc-sysctl.d-99-x.conf"; characters SPDX ids do not allow become "-". */
 export function fileSpdxId(path: string): string {
   const tail = path.replace(/^\/+/, "").replace(/[^A-Za-z0-9.]+/g, "-");
@@ -204,7 +220,10 @@ export function spdxFor(o: SpdxOptions): SpdxDocument {
     name: imageName,
     versionInfo: o.version,
     downloadLocation: NOASSERTION,
-    filesAnalyzed: false,
+    // It CONTAINS every file of the layer, so its files were analysed (§7.8.1: a package with
+    // filesAnalyzed false "shall not contain any files"), and §7.9's code covers them.
+    filesAnalyzed: true,
+    packageVerificationCode: { packageVerificationCodeValue: packageVerificationCode(o.files.map((f) => f.sha1)) },
     licenseConcluded: NOASSERTION,
     licenseDeclared: IMAGE_LICENSES,
     copyrightText: NOASSERTION,

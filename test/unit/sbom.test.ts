@@ -7,17 +7,19 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import type { RunResult } from "../../src/lib/exec.js";
-import { which } from "../../src/lib/exec.js";
-import { writeTar } from "../../src/lib/tar.js";
+import { run, which } from "../../src/lib/exec.js";
+import { readTar, writeTar } from "../../src/lib/tar.js";
 import { canonicalJsonBytes, digestOf, MEDIA_TYPES, type ImageIndex } from "../../src/oci/index.js";
 import { rfc3339 } from "../../src/stages/image.js";
 import {
   EMPTY_DESCRIPTOR,
   fileSpdxId,
   muslVersion,
+  packageVerificationCode,
   referrersIndex,
   referrersTag,
   rootfsFiles,
@@ -27,6 +29,7 @@ import {
   type SpdxDocument,
   type SpdxOptions,
 } from "../../src/stages/sbom.js";
+import { spdxViolations } from "../support/spec.js";
 
 const EPOCH = 1767225600;
 const CONFIGS = join(import.meta.dirname, "../../configs");
@@ -72,138 +75,66 @@ function options(over: Partial<SpdxOptions> = {}): SpdxOptions {
 }
 
 // ---------------------------------------------------------------------------
-// The essential SPDX 2.3 structure, as a checker that lists every problem
+// SPDX 2.3: its JSON schema and its prose rules (test/support/spec.ts), plus the purls
 // ---------------------------------------------------------------------------
 
-const SPDX_ID = /^SPDXRef-[A-Za-z0-9.-]+$/;
-const CHECKSUM_HEX: Record<string, number> = { SHA1: 40, SHA224: 56, SHA256: 64, SHA384: 96, SHA512: 128, MD5: 32 };
-const RELATIONSHIP_TYPES = new Set([
-  "DESCRIBES",
-  "DESCRIBED_BY",
-  "CONTAINS",
-  "CONTAINED_BY",
-  "STATIC_LINK",
-  "DYNAMIC_LINK",
-  "GENERATED_FROM",
-]);
-const PURPOSES = new Set([
-  "APPLICATION",
-  "FRAMEWORK",
-  "LIBRARY",
-  "CONTAINER",
-  "OPERATING-SYSTEM",
-  "DEVICE",
-  "FIRMWARE",
-  "SOURCE",
-  "ARCHIVE",
-  "FILE",
-  "INSTALL",
-  "OTHER",
-]);
-const ALLOWED_KEYS = {
-  document: ["spdxVersion", "dataLicense", "SPDXID", "name", "documentNamespace", "creationInfo", "packages", "files", "relationships"],
-  creationInfo: ["created", "creators", "comment", "licenseListVersion"],
-  package: [
-    ...["SPDXID", "name", "versionInfo", "packageFileName", "downloadLocation", "filesAnalyzed", "checksums", "licenseConcluded"],
-    ...["licenseDeclared", "copyrightText", "primaryPackagePurpose", "summary", "comment", "externalRefs", "supplier", "description"],
-  ],
-  file: ["SPDXID", "fileName", "checksums", "licenseConcluded", "licenseInfoInFiles", "copyrightText", "fileTypes", "comment"],
-  relationship: ["spdxElementId", "relationshipType", "relatedSpdxElement", "comment"],
-};
-
-function spdxProblems(doc: SpdxDocument): string[] {
-  const p: string[] = [];
-  const extra = (what: string, o: object, allowed: string[]) => {
-    for (const k of Object.keys(o)) if (!allowed.includes(k)) p.push(`${what}: unknown property ${k}`);
-  };
-  const checksums = (what: string, list: { algorithm: string; checksumValue: string }[] | undefined, needSha1: boolean) => {
-    for (const c of list ?? []) {
-      const len = CHECKSUM_HEX[c.algorithm];
-      if (len === undefined) p.push(`${what}: unknown checksum algorithm ${c.algorithm}`);
-      else if (!new RegExp(`^[0-9a-f]{${len}}$`).test(c.checksumValue))
-        p.push(`${what}: ${c.algorithm} ${c.checksumValue} is not ${len} lowercase hex`);
-    }
-    if (needSha1 && !list?.some((c) => c.algorithm === "SHA1")) p.push(`${what}: no SHA1 checksum (required for files)`);
-  };
-  extra("document", doc, ALLOWED_KEYS.document);
-  if (doc.spdxVersion !== "SPDX-2.3") p.push(`spdxVersion ${doc.spdxVersion}`);
-  if (doc.dataLicense !== "CC0-1.0") p.push(`dataLicense ${doc.dataLicense}`);
-  if (doc.SPDXID !== "SPDXRef-DOCUMENT") p.push(`SPDXID ${doc.SPDXID}`);
-  if (!doc.name) p.push("no name");
-  try {
-    new URL(doc.documentNamespace);
-    if (doc.documentNamespace.includes("#")) p.push("documentNamespace contains #");
-  } catch {
-    p.push(`documentNamespace ${doc.documentNamespace} is not a URI`);
-  }
-  extra("creationInfo", doc.creationInfo, ALLOWED_KEYS.creationInfo);
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(doc.creationInfo.created)) p.push(`created ${doc.creationInfo.created}`);
-  if (doc.creationInfo.creators.length === 0) p.push("no creators");
-  for (const c of doc.creationInfo.creators) if (!/^(Tool|Organization|Person): \S/.test(c)) p.push(`creator ${c}`);
-
-  const ids = new Set<string>(["SPDXRef-DOCUMENT"]);
-  const addId = (id: string, what: string) => {
-    if (!SPDX_ID.test(id)) p.push(`${what}: SPDXID ${id} does not match ${SPDX_ID.source}`);
-    if (ids.has(id)) p.push(`${what}: SPDXID ${id} is not unique`);
-    ids.add(id);
-  };
-  for (const pkg of doc.packages) {
-    const what = `package ${pkg.name}`;
-    extra(what, pkg, ALLOWED_KEYS.package);
-    addId(pkg.SPDXID, what);
-    if (!pkg.name) p.push("a package without a name");
-    if (!pkg.downloadLocation) p.push(`${what}: no downloadLocation`);
-    else if (!["NOASSERTION", "NONE"].includes(pkg.downloadLocation) && !/^https?:\/\/\S+$/.test(pkg.downloadLocation))
-      p.push(`${what}: downloadLocation ${pkg.downloadLocation}`);
-    if (pkg.filesAnalyzed !== false) p.push(`${what}: filesAnalyzed is not false, so it would need a packageVerificationCode`);
-    if (!pkg.licenseConcluded || !pkg.licenseDeclared) p.push(`${what}: license fields missing`);
-    if (pkg.primaryPackagePurpose && !PURPOSES.has(pkg.primaryPackagePurpose)) p.push(`${what}: purpose ${pkg.primaryPackagePurpose}`);
-    checksums(what, pkg.checksums, false);
-    for (const r of pkg.externalRefs ?? []) {
-      if (r.referenceCategory !== "PACKAGE-MANAGER" || r.referenceType !== "purl") p.push(`${what}: external ref ${r.referenceType}`);
-      if (!/^pkg:[a-z]+\/[^@\s]+(@[^\s?#]+)?$/.test(r.referenceLocator)) p.push(`${what}: purl ${r.referenceLocator}`);
-    }
-  }
-  for (const f of doc.files) {
-    const what = `file ${f.fileName}`;
-    extra(what, f, ALLOWED_KEYS.file);
-    addId(f.SPDXID, what);
-    if (!f.fileName.startsWith("./")) p.push(`${what}: fileName should be relative, starting with ./`);
-    checksums(what, f.checksums, true);
-  }
-  for (const r of doc.relationships) {
-    const what = `relationship ${r.spdxElementId} ${r.relationshipType} ${r.relatedSpdxElement}`;
-    extra(what, r, ALLOWED_KEYS.relationship);
-    if (!RELATIONSHIP_TYPES.has(r.relationshipType)) p.push(`${what}: unknown type`);
-    for (const id of [r.spdxElementId, r.relatedSpdxElement]) if (!ids.has(id)) p.push(`${what}: ${id} is not an element of the document`);
-  }
-  const describes = doc.relationships.filter((r) => r.spdxElementId === "SPDXRef-DOCUMENT" && r.relationshipType === "DESCRIBES");
-  if (describes.length !== 1) p.push(`the document DESCRIBES ${describes.length} elements, expected 1`);
+function spdxProblems(doc: SpdxDocument, fileBytes?: Map<string, Uint8Array>): string[] {
+  const p = spdxViolations(doc, "spdx", fileBytes);
+  for (const pkg of doc.packages)
+    for (const r of pkg.externalRefs ?? [])
+      if (!/^pkg:[a-z]+\/[^@\s]+(@[^\s?#]+)?$/.test(r.referenceLocator)) p.push(`package ${pkg.name}: purl ${r.referenceLocator}`);
   return p;
 }
 
+/** Each regular file of a layer tar by its SPDX fileName ("./etc/rc.conf"). */
+function layerFiles(tar: Buffer): Map<string, Uint8Array> {
+  return new Map(readTar(tar).flatMap((e) => (e.type === "file" ? [[`./${e.path}`, e.data] as const] : [])));
+}
+
 describe("spdxFor", () => {
-  it("is a valid SPDX 2.3 document (required fields, ids, relationships, checksums)", () => {
+  it("passes the SPDX 2.3 schema and prose rules, checksums and verification code recomputed from the layer", () => {
     const doc = spdxFor(options());
-    assert.deepEqual(spdxProblems(doc), []);
+    assert.deepEqual(spdxProblems(doc, layerFiles(layerTar())), []);
     assert.equal(doc.name, "kimigayo-minimal-2.1.0-linux-amd64");
-    assert.deepEqual(doc.creationInfo, { created: "2026-01-01T00:00:00Z", creators: ["Tool: kimigayo-build-action"] });
+    const version = (JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8")) as { version: string }).version;
+    assert.deepEqual(doc.creationInfo, { created: "2026-01-01T00:00:00Z", creators: [`Tool: kimigayo-build-action-${version}`] });
     // The checker itself catches what it should.
     const mutations: { change: (d: SpdxDocument) => void; problem: RegExp }[] = [
       {
-        change: (d) => (d.files[0]!.checksums = [{ algorithm: "SHA256", checksumValue: "abc" }]),
-        problem: /SHA256 abc is not 64 lowercase hex/,
+        change: (d) => (d.files[0]!.checksums = [{ algorithm: "SHA1", checksumValue: "abc" }, d.files[0]!.checksums[1]!]),
+        problem: /SHA1 abc is not 40 lowercase hex digits/,
       },
-      { change: (d) => (d.files[0]!.checksums = d.files[0]!.checksums.slice(1)), problem: /no SHA1 checksum/ },
+      { change: (d) => (d.files[0]!.checksums = d.files[0]!.checksums.slice(1)), problem: /§8\.4 no SHA1 checksum/ },
       {
         change: (d) =>
           d.relationships.push({ spdxElementId: "SPDXRef-Package-musl", relationshipType: "CONTAINS", relatedSpdxElement: "SPDXRef-nope" }),
-        problem: /SPDXRef-nope is not an element of the document/,
+        problem: /SPDXRef-nope is no element/,
       },
       { change: (d) => (d.packages[2]!.SPDXID = d.packages[1]!.SPDXID), problem: /SPDXID SPDXRef-Package-busybox is not unique/ },
-      { change: (d) => d.packages.push({ ...d.packages[2]!, SPDXID: "SPDXRef-Package_x" }), problem: /SPDXRef-Package_x does not match/ },
-      { change: (d) => (d.relationships = d.relationships.slice(1)), problem: /DESCRIBES 0 elements/ },
-      { change: (d) => Object.assign(d.files[0]!, { licence: "MIT" }), problem: /unknown property licence/ },
+      { change: (d) => d.packages.push({ ...d.packages[2]!, SPDXID: "SPDXRef-Package_x" }), problem: /SPDXID "SPDXRef-Package_x"/ },
+      { change: (d) => (d.relationships = d.relationships.slice(1)), problem: /DESCRIBES no element/ },
+      { change: (d) => Object.assign(d.files[0]!, { licence: "MIT" }), problem: /must NOT have additional properties/ },
+      {
+        change: (d) => (d.creationInfo.creators = ["Tool: kimigayo-build-action"]),
+        problem: /§6\.8 creator "Tool: kimigayo-build-action"/,
+      },
+      {
+        change: (d) => {
+          delete d.packages[0]!.packageVerificationCode;
+          d.packages[0]!.filesAnalyzed = false;
+        },
+        problem: /§7\.8\.1 filesAnalyzed is false, yet it contains 5 file\(s\)/,
+      },
+      {
+        change: (d) => delete d.packages[0]!.packageVerificationCode,
+        problem: /§7\.9 filesAnalyzed is true but there is no packageVerificationCode/,
+      },
+      {
+        change: (d) => (d.packages[0]!.packageVerificationCode = { packageVerificationCodeValue: "0".repeat(40) }),
+        problem: /§7\.9 packageVerificationCode 0{40} is not [0-9a-f]{40}, computed from its 5 file\(s\)/,
+      },
+      { change: (d) => (d.files[1]!.fileName = "/etc/inittab"), problem: /§8\.1 fileName is not relative/ },
+      { change: (d) => (d.creationInfo.created = "2026-01-01 00:00:00"), problem: /§6\.9 created/ },
     ];
     for (const m of mutations) {
       const broken = structuredClone(doc);
@@ -213,6 +144,36 @@ describe("spdxFor", () => {
         problems.some((x) => m.problem.test(x)),
         `${m.problem} not among: ${problems.join("; ")}`,
       );
+    }
+    const changed = layerFiles(layerTar());
+    changed.set("./etc/rc.conf", Buffer.from("tampered\n"));
+    assert.match(spdxProblems(doc, changed).join("\n"), /file \.\/etc\/rc\.conf: SHA1 [0-9a-f]{40} is not the file's/);
+  });
+
+  it("computes the package verification code as SPDX 2.3 §7.9 defines it (checked with sha1sum, sort and tr)", async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "sbom-pvc-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    for (const [name, data] of layerFiles(layerTar())) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), data);
+    }
+    const r = await run(
+      "sh",
+      ["-c", "find . -type f -exec sha1sum {} + | cut -c1-40 | LC_ALL=C sort | tr -d '\\n' | sha1sum | cut -c1-40"],
+      {
+        cwd: dir,
+      },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const doc = spdxFor(options());
+    assert.equal(doc.packages[0]!.filesAnalyzed, true);
+    assert.deepEqual(doc.packages[0]!.packageVerificationCode, { packageVerificationCodeValue: r.stdout.trim() });
+    assert.equal(packageVerificationCode(options().files.map((f) => f.sha1)), r.stdout.trim());
+    assert.equal(packageVerificationCode([]), hex("sha1", Buffer.alloc(0)), "no files: the SHA1 of the empty string");
+    assert.throws(() => packageVerificationCode(["ABC"]), /is not 40 lowercase hex/);
+    for (const p of doc.packages.slice(1)) {
+      assert.equal(p.filesAnalyzed, false, `${p.name} contains no file of this document`);
+      assert.equal(p.packageVerificationCode, undefined);
     }
   });
 
@@ -224,7 +185,8 @@ describe("spdxFor", () => {
       name: "kimigayo-minimal",
       versionInfo: "2.1.0",
       downloadLocation: "NOASSERTION",
-      filesAnalyzed: false,
+      filesAnalyzed: true,
+      packageVerificationCode: { packageVerificationCodeValue: packageVerificationCode(options().files.map((f) => f.sha1)) },
       licenseConcluded: "NOASSERTION",
       licenseDeclared: "GPL-2.0-only",
       copyrightText: "NOASSERTION",
