@@ -10,6 +10,7 @@ import { rootfs } from "../stages/build/rootfs.js";
 import { sbom } from "../stages/build/sbom.js";
 import { source } from "../stages/build/source.js";
 import { assets } from "../stages/release/assets.js";
+import { attest } from "../stages/release/attest.js";
 import { bench } from "../stages/release/bench.js";
 import type { ReleaseContext } from "../stages/release/context.js";
 import { githubRelease } from "../stages/release/github-release.js";
@@ -30,6 +31,7 @@ export const RELEASE: readonly Stage<ReleaseContext>[] = [
   pushByDigest,
   smoke,
   bench,
+  attest,
   tag,
   notes,
   assets,

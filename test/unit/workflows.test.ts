@@ -464,7 +464,14 @@ const doc = (f: string): YamlMap => {
 /** The writes each job may hold; every other job of every workflow holds none. */
 const POLICY: Record<string, AuditPolicy> = {
   "pr-size-comment.yml": { writes: { comment: ["pull-requests"] } },
-  "release.yml": { writes: { build: ["packages"], merge: ["packages"], release: ["contents"], major: ["contents"] } },
+  "release.yml": {
+    writes: {
+      build: ["packages"],
+      merge: ["packages"],
+      release: ["contents", "packages", "id-token", "attestations"],
+      major: ["contents"],
+    },
+  },
 };
 
 /** Exactly the permissions each job ends up with. */
@@ -475,7 +482,7 @@ const EXPECTED_PERMISSIONS: Record<string, Record<string, YamlMap>> = {
   "release.yml": {
     build: { contents: "read", packages: "write" },
     merge: { contents: "read", packages: "write" },
-    release: { contents: "write" },
+    release: { contents: "write", packages: "write", "id-token": "write", attestations: "write" },
     major: { contents: "write" },
   },
 };
@@ -863,7 +870,7 @@ describe("release.yml", () => {
     });
   });
 
-  it("release: after the merge, from the artifacts and published.json, without building, with contents: write", () => {
+  it("release: after the merge, from the artifacts and published.json, without building; it attests (id-token, attestations and packages: write) and releases (contents: write)", () => {
     const release = jobOf(f, "release");
     assert.equal(release.needs, "merge");
     assert.deepEqual(stepUsing(f, "release", "actions/download-artifact").with, { pattern: "{build-*,published}", path: "artifacts" });
@@ -873,9 +880,20 @@ describe("release.yml", () => {
       image: "${{ steps.image.outputs.name }}",
       "from-published": "artifacts",
       "bench-runs": "0",
+      username: "${{ github.actor }}",
+      password: "${{ secrets.GITHUB_TOKEN }}",
       "github-token": "${{ secrets.GITHUB_TOKEN }}",
     });
     assert.ok(!stepsIn(f, "release").some((s) => isMap(s.with) && s.with.command === "build"));
+  });
+
+  it("only the release job, which attests, can mint an OIDC token or write attestations", () => {
+    for (const [job, p] of Object.entries(jobPermissions(doc(f)))) {
+      const scopes = isMap(p) ? p : {};
+      const attests = job === "release";
+      assert.equal(scopes["id-token"], attests ? "write" : undefined, `jobs.${job}: id-token`);
+      assert.equal(scopes.attestations, attests ? "write" : undefined, `jobs.${job}: attestations`);
+    }
   });
 
   it("major: only for a stable release, moves the plain tag vX to the release's commit with the token as a header", () => {

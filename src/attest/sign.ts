@@ -1,0 +1,75 @@
+/**
+ * Signing in-toto statements into Sigstore bundles (DSSE envelope, Fulcio certificate, Rekor
+ * entry, RFC 3161 timestamp). Two signers behind one interface:
+ *
+ * - github: @actions/attest with the runner's OIDC token (needs `id-token: write`); it also stores
+ *   the attestation with GitHub's attestation API (needs `attestations: write`). Only on GitHub.
+ * - sigstore: @sigstore/sign against the Fulcio, Rekor and timestamp URLs given, with an identity
+ *   token given (the tests' local Sigstore stand-in; any private Sigstore instance).
+ */
+import { bundleToJSON, type SerializedBundle } from "@sigstore/bundle";
+import { DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness, type Witness } from "@sigstore/sign";
+import { UsageError } from "../lib/errors.js";
+import { PAYLOAD_TYPE, statementBytes, type Statement } from "./statement.js";
+
+export interface SigstoreEndpoints {
+  fulcioURL: string;
+  rekorURL: string;
+  tsaURL?: string;
+}
+
+export interface StatementSigner {
+  /** Who signs, for logs ("GitHub Actions OIDC via @actions/attest", "Sigstore at URL"). */
+  describe: string;
+  sign(statement: Statement): Promise<SerializedBundle>;
+}
+
+/** A signer for explicit Sigstore endpoints and an identity token (an OIDC JWT). */
+export function sigstoreSigner(endpoints: SigstoreEndpoints, identityToken: () => Promise<string>): StatementSigner {
+  const witnesses: Witness[] = [new RekorWitness({ rekorBaseURL: endpoints.rekorURL, entryType: "intoto" })];
+  if (endpoints.tsaURL) witnesses.push(new TSAWitness({ tsaBaseURL: endpoints.tsaURL }));
+  const builder = new DSSEBundleBuilder({
+    signer: new FulcioSigner({ fulcioBaseURL: endpoints.fulcioURL, identityProvider: { getToken: identityToken } }),
+    witnesses,
+  });
+  return {
+    describe: `Sigstore at ${endpoints.fulcioURL}`,
+    async sign(s) {
+      const bundle = await builder.create({ data: statementBytes(s), type: PAYLOAD_TYPE });
+      return bundleToJSON(bundle);
+    },
+  };
+}
+
+/** Whether this process can sign through GitHub Actions' OIDC (the job has `id-token: write`). */
+export function githubSigningAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+}
+
+/**
+ * @actions/attest: signs with the runner's OIDC identity (public-good Sigstore for public
+ * repositories, GitHub's for private ones) and stores the attestation with GitHub's API.
+ */
+export function githubSigner(opts: { token: string; sigstore?: "public-good" | "github"; env?: NodeJS.ProcessEnv }): StatementSigner {
+  const env = opts.env ?? process.env;
+  if (!githubSigningAvailable(env)) {
+    throw new UsageError(
+      "attestations on GitHub need the job's OIDC token: give the job `permissions: id-token: write` (and `attestations: write`)",
+    );
+  }
+  if (!opts.token) throw new UsageError("attestations on GitHub need a token (github-token) to store them with GitHub's attestation API");
+  return {
+    describe: `GitHub Actions OIDC via @actions/attest (${opts.sigstore ?? "public-good"} Sigstore)`,
+    async sign(s) {
+      const { attest } = await import("@actions/attest");
+      const r = await attest({
+        subjects: s.subject,
+        predicateType: s.predicateType,
+        predicate: s.predicate as object,
+        token: opts.token,
+        sigstore: opts.sigstore ?? "public-good",
+      });
+      return r.bundle;
+    },
+  };
+}
