@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import { formatBytes, formatKB } from "../config/units.js";
 import { runSizeCheck } from "../size/check.js";
 import { formatBudget, formatDelta, formatDeltaBytes } from "../size/format.js";
+import type { Contributor } from "../size/attribution.js";
 import type { ImageReport, SizeReport } from "../size/types.js";
 import { commonOptions, imageFlag, parseCommandArgs, str } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
@@ -11,9 +12,12 @@ import { table } from "./table.js";
 const USAGE = `usage: kimigayo size-check [--baseline FILE|IMAGE|last-release] [--image REPO] [--out DIR] [--report FILE]
                            [--markdown FILE] [--history FILE]... [--warn-only] [--config FILE] [--json]
 
-Measures every image of the last \`kimigayo build\` (<out>/build.json): uncompressed (layer tar) and
-compressed (gzip layer) bytes, applets, and a per-file breakdown; checks each against its budget in
-the config (size, compressed, growth; per-platform overrides apply). Exit 1 when any image is over.
+Measures every image of the last \`kimigayo build\` (<out>/build.json): uncompressed (layer tar),
+compressed (gzip layer, and zstd level 3 of the same tar) and pull bytes (index + manifest + config +
+layer), applets, a per-file breakdown and where /bin/busybox's bytes come from (per CONFIG_ option
+and shared code, from the link map); checks each against its budget in the config (size,
+compressed, growth; per-platform overrides apply). Exit 1 when any image is over. With a report
+baseline, the change of /bin/busybox is broken down by option (top contributors).
   --baseline  what growth is measured against:
                 FILE          a report written by an earlier size-check (--report or --json)
                 IMAGE         a published image, e.g. 127.0.0.1:5000/kimigayo:2.1.0 (each variant's
@@ -27,6 +31,11 @@ the config (size, compressed, growth; per-platform overrides apply). Exit 1 when
   --warn-only report images over budget as warnings and exit 0 (a PR check that informs, not blocks)
   --json      the report as JSON on stdout`;
 
+/** "CONFIG_HTTPD +12,345 B". */
+export function formatContributor(c: Contributor): string {
+  return `${c.name} ${formatDeltaBytes(c.delta)}`;
+}
+
 function statusMark(i: ImageReport): string {
   return i.status === "pass" ? "✅" : "❌";
 }
@@ -38,13 +47,26 @@ export function formatSizeCheck(r: SizeReport): string {
     i.platform,
     formatKB(i.uncompressed),
     formatKB(i.compressed),
+    i.zstd === null ? "—" : formatKB(i.zstd),
+    i.pull === null ? "—" : formatKB(i.pull.gzip),
     String(i.applets),
     !i.delta ? "—" : i.delta.metric === "uncompressed" ? formatKB(i.delta.base) : `gzip ${formatKB(i.delta.base)}`,
     !i.delta ? "—" : i.delta.metric === "uncompressed" ? formatDelta(i.delta) : `gzip ${formatDelta(i.delta)}`,
     formatBudget(i.budget),
     statusMark(i),
   ]);
-  const lines = [table(["variant", "platform", "size", "gzip", "applets", "base", "Δ", "budget", "status"], rows, [2, 3, 4, 5, 6])];
+  const lines = [
+    table(["variant", "platform", "size", "gzip", "zstd", "pull", "applets", "base", "Δ", "budget", "status"], rows, [2, 3, 4, 5, 6, 7, 8]),
+  ];
+  if (r.images.some((i) => i.pull !== null))
+    lines.push("pull: bytes a pull of one platform downloads (index, manifest, config, gzip layer)");
+  for (const i of r.images) {
+    const d = i.attributionDelta;
+    if (!d || (d.delta === 0 && d.contributors.length === 0)) continue;
+    lines.push(
+      `top contributors to /bin/busybox ${formatDeltaBytes(d.delta)} (${i.variant} ${i.platform}): ${d.contributors.slice(0, 5).map(formatContributor).join(", ")}`,
+    );
+  }
   if (r.baseline) lines.push(`baseline: ${r.baseline.kind} ${r.baseline.source}${r.baseline.version ? ` (${r.baseline.version})` : ""}`);
   for (const n of [...r.notes, ...(r.baseline?.notes ?? [])]) lines.push(`note: ${n}`);
   for (const i of r.images) {

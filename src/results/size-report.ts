@@ -15,6 +15,20 @@ export const savedBreakdownRowSchema = z.object({
   bytes: count,
 });
 
+/** An image's per-option attribution of /bin/busybox (size reports since attribution; absent in older ones). */
+export const savedAttributionSchema = z.looseObject({
+  binary: count,
+  rows: z.array(
+    z.looseObject({
+      name: z.string(),
+      kind: z.enum(["option", "shared", "linker", "elf"]),
+      bytes: z.number().int(),
+      objects: count,
+      applet: z.string().optional(),
+    }),
+  ),
+});
+
 export const savedImageReportSchema = z.looseObject({
   variant: z.string(),
   platform: z.enum(PLATFORMS),
@@ -22,6 +36,7 @@ export const savedImageReportSchema = z.looseObject({
   compressed: count.nullable(),
   applets: count.nullable().optional(),
   breakdown: z.array(savedBreakdownRowSchema).optional(),
+  attribution: savedAttributionSchema.nullable().optional(),
 });
 
 export const savedSizeReportSchema = z.looseObject({

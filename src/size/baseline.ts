@@ -90,6 +90,7 @@ export function parseSizeReport(text: string, what: string): ParsedReport {
       compressed: i.compressed,
       applets: i.applets ?? null,
       ...(i.breakdown ? { breakdown: i.breakdown } : {}),
+      ...(i.attribution ? { attribution: { binary: i.attribution.binary, rows: i.attribution.rows } } : {}),
       ...(r.data.version ? { version: r.data.version } : {}),
     };
   });

@@ -6,7 +6,64 @@ import { compareSemver, parseSemver } from "../lib/version.js";
 import { formatBytes, formatKB } from "../config/units.js";
 import { mdCode, mdText, xychart } from "../lib/markdown.js";
 import { formatBudget, formatDelta, formatDeltaBytes } from "./format.js";
+import type { Contributor } from "./attribution.js";
 import type { HistoryEntry, ImageReport, SizeReport } from "./types.js";
+
+/** Attribution rows shown per image in the details. */
+export const ATTRIBUTION_ROWS = 10;
+
+function contributorText(c: Contributor): string {
+  const what = c.base === 0 ? " (new)" : c.bytes === 0 ? " (gone)" : "";
+  return `${mdCode(c.name)} ${formatDeltaBytes(c.delta)}${what}`;
+}
+
+/** "- **standard linux/amd64**: /bin/busybox +4,288 B: `CONFIG_HTTPD` +4,409 B (new), ..." per image whose binary changed. */
+function contributorLines(r: SizeReport): string[] {
+  const lines: string[] = [];
+  for (const i of r.images) {
+    const d = i.attributionDelta;
+    if (!d || d.contributors.length === 0) continue;
+    const more = d.changed > d.contributors.length ? `, and ${d.changed - d.contributors.length} more` : "";
+    lines.push(
+      `- **${mdText(i.variant)} ${i.platform}**: /bin/busybox ${formatDeltaBytes(d.delta)}: ${d.contributors.slice(0, 5).map(contributorText).join(", ")}${more}`,
+    );
+  }
+  return lines.length > 0
+    ? ["Top contributors to the change (per CONFIG_ option and shared code, from the link map):", "", ...lines, ""]
+    : [];
+}
+
+function pullLine(i: ImageReport): string | undefined {
+  const p = i.pull;
+  if (!p) return undefined;
+  const zstd = p.zstd === null ? "" : `; with a zstd layer ${formatBytes(p.zstd)}`;
+  return `- pull ${i.platform}: ${formatBytes(p.gzip)} (index ${formatBytes(p.index)} + manifest ${formatBytes(p.manifest)} + config ${formatBytes(p.config)} + gzip layer ${formatBytes(p.layers)})${zstd}`;
+}
+
+function attributionTable(i: ImageReport): string[] {
+  const a = i.attribution;
+  if (!a) return [];
+  const d = i.attributionDelta;
+  const delta = d ? new Map(d.contributors.map((c) => [c.name, c.delta])) : undefined;
+  const rows = a.rows.slice(0, ATTRIBUTION_ROWS);
+  const rest = a.rows.slice(ATTRIBUTION_ROWS);
+  const restBytes = rest.reduce((n, r) => n + r.bytes, 0);
+  return [
+    "",
+    `/bin/busybox ${formatBytes(a.binary)} by CONFIG_ option and shared code (the rows sum to the binary; ${formatBytes(a.unattributed)} the linker does not give to an object file):`,
+    "",
+    delta ? "| From | Bytes | Δ |" : "| From | Bytes |",
+    delta ? "|:--|--:|--:|" : "|:--|--:|",
+    ...rows.map((r) => {
+      const name = `${mdCode(r.name)}${r.applet ? ` (${mdText(r.applet)})` : ""}`;
+      const row = `| ${name} | ${formatBytes(r.bytes)} |`;
+      if (!delta) return row;
+      const dd = delta.get(r.name);
+      return `${row} ${dd === undefined ? "" : formatDeltaBytes(dd)} |`;
+    }),
+    ...(rest.length > 0 ? [`| ${rest.length} more rows | ${formatBytes(restBytes)} |${delta ? " |" : ""}`] : []),
+  ];
+}
 
 export const SIZE_CHECK_MARKER = "<!-- kimigayo-size-check -->";
 /** Releases shown in a chart, besides this build. */
@@ -69,7 +126,7 @@ function details(i: ImageReport, history: readonly HistoryEntry[] | undefined): 
   const applets = i.delta?.applets ? `${i.applets} applets (${i.delta.applets > 0 ? "+" : ""}${i.delta.applets})` : `${i.applets} applets`;
   const lines = [
     "<details>",
-    `<summary>${STATUS[i.status]} <b>${mdText(i.variant)} ${i.platform}</b>: ${formatKB(i.uncompressed)}, gzip ${formatKB(i.compressed)}, ${applets}</summary>`,
+    `<summary>${STATUS[i.status]} <b>${mdText(i.variant)} ${i.platform}</b>: ${formatKB(i.uncompressed)}, gzip ${formatKB(i.compressed)}${i.zstd === null ? "" : `, zstd ${formatKB(i.zstd)}`}, ${applets}</summary>`,
     "",
   ];
   for (const c of i.checks) {
@@ -79,6 +136,8 @@ function details(i: ImageReport, history: readonly HistoryEntry[] | undefined): 
   }
   for (const n of i.notes.filter((n) => !i.checks.some((c) => c.message === n))) lines.push(`- ${mdText(n)}`);
   if (i.baseline?.reference) lines.push(`- baseline image: ${mdCode(i.baseline.reference)}`);
+  const pull = pullLine(i);
+  if (pull) lines.push(pull);
   if (lines.at(-1) !== "") lines.push("");
   const withDelta = i.topFiles.some((f) => f.delta !== null);
   lines.push(
@@ -91,6 +150,7 @@ function details(i: ImageReport, history: readonly HistoryEntry[] | undefined): 
       if (!withDelta) return row;
       return `${row} ${f.delta === null ? "—" : f.base === 0 ? `new, ${formatDeltaBytes(f.delta)}` : formatDeltaBytes(f.delta)} |`;
     }),
+    ...attributionTable(i),
   );
   if (history && history.length > 0) {
     const chart = historyChart(i, history);
@@ -117,13 +177,14 @@ export function renderMarkdown(r: SizeReport, history?: readonly HistoryEntry[])
     "|:--|:--|--:|--:|--:|:--|:-:|",
     ...r.images.map(
       (i) =>
-        `| ${mdText(i.variant)} | ${i.platform} | ${formatKB(i.uncompressed)}<br>gzip ${formatKB(i.compressed)} | ${baseCell(i)} | ${deltaCell(i)} | ${mdText(formatBudget(i.budget))} | ${STATUS[i.status]} |`,
+        `| ${mdText(i.variant)} | ${i.platform} | ${formatKB(i.uncompressed)}<br>gzip ${formatKB(i.compressed)}${i.zstd === null ? "" : `<br>zstd ${formatKB(i.zstd)}`} | ${baseCell(i)} | ${deltaCell(i)} | ${mdText(formatBudget(i.budget))} | ${STATUS[i.status]} |`,
     ),
     "",
   ];
   for (const i of failed)
     for (const reason of i.reasons) lines.push(`- ${STATUS.fail} **${mdText(i.variant)} ${i.platform}**: ${mdText(reason)}`);
   if (failed.length > 0) lines.push("");
+  lines.push(...contributorLines(r));
   for (const note of [...r.notes, ...(r.baseline?.notes ?? [])]) lines.push(`> ${mdText(note)}`, "");
   for (const i of r.images) lines.push(...details(i, history), "");
   if (!history || history.length === 0)

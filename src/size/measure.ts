@@ -3,13 +3,16 @@
  * compressed bytes (the gzip layers in the image layout) and a per-file breakdown that sums
  * exactly to the uncompressed size, tar end marker included.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { PLATFORMS } from "../config/schema.js";
 import { UsageError } from "../lib/errors.js";
 import { TAR_END_BYTES } from "../lib/tar.js";
 import { gzipLayer } from "../oci/gzip.js";
 import type { BuildResult, ImageBuild } from "../results/build.js";
 import type { RootfsFileInfo } from "../stages/rootfs.js";
+import { loadAttribution } from "./attribution-inputs.js";
+import { zstdSize } from "./compress.js";
 import type { BreakdownRow, ImageMeasure } from "./types.js";
 
 export const TAR_END_ROW = "tar end marker";
@@ -66,35 +69,71 @@ function checkImage(i: unknown, at: string): asserts i is ImageBuild {
   if (!o.busybox || !Array.isArray(o.busybox.applets)) throw bad("busybox.applets", "a list");
 }
 
-/** Compressed bytes of one image: its layout's layer descriptors, else the oci engine's gzip of the tar. */
+/** Compressed bytes of one image: its layout's layer descriptors, else the oci engine's gzip of the tar; zstd from the tar. */
 async function compressedSize(
   build: BuildResult,
   image: ImageBuild,
   label: string,
-): Promise<Pick<ImageMeasure, "compressed" | "compressedFrom">> {
-  const manifest = build.layouts?.find((l) => l.variant === image.variant)?.manifests.find((m) => m.platform === image.platform);
-  if (manifest) {
-    if (manifest.uncompressedSize !== undefined && manifest.uncompressedSize !== image.rootfs.size) {
-      throw new UsageError(
-        `${label}: the image layout's layer is ${manifest.uncompressedSize} B uncompressed but the rootfs tar has ${image.rootfs.size} B; run \`kimigayo build\` again`,
-      );
-    }
-    return { compressed: manifest.layers.reduce((n, l) => n + l.size, 0), compressedFrom: "layer" };
+): Promise<Pick<ImageMeasure, "compressed" | "compressedFrom" | "zstd" | "pull" | "notes">> {
+  const layout = build.layouts?.find((l) => l.variant === image.variant);
+  const manifest = layout?.manifests.find((m) => m.platform === image.platform);
+  if (manifest && manifest.uncompressedSize !== undefined && manifest.uncompressedSize !== image.rootfs.size) {
+    throw new UsageError(
+      `${label}: the image layout's layer is ${manifest.uncompressedSize} B uncompressed but the rootfs tar has ${image.rootfs.size} B; run \`kimigayo build\` again`,
+    );
   }
-  let tar: Buffer;
+  const notes: string[] = [];
+  let tar: Buffer | undefined;
   try {
     tar = await readFile(image.rootfs.tar);
   } catch (err) {
-    throw new UsageError(
-      `${label}: the build made no image layout and its rootfs tar ${image.rootfs.tar} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}); run \`kimigayo build\` again`,
-    );
+    const why = (err as NodeJS.ErrnoException).code ?? String(err);
+    if (!manifest) {
+      throw new UsageError(
+        `${label}: the build made no image layout and its rootfs tar ${image.rootfs.tar} cannot be read (${why}); run \`kimigayo build\` again`,
+      );
+    }
+    notes.push(`zstd size not measured: the rootfs tar ${image.rootfs.tar} cannot be read (${why})`);
   }
-  if (tar.length !== image.rootfs.size) {
+  if (tar && tar.length !== image.rootfs.size) {
     throw new UsageError(
       `${label}: ${image.rootfs.tar} has ${tar.length} B, build.json says ${image.rootfs.size} B; run \`kimigayo build\` again`,
     );
   }
-  return { compressed: gzipLayer(tar).size, compressedFrom: "gzip" };
+  let zstd: number | null = null;
+  if (tar) {
+    const z = await zstdSize(tar);
+    zstd = z.bytes;
+    if (z.bytes === null) notes.push(`zstd size not measured: ${z.missing}`);
+  }
+  if (!manifest) return { compressed: gzipLayer(tar!).size, compressedFrom: "gzip", zstd, pull: null, notes };
+  const layers = manifest.layers.reduce((n, l) => n + l.size, 0);
+  const config = await blobSize(layout!.layout, manifest.config);
+  if (config === null) notes.push(`pull size not estimated: the config blob ${manifest.config} is not in ${layout!.layout}`);
+  const pull =
+    config === null
+      ? null
+      : {
+          index: layout!.index.size,
+          manifest: manifest.size,
+          config,
+          layers,
+          gzip: layout!.index.size + manifest.size + config + layers,
+          zstd: zstd === null || manifest.layers.length !== 1 ? null : layout!.index.size + manifest.size + config + zstd,
+        };
+  return { compressed: layers, compressedFrom: "layer", zstd, pull, notes };
+}
+
+/** The size of a blob in an OCI image layout, or null when it is not there. */
+async function blobSize(layout: string | undefined, digest: string | undefined): Promise<number | null> {
+  if (typeof layout !== "string" || typeof digest !== "string") return null;
+  const [alg, hex] = digest.split(":");
+  if (!alg || !hex) return null;
+  try {
+    return (await stat(join(layout, "blobs", alg, hex))).size;
+  } catch {
+    return null;
+  }
 }
 
 /** Measures every image of the build, in build order. `source` names build.json in messages. */
@@ -106,13 +145,17 @@ export async function measureBuild(build: BuildResult, source: string): Promise<
   for (const [n, image] of build.images.entries()) {
     checkImage(image, `${source}: images[${n}]`);
     const label = `${source}: ${image.variant} ${image.platform}`;
+    const sizes = await compressedSize(build, image, label);
+    const a = await loadAttribution(image.busybox.binary, image.busybox.size, image.busybox.applets);
     out.push({
       variant: image.variant,
       platform: image.platform,
       uncompressed: image.rootfs.size,
-      ...(await compressedSize(build, image, label)),
+      ...sizes,
       applets: image.busybox.applets.length,
       breakdown: breakdown(image.rootfs.files, image.rootfs.size, label),
+      attribution: "attribution" in a ? a.attribution : null,
+      notes: [...(sizes.notes ?? []), ...("missing" in a ? [`no per-option attribution: ${a.missing}`] : [])],
     });
   }
   return out;

@@ -6,11 +6,13 @@
 import { isAbsolute, relative } from "node:path";
 import { budgetFor, type Config } from "../config/schema.js";
 import { UsageError } from "../lib/errors.js";
+import { contributors, type Attribution } from "./attribution.js";
 import { budgetField, computeDelta, evaluateBudget } from "./budget.js";
 import { rowKey } from "./measure.js";
 import {
   SIZE_REPORT_KIND,
   SIZE_REPORT_SCHEMA,
+  type AttributionDelta,
   type Baseline,
   type BreakdownRow,
   type ImageMeasure,
@@ -21,6 +23,19 @@ import {
 } from "./types.js";
 
 export const TOP_FILES = 10;
+/** Attribution rows shown for a change. */
+export const TOP_CONTRIBUTORS = 10;
+
+/** The binary's change by attribution row, when both sides have an attribution. */
+export function attributionDelta(
+  current: Attribution | null | undefined,
+  base: Pick<Attribution, "binary" | "rows"> | undefined,
+  n = TOP_CONTRIBUTORS,
+): AttributionDelta | null {
+  if (!current || !base) return null;
+  const all = contributors(current, base);
+  return { base: base.binary, delta: current.binary - base.binary, contributors: all.slice(0, n), changed: all.length };
+}
 
 /** The largest rows, with their Δ against the baseline's breakdown when there is one. */
 export function topFiles(rows: readonly BreakdownRow[], base: readonly BreakdownRow[] | undefined, n = TOP_FILES): TopFile[] {
@@ -80,7 +95,7 @@ export function makeReport(input: ReportInput): SizeReport {
       ...(baseline && !b ? { noBaseline: `the baseline (${baseline.source}) has no ${m.variant} ${m.platform} image` } : {}),
     });
     const failed = checks.filter((c) => c.ok === false);
-    const notes = checks.filter((c) => c.ok === null).map((c) => c.message);
+    const notes = [...(m.notes ?? []), ...checks.filter((c) => c.ok === null).map((c) => c.message)];
     if (checks.length === 0) notes.push(`no budget configured (variants.${v.name}.budget)`);
     if (m.compressedFrom === "gzip")
       notes.push("compressed size computed from the rootfs tar with the oci engine's gzip: the build made no image layout");
@@ -97,9 +112,15 @@ export function makeReport(input: ReportInput): SizeReport {
         message: `${m.variant} ${m.platform}: ${c.message} (${c.field})`,
       });
     }
-    const { breakdown, ...sizes } = m;
+    if (b && m.attribution && !b.attribution && baseline?.kind === "report")
+      notes.push("the baseline report has no attribution for this image: the change is not broken down by option");
+    const { breakdown, zstd, pull, attribution, notes: _measureNotes, ...sizes } = m;
     return {
       ...sizes,
+      zstd: zstd ?? null,
+      pull: pull ?? null,
+      attribution: attribution ?? null,
+      attributionDelta: attributionDelta(attribution, b?.attribution),
       budget,
       baseline: b
         ? {

@@ -4,6 +4,7 @@
  * is the only way to change a field's meaning.
  */
 import type { Budget, Platform } from "../config/schema.js";
+import type { Attribution, Contributor } from "./attribution.js";
 
 export const SIZE_REPORT_SCHEMA = 1;
 export const SIZE_REPORT_KIND = "kimigayo-size-report";
@@ -41,6 +42,41 @@ export interface ImageMeasure {
   compressedFrom: "layer" | "gzip";
   applets: number;
   breakdown: BreakdownRow[];
+  /** Bytes of the rootfs tar compressed with zstd (level 3); null when it could not be computed (see notes). */
+  zstd?: number | null;
+  /** What pulling this platform's image downloads; null without an image layout. */
+  pull?: PullEstimate | null;
+  /** Where the bytes of /bin/busybox come from; null without the link map (see notes). */
+  attribution?: Attribution | null;
+  /** Facts from measuring (a missing link map, no zstd). */
+  notes?: string[];
+}
+
+/**
+ * Bytes a `docker pull` of one platform downloads: the index, the platform's manifest, its config
+ * and its layers. `gzip` is the image as built; `zstd` the same image with a zstd layer (manifest
+ * and config differ only in the layer's digest and size, so they are counted as they are).
+ */
+export interface PullEstimate {
+  index: number;
+  manifest: number;
+  config: number;
+  /** The gzip layers as built. */
+  layers: number;
+  gzip: number;
+  zstd: number | null;
+}
+
+/** The change of /bin/busybox against a report baseline, by attribution row. */
+export interface AttributionDelta {
+  /** The baseline's binary bytes. */
+  base: number;
+  /** This binary minus the baseline's. */
+  delta: number;
+  /** The rows that changed, largest change first (at most TOP_CONTRIBUTORS). */
+  contributors: Contributor[];
+  /** Rows that changed, in all. */
+  changed: number;
 }
 
 /** A baseline's sizes for one image. uncompressed is null for an image baseline (a registry does not record it). */
@@ -52,6 +88,8 @@ export interface BaselineImage {
   applets: number | null;
   /** Only a report baseline has it; it gives the per-file Δ. */
   breakdown?: BreakdownRow[];
+  /** Only a report baseline (with a link map) has it; it gives the per-option Δ. */
+  attribution?: Pick<Attribution, "binary" | "rows">;
   /** The image it was read from: "registry/repo@sha256:…" (image baselines). */
   reference?: string;
   version?: string;
@@ -116,7 +154,12 @@ export interface SizeAnnotation {
   message: string;
 }
 
-export interface ImageReport extends ImageMeasure {
+export interface ImageReport extends Omit<ImageMeasure, "zstd" | "pull" | "attribution" | "notes"> {
+  zstd: number | null;
+  pull: PullEstimate | null;
+  attribution: Attribution | null;
+  /** Against a report baseline with an attribution: which options and shared code the binary's change comes from. */
+  attributionDelta: AttributionDelta | null;
   budget: Budget;
   baseline: Omit<BaselineImage, "variant" | "platform" | "breakdown"> | null;
   delta: Delta | null;

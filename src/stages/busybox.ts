@@ -14,10 +14,11 @@ import { checkBinary, readElfFile } from "../lib/elf.js";
 import { run, runChecked, which } from "../lib/exec.js";
 import { sha256, sha256File } from "../lib/hash.js";
 import type { Logger } from "../lib/log.js";
+import { saveAttributionInputs, ATTRIBUTION_LDFLAGS } from "../size/attribution-inputs.js";
 import type { SourceResult } from "./source.js";
 
 /** Bump when the way a binary is made changes, so old cache entries are not reused. */
-const RECIPE_VERSION = "1";
+const RECIPE_VERSION = "2";
 
 /** Symbols the build owns; a fragment may not set them. */
 const BUILD_OWNED = [
@@ -67,9 +68,11 @@ interface Toolchain {
  * Size flags on top of BusyBox's own -Os: Debian's gcc turns on the stack protector and (on amd64)
  * CET landing pads by default, which a static init system pays for in every function; the
  * linker pads separate code segments to page boundaries (-z noseparate-code saves ~14 KB).
+ * --cref adds the cross-reference table to the link map BusyBox's trylink writes (size
+ * attribution); it changes the map only, not one byte of the binary.
  */
 const COMMON_CFLAGS = ["-fno-stack-protector", "-fno-asynchronous-unwind-tables", "-fno-unwind-tables", "-U_FORTIFY_SOURCE"];
-const COMMON_LDFLAGS = ["-Wl,-z,noseparate-code", "-Wl,--build-id=none", "-Wl,-z,norelro"];
+const COMMON_LDFLAGS = ["-Wl,-z,noseparate-code", "-Wl,--build-id=none", "-Wl,-z,norelro", ATTRIBUTION_LDFLAGS];
 
 const TOOLCHAINS: Record<
   Platform,
@@ -361,6 +364,8 @@ async function compile(
   if (problems.length > 0) throw new CheckFailure(`${label}: the binary fails the ELF check: ${problems.join("; ")}`);
   const applets = parseLinks(await readFile(join(obj, "busybox.links"), "utf8"));
   const bytes = await readFile(binary);
+  // The link map, Kbuild lines and .config, kept next to the binary for size-check's attribution.
+  await saveAttributionInputs(obj, outDir);
   await rm(obj, { recursive: true, force: true });
   await rm(inc, { recursive: true, force: true });
   return {

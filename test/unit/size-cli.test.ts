@@ -139,7 +139,7 @@ describe("kimigayo size-check (CLI)", () => {
     );
     assert.deepEqual(JSON.parse(readFileSync(reportFile, "utf8")), report);
     assert.ok(readFileSync(md, "utf8").startsWith("<!-- kimigayo-size-check -->\n"));
-    assert.match(r.stderr, /variant +platform +size +gzip +applets +base +Δ +budget +status/);
+    assert.match(r.stderr, /variant +platform +size +gzip +zstd +pull +applets +base +Δ +budget +status/);
     assert.match(r.stderr, /✅ all 2 image\(s\) within budget/);
   });
 
