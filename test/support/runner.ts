@@ -825,12 +825,14 @@ const THIRD_PARTY: Record<string, ThirdParty | "skip"> = {
   },
   "actions/download-artifact": (w, job, ctx) => {
     const all = existsSync(ctx.artifacts) ? readdirSync(ctx.artifacts).sort() : [];
+    // minimatch's pattern, as the action uses it: *, ? and {a,b} alternatives.
     const glob = (g: string) =>
       new RegExp(
         `^${g
-          .replace(/[.+^${}()|\\]/g, "\\$&")
+          .replace(/[.+^$()|\\]/g, "\\$&")
           .replace(/\*/g, ".*")
-          .replace(/\?/g, ".")}$`,
+          .replace(/\?/g, ".")
+          .replace(/\{([^{}]*)\}/g, (_, alts: string) => `(?:${alts.split(",").join("|")})`)}$`,
       );
     const names = w.name ? [w.name] : w.pattern ? all.filter((n) => glob(w.pattern!).test(n)) : all;
     if (w.name && !all.includes(w.name))
