@@ -601,6 +601,8 @@ export interface FakePull {
   base_ref: string;
   title: string;
   state: "open" | "closed";
+  /** The PR's author (default: the owner). */
+  user?: string;
 }
 
 export interface FakeCheckRun {
@@ -633,6 +635,13 @@ export interface StandInOptions {
   login?: string;
   /** Check the stand-in's own answers against the response schemas (default true). */
   validateResponses?: boolean;
+  /**
+   * The repository has GitHub's immutable releases on: once a release is published its assets
+   * cannot be uploaded, replaced or deleted, its tag cannot change, it cannot go back to draft, and
+   * after it is deleted its tag cannot be used by another release. Title, notes and the
+   * pre-release flag stay editable. Refusals are 422s as GitHub gives them.
+   */
+  immutable?: boolean;
 }
 
 /** An injected failure: the next `times` valid requests (of `operationId`, if given) get this answer. */
@@ -715,6 +724,12 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
   const faults: (Fault & { left: number })[] = [];
   const state: StandInState = { nextId: 1000, comments: [], releases: [], assets: [], pulls: [], checkRuns: [] };
   const id = () => state.nextId++;
+  const isImmutable = (r: FakeRelease) => opts.immutable === true && !r.draft;
+  /** Tags of deleted immutable releases, per repository: never used again. */
+  const burnedTags = new Set<string>();
+  const burnKey = (owner: string, repo: string, tag: string) => `${owner.toLowerCase()}/${repo.toLowerCase()} ${tag}`;
+  const immutableRefusal = (message: string, field?: string) =>
+    validationFailed([{ resource: "Release", code: "custom", ...(field ? { field } : {}), message }]);
 
   // ---- answers, built on schema samples so that every required field is there ----
   const sampleCache = new Map<string, unknown>();
@@ -798,7 +813,7 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
       body: r.body,
       draft: r.draft,
       prerelease: r.prerelease,
-      immutable: false,
+      immutable: isImmutable(r),
       created_at: r.created_at,
       published_at: r.published_at,
       updated_at: r.updated_at,
@@ -824,7 +839,7 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
       number: p.number,
       state: p.state,
       title: p.title,
-      user: userJson(p.owner),
+      user: userJson(p.user ?? p.owner),
       head: branch("head", p.head_ref, p.head_sha),
       base: branch("base", p.base_ref, "0".repeat(40)),
     };
@@ -939,6 +954,8 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
       const b = body(c);
       const tag = String(b.tag_name);
       const draft = b.draft === true;
+      if (burnedTags.has(burnKey(repoOf(c).owner, repoOf(c).repo, tag)))
+        return immutableRefusal("tag_name was used by an immutable release", "tag_name");
       if (!draft && tagTaken(c, tag)) return validationFailed([{ resource: "Release", code: "already_exists", field: "tag_name" }]);
       const t = now();
       const r: FakeRelease = {
@@ -963,6 +980,11 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
       const b = body(c);
       const tag = typeof b.tag_name === "string" ? b.tag_name : r.tag_name;
       const draft = typeof b.draft === "boolean" ? b.draft : r.draft;
+      if (isImmutable(r)) {
+        if (tag !== r.tag_name || (typeof b.target_commitish === "string" && b.target_commitish !== r.target_commitish))
+          return immutableRefusal("Cannot change the tag of an immutable release", "tag_name");
+        if (draft) return immutableRefusal("Cannot convert an immutable release back to a draft", "draft");
+      }
       if (!draft && tagTaken(c, tag, r.id)) return validationFailed([{ resource: "Release", code: "already_exists", field: "tag_name" }]);
       r.tag_name = tag;
       if (typeof b.target_commitish === "string") r.target_commitish = b.target_commitish;
@@ -977,6 +999,7 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
     "repos/delete-release": (c) => {
       const r = findRelease(c);
       if (!r) return notFound();
+      if (isImmutable(r)) burnedTags.add(burnKey(r.owner, r.repo, r.tag_name));
       state.releases.splice(state.releases.indexOf(r), 1);
       state.assets = state.assets.filter((a) => a.release_id !== r.id);
       return { status: 204 };
@@ -993,6 +1016,7 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
       const r = findRelease(c);
       if (!r) return notFound();
       const name = String(c.query.name);
+      if (isImmutable(r)) return immutableRefusal("Cannot upload assets to an immutable release");
       // As GitHub: an asset name is unique per release; replacing means deleting first.
       if (state.assets.some((a) => a.release_id === r.id && a.name === name))
         return validationFailed([{ resource: "ReleaseAsset", code: "already_exists", field: "name" }]);
@@ -1017,10 +1041,22 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
       const r = a && state.releases.find((x) => x.id === a.release_id && inRepo(c)(x));
       return a && r ? { status: 200, body: assetJson(c, r, a) } : notFound();
     },
+    "repos/update-release-asset": (c) => {
+      const a = state.assets.find((x) => x.id === c.params.asset_id);
+      const r = a && state.releases.find((x) => x.id === a.release_id && inRepo(c)(x));
+      if (!a || !r) return notFound();
+      if (isImmutable(r)) return immutableRefusal("Cannot modify assets of an immutable release");
+      const b = body(c);
+      if (typeof b.name === "string") a.name = b.name;
+      if (typeof b.label === "string") a.label = b.label;
+      a.updated_at = now();
+      return { status: 200, body: assetJson(c, r, a) };
+    },
     "repos/delete-release-asset": (c) => {
       const a = state.assets.find((x) => x.id === c.params.asset_id);
       const r = a && state.releases.find((x) => x.id === a.release_id && inRepo(c)(x));
       if (!a || !r) return notFound();
+      if (isImmutable(r)) return immutableRefusal("Cannot delete assets of an immutable release");
       state.assets.splice(state.assets.indexOf(a), 1);
       return { status: 204 };
     },

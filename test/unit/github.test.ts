@@ -4,7 +4,7 @@
  */
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exitCodeOf, UsageError } from "../../src/lib/errors.js";
@@ -16,10 +16,8 @@ import {
   githubToken,
   pullRequestHead,
   stickyMarker,
-  upsertRelease,
   upsertStickyComment,
   type GitHubClientOptions,
-  type ReleaseAssetFile,
 } from "../../src/github/index.js";
 import { assertAllValid, startGitHubStandIn, type GitHubStandIn } from "../support/github-api.js";
 
@@ -69,12 +67,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await si.close();
 });
-
-function file(name: string, content: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
 
 describe("github client", () => {
   it("refuses to start without a token: UsageError (exit 2) naming github-token and GITHUB_TOKEN, nothing sent", () => {
@@ -409,110 +401,4 @@ describe("sticky comment", () => {
   });
 });
 
-describe("release", () => {
-  const assets = (v: string): ReleaseAssetFile[] => [
-    { name: "kimigayo-minimal-amd64.tar.gz", path: file(`min-${v}`, `minimal ${v}`), contentType: "application/gzip" },
-    { name: "SHA256SUMS", path: file(`sums-${v}`, `sums ${v}!`), contentType: "text/plain" },
-  ];
-  const base = { owner: OWNER, repo: REPO, tag: "v2.1.0", name: "Kimigayo OS 2.1.0", body: "notes" };
-
-  it("created, then re-run: one release, assets replaced not duplicated, prerelease honoured", async () => {
-    const c = client();
-    const first = await upsertRelease({ client: c, ...base, prerelease: true, assets: assets("one") });
-    assert.equal(first.action, "created");
-    assert.deepEqual(
-      first.assets.map((a) => [a.name, a.size]),
-      [
-        ["kimigayo-minimal-amd64.tar.gz", 11],
-        ["SHA256SUMS", 9],
-      ],
-    );
-    assert.equal(si.state.releases[0]!.prerelease, true);
-
-    const second = await upsertRelease({ client: c, ...base, body: "better notes", prerelease: false, assets: assets("second") });
-    assert.equal(second.action, "updated");
-    assert.equal(second.id, first.id);
-    assert.equal(si.state.releases.length, 1);
-    const rel = si.state.releases[0]!;
-    assert.deepEqual([rel.prerelease, rel.body, rel.draft], [false, "better notes", false]);
-    assert.deepEqual(si.state.assets.map((a) => [a.name, a.data.toString()]).sort(), [
-      ["SHA256SUMS", "sums second!"],
-      ["kimigayo-minimal-amd64.tar.gz", "minimal second"],
-    ]);
-    assert.notDeepEqual(
-      second.assets.map((a) => a.id),
-      first.assets.map((a) => a.id),
-    );
-    // Uploads went to the uploads server, to the upload_url the release named.
-    const uploads = si.requests.filter((r) => r.operationId === "repos/upload-release-asset");
-    assert.equal(uploads.length, 4);
-    assert.ok(uploads.every((r) => r.server === "uploads"));
-    assert.equal(si.requests.filter((r) => r.operationId === "repos/create-release").length, 1);
-    assertAllValid(si);
-  });
-
-  it("leaves assets of other names alone, and uploads to a configured uploads root", async () => {
-    const c = client({ uploadsUrl: si.uploadsUrl });
-    await upsertRelease({ client: c, ...base, prerelease: false, assets: assets("one") });
-    await upsertRelease({ client: c, ...base, prerelease: false, assets: [assets("two")[1]!] });
-    assert.deepEqual(si.state.assets.map((a) => [a.name, a.data.toString()]).sort(), [
-      ["SHA256SUMS", "sums two!"],
-      ["kimigayo-minimal-amd64.tar.gz", "minimal one"],
-    ]);
-    assert.ok(si.requests.filter((r) => r.operationId === "repos/upload-release-asset").every((r) => r.server === "uploads"));
-    assertAllValid(si);
-  });
-
-  it("finds its draft again (GitHub does not find drafts by tag) instead of making a second", async () => {
-    const c = client();
-    const first = await upsertRelease({ client: c, ...base, prerelease: false, draft: true, assets: [] });
-    const second = await upsertRelease({ client: c, ...base, prerelease: false, draft: true, assets: [] });
-    assert.deepEqual([first.action, second.action, second.id], ["created", "updated", first.id]);
-    const published = await upsertRelease({ client: c, ...base, prerelease: false, draft: false, assets: [] });
-    assert.equal(published.id, first.id);
-    assert.equal(si.state.releases.length, 1);
-    assert.equal(si.state.releases[0]!.draft, false);
-    assertAllValid(si);
-  });
-
-  it("survives lost answers: a retried create meets its own release, a retried upload its own asset", async () => {
-    si.fail({ status: 502, operationId: "repos/create-release", commit: true });
-    si.fail({ status: 504, operationId: "repos/upload-release-asset", commit: true });
-    const r = await upsertRelease({ client: client(), ...base, prerelease: false, assets: assets("one") });
-    assert.equal(si.state.releases.length, 1);
-    assert.equal(r.id, si.state.releases[0]!.id);
-    assert.deepEqual(si.state.assets.map((a) => a.name).sort(), ["SHA256SUMS", "kimigayo-minimal-amd64.tar.gz"]);
-    assert.deepEqual(r.assets.map((a) => a.id).sort(), si.state.assets.map((a) => a.id).sort());
-    // The create was retried into a 422 already_exists, then found by tag and updated.
-    const ops = si.requests.map((q) => `${q.operationId} ${q.status}`);
-    assert.ok(ops.includes("repos/create-release 422"), ops.join("\n"));
-    assert.ok(ops.includes("repos/update-release 200"), ops.join("\n"));
-    assert.ok(ops.includes("repos/upload-release-asset 422"), ops.join("\n"));
-    // The 422s were GitHub's answers (already_exists), not refusals of bad requests.
-    assertAllValid(si);
-  });
-
-  it("refuses asset names GitHub would rename, and unreadable files, before sending anything", async () => {
-    const c = client();
-    await assert.rejects(
-      upsertRelease({
-        client: c,
-        ...base,
-        prerelease: false,
-        assets: [{ name: "my image.tar", path: file("x", "x"), contentType: "application/x-tar" }],
-      }),
-      (err: unknown) => err instanceof UsageError && /would be renamed by GitHub/.test(err.message),
-    );
-    await assert.rejects(
-      upsertRelease({
-        client: c,
-        ...base,
-        prerelease: false,
-        assets: [{ name: "a.tar", path: join(dir, "missing"), contentType: "application/x-tar" }],
-      }),
-      /a\.tar: .*missing cannot be read/,
-    );
-    assert.equal(si.requests.length, 0);
-    assertAllValid(si);
-  });
-});
+// The GitHub Release (draft, assets, sha256 check, publish; immutable releases): test/unit/github-release.test.ts

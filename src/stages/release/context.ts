@@ -41,6 +41,8 @@ export interface ReleaseRequest {
    * published.json: the release starts from them and builds and pushes nothing.
    */
   fromPublished?: string;
+  /** Called after each step of the GitHub Release ("draft", "asset NAME", "verified", "published"); tests crash there. */
+  onReleaseStep?: (step: string) => void | Promise<void>;
 }
 
 export interface ReleaseContext extends BuildContext {

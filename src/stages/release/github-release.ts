@@ -1,7 +1,13 @@
-/** github-release: the GitHub Release for the tag, created or updated (a re-run never makes a second one). */
+/**
+ * github-release: the GitHub Release for the tag, immutable-release-safe (src/github/releases.ts):
+ * a draft, every asset, each sha256 checked as GitHub reports it against SHA256SUMS, then published
+ * once. A re-run on a published release changes nothing: it verifies, and fails (exit 1) naming
+ * each difference; a re-run on a draft completes it.
+ */
 import { basename } from "node:path";
 import { githubClient } from "../../github/client.js";
-import { upsertRelease } from "../../github/releases.js";
+import { publishRelease } from "../../github/releases.js";
+import { CheckFailure } from "../../lib/errors.js";
 import { need } from "../build/context.js";
 import type { Stage } from "../stage.js";
 import type { ReleaseContext } from "./context.js";
@@ -17,7 +23,7 @@ export const githubRelease: Stage<ReleaseContext> = {
     const gh = need(ctx.github, "the GitHub token and repository", "github-release");
     const tags = need(ctx.tags, "the tag plan", "github-release");
     const client = githubClient({ token: gh.token, log: ctx.log, ...(req.apiUrl ? { apiUrl: req.apiUrl } : {}) });
-    const r = await upsertRelease({
+    const r = await publishRelease({
       client,
       owner: gh.owner,
       repo: gh.repo,
@@ -26,8 +32,19 @@ export const githubRelease: Stage<ReleaseContext> = {
       body: need(ctx.notes, "the notes", "github-release").text,
       prerelease: tags.prerelease,
       assets: ctx.assets.map((path) => ({ name: basename(path), path, contentType: contentType(path) })),
+      ...(req.onReleaseStep ? { onStep: req.onReleaseStep } : {}),
     });
-    ctx.log.info(`GitHub Release ${r.action}: ${r.url}`);
     ctx.githubRelease = { id: r.id, url: r.url, action: r.action };
+    if (r.differences.length > 0) {
+      throw new CheckFailure(
+        `GitHub Release ${req.tag} is already published and differs from this run's assets; nothing was changed (a published release is never replaced):\n  ${r.differences.join("\n  ")}`,
+        r.differences,
+      );
+    }
+    ctx.log.info(
+      r.action === "verified"
+        ? `GitHub Release ${req.tag} was already published with these assets, sha256 verified: nothing changed (${r.url})`
+        : `GitHub Release ${r.action === "created" ? "published" : "completed and published"}: ${r.url} (${r.uploaded.length} asset(s) uploaded)`,
+    );
   },
 };
