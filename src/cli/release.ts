@@ -10,7 +10,10 @@ const USAGE = `usage: kimigayo release --tag vX.Y.Z [--dry-run] [--image REPO] [
 
 Runs the whole release for a git tag: build -> size-check (a failure stops the release) ->
 push by digest -> smoke -> bench -> tags -> RELEASE_NOTES.md and assets -> GitHub Release.
-A re-run updates the same release and replaces its assets.
+The GitHub Release is made as a draft, every asset uploaded and its sha256 (as GitHub reports it)
+checked against SHA256SUMS, then published once (safe with GitHub's immutable releases). A re-run
+on a draft completes it; on a published release it replaces nothing: it verifies the assets and
+exits 1 naming each difference.
   --tag       the release tag; it must exist in git and match version: in the config
   --dry-run   no GitHub call: write RELEASE_NOTES.md and push only to --image; --tag defaults to
               v<version> and may be a tag not made yet (HEAD is previewed as that tag)

@@ -49,7 +49,7 @@ const kimigayo = async (args: string[], extra: NodeJS.ProcessEnv = {}) => {
 describe("the spread-out release: platform jobs, merge, release from artifacts", { skip: need.skip }, () => {
   beforeEach(need.check);
   before(async () => {
-    standIn = await startGitHubStandIn({ token: "ghs_topology" });
+    standIn = await startGitHubStandIn({ token: "ghs_topology", immutable: true });
     work = mkdtempSync(join(tmpdir(), "kimigayo-topology-"));
     repo = join(work, "repo");
     mkdirSync(repo);

@@ -57,7 +57,7 @@ const release = (args: string[], e: NodeJS.ProcessEnv = env()) =>
 
 describe("kimigayo release", () => {
   before(async () => {
-    standIn = await startGitHubStandIn({ token: "ghs_testtoken" });
+    standIn = await startGitHubStandIn({ token: "ghs_testtoken", immutable: true });
     repo = mkdtempSync(join(tmpdir(), "kimigayo-release-"));
     cpSync(join(ROOT, "configs"), join(repo, "configs"), { recursive: true });
     git("init", "-q", "-b", "main");
@@ -109,7 +109,7 @@ describe("kimigayo release", () => {
     assert.match(notes, /## Image sizes/);
   });
 
-  it("creates the GitHub Release with notes, digests that match the registry, and the assets; a re-run updates it", async () => {
+  it("creates the GitHub Release with notes, digests that match the registry, and the assets; a re-run verifies it and changes nothing", async () => {
     const first = await release(["--tag", "v2.1.0"]);
     assert.equal(first.code, 0, first.stderr.slice(-3000));
     const out = JSON.parse(first.stdout) as {
@@ -137,11 +137,15 @@ describe("kimigayo release", () => {
       assert.ok(sums.includes(`${want}  ${a.name}`), a.name);
     }
 
+    // The release is immutable once published: a re-run (the same deterministic build) verifies it.
+    const writesBefore = standIn.requests.filter((q) => q.method !== "GET").length;
     const again = await release(["--tag", "v2.1.0"]);
     assert.equal(again.code, 0, again.stderr.slice(-3000));
-    assert.equal((JSON.parse(again.stdout) as { release: { action: string } }).release.action, "updated");
+    assert.equal((JSON.parse(again.stdout) as { release: { action: string } }).release.action, "verified");
+    assert.match(again.stderr, /already published with these assets, sha256 verified: nothing changed/);
     assert.equal(standIn.state.releases.length, 1, "one release");
-    assert.deepEqual(standIn.state.assets.map((a) => a.name).sort(), names, "assets replaced, not duplicated");
+    assert.deepEqual(standIn.state.assets.map((a) => a.name).sort(), names, "the same assets");
+    assert.equal(standIn.requests.filter((q) => q.method !== "GET").length, writesBefore, "nothing written to GitHub");
     assertAllValid(standIn);
   });
 
