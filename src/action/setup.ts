@@ -18,6 +18,7 @@ import { run, type RunOptions, type RunResult } from "../lib/exec.js";
 import type { Logger } from "../lib/log.js";
 import { selfCommand } from "../lib/self.js";
 import { buildxAvailable, buildxBuilder } from "../stages/buildx.js";
+import { toolchainSpec } from "../stages/busybox.js";
 import type { ActionInputs } from "./inputs.js";
 
 type Runner = (cmd: string, args: readonly string[], opts?: RunOptions) => Promise<RunResult>;
@@ -76,6 +77,8 @@ export function neededPrerequisites(i: ActionInputs, hostArch: string): string[]
   const add = (...x: string[]) => x.forEach((id) => ids.add(id));
   // A release from published images builds and runs nothing: notes, assets and the GitHub Release.
   const builds = i.command === "build" || (i.command === "release" && !i["from-published"]);
+  // A platform this host cannot build is refused before anything is installed (toolchainSpec says why).
+  if (builds || i.command === "bench") for (const a of platformsOf(i)) toolchainSpec(`linux/${a}`, host);
   if (builds) add("build-tools", ...compilers);
   if (builds && i.command === "release") add("docker-client", "dockerd");
   if (i.command === "bench") add("build-tools", ...compilers, "docker-client", "dockerd", "busybox-static");

@@ -7,6 +7,7 @@ import { addArchitecture, foreignArchitectures, nativeArchitecture } from "./apt
 import { entriesOf, readAptSources } from "./apt-sources.js";
 import { checkBinfmt, enableBinfmt, mountBinfmt } from "./binfmt.js";
 import { readElfFile } from "../lib/elf.js";
+import { hostArchitecture } from "../lib/platform.js";
 import { isUbuntu, locate, osRelease, versionOf } from "./host.js";
 import { checkDockerd, checkRegistry, REGISTRY_CONFIG, startDockerd, startRegistry } from "./services.js";
 import type { CheckResult, Prerequisite } from "./types.js";
@@ -118,6 +119,17 @@ async function checkStaticBusybox(): Promise<CheckResult> {
 
 // ---------------------------------------------------------------- the table
 
+/** On an arm64 host the arm64 toolchain is the native musl wrapper, binutils and kernel headers (see toolchainSpec). */
+const NATIVE_ARM64 = providedBy({ id: "cross-arm64", title: "arm64 toolchain (native musl)", needs: ["build-tools"] }, [
+  { what: "aarch64-linux-musl-gcc", packages: ["musl-dev"] },
+  { what: "strip", packages: ["binutils"], versionArgs: ["--version"] },
+  {
+    what: "/usr/include/aarch64-linux-gnu/asm",
+    label: "kernel headers /usr/include/aarch64-linux-gnu/asm",
+    packages: ["linux-libc-dev"],
+  },
+]);
+
 const CROSS_ARM64 = providedBy(
   {
     id: "cross-arm64",
@@ -168,7 +180,7 @@ export const PREREQUISITES: Prerequisite[] = [
   providedBy({ id: "musl-amd64", title: "musl toolchain (amd64)", needs: ["build-tools"] }, [
     { what: "musl-gcc", packages: ["musl-tools"] },
   ]),
-  CROSS_ARM64,
+  hostArchitecture() === "arm64" ? NATIVE_ARM64 : CROSS_ARM64,
   {
     ...providedBy({ id: "binfmt", title: "QEMU binfmt for arm64" }, [
       { what: "/usr/bin/qemu-aarch64-static", packages: ["qemu-user-static"] },

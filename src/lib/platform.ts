@@ -59,3 +59,8 @@ export function platformOf(d: { os?: string; architecture?: string; variant?: st
 export function hostPlatform(arch: string = process.arch): Platform | undefined {
   return parsePlatform(arch);
 }
+
+/** The build host's architecture (Node's process.arch by default), as a platform's: amd64 or arm64. */
+export function hostArchitecture(arch: string = process.arch): Arch {
+  return archName(arch) ?? "amd64";
+}

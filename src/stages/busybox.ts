@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { Config, Platform, VariantConfig } from "../config/schema.js";
 import { cacheRoot, cachedEntry, exists } from "../lib/cache.js";
 import { UsageError, CheckFailure } from "../lib/errors.js";
+import { hostArchitecture } from "../lib/platform.js";
 import { checkBinary, readElfFile } from "../lib/elf.js";
 import { run, runChecked, which } from "../lib/exec.js";
 import { sha256, sha256File } from "../lib/hash.js";
@@ -101,6 +102,34 @@ const TOOLCHAINS: Record<
   },
 };
 
+/**
+ * The toolchain of `platform` on this host. On an amd64 host arm64 is cross-compiled (the table
+ * above); on an arm64 host arm64 is native: the aarch64 musl wrapper of the native musl-dev, the
+ * host's own binutils and kernel headers (GNU's aarch64 cross packages exist only for other
+ * hosts). amd64 is not built on an arm64 host: nothing cross-compiles to it there, and musl-gcc
+ * would make arm64 code under an amd64 name. That is bad input, refused before any work.
+ */
+export function toolchainSpec(platform: Platform, host = hostArchitecture()): (typeof TOOLCHAINS)[Platform] {
+  if (host === "arm64" && platform === "linux/amd64")
+    throw new UsageError(
+      "linux/amd64 cannot be built on an arm64 host (no amd64 cross toolchain is set up there): build it on an amd64 machine or runner (ubuntu-24.04), as release.yml's matrix does, or choose --platform linux/arm64",
+    );
+  const t = TOOLCHAINS[platform];
+  if (host !== "arm64" || platform !== "linux/arm64") return t;
+  return {
+    ...t,
+    crossCompile: "",
+    headers: () => ({
+      linux: "/usr/include/linux",
+      "asm-generic": "/usr/include/asm-generic",
+      mtd: "/usr/include/mtd",
+      scsi: "/usr/include/scsi",
+      asm: "/usr/include/aarch64-linux-gnu/asm",
+    }),
+    packages: "musl-dev linux-libc-dev binutils",
+  };
+}
+
 /** The musl compiler wrapper of a platform (for the SBOM's musl version). */
 export function compilerFor(platform: Platform): string {
   return TOOLCHAINS[platform].cc;
@@ -120,9 +149,9 @@ export function detectToolchain(platform: Platform): Promise<Toolchain> {
 }
 
 async function probeToolchain(platform: Platform): Promise<Toolchain> {
-  const t = TOOLCHAINS[platform];
+  const t = toolchainSpec(platform);
   const missing: string[] = [];
-  for (const tool of [t.cc, `${t.crossCompile}strip`, "make", "bzip2"]) if (!(await which(tool))) missing.push(tool);
+  for (const tool of [t.cc, `${t.crossCompile}strip`, `${t.crossCompile}readelf`, "make", "bzip2"]) if (!(await which(tool))) missing.push(tool);
   const headerLinks = t.headers("");
   for (const [name, target] of Object.entries(headerLinks))
     if (!(await exists(target))) missing.push(`${target} (kernel headers: ${name}/)`);
@@ -365,7 +394,7 @@ async function compile(
   const applets = parseLinks(await readFile(join(obj, "busybox.links"), "utf8"));
   const bytes = await readFile(binary);
   // The link map, Kbuild lines and .config, kept next to the binary for size-check's attribution.
-  await saveAttributionInputs(obj, outDir);
+  await saveAttributionInputs(obj, outDir, tc.crossCompile);
   await rm(obj, { recursive: true, force: true });
   await rm(inc, { recursive: true, force: true });
   return {

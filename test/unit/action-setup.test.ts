@@ -15,6 +15,9 @@ import {
 } from "../../src/action/setup.js";
 import type { RunResult } from "../../src/lib/exec.js";
 import { silentLogger } from "../../src/lib/log.js";
+import { UsageError } from "../../src/lib/errors.js";
+import { hostArchitecture } from "../../src/lib/platform.js";
+import { toolchainSpec } from "../../src/stages/busybox.js";
 
 const inputs = (i: Record<string, string>) => getInputs((n) => i[n] ?? "");
 
@@ -80,6 +83,19 @@ describe("action setup: the prerequisites each command installs", () => {
       ],
     ];
     for (const [i, host, want] of table) assert.deepEqual(neededPrerequisites(inputs(i), host), want, `${JSON.stringify(i)} on ${host}`);
+  });
+
+  it("on an arm64 host, a build or bench of linux/amd64 is bad input before anything is installed; other commands are not", () => {
+    for (const i of [{ command: "build" }, { command: "build", platforms: "linux/amd64" }, { command: "bench", platforms: "amd64" }]) {
+      assert.throws(
+        () => neededPrerequisites(inputs(i), "arm64"),
+        (e: Error) =>
+          e instanceof UsageError && /linux\/amd64 cannot be built on an arm64 host/.test(e.message) && /ubuntu-24\.04/.test(e.message),
+        JSON.stringify(i),
+      );
+    }
+    assert.deepEqual(neededPrerequisites(inputs({ command: "size-check" }), "arm64"), []);
+    assert.deepEqual(neededPrerequisites(inputs({ command: "release", tag: "v2.1.0", "from-published": "a" }), "arm64"), []);
   });
 
   it("does nothing when everything is present", async () => {
@@ -204,5 +220,30 @@ describe("action setup: buildx builder", () => {
       /builder builder-1/,
     );
     assert.ok(!f.calls.some((c) => c.includes("create")));
+  });
+});
+
+describe("toolchains by host", () => {
+  it("hostArchitecture reads Node's and the kernel's names", () => {
+    assert.deepEqual(
+      ["x64", "arm64", "aarch64", "x86_64"].map((a) => hostArchitecture(a)),
+      ["amd64", "arm64", "arm64", "amd64"],
+    );
+  });
+
+  it("amd64 host: native musl-gcc for amd64, GNU's aarch64 cross binutils and headers for arm64", () => {
+    const amd = toolchainSpec("linux/amd64", "amd64");
+    assert.deepEqual([amd.cc, amd.crossCompile, amd.headers("").asm], ["musl-gcc", "", "/usr/include/x86_64-linux-gnu/asm"]);
+    const arm = toolchainSpec("linux/arm64", "amd64");
+    assert.deepEqual(
+      [arm.cc, arm.crossCompile, arm.headers("").asm],
+      ["aarch64-linux-musl-gcc", "aarch64-linux-gnu-", "/usr/aarch64-linux-gnu/include/asm"],
+    );
+  });
+
+  it("arm64 host: arm64 is native (the host's binutils and headers); amd64 is refused as bad input", () => {
+    const arm = toolchainSpec("linux/arm64", "arm64");
+    assert.deepEqual([arm.cc, arm.crossCompile, arm.headers("").asm], ["aarch64-linux-musl-gcc", "", "/usr/include/aarch64-linux-gnu/asm"]);
+    assert.throws(() => toolchainSpec("linux/amd64", "arm64"), UsageError);
   });
 });
