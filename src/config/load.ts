@@ -31,6 +31,9 @@ import {
   type RawVariant,
   type RootfsFile,
   show,
+  escapeInvisible,
+  stripInvisible,
+  invisibleIn,
   type VariantConfig,
 } from "./schema.js";
 import { joinPath, parseYaml, type Position } from "./yaml.js";
@@ -44,7 +47,10 @@ export interface ConfigProblem {
   file?: string;
 }
 
-/** A UsageError (exit 2) that also carries every problem, e.g. for one annotation each. */
+/** How many problems a config error lists; the rest are counted. */
+export const MAX_PROBLEMS_SHOWN = 20;
+
+/** A UsageError (exit 2) that also carries every problem, e.g. for one annotation each; its message lists the first 20. */
 export class ConfigError extends UsageError {
   constructor(
     readonly file: string,
@@ -54,15 +60,19 @@ export class ConfigError extends UsageError {
     const fileOf = (p: ConfigProblem) => p.file ?? file;
     // One file: "field (line N): message", the file in `where`. Several: each line starts with its own file:line.
     const oneFile = problems.every((p) => fileOf(p) === file);
+    const shown = problems
+      .slice(0, MAX_PROBLEMS_SHOWN)
+      .map((p) => ({ ...p, field: escapeInvisible(p.field) }))
+      .map((p) =>
+        oneFile
+          ? `${p.field || "(top level)"} (line ${p.line}): ${p.message}`
+          : `${fileOf(p)}:${p.line}:${p.column}: ${p.field || "(top level)"}: ${p.message}`,
+      );
+    const more = problems.length - shown.length;
+    if (more > 0) shown.push(`… and ${more} more problem${more > 1 ? "s" : ""} (the first ${MAX_PROBLEMS_SHOWN} are shown)`);
     super(
-      problems
-        .map((p) =>
-          oneFile
-            ? `${p.field || "(top level)"} (line ${p.line}): ${p.message}`
-            : `${fileOf(p)}:${p.line}:${p.column}: ${p.field || "(top level)"}: ${p.message}`,
-        )
-        .join("\n"),
-      first ? { file: fileOf(first), field: first.field, line: first.line, column: first.column } : { file },
+      shown.join("\n"),
+      first ? { file: fileOf(first), field: escapeInvisible(first.field), line: first.line, column: first.column } : { file },
     );
   }
 }
@@ -126,7 +136,8 @@ function readLayer(text: string, file: string, ctx: Context): Config {
     throw new ConfigError(file, problems);
   };
   const based = isMap(value) && Object.hasOwn(value, "base");
-  const schemaProblems = (iss: z.core.$ZodIssue[]) => iss.flatMap((i) => issueProblems(i, value).map((p) => problem(p.field, p.message)));
+  const schemaProblems = (iss: z.core.$ZodIssue[]) =>
+    explainTypos(iss.flatMap((i) => issueProblems(i, value))).map((p) => problem(p.field, p.message));
   const cross = crossChecks(value, based).map((p) => problem(p.field, p.message));
   const edits = appletEdits(value, abs, locate);
 
@@ -237,21 +248,61 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
+interface FieldProblem {
+  field: string;
+  message: string;
+  /** A required field that is absent. */
+  missing?: boolean;
+  /** For an unknown key: the allowed key it most likely means. */
+  suggest?: string;
+}
+
+/**
+ * A typo'd required key gives two problems: an unknown key on its own line and a missing field
+ * placed at its parent. The missing one is dropped when an unknown sibling key suggests it, and
+ * the unknown key's message says the field is required, so the annotation lands on the typo.
+ */
+function explainTypos(problems: FieldProblem[]): FieldProblem[] {
+  const parent = (f: string) => (f.includes(".") ? f.slice(0, f.lastIndexOf(".")) : "");
+  const typos = problems.filter((p) => p.suggest !== undefined);
+  const meant = new Set(typos.map((p) => joinPath(parent(p.field), p.suggest!)));
+  return problems
+    .filter((p) => !(p.missing && meant.has(p.field)))
+    .map((p) =>
+      p.suggest !== undefined && problems.some((m) => m.missing && m.field === joinPath(parent(p.field), p.suggest!))
+        ? { ...p, message: `${p.message} (${p.suggest} is required and missing)` }
+        : p,
+    );
+}
+
 /** One zod issue -> one or more (field, message) pairs. */
-function issueProblems(iss: z.core.$ZodIssue, raw: unknown): { field: string; message: string }[] {
+function issueProblems(iss: z.core.$ZodIssue, raw: unknown): FieldProblem[] {
   const field = iss.path.map(String).reduce(joinPath, "");
   switch (iss.code) {
     case "invalid_type": {
       const v = valueAt(raw, iss.path);
       const expected = EXPECTED[iss.expected] ?? iss.expected;
-      if (v === undefined) return [{ field, message: `required field is missing; expected ${expected}` }];
+      if (v === undefined) return [{ field, message: `required field is missing; expected ${expected}`, missing: true }];
       const got = v === null ? "an empty value" : typeof v === "number" || typeof v === "boolean" ? `${typeof v} ${show(v)}` : show(v);
       const hint =
         iss.expected === "string" && (typeof v === "number" || typeof v === "boolean") ? "; quote the value to make it a string" : "";
       return [{ field, message: `expected ${expected}, got ${got}${hint}` }];
     }
-    case "unrecognized_keys":
-      return iss.keys.map((k) => ({ field: joinPath(field, k), message: `unknown key "${k}"; ${iss.message}` }));
+    case "unrecognized_keys": {
+      const allowed = iss.message.replace(/^allowed keys: /, "").split(", ");
+      return iss.keys.map((k) => {
+        const invisible = invisibleIn(k);
+        const bare = stripInvisible(k);
+        const near = bare !== k && allowed.includes(bare) ? [bare] : closest(bare, allowed);
+        const why =
+          invisible.length > 0 ? ` (it contains ${invisible.join(", ")}, invisible: delete ${invisible.length > 1 ? "them" : "it"})` : "";
+        return {
+          field: joinPath(field, k),
+          message: `unknown key ${show(k)}${why}; ${iss.message}${near.length > 0 ? `; did you mean ${near.map((n) => `"${n}"`).join(" or ")}?` : ""}`,
+          ...(near.length > 0 ? { suggest: near[0]! } : {}),
+        };
+      });
+    }
     case "invalid_key":
       return [{ field, message: iss.issues[0]?.message ?? iss.message }];
     default:
@@ -603,11 +654,18 @@ function splitSpec(spec: string, what: string): string[] {
   return names;
 }
 
+/** "all" among names ("all,tiny"): bad input, since the names would be ignored. */
+function allMixed(what: "variant" | "platform", spec: string): UsageError {
+  return new UsageError(
+    `--${what} ${JSON.stringify(spec)} mixes "all" with ${what} names; give either all or a comma list of ${what}s, not both`,
+  );
+}
+
 /** `undefined`, "" or "all" -> every variant; otherwise a comma list. Returned in config order. */
 export function selectVariants(config: Config, spec: string | undefined): VariantConfig[] {
   if (spec === undefined || spec.trim() === "" || spec.trim() === "all") return config.variants;
   const wanted = splitSpec(spec, "variants");
-  if (wanted.includes("all")) return config.variants;
+  if (wanted.includes("all")) throw allMixed("variant", spec);
   const known = config.variants.map((v) => v.name);
   const unknown = wanted.filter((n) => !known.includes(n));
   if (unknown.length > 0) {
@@ -622,7 +680,7 @@ export function selectVariants(config: Config, spec: string | undefined): Varian
 export function selectPlatforms(config: Config, spec: string | undefined): Platform[] {
   if (spec === undefined || spec.trim() === "" || spec.trim() === "all") return config.platforms;
   const given = splitSpec(spec, "platforms");
-  if (given.includes("all")) return config.platforms;
+  if (given.includes("all")) throw allMixed("platform", spec);
   const full = (p: string) => (p.includes("/") ? p : `linux/${p}`);
   const unknown = given.filter((p) => !(config.platforms as string[]).includes(full(p)));
   if (unknown.length > 0) {

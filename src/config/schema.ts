@@ -18,6 +18,13 @@ export const DEFAULT_SOURCE_DATE_EPOCH = 1767225600;
 export const DEFAULT_IMAGE = "127.0.0.1:5000/kimigayo";
 export const DEFAULT_FILE_MODE = 0o644;
 export const VARIANT_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+/**
+ * Names a variant may not take: "all" selects every variant (--variant all), and a variant's
+ * "latest of this variant" tag would overwrite the latest and edge image tags.
+ */
+export const RESERVED_VARIANT_NAMES = ["all", "latest", "edge"] as const;
+/** The largest timestamp a tar header holds (11 octal digits): 8589934591, in the year 2242. */
+export const MAX_EPOCH = 0o77777777777;
 
 export interface Budget {
   size?: number;
@@ -89,10 +96,34 @@ export function budgetFor(v: VariantConfig, p: Platform): Budget {
   return merged;
 }
 
-/** A value as it appears in a message. */
+/** Characters that do not show: byte order mark, zero-width and bidi marks, soft hyphen, no-break and other odd spaces, controls. */
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex, no-misleading-character-class -- finding these characters is the point
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00a0\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0]/g;
+const CHAR_NAMES: Record<string, string> = {
+  "\ufeff": "ZERO WIDTH NO-BREAK SPACE, a byte order mark",
+  "\u200b": "ZERO WIDTH SPACE",
+  "\u200c": "ZERO WIDTH NON-JOINER",
+  "\u200d": "ZERO WIDTH JOINER",
+  "\u2060": "WORD JOINER",
+  "\u00a0": "NO-BREAK SPACE",
+  "\u00ad": "SOFT HYPHEN",
+};
+const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+
+/** Each distinct invisible character of `s`, named: "U+FEFF (ZERO WIDTH NO-BREAK SPACE, a byte order mark)". */
+export function invisibleIn(s: string): string[] {
+  return [...new Set(s.match(INVISIBLE) ?? [])].map((c) => (CHAR_NAMES[c] ? `${codePoint(c)} (${CHAR_NAMES[c]})` : codePoint(c)));
+}
+
+export const stripInvisible = (s: string): string => s.replace(INVISIBLE, "");
+/** `s` with each invisible character written as a \\uXXXX escape, e.g. a field path in a message. */
+export const escapeInvisible = (s: string): string => s.replace(INVISIBLE, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
+
+/** A value as it appears in a message; invisible characters are written as \\uXXXX escapes. */
 export function show(v: unknown): string {
   if (v === null || v === undefined) return "an empty value";
-  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "string") return escapeInvisible(JSON.stringify(v));
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
   return String(v);
@@ -265,7 +296,16 @@ function fieldSchemas(dir: string) {
     applets: strict({ add: appletNames.optional(), remove: appletNames.optional() }).optional(),
     files: files.optional(),
   };
-  const variantName = matching((s) => VARIANT_NAME.test(s), `a valid variant name; expected ${VARIANT_NAME.source}`);
+  const variantName = z.string().superRefine((s, ctx) => {
+    if (!VARIANT_NAME.test(s))
+      ctx.addIssue({ code: "custom", message: `${show(s)} is not a valid variant name; expected ${VARIANT_NAME.source}`, input: s });
+    else if ((RESERVED_VARIANT_NAMES as readonly string[]).includes(s))
+      ctx.addIssue({
+        code: "custom",
+        message: `variant name ${show(s)} is reserved (${RESERVED_VARIANT_NAMES.join(", ")}): "all" selects every variant, and a variant's own tag would overwrite the latest or edge image tag`,
+        input: s,
+      });
+  });
   const variants = <T extends z.ZodType>(variant: T) =>
     z.record(variantName, variant).refine((r) => Object.keys(r).length > 0, { error: "must define at least one variant" });
 
@@ -278,8 +318,9 @@ function fieldSchemas(dir: string) {
       error: `empty base; expected "${BUILTIN_BASE}" (the action's own configs/kimigayo.yml) or the path of another config file`,
     }),
     version: matching(isSemver, "a semantic version like 2.1.0"),
-    source_date_epoch: z.number().refine((n) => Number.isSafeInteger(n) && n >= 0, {
-      error: (iss) => `${show(iss.input)} is not a valid timestamp; expected a non-negative whole number of seconds since 1970`,
+    source_date_epoch: z.number().refine((n) => Number.isSafeInteger(n) && n >= 0 && n <= MAX_EPOCH, {
+      error: (iss) =>
+        `${show(iss.input)} is not a valid timestamp; expected a whole number of seconds since 1970, from 0 to ${MAX_EPOCH} (the most a tar header holds)`,
     }),
     busybox: strict({
       version: matching((s) => /^[0-9]+\.[0-9]+\.[0-9]+$/.test(s), "a BusyBox version like 1.38.0"),
