@@ -184,14 +184,21 @@ export function renderNotes(input: NotesInput): string {
 }
 
 /**
- * The changes part of the notes (what CHANGELOG.md keeps per release): groups, the folded rest,
- * first-time contributors and the compare link, under headings of level `h`.
+ * The changes part of the notes under a heading of level `h`: groups, the folded rest, first-time
+ * contributors and the compare link.
  */
 export function changesSection(input: Omit<NotesInput, "version">, h = "##"): string[] {
-  const lines: string[] = [`${h} Changes${input.previous ? ` since ${mdText(input.previous)}` : ""}`, ""];
+  return [`${h} Changes${input.previous ? ` since ${mdText(input.previous)}` : ""}`, "", ...changesBody(input, `${h}#`)];
+}
+
+/**
+ * The groups (headings of level `sub`), the folded rest, first-time contributors and, unless
+ * `compare` is false, the compare link: what CHANGELOG.md keeps per release.
+ */
+export function changesBody(input: Omit<NotesInput, "version">, sub = "###", opts: { compare?: boolean } = {}): string[] {
+  const lines: string[] = [];
   const groups = groupChanges(input.changes, input.types);
   if (groups.length === 0) lines.push("No changes.", "");
-  const sub = `${h}#`;
   for (const g of groups.filter((x) => !x.folded))
     lines.push(`${sub} ${mdText(g.title)}`, "", ...g.changes.map((c) => changeLine(c, input.repoUrl)), "");
   const folded = groups.filter((x) => x.folded);
@@ -209,13 +216,15 @@ export function changesSection(input: Omit<NotesInput, "version">, h = "##"): st
     }
     lines.push("");
   }
-  if (input.repoUrl && input.previous) {
-    lines.push(
-      `**Full changelog:** [${mdText(input.previous)}...${mdText(input.tag)}](${input.repoUrl}/compare/${encodeURIComponent(input.previous)}...${encodeURIComponent(input.tag)})`,
-      "",
-    );
-  }
+  const link = compareUrl(input);
+  if (link && opts.compare !== false) lines.push(`**Full changelog:** [${mdText(input.previous!)}...${mdText(input.tag)}](${link})`, "");
   return lines;
+}
+
+/** The compare page between the previous release and this tag, when both are known. */
+export function compareUrl(input: { repoUrl?: string; previous?: string; tag: string }): string | undefined {
+  if (!input.repoUrl || !input.previous) return undefined;
+  return `${input.repoUrl}/compare/${encodeURIComponent(input.previous)}...${encodeURIComponent(input.tag)}`;
 }
 
 const sameAuthor = (a: Author, b: Author) =>
