@@ -201,6 +201,11 @@ async function commentOnPullRequest(i: ActionInputs, ctx: CommandContext, markdo
 }
 
 /** Runs one command from the action's inputs and maps its typed result onto outputs and the job summary. */
+/** Commands that compile BusyBox, and so restore and save its cache (a release from published images compiles nothing). */
+export function compilesBusybox(i: Pick<ActionInputs, "command" | "from-published">): boolean {
+  return i.command === "build" || i.command === "bench" || (i.command === "release" && !i["from-published"]);
+}
+
 export async function run(): Promise<void> {
   try {
     const inputs = getInputs((n) => core.getInput(n));
@@ -211,7 +216,7 @@ export async function run(): Promise<void> {
       core.addPath(await installCliLauncher(process.env.RUNNER_TEMP));
     }
     log.debug(`setup: prerequisites ${await ensurePrerequisites(inputs, log)}, buildx ${await ensureBuildxBuilder(inputs, log)}`);
-    const cached = inputs.command === "build" || inputs.command === "release" ? await restoreBuildCache(inputs.config, log) : undefined;
+    const cached = compilesBusybox(inputs) ? await restoreBuildCache(inputs.config, log) : undefined;
     const { code, report } = await runCommand(inputs, ctx);
     if (report) {
       for (const [name, value] of Object.entries(report.outputs)) core.setOutput(name, value);

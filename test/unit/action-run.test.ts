@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { actionCredentials, buildReport, publishedOutputs } from "../../src/action/main.js";
+import { actionCredentials, buildReport, compilesBusybox, publishedOutputs } from "../../src/action/main.js";
 import { getInputs } from "../../src/action/inputs.js";
 import type { BuildResult, ImageBuild } from "../../src/results/build.js";
 
@@ -216,5 +216,22 @@ describe("typed results -> outputs", () => {
     });
     assert.deepEqual(JSON.parse(o.digests!), { minimal: "sha256:1" });
     assert.deepEqual(JSON.parse(o.tags!), { minimal: ["2.1.0-minimal", "minimal"] });
+  });
+});
+
+describe("the BusyBox cache is restored only by commands that compile", () => {
+  test("build, bench and a full release do; a release from published images, size-check, publish, merge and doctor do not", () => {
+    const cases: [string, string, boolean][] = [
+      ["build", "", true],
+      ["bench", "", true],
+      ["release", "", true],
+      ["release", "artifacts", false],
+      ["size-check", "", false],
+      ["publish", "", false],
+      ["merge", "", false],
+      ["doctor", "", false],
+    ];
+    for (const [command, fromPublished, want] of cases)
+      assert.equal(compilesBusybox({ command, "from-published": fromPublished } as never), want, `${command} ${fromPublished}`);
   });
 });
