@@ -17,6 +17,7 @@ import { checkDaemon, ContainerNames, inspectImage } from "./docker.js";
 import { BUILTIN_REFERENCES, busyboxGlibcImage, floorImage, kimigayoImage, kimigayoSubject, type LocalImage } from "./images.js";
 import { CASE_RUNNERS, type RunContext } from "./runner.js";
 import { hostPlatform } from "../lib/platform.js";
+import { noiseFloorPct } from "./stats.js";
 import { CASES, type BenchGroup, type BenchResult, type CaseName, type Execution, type Subject } from "./types.js";
 
 export const DEFAULT_RUNS = 20;
@@ -49,6 +50,11 @@ export interface BenchRequest {
   /** Commands case, one docker run per command: rounds; default min(runs, 5). */
   commandRunRounds?: number;
   bootTimeoutMs?: number;
+  /**
+   * A/A: run each image under test once more beside itself, interleaved (startup and boot), and give
+   * each of its figures the noise floor those two runs show (Measure.noise; "noise=" in benchmark.json).
+   */
+  aa?: boolean;
 }
 
 export function executionOf(platform: string): Execution {
@@ -115,6 +121,24 @@ function newGroup(label: string, platform: string, image: Subject, refs: Platfor
     notes: [...refs.notes],
     referencesLeftOut: [...refs.leftOut],
   };
+}
+
+/** The image under test as its own A/A twin: the same image, run right after it in each round. */
+export function twinOf(image: Subject): Subject {
+  const { layout: _layout, ...rest } = image;
+  return { ...rest, label: `${image.label} (A/A twin)`, role: "reference", kind: "twin" };
+}
+
+/** Each figure of the image that its twin also has gets the noise floor of the pair (the twin's figures stay as measured). */
+export function addNoiseFloors(g: BenchGroup): void {
+  const twin = g.references.find((r) => r.kind === "twin");
+  if (!twin) return;
+  const ok = (v: (number | null)[]) => v.filter((x): x is number => x !== null);
+  for (const m of g.measures.filter((x) => x.subject === g.image.label)) {
+    const t = g.measures.find((x) => x.subject === twin.label && x.metric === m.metric);
+    if (!t || ok(m.values).length === 0 || ok(t.values).length === 0) continue;
+    m.noise = Number(noiseFloorPct(ok(m.values), ok(t.values), m.resolution).toFixed(2));
+  }
 }
 
 /** Parses --image values: "REF" or "LABEL=REF". */
@@ -230,9 +254,11 @@ export async function runBench(req: BenchRequest): Promise<BenchResult> {
         refCache.set(p.platform, refs);
       }
       const g = newGroup(p.label, p.platform, await p.subject(), refs, p.variant);
+      if (req.aa) g.references.push(twinOf(g.image));
       if (!registry && req.cases.includes("pull")) g.notes.push(`pull: the registry ${req.registry} does not answer`);
       log.info(`bench ${g.label} (${g.execution}): ${req.cases.join(", ")}; references: ${g.references.map((r) => r.label).join(", ")}`);
       for (const c of CASES) if (req.cases.includes(c)) await CASE_RUNNERS[c](g, ctx);
+      if (req.aa) addNoiseFloors(g);
       groups.push(g);
     }
   } finally {
@@ -251,6 +277,7 @@ export async function runBench(req: BenchRequest): Promise<BenchResult> {
       load: { start: loadStart, end: loadavg().map((x) => Number(x.toFixed(2))) },
     },
     runs: req.runs,
+    ...(req.aa ? { aa: true } : {}),
     cases: CASES.filter((c) => req.cases.includes(c)),
     ...(dataset ? { dataset } : {}),
     groups,

@@ -2,69 +2,112 @@
  * The regression gate: a new run's figures against an earlier run's (the --baseline FILE, in
  * github-action-benchmark's customSmallerIsBetter format, as `kimigayo bench` writes it).
  *
- * A figure regresses when BOTH hold:
- *   worse        its median is past the baseline median by more than the threshold, and
- *   unexplained  it is also past the baseline's p95 by more than the threshold,
- * each with the clock's resolution as slack (the in-container boot time ticks by 10 ms, so
- * 0 -> 10 ms is one tick, not a regression). A figure that is worse but inside the baseline's
+ * A figure trips the gate when BOTH hold:
+ *   worse        its median is past the baseline median by more than the limit, and
+ *   unexplained  it is also past the baseline's p95 by more than the limit,
+ * each with the clock's resolution as slack (one tick is not a regression). The limit is the
+ * threshold or the figure's A/A noise floor, whichever is larger: a `kimigayo bench --aa` run
+ * (the image against itself, interleaved) records in each entry how far its median moves with
+ * no change at all ("noise=4.2%" in `extra`). A figure that is worse but inside the baseline's
  * own spread is reported as noise; it does not fail the gate.
+ *
+ * A figure that trips is measured again (its case only) before the gate fails: it is a regression
+ * only when the confirming run trips too (confirmGate). A load spike on a shared machine passes;
+ * a real slowdown is there both times.
  */
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../lib/errors.js";
 import type { Summary } from "./stats.js";
+import type { CaseName } from "./types.js";
 import { parseBenchmarkEntries, type BenchmarkEntry } from "../results/benchmark.js";
 
 export { parseBenchmarkEntries };
 
 export const DEFAULT_THRESHOLD_PCT = 10;
 
-export type Verdict = "regression" | "noise" | "ok" | "improved" | "new" | "missing";
+/** "unconfirmed": tripped, but the confirming run did not (a passing load spike). */
+export type Verdict = "regression" | "unconfirmed" | "noise" | "ok" | "improved" | "new" | "missing";
+
+/** A figure as the gate reads it from an entry: median, p95, the clock's resolution and the A/A noise floor (%). */
+export interface GateFigure {
+  value: number;
+  p95: number;
+  resolution: number;
+  noise?: number;
+}
 
 export interface GateRow {
   name: string;
   unit: string;
   verdict: Verdict;
-  baseline?: { value: number; p95: number; resolution: number };
-  current?: { value: number; p95: number; resolution: number };
+  baseline?: GateFigure;
+  current?: GateFigure;
   /** current / baseline - 1, as a percentage. */
   changePct?: number;
+  /** The limit applied: max(threshold, the A/A noise floors of both runs), in percent. */
+  limitPct?: number;
 }
 
 export interface GateResult {
   thresholdPct: number;
   rows: GateRow[];
+  /** The figures that tripped and, once confirmed, the ones that tripped again: those fail the gate. */
   regressions: GateRow[];
   passed: boolean;
+  /** The confirming run of the figures that tripped: their cases, run again, and the gate's rows for them. */
+  confirmation?: { cases: CaseName[]; tripped: string[]; rows: GateRow[] };
 }
 
 /** The spread a run recorded with each figure, kept in `extra` ("n=20 p95=14.2 min=11 max=15 res=10; ..."). */
-export function formatExtra(s: Summary, resolution: number | undefined, context: string): string {
+/**
+ * The spread a run recorded with each figure, kept in `extra`: "n=20 p95=14.2 min=11 max=15 res=0.001
+ * noise=4.2%; ..." (res: the clock's resolution in the entry's unit; noise: the A/A noise floor).
+ */
+export function formatExtra(s: Summary, resolution: number | undefined, context: string, noise?: number): string {
   const num = (v: number) => String(Number(v.toPrecision(6)));
-  return `n=${s.n} p95=${num(s.p95)} min=${num(s.min)} max=${num(s.max)}${resolution ? ` res=${num(resolution)}` : ""}; ${context}`;
+  return (
+    `n=${s.n} p95=${num(s.p95)} min=${num(s.min)} max=${num(s.max)}${resolution ? ` res=${num(resolution)}` : ""}` +
+    `${noise !== undefined ? ` noise=${num(noise)}%` : ""}; ${context}`
+  );
 }
 
-export function parseExtra(extra: string | undefined): { p95?: number; resolution?: number } {
+export function parseExtra(extra: string | undefined): { p95?: number; resolution?: number; noise?: number } {
   const field = (k: string) => {
     const m = new RegExp(`(?:^|\\s)${k}=(-?[0-9.]+(?:e[-+]?\\d+)?)`).exec(extra ?? "");
     return m ? Number(m[1]) : undefined;
   };
   const p95 = field("p95");
   const resolution = field("res");
-  return { ...(p95 !== undefined ? { p95 } : {}), ...(resolution !== undefined ? { resolution } : {}) };
+  const noise = field("noise");
+  return {
+    ...(p95 !== undefined ? { p95 } : {}),
+    ...(resolution !== undefined ? { resolution } : {}),
+    ...(noise !== undefined ? { noise } : {}),
+  };
 }
 
-function figure(e: BenchmarkEntry): { value: number; p95: number; resolution: number } {
+function figure(e: BenchmarkEntry): GateFigure {
   const x = parseExtra(e.extra);
-  return { value: e.value, p95: Math.max(x.p95 ?? e.value, e.value), resolution: x.resolution ?? 0 };
+  return {
+    value: e.value,
+    p95: Math.max(x.p95 ?? e.value, e.value),
+    resolution: x.resolution ?? 0,
+    ...(x.noise !== undefined ? { noise: x.noise } : {}),
+  };
+}
+
+/** The limit for one figure, in percent: the threshold, or the larger A/A noise floor of either run. */
+export function limitPct(thresholdPct: number, base: { noise?: number }, cur: { noise?: number } = {}): number {
+  return Math.max(thresholdPct, base.noise ?? 0, cur.noise ?? 0);
 }
 
 /** The decision for one figure; exported for the decision-table tests. */
 export function decide(
-  base: { value: number; p95: number; resolution: number },
-  cur: { value: number },
+  base: { value: number; p95: number; resolution: number; noise?: number },
+  cur: { value: number; noise?: number },
   thresholdPct: number,
-): Exclude<Verdict, "new" | "missing"> {
-  const t = thresholdPct / 100;
+): Exclude<Verdict, "new" | "missing" | "unconfirmed"> {
+  const t = limitPct(thresholdPct, base, cur) / 100;
   const slack = base.resolution;
   const worse = cur.value > base.value * (1 + t) + slack;
   const unexplained = cur.value > base.p95 * (1 + t) + slack;
@@ -97,11 +140,46 @@ export function gate(
       baseline: bf,
       current: cur,
       ...(bf.value !== 0 ? { changePct: (cur.value / bf.value - 1) * 100 } : {}),
+      limitPct: limitPct(thresholdPct, bf, cur),
     });
   }
   for (const b of base.values()) rows.push({ name: b.name, unit: b.unit, verdict: "missing", baseline: figure(b) });
   const regressions = rows.filter((r) => r.verdict === "regression");
   return { thresholdPct, rows, regressions, passed: regressions.length === 0 };
+}
+
+/**
+ * The confirming re-run: when figures trip, `rerun` measures their cases again and the gate fails
+ * only on the figures that trip in both runs. `caseOf` maps an entry's name to its case.
+ */
+export async function confirmGate(
+  first: GateResult,
+  baseline: readonly BenchmarkEntry[],
+  caseOf: (name: string) => CaseName | undefined,
+  rerun: (cases: CaseName[]) => Promise<BenchmarkEntry[]>,
+): Promise<GateResult> {
+  if (first.passed) return first;
+  const tripped = first.regressions.map((r) => r.name);
+  const cases = [...new Set(tripped.map(caseOf).filter((c): c is CaseName => c !== undefined))];
+  if (cases.length === 0) return first;
+  const again = await rerun(cases);
+  const second = gate(
+    again.filter((e) => tripped.includes(e.name)),
+    baseline.filter((e) => tripped.includes(e.name)),
+    first.thresholdPct,
+  );
+  const confirmed = new Set(second.regressions.map((r) => r.name));
+  const regressions = first.regressions.filter((r) => confirmed.has(r.name));
+  const rows = first.rows.map((r) =>
+    r.verdict === "regression" && !confirmed.has(r.name) ? { ...r, verdict: "unconfirmed" as const } : r,
+  );
+  return {
+    ...first,
+    rows,
+    regressions,
+    passed: regressions.length === 0,
+    confirmation: { cases, tripped, rows: second.rows },
+  };
 }
 
 export async function readBaseline(file: string): Promise<BenchmarkEntry[]> {

@@ -19,7 +19,7 @@ import { UsageError } from "../lib/errors.js";
 import { checkBinary, readElfFile } from "../lib/elf.js";
 import { run, which } from "../lib/exec.js";
 import { sha256 } from "../lib/hash.js";
-import { writeTar, type TarEntry } from "../lib/tar.js";
+import { readTar, writeTar, type TarEntry } from "../lib/tar.js";
 import { gzipLayer } from "../oci/gzip.js";
 import { canonicalJsonBytes } from "../oci/json.js";
 import { blobPath, initLayout, readImage, writeBlob, writeLayoutIndex } from "../oci/layout.js";
@@ -219,4 +219,26 @@ export function kimigayoSubject(label: string, image: string, platform: string, 
     boots: true,
     shell: true,
   };
+}
+
+/** A rootfs layer tar as a local image `tag` (the Kimigayo image config's environment, /bin/sh): for variants of a built image. */
+export async function rootfsImage(layer: Buffer, platform: Platform, tag: string): Promise<LocalImage> {
+  const config = referenceConfig(platform, `sha256:${sha256(layer)}`, ["/bin/sh"], IMAGE_ENV);
+  await ensureLoaded(layer, config, tag);
+  return { tag };
+}
+
+/**
+ * The same rootfs with `extraMs` more init: the rc sleeps that long after the last runlevel,
+ * before its ready line (the regression gate's known-bad image).
+ */
+export function slowerRootfs(layer: Buffer, extraMs: number): Buffer {
+  const entries = readTar(layer).map(({ size: _s, headerOffset: _h, ...e }) => e as TarEntry);
+  const rc = entries.find((e) => e.path === "sbin/kimigayo-rc");
+  if (rc?.type !== "file") throw new Error("the rootfs has no /sbin/kimigayo-rc to slow down");
+  const text = Buffer.from(rc.data).toString();
+  const slowed = text.replace(/^\trunlevel \$default\n/m, `\trunlevel $default\n\tsleep ${(extraMs / 1000).toFixed(3)}\n`);
+  if (slowed === text) throw new Error("the rc has no `runlevel $default` line to slow down");
+  rc.data = Buffer.from(slowed);
+  return writeTar(entries, { mtime: 0 });
 }

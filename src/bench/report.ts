@@ -9,7 +9,7 @@ import { BENCH_COMMANDS, DATA_MOUNT } from "./commands.js";
 import { BOOT_METRICS, MEMORY_METRICS } from "./runner.js";
 import { summarize, type Summary } from "./stats.js";
 import { bindsTargets, evaluateTargets, kib } from "./targets.js";
-import type { BenchGroup, BenchmarkEntry, BenchResult, Measure, Ratio } from "./types.js";
+import type { BenchGroup, BenchmarkEntry, BenchResult, CaseName, Measure, Ratio } from "./types.js";
 
 // ---------------------------------------------------------------------------
 // Formatting
@@ -122,6 +122,8 @@ function memorySection(g: BenchGroup): string[] {
     kib(r.peak),
     `${(r.peakAtMs / 1000).toFixed(1)} s`,
     kib(r.rss),
+    r.kernel ? kib(r.kernel) : "",
+    r.charged ? `${kib(r.charged.afterReady)} / ${kib(r.charged.peak)}` : "",
     String(r.samples),
     bar(r.peak, max),
   ]);
@@ -129,9 +131,25 @@ function memorySection(g: BenchGroup): string[] {
   return [
     `### Memory: ${m.metric}`,
     "",
-    `Sampled from the host's cgroup files at the ready line and then every ${m.intervalMs} ms for ${m.windowMs / 1000} s.`,
+    `Sampled from the host's cgroup files at the ready line and then every ${m.intervalMs} ms for ${m.windowMs / 1000} s. ` +
+      "*Usage counter* is the cgroup's usage counter minus the cache (at the ready line / its highest reading): it also holds the pages " +
+      "the kernel charges ahead, up to 32 per CPU, so it reads higher than what is in use, by a different amount each time.",
     "",
-    mdTable(["run", "after ready", `peak (${m.windowMs / 1000} s)`, "peak at", "rss at ready", "samples", ""], rows, [1, 2, 3, 4, 5]),
+    mdTable(
+      [
+        "run",
+        "after ready",
+        `peak (${m.windowMs / 1000} s)`,
+        "peak at",
+        "anon at ready",
+        "kernel at ready",
+        "usage counter",
+        "samples",
+        "",
+      ],
+      rows,
+      [1, 2, 3, 4, 5, 6, 7],
+    ),
     "",
     ...(after ? [`Median after ready: ${kib(after.summary.median)}.`, ""] : []),
   ];
@@ -285,14 +303,26 @@ export function renderGate(gr: GateResult): string[] {
       x.baseline ? `${x.baseline.value.toPrecision(4)} (p95 ${x.baseline.p95.toPrecision(4)})` : "–",
       x.current ? x.current.value.toPrecision(4) : "–",
       x.changePct !== undefined ? `${x.changePct >= 0 ? "+" : ""}${x.changePct.toFixed(1)} %` : "",
+      x.limitPct !== undefined ? `${Number(x.limitPct.toFixed(1))} %` : "",
       x.verdict,
     ]);
+  const c = gr.confirmation;
   return [
     `## Regression gate (threshold ${gr.thresholdPct} %): ${gr.passed ? "passed" : `${gr.regressions.length} regression(s)`}`,
     "",
-    "A figure regresses when its median is worse than the baseline's median by more than the threshold and also worse than the baseline's p95 by more than the threshold.",
+    "A figure trips the gate when its median is worse than the baseline's median by more than the limit and also worse than the baseline's p95 by more than the limit; " +
+      "the limit is the threshold or the figure's A/A noise floor (from `kimigayo bench --aa`), whichever is larger. " +
+      "A figure that trips is measured again before the gate fails: it is a regression only when it trips twice.",
     "",
-    mdTable(["figure", "baseline median", "now", "change", "verdict"], rows, [1, 2, 3]),
+    mdTable(["figure", "baseline median", "now", "change", "limit", "verdict"], rows, [1, 2, 3, 4]),
+    ...(c
+      ? [
+          "",
+          `Confirming run (${c.cases.join(", ")}) of ${c.tripped.length} figure(s) that tripped: ` +
+            c.rows.map((x) => `${x.name} ${x.current ? x.current.value.toPrecision(4) : "–"} (${x.verdict})`).join("; ") +
+            ".",
+        ]
+      : []),
   ];
 }
 
@@ -300,31 +330,64 @@ export function renderGate(gr: GateResult): string[] {
 // github-action-benchmark (customSmallerIsBetter)
 // ---------------------------------------------------------------------------
 
-/** The figures of the images under test (references are context, not gated), medians with their spread in `extra`. */
-export function benchmarkEntries(r: BenchResult): BenchmarkEntry[] {
-  const out: BenchmarkEntry[] = [];
+/** The entry names of a result's figures (the images under test; references are context, not gated), with their case. */
+function entrySources(r: BenchResult): { g: BenchGroup; name: string; kase?: CaseName; m?: Measure; x?: Ratio }[] {
+  const out: { g: BenchGroup; name: string; kase?: CaseName; m?: Measure; x?: Ratio }[] = [];
   for (const g of r.groups) {
-    const ctx = `${g.platform} ${g.execution}`;
-    for (const m of g.measures.filter((x) => x.subject === g.image.label)) {
-      out.push({
-        name: `${g.label}: ${m.metric}`,
-        unit: m.unit,
-        value: Number(m.summary.median.toFixed(m.unit === "B" ? 0 : 3)),
-        range: `± ${fmtSpread(m.summary)}`,
-        extra: formatExtra(m.summary, m.resolution, `${ctx}; median of ${m.summary.n} runs`),
-      });
-    }
+    for (const m of g.measures.filter((x) => x.subject === g.image.label))
+      out.push({ g, name: `${g.label}: ${m.metric}`, kase: m.case, m });
     for (const x of g.ratios) {
-      out.push({
-        name: `${g.label}: ${x.metric.endsWith("floor startup") ? x.metric : `${x.metric} ÷ ${x.reference.split(" ")[0]}`}`,
-        unit: "x",
-        value: Number(x.summary.median.toFixed(4)),
-        range: `± ${fmtSpread(x.summary)}`,
-        extra: formatExtra(x.summary, undefined, `${ctx}; median of ${x.summary.n} pair ratios against ${x.reference}`),
-      });
+      const name = `${g.label}: ${x.metric.endsWith("floor startup") ? x.metric : `${x.metric} ÷ ${x.reference.split(" ")[0]}`}`;
+      out.push({ g, name, ...(x.case ? { kase: x.case } : {}), x });
     }
   }
   return out;
+}
+
+/** Which case measures each entry (the gate re-runs only the cases of the figures that tripped). */
+export function entryCases(r: BenchResult): Map<string, CaseName> {
+  return new Map(entrySources(r).flatMap((e) => (e.kase ? [[e.name, e.kase] as const] : [])));
+}
+
+/** Ratios are rounded to 4 decimals: their resolution. */
+export const RATIO_RESOLUTION = 0.0001;
+
+/**
+ * A value for a ratio-based consumer (github-action-benchmark divides the new value by the old):
+ * rounded to the resolution, and never below one tick. A median under one tick ("0 ms" from a
+ * 10 ms clock) is reported as one tick, and `extra` says so.
+ */
+export function entryValue(median: number, resolution: number): { value: number; belowTick: boolean } {
+  const decimals = Math.max(0, Math.min(6, Math.ceil(-Math.log10(resolution))));
+  const rounded = Number(median.toFixed(decimals));
+  return rounded < resolution ? { value: resolution, belowTick: true } : { value: rounded, belowTick: false };
+}
+
+/** The figures of the images under test, medians with their spread, resolution and A/A noise in `extra`. */
+export function benchmarkEntries(r: BenchResult): BenchmarkEntry[] {
+  return entrySources(r).map(({ g, name, m, x }) => {
+    const ctx = `${g.platform} ${g.execution}`;
+    if (m) {
+      const resolution = m.resolution ?? (m.unit === "B" ? 1 : 0.001);
+      const v = entryValue(m.summary.median, resolution);
+      const tick = v.belowTick ? `; the median, ${m.summary.median} ${m.unit}, is below one tick: reported as one tick` : "";
+      return {
+        name,
+        unit: m.unit,
+        value: v.value,
+        range: `± ${fmtSpread(m.summary)}`,
+        extra: formatExtra(m.summary, resolution, `${ctx}; median of ${m.summary.n} runs${tick}`, m.noise),
+      };
+    }
+    const v = entryValue(x!.summary.median, RATIO_RESOLUTION);
+    return {
+      name,
+      unit: "x",
+      value: v.value,
+      range: `± ${fmtSpread(x!.summary)}`,
+      extra: formatExtra(x!.summary, RATIO_RESOLUTION, `${ctx}; median of ${x!.summary.n} pair ratios against ${x!.reference}`),
+    };
+  });
 }
 
 function fmtSpread(s: Summary): string {

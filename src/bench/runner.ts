@@ -59,7 +59,9 @@ function addMeasure(
     g.notes.push(`${subject.label}: ${metric}: every run failed`);
     return undefined;
   }
-  const m: Measure = { subject: subject.label, case: kase, metric, unit, values, summary: summarize(ok), ...extra };
+  // The host's clock is read in nanoseconds and reported to the µs; bytes are counted one by one.
+  const resolution = extra.resolution ?? (unit === "ms" ? 0.001 : 1);
+  const m: Measure = { subject: subject.label, case: kase, metric, unit, values, summary: summarize(ok), ...extra, resolution };
   g.measures.push(m);
   return m;
 }
@@ -70,7 +72,7 @@ function addRatio(g: BenchGroup, a: Measure | undefined, b: Measure | undefined,
     a.values.map((v) => v ?? undefined),
     b.values.map((v) => v ?? undefined),
   );
-  if (s) g.ratios.push({ subject: a.subject, metric, reference: b.subject, referenceMetric: b.metric, summary: s });
+  if (s) g.ratios.push({ case: a.case, subject: a.subject, metric, reference: b.subject, referenceMetric: b.metric, summary: s });
 }
 
 const runArgs = (s: Subject, argv: string[], extra: string[] = []) => [
@@ -108,7 +110,10 @@ export async function startupCase(g: BenchGroup, ctx: RunContext): Promise<void>
     tick(i);
   }
   const mine = addMeasure(g, g.image, "startup", "startup", "ms", values.get(g.image)!);
-  for (const s of alive.slice(1)) addRatio(g, mine, addMeasure(g, s, "startup", "startup", "ms", values.get(s)!));
+  for (const s of alive.slice(1)) {
+    const theirs = addMeasure(g, s, "startup", "startup", "ms", values.get(s)!);
+    if (s.kind !== "twin") addRatio(g, mine, theirs);
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -140,22 +145,38 @@ export const BOOT_METRICS = {
   floorPair: "startup (paired with boot)",
 } as const;
 
+/**
+ * The clock behind the rc's ready lines: "ready in 3.412 ms" is ash's $MONOTONIC_US (1 µs, printed
+ * to 0.001 ms); "ready in 10 ms" is /proc/uptime's 10 ms ticks (an rc or a shell without it).
+ */
+export function readyClock(lines: readonly string[]): { resolution: number; note: string } {
+  const fine = lines.length > 0 && lines.every((l) => /ready in \d+\.\d{3} ms/.test(l));
+  return fine
+    ? { resolution: 0.001, note: "printed by the rc: CLOCK_MONOTONIC ($MONOTONIC_US, 1 µs) from the rc's start to all services up" }
+    : { resolution: 10, note: "printed by the rc: /proc/uptime (10 ms ticks) from the rc's start to all services up" };
+}
+
 export async function bootCase(g: BenchGroup, ctx: RunContext): Promise<void> {
   if (!g.image.boots) {
     g.notes.push(`boot: ${g.image.label} does not boot /sbin/init`);
     return;
   }
   const floor = g.references.find((r) => r.kind === "floor");
+  // --aa: the image's twin boots right after it in every round, for the noise floor.
+  const twin = g.references.find((r) => r.kind === "twin");
+  const twinValues = { ready: [] as (number | null)[], wall: [] as (number | null)[], stop: [] as (number | null)[] };
   const ready: (number | null)[] = [];
   const wall: (number | null)[] = [];
   const stop: (number | null)[] = [];
   const floorMs: (number | null)[] = [];
   const unclean: string[] = [];
+  const lines: string[] = [];
   const once = async (record: boolean) => {
     const b = await bootOnce(g.image, ctx);
     const s = await stopOnce(b, ctx);
     if (s.exitCode !== 0) unclean.push(`exit ${s.exitCode} after ${Math.round(s.stopMs)} ms`);
     if (record) {
+      lines.push(b.line);
       ready.push(b.readyMs);
       wall.push(b.wallMs);
       stop.push(s.stopMs);
@@ -164,6 +185,15 @@ export async function bootCase(g: BenchGroup, ctx: RunContext): Promise<void> {
       const f = await timedDocker(runArgs(floor, floor.trueCommand));
       if (record) floorMs.push(f.code === 0 ? f.ms : null);
     }
+    if (twin) {
+      const tb = await bootOnce(twin, ctx);
+      const ts = await stopOnce(tb, ctx);
+      if (record) {
+        twinValues.ready.push(tb.readyMs);
+        twinValues.wall.push(tb.wallMs);
+        twinValues.stop.push(ts.stopMs);
+      }
+    }
   };
   await once(false);
   const tick = progress(ctx.log, `boot ${g.label}`, ctx.runs);
@@ -171,10 +201,7 @@ export async function bootCase(g: BenchGroup, ctx: RunContext): Promise<void> {
     await once(true);
     tick(i);
   }
-  addMeasure(g, g.image, "boot", BOOT_METRICS.inContainer, "ms", ready, {
-    resolution: 10,
-    note: "printed by the rc: /proc/uptime (10 ms ticks) from the rc's start to all services up",
-  });
+  addMeasure(g, g.image, "boot", BOOT_METRICS.inContainer, "ms", ready, readyClock(lines));
   const w = addMeasure(g, g.image, "boot", BOOT_METRICS.wall, "ms", wall);
   addMeasure(g, g.image, "boot", BOOT_METRICS.stop, "ms", stop, {
     note: "docker stop -t 10 right after the ready line: SIGTERM, the shutdown actions, until the container has exited",
@@ -182,6 +209,11 @@ export async function bootCase(g: BenchGroup, ctx: RunContext): Promise<void> {
   if (unclean.length > 0)
     g.notes.push(`shutdown: ${unclean.length} of ${ctx.runs + 1} stops did not end with exit code 0 (${unclean.slice(0, 3).join("; ")})`);
   if (floor) addRatio(g, w, addMeasure(g, floor, "boot", BOOT_METRICS.floorPair, "ms", floorMs), `${BOOT_METRICS.wall} ÷ floor startup`);
+  if (twin) {
+    addMeasure(g, twin, "boot", BOOT_METRICS.inContainer, "ms", twinValues.ready, readyClock(lines));
+    addMeasure(g, twin, "boot", BOOT_METRICS.wall, "ms", twinValues.wall);
+    addMeasure(g, twin, "boot", BOOT_METRICS.stop, "ms", twinValues.stop);
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -189,6 +221,8 @@ export async function bootCase(g: BenchGroup, ctx: RunContext): Promise<void> {
 // ---------------------------------------------------------------------------
 
 export const MEMORY_METRICS = { afterReady: "memory after ready", peak: "memory peak" } as const;
+/** The cgroup charges memory by the page. */
+export const PAGE_BYTES = 4096;
 
 export async function memoryCase(g: BenchGroup, ctx: RunContext): Promise<void> {
   if (!g.image.boots) return;
@@ -211,6 +245,8 @@ export async function memoryCase(g: BenchGroup, ctx: RunContext): Promise<void> 
         peakAtMs: peak.atMs,
         samples: samples.length,
         rss: first.sample.rss,
+        kernel: first.sample.kernel,
+        charged: { afterReady: first.sample.charged, peak: Math.max(...samples.map((s) => s.sample.charged)) },
       });
     } finally {
       await stopOnce(b, ctx);
@@ -225,7 +261,7 @@ export async function memoryCase(g: BenchGroup, ctx: RunContext): Promise<void> 
     MEMORY_METRICS.afterReady,
     "B",
     out.map((r) => r.afterReady),
-    { note: metric },
+    { note: metric, resolution: PAGE_BYTES },
   );
   addMeasure(
     g,
@@ -234,7 +270,10 @@ export async function memoryCase(g: BenchGroup, ctx: RunContext): Promise<void> 
     MEMORY_METRICS.peak,
     "B",
     out.map((r) => r.peak),
-    { note: `${metric}; the highest of the samples every ${intervalMs} ms for ${windowMs / 1000} s after the ready line` },
+    {
+      note: `${metric}; the highest of the samples every ${intervalMs} ms for ${windowMs / 1000} s after the ready line`,
+      resolution: PAGE_BYTES,
+    },
   );
 }
 
@@ -245,7 +284,7 @@ export async function memoryCase(g: BenchGroup, ctx: RunContext): Promise<void> 
 export async function commandsCase(g: BenchGroup, ctx: RunContext): Promise<void> {
   if (!ctx.dataDir) throw new Error("internal: the commands case needs the data set");
   const mount = ["-v", `${ctx.dataDir}:${DATA_MOUNT}:ro`];
-  const subjects = [g.image, ...g.references].filter((s) => s.shell);
+  const subjects = [g.image, ...g.references].filter((s) => s.shell && s.kind !== "twin");
   // One running container per image: the image under test booted (its services up), references idle.
   const running = new Map<Subject, { name: string; booted?: Booted }>();
   try {
@@ -375,7 +414,7 @@ export async function pullCase(g: BenchGroup, ctx: RunContext): Promise<void> {
   const client = ctx.registry;
   if (!client) return;
   const pushed = new Map<Subject, { repository: string; digest: string }>();
-  for (const s of [g.image, ...g.references]) {
+  for (const s of [g.image, ...g.references].filter((x) => x.kind !== "twin")) {
     try {
       pushed.set(s, await pushSubject(s, client));
     } catch (e) {

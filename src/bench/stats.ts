@@ -77,3 +77,36 @@ export function ratioSummary(a: readonly (number | undefined)[], b: readonly (nu
   const r = pairRatios(a, b);
   return r.length > 0 ? summarize(r) : undefined;
 }
+
+/**
+ * The A/A noise floor of a median, in percent: runs `a` and `b` are the same image, interleaved.
+ * Under "no change" both are draws from one distribution, so both samples are pooled and resampled
+ * (a seeded bootstrap, the same figure on every call): the 95th percentile of |median(A*) −
+ * median(B*)| ÷ the pooled median is how far the median of this many runs moves by noise alone.
+ * It is never less than the difference the two runs actually showed. `resolution` bounds the
+ * denominator (a median below one tick is one tick).
+ */
+export function noiseFloorPct(a: readonly number[], b: readonly number[], resolution = 0, draws = 2000): number {
+  const pool = finite([...a, ...b], "noise floor");
+  if (a.length === 0 || b.length === 0) throw new Error("noise floor of an empty sample");
+  const centre = Math.max(quantileSorted(pool, 0.5), resolution);
+  if (!(centre > 0)) return 0;
+  let x = 0x9e3779b9; // xorshift32, fixed seed
+  const pick = () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return pool[x % pool.length]!;
+  };
+  const draw = (n: number) =>
+    quantileSorted(
+      Array.from({ length: n }, pick).sort((p, q) => p - q),
+      0.5,
+    );
+  const diffs: number[] = [];
+  for (let i = 0; i < draws; i++) diffs.push(Math.abs(draw(a.length) - draw(b.length)));
+  const observed = Math.abs(median(a) - median(b));
+  return (Math.max(quantile(diffs, 0.95), observed) / centre) * 100;
+}

@@ -24,7 +24,11 @@ const ratio = (g: BenchGroup, metric: string, kind: string): Ratio | undefined =
     (r) => r.subject === g.image.label && r.metric === metric && g.references.find((s) => s.label === r.reference)?.kind === kind,
   );
 
-const num = (v: number) => String(Number(v.toFixed(1)));
+/** The product's boot target for standard, in container, with the rc's microsecond clock. */
+export const BOOT_TARGET_MS = 5;
+
+/** Milliseconds to the clock's resolution: 3.412 with the µs clock, 10 with /proc/uptime's ticks. */
+const fmtMs = (v: number) => String(Number(v.toFixed(3)));
 
 export function kib(bytes: number): string {
   return `${Math.round(bytes / 1024).toLocaleString("en-US")} KiB`;
@@ -49,10 +53,11 @@ export function evaluateTargets(g: BenchGroup): TargetRow[] {
   rows.push(
     check(
       "boot to ready, in container (median)",
-      "≤ 20 ms",
+      `≤ ${BOOT_TARGET_MS} ms`,
       inside?.summary.median,
-      (v) => `${num(v)} ms (p95 ${num(inside!.summary.p95)} ms, max ${num(inside!.summary.max)} ms)`,
-      (v) => v <= 20,
+      (v) =>
+        `${fmtMs(v)} ms (p95 ${fmtMs(inside!.summary.p95)} ms, max ${fmtMs(inside!.summary.max)} ms; resolution ${fmtMs(inside!.resolution ?? 10)} ms)`,
+      (v) => v <= BOOT_TARGET_MS,
     ),
   );
   const wall = ratio(g, `${BOOT_METRICS.wall} ÷ floor startup`, "floor");
@@ -76,14 +81,23 @@ export function evaluateTargets(g: BenchGroup): TargetRow[] {
       (v) => v <= 1.02,
     ),
   );
-  const after = measure(g, MEMORY_METRICS.afterReady);
-  rows.push(check("memory after ready (median)", "≤ 1 MiB", after?.summary.median, kib, (v) => v <= MIB));
   const runs = g.memory?.runs ?? [];
+  const after = runs.length > 0 ? Math.max(...runs.map((r) => r.afterReady)) : undefined;
+  const median = measure(g, MEMORY_METRICS.afterReady)?.summary.median;
+  rows.push(
+    check(
+      `memory after ready (highest of ${runs.length} runs)`,
+      "≤ 1 MiB",
+      after,
+      (v) => `${kib(v)}${median !== undefined ? ` (median ${kib(median)})` : ""}`,
+      (v) => v <= MIB,
+    ),
+  );
   const worstRise = runs.length > 0 ? Math.max(...runs.map((r) => r.peak - r.afterReady)) : undefined;
   const peak = runs.length > 0 ? Math.max(...runs.map((r) => r.peak)) : undefined;
   rows.push(
     check(
-      `memory peak over ${(g.memory?.windowMs ?? 10_000) / 1000} s (highest run), no spike`,
+      `memory peak over ${(g.memory?.windowMs ?? 10_000) / 1000} s (highest of ${runs.length} runs), no spike`,
       `≤ 1 MiB, rise ≤ ${kib(SPIKE_BYTES)}`,
       peak,
       (v) => `${kib(v)} (largest rise ${kib(Math.max(0, worstRise ?? 0))})`,

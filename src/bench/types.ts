@@ -17,7 +17,8 @@ export interface Subject {
   image: string;
   platform: string;
   role: "image" | "reference";
-  kind: "kimigayo" | "floor" | "busybox-glibc" | "external";
+  /** "twin": the image under test once more, run beside it for the A/A noise floor (--aa). */
+  kind: "kimigayo" | "floor" | "busybox-glibc" | "external" | "twin";
   /** argv of `docker run IMAGE <argv>` for the startup case: a program that exits at once. */
   trueCommand: string[];
   /** Whether it boots /sbin/init to the ready line (Kimigayo images, and external ones under test). */
@@ -37,13 +38,20 @@ export interface Measure {
   unit: "ms" | "B";
   values: (number | null)[];
   summary: Summary;
-  /** The clock's quantum (the in-container boot time has 10 ms ticks). */
+  /** The clock's quantum in the unit: 0.001 ms for the host's and the rc's clocks (10 ms for the rc's /proc/uptime fallback), 1 B or a 4096 B page. */
   resolution?: number;
+  /**
+   * The A/A noise floor in percent (--aa): how far the median of this many runs moves with no change
+   * at all, from the image run against itself, interleaved (the 95th percentile over resamples of
+   * both runs pooled, and never less than the two medians' own difference).
+   */
+  noise?: number;
   note?: string;
 }
 
 /** A figure of the image under test divided by the same figure of a reference, pair by pair. */
 export interface Ratio {
+  case?: CaseName;
   subject: string;
   metric: string;
   reference: string;
@@ -58,7 +66,11 @@ export interface MemoryRun {
   /** Milliseconds after the ready line at which the peak was sampled. */
   peakAtMs: number;
   samples: number;
+  /** At the ready line: the processes' anonymous pages, and the kernel memory charged to the container. */
   rss: number;
+  kernel: number;
+  /** The cgroup's usage counter minus the cache at the ready line and its highest reading: with the pages charged ahead per CPU. */
+  charged?: { afterReady: number; peak: number };
 }
 
 export interface BenchGroup {
@@ -92,6 +104,8 @@ export interface BenchResult {
     load: { start: number[]; end: number[] };
   };
   runs: number;
+  /** The images under test were also run against themselves (A/A) for each figure's noise floor. */
+  aa?: boolean;
   cases: CaseName[];
   dataset?: { lines: number; textBytes: number; files: number };
   groups: BenchGroup[];

@@ -1,10 +1,10 @@
 import { join, resolve } from "node:path";
 import { selectPlatforms, selectVariants } from "../config/load.js";
 import { DEFAULT_RUNS, MAX_RUNS, parseImageArg, runBench, type BenchRequest } from "../bench/bench.js";
-import { DEFAULT_THRESHOLD_PCT, gate, readBaseline, type GateResult } from "../bench/gate.js";
+import { confirmGate, DEFAULT_THRESHOLD_PCT, gate, readBaseline, type GateResult } from "../bench/gate.js";
 import { hostPlatform } from "../lib/platform.js";
 import { writeBenchOutputs, type BenchFiles } from "../bench/outputs.js";
-import { benchmarkEntries, ratioText, renderGate, statCells } from "../bench/report.js";
+import { benchmarkEntries, entryCases, ratioText, renderGate, statCells } from "../bench/report.js";
 import { bindsTargets, evaluateTargets } from "../bench/targets.js";
 import { CASES, type BenchmarkEntry, type BenchResult, type CaseName } from "../bench/types.js";
 import { DEFAULT_REGISTRY } from "../lib/docker.js";
@@ -15,7 +15,7 @@ import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
 
 const USAGE = `usage: kimigayo bench [--variant V|all] [--platform P,...] [--runs N] [--reference IMAGE...]
-                      [--baseline FILE] [--threshold PCT] [--only CASES] [--json]
+                      [--baseline FILE] [--threshold PCT] [--aa] [--only CASES] [--json]
        kimigayo bench --image [LABEL=]IMAGE... [same options]
 
 Benchmarks the images of the last \`kimigayo build\` (<out>/build.json) in the local Docker engine,
@@ -36,8 +36,12 @@ the ratio to each reference pair by pair. arm64 on an amd64 host runs under QEMU
   --runs       runs per figure, 1..${MAX_RUNS} (default ${DEFAULT_RUNS}; memory takes min(N, 3), commands by docker run min(N, 5))
   --reference  another local image to compare with (repeatable); floor and busybox-glibc are always included
   --only       cases to run, comma-separated (default: ${CASES.join(",")})
-  --baseline   an earlier benchmark.json: exit 1 when a median is worse by more than --threshold
-               AND above the baseline's p95 by more than --threshold (default ${DEFAULT_THRESHOLD_PCT} %)
+  --baseline   an earlier benchmark.json: a figure trips when its median is worse by more than the
+               limit AND above the baseline's p95 by more than the limit, the limit being --threshold
+               (default ${DEFAULT_THRESHOLD_PCT} %) or the figure's A/A noise floor, whichever is larger; the cases
+               of the figures that trip are run again, and exit 1 only when a figure trips twice
+  --aa         A/A: also run each image against itself, interleaved (startup, boot), and record each
+               figure's noise floor in benchmark.json (noise=…% in extra); make baselines with it
   --out        the build output folder (default: out); results go to <out>/bench/
   --report     the markdown report (default: BENCHMARK_REPORT.md)
   --registry   the local registry for the pull case (default: ${DEFAULT_REGISTRY})
@@ -112,6 +116,7 @@ export interface BenchCommandOptions extends CommandOptions, BenchOptions {
   variant?: string;
   platform?: string;
   baseline?: string;
+  aa: boolean;
   out: string;
   report: string;
   registry: string;
@@ -129,6 +134,7 @@ export function parseBenchCommandOptions(argv: string[]): BenchCommandOptions {
       image: { type: "string", multiple: true },
       baseline: { type: "string" },
       threshold: { type: "string" },
+      aa: { type: "boolean" },
       only: { type: "string" },
       out: { type: "string" },
       report: { type: "string" },
@@ -142,6 +148,7 @@ export function parseBenchCommandOptions(argv: string[]): BenchCommandOptions {
     ...(str(o.variant) !== undefined ? { variant: str(o.variant)! } : {}),
     ...(str(o.platform) !== undefined ? { platform: str(o.platform)! } : {}),
     ...(str(o.baseline) ? { baseline: str(o.baseline)! } : {}),
+    aa: o.aa === true,
     out: str(o.out) ?? "out",
     report: str(o.report) ?? "BENCHMARK_REPORT.md",
     registry: str(o.registry) ?? DEFAULT_REGISTRY,
@@ -162,6 +169,7 @@ export async function bench(ctx: CommandContext, o: BenchCommandOptions): Promis
     workDir: join(out, "bench", "work"),
     registry: o.registry,
     log: ctx.log,
+    ...(o.aa ? { aa: true } : {}),
   };
   if (o.images.length > 0) {
     if (o.variant !== undefined || o.platform !== undefined)
@@ -181,7 +189,22 @@ export async function bench(ctx: CommandContext, o: BenchCommandOptions): Promis
   }
   const result = await runBench(req);
   const entries = benchmarkEntries(result);
-  const gateResult: GateResult | undefined = baseline ? gate(entries, baseline, o.thresholdPct) : undefined;
+  let gateResult: GateResult | undefined = baseline ? gate(entries, baseline, o.thresholdPct) : undefined;
+  if (baseline && gateResult && !gateResult.passed) {
+    const cases = entryCases(result);
+    gateResult = await confirmGate(
+      gateResult,
+      baseline,
+      (name) => cases.get(name),
+      async (again) => {
+        ctx.log.info(
+          `\ngate: ${gateResult!.regressions.map((x) => x.name).join("; ")} tripped; measuring ${again.join(", ")} again to confirm`,
+        );
+        const { aa: _aa, ...plain } = req;
+        return benchmarkEntries(await runBench({ ...plain, cases: again }));
+      },
+    );
+  }
 
   const files = await writeBenchOutputs(result, entries, { out, report: resolve(o.report) }, gateResult);
   ctx.log.info(`\n${formatBench(result)}`);

@@ -3,8 +3,11 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { decide, formatExtra, gate, parseBenchmarkEntries, parseExtra, readBaseline } from "../../src/bench/gate.js";
-import { summarize } from "../../src/bench/stats.js";
+import { addNoiseFloors, twinOf } from "../../src/bench/bench.js";
+import { confirmGate, decide, formatExtra, gate, limitPct, parseBenchmarkEntries, parseExtra, readBaseline } from "../../src/bench/gate.js";
+import { benchmarkEntries } from "../../src/bench/report.js";
+import { noiseFloorPct, summarize } from "../../src/bench/stats.js";
+import type { BenchGroup, BenchResult, CaseName, Subject } from "../../src/bench/types.js";
 import type { BenchmarkEntry } from "../../src/bench/types.js";
 import { UsageError } from "../../src/lib/errors.js";
 
@@ -80,6 +83,138 @@ describe("gate over entries", () => {
   test("without a p95 in extra, the baseline value is its own p95", () => {
     const g = gate([{ name: "x", unit: "ms", value: 111 }], [{ name: "x", unit: "ms", value: 100 }], 10);
     assert.equal(g.rows[0]!.verdict, "regression");
+  });
+});
+
+describe("the noise-aware limit: max(threshold, A/A noise floor)", () => {
+  test("a noise floor above the threshold widens the limit; below it, the threshold holds", () => {
+    assert.equal(limitPct(10, { noise: 25 }), 25);
+    assert.equal(limitPct(10, { noise: 3 }), 10);
+    assert.equal(limitPct(10, {}, { noise: 40 }), 40);
+    // +20 % on a figure whose median moves by 25 % with no change at all: noise, not a regression
+    assert.equal(decide({ value: 100, p95: 100, resolution: 0, noise: 25 }, { value: 120 }, 10), "ok");
+    assert.equal(decide({ value: 100, p95: 100, resolution: 0 }, { value: 120 }, 10), "regression");
+    // 20 ms more init on a 4 ms boot is far past any noise floor
+    assert.equal(decide({ value: 4, p95: 6, resolution: 0.001, noise: 60 }, { value: 24 }, 10), "regression");
+  });
+
+  test("the noise floor travels in extra and reaches the gate's rows", () => {
+    const base: BenchmarkEntry = { name: "b", unit: "ms", value: 100, extra: formatExtra(summarize([100]), 0.001, "x", 30) };
+    assert.match(base.extra!, / noise=30%; x$/);
+    const g = gate([{ name: "b", unit: "ms", value: 125 }], [base], 10);
+    assert.equal(g.rows[0]!.limitPct, 30);
+    assert.equal(g.rows[0]!.verdict, "ok");
+  });
+});
+
+describe("A/A noise floors", () => {
+  test("identical runs: 0; the same spread gives the same figure every time (seeded)", () => {
+    assert.equal(noiseFloorPct([5, 5, 5], [5, 5, 5]), 0);
+    const a = [300, 310, 295, 330, 305, 290, 420, 301, 299, 315];
+    const b = [305, 298, 311, 302, 350, 296, 300, 309, 303, 297];
+    assert.equal(noiseFloorPct(a, b), noiseFloorPct(a, b));
+  });
+
+  test("wider spread, higher floor; never below the two medians' own difference", () => {
+    const tight = noiseFloorPct([100, 101, 99, 100, 102], [100, 99, 101, 100, 98]);
+    const wide = noiseFloorPct([100, 130, 70, 110, 90], [95, 140, 60, 120, 85]);
+    assert.ok(wide > tight * 3, `${wide} vs ${tight}`);
+    assert.ok(noiseFloorPct([100, 100, 100], [120, 120, 120]) >= 20 / 1.2 - 1e-9);
+  });
+
+  test("a median under one tick counts as one tick (no division by 0)", () => {
+    const n = noiseFloorPct([0, 0, 10], [0, 10, 0], 10);
+    assert.ok(Number.isFinite(n) && n >= 0);
+  });
+
+  const subject = (label: string, kind: Subject["kind"]): Subject => ({
+    label,
+    image: "img",
+    platform: "linux/amd64",
+    role: kind === "kimigayo" ? "image" : "reference",
+    kind,
+    trueCommand: ["true"],
+    boots: true,
+    shell: true,
+  });
+
+  test("the twin's figures give the image's figures their floor, and benchmark.json carries it", () => {
+    const img = subject("standard linux/amd64", "kimigayo");
+    const twin = twinOf(img);
+    assert.equal(twin.kind, "twin");
+    assert.equal(twin.label, "standard linux/amd64 (A/A twin)");
+    const measure = (s: Subject, values: number[]) => ({
+      subject: s.label,
+      case: "boot" as CaseName,
+      metric: "boot to ready, in container",
+      unit: "ms" as const,
+      values,
+      summary: summarize(values),
+      resolution: 0.001,
+    });
+    const g: BenchGroup = {
+      label: img.label,
+      platform: img.platform,
+      execution: "native",
+      image: img,
+      references: [twin],
+      measures: [measure(img, [3.1, 3.4, 2.9, 5.2, 3.3]), measure(twin, [3.2, 3.0, 3.6, 3.1, 4.8])],
+      ratios: [],
+      notes: [],
+    };
+    addNoiseFloors(g);
+    const noise = g.measures[0]!.noise!;
+    assert.ok(noise > 0, String(noise));
+    assert.equal(g.measures[1]!.noise, undefined);
+    const r = { groups: [g] } as unknown as BenchResult;
+    const entries = benchmarkEntries(r);
+    assert.deepEqual(
+      entries.map((e) => e.name),
+      ["standard linux/amd64: boot to ready, in container"],
+      "the twin is context, not a figure of its own",
+    );
+    assert.equal(parseExtra(entries[0]!.extra).noise, noise);
+  });
+});
+
+describe("the confirming re-run", () => {
+  const base = [entry("boot", 4, [3, 4, 5], 0.001), entry("stop", 200, [190, 200, 210])];
+  const cases = (n: string): CaseName | undefined => (n === "boot" ? "boot" : n === "stop" ? "boot" : undefined);
+
+  test("a passing gate is not re-run", async () => {
+    let reruns = 0;
+    const g = await confirmGate(gate(base, base), base, cases, async () => {
+      reruns++;
+      return base;
+    });
+    assert.equal(reruns, 0);
+    assert.equal(g.passed, true);
+    assert.equal(g.confirmation, undefined);
+  });
+
+  test("tripped once, not again (a load spike): passes, the row says unconfirmed", async () => {
+    const spiked = [entry("boot", 9, [8, 9, 12], 0.001), entry("stop", 200, [190, 200, 210])];
+    let asked: CaseName[] = [];
+    const g = await confirmGate(gate(spiked, base), base, cases, async (c) => {
+      asked = c;
+      return base;
+    });
+    assert.deepEqual(asked, ["boot"]);
+    assert.equal(g.passed, true);
+    assert.deepEqual(g.confirmation!.tripped, ["boot"]);
+    assert.equal(g.rows.find((r) => r.name === "boot")!.verdict, "unconfirmed");
+  });
+
+  test("tripped twice: fails, naming only the figures that tripped both times", async () => {
+    const slow = [entry("boot", 24, [23, 24, 26], 0.001), entry("stop", 300, [290, 300, 310])];
+    const again = [entry("boot", 25, [24, 25, 27], 0.001), entry("stop", 200, [190, 200, 210])];
+    const g = await confirmGate(gate(slow, base), base, cases, async () => again);
+    assert.equal(g.passed, false);
+    assert.deepEqual(
+      g.regressions.map((r) => r.name),
+      ["boot"],
+    );
+    assert.equal(g.rows.find((r) => r.name === "stop")!.verdict, "unconfirmed");
   });
 });
 

@@ -4,12 +4,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parseImageArg } from "../../src/bench/bench.js";
-import { METRIC_V1, METRIC_V2, memoryCgroupPath, memoryReader, parseMemoryStat } from "../../src/bench/cgroup.js";
+import {
+  METRIC_V1,
+  METRIC_V1_NOKMEM,
+  METRIC_V2,
+  memoryCgroupPath,
+  memoryReader,
+  memorySample,
+  parseMemoryStat,
+} from "../../src/bench/cgroup.js";
 import { BENCH_COMMANDS, commandArgv, datasetText, DATASET } from "../../src/bench/commands.js";
 import { formatExtra, gate } from "../../src/bench/gate.js";
 import { busyboxGlibcImage, dockerArchive } from "../../src/bench/images.js";
-import { bar, benchmarkEntries, renderReport, renderSummary } from "../../src/bench/report.js";
-import { BOOT_METRICS, MEMORY_METRICS } from "../../src/bench/runner.js";
+import { bar, benchmarkEntries, entryCases, entryValue, renderReport, renderSummary } from "../../src/bench/report.js";
+import { BOOT_METRICS, MEMORY_METRICS, readyClock } from "../../src/bench/runner.js";
 import { summarize } from "../../src/bench/stats.js";
 import { evaluateTargets } from "../../src/bench/targets.js";
 import type { BenchGroup, BenchResult, Measure, Subject } from "../../src/bench/types.js";
@@ -82,26 +90,41 @@ describe("cgroup memory", () => {
   before(async () => (root = await mkdtemp(join(tmpdir(), "kimigayo-cgroup-"))));
   after(async () => rm(root, { recursive: true, force: true }));
 
-  test("v1: usage_in_bytes minus total_cache, rss from total_rss", async () => {
+  test("v1: total_rss + total_shmem + kmem, page by page; the usage counter minus the cache kept as `charged`", async () => {
     const dir = join(root, "v1", "memory", "docker", "c1");
     await mkdir(dir, { recursive: true });
+    // usage_in_bytes 1,000,000 holds 200,000 of cache and 160,000 charged ahead per CPU (the fuzz)
     await writeFile(join(dir, "memory.usage_in_bytes"), "1000000\n");
-    await writeFile(join(dir, "memory.stat"), "cache 10\ntotal_cache 200000\ntotal_rss 90000\n");
+    await writeFile(join(dir, "memory.kmem.usage_in_bytes"), "540000\n");
+    await writeFile(join(dir, "memory.stat"), "cache 10\ntotal_cache 200000\ntotal_rss 90000\ntotal_shmem 10000\n");
     const r = await memoryReader("c1", 999_999_999, join(root, "v1"));
     assert.equal(r.version, "v1");
     assert.equal(r.metric, METRIC_V1);
-    assert.deepEqual(await r.read(), { used: 800000, rss: 90000 });
+    assert.deepEqual(await r.read(), { used: 640000, rss: 90000, kernel: 540000, charged: 800000 });
   });
 
-  test("v2: memory.current minus file, rss from anon", async () => {
+  test("v1 without kernel memory accounting (kmem reads 0): the usage counter minus the cache, named as such", async () => {
+    const dir = join(root, "v1n", "memory", "docker", "c3");
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "memory.usage_in_bytes"), "1000000\n");
+    await writeFile(join(dir, "memory.kmem.usage_in_bytes"), "0\n");
+    await writeFile(join(dir, "memory.stat"), "total_cache 200000\ntotal_rss 90000\n");
+    const r = await memoryReader("c3", 999_999_999, join(root, "v1n"));
+    assert.equal(r.metric, METRIC_V1_NOKMEM);
+    assert.deepEqual(await r.read(), { used: 800000, rss: 90000, kernel: 0, charged: 800000 });
+  });
+
+  test("v2: anon + shmem + kernel; kernel from its parts on kernels without the kernel line", async () => {
     const dir = join(root, "v2", "system.slice", "docker-c2.scope");
     await mkdir(dir, { recursive: true });
     await writeFile(join(root, "v2", "cgroup.controllers"), "memory pids\n");
     await writeFile(join(dir, "memory.current"), "500000\n");
-    await writeFile(join(dir, "memory.stat"), "anon 70000\nfile 100000\n");
+    await writeFile(join(dir, "memory.stat"), "anon 70000\nfile 100000\nshmem 4096\nkernel 300000\nkernel_stack 1\n");
     const r = await memoryReader("c2", 999_999_999, join(root, "v2"));
     assert.equal(r.metric, METRIC_V2);
-    assert.deepEqual(await r.read(), { used: 400000, rss: 70000 });
+    assert.deepEqual(await r.read(), { used: 374096, rss: 70000, kernel: 300000, charged: 400000 });
+    const parts = parseMemoryStat("anon 10\nkernel_stack 16384\npagetables 8192\npercpu 100\nsock 0\nslab 50000\nvmalloc 4096\n");
+    assert.deepEqual(memorySample("v2", 100_000, parts), { used: 78782, rss: 10, kernel: 78772, charged: 100_000 });
   });
 
   test("no cgroup: an error naming where it looked", async () => {
@@ -186,15 +209,16 @@ function syntheticResult(): BenchResult {
     measures: [
       m(img.label, "startup", "startup", [300, 310, 305]),
       m(floor.label, "startup", "startup", [298, 306, 301]),
-      m(img.label, "boot", BOOT_METRICS.inContainer, [10, 10, 0], "ms", 10),
+      m(img.label, "boot", BOOT_METRICS.inContainer, [3.412, 4.105, 2.98], "ms", 0.001),
       m(img.label, "boot", BOOT_METRICS.wall, [280, 290, 285]),
       m(img.label, "boot", BOOT_METRICS.stop, [180, 190, 200]),
       m(floor.label, "boot", BOOT_METRICS.floorPair, [300, 300, 300]),
-      m(img.label, "memory", MEMORY_METRICS.afterReady, [839_680, 839_680], "B"),
-      m(img.label, "memory", MEMORY_METRICS.peak, [839_680, 843_776], "B"),
+      m(img.label, "memory", MEMORY_METRICS.afterReady, [839_680, 839_680], "B", 4096),
+      m(img.label, "memory", MEMORY_METRICS.peak, [839_680, 843_776], "B", 4096),
     ],
     ratios: [
       {
+        case: "startup",
         subject: img.label,
         metric: "startup",
         reference: floor.label,
@@ -202,6 +226,7 @@ function syntheticResult(): BenchResult {
         summary: summarize([1.007, 1.013, 1.013]),
       },
       {
+        case: "boot",
         subject: img.label,
         metric: `${BOOT_METRICS.wall} ÷ floor startup`,
         reference: floor.label,
@@ -214,8 +239,8 @@ function syntheticResult(): BenchResult {
       windowMs: 10_000,
       intervalMs: 100,
       runs: [
-        { afterReady: 839_680, peak: 839_680, peakAtMs: 0, samples: 100, rss: 90_000 },
-        { afterReady: 839_680, peak: 843_776, peakAtMs: 8000, samples: 100, rss: 90_000 },
+        { afterReady: 839_680, peak: 839_680, peakAtMs: 0, samples: 100, rss: 90_000, kernel: 540_000 },
+        { afterReady: 839_680, peak: 843_776, peakAtMs: 8000, samples: 100, rss: 90_000, kernel: 540_000 },
       ],
     },
     notes: ["a note"],
@@ -276,7 +301,7 @@ describe("outputs", () => {
       entries.map((e) => [e.name, e.unit, e.value]),
       [
         ["standard linux/amd64: startup", "ms", 305],
-        ["standard linux/amd64: boot to ready, in container", "ms", 10],
+        ["standard linux/amd64: boot to ready, in container", "ms", 3.412],
         ["standard linux/amd64: boot to ready, docker run to ready line", "ms", 285],
         ["standard linux/amd64: shutdown (docker stop)", "ms", 190],
         ["standard linux/amd64: memory after ready", "B", 839680],
@@ -285,8 +310,53 @@ describe("outputs", () => {
         ["standard linux/amd64: boot to ready, docker run to ready line ÷ floor startup", "x", 0.95],
       ],
     );
-    assert.match(entries[1]!.extra!, /^n=3 p95=10 min=0 max=10 res=10; linux\/amd64 native/);
+    assert.match(entries[1]!.extra!, /^n=3 p95=4.0357 min=2.98 max=4.105 res=0.001; linux\/amd64 native/);
     for (const e of entries) assert.match(e.range!, /^± [0-9.]+$/);
+    // Every entry carries its resolution; memory is charged by the 4 KiB page, ratios are to 4 decimals.
+    for (const e of entries) assert.match(e.extra!, / res=[0-9.e-]+[ ;]/, e.name);
+    assert.match(entries[4]!.extra!, / res=4096;/);
+    assert.match(entries[6]!.extra!, / res=0.0001;/);
+  });
+
+  test("no smaller-is-better value of 0: a median under one tick is reported as one tick, and says so", () => {
+    const r = syntheticResult();
+    const g = r.groups[0]!;
+    const boot = g.measures.find((x) => x.metric === BOOT_METRICS.inContainer)!;
+    Object.assign(boot, { values: [0, 0, 10], summary: summarize([0, 0, 10]), resolution: 10 });
+    const e = benchmarkEntries(r).find((x) => x.name.endsWith(BOOT_METRICS.inContainer))!;
+    assert.equal(e.value, 10);
+    assert.match(e.extra!, /res=10; .*the median, 0 ms, is below one tick: reported as one tick/);
+    // A ratio-based consumer (new ÷ old) stays finite between any two such files.
+    const before = benchmarkEntries(syntheticResult());
+    for (const x of benchmarkEntries(r)) {
+      const old = before.find((b) => b.name === x.name)!;
+      assert.ok(x.value > 0 && Number.isFinite(x.value / old.value) && Number.isFinite(old.value / x.value), x.name);
+    }
+  });
+
+  test("entryValue rounds to the resolution and never goes below one tick", () => {
+    assert.deepEqual(entryValue(0, 10), { value: 10, belowTick: true });
+    assert.deepEqual(entryValue(5, 10), { value: 10, belowTick: true });
+    assert.deepEqual(entryValue(20, 10), { value: 20, belowTick: false });
+    assert.deepEqual(entryValue(3.41249, 0.001), { value: 3.412, belowTick: false });
+    assert.deepEqual(entryValue(0.0002, 0.001), { value: 0.001, belowTick: true });
+    assert.deepEqual(entryValue(839_680, 4096), { value: 839_680, belowTick: false });
+    assert.deepEqual(entryValue(0.00004, 0.0001), { value: 0.0001, belowTick: true });
+  });
+
+  test("each entry's case, for the gate's confirming re-run", () => {
+    const c = entryCases(syntheticResult());
+    assert.equal(c.get("standard linux/amd64: boot to ready, in container"), "boot");
+    assert.equal(c.get("standard linux/amd64: startup ÷ floor"), "startup");
+    assert.equal(c.get("standard linux/amd64: boot to ready, docker run to ready line ÷ floor startup"), "boot");
+    assert.equal(c.get("standard linux/amd64: memory peak"), "memory");
+  });
+
+  test("the ready line's clock: µs ($MONOTONIC_US) or 10 ms ticks (/proc/uptime)", () => {
+    assert.equal(readyClock(["kimigayo: ready in 3.412 ms (12 services)", "kimigayo: ready in 10.000 ms (12 services)"]).resolution, 0.001);
+    assert.equal(readyClock(["kimigayo: ready in 3.412 ms (12 services)", "kimigayo: ready in 10 ms (12 services)"]).resolution, 10);
+    assert.equal(readyClock(["kimigayo: ready in 0 ms (3 services)"]).resolution, 10);
+    assert.equal(readyClock([]).resolution, 10);
   });
 
   test("an unchanged run passes its own gate", () => {
@@ -299,10 +369,11 @@ describe("outputs", () => {
     for (const s of [
       "# Kimigayo benchmark report",
       "## Targets",
-      "| boot to ready, in container (median) | 10 ms (p95 10 ms, max 10 ms) | ≤ 20 ms | ✓ |",
+      "| boot to ready, in container (median) | 3.412 ms (p95 4.036 ms, max 4.105 ms; resolution 0.001 ms) | ≤ 5 ms | ✓ |",
+      "| memory after ready (highest of 2 runs) | 820 KiB (median 820 KiB) | ≤ 1 MiB | ✓ |",
       "### Startup: `docker run --rm --pull=never IMAGE true`",
       "### Boot to ready and shutdown",
-      "### Memory: cgroup v1 memory.usage_in_bytes − memory.stat total_cache",
+      "### Memory: cgroup v1 memory.stat total_rss + total_shmem + memory.kmem.usage_in_bytes",
       "- a note",
       "## How to read these figures",
     ]) {
