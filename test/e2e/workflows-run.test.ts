@@ -285,6 +285,52 @@ describe("the README's examples and this repository's workflows, as the runner r
     assert.match(listing, /usr\/sbin\/httpd|bin\/httpd/, "httpd is an applet of the image");
   });
 
+  it("this repository's ci.yml (the action job, per runner architecture) and pr-size-budget.yml (a fork's pull request)", async () => {
+    const mirror = join(work, "self-ci.git");
+    execFileSync("git", ["clone", "-q", "--bare", ROOT, mirror]);
+    runnersOrigin(mirror);
+    const common = {
+      repository: `${OWNER}/build-action`,
+      sha: headOf(mirror),
+      apiUrl: standIn.url,
+      secrets: { GITHUB_TOKEN: TOKEN },
+      checkout: (dir: string, withs: Record<string, string>) =>
+        checkoutRepository(dir, { source: mirror, fetchDepth: Number(withs["fetch-depth"] ?? "1") }),
+      timeoutMs: STEP_TIMEOUT,
+    };
+    // ci.yml's other jobs run npm and the test suite, not the action: only `action` is run here.
+    const ci = await runWorkflow(
+      join(ROOT, ".github/workflows/ci.yml"),
+      { ...common, artifacts: join(work, "ci-artifacts"), event: { branch: "main" } },
+      { only: ["action"] },
+    );
+    const jobs = ci.get("action")!;
+    assert.equal(jobs.length, 2, "one action job per runner architecture");
+    for (const j of jobs) {
+      assert.deepEqual(
+        j.steps.map((s) => `${s.kind} ${s.conclusion}`),
+        ["imitated success", "action success", "action success", "run success"],
+      );
+    }
+
+    const artifacts = join(work, "pr-budget-artifacts");
+    const pr = await runWorkflow(join(ROOT, ".github/workflows/pr-size-budget.yml"), {
+      ...common,
+      artifacts,
+      event: { pullRequest: 42, fork: true },
+    });
+    const job = pr.get("size-check")![0]!;
+    assert.deepEqual(
+      job.steps.map((s) => `${s.kind} ${s.conclusion}`),
+      ["imitated success", "run success", "action success", "action success", "imitated success"],
+    );
+    // What pr-size-comment.yml reads: the number and the report, from the artifact.
+    assert.equal(readFileSync(join(artifacts, "size-report", "pr-number"), "utf8").trim(), "42");
+    const report = JSON.parse(readFileSync(join(artifacts, "size-report", "size-report.json"), "utf8")) as { status: string };
+    assert.equal(report.status, "pass");
+    assert.match(readFileSync(join(artifacts, "size-report", "size-report.md"), "utf8"), /^<!-- kimigayo-size-check -->/);
+  });
+
   it("this repository's release.yml: every job in order (uses: ./ at each step), then the major tag moved", async () => {
     const file = join(work, "release.yml");
     writeFileSync(file, localRegistry(readFileSync(join(ROOT, ".github/workflows/release.yml"), "utf8")));
