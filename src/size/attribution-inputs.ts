@@ -7,12 +7,56 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { z } from "zod";
-import { attribute, enabledOptions, parseKbuild, type Attribution, type KbuildObject } from "./attribution.js";
+import { run } from "../lib/exec.js";
+import { attribute, enabledOptions, parseKbuild, type Attribution, type KbuildObject, type Relocations } from "./attribution.js";
+import { parseLinkMap } from "./linkmap.js";
 
 /** Added to the link flags: the link map's cross-reference table (which file uses which). */
 export const ATTRIBUTION_LDFLAGS = "-Wl,--cref";
 
-export const ATTRIBUTION_FILES = { map: "busybox.map.gz", kbuild: "kbuild.json", config: "busybox.config" } as const;
+export const ATTRIBUTION_FILES = {
+  map: "busybox.map.gz",
+  kbuild: "kbuild.json",
+  config: "busybox.config",
+  relocations: "relocations.json.gz",
+} as const;
+
+/**
+ * `readelf -rW` output -> file -> section -> the symbols its relocations name. A plain object
+ * file is `file`; an archive's members come as "File: lib.a(member.o)" headers.
+ */
+export function parseRelocations(text: string, file: string): Relocations {
+  const out: Relocations = {};
+  let cur = file;
+  let section: string[] | undefined;
+  for (const line of text.split("\n")) {
+    let m = /^File: (.+)$/.exec(line);
+    if (m) {
+      cur = m[1]!;
+      section = undefined;
+      continue;
+    }
+    m = /^Relocation section '\.rela?(\.[^']*)'/.exec(line);
+    if (m) {
+      const byFile = (out[cur] ??= {});
+      section = byFile[m[1]!] ??= [];
+      continue;
+    }
+    m = /^\s*[0-9a-f]+\s+[0-9a-f]+\s+\S+\s+[0-9a-f]+\s+([^\s+-][^\s]*)/.exec(line);
+    if (m && section && !section.includes(m[1]!)) section.push(m[1]!);
+  }
+  return out;
+}
+
+/** The input files a link map says were loaded ("LOAD x"), relative ones against `dir`. */
+export function loadedFiles(mapText: string): string[] {
+  const out: string[] = [];
+  for (const line of mapText.split("\n")) {
+    const m = /^LOAD (.+)$/.exec(line);
+    if (m && !out.includes(m[1]!.trim())) out.push(m[1]!.trim());
+  }
+  return out;
+}
 
 /** Every Kbuild file under the build tree (generated there from Kbuild.src and //kbuild: lines). */
 export async function collectKbuild(objDir: string): Promise<KbuildObject[]> {
@@ -30,10 +74,29 @@ export async function collectKbuild(objDir: string): Promise<KbuildObject[]> {
   return out;
 }
 
-/** Copies the attribution inputs from a finished BusyBox build tree into `outDir` (the cache entry). */
-export async function saveAttributionInputs(objDir: string, outDir: string): Promise<void> {
+/**
+ * Copies the attribution inputs from a finished BusyBox build tree into `outDir` (the cache
+ * entry): the map, the Kbuild lines, the .config, and the relocations of every section the link
+ * kept (`<crossCompile>readelf -rW` of each loaded file), which say which section uses which.
+ */
+export async function saveAttributionInputs(objDir: string, outDir: string, crossCompile = ""): Promise<void> {
   const map = await readFile(join(objDir, "busybox_unstripped.map"));
   await writeFile(join(outDir, ATTRIBUTION_FILES.map), gzipSync(map, { level: 6 }));
+  const text = map.toString("utf8");
+  const kept = new Set<string>();
+  for (const o of parseLinkMap(text).outputs) for (const i of o.inputs) kept.add(`${i.file}\0${i.section}`);
+  const relocations: Relocations = {};
+  for (const file of loadedFiles(text)) {
+    const r = await run(`${crossCompile}readelf`, ["-rW", file], { cwd: objDir });
+    if (r.code !== 0) throw new Error(`${crossCompile}readelf -rW ${file} failed: ${r.stderr.trim()}`);
+    for (const [f, sections] of Object.entries(parseRelocations(r.stdout, file))) {
+      for (const [section, symbols] of Object.entries(sections)) {
+        if (!kept.has(`${f}\0${section}`) || symbols.length === 0) continue;
+        (relocations[f] ??= {})[section] = symbols;
+      }
+    }
+  }
+  await writeFile(join(outDir, ATTRIBUTION_FILES.relocations), gzipSync(JSON.stringify(relocations), { level: 6 }));
   await writeFile(join(outDir, ATTRIBUTION_FILES.kbuild), `${JSON.stringify({ objects: await collectKbuild(objDir) })}\n`);
   await writeFile(join(outDir, ATTRIBUTION_FILES.config), await readFile(join(objDir, ".config")));
 }
@@ -50,12 +113,13 @@ export async function loadAttribution(
   applets: readonly string[],
 ): Promise<{ attribution: Attribution } | { missing: string }> {
   const dir = dirname(binary);
-  let map: Buffer, kbuild: string, config: string;
+  let map: Buffer, kbuild: string, config: string, relocations: Buffer;
   try {
-    [map, kbuild, config] = await Promise.all([
+    [map, kbuild, config, relocations] = await Promise.all([
       readFile(join(dir, ATTRIBUTION_FILES.map)),
       readFile(join(dir, ATTRIBUTION_FILES.kbuild), "utf8"),
       readFile(join(dir, ATTRIBUTION_FILES.config), "utf8"),
+      readFile(join(dir, ATTRIBUTION_FILES.relocations)),
     ]);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
@@ -68,6 +132,7 @@ export async function loadAttribution(
       map: gunzipSync(map).toString("utf8"),
       kbuild: parsed.data.objects,
       enabled: enabledOptions(config),
+      relocations: JSON.parse(gunzipSync(relocations).toString("utf8")) as Relocations,
       binarySize,
       applets,
     }),

@@ -100,11 +100,16 @@ export function sharedPlace(object: string): string {
   return object.slice(0, object.lastIndexOf("/"));
 }
 
+/** File (as the map names it) -> kept input section -> the symbols its relocations name. */
+export type Relocations = Record<string, Record<string, string[]>>;
+
 export interface AttributeInput {
   map: LinkMap | string;
   kbuild: readonly KbuildObject[];
   /** Options set to y in the final .config. */
   enabled: ReadonlySet<string>;
+  /** Which section uses which symbol; without them, the cross-reference table (file to file) is used. */
+  relocations?: Relocations;
   /** Bytes of the stripped binary. */
   binarySize: number;
   /** The image's applet names (to name an option's applet). */
@@ -112,6 +117,43 @@ export interface AttributeInput {
 }
 
 const ROOT = "\0root";
+
+/** Section name prefixes under which -ffunction-sections/-fdata-sections put a symbol `x`: ".text.x", ... */
+const SECTION_PREFIXES = [
+  ".text.",
+  ".rodata.",
+  ".data.rel.ro.local.",
+  ".data.rel.ro.",
+  ".data.rel.local.",
+  ".data.rel.",
+  ".data.",
+  ".bss.",
+  ".tdata.",
+  ".tbss.",
+];
+
+/**
+ * The nodes a relocation's symbol names, from the file's own sections first (a section symbol,
+ * a static function or variable in its own section, a local label in the merged constants), else
+ * the global symbol's section.
+ */
+function resolveSymbol(sym: string, from: string, own: ReadonlyMap<string, string>, globals: ReadonlyMap<string, string>): string[] {
+  const section = own.get(sym);
+  if (section) return [section];
+  for (const p of SECTION_PREFIXES) {
+    const n = own.get(`${p}${sym}`);
+    if (n) return [n];
+  }
+  if (sym.startsWith(".L")) {
+    // gcc puts a function's string constants in .rodata.<function>.str1.N.
+    const fn = /^\.text\.(.+)$/.exec(from)?.[1];
+    const mine = fn ? [...own].filter(([name]) => name.startsWith(`.rodata.${fn}.`)).map(([, n]) => n) : [];
+    if (mine.length > 0) return mine;
+    return [...own].filter(([name]) => /^\.rodata(\.|$)/.test(name) && /str|cst|^\.rodata$/.test(name)).map(([, n]) => n);
+  }
+  const g = globals.get(sym);
+  return g ? [g] : [];
+}
 
 /** Immediate dominators of a graph given as successor lists, from `root` (Cooper, Harvey and Kennedy). */
 export function dominators(succ: ReadonlyMap<string, ReadonlySet<string>>, root: string): Map<string, string> {
@@ -175,57 +217,87 @@ export function attribute(input: AttributeInput): Attribution {
     if (!o || o.size !== 1 || o.has("y")) return undefined;
     return [...o][0];
   };
-  const node = (file: string) => {
-    const obj = objectName(file);
-    const opt = ownerOf(obj);
-    return opt ? `opt:${opt}` : `obj:${obj}`;
-  };
+  const isLinkerMade = (file: string) => file === "" || file === "linker stubs";
 
-  // Bytes per node, and the linker's own bytes.
+  // Nodes: one per option (all sections of the objects it owns), one per kept input section of
+  // any other object. Bytes count only in sections that take file bytes.
+  const fileNodes = new Map<string, string[]>();
+  const globalNodes = new Map<string, string[]>();
+  const symbolNode = new Map<string, string>();
+  const sectionNode = new Map<string, Map<string, string>>();
+  const nodeObject = new Map<string, string>();
   const bytes = new Map<string, { bytes: number; objects: Set<string> }>();
   let fill = 0;
   let linkerMade = 0;
   let inMap = 0;
+  let seq = 0;
   for (const out of map.outputs) {
-    if (!inFile(out.name) || out.size === 0) continue;
-    inMap += out.size;
+    const counts = inFile(out.name) && out.size > 0;
+    if (counts) inMap += out.size;
     let inputs = 0;
     for (const s of out.inputs) {
       inputs += s.size;
-      if (s.size === 0) continue;
-      if (s.file === "" || s.file === "linker stubs") {
-        linkerMade += s.size;
+      if (isLinkerMade(s.file)) {
+        if (counts) linkerMade += s.size;
         continue;
       }
-      const n = node(s.file);
-      const e = bytes.get(n) ?? bytes.set(n, { bytes: 0, objects: new Set() }).get(n)!;
-      e.bytes += s.size;
-      e.objects.add(objectName(s.file));
-    }
-    fill += out.size - inputs;
-  }
-
-  // The reference graph between nodes.
-  const succ = new Map<string, Set<string>>();
-  const edge = (a: string, b: string) => {
-    if (a !== b) (succ.get(a) ?? succ.set(a, new Set()).get(a)!).add(b);
-  };
-  const incoming = new Set<string>();
-  for (const x of map.crossReferences) {
-    const def = node(x.definedIn);
-    for (const r of x.referencedBy) {
-      const from = node(r);
-      if (from !== def) {
-        edge(from, def);
-        incoming.add(def);
+      const obj = objectName(s.file);
+      const opt = ownerOf(obj);
+      const n = opt ? `opt:${opt}` : `sec:${seq++}`;
+      nodeObject.set(n, obj);
+      const list = fileNodes.get(s.file) ?? fileNodes.set(s.file, []).get(s.file)!;
+      if (!list.includes(n)) list.push(n);
+      if (s.symbols.length > 0) {
+        const g = globalNodes.get(s.file) ?? globalNodes.set(s.file, []).get(s.file)!;
+        if (!g.includes(n)) g.push(n);
+      }
+      for (const sym of s.symbols) symbolNode.set(sym, n);
+      (sectionNode.get(s.file) ?? sectionNode.set(s.file, new Map()).get(s.file)!).set(s.section, n);
+      if (counts && s.size > 0) {
+        const e = bytes.get(n) ?? bytes.set(n, { bytes: 0, objects: new Set() }).get(n)!;
+        e.bytes += s.size;
+        e.objects.add(obj);
       }
     }
+    if (counts) fill += out.size - inputs;
   }
-  const nodes = new Set([...bytes.keys(), ...succ.keys()]);
-  for (const n of nodes) if (!incoming.has(n)) edge(ROOT, n);
+
+  // Edges: a file that refers to a symbol -> the section defining it. The referring side is the
+  // whole file (every kept section of it: the map does not say which one refers); a section
+  // without global symbols is reached from the global ones of its file.
+  const succ = new Map<string, Set<string>>();
+  const incoming = new Set<string>();
+  const edge = (a: string, b: string) => {
+    if (a === b) return;
+    (succ.get(a) ?? succ.set(a, new Set()).get(a)!).add(b);
+    incoming.add(b);
+  };
+  if (input.relocations) {
+    for (const [file, sections] of Object.entries(input.relocations)) {
+      const own = sectionNode.get(file);
+      if (!own) continue;
+      for (const [section, symbols] of Object.entries(sections)) {
+        const from = own.get(section);
+        if (!from) continue;
+        for (const sym of symbols) for (const to of resolveSymbol(sym, section, own, symbolNode)) edge(from, to);
+      }
+    }
+  } else {
+    for (const x of map.crossReferences) {
+      const defined = symbolNode.get(x.symbol);
+      const targets = defined ? [defined] : (fileNodes.get(x.definedIn) ?? []);
+      for (const r of x.referencedBy) for (const from of fileNodes.get(r) ?? []) for (const to of targets) edge(from, to);
+    }
+    for (const [file, nodes] of fileNodes) {
+      const globals = globalNodes.get(file) ?? [];
+      for (const n of nodes) if (!globals.includes(n)) for (const g of globals) edge(g, n);
+    }
+  }
+  const all = new Set([...nodeObject.keys()]);
+  for (const n of all) if (!incoming.has(n)) edge(ROOT, n);
   let idom = dominators(succ, ROOT);
   // Nodes only reachable through a cycle nobody enters: give them the root too.
-  const unreached = [...bytes.keys()].filter((n) => !idom.has(n));
+  const unreached = [...all].filter((n) => !idom.has(n));
   if (unreached.length > 0) {
     for (const n of unreached) edge(ROOT, n);
     idom = dominators(succ, ROOT);
@@ -247,7 +319,7 @@ export function attribute(input: AttributeInput): Attribution {
     }
     if (owner) add(owner, "option", e.bytes, e.objects);
     else {
-      const obj = n.slice(4);
+      const obj = nodeObject.get(n)!;
       const o = owners.get(obj);
       const opts = o ? [...o].filter((x) => x !== "y").sort() : [];
       add(opts.length > 1 && !o!.has("y") ? `shared: ${opts.join(", ")}` : `shared: ${sharedPlace(obj)}`, "shared", e.bytes, e.objects);

@@ -19,7 +19,7 @@ import { saveAttributionInputs, ATTRIBUTION_LDFLAGS } from "../size/attribution-
 import type { SourceResult } from "./source.js";
 
 /** Bump when the way a binary is made changes, so old cache entries are not reused. */
-const RECIPE_VERSION = "2";
+const RECIPE_VERSION = "3";
 
 /** Symbols the build owns; a fragment may not set them. */
 const BUILD_OWNED = [
@@ -70,10 +70,18 @@ interface Toolchain {
  * CET landing pads by default, which a static init system pays for in every function; the
  * linker pads separate code segments to page boundaries (-z noseparate-code saves ~14 KB).
  * --cref adds the cross-reference table to the link map BusyBox's trylink writes (size
- * attribution); it changes the map only, not one byte of the binary.
+ * attribution); it changes the map only, not one byte of the binary. -z common-page-size=64 lets
+ * the data segment follow the code in the file instead of starting on the next 4 KiB boundary:
+ * 0.6 to 4 KB smaller, and a binary's growth is its code's, not a page-padding jump.
  */
 const COMMON_CFLAGS = ["-fno-stack-protector", "-fno-asynchronous-unwind-tables", "-fno-unwind-tables", "-U_FORTIFY_SOURCE"];
-const COMMON_LDFLAGS = ["-Wl,-z,noseparate-code", "-Wl,--build-id=none", "-Wl,-z,norelro", ATTRIBUTION_LDFLAGS];
+const COMMON_LDFLAGS = [
+  "-Wl,-z,noseparate-code",
+  "-Wl,-z,common-page-size=64",
+  "-Wl,--build-id=none",
+  "-Wl,-z,norelro",
+  ATTRIBUTION_LDFLAGS,
+];
 
 const TOOLCHAINS: Record<
   Platform,
@@ -151,7 +159,8 @@ export function detectToolchain(platform: Platform): Promise<Toolchain> {
 async function probeToolchain(platform: Platform): Promise<Toolchain> {
   const t = toolchainSpec(platform);
   const missing: string[] = [];
-  for (const tool of [t.cc, `${t.crossCompile}strip`, `${t.crossCompile}readelf`, "make", "bzip2"]) if (!(await which(tool))) missing.push(tool);
+  for (const tool of [t.cc, `${t.crossCompile}strip`, `${t.crossCompile}readelf`, "make", "bzip2"])
+    if (!(await which(tool))) missing.push(tool);
   const headerLinks = t.headers("");
   for (const [name, target] of Object.entries(headerLinks))
     if (!(await exists(target))) missing.push(`${target} (kernel headers: ${name}/)`);

@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { describe, test } from "node:test";
 import { attribute, contributors, dominators, enabledOptions, objectName, parseKbuild, sharedPlace } from "../../src/size/attribution.js";
+import { loadedFiles, parseRelocations } from "../../src/size/attribution-inputs.js";
 import { zstdSize } from "../../src/size/compress.js";
 import { parseLinkMap } from "../../src/size/linkmap.js";
 
@@ -270,6 +271,66 @@ describe("attribution", () => {
       "all changes together are the binary's change",
     );
     assert.ok(c.every((x, i) => i === 0 || Math.abs(c[i - 1]!.delta) >= Math.abs(x.delta)));
+  });
+});
+
+/** readelf -rW in its own layout: an archive with two members and a plain object file. */
+const READELF = `
+File: libbb/lib.a(xconnect.o)
+
+Relocation section '.rela.text.create_and_bind_stream_or_die' at offset 0x220 contains 2 entries:
+    Offset             Info             Type               Symbol's Value  Symbol's Name + Addend
+0000000000000010  0000000400000004 R_X86_64_PLT32         0000000000000000 create_and_bind_or_die - 4
+0000000000000020  0000000500000002 R_X86_64_PC32          0000000000000000 .LC3 - 4
+
+Relocation section '.rela.data.rel.ro.table' at offset 0x260 contains 2 entries:
+    Offset             Info             Type               Symbol's Value  Symbol's Name + Addend
+0000000000000000  0000000200000001 R_X86_64_64            0000000000000000 .text.helper + 0
+0000000000000008  0000000200000001 R_X86_64_64            0000000000000000 .text.helper + 10
+
+File: libbb/lib.a(empty.o)
+
+There are no relocations in this file.
+`;
+
+describe("relocations", () => {
+  test("readelf -rW: per member and section, the symbols named (each once)", () => {
+    assert.deepEqual(parseRelocations(READELF, "libbb/lib.a"), {
+      "libbb/lib.a(xconnect.o)": {
+        ".text.create_and_bind_stream_or_die": ["create_and_bind_or_die", ".LC3"],
+        ".data.rel.ro.table": [".text.helper"],
+      },
+    });
+    const plain = parseRelocations(
+      "\nRelocation section '.rela.text' at offset 0x7f8 contains 1 entry:\n    Offset  Info  Type  Value  Name\n0000000000000012  0000000d00000004 R_X86_64_PLT32         0000000000000000 _start_c - 4\n",
+      "/usr/lib/crt1.o",
+    );
+    assert.deepEqual(plain, { "/usr/lib/crt1.o": { ".text": ["_start_c"] } });
+  });
+
+  test("the files a map loaded, in order", () => {
+    assert.deepEqual(loadedFiles(MAP), ["/usr/lib/x86_64-linux-musl/crt1.o", "networking/lib.a"]);
+  });
+
+  test("with relocations, a shared file's section used only by one option is that option's", () => {
+    // The cross-reference table makes all of xfuncs.o shared (httpd and nc use it); relocations
+    // say nc uses xmalloc and httpd does not, and that only strcpy's caller is httpd.
+    const relocations = {
+      "/usr/lib/x86_64-linux-musl/crt1.o": { ".text._start": ["main"] },
+      "libbb/lib.a(appletlib.o)": { ".text.main": ["applet_main"], ".data.applet_main": ["httpd_main", "nc_main", "gunzip_main"] },
+      "networking/lib.a(httpd.o)": { ".text.httpd_main": ["xconnect", "strcpy", ".LC0"] },
+      "networking/lib.a(nc.o)": { ".text.nc_main": ["xmalloc", "printf", ".LC1"] },
+      "archival/lib.a(gunzip.o)": { ".text.gunzip_main": ["unzip"] },
+    };
+    const a = attribute({ map: MAP, kbuild: KBUILD, enabled: ENABLED, binarySize: 0x1000, relocations });
+    const row = (name: string) => a.rows.find((r) => r.name === name);
+    assert.equal(row("CONFIG_HTTPD")!.bytes, 0x100 + 0x28 + 0x60 + 0x10);
+    assert.equal(row("CONFIG_NC")!.bytes, 0x80 + 0x20 + 0x50 + 0x30, "xmalloc (xfuncs.o) is nc's alone");
+    assert.equal(row("shared: libbb")!.bytes, 0x40 + 0x10, "appletlib.o: main and the applet table");
+    assert.equal(
+      a.rows.reduce((n, r) => n + r.bytes, 0),
+      0x1000,
+    );
   });
 });
 
