@@ -6,6 +6,7 @@ import { doctorCommand } from "./doctor.js";
 import { mergeCommand, publishCommand } from "./publish.js";
 import { releaseCommand } from "./release.js";
 import { sizeCheckCommand } from "./size-check.js";
+import { verifyCommand } from "./verify.js";
 
 export const COMMANDS: Command[] = [
   doctorCommand,
@@ -15,4 +16,5 @@ export const COMMANDS: Command[] = [
   publishCommand,
   mergeCommand,
   releaseCommand,
+  verifyCommand,
 ];

@@ -82,6 +82,9 @@ export async function startLocalSigstore(): Promise<LocalSigstore> {
   const tlogKeys = keyPair();
   const tlog = await initializeTLog(base, tlogKeys);
   const tsa = await initializeTSA(keyPair());
+  // The mock writes genTime with milliseconds trimmed of trailing zeros (".25"), which
+  // @sigstore/core reads only as three digits: whole seconds avoid the mismatch (1 signature in 10).
+  (tsa as unknown as { getCurrentTime: () => Date }).getCurrentTime = () => new Date(Math.floor(Date.now() / 1000) * 1000);
   for (const h of [fulcioHandler(ca), rekorHandler(tlog), tsaHandler(tsa)]) routes.set(h.path, h.fn);
 
   const validFor = { start: new Date(Date.now() - 3600_000).toISOString() };

@@ -1,0 +1,118 @@
+/**
+ * Checks one signed attestation (a Sigstore bundle): the signature, certificate chain, Rekor entry
+ * and timestamps against a trust root (@sigstore/verify), then the signer's identity (the GitHub
+ * workflow in the certificate) against what the caller expects, then the in-toto statement inside.
+ * Each failure is returned as a sentence naming what did not match; nothing here throws for a bad
+ * attestation.
+ */
+import { readFile } from "node:fs/promises";
+import { bundleFromJSON } from "@sigstore/bundle";
+import { TrustedRoot } from "@sigstore/protobuf-specs";
+import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial } from "@sigstore/verify";
+import { UsageError } from "../lib/errors.js";
+import { PAYLOAD_TYPE, STATEMENT_TYPE, type Statement } from "../attest/statement.js";
+
+export const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
+
+export interface IdentityPolicy {
+  /** "owner/name": the repository whose workflow signed. */
+  repository?: string;
+  /** The workflow file, e.g. ".github/workflows/release.yml". */
+  workflow?: string;
+  /** The git ref, e.g. "refs/tags/v2.1.0"; a trailing "*" matches any ref with that prefix. */
+  ref?: string;
+  /** The OIDC issuer; default GitHub Actions'. */
+  issuer?: string;
+}
+
+export interface SignerIdentity {
+  san: string;
+  issuer?: string;
+  repository?: string;
+  workflow?: string;
+  ref?: string;
+}
+
+export type SignatureCheck =
+  { ok: true; statement: Statement; identity: SignerIdentity } | { ok: false; problem: string; identity?: SignerIdentity };
+
+/** Trust material from a trusted_root.json file (Sigstore's format). */
+export async function trustFromFile(file: string): Promise<TrustMaterial> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, "utf8"));
+  } catch (err) {
+    throw new UsageError(
+      `--trusted-root ${file}: not a readable JSON file (${(err as Error).message}); expected Sigstore's trusted_root.json`,
+    );
+  }
+  return trustFromRoot(json);
+}
+
+/** Trust material from trusted_root.json's content. */
+export function trustFromRoot(json: unknown): TrustMaterial {
+  return toTrustMaterial(TrustedRoot.fromJSON(json));
+}
+
+/** Sigstore's public-good trust root, fetched and checked through TUF (needs the network). */
+export async function publicGoodTrust(): Promise<TrustMaterial> {
+  const { getTrustedRoot } = await import("@sigstore/tuf");
+  return toTrustMaterial(await getTrustedRoot());
+}
+
+/** "https://github.com/OWNER/REPO/.github/workflows/F.yml@refs/tags/v1" -> its parts. */
+export function parseWorkflowSan(san: string): Pick<SignerIdentity, "repository" | "workflow" | "ref"> {
+  const m = /^https:\/\/[^/]+\/([^/]+\/[^/]+)\/(.+?)@(.+)$/.exec(san);
+  return m ? { repository: m[1]!, workflow: m[2]!, ref: m[3]! } : {};
+}
+
+function identityProblems(id: SignerIdentity, policy: IdentityPolicy): string[] {
+  const out: string[] = [];
+  const issuer = policy.issuer ?? GITHUB_OIDC_ISSUER;
+  if (id.issuer !== issuer) out.push(`issuer ${id.issuer ?? "(none)"}, expected ${issuer}`);
+  if (policy.repository && id.repository?.toLowerCase() !== policy.repository.toLowerCase())
+    out.push(`repository ${id.repository ?? "(none)"}, expected ${policy.repository}`);
+  if (policy.workflow && id.workflow !== policy.workflow) out.push(`workflow ${id.workflow ?? "(none)"}, expected ${policy.workflow}`);
+  if (policy.ref) {
+    const ok = policy.ref.endsWith("*") ? id.ref?.startsWith(policy.ref.slice(0, -1)) : id.ref === policy.ref;
+    if (!ok) out.push(`ref ${id.ref ?? "(none)"}, expected ${policy.ref}`);
+  }
+  return out;
+}
+
+export function checkBundle(bundleJson: unknown, trust: TrustMaterial, policy: IdentityPolicy): SignatureCheck {
+  let bundle;
+  try {
+    bundle = bundleFromJSON(bundleJson);
+  } catch (err) {
+    return { ok: false, problem: `not a Sigstore bundle: ${(err as Error).message}` };
+  }
+  let identity: SignerIdentity | undefined;
+  try {
+    const signer = new Verifier(trust).verify(toSignedEntity(bundle));
+    const san = signer.identity?.subjectAlternativeName ?? "";
+    identity = {
+      san,
+      ...(signer.identity?.extensions?.issuer ? { issuer: signer.identity.extensions.issuer } : {}),
+      ...parseWorkflowSan(san),
+    };
+  } catch (err) {
+    return { ok: false, problem: `signature does not verify against the trust root: ${(err as Error).message}` };
+  }
+  const wrong = identityProblems(identity, policy);
+  if (wrong.length > 0) return { ok: false, identity, problem: `signed by another identity (${identity.san}): ${wrong.join("; ")}` };
+  if (bundle.content.$case !== "dsseEnvelope")
+    return { ok: false, identity, problem: "the bundle holds no DSSE envelope (no in-toto statement)" };
+  const env = bundle.content.dsseEnvelope;
+  if (env.payloadType !== PAYLOAD_TYPE)
+    return { ok: false, identity, problem: `payload type ${env.payloadType}, expected ${PAYLOAD_TYPE}` };
+  let statement: Statement;
+  try {
+    statement = JSON.parse(env.payload.toString("utf8")) as Statement;
+  } catch {
+    return { ok: false, identity, problem: "the signed payload is not JSON" };
+  }
+  if (statement._type !== STATEMENT_TYPE)
+    return { ok: false, identity, problem: `statement type ${String(statement._type)}, expected ${STATEMENT_TYPE}` };
+  return { ok: true, statement, identity };
+}

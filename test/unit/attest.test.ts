@@ -1,0 +1,287 @@
+/**
+ * Attestations without a registry: the provenance statement's content (against the config's real
+ * files, hashed here independently), signing through the local Sigstore stand-in (@sigstore/mock)
+ * and verifying with @sigstore/verify: the expected identity passes, any other repository,
+ * workflow or ref is named, a changed payload or another trust root fails; the bundle's referrer
+ * form; verify's flags as bad input.
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { provenanceStatement } from "../../src/attest/attest.js";
+import { attestationArtifact, BUNDLE_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION } from "../../src/attest/referrer.js";
+import { sigstoreSigner, type StatementSigner } from "../../src/attest/sign.js";
+import { BUILD_TYPE, SLSA_PROVENANCE_V1, type ProvenancePredicate, type Statement } from "../../src/attest/statement.js";
+import { parseVerifyOptions } from "../../src/cli/verify.js";
+import { loadConfig } from "../../src/config/load.js";
+import type { Config } from "../../src/config/schema.js";
+import { UsageError } from "../../src/lib/errors.js";
+import { digestOf } from "../../src/oci/digest.js";
+import type { BuildResult } from "../../src/results/build.js";
+import { checkBundle, parseWorkflowSan, trustFromRoot } from "../../src/verify/signature.js";
+import { fileListDifferences } from "../../src/verify/verify.js";
+import { githubClaims, startLocalSigstore, unsignedJwt, type LocalSigstore } from "../support/sigstore.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const REPO = "kimigayo/build-action";
+const MANIFEST = `sha256:${"a".repeat(64)}`;
+const sha256 = (p: string) => createHash("sha256").update(readFileSync(p)).digest("hex");
+
+const ENV = {
+  GITHUB_REPOSITORY: REPO,
+  GITHUB_WORKFLOW_REF: `${REPO}/.github/workflows/release.yml@refs/tags/v2.1.0`,
+  GITHUB_REF: "refs/tags/v2.1.0",
+  GITHUB_SHA: "1".repeat(40),
+  GITHUB_RUN_ID: "42",
+  GITHUB_SERVER_URL: "https://github.com",
+};
+
+function buildOf(cfg: Config): BuildResult {
+  return {
+    config: cfg.file,
+    version: cfg.version,
+    sourceDateEpoch: cfg.sourceDateEpoch,
+    busybox: {
+      version: cfg.busybox.version,
+      sha256: cfg.busybox.sha256,
+      source: { cache: "hit", url: "file:///src/busybox.tar.bz2", signature: "ok" },
+    },
+    out: "/tmp/out",
+    images: [
+      { variant: "minimal", platform: "linux/amd64" },
+      { variant: "minimal", platform: "linux/arm64" },
+    ],
+    engine: { engine: "oci", reason: "test" },
+    seconds: { source: 0, total: 0 },
+  } as unknown as BuildResult;
+}
+
+describe("provenance statement", () => {
+  let cfg: Config;
+  let s: Statement<ProvenancePredicate>;
+  before(async () => {
+    cfg = await loadConfig(join(ROOT, "configs/kimigayo.yml"));
+    s = (await provenanceStatement({ build: buildOf(cfg), config: cfg, repoDir: ROOT, env: ENV, image: "ghcr.io/o/kimigayo" }, "minimal", {
+      digest: MANIFEST,
+      platform: "linux/amd64",
+    })) as Statement<ProvenancePredicate>;
+  });
+
+  it("is an in-toto v1 statement about the manifest's digest with a SLSA v1 provenance predicate", () => {
+    assert.equal(s._type, "https://in-toto.io/Statement/v1");
+    assert.deepEqual(s.subject, [{ name: "ghcr.io/o/kimigayo", digest: { sha256: "a".repeat(64) } }]);
+    assert.equal(s.predicateType, SLSA_PROVENANCE_V1);
+    assert.equal(s.predicate.buildDefinition.buildType, BUILD_TYPE);
+  });
+
+  it("records the inputs a rebuild needs and the GitHub identity", () => {
+    assert.deepEqual(s.predicate.buildDefinition.externalParameters, {
+      config: "configs/kimigayo.yml",
+      variant: "minimal",
+      platform: "linux/amd64",
+      platforms: ["linux/amd64", "linux/arm64"],
+      version: cfg.version,
+      sourceDateEpoch: cfg.sourceDateEpoch,
+      engine: "oci",
+      repository: REPO,
+      workflow: ".github/workflows/release.yml",
+      ref: "refs/tags/v2.1.0",
+      revision: "1".repeat(40),
+    });
+    assert.equal(s.predicate.runDetails.builder.id, `https://github.com/${REPO}/.github/workflows/release.yml@refs/tags/v2.1.0`);
+    assert.equal(s.predicate.runDetails.metadata.invocationId, `https://github.com/${REPO}/actions/runs/42`);
+    assert.equal(s.predicate.buildDefinition.internalParameters.toolchain.cc, "musl-gcc");
+    assert.match(s.predicate.buildDefinition.internalParameters.cacheKey ?? "", /^kimigayo-inputs-[0-9a-f]{32}$/);
+  });
+
+  it("lists the BusyBox source, every patch and every config file with its sha256", () => {
+    const deps = s.predicate.buildDefinition.resolvedDependencies;
+    assert.deepEqual(deps[0], {
+      name: `busybox-${cfg.busybox.version}.tar.bz2`,
+      uri: "file:///src/busybox.tar.bz2",
+      digest: { sha256: cfg.busybox.sha256 },
+    });
+    const byUri = new Map(deps.map((d) => [d.uri, d.digest.sha256]));
+    for (const f of ["configs/kimigayo.yml", "configs/busybox/minimal.config", "configs/openrc/inittab", "configs/rootfs/kimigayo-rc"])
+      assert.equal(byUri.get(`file:${f}`), sha256(join(ROOT, f)), f);
+    for (const p of cfg.busybox.patches) assert.equal(byUri.get(`file:${p.slice(ROOT.length + 1)}`), sha256(p), p);
+    assert.deepEqual(
+      s.predicate.buildDefinition.internalParameters.busybox.patches,
+      cfg.busybox.patches.map((p) => `file:${p.slice(ROOT.length + 1)}`),
+    );
+    assert.equal(new Set(deps.map((d) => d.uri ?? d.name)).size, deps.length, "each dependency once");
+  });
+
+  it("gives the same statement for the same inputs", async () => {
+    const again = await provenanceStatement(
+      { build: buildOf(cfg), config: cfg, repoDir: ROOT, env: ENV, image: "ghcr.io/o/kimigayo" },
+      "minimal",
+      {
+        digest: MANIFEST,
+        platform: "linux/amd64",
+      },
+    );
+    assert.deepEqual(again, s);
+  });
+});
+
+describe("signing and verifying with a local Sigstore", () => {
+  let sigstore: LocalSigstore;
+  let other: LocalSigstore;
+  let signer: StatementSigner;
+  const s: Statement = {
+    _type: "https://in-toto.io/Statement/v1",
+    subject: [{ name: "img", digest: { sha256: "a".repeat(64) } }],
+    predicateType: SLSA_PROVENANCE_V1,
+    predicate: { hello: "world" },
+  };
+  before(async () => {
+    sigstore = await startLocalSigstore();
+    other = await startLocalSigstore();
+    signer = sigstoreSigner(sigstore, async () => unsignedJwt(githubClaims({ repository: REPO })));
+  });
+  after(async () => {
+    await sigstore?.close();
+    await other?.close();
+  });
+
+  it("the expected identity verifies, twenty signatures in a row, and the statement comes back", async () => {
+    const trust = trustFromRoot(sigstore.trustedRoot);
+    for (let i = 0; i < 20; i++) {
+      const c = checkBundle(await signer.sign(s), trust, {
+        repository: REPO,
+        workflow: ".github/workflows/release.yml",
+        ref: "refs/tags/v*",
+      });
+      assert.ok(c.ok, c.ok ? "" : `signature ${i + 1}: ${c.problem}`);
+      assert.deepEqual(c.statement, s);
+      assert.equal(c.identity.repository, REPO);
+    }
+  });
+
+  it("names another repository, workflow, ref or issuer", async () => {
+    const trust = trustFromRoot(sigstore.trustedRoot);
+    const b = await signer.sign(s);
+    const cases: [object, RegExp][] = [
+      [{ repository: "mallory/x" }, /repository kimigayo\/build-action, expected mallory\/x/],
+      [
+        { repository: REPO, workflow: ".github/workflows/ci.yml" },
+        /workflow \.github\/workflows\/release\.yml, expected \.github\/workflows\/ci\.yml/,
+      ],
+      [{ repository: REPO, ref: "refs/heads/main" }, /ref refs\/tags\/v2\.1\.0, expected refs\/heads\/main/],
+      [
+        { repository: REPO, issuer: "https://accounts.example.com" },
+        /issuer https:\/\/token\.actions\.githubusercontent\.com, expected https:\/\/accounts\.example\.com/,
+      ],
+    ];
+    for (const [policy, message] of cases) {
+      const c = checkBundle(b, trust, policy);
+      assert.equal(c.ok, false);
+      assert.match(c.ok ? "" : c.problem, message);
+    }
+  });
+
+  it("a changed payload or another trust root does not verify", async () => {
+    const b = (await signer.sign(s)) as unknown as { dsseEnvelope: { payload: string } };
+    const changed = structuredClone(b);
+    const payload = Buffer.from(changed.dsseEnvelope.payload, "base64").toString().replace("world", "World");
+    changed.dsseEnvelope.payload = Buffer.from(payload).toString("base64");
+    const c1 = checkBundle(changed, trustFromRoot(sigstore.trustedRoot), { repository: REPO });
+    assert.match(c1.ok ? "" : c1.problem, /does not verify against the trust root/);
+    const c2 = checkBundle(b, trustFromRoot(other.trustedRoot), { repository: REPO });
+    assert.match(c2.ok ? "" : c2.problem, /does not verify against the trust root/);
+    assert.match(
+      (checkBundle({ nope: 1 }, trustFromRoot(sigstore.trustedRoot), {}) as { problem: string }).problem,
+      /not a Sigstore bundle/,
+    );
+  });
+
+  it("the bundle as a referrer: sigstore bundle artifactType and layer, predicate type annotated, subject set", async () => {
+    const b = await signer.sign(s);
+    const art = attestationArtifact(b, s.predicateType, {
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      digest: MANIFEST,
+      size: 500,
+    });
+    const m = JSON.parse(art.manifestBytes.toString()) as {
+      artifactType: string;
+      layers: { mediaType: string; digest: string }[];
+      subject: { digest: string };
+    };
+    assert.equal(m.artifactType, BUNDLE_MEDIA_TYPE);
+    assert.equal(m.layers[0]!.mediaType, BUNDLE_MEDIA_TYPE);
+    assert.equal(m.subject.digest, MANIFEST);
+    assert.equal(art.descriptor.digest, digestOf(art.manifestBytes));
+    assert.equal(art.descriptor.annotations?.[PREDICATE_TYPE_ANNOTATION], SLSA_PROVENANCE_V1);
+    assert.equal(m.layers[0]!.digest, digestOf(art.blobs[1]!.data));
+    assert.deepEqual(JSON.parse(art.blobs[1]!.data.toString()), b);
+  });
+});
+
+describe("verify: helpers and flags", () => {
+  it("parseWorkflowSan splits a GitHub workflow identity", () => {
+    assert.deepEqual(parseWorkflowSan("https://github.com/o/r/.github/workflows/release.yml@refs/tags/v1.0.0"), {
+      repository: "o/r",
+      workflow: ".github/workflows/release.yml",
+      ref: "refs/tags/v1.0.0",
+    });
+    assert.deepEqual(parseWorkflowSan("mailto:someone@example.com"), {});
+  });
+
+  it("fileListDifferences names files missing on either side and changed hashes", () => {
+    const sbom = new Map([
+      ["/a", "1"],
+      ["/b", "2"],
+    ]);
+    const layer = new Map([
+      ["/a", "1"],
+      ["/b", "3"],
+      ["/c", "4"],
+    ]);
+    assert.deepEqual(fileListDifferences(sbom, layer), [
+      "/b: the SBOM says sha256 2, the layer has 3",
+      "/c is in the layer but not in the SBOM",
+    ]);
+    assert.deepEqual(fileListDifferences(layer, sbom), [
+      "/b: the SBOM says sha256 3, the layer has 2",
+      "/c is in the SBOM but not in the layer",
+    ]);
+    assert.deepEqual(fileListDifferences(sbom, sbom), []);
+  });
+
+  const bad: [string[], RegExp][] = [
+    [["--repository", REPO], /expected one image reference/],
+    [["a:1", "b:2", "--repository", REPO], /expected one image reference \(IMAGE\[:tag\|@digest\]\), got 2/],
+    [["127.0.0.1:5000/x:latest"], /--repository is required/],
+    [["127.0.0.1:5000/x:latest", "--repository", "nope"], /--repository "nope" is not OWNER\/NAME/],
+    [["127.0.0.1:5000/x:latest", "--repository", REPO, "--ref", "v1"], /--ref "v1" is not a git ref/],
+    [["127.0.0.1:5000/x:latest", "--repository", REPO, "--workflow", "release.yml"], /--workflow "release\.yml" is not a workflow file/],
+    [["127.0.0.1:5000/x:latest", "--repository", REPO, "--issuer", "http://x"], /--issuer "http:\/\/x" is not an https URL/],
+    [["127.0.0.1:5000/X:latest", "--repository", REPO], /is not an image reference/],
+    [["127.0.0.1:5000/x:latest", "--repository", REPO, "--bogus"], /Unknown option '--bogus'/],
+  ];
+  for (const [argv, message] of bad) {
+    it(`bad input: ${argv.join(" ")}`, () => {
+      assert.throws(
+        () => parseVerifyOptions(argv),
+        (e: unknown) => e instanceof UsageError && message.test(e.message),
+      );
+    });
+  }
+
+  it("good input becomes the identity policy", () => {
+    const o = parseVerifyOptions([
+      "127.0.0.1:5000/x@sha256:" + "b".repeat(64),
+      "--repository",
+      REPO,
+      "--ref",
+      "refs/tags/v*",
+      "--trusted-root",
+      "root.json",
+    ]);
+    assert.deepEqual(o.identity, { repository: REPO, ref: "refs/tags/v*" });
+    assert.equal(o.trustedRoot, "root.json");
+  });
+});
