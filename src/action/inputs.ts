@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { UsageError } from "../lib/errors.js";
 
-export const ACTION_COMMANDS = ["build", "size-check", "bench", "publish", "merge", "release", "doctor"] as const;
+export const ACTION_COMMANDS = ["build", "size-check", "bench", "publish", "merge", "release", "doctor", "changelog"] as const;
 
 const list = z.string().transform((s) =>
   s
@@ -70,6 +70,9 @@ export function getInputs(get: (name: string) => string): ActionInputs {
   if (r.data.command === "release" && !r.data.tag && r.data["dry-run"] === "false") {
     throw new UsageError("invalid action inputs:\n  release needs tag (e.g. ${{ github.ref_name }}) unless dry-run is true");
   }
+  if (r.data.command === "changelog" && !r.data.tag) {
+    throw new UsageError("invalid action inputs:\n  changelog needs tag (e.g. ${{ github.ref_name }})");
+  }
   return r.data;
 }
 
@@ -111,6 +114,9 @@ export function toArgv(i: ActionInputs): string[] {
       if (i.baseline) argv.push("--baseline", i.baseline);
       if (i["from-published"]) argv.push("--from-published", i["from-published"]);
       if (i["bench-runs"]) argv.push("--bench-runs", i["bench-runs"]);
+      break;
+    case "changelog":
+      if (i.tag) argv.push("--tag", i.tag);
       break;
     case "doctor":
       if (i.fix === "true") argv.push("--fix");

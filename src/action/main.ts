@@ -2,6 +2,7 @@ import * as core from "@actions/core";
 import { readFile } from "node:fs/promises";
 import { benchCommand } from "../cli/bench.js";
 import { buildCommand } from "../cli/build.js";
+import { changelogCommand } from "../cli/changelog.js";
 import type { CommandContext } from "../cli/command.js";
 import { doctorCommand } from "../cli/doctor.js";
 import { execute } from "../cli/execute.js";
@@ -161,6 +162,11 @@ async function runCommand(i: ActionInputs, ctx: CommandContext): Promise<{ code:
           summary: [await readOr(`${i.out}/RELEASE_NOTES.md`)],
         },
       };
+    }
+    case "changelog": {
+      const x = await execute(changelogCommand, argv, ctx);
+      if (!x.result) return x;
+      return { code: x.code, report: { outputs: result(changelogCommand.json(x.result)), summary: [] } };
     }
     case "doctor": {
       const x = await execute(doctorCommand, argv, ctx);

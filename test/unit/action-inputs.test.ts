@@ -141,6 +141,11 @@ describe("action inputs -> CLI argv", () => {
       argv: ["doctor", "--config", "configs/kimigayo.yml", "--json", "--fix", "--only", "cross-arm64,binfmt"],
     },
     {
+      name: "changelog with tag: the release's section of CHANGELOG.md",
+      inputs: { command: "changelog", tag: "v2.1.0", out: "x", variants: "minimal" },
+      argv: ["changelog", "--config", "configs/kimigayo.yml", "--json", "--tag", "v2.1.0"],
+    },
+    {
       name: "size-check with fail-on-budget: false reports overruns as warnings (--warn-only)",
       inputs: { command: "size-check", "fail-on-budget": "false" },
       argv: [
@@ -258,8 +263,9 @@ describe("invalid action inputs", () => {
     {
       name: "unknown command",
       inputs: { command: "deploy" },
-      message: 'command: "deploy" is not a command; allowed: build, size-check, bench, publish, merge, release, doctor',
+      message: 'command: "deploy" is not a command; allowed: build, size-check, bench, publish, merge, release, doctor, changelog',
     },
+    { name: "changelog needs a tag", inputs: { command: "changelog" }, message: "changelog needs tag" },
     { name: "commands are case-sensitive", inputs: { command: "Build" }, message: 'command: "Build" is not a command' },
     { name: "fix: yes", inputs: { command: "doctor", fix: "yes" }, message: 'fix: "yes" must be true or false' },
     { name: "fix: TRUE", inputs: { command: "doctor", fix: "TRUE" }, message: 'fix: "TRUE" must be true or false' },

@@ -470,6 +470,7 @@ const POLICY: Record<string, AuditPolicy> = {
       merge: ["packages"],
       release: ["contents", "packages", "id-token", "attestations"],
       major: ["contents"],
+      changelog: ["contents"],
     },
   },
 };
@@ -484,6 +485,7 @@ const EXPECTED_PERMISSIONS: Record<string, Record<string, YamlMap>> = {
     merge: { contents: "read", packages: "write" },
     release: { contents: "write", packages: "write", "id-token": "write", attestations: "write" },
     major: { contents: "write" },
+    changelog: { contents: "write" },
   },
 };
 
@@ -905,6 +907,28 @@ describe("release.yml", () => {
     assert.match(run, /git tag --force "\$major" "\$GITHUB_SHA"/);
     assert.match(run, /git -c "http\.extraheader=AUTHORIZATION: basic \$auth" push --force origin "refs\/tags\/\$major"/);
     assert.doesNotMatch(run, /release create|gh release/, "the moving major is a tag, never a release");
+  });
+
+  it("changelog: only for a stable release, after it, writes CHANGELOG.md on the default branch with the action and pushes it there with the token as a header", () => {
+    const job = jobOf(f, "changelog");
+    assert.equal(job.needs, "release");
+    assert.equal(job.if, "${{ !contains(github.ref_name, '-') }}");
+    const checkout = stepUsing(f, "changelog", "actions/checkout").with as YamlMap;
+    assert.deepEqual(checkout, {
+      ref: "${{ github.event.repository.default_branch }}",
+      "fetch-depth": "0",
+      "persist-credentials": "false",
+    });
+    assert.deepEqual(withOf(actionStep("changelog", "changelog")), { command: "changelog", tag: "${{ github.ref_name }}" });
+    const steps = stepsIn(f, "changelog");
+    const push = steps.find((s) => typeof s.run === "string" && s.run.includes("push"));
+    assert.ok(push && steps.indexOf(push) > steps.indexOf(actionStep("changelog", "changelog")));
+    assert.deepEqual(push.env, { TOKEN: "${{ secrets.GITHUB_TOKEN }}", BRANCH: "${{ github.event.repository.default_branch }}" });
+    const run = String(push.run);
+    assert.match(run, /git diff --cached --quiet -- CHANGELOG\.md/, "a re-run with nothing new commits nothing");
+    assert.match(run, /commit -m "chore\(release\): CHANGELOG for \$GITHUB_REF_NAME" -- CHANGELOG\.md/, "the notes leave this commit out");
+    assert.match(run, /git -c "http\.extraheader=AUTHORIZATION: basic \$auth" push origin "HEAD:refs\/heads\/\$BRANCH"/);
+    assert.doesNotMatch(run, /--force|git config/, "never forced; the token never stored");
   });
 
   it("the with: values of every uses: ./ step are inputs action.yml declares", () => {
