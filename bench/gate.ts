@@ -6,8 +6,9 @@
  *   2. 20 gate runs of the unchanged image against that baseline       target: 0 false alarms
  *   3. 10 gate runs of the same rootfs whose rc takes 20 ms longer     target: 10 of 10 trip
  * the two kinds interleaved (A A slow A A slow ...), so both see the same moments of the machine. Each
- * gate run is what `kimigayo bench --baseline` does: a figure that trips is measured again and only
- * a figure that trips twice fails the gate.
+ * gate run is what `kimigayo bench --baseline` does: a figure trips when its best run (min of N) is
+ * past the baseline's by more than max(threshold, its A/A noise floor); it is then measured again, and
+ * only a figure that trips twice fails the gate.
  * It also checks every benchmark.json it wrote (issue: a ratio-based consumer divides the new value
  * by the old): no smaller-is-better value of 0 and every ratio between runs finite.
  * A benchmark, not a test: it prints figures beside targets and exits 1 when one is missed.

@@ -2,14 +2,16 @@
  * The regression gate: a new run's figures against an earlier run's (the --baseline FILE, in
  * github-action-benchmark's customSmallerIsBetter format, as `kimigayo bench` writes it).
  *
- * A figure trips the gate when BOTH hold:
- *   worse        its median is past the baseline median by more than the limit, and
- *   unexplained  it is also past the baseline's p95 by more than the limit,
- * each with the clock's resolution as slack (one tick is not a regression). The limit is the
- * threshold or the figure's A/A noise floor, whichever is larger: a `kimigayo bench --aa` run
- * (the image against itself, interleaved) records in each entry how far its median moves with
- * no change at all ("noise=4.2%" in `extra`). A figure that is worse but inside the baseline's
- * own spread is reported as noise; it does not fail the gate.
+ * A figure trips the gate when its best run (the minimum of N, kept in `extra` as min=) is past
+ * the baseline's best run by more than the limit, plus the clock's resolution (one tick is not a
+ * regression). Load on a shared machine only ever adds time to a run, so it moves the median and
+ * the tail a lot and the best run little, while a slower image is slower in every run, the best
+ * one included. The limit is the threshold or the figure's A/A noise floor, whichever is larger:
+ * a `kimigayo bench --aa` run (the image against itself, interleaved) records in each entry how far
+ * the best of N runs moves with no change at all ("noise=4.2%" in `extra`). A figure whose median
+ * is worse by more than the threshold while its best run is not is reported as noise.
+ * Entries without min= (older files) are compared as before: median past the baseline median and
+ * past the baseline's p95, each by more than the limit.
  *
  * A figure that trips is measured again (its case only) before the gate fails: it is a regression
  * only when the confirming run trips too (confirmGate). A load spike on a shared machine passes;
@@ -32,6 +34,8 @@ export type Verdict = "regression" | "unconfirmed" | "noise" | "ok" | "improved"
 export interface GateFigure {
   value: number;
   p95: number;
+  /** The best run (extra's min=), when the entry has it. */
+  min?: number;
   resolution: number;
   noise?: number;
 }
@@ -71,7 +75,7 @@ export function formatExtra(s: Summary, resolution: number | undefined, context:
   );
 }
 
-export function parseExtra(extra: string | undefined): { p95?: number; resolution?: number; noise?: number } {
+export function parseExtra(extra: string | undefined): { p95?: number; min?: number; resolution?: number; noise?: number } {
   const field = (k: string) => {
     const m = new RegExp(`(?:^|\\s)${k}=(-?[0-9.]+(?:e[-+]?\\d+)?)`).exec(extra ?? "");
     return m ? Number(m[1]) : undefined;
@@ -79,8 +83,10 @@ export function parseExtra(extra: string | undefined): { p95?: number; resolutio
   const p95 = field("p95");
   const resolution = field("res");
   const noise = field("noise");
+  const min = field("min");
   return {
     ...(p95 !== undefined ? { p95 } : {}),
+    ...(min !== undefined ? { min } : {}),
     ...(resolution !== undefined ? { resolution } : {}),
     ...(noise !== undefined ? { noise } : {}),
   };
@@ -91,6 +97,7 @@ function figure(e: BenchmarkEntry): GateFigure {
   return {
     value: e.value,
     p95: Math.max(x.p95 ?? e.value, e.value),
+    ...(x.min !== undefined ? { min: x.min } : {}),
     resolution: x.resolution ?? 0,
     ...(x.noise !== undefined ? { noise: x.noise } : {}),
   };
@@ -103,17 +110,25 @@ export function limitPct(thresholdPct: number, base: { noise?: number }, cur: { 
 
 /** The decision for one figure; exported for the decision-table tests. */
 export function decide(
-  base: { value: number; p95: number; resolution: number; noise?: number },
-  cur: { value: number; noise?: number },
+  base: { value: number; p95: number; resolution: number; noise?: number; min?: number },
+  cur: { value: number; noise?: number; min?: number },
   thresholdPct: number,
 ): Exclude<Verdict, "new" | "missing" | "unconfirmed"> {
-  const t = limitPct(thresholdPct, base, cur) / 100;
+  const l = limitPct(thresholdPct, base, cur) / 100;
+  const t = thresholdPct / 100;
   const slack = base.resolution;
-  const worse = cur.value > base.value * (1 + t) + slack;
-  const unexplained = cur.value > base.p95 * (1 + t) + slack;
+  const medianWorse = cur.value > base.value * (1 + t) + slack;
+  if (base.min !== undefined && cur.min !== undefined) {
+    if (cur.min > base.min * (1 + l) + slack) return "regression";
+    if (medianWorse) return "noise";
+    if (cur.min < base.min * (1 - l) - slack && cur.value < base.value * (1 - t) - slack) return "improved";
+    return "ok";
+  }
+  const worse = cur.value > base.value * (1 + l) + slack;
+  const unexplained = cur.value > base.p95 * (1 + l) + slack;
   if (worse && unexplained) return "regression";
-  if (worse) return "noise";
-  if (cur.value < base.value * (1 - t) - slack) return "improved";
+  if (medianWorse) return "noise";
+  if (cur.value < base.value * (1 - l) - slack) return "improved";
   return "ok";
 }
 

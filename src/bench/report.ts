@@ -310,9 +310,11 @@ export function renderGate(gr: GateResult): string[] {
   return [
     `## Regression gate (threshold ${gr.thresholdPct} %): ${gr.passed ? "passed" : `${gr.regressions.length} regression(s)`}`,
     "",
-    "A figure trips the gate when its median is worse than the baseline's median by more than the limit and also worse than the baseline's p95 by more than the limit; " +
-      "the limit is the threshold or the figure's A/A noise floor (from `kimigayo bench --aa`), whichever is larger. " +
-      "A figure that trips is measured again before the gate fails: it is a regression only when it trips twice.",
+    "A figure trips the gate when its best run (the minimum of N) is worse than the baseline's best run by more than the limit: " +
+      "the threshold or the figure's A/A noise floor (from `kimigayo bench --aa`), whichever is larger. Load only adds time to a run, " +
+      "so it moves the median far more than the best run, while a slower image is slower in every run. " +
+      "A figure that trips is measured again before the gate fails: it is a regression only when it trips twice. " +
+      "*noise*: the median is worse by more than the threshold, the best run is not.",
     "",
     mdTable(["figure", "baseline median", "now", "change", "limit", "verdict"], rows, [1, 2, 3, 4]),
     ...(c

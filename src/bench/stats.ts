@@ -79,17 +79,24 @@ export function ratioSummary(a: readonly (number | undefined)[], b: readonly (nu
 }
 
 /**
- * The A/A noise floor of a median, in percent: runs `a` and `b` are the same image, interleaved.
- * Under "no change" both are draws from one distribution, so both samples are pooled and resampled
- * (a seeded bootstrap, the same figure on every call): the 95th percentile of |median(A*) −
- * median(B*)| ÷ the pooled median is how far the median of this many runs moves by noise alone.
- * It is never less than the difference the two runs actually showed. `resolution` bounds the
- * denominator (a median below one tick is one tick).
+ * The A/A noise floor of a statistic of N runs (the best run, min, by default; or the median), in
+ * percent: runs `a` and `b` are the same image, interleaved. Under "no change" both are draws from
+ * one distribution, so both samples are pooled and resampled (a seeded bootstrap, the same figure on
+ * every call): the 95th percentile of |stat(A*) − stat(B*)| ÷ stat(pooled) is how far the statistic
+ * of this many runs moves by noise alone. It is never less than the difference the two runs actually
+ * showed. `resolution` bounds the denominator (a statistic below one tick is one tick).
  */
-export function noiseFloorPct(a: readonly number[], b: readonly number[], resolution = 0, draws = 2000): number {
-  const pool = finite([...a, ...b], "noise floor");
+export function noiseFloorPct(
+  a: readonly number[],
+  b: readonly number[],
+  resolution = 0,
+  stat: "min" | "median" = "min",
+  draws = 2000,
+): number {
   if (a.length === 0 || b.length === 0) throw new Error("noise floor of an empty sample");
-  const centre = Math.max(quantileSorted(pool, 0.5), resolution);
+  const pool = finite([...a, ...b], "noise floor");
+  const q = stat === "min" ? 0 : 0.5;
+  const centre = Math.max(quantileSorted(pool, q), resolution);
   if (!(centre > 0)) return 0;
   let x = 0x9e3779b9; // xorshift32, fixed seed
   const pick = () => {
@@ -102,11 +109,11 @@ export function noiseFloorPct(a: readonly number[], b: readonly number[], resolu
   };
   const draw = (n: number) =>
     quantileSorted(
-      Array.from({ length: n }, pick).sort((p, q) => p - q),
-      0.5,
+      Array.from({ length: n }, pick).sort((p, r) => p - r),
+      q,
     );
   const diffs: number[] = [];
   for (let i = 0; i < draws; i++) diffs.push(Math.abs(draw(a.length) - draw(b.length)));
-  const observed = Math.abs(median(a) - median(b));
+  const observed = Math.abs(quantile(a, q) - quantile(b, q));
   return (Math.max(quantile(diffs, 0.95), observed) / centre) * 100;
 }

@@ -10,7 +10,7 @@ import { CASES, type BenchmarkEntry, type BenchResult, type CaseName } from "../
 import { DEFAULT_REGISTRY } from "../lib/docker.js";
 import { UsageError } from "../lib/errors.js";
 import { readBuildResult } from "../results/build.js";
-import { commonOptions, parseCommandArgs, str } from "./args.js";
+import { commonOptions, outputFile, outputFolder, parseCommandArgs, str } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
 
@@ -36,12 +36,13 @@ the ratio to each reference pair by pair. arm64 on an amd64 host runs under QEMU
   --runs       runs per figure, 1..${MAX_RUNS} (default ${DEFAULT_RUNS}; memory takes min(N, 3), commands by docker run min(N, 5))
   --reference  another local image to compare with (repeatable); floor and busybox-glibc are always included
   --only       cases to run, comma-separated (default: ${CASES.join(",")})
-  --baseline   an earlier benchmark.json: a figure trips when its median is worse by more than the
-               limit AND above the baseline's p95 by more than the limit, the limit being --threshold
-               (default ${DEFAULT_THRESHOLD_PCT} %) or the figure's A/A noise floor, whichever is larger; the cases
-               of the figures that trip are run again, and exit 1 only when a figure trips twice
-  --aa         A/A: also run each image against itself, interleaved (startup, boot), and record each
-               figure's noise floor in benchmark.json (noise=…% in extra); make baselines with it
+  --baseline   an earlier benchmark.json: a figure trips when its best run (min of N) is worse than the
+               baseline's by more than the limit: --threshold (default ${DEFAULT_THRESHOLD_PCT} %) or the figure's A/A
+               noise floor, whichever is larger; the cases of the figures that trip are run again, and
+               the exit code is 1 only when a figure trips twice
+  --aa         A/A: also run each image against itself, interleaved (startup, boot), and record in
+               benchmark.json how far each figure's best run moves with no change (noise=…% in extra);
+               make baselines with it
   --out        the build output folder (default: out); results go to <out>/bench/
   --report     the markdown report (default: BENCHMARK_REPORT.md)
   --registry   the local registry for the pull case (default: ${DEFAULT_REGISTRY})
@@ -149,8 +150,8 @@ export function parseBenchCommandOptions(argv: string[]): BenchCommandOptions {
     ...(str(o.platform) !== undefined ? { platform: str(o.platform)! } : {}),
     ...(str(o.baseline) ? { baseline: str(o.baseline)! } : {}),
     aa: o.aa === true,
-    out: str(o.out) ?? "out",
-    report: str(o.report) ?? "BENCHMARK_REPORT.md",
+    out: outputFolder("--out", str(o.out) ?? "out"),
+    report: outputFile("--report", str(o.report) ?? "BENCHMARK_REPORT.md"),
     registry: str(o.registry) ?? DEFAULT_REGISTRY,
   };
 }
