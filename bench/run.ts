@@ -2,10 +2,10 @@
  * npm run bench:run [-- --runs N --variant V|all --out DIR --report FILE]: the runtime benchmark
  * of the standard image on this host's platform (plus any other variants asked for), with the
  * product's targets:
- *   boot to ready, in container (median)                       ≤ 20 ms
+ *   boot to ready, in container (median, 0.001 ms resolution)  ≤ 5 ms
  *   boot, docker run to ready line ÷ the floor's docker run    ≤ 1.05  (median of pair ratios)
  *   startup ÷ floor                                            ≤ 1.02  (median of pair ratios)
- *   memory after ready (median)                                ≤ 1 MiB, and no spike over 10 s
+ *   memory after ready (every run)                             ≤ 1 MiB, and no spike over 10 s
  *   docker stop (median)                                       < 1 s
  * It builds the images first when <out>/build.json lacks them (the cache makes that quick), writes
  * BENCHMARK_REPORT.md and <out>/bench/*, prints the figures beside the targets, and exits 1 when

@@ -255,14 +255,16 @@ export const READING_GUIDE = `*Startup* is the wall time of \`docker run --rm --
 (namespaces, the overlay mount, the teardown), so it is compared with the *floor*, a scratch image holding one static binary
 that exits at once, and with Debian's glibc-static BusyBox; each ratio is taken against the reference run next to it and the
 median of those ratios is reported. Single pairs scatter by about ±15 % on a 2-core machine; the median of 20 moves by 2–3 %
-between runs. *Boot to ready, in container* is what the rc prints: /proc/uptime from the rc's first line until every service
-is up; it ticks by 10 ms, so single runs read 0, 10 or 20 and only the median means much. *Boot to ready, docker run to ready
+between runs. *Boot to ready, in container* is what the rc prints: CLOCK_MONOTONIC in µs ($MONOTONIC_US) from the rc's first
+line until every service is up (an image without it ticks by 10 ms, /proc/uptime); under load it scatters widely, so read its best
+run as well as its median. *Boot to ready, docker run to ready
 line* is what a user waits, from starting \`docker run\` to the ready line on its output; it is compared with the floor's whole
 \`docker run --rm … /true\` (which also pays the teardown, hence a ratio below 1) and scatters by ±10 %. *Shutdown* is
 \`docker stop\` right after the ready line: SIGTERM, the rc's stop, init's kill of what is left, until the engine has seen the
-container exit; mostly the engine's own work, ±20 %. *Memory* is the container's cgroup usage without the page cache (the
-metric is named in the table), most of it kernel memory (page tables, stacks, slab) rather than the processes' own pages; it
-is flat within a run and differs by ±6 % between runs. *Commands* by \`docker exec\` are dominated by the exec itself (the
+container exit; mostly the engine's own work, ±20 %. *Memory* is the container's cgroup charge without the page cache, page
+by page (the metric is named in the table), most of it kernel memory (page tables, stacks, slab) rather than the processes' own
+pages; it is flat within a run and differs by ±2 % between runs. The cgroup's usage counter reads up to 128 KiB per CPU more (pages
+charged ahead), by a different amount each time, and is shown for comparison. *Commands* by \`docker exec\` are dominated by the exec itself (the
 \`sh\` row); *net of sh* is the tool's own time, roughly. *Pull* is a few HTTP round trips to a local registry: tens of
 milliseconds, ±40 %. Compare ratios rather than absolute times across machines; arm64 figures on an amd64 host include
 QEMU and are labelled "emulated (QEMU)".`;
