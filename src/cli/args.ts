@@ -1,6 +1,10 @@
+import { statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { MAX_EPOCH } from "../config/schema.js";
 import { UsageError } from "../lib/errors.js";
-import { isRepositoryReference } from "../oci/reference.js";
+import { isRepositoryReference, parseReference } from "../oci/reference.js";
+import { attemptTimeoutFromEnv } from "../oci/registry.js";
 
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
@@ -49,5 +53,68 @@ export function imageFlag(v: string | boolean | string[] | undefined, flag = "--
         : "expected REGISTRY/NAME such as ghcr.io/owner/kimigayo or 127.0.0.1:5000/kimigayo";
     throw new UsageError(`${flag} ${JSON.stringify(s)} is not an image repository: ${why}`);
   }
+  const port = /:(\d+)$/.exec(parseReference(s).registry)?.[1];
+  if (port !== undefined && !(Number(port) >= 1 && Number(port) <= 65535)) {
+    throw new UsageError(`${flag} ${JSON.stringify(s)} names port ${port}; a registry port is 1 to 65535`);
+  }
   return s;
+}
+
+/** The nearest existing path at or above `abs`, and what it is. */
+function nearestExisting(abs: string): { path: string; isDir: boolean } {
+  for (let p = abs; ; p = dirname(p)) {
+    let st;
+    try {
+      st = statSync(p, { throwIfNoEntry: false });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOTDIR") throw err; // a file above it: look further up
+    }
+    if (st) return { path: p, isDir: st.isDirectory() };
+    if (dirname(p) === p) return { path: p, isDir: true };
+  }
+}
+
+/**
+ * A folder the command writes into (--out, --digests-dir, KIMIGAYO_CACHE): fine when it is a
+ * folder or does not exist yet; bad input when it, or something above it, is a file. `name` is
+ * how the user gave it ("--out", "KIMIGAYO_CACHE").
+ */
+export function outputFolder(name: string, path: string): string {
+  const abs = resolve(path);
+  const at = nearestExisting(abs);
+  if (!at.isDir) {
+    const what = at.path === abs ? "is a file" : `lies under ${at.path}, which is a file`;
+    throw new UsageError(`${name} ${JSON.stringify(path)} ${what}; expected a folder (existing, or one that can be made)`);
+  }
+  return path;
+}
+
+/** A file the command writes (--report, --markdown): bad input when it is a folder, or something above it is a file. */
+export function outputFile(name: string, path: string): string {
+  const abs = resolve(path);
+  const at = nearestExisting(abs);
+  if (at.path === abs && at.isDir)
+    throw new UsageError(`${name} ${JSON.stringify(path)} is a folder; expected the path of a file to write`);
+  if (at.path !== abs && !at.isDir) {
+    throw new UsageError(`${name} ${JSON.stringify(path)} lies under ${at.path}, which is a file; expected a path inside a folder`);
+  }
+  return path;
+}
+
+/**
+ * The environment variables the commands read, checked before any work: SOURCE_DATE_EPOCH (the
+ * reproducible-builds specification asks for an error on a malformed value, not a fallback),
+ * KIMIGAYO_CACHE (a folder) and KIMIGAYO_REGISTRY_TIMEOUT (seconds).
+ */
+export function checkEnvironment(env: NodeJS.ProcessEnv): void {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined && epoch !== "") {
+    if (!/^\d+$/.test(epoch) || Number(epoch) > MAX_EPOCH) {
+      throw new UsageError(
+        `SOURCE_DATE_EPOCH=${JSON.stringify(epoch)} is not a timestamp: expected a whole number of seconds since 1970 (digits only), from 0 to ${MAX_EPOCH}; unset it to use the config's source_date_epoch`,
+      );
+    }
+  }
+  if (env.KIMIGAYO_CACHE) outputFolder("KIMIGAYO_CACHE", env.KIMIGAYO_CACHE);
+  attemptTimeoutFromEnv(env);
 }

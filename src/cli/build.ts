@@ -2,7 +2,7 @@ import { UsageError } from "../lib/errors.js";
 import { selectPlatforms, selectVariants } from "../config/load.js";
 import { runBuild, type BuildResult } from "../pipeline/build.js";
 import { parseEngine, type EngineRequest } from "../stages/engine.js";
-import { commonOptions, parseCommandArgs, str } from "./args.js";
+import { commonOptions, outputFolder, parseCommandArgs, str } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
 
@@ -46,7 +46,7 @@ export function parseBuildOptions(argv: string[]): BuildOptions {
     ...commonOptions(o),
     ...(str(o.variant) !== undefined ? { variant: str(o.variant)! } : {}),
     ...(str(o.platform) !== undefined ? { platform: str(o.platform)! } : {}),
-    out: str(o.out) ?? "out",
+    out: outputFolder("--out", str(o.out) ?? "out"),
     ...(parallel ? { parallel: Number(parallel) } : {}),
     engine: engine === "none" ? "none" : parseEngine(engine),
   };

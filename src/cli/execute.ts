@@ -1,5 +1,6 @@
 /** Runs one command: parse, run, --json on stdout, and the exit code of the CLI contract (0, 1 or 2). */
 import { exitCodeOf, formatError, UsageError } from "../lib/errors.js";
+import { checkEnvironment } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 
 export interface Execution<R> {
@@ -16,6 +17,7 @@ export async function execute<O extends CommandOptions, R>(
 ): Promise<Execution<R>> {
   try {
     const options = cmd.parse(argv);
+    checkEnvironment(ctx.env);
     const result = await cmd.run(ctx, options);
     if (options.json && opts.stdout) opts.stdout.write(`${JSON.stringify(cmd.json(result), null, 2)}\n`);
     const failure = cmd.failure?.(result);

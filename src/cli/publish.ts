@@ -9,7 +9,7 @@ import { merge, planTags, publish, publishByDigest, tagSourceFrom, type DigestFi
 import { readBuildResult } from "../results/build.js";
 import { PUBLISHED_FILE } from "../results/published.js";
 import { smoke, type SmokeResult } from "../stages/smoke.js";
-import { commonOptions, imageFlag, parseCommandArgs, str } from "./args.js";
+import { commonOptions, imageFlag, outputFolder, parseCommandArgs, str } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
 
@@ -101,7 +101,7 @@ export function parsePublishOptions(argv: string[]): PublishOptions {
     out: str(o.out) ?? "out",
     byDigest: o["by-digest"] === true,
     ...(str(o.platform) ? { platform: str(o.platform)! } : {}),
-    ...(str(o["digests-dir"]) ? { digestsDir: str(o["digests-dir"])! } : {}),
+    ...(str(o["digests-dir"]) ? { digestsDir: outputFolder("--digests-dir", str(o["digests-dir"])!) } : {}),
     smoke: o.smoke === true,
   };
 }
@@ -183,7 +183,7 @@ export function parseMergeOptions(argv: string[]): MergeOptions {
     ...(o.image !== undefined ? { image: imageFlag(o.image)! } : {}),
     digests: (o.digests as string[] | undefined) ?? [],
     ...(str(o.version) ? { version: str(o.version)! } : {}),
-    ...(str(o.out) ? { out: str(o.out)! } : {}),
+    ...(str(o.out) ? { out: outputFolder("--out", str(o.out)!) } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { UsageError } from "../lib/errors.js";
 import { release, type ReleaseResult } from "../pipeline/release.js";
 import { parseEngine, type EngineRequest } from "../stages/engine.js";
-import { commonOptions, imageFlag, parseCommandArgs, str } from "./args.js";
+import { commonOptions, imageFlag, outputFolder, parseCommandArgs, str } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { formatPublish } from "./publish.js";
 
@@ -64,7 +64,7 @@ export function parseReleaseOptions(argv: string[]): ReleaseOptions {
     ...(str(o.tag) ? { tag: str(o.tag)! } : {}),
     dryRun: o["dry-run"] === true,
     ...(o.image !== undefined ? { image: imageFlag(o.image)! } : {}),
-    out: str(o.out) ?? "out",
+    out: outputFolder("--out", str(o.out) ?? "out"),
     ...(str(o.repo) ? { repo: str(o.repo)! } : {}),
     ...(str(o.engine) ? { engine: parseEngine(str(o.engine)!) } : {}),
     ...(str(o.baseline) ? { baseline: str(o.baseline)! } : {}),

@@ -5,7 +5,7 @@ import { runSizeCheck } from "../size/check.js";
 import { formatBudget, formatDelta, formatDeltaBytes } from "../size/format.js";
 import type { Contributor } from "../size/attribution.js";
 import type { ImageReport, SizeReport } from "../size/types.js";
-import { commonOptions, imageFlag, parseCommandArgs, str } from "./args.js";
+import { commonOptions, imageFlag, outputFile, parseCommandArgs, str } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
 
@@ -126,8 +126,8 @@ export function parseSizeCheckOptions(argv: string[]): SizeCheckOptions {
     ...(o.image !== undefined ? { image: imageFlag(o.image)! } : {}),
     warnOnly: o["warn-only"] === true,
     out: str(o.out) ?? "out",
-    ...(str(o.report) ? { report: str(o.report)! } : {}),
-    ...(str(o.markdown) ? { markdown: str(o.markdown)! } : {}),
+    ...(str(o.report) ? { report: outputFile("--report", str(o.report)!) } : {}),
+    ...(str(o.markdown) ? { markdown: outputFile("--markdown", str(o.markdown)!) } : {}),
     history,
   };
 }

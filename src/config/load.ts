@@ -37,6 +37,7 @@ import {
   type VariantConfig,
 } from "./schema.js";
 import { joinPath, parseYaml, type Position } from "./yaml.js";
+import { readServices } from "../stages/rootfs.js";
 
 export interface ConfigProblem {
   field: string;
@@ -94,7 +95,32 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     const why = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? String(err)})`;
     throw new UsageError(`config file ${resolve(file)} ${why}`, { file });
   }
-  return parseConfig(text, file, opts);
+  const config = parseConfig(text, file, opts);
+  await checkServiceLists(config);
+  return config;
+}
+
+/**
+ * Each variant's services list read now (syntax, runlevels, includes, duplicates), so that a bad
+ * line is bad input before anything is compiled; the applets a service needs are checked after
+ * that variant's BusyBox is built, since only then is its applet list known.
+ */
+async function checkServiceLists(config: Config): Promise<void> {
+  const checked = new Set<string>();
+  for (const v of config.variants) {
+    if (checked.has(v.services)) continue;
+    checked.add(v.services);
+    try {
+      await readServices(v.services);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      const w = err.where ?? {};
+      throw new UsageError(`${err.message} (the services list of variant ${v.name}, variants.${v.name}.services)`, {
+        ...w,
+        file: w.file ?? v.services,
+      });
+    }
+  }
 }
 
 export function parseConfig(text: string, file: string, opts: LoadOptions = {}): Config {

@@ -140,8 +140,15 @@ function matching(ok: (s: string) => boolean, what: string) {
   return z.string().refine(ok, { error: (iss) => `${show(iss.input)} is not ${what}` });
 }
 
+/** The registry's port, if the reference names one, is 1 to 65535. */
+function portInRange(ref: string): boolean {
+  const port = /^[^/]*:(\d+)\//.exec(ref)?.[1];
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+}
+
 function imageMessage(v: unknown): string {
   const s = typeof v === "string" ? v : "";
+  if (isRepositoryReference(s) && !portInRange(s)) return `${show(v)} names a registry port out of range; a port is 1 to 65535`;
   const lastPart = s.split("/").pop() ?? "";
   const hint = s.includes("@") || lastPart.includes(":") ? "; leave out the tag or digest" : "";
   return `${show(v)} is not a valid OCI repository reference like registry.example:5000/name/path (lowercase, no tag)${hint}`;
@@ -330,7 +337,7 @@ function fieldSchemas(dir: string) {
       patches: z.array(existingFile).optional(),
     }),
     platforms: z.array(platform).min(1, { error: `must not be empty; allowed: ${PLATFORMS.join(", ")}` }),
-    image: z.string().refine(isRepositoryReference, { error: (iss) => imageMessage(iss.input) }),
+    image: z.string().refine((s) => isRepositoryReference(s) && portInRange(s), { error: (iss) => imageMessage(iss.input) }),
     files,
     variants,
     variant: strict(variantFields),
