@@ -23,6 +23,8 @@ import { historyChart, orderHistory, renderMarkdown, SIZE_CHECK_MARKER } from ".
 import { breakdown, measureBuild, TAR_END_ROW } from "../../src/size/measure.js";
 import { annotationPath, makeReport, topFiles } from "../../src/size/report.js";
 import type { Baseline, BaselineImage, ImageMeasure } from "../../src/size/types.js";
+import type { Attribution } from "../../src/size/attribution.js";
+import { formatSizeCheck } from "../../src/cli/size-check.js";
 
 const CONFIGS = fileURLToPath(new URL("../../configs/", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "kimigayo-size-unit-"));
@@ -790,5 +792,84 @@ describe("baseline reports", () => {
       cause: new TypeError("fetch failed", { cause: Object.assign(new Error("x"), { code: "ECONNREFUSED" }) }),
     });
     assert.equal(describeCause(err), "get manifest failed (fetch failed: ECONNREFUSED)");
+  });
+});
+
+describe("attribution in the report", () => {
+  const rows = (httpd: number, libbb: number, elf: number): Attribution["rows"] => [
+    { name: "shared: libbb", kind: "shared", bytes: libbb, objects: 3 },
+    ...(httpd > 0 ? [{ name: "CONFIG_HTTPD", kind: "option" as const, bytes: httpd, objects: 1, applet: "httpd" }] : []),
+    { name: "ELF headers, section table and file padding", kind: "elf", bytes: elf, objects: 0 },
+  ];
+  const attribution = (httpd: number, libbb: number, elf: number): Attribution => {
+    const r = rows(httpd, libbb, elf);
+    return { binary: r.reduce((n, x) => n + x.bytes, 0), rows: r, unattributed: elf };
+  };
+  const now = {
+    ...measure("standard", "linux/amd64", 536_576, 289_122, 100),
+    zstd: 300_000,
+    pull: { index: 500, manifest: 400, config: 600, layers: 289_122, gzip: 290_622, zstd: 301_500 },
+    attribution: attribution(4_747, 30_224, 2_000),
+    notes: ["a measuring note"],
+  };
+  const before = { ...measure("standard", "linux/amd64", 531_000, 286_000, 99), attribution: attribution(0, 30_000, 2_015) };
+
+  test("against a saved report: contributors largest first, the report's JSON reads back as a baseline", () => {
+    const base = makeReport({ config: cfg, build: BUILD, measures: [before], cwd: work });
+    const parsed = parseSizeReport(JSON.stringify(base), "baseline report b.json");
+    assert.deepEqual(parsed.images[0]!.attribution, { binary: before.attribution.binary, rows: before.attribution.rows });
+    const baseline: Baseline = { kind: "report", source: "b.json", images: parsed.images, notes: [] };
+    const report = makeReport({ config: cfg, build: BUILD, measures: [now], baseline, cwd: work });
+    const [i] = report.images;
+    assert.deepEqual(i!.attributionDelta, {
+      base: before.attribution.binary,
+      delta: now.attribution.binary - before.attribution.binary,
+      contributors: [
+        { name: "CONFIG_HTTPD", kind: "option", base: 0, bytes: 4_747, delta: 4_747, applet: "httpd" },
+        { name: "shared: libbb", kind: "shared", base: 30_000, bytes: 30_224, delta: 224 },
+        { name: "ELF headers, section table and file padding", kind: "elf", base: 2_015, bytes: 2_000, delta: -15 },
+      ],
+      changed: 3,
+    });
+    assert.equal(i!.zstd, 300_000);
+    assert.equal(i!.pull!.gzip, 290_622);
+    assert.ok(i!.notes.includes("a measuring note"));
+
+    const md = renderMarkdown(report);
+    assert.ok(
+      md.includes(
+        "- **standard linux/amd64**: /bin/busybox +4,956 B: `CONFIG_HTTPD` +4,747 B (new), `shared: libbb` +224 B, `ELF headers, section table and file padding` -15 B",
+      ),
+      md,
+    );
+    assert.match(md, /\| standard \| linux\/amd64 \| [\d.]+ KB<br>gzip [\d.]+ KB<br>zstd 300\.0 KB \|/);
+    assert.ok(
+      md.includes(
+        "- pull linux/amd64: 290,622 B (index 500 B + manifest 400 B + config 600 B + gzip layer 289,122 B); with a zstd layer 301,500 B",
+      ),
+    );
+    assert.ok(md.includes("| `CONFIG_HTTPD` (httpd) | 4,747 B | +4,747 B |"), md);
+    const text = formatSizeCheck(report);
+    assert.match(
+      text,
+      /top contributors to \/bin\/busybox \+4,956 B \(standard linux\/amd64\): CONFIG_HTTPD \+4,747 B, shared: libbb \+224 B/,
+    );
+    assert.match(text, /standard +linux\/amd64 .* 300\.0 KB +290\.6 KB /);
+  });
+
+  test("no contributors without an attribution on either side, with a note when the baseline lacks it", () => {
+    const old = { ...before, attribution: null };
+    const baseline: Baseline = {
+      kind: "report",
+      source: "old.json",
+      images: [{ variant: "standard", platform: "linux/amd64", uncompressed: old.uncompressed, compressed: old.compressed, applets: 99 }],
+      notes: [],
+    };
+    const [i] = makeReport({ config: cfg, build: BUILD, measures: [now], baseline, cwd: work }).images;
+    assert.equal(i!.attributionDelta, null);
+    assert.ok(i!.notes.some((n) => /baseline report has no attribution/.test(n)));
+    const [j] = makeReport({ config: cfg, build: BUILD, measures: [{ ...now, attribution: null }], cwd: work }).images;
+    assert.deepEqual([j!.attribution, j!.attributionDelta], [null, null]);
+    assert.ok(!renderMarkdown(makeReport({ config: cfg, build: BUILD, measures: [old], cwd: work })).includes("Top contributors"));
   });
 });
