@@ -4,6 +4,7 @@ import { buildCommand } from "./build.js";
 import type { Command } from "./command.js";
 import { doctorCommand } from "./doctor.js";
 import { mergeCommand, publishCommand } from "./publish.js";
+import { rebuildCommand } from "./rebuild.js";
 import { releaseCommand } from "./release.js";
 import { sizeCheckCommand } from "./size-check.js";
 import { verifyCommand } from "./verify.js";
@@ -17,4 +18,5 @@ export const COMMANDS: Command[] = [
   mergeCommand,
   releaseCommand,
   verifyCommand,
+  rebuildCommand,
 ];

@@ -11,7 +11,7 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createServer, request, type Server } from "node:http";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { needs } from "../support/prerequisites.js";
@@ -211,5 +211,106 @@ describe("kimigayo verify against the local registry", { skip: need.skip }, () =
     const repo = cli(["verify", `${REAL}/x:latest`]);
     assert.equal(repo.code, 2);
     assert.match(repo.stderr, /--repository is required/);
+  });
+});
+
+describe("kimigayo rebuild --verify against the local registry", { skip: need.skip }, () => {
+  beforeEach(need.check);
+  let sigstore: LocalSigstore;
+  let repoDir = "";
+  let image = "";
+  let index = "";
+
+  before(async () => {
+    need.check();
+    sigstore = await startLocalSigstore();
+    // A checkout of its own in a temporary folder: the test changes a config file there, never in the working tree.
+    repoDir = mkdtempSync(join(tmpdir(), "rebuild-"));
+    cpSync(join(ROOT, "configs"), join(repoDir, "configs"), { recursive: true });
+    const config = join(repoDir, "configs/kimigayo.yml");
+    const out = join(repoDir, "out");
+    const b = await cliAsync(
+      ["build", "--config", config, "--variant", "minimal", "--platform", "linux/amd64", "--engine", "oci", "--out", out, "--json"],
+      {},
+      repoDir,
+    );
+    assert.equal(b.code, 0, b.stderr.slice(-3000));
+    const cfg = await loadConfig(config);
+    const repo = `test-${runId}/rebuild`;
+    image = `${REAL}/${repo}`;
+    const p = await cliAsync(
+      ["publish", "--config", config, "--out", out, "--image", image, "--version", cfg.version, "--json"],
+      { GITHUB_REF: "" },
+      repoDir,
+    );
+    assert.equal(p.code, 0, p.stderr.slice(-3000));
+    const pub = JSON.parse(p.stdout) as PublishResult;
+    index = pub.variants[0]!.index;
+    const r = await attestImages({
+      client: new RegistryClient(REAL, HERMETIC),
+      repository: repo,
+      image,
+      variants: pub.variants,
+      build: JSON.parse(b.stdout) as BuildResult,
+      config: cfg,
+      signer: sigstoreSigner(sigstore, async () => unsignedJwt(githubClaims({ repository: REPOSITORY }))),
+      log: silentLogger,
+      repoDir,
+      env: {},
+    });
+    assert.deepEqual(r.failed, []);
+  });
+  after(() => sigstore?.close());
+
+  it("a published image rebuilds to the same digest: exit 0", async () => {
+    const r = await cliAsync(["rebuild", "--verify", `${image}@${index}`, "--json"], {}, repoDir);
+    assert.equal(r.code, 0, r.stderr.slice(-3000));
+    const result = JSON.parse(r.stdout) as {
+      passed: boolean;
+      platforms: { platform: string; match: boolean; published: string; rebuilt: string }[];
+    };
+    assert.equal(result.passed, true);
+    assert.deepEqual(
+      result.platforms.map((p) => [p.platform, p.match, p.published === p.rebuilt]),
+      [["linux/amd64", true, true]],
+    );
+  });
+
+  it("after a one-byte change to a config file: exit 1 naming that file and the image file that differs", async () => {
+    const file = join(repoDir, "configs/sysctl/99-kimigayo-performance.conf");
+    const data = readFileSync(file);
+    const at = data.indexOf("=") + 2;
+    data[at] = data[at] === 0x31 ? 0x32 : 0x31; // one digit of one setting
+    writeFileSync(file, data);
+    const r = await cliAsync(["rebuild", "--verify", `${image}@${index}`, "--json"], {}, repoDir);
+    assert.equal(r.code, 1, r.stderr.slice(-3000));
+    assert.match(
+      r.stderr,
+      /input configs\/sysctl\/99-kimigayo-performance\.conf changed: sha256 [0-9a-f]{64}, the provenance recorded [0-9a-f]{64}/,
+    );
+    const result = JSON.parse(r.stdout) as {
+      platforms: { files: { path: string; published?: { sha256: string; size: number }; rebuilt?: { sha256: string; size: number } }[] }[];
+    };
+    const files = result.platforms[0]!.files;
+    assert.deepEqual(
+      files.map((f) => f.path),
+      ["/etc/sysctl.d/99-kimigayo-performance.conf"],
+      "only that file differs between the layers",
+    );
+    assert.equal(files[0]!.published!.size, files[0]!.rebuilt!.size, "same size, one byte changed");
+    assert.notEqual(files[0]!.published!.sha256, files[0]!.rebuilt!.sha256);
+    assert.match(
+      r.stderr,
+      /rebuild: linux\/amd64 \(configs\/sysctl\/99-kimigayo-performance\.conf, \/etc\/sysctl\.d\/99-kimigayo-performance\.conf\) did not reproduce/,
+    );
+  });
+
+  it("bad input: no --verify, a bad --platform: exit 2", () => {
+    const noVerify = cli(["rebuild", `${image}@${index}`]);
+    assert.equal(noVerify.code, 2);
+    assert.match(noVerify.stderr, /--verify is required/);
+    const badPlatform = cli(["rebuild", "--verify", `${image}@${index}`, "--platform", "linux/s390x"]);
+    assert.equal(badPlatform.code, 2);
+    assert.match(badPlatform.stderr, /--platform "linux\/s390x" is not one of linux\/amd64, linux\/arm64/);
   });
 });

@@ -1,0 +1,115 @@
+/** `kimigayo rebuild --verify IMAGE`: rebuild a published image from its provenance and compare digests (src/verify/rebuild.ts). */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { PLATFORMS } from "../config/schema.js";
+import { UsageError } from "../lib/errors.js";
+import { parseReference } from "../oci/reference.js";
+import { RegistryClient } from "../oci/registry.js";
+import { rebuildAndCompare, type FileFacts, type RebuildResult } from "../verify/rebuild.js";
+import { COMMON, commonOptions, str } from "./args.js";
+import type { Command, CommandContext, CommandOptions } from "./command.js";
+
+const USAGE = `usage: kimigayo rebuild --verify IMAGE[:tag|@digest] [--platform P] [--json]
+
+Reads the inputs the image's provenance attestation records (config, variant, platform, version,
+SOURCE_DATE_EPOCH, every config file's sha256), rebuilds each platform from this checkout and
+compares the manifest digests. On a mismatch it names the config files that changed since and the
+files that differ between the published and the rebuilt layer (path, size, sha256, mode, mtime).
+  --verify    required: rebuild and compare (the only mode)
+  --platform  only this platform (linux/amd64 or linux/arm64)
+Exit 0 when every digest matches, 1 naming the differences, 2 on bad input.`;
+
+export interface RebuildOptions extends CommandOptions {
+  image: string;
+  platform?: string;
+}
+
+export function parseRebuildOptions(argv: string[]): RebuildOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { ...COMMON, verify: { type: "boolean" }, platform: { type: "string" } },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (e) {
+    throw new UsageError(`rebuild: ${(e as Error).message}\n\n${USAGE}`);
+  }
+  const o = parsed.values as Record<string, string | boolean | undefined>;
+  if (o.verify !== true) throw new UsageError(`rebuild: --verify is required (rebuild and compare with the published image)\n\n${USAGE}`);
+  if (parsed.positionals.length !== 1)
+    throw new UsageError(`rebuild: expected one image reference (IMAGE[:tag|@digest]), got ${parsed.positionals.length}\n\n${USAGE}`);
+  const image = parsed.positionals[0]!;
+  try {
+    parseReference(image);
+  } catch (e) {
+    throw new UsageError(`rebuild: ${(e as Error).message}`);
+  }
+  const platform = str(o.platform);
+  if (platform !== undefined && !(PLATFORMS as readonly string[]).includes(platform))
+    throw new UsageError(`rebuild: --platform ${JSON.stringify(platform)} is not one of ${PLATFORMS.join(", ")}`);
+  return { ...commonOptions(o), image, ...(platform ? { platform } : {}) };
+}
+
+const showFacts = (f: FileFacts | undefined) =>
+  f ? `${f.type} ${f.size} B sha256 ${f.sha256.slice(0, 12) || "-"} mode ${f.mode} mtime ${f.mtime}` : "absent";
+
+export function formatRebuild(r: RebuildResult): string {
+  const lines: string[] = [];
+  for (const p of r.platforms) {
+    lines.push(`${p.platform}: ${p.match ? "✓ reproduced" : "✗ differs"} (published ${p.published}, rebuilt ${p.rebuilt})`);
+    for (const i of p.inputs) lines.push(`  input ${i.file} changed: sha256 ${i.now}, the provenance recorded ${i.recorded}`);
+    for (const f of p.files) lines.push(`  ${f.path}: published ${showFacts(f.published)}; rebuilt ${showFacts(f.rebuilt)}`);
+  }
+  return lines.join("\n");
+}
+
+export async function rebuild(ctx: CommandContext, o: RebuildOptions): Promise<RebuildResult> {
+  const ref = parseReference(o.image);
+  const client = new RegistryClient(ref.registry, {
+    log: ctx.log,
+    ...(ctx.credentials.registry ? { explicit: ctx.credentials.registry } : {}),
+  });
+  const work = await mkdtemp(join(tmpdir(), "kimigayo-rebuild-"));
+  try {
+    const r = await rebuildAndCompare({
+      client,
+      repository: ref.repository,
+      image: o.image,
+      ref: ref.digest ?? ref.tag ?? "latest",
+      ...(o.platform ? { platform: o.platform } : {}),
+      repoDir: ctx.cwd,
+      workDir: work,
+      log: ctx.log,
+      env: ctx.env,
+    });
+    ctx.log.info(formatRebuild(r));
+    return r;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function failure(r: RebuildResult): string | undefined {
+  if (r.passed) return undefined;
+  const named = r.platforms
+    .filter((p) => !p.match)
+    .map((p) => {
+      const what = [...p.inputs.map((i) => i.file), ...p.files.map((f) => f.path)];
+      return `${p.platform}${what.length ? ` (${what.join(", ")})` : ""}`;
+    });
+  return `rebuild: ${named.join("; ")} did not reproduce ${r.image}`;
+}
+
+export const rebuildCommand: Command<RebuildOptions, RebuildResult> = {
+  name: "rebuild",
+  summary: "rebuild a published image from its provenance and compare digests (--verify)",
+  usage: USAGE,
+  parse: parseRebuildOptions,
+  run: rebuild,
+  json: (r) => r,
+  failure,
+};
