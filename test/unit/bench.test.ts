@@ -21,7 +21,7 @@ import { BOOT_METRICS, MEMORY_METRICS, readyClock } from "../../src/bench/runner
 import { summarize } from "../../src/bench/stats.js";
 import { evaluateTargets } from "../../src/bench/targets.js";
 import type { BenchGroup, BenchResult, Measure, Subject } from "../../src/bench/types.js";
-import { parseBenchOptions } from "../../src/cli/bench.js";
+import { parseBenchCommandOptions, parseBenchOptions } from "../../src/cli/bench.js";
 import { UsageError } from "../../src/lib/errors.js";
 import { sha256 } from "../../src/lib/hash.js";
 import { readTar } from "../../src/lib/tar.js";
@@ -67,6 +67,17 @@ describe("bench options", () => {
     assert.deepEqual(parseImageArg("127.0.0.1:5000/k:v=1"), { label: "127.0.0.1:5000/k:v=1", ref: "127.0.0.1:5000/k:v=1" });
     assert.deepEqual(parseImageArg("kb:slow"), { label: "kb:slow", ref: "kb:slow" });
     assert.throws(() => parseImageArg("x="), /no image after "="/);
+  });
+});
+
+describe("bench --aa", () => {
+  test("off by default; --aa turns the A/A run on; a value for it is refused", () => {
+    assert.equal(parseBenchCommandOptions([]).aa, false);
+    assert.equal(parseBenchCommandOptions(["--aa", "--only", "boot"]).aa, true);
+    assert.throws(
+      () => parseBenchCommandOptions(["--aa=yes"]),
+      (e: unknown) => e instanceof UsageError && /aa/.test(e.message),
+    );
   });
 });
 
