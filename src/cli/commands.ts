@@ -1,6 +1,7 @@
 /** The commands, in the order the usage lists them. */
 import { benchCommand } from "./bench.js";
 import { buildCommand } from "./build.js";
+import { changelogCommand } from "./changelog.js";
 import type { Command } from "./command.js";
 import { doctorCommand } from "./doctor.js";
 import { mergeCommand, publishCommand } from "./publish.js";
@@ -17,6 +18,7 @@ export const COMMANDS: Command[] = [
   publishCommand,
   mergeCommand,
   releaseCommand,
+  changelogCommand,
   verifyCommand,
   rebuildCommand,
 ];
