@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { UsageError } from "../lib/errors.js";
 
-export const ACTION_COMMANDS = ["build", "size-check", "bench", "publish", "merge", "release", "doctor", "changelog"] as const;
+export const ACTION_COMMANDS = ["build", "size-check", "bench", "publish", "merge", "release", "doctor", "changelog", "verify"] as const;
 
 const list = z.string().transform((s) =>
   s
@@ -49,6 +49,11 @@ export const inputSchema = z.object({
   summary: bool("summary").default("true"),
   "dry-run": bool("dry-run").default("false"),
   fix: bool("fix").default("false"),
+  reference: z.string().optional(),
+  "signer-repository": z.string().optional(),
+  "signer-workflow": z.string().optional(),
+  "signer-ref": z.string().optional(),
+  "trusted-root": z.string().optional(),
 });
 
 export type ActionInputs = z.output<typeof inputSchema>;
@@ -69,6 +74,11 @@ export function getInputs(get: (name: string) => string): ActionInputs {
   if (r.data.username && !r.data.password) throw new UsageError("invalid action inputs:\n  username is set but password is not");
   if (r.data.command === "release" && !r.data.tag && r.data["dry-run"] === "false") {
     throw new UsageError("invalid action inputs:\n  release needs tag (e.g. ${{ github.ref_name }}) unless dry-run is true");
+  }
+  if (r.data.command === "verify" && (!r.data.reference || !r.data["signer-repository"])) {
+    throw new UsageError(
+      "invalid action inputs:\n  verify needs reference (IMAGE:tag or IMAGE@sha256:…) and signer-repository (e.g. ${{ github.repository }})",
+    );
   }
   if (r.data.command === "changelog" && !r.data.tag) {
     throw new UsageError("invalid action inputs:\n  changelog needs tag (e.g. ${{ github.ref_name }})");
@@ -117,6 +127,12 @@ export function toArgv(i: ActionInputs): string[] {
       break;
     case "changelog":
       if (i.tag) argv.push("--tag", i.tag);
+      break;
+    case "verify":
+      argv.push(i.reference ?? "", "--repository", i["signer-repository"] ?? "");
+      if (i["signer-workflow"]) argv.push("--workflow", i["signer-workflow"]);
+      if (i["signer-ref"]) argv.push("--ref", i["signer-ref"]);
+      if (i["trusted-root"]) argv.push("--trusted-root", i["trusted-root"]);
       break;
     case "doctor":
       if (i.fix === "true") argv.push("--fix");

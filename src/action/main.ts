@@ -10,6 +10,7 @@ import { commandContext } from "../cli/main.js";
 import { mergeCommand, publishCommand } from "../cli/publish.js";
 import { releaseCommand } from "../cli/release.js";
 import { sizeCheckCommand } from "../cli/size-check.js";
+import { verifyCommand, verifyMarkdown } from "../cli/verify.js";
 import type { PublishResult } from "../publish/publish.js";
 import type { BuildResult } from "../results/build.js";
 import { readGitHubEvent } from "../results/github-event.js";
@@ -167,6 +168,11 @@ async function runCommand(i: ActionInputs, ctx: CommandContext): Promise<{ code:
       const x = await execute(changelogCommand, argv, ctx);
       if (!x.result) return x;
       return { code: x.code, report: { outputs: result(changelogCommand.json(x.result)), summary: [] } };
+    }
+    case "verify": {
+      const x = await execute(verifyCommand, argv, ctx);
+      if (!x.result) return x;
+      return { code: x.code, report: { outputs: result(verifyCommand.json(x.result)), summary: [verifyMarkdown(x.result)] } };
     }
     case "doctor": {
       const x = await execute(doctorCommand, argv, ctx);

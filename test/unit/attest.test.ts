@@ -14,6 +14,7 @@ import { provenanceStatement } from "../../src/attest/attest.js";
 import { attestationArtifact, BUNDLE_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION } from "../../src/attest/referrer.js";
 import { sigstoreSigner, type StatementSigner } from "../../src/attest/sign.js";
 import { BUILD_TYPE, SLSA_PROVENANCE_V1, type ProvenancePredicate, type Statement } from "../../src/attest/statement.js";
+import { getInputs, toArgv } from "../../src/action/inputs.js";
 import { parseVerifyOptions } from "../../src/cli/verify.js";
 import { loadConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
@@ -283,5 +284,43 @@ describe("verify: helpers and flags", () => {
     ]);
     assert.deepEqual(o.identity, { repository: REPO, ref: "refs/tags/v*" });
     assert.equal(o.trustedRoot, "root.json");
+  });
+});
+
+describe("the action's verify command", () => {
+  const inputs = (m: Record<string, string>) => getInputs((k) => m[k] ?? "");
+  it("maps its inputs onto the CLI's verify flags", () => {
+    const i = inputs({
+      command: "verify",
+      reference: "ghcr.io/o/kimigayo:2.1.0",
+      "signer-repository": "o/kimigayo",
+      "signer-workflow": ".github/workflows/release.yml",
+      "signer-ref": "refs/tags/v*",
+      "trusted-root": "root.json",
+    });
+    const argv = toArgv(i);
+    assert.deepEqual(argv, [
+      "verify",
+      "--config",
+      "configs/kimigayo.yml",
+      "--json",
+      "ghcr.io/o/kimigayo:2.1.0",
+      "--repository",
+      "o/kimigayo",
+      "--workflow",
+      ".github/workflows/release.yml",
+      "--ref",
+      "refs/tags/v*",
+      "--trusted-root",
+      "root.json",
+    ]);
+    const o = parseVerifyOptions(argv.slice(1));
+    assert.deepEqual(o.identity, { repository: "o/kimigayo", workflow: ".github/workflows/release.yml", ref: "refs/tags/v*" });
+  });
+  it("without reference or signer-repository: bad input naming both", () => {
+    assert.throws(
+      () => inputs({ command: "verify", reference: "ghcr.io/o/kimigayo:2.1.0" }),
+      (e: unknown) => e instanceof UsageError && /verify needs reference .* and signer-repository/.test(e.message),
+    );
   });
 });
