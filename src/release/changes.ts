@@ -202,29 +202,26 @@ export async function previousRelease(cwd: string, tag: string, rev = tag): Prom
 export const CONVENTIONAL_TYPES = ["feat", "fix", "perf", "revert", "refactor", "docs", "build", "ci", "test", "chore", "style"];
 
 /**
- * Removes each revert together with the change it reverts when both are in `changes` (oldest
- * first); a revert whose target is not there stays, as a revert.
+ * Removes each revert together with what it reverts when that is in `changes` (oldest first): the
+ * change of the commit it names (every change of a merge it names), else the latest change with
+ * the header it names. A revert whose target is not there stays, as a revert.
  */
 export function pairReverts(changes: Change[], revertsOf: Map<Change, { sha?: string; header?: string }>): Change[] {
   const gone = new Set<Change>();
   for (const [i, c] of changes.entries()) {
     const r = revertsOf.get(c);
     if (!r) continue;
-    const target = changes
-      .slice(0, i)
-      .reverse()
-      .find(
-        (t) =>
-          !gone.has(t) &&
-          ((r.sha !== undefined && t.shas.some((s) => s.startsWith(r.sha!))) ||
-            (r.sha === undefined && r.header !== undefined && t.header === r.header)),
-      );
-    if (target) {
-      gone.add(target);
+    const earlier = changes.slice(0, i).filter((t) => !gone.has(t));
+    const targets =
+      r.sha !== undefined
+        ? earlier.filter((t) => t.shas.some((s) => s.startsWith(r.sha!)))
+        : earlier.filter((t) => r.header !== undefined && t.header === r.header).slice(-1);
+    if (targets.length > 0) {
+      for (const t of targets) gone.add(t);
       gone.add(c);
     } else if (r.header !== undefined) c.reverts = r.header;
   }
-  return changes.filter((c) => !gone.has(c));
+  return changes.filter((x) => !gone.has(x));
 }
 
 /**
@@ -290,8 +287,8 @@ export async function collectChanges(
     } else if (branch.length === 0) {
       if (titled) add(titled, c.sha, [c.sha], author, pr);
     } else {
-      for (const { b, p } of parsedBranch)
-        add(p, c.sha, [b.sha, ...(branch[0] === b ? [c.sha] : [])], pr !== undefined ? author : b.author, pr);
+      // Each carries the merge's sha too: a revert of the merge (git revert -m 1) takes them all.
+      for (const { b, p } of parsedBranch) add(p, c.sha, [b.sha, c.sha], pr !== undefined ? author : b.author, pr);
     }
   }
   const changes = pairReverts(out, revertsOf).reverse();

@@ -1,8 +1,8 @@
 /**
  * Release notes from real git repositories built here, one case per fixture commit: a merged
  * branch with typed commits and an untyped PR title, a breaking footer inside a merged branch and
- * one with its text on the next line, a revert pair inside the range and a revert of an older
- * change, a squash merge "(#N) (#M)", a subject with "@someone", "<b>" and "|", a capitalised type,
+ * one with its text on the next line, a revert pair inside the range (a commit; a whole merged PR)
+ * and a revert of an older change, a squash merge "(#N) (#M)", a subject with "@someone", "<b>" and "|", a capitalised type,
  * a bot, and the release's own commits. The notes are checked as rendered markdown (micromark with
  * GFM, raw HTML let through as GitHub lets safe HTML through): no mention can ping, HTML shows as
  * text, table cells stay cells.
@@ -75,6 +75,13 @@ describe("release notes from git history", () => {
     sha.drop = fx.commit("feat(init)!: drop the inittab");
     fx.revert(sha.drop);
     fx.commit("feat(init): inittab optional");
+    // A merged PR reverted as a whole (git revert -m 1 of its merge).
+    fx.git("checkout", "-q", "-b", "gadget");
+    fx.commit("feat: a gadget", KEN);
+    fx.commit("fix: the gadget's fix", KEN);
+    fx.git("checkout", "-q", "main");
+    sha.merge23 = fx.mergePr("gadget", 23, "Gadget");
+    fx.git("revert", "-m", "1", "--no-edit", sha.merge23);
     // A revert of the previous release's change.
     fx.revert(sha.old!);
     // A squash merge of a backport.
@@ -123,6 +130,7 @@ describe("release notes from git history", () => {
 
   it("a revert pair inside the range removes both; a revert of an older change is listed as a revert", () => {
     assert.ok(!set.changes.some((c) => /drop the inittab/.test(c.subject)), "the reverted breaking change is gone");
+    assert.ok(!set.changes.some((c) => /gadget/.test(c.subject) || c.pr === 23), "a reverted merge takes its whole branch");
     assert.ok(find("inittab optional") && !find("inittab optional")!.breaking);
     const r = set.changes.find((c) => c.type === "revert")!;
     assert.equal(r.reverts, "feat(rc): services start in parallel");
