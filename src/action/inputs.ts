@@ -4,7 +4,9 @@
  * so the table in test/unit/action-inputs.test.ts covers the whole mapping.
  */
 import { z } from "zod";
+import { imageFlag, outputFolder } from "../cli/args.js";
 import { UsageError } from "../lib/errors.js";
+import { parseReleaseVersion } from "../lib/version.js";
 
 export const ACTION_COMMANDS = ["build", "size-check", "bench", "publish", "merge", "release", "doctor", "changelog", "verify"] as const;
 
@@ -71,6 +73,7 @@ export function getInputs(get: (name: string) => string): ActionInputs {
       `invalid action inputs:\n${r.error.issues.map((i) => `  ${i.message.startsWith(String(i.path[0])) ? i.message : `${i.path.join(".")}: ${i.message}`}`).join("\n")}`,
     );
   }
+  checkValues(r.data);
   if (r.data.username && !r.data.password) throw new UsageError("invalid action inputs:\n  username is set but password is not");
   if (r.data.command === "release" && !r.data.tag && r.data["dry-run"] === "false") {
     throw new UsageError("invalid action inputs:\n  release needs tag (e.g. ${{ github.ref_name }}) unless dry-run is true");
@@ -84,6 +87,39 @@ export function getInputs(get: (name: string) => string): ActionInputs {
     throw new UsageError("invalid action inputs:\n  changelog needs tag (e.g. ${{ github.ref_name }})");
   }
   return r.data;
+}
+
+/**
+ * Values the commands would refuse later, refused here under the input's own name: image (a
+ * repository, no tag, port 1-65535), out (a folder), variants and platforms ("all" or names, not
+ * both), version and tag (vX.Y.Z[-pre]).
+ */
+function checkValues(i: ActionInputs): void {
+  const problems: string[] = [];
+  const check = (f: () => void) => {
+    try {
+      f();
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      problems.push(err.message);
+    }
+  };
+  if (i.image !== undefined) check(() => imageFlag(i.image, "image"));
+  check(() => outputFolder("out", i.out));
+  for (const name of ["variants", "platforms"] as const) {
+    if (i[name].includes("all") && i[name].length > 1) {
+      problems.push(`${name} ${JSON.stringify(i[name].join(","))} mixes "all" with names; give either all or a list of names, not both`);
+    }
+  }
+  for (const name of ["version", "tag"] as const) {
+    const v = i[name];
+    if (v !== undefined && !parseReleaseVersion(v)) {
+      problems.push(
+        `${name} ${JSON.stringify(v)} is not a release version; expected vX.Y.Z[-pre] (SemVer 2.0, e.g. v2.1.0 or v2.1.0-rc.1)`,
+      );
+    }
+  }
+  if (problems.length > 0) throw new UsageError(`invalid action inputs:\n${problems.map((p) => `  ${p}`).join("\n")}`);
 }
 
 /** The CLI arguments of the command the inputs ask for, as `kimigayo` on the runner would take them (with --json). */
