@@ -58,6 +58,69 @@ describe("bad input and failed builds", () => {
     assert.match(r.stderr, /250QB/);
   });
 
+  // Files copied into an image come from inside the config's folder, after resolving symlinks.
+  const escapes: { name: string; src: (dir: string) => string; why: RegExp }[] = [
+    {
+      name: "an absolute path",
+      src: () => "/etc/hostname",
+      why: /is an absolute path; files copied into the image must be given relative to/,
+    },
+    { name: "a path climbing out with ..", src: () => "../outside.txt", why: /leads out of the config's folder/ },
+    {
+      name: "a symlink leading out",
+      src: (dir) => {
+        symlinkSync(join(work, "outside.txt"), join(dir, "link.txt"));
+        return "link.txt";
+      },
+      why: /is a symlink \(or lies under one\) leading out of the config's folder/,
+    },
+  ];
+  for (const [i, e] of escapes.entries()) {
+    it(`a files entry that is ${e.name}: exit 2 naming files.N.src, before any work`, () => {
+      writeFileSync(join(work, "outside.txt"), "a host file\n");
+      const cache = join(work, `cache-escape-${i}`);
+      const name = `escape-${i}`;
+      const cfg = project(name, (y) => y);
+      const src = e.src(join(work, name));
+      writeFileSync(
+        cfg,
+        readFileSync(cfg, "utf8").replace("{ path: /etc/rc.conf, src: openrc/rc.conf }", `{ path: /etc/rc.conf, src: ${src} }`),
+      );
+      const r = cli(["build", "--config", cfg, "--variant", "minimal", "--platform", "amd64", "--out", join(work, `out-${name}`)], {
+        KIMIGAYO_CACHE: cache,
+      });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /kimigayo\.yml:\d+:\d+: files\.0\.src/);
+      assert.match(r.stderr, e.why);
+      assert.doesNotMatch(r.stderr, /▶ source/, "nothing ran");
+      assert.equal(existsSync(cache), false, "the cache was not touched");
+    });
+  }
+
+  it("a services list with a bad line: exit 2 at its line, before anything is compiled", () => {
+    const cache = join(work, "cache-services");
+    const cfg = project("services", (y) => y);
+    const list = join(work, "services", "openrc", "services-minimal.list");
+    writeFileSync(list, `${readFileSync(list, "utf8")}runlevel3 sshd -\n`);
+    const line = readFileSync(list, "utf8").trimEnd().split("\n").length;
+    const r = cli(["build", "--config", cfg, "--variant", "minimal", "--platform", "amd64"], { KIMIGAYO_CACHE: cache });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`services-minimal\\.list:${line}: "runlevel3" is not a runlevel; allowed: sysinit, boot, default, shutdown`),
+    );
+    assert.doesNotMatch(r.stderr, /▶ source/, "nothing ran");
+    assert.equal(existsSync(cache), false);
+  });
+
+  it("a malformed SOURCE_DATE_EPOCH: exit 2 naming it, not silently replaced by the config's", () => {
+    const cache = join(work, "cache-epoch");
+    const r = cli(["build", "--variant", "minimal", "--platform", "amd64"], { KIMIGAYO_CACHE: cache, SOURCE_DATE_EPOCH: "2026-01-01" });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /SOURCE_DATE_EPOCH="2026-01-01" is not a timestamp/);
+    assert.equal(existsSync(cache), false);
+  });
+
   it("a wrong sha256: exit 2, names busybox.sha256 and both hashes, caches nothing", () => {
     const cache = join(work, "cache-sha");
     const wrong = "ab".repeat(32);
