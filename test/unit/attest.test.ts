@@ -22,7 +22,12 @@ import { UsageError } from "../../src/lib/errors.js";
 import { digestOf } from "../../src/oci/digest.js";
 import type { BuildResult } from "../../src/results/build.js";
 import { checkBundle, parseWorkflowSan, trustFromRoot } from "../../src/verify/signature.js";
-import { fileListDifferences } from "../../src/verify/verify.js";
+import { fileListDifferences, verifyImage } from "../../src/verify/verify.js";
+import { bufferBlob } from "../../src/oci/blob-source.js";
+import { canonicalJsonBytes } from "../../src/oci/json.js";
+import { RegistryClient } from "../../src/oci/registry.js";
+import { MEDIA_TYPES } from "../../src/oci/types.js";
+import { startMemoryRegistry, type MemoryRegistry } from "../support/oci-registry.js";
 import { githubClaims, startLocalSigstore, unsignedJwt, type LocalSigstore } from "../support/sigstore.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -321,6 +326,76 @@ describe("the action's verify command", () => {
     assert.throws(
       () => inputs({ command: "verify", reference: "ghcr.io/o/kimigayo:2.1.0" }),
       (e: unknown) => e instanceof UsageError && /verify needs reference .* and signer-repository/.test(e.message),
+    );
+  });
+});
+
+describe("verify: an attestation listed in the index as a platform", () => {
+  let reg: MemoryRegistry;
+  let sigstore: LocalSigstore;
+  before(async () => {
+    reg = await startMemoryRegistry();
+    sigstore = await startLocalSigstore();
+  });
+  after(async () => {
+    await reg?.close();
+    await sigstore?.close();
+  });
+
+  it("is named as a failure (what buildx's unknown/unknown entries are)", async () => {
+    const client = new RegistryClient(reg.registry, { env: {}, dockerConfig: "/nonexistent/config.json" });
+    const repo = "kimigayo/index";
+    const put = async (value: object, mediaType: string) => {
+      const bytes = canonicalJsonBytes(value);
+      return { mediaType, digest: await client.putManifest(repo, digestOf(bytes), bytes, mediaType), size: bytes.length };
+    };
+    const empty = Buffer.from("{}");
+    await client.pushBlob(repo, bufferBlob(empty));
+    const emptyDesc = { mediaType: "application/vnd.oci.empty.v1+json", digest: digestOf(empty), size: 2 };
+    const image = await put(
+      { schemaVersion: 2, mediaType: MEDIA_TYPES.ociManifest, config: emptyDesc, layers: [] },
+      MEDIA_TYPES.ociManifest,
+    );
+    const att = await put(
+      {
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociManifest,
+        artifactType: BUNDLE_MEDIA_TYPE,
+        config: emptyDesc,
+        layers: [],
+        subject: image,
+      },
+      MEDIA_TYPES.ociManifest,
+    );
+    const index = await put(
+      {
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociIndex,
+        manifests: [
+          { ...image, platform: { os: "linux", architecture: "amd64" } },
+          { ...att, platform: { os: "unknown", architecture: "unknown" } },
+        ],
+      },
+      MEDIA_TYPES.ociIndex,
+    );
+    const r = await verifyImage({
+      client,
+      repository: repo,
+      ref: index.digest,
+      trust: trustFromRoot(sigstore.trustedRoot),
+      identity: { repository: REPO },
+    });
+    assert.equal(r.passed, false);
+    assert.ok(
+      r.failures.some(
+        (f) => f.includes(`entry ${att.digest} is not an image (unknown/unknown`) && f.includes("attestations must not be platforms"),
+      ),
+      r.failures.join("\n"),
+    );
+    assert.deepEqual(
+      r.subjects.map((s) => s.target),
+      ["index", "linux/amd64"],
+      "the attestation is not treated as a platform",
     );
   });
 });
