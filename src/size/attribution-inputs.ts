@@ -53,7 +53,8 @@ export function loadedFiles(mapText: string): string[] {
   const out: string[] = [];
   for (const line of mapText.split("\n")) {
     const m = /^LOAD (.+)$/.exec(line);
-    if (m && !out.includes(m[1]!.trim())) out.push(m[1]!.trim());
+    // ld also lists what it made itself (the aarch64 linker's "LOAD linker stubs"): not a file.
+    if (m && m[1]!.trim() !== "linker stubs" && !out.includes(m[1]!.trim())) out.push(m[1]!.trim());
   }
   return out;
 }

@@ -310,6 +310,8 @@ describe("relocations", () => {
 
   test("the files a map loaded, in order", () => {
     assert.deepEqual(loadedFiles(MAP), ["/usr/lib/x86_64-linux-musl/crt1.o", "networking/lib.a"]);
+    // The aarch64 linker lists its own veneers as "LOAD linker stubs": no file to read relocations from.
+    assert.deepEqual(loadedFiles(`LOAD crt1.o\nLOAD linker stubs\nLOAD libbb/lib.a\n`), ["crt1.o", "libbb/lib.a"]);
   });
 
   test("with relocations, a shared file's section used only by one option is that option's", () => {
