@@ -51,6 +51,7 @@ const MAP = [
   "LOAD /usr/lib/x86_64-linux-musl/crt1.o",
   "START GROUP",
   "LOAD networking/lib.a",
+  "LOAD linker stubs",
   '                [!provide]                PROVIDE (__executable_start = SEGMENT_START ("text-segment", 0x400000))',
   '                0x0000000000400190                . = (SEGMENT_START ("text-segment", 0x400000) + SIZEOF_HEADERS)',
   "",
