@@ -10,8 +10,9 @@
  * a `kimigayo bench --aa` run (the image against itself, interleaved) records in each entry how far
  * the best of N runs moves with no change at all ("noise=4.2%" in `extra`). A figure whose median
  * is worse by more than the threshold while its best run is not is reported as noise.
- * Entries without min= (older files) are compared as before: median past the baseline median and
- * past the baseline's p95, each by more than the limit.
+ * Ratios (unit "x", already taken pair by pair against a reference run beside them) and entries
+ * without min= (older files) are judged by the median: past the baseline median and past the
+ * baseline's p95, each by more than the limit.
  *
  * A figure that trips is measured again (its case only) before the gate fails: it is a regression
  * only when the confirming run trips too (confirmGate). A load spike on a shared machine passes;
@@ -97,7 +98,9 @@ function figure(e: BenchmarkEntry): GateFigure {
   return {
     value: e.value,
     p95: Math.max(x.p95 ?? e.value, e.value),
-    ...(x.min !== undefined ? { min: x.min } : {}),
+    // A ratio is already taken pair by pair against a reference run beside it: its best pair is an
+    // outlier (a slow reference run), not a best case, so ratios are judged by their median.
+    ...(x.min !== undefined && e.unit !== "x" ? { min: x.min } : {}),
     resolution: x.resolution ?? 0,
     ...(x.noise !== undefined ? { noise: x.noise } : {}),
   };

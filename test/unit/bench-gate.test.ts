@@ -128,6 +128,19 @@ describe("the best run decides (entries with min=): load moves the median, a slo
     assert.equal(decide({ ...base, noise: undefined }, { value: 26, min: 6.9 }, 10), "ok");
   });
 
+  test("a ratio is judged by its median: its best pair is an outlier, not a best case", () => {
+    // Pair ratios against the floor from this machine: the baseline's lowest pair was 0.459.
+    const ratio = (value: number, min: number, p95: number): BenchmarkEntry => ({
+      name: "boot ÷ floor",
+      unit: "x",
+      value,
+      extra: formatExtra({ n: 5, median: value, p95, min, max: p95 }, 0.0001, "x"),
+    });
+    const g = gate([ratio(0.8928, 0.81, 0.95)], [ratio(0.7701, 0.4588, 0.9492)], 10);
+    assert.equal(g.rows[0]!.verdict, "noise");
+    assert.equal(g.rows[0]!.baseline!.min, undefined);
+  });
+
   test("improved: both the best run and the median are better", () => {
     assert.equal(decide(base, { value: 4, min: 2 }, 10), "improved");
     assert.equal(decide(base, { value: 27, min: 2 }, 10), "ok");
