@@ -5,7 +5,8 @@
  * referrer that cannot be attached is named and the others still go on; the result lists both.
  */
 import { readFile } from "node:fs/promises";
-import type { Config } from "../config/schema.js";
+import type { Config, Platform } from "../config/schema.js";
+import { compilerFor } from "../stages/busybox.js";
 import { sha256 } from "../lib/hash.js";
 import type { Logger } from "../lib/log.js";
 import { type ReferrerArtifact, attachReferrer, ReferrerError, type AttachOptions } from "../oci/referrers.js";
@@ -90,6 +91,7 @@ export async function provenanceStatement(
     })),
   );
   const patchUris = new Set(patches.map((p) => p.uri));
+  const configFiles = (await configInputs(req.config, req.repoDir)).filter((d) => !patchUris.has(d.uri ?? ""));
   const predicate = provenancePredicate({
     parameters,
     busybox: {
@@ -98,14 +100,26 @@ export async function provenanceStatement(
       ...(b.busybox.source.url ? { url: b.busybox.source.url } : {}),
       patches,
     },
-    configFiles: (await configInputs(req.config, req.repoDir)).filter((d) => !patchUris.has(d.uri ?? "")),
-    toolchain: req.toolchain ?? {},
+    configFiles,
+    toolchain: { ...(subject.platform ? { cc: compilerFor(subject.platform as Platform) } : {}), ...req.toolchain },
+    cacheKey: inputsKey([b.busybox.sha256, ...patches.map((p) => p.digest.sha256 ?? ""), ...configFiles.map((f) => f.digest.sha256 ?? "")]),
     builder: { id: builderId(env), version: TOOL_VERSION },
     ...(env.GITHUB_RUN_ID
       ? { invocationId: `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` }
       : {}),
   });
   return statement([subjectOf(req.image, subject.digest)], SLSA_PROVENANCE_V1, predicate);
+}
+
+/** The key of everything that decides a build's bytes (source, patches, config files): equal keys, equal inputs. */
+export function inputsKey(digests: string[]): string {
+  return `kimigayo-inputs-${sha256(digests.join("\n")).slice(0, 32)}`;
+}
+
+/** The toolchain as the image's SBOM records it (musl's version). */
+function toolchainOf(doc: { packages?: { name?: string; versionInfo?: string }[] }): Record<string, string> {
+  const musl = doc.packages?.find((p) => p.name === "musl")?.versionInfo;
+  return musl ? { musl } : {};
 }
 
 export async function attestImages(req: AttestRequest): Promise<AttestResult> {
@@ -129,12 +143,16 @@ export async function attestImages(req: AttestRequest): Promise<AttestResult> {
   for (const v of req.variants) {
     for (const m of v.manifests) {
       const subject = { digest: m.digest, mediaType: MEDIA_TYPES.ociManifest };
-      await attach(v.variant, m.platform, subject, await provenanceStatement(req, v.variant, { digest: m.digest, platform: m.platform }));
       const sbom = req.build.images.find((i) => i.variant === v.variant && i.platform === m.platform)?.sbom;
-      if (sbom) {
-        const doc = JSON.parse(await readFile(sbom, "utf8")) as object;
-        await attach(v.variant, m.platform, subject, statement([subjectOf(req.image, m.digest)], SPDX_PREDICATE, doc));
-      }
+      const doc = sbom ? (JSON.parse(await readFile(sbom, "utf8")) as { packages?: { name?: string; versionInfo?: string }[] }) : undefined;
+      const withToolchain = { ...req, toolchain: { ...(doc ? toolchainOf(doc) : {}), ...req.toolchain } };
+      await attach(
+        v.variant,
+        m.platform,
+        subject,
+        await provenanceStatement(withToolchain, v.variant, { digest: m.digest, platform: m.platform }),
+      );
+      if (doc) await attach(v.variant, m.platform, subject, statement([subjectOf(req.image, m.digest)], SPDX_PREDICATE, doc));
     }
     await attach(
       v.variant,
