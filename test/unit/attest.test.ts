@@ -15,6 +15,9 @@ import { attestationArtifact, BUNDLE_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION } fro
 import { sigstoreSigner, type StatementSigner } from "../../src/attest/sign.js";
 import { BUILD_TYPE, SLSA_PROVENANCE_V1, type ProvenancePredicate, type Statement } from "../../src/attest/statement.js";
 import { getInputs, toArgv } from "../../src/action/inputs.js";
+import { RELEASE } from "../../src/pipeline/stages.js";
+import { attest as attestStage } from "../../src/stages/release/attest.js";
+import type { ReleaseContext } from "../../src/stages/release/context.js";
 import { parseVerifyOptions } from "../../src/cli/verify.js";
 import { loadConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
@@ -397,5 +400,27 @@ describe("verify: an attestation listed in the index as a platform", () => {
       ["index", "linux/amd64"],
       "the attestation is not treated as a platform",
     );
+  });
+});
+
+describe("the release's attest stage", () => {
+  const ctx = (env: NodeJS.ProcessEnv, extra: { dryRun?: boolean; githubToken?: string } = {}) =>
+    ({
+      env,
+      release: { dryRun: extra.dryRun ?? false, ...(extra.githubToken ? { githubToken: extra.githubToken } : {}) },
+    }) as unknown as ReleaseContext;
+  const oidc = { ACTIONS_ID_TOKEN_REQUEST_URL: "https://example.invalid/token", ACTIONS_ID_TOKEN_REQUEST_TOKEN: "t" };
+
+  it("is skipped, saying why, without an OIDC identity, without a token, or in a dry run", () => {
+    assert.match(String(attestStage.skip!(ctx({}, { githubToken: "x" }))), /id-token: write/);
+    assert.match(String(attestStage.skip!(ctx(oidc))), /no GitHub token/);
+    assert.match(String(attestStage.skip!(ctx(oidc, { dryRun: true, githubToken: "x" }))), /dry run/);
+    assert.equal(attestStage.skip!(ctx(oidc, { githubToken: "x" })), false);
+  });
+
+  it("sits between bench and tag in the release", () => {
+    const names = RELEASE.map((s) => s.name);
+    assert.equal(names.indexOf("attest"), names.indexOf("bench") + 1);
+    assert.equal(names.indexOf("tag"), names.indexOf("attest") + 1);
   });
 });
