@@ -77,7 +77,7 @@ const modes = new WeakMap<RegistryClient, Map<string, Promise<ReferrersMode>>>()
 
 /**
  * Whether the registry serves the referrers API for `repository` (probed with the subject at
- * hand, once per client and repository). 404 means no; any other failure throws.
+ * hand, once per client and repository). 404 (or 405 or 501, see getReferrers) means no; any other failure throws.
  */
 export function referrersMode(client: RegistryClient, repository: string, subject: string): Promise<ReferrersMode> {
   let perRepo = modes.get(client);

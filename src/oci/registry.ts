@@ -310,9 +310,10 @@ export class RegistryClient {
     checkRepo(repo);
     checkDigest(digest);
     const res = await this.op(`get referrers of ${repo}@${digest}`, () =>
-      this.send({ method: "GET", url: `/v2/${repo}/referrers/${digest}`, scopes: [pull(repo)], ok: [200, 404] }),
+      this.send({ method: "GET", url: `/v2/${repo}/referrers/${digest}`, scopes: [pull(repo)], ok: [200, 404, 405, 501] }),
     );
-    if (res.status === 404) {
+    // 404 is the spec's "no referrers API"; 405 and 501 are how older registries and proxies say the same.
+    if (res.status !== 200) {
       await drain(res);
       return undefined;
     }
