@@ -29,8 +29,9 @@ import {
   type KimigayoParameters,
   type Statement,
 } from "./statement.js";
+import { TOOL_VERSION } from "../lib/tool.js";
 
-export const TOOL_VERSION = "2.1.0";
+export { TOOL_VERSION };
 
 export interface AttestRequest {
   client: RegistryClient;

@@ -86,7 +86,12 @@ describe("action setup: the prerequisites each command installs", () => {
   });
 
   it("on an arm64 host, a build or bench of linux/amd64 is bad input before anything is installed; other commands are not", () => {
-    for (const i of [{ command: "build" }, { command: "build", platforms: "linux/amd64" }, { command: "bench", platforms: "amd64" }]) {
+    const cases: Record<string, string>[] = [
+      { command: "build" },
+      { command: "build", platforms: "linux/amd64" },
+      { command: "bench", platforms: "amd64" },
+    ];
+    for (const i of cases) {
       assert.throws(
         () => neededPrerequisites(inputs(i), "arm64"),
         (e: Error) =>
