@@ -150,6 +150,31 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
     assert.deepEqual([...assets.keys()].sort(), [...want, "SHA256SUMS"].sort());
     const sums = assets.get("SHA256SUMS")!.toString();
     for (const name of want) assert.ok(sums.includes(`${sha256(assets.get(name)!)}  ${name}`), `SHA256SUMS holds ${name}'s hash`);
+    assert.equal(release.draft, false, "published once every asset was there");
+
+    // The release job re-run (the stand-in is in GitHub's immutable mode): verified, nothing written.
+    const writes = () => standIn.requests.filter((q) => q.method !== "GET").length;
+    const writesBefore = writes();
+    const again = await kimigayo(
+      [
+        "release",
+        "--tag",
+        "v2.1.0",
+        "--image",
+        image,
+        "--from-published",
+        artifacts,
+        "--bench-runs",
+        "0",
+        "--out",
+        join(work, "release-again"),
+      ],
+      { GITHUB_TOKEN: "ghs_topology" },
+    );
+    assert.equal(again.code, 0, again.log.slice(-4000));
+    assert.match(again.log, /already published with these assets, sha256 verified: nothing changed/);
+    assert.equal(writes(), writesBefore, "nothing written to GitHub");
+    assert.equal(standIn.state.releases.length, 1);
     assertAllValid(standIn);
   });
 
