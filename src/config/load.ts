@@ -316,10 +316,11 @@ function issueProblems(iss: z.core.$ZodIssue, raw: unknown): FieldProblem[] {
     }
     case "unrecognized_keys": {
       const allowed = iss.message.replace(/^allowed keys: /, "").split(", ");
-      return iss.keys.map((k) => {
+      return iss.keys.map((k, i) => {
         const invisible = invisibleIn(k);
         const bare = stripInvisible(k);
-        const near = bare !== k && allowed.includes(bare) ? [bare] : closest(bare, allowed);
+        // Suggestions for the first keys only: at most 20 problems are shown, and a mapping of 80,000 keys stays quick.
+        const near = bare !== k && allowed.includes(bare) ? [bare] : i < 100 ? closest(bare, allowed) : [];
         const why =
           invisible.length > 0 ? ` (it contains ${invisible.join(", ")}, invisible: delete ${invisible.length > 1 ? "them" : "it"})` : "";
         return {
