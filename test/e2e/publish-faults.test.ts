@@ -16,7 +16,7 @@ import type { Config } from "../../src/config/schema.js";
 import { silentLogger } from "../../src/lib/log.js";
 import { writeTar } from "../../src/lib/tar.js";
 import { RegistryClient, type RegistryClientOptions } from "../../src/oci/index.js";
-import { publish, TagPhaseError } from "../../src/publish/publish.js";
+import { merge, publish, publishByDigest, TagPhaseError } from "../../src/publish/publish.js";
 import { computeTags, tagOrder, type TagResult } from "../../src/publish/tags.js";
 import type { BuildResult, LayoutBuild } from "../../src/results/build.js";
 import { buildImage } from "../../src/stages/image.js";
@@ -179,6 +179,57 @@ describe("publish under registry faults", { skip: need.skip }, () => {
       });
       const after = await tagTargets(repo, tags);
       for (const m of tagOrder(tags)) assert.equal(after.get(m.tag), indexOf(builds.new, m.variant), m.tag);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("merge: every variant's index before any tag; a failed tag lists the moved ones, and a re-run completes them", async () => {
+    const repo = newRepo();
+    const upstream = `${UPSTREAM.host}:${UPSTREAM.port}/${repo}`;
+    const files: string[] = [];
+    for (const platform of cfg.platforms) {
+      const dir = join(work, "digests", repoCount.toString(), platform.replace("/", "-"));
+      await publishByDigest({
+        build: builds.new,
+        config: cfg,
+        image: upstream,
+        platform,
+        digestsDir: dir,
+        log: silentLogger,
+        registry: HERMETIC,
+      });
+      files.push(...cfg.variants.map((v) => join(dir, `${v.name}-${platform.split("/")[1]}.json`)));
+    }
+    const tags = release("2.1.0", ["v2.1.0"]);
+    const proxy = await startProxy({
+      fault: (req) => (req.method === "PUT" && req.url?.endsWith("/manifests/latest") ? "503" : undefined),
+    });
+    try {
+      const image = `${proxy.registry}/${repo}`;
+      await assert.rejects(merge({ image, files, tags, log: silentLogger, registry: { ...HERMETIC, retry: FAST } }), (err: unknown) => {
+        assert.ok(err instanceof TagPhaseError, String(err));
+        assert.match(err.message, /stopped at latest \(standard\)/);
+        assert.ok(err.moved.some((m) => m.tag === "2.1.0-extended"));
+        assert.deepEqual(
+          err.notMoved.map((m) => m.tag),
+          ["latest", "standard", "extended"],
+        );
+        return true;
+      });
+      const puts = proxy.seen.filter((x) => x.method === "PUT").map((x) => x.path.replace(/^.*\/manifests\//, ""));
+      const firstTag = puts.findIndex((t) => !t.startsWith("sha256:"));
+      assert.equal(puts.slice(0, firstTag).length, cfg.variants.length, "every variant's index went in before the first tag");
+      assert.ok(
+        puts.slice(firstTag).every((t) => !t.startsWith("sha256:")),
+        "no index after a tag",
+      );
+      await merge({ image: upstream, files, tags, log: silentLogger, registry: HERMETIC });
+      const targets = await tagTargets(repo, tags);
+      const merged = new Map<string, string>();
+      for (const v of cfg.variants)
+        merged.set(v.name, (await direct().headManifest(repo, v.name === "standard" ? "2.1.0" : `2.1.0-${v.name}`))!.digest);
+      for (const m of tagOrder(tags)) assert.equal(targets.get(m.tag), merged.get(m.variant), m.tag);
     } finally {
       await proxy.close();
     }
