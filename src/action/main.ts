@@ -39,11 +39,13 @@ export function actionLogger(): Logger {
       if (depth++ === 0) core.startGroup(title);
       else core.info(`▶ ${title}`);
       let ended = false;
-      return () => {
+      return (failure) => {
         if (ended) return;
         ended = true;
+        const seconds = ((Date.now() - start) / 1000).toFixed(1);
         if (--depth === 0) core.endGroup();
-        else core.info(`✔ ${title} (${((Date.now() - start) / 1000).toFixed(1)} s)`);
+        if (failure !== undefined) core.info(`✘ ${title} failed (${seconds} s)`);
+        else if (depth > 0) core.info(`✔ ${title} (${seconds} s)`);
       };
     },
     progress: (label, done, total) => core.debug(total ? `${label}: ${done}/${total}` : `${label}: ${done}`),

@@ -91,11 +91,11 @@ async function installMissingPackages(failing: readonly Prerequisite[], ledger: 
   try {
     await aptUpdate(log);
     note(ledger.actions, first, "apt-get update");
+    end();
   } catch (e) {
+    end(e);
     // Often a third-party source fails while Debian's lists are fine: go on, install says if not.
     log.warn(`apt-get update failed, trying to install anyway: ${message(e)}`);
-  } finally {
-    end();
   }
 
   const all = [...new Set([...wanted.values()].flat())];
@@ -119,10 +119,10 @@ async function installMissingPackages(failing: readonly Prerequisite[], ledger: 
     for (const [id, pkgs] of wanted) {
       if (pkgs.length > 0) note(ledger.actions, id, `apt-get install ${pkgs.join(" ")}`);
     }
-  } catch (e) {
-    for (const id of wanted.keys()) note(ledger.errors, id, message(e));
-  } finally {
     end();
+  } catch (e) {
+    end(e);
+    for (const id of wanted.keys()) note(ledger.errors, id, message(e));
   }
 }
 

@@ -8,7 +8,8 @@ export interface Logger {
   error(message: string, where?: { file?: string; line?: number }): void;
   debug(message: string): void;
   /** A named long step; the returned function ends it. */
-  step(title: string): () => void;
+  /** Starts a step; call the result when it ends, with the failure when it failed (✘, never ✔). */
+  step(title: string): (failure?: unknown) => void;
   /** Progress of a long step, e.g. bytes downloaded or run i/N. */
   progress(label: string, done: number, total?: number): void;
 }
@@ -41,7 +42,10 @@ export function streamLogger(out: NodeJS.WritableStream, opts: { verbose?: boole
     step: (title) => {
       const start = Date.now();
       out.write(`▶ ${title}\n`);
-      return () => out.write(`✔ ${title} (${((Date.now() - start) / 1000).toFixed(1)} s)\n`);
+      return (failure) =>
+        out.write(
+          `${failure === undefined ? "✔" : "✘"} ${title}${failure === undefined ? "" : " failed"} (${((Date.now() - start) / 1000).toFixed(1)} s)\n`,
+        );
     },
     progress: (label, done, total) => {
       const now = Date.now();

@@ -45,7 +45,12 @@ export async function runStages<C extends { log: Logger }>(
     }
     const t0 = Date.now();
     const end = ctx.log.step(stage.title?.(ctx) ?? stage.name);
-    await stage.run(ctx);
+    try {
+      await stage.run(ctx);
+    } catch (e) {
+      end(e);
+      throw e;
+    }
     end();
     runs.push({ name: stage.name, seconds: (Date.now() - t0) / 1000 });
   }

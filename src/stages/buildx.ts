@@ -446,6 +446,7 @@ export async function buildWithBuildx(opts: BuildxImageOptions): Promise<BuildxI
   const layout = join(opts.outDir, "oci", name);
   const tmp = `${layout}.tmp-${process.pid}`;
   const work = join(opts.outDir, "buildx", name);
+  let failure: unknown = "unfinished";
   try {
     const ctx = await prepareContext(join(work, "context"), opts);
     const metadataFile = join(work, "metadata.json");
@@ -487,9 +488,13 @@ export async function buildWithBuildx(opts: BuildxImageOptions): Promise<BuildxI
     await rm(layout, { recursive: true, force: true });
     await rename(tmp, layout);
     opts.log.info(`image ${name}: ${metadata.digest} (${read.manifests.length} platform(s), buildx) in ${layout}`);
+    failure = undefined;
     return { ...read, layout, zlib: "buildkit", buildx: { argv, metadata } };
+  } catch (e) {
+    failure = e;
+    throw e;
   } finally {
     await rm(tmp, { recursive: true, force: true });
-    end();
+    end(failure);
   }
 }

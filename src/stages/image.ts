@@ -171,6 +171,7 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
   // Built beside the final directory and renamed over it, so no blob of an older build lingers.
   const tmp = `${layout}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
+  let failure: unknown = "unfinished";
   try {
     await initLayout(tmp);
     const manifests: ImageManifestResult[] = [];
@@ -182,9 +183,13 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
     await rm(layout, { recursive: true, force: true });
     await rename(tmp, layout);
     opts.log.info(`image ${opts.variant.name}: index ${written.digest} (${manifests.length} platform(s)) in ${layout}`);
+    failure = undefined;
     return { layout, ref, index: written, manifests, zlib: process.versions.zlib ?? "unknown" };
+  } catch (e) {
+    failure = e;
+    throw e;
   } finally {
     await rm(tmp, { recursive: true, force: true });
-    end();
+    end(failure);
   }
 }

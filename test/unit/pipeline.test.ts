@@ -6,8 +6,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import type { Logger } from "../../src/lib/log.js";
+import { streamLogger, type Logger } from "../../src/lib/log.js";
 import { runStages } from "../../src/pipeline/runner.js";
+import type { Config } from "../../src/config/schema.js";
+import { UsageError } from "../../src/lib/errors.js";
+import { effectiveEpoch } from "../../src/stages/build/context.js";
 import { BUILD, RELEASE } from "../../src/pipeline/stages.js";
 import type { Stage } from "../../src/stages/stage.js";
 
@@ -56,7 +59,7 @@ function recorder(): { log: Logger; lines: string[] } {
     debug: () => {},
     step: (title) => {
       lines.push(`▶ ${title}`);
-      return () => lines.push(`✔ ${title}`);
+      return (failure) => lines.push(failure === undefined ? `✔ ${title}` : `✘ ${title} failed`);
     },
     progress: () => {},
   };
@@ -139,8 +142,8 @@ describe("runStages", () => {
     assert.deepEqual(ctx.ran, []);
   });
 
-  test("a failing stage stops the list: nothing after it runs", async () => {
-    const { log } = recorder();
+  test("a failing stage stops the list: nothing after it runs; its step ends ✘, never ✔", async () => {
+    const { log, lines } = recorder();
     const ctx: Ctx = { log, dryRun: false, ran: [] };
     const failing: Stage<Ctx>[] = [
       stages[0]!,
@@ -154,5 +157,32 @@ describe("runStages", () => {
     ];
     await assert.rejects(runStages(failing, ctx), /over budget/);
     assert.deepEqual(ctx.ran, ["first"]);
+    assert.deepEqual(lines, ["▶ first", "✔ first", "▶ check", "✘ check failed"]);
+  });
+
+  test("the CLI's logger: a step that failed ends with ✘ and 'failed'", () => {
+    let out = "";
+    const log = streamLogger({ write: (s: string) => ((out += s), true) } as unknown as NodeJS.WritableStream);
+    log.step("push")(new Error("503"));
+    log.step("tag")();
+    assert.match(out, /^▶ push\n✘ push failed \(\d+\.\d s\)\n▶ tag\n✔ tag \(\d+\.\d s\)\n$/);
+  });
+});
+
+describe("effectiveEpoch: SOURCE_DATE_EPOCH or the config's, never a silent replacement", () => {
+  const cfg = { sourceDateEpoch: 1767225600 } as Config;
+  test("unset or empty: the config's; whole seconds: that value", () => {
+    assert.equal(effectiveEpoch(cfg, {}), 1767225600);
+    assert.equal(effectiveEpoch(cfg, { SOURCE_DATE_EPOCH: "" }), 1767225600);
+    assert.equal(effectiveEpoch(cfg, { SOURCE_DATE_EPOCH: "0" }), 0);
+    assert.equal(effectiveEpoch(cfg, { SOURCE_DATE_EPOCH: "1700000000" }), 1700000000);
+  });
+  test("malformed or beyond a tar header: bad input naming the variable", () => {
+    for (const bad of ["1.5", "-1", "tomorrow", " 17", "99999999999"])
+      assert.throws(
+        () => effectiveEpoch(cfg, { SOURCE_DATE_EPOCH: bad }),
+        (e: Error) => e instanceof UsageError && e.message.startsWith(`SOURCE_DATE_EPOCH=${JSON.stringify(bad)} is not a timestamp`),
+        bad,
+      );
   });
 });

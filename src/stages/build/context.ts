@@ -3,7 +3,8 @@
  * result that outlives the build is plain data; build.json saves it (stages/build/build-json.ts)
  * and contextFromBuild (below) restores it, so a later job can start after the build.
  */
-import type { Config, Platform, VariantConfig } from "../../config/schema.js";
+import { MAX_EPOCH, type Config, type Platform, type VariantConfig } from "../../config/schema.js";
+import { UsageError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
 import type { BuildResult, ImageBuild, LayoutBuild } from "../../results/build.js";
 import type { BusyboxBuild, SourceTree } from "../busybox.js";
@@ -58,10 +59,19 @@ export interface BuildContext {
   build?: BuildResult;
 }
 
-/** The epoch of the build: SOURCE_DATE_EPOCH when set to whole seconds, else the config's. */
+/**
+ * The epoch of the build: SOURCE_DATE_EPOCH when set, else the config's. A malformed value is an
+ * error, never silently replaced (the reproducible-builds specification asks for that); commands
+ * refuse it before any work (checkEnvironment), this guards every other caller.
+ */
 export function effectiveEpoch(cfg: Config, env: NodeJS.ProcessEnv = process.env): number {
   const value = env.SOURCE_DATE_EPOCH;
-  return value && /^\d+$/.test(value) ? Number(value) : cfg.sourceDateEpoch;
+  if (value === undefined || value === "") return cfg.sourceDateEpoch;
+  if (!/^\d+$/.test(value) || Number(value) > MAX_EPOCH)
+    throw new UsageError(
+      `SOURCE_DATE_EPOCH=${JSON.stringify(value)} is not a timestamp: expected a whole number of seconds since 1970, from 0 to ${MAX_EPOCH}`,
+    );
+  return Number(value);
 }
 
 export function buildContext(req: BuildRequest, cores: number): BuildContext {
