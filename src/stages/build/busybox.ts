@@ -1,6 +1,7 @@
 /** busybox: one static binary per variant and platform, cross-compiled, several at a time. */
 import { mapLimit } from "../../lib/concurrency.js";
 import { buildBusybox } from "../busybox.js";
+import { checkServices, readServices } from "../rootfs.js";
 import type { Stage } from "../stage.js";
 import { need, type BuildContext } from "./context.js";
 
@@ -18,6 +19,9 @@ export const busybox: Stage<BuildContext> = {
         sourceDateEpoch: ctx.epoch,
         ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}),
       });
+      // What needs the compiled applet list is checked now, before the next compile: a service
+      // whose applet this BusyBox lacks is a config error (rootfs reports the optional ones).
+      checkServices(await readServices(variant.services), new Set(build.applets.map((a) => a.name)), variant);
       return { build, seconds: (Date.now() - t0) / 1000 };
     });
   },
