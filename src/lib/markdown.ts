@@ -11,9 +11,13 @@
 
 const ZWJ = "\u200d";
 
-/** External text, safe anywhere in a line of markdown, a table cell included. */
+/**
+ * External text, safe anywhere in a line of markdown, a table cell included: shown as typed (no
+ * HTML, no link or image from [..](..), no code span), and no @mention that pings.
+ */
 export function mdText(s: string): string {
   return s
+    .replace(/[\\[\]`]/g, "\\$&")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")

@@ -15,6 +15,9 @@ describe("mdText: the one rule for outside text", () => {
     ["an ampersand first, so entities are not doubled wrongly", "&lt; & <", "&amp;lt; &amp; &lt;"],
     ["a pipe cannot split a table cell", "a|b", "a\\|b"],
     ["line breaks become spaces", "one\ntwo\r\nthree\rfour", "one two three four"],
+    ["a link cannot form", "[click](https://evil.example)", "\\[click\\](https://evil.example)"],
+    ["an image cannot form", "![x](https://evil.example/p.png)", "!\\[x\\](https://evil.example/p.png)"],
+    ["a code span cannot form, a backslash stays a backslash", "`rm` C:\\dir", "\\`rm\\` C:\\\\dir"],
     ["plain text is unchanged", "fix(busybox): add awk (#7)", "fix(busybox): add awk (#7)"],
     ["unicode is unchanged", "≤ 20 ms ✓ 君が代", "≤ 20 ms ✓ 君が代"],
   ];
