@@ -4,7 +4,7 @@
  * registry on 127.0.0.1:5000, and the bad inputs that exit 2.
  */
 import assert from "node:assert/strict";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Writable } from "node:stream";
@@ -132,6 +132,30 @@ describe("size-check on real builds", () => {
       const links = b.rootfs.files.filter((f) => f.type === "hardlink").length;
       assert.ok(i.breakdown.some((x) => x.kind === "applet-links" && x.entries === links && x.name === `applet links (${links})`));
       assert.ok(i.breakdown.some((x) => x.name === "tar end marker" && x.bytes === 1024));
+      // zstd of the same tar, and what a pull of this platform downloads.
+      assert.ok(i.zstd !== null && i.zstd > 0 && i.zstd < i.uncompressed, `zstd ${i.zstd}`);
+      const layout = build.layouts!.find((l) => l.variant === i.variant)!;
+      const configBlob = statSync(join(layout.layout, "blobs", ...m.config.split(":"))).size;
+      assert.deepEqual(i.pull, {
+        index: layout.index.size,
+        manifest: m.size,
+        config: configBlob,
+        layers: i.compressed,
+        gzip: layout.index.size + m.size + configBlob + i.compressed,
+        zstd: layout.index.size + m.size + configBlob + i.zstd,
+      });
+      // Attribution: the rows sum to /bin/busybox, the shell is an option of its own, and the
+      // bytes no object file owns are a small part.
+      const a = i.attribution!;
+      assert.ok(a, `${i.variant} ${i.platform}: ${i.notes.join("; ")}`);
+      assert.equal(a.binary, b.busybox.size);
+      assert.equal(
+        a.rows.reduce((n, r) => n + r.bytes, 0),
+        b.busybox.size,
+      );
+      assert.ok(a.rows.some((r) => r.name === "CONFIG_SHELL_ASH" && r.kind === "option" && r.bytes > 10_000));
+      assert.ok(a.unattributed < b.busybox.size * 0.05, `${a.unattributed} B unattributed`);
+      assert.equal(i.attributionDelta, null, "no baseline, no contributors");
     }
     for (const i of report.images)
       t.diagnostic(`${i.variant} ${i.platform}: ${i.uncompressed} B, gzip ${i.compressed} B, ${i.applets} applets`);
@@ -174,7 +198,7 @@ describe("size-check on real builds", () => {
     assert.equal(r.report!.images[0]!.status, "pass");
   });
 
-  it("report baseline: the grown minimal against report A: Δ > 0 per image and per file, and the growth budget trips", async () => {
+  it("report baseline: the grown minimal against report A: Δ > 0 per image, per file and per option, and the growth budget trips", async (t) => {
     assert.ok(existsSync(reportA), "(a) wrote report A");
     const cfg = project("growth", (y) => y.replace(BUDGET, "budget: { size: 400KB, growth: 5% }"));
     const r = await sizeCheck(["--config", cfg, "--out", grownOut, "--baseline", reportA, "--json", "--markdown", join(work, "growth.md")]);
@@ -203,6 +227,24 @@ describe("size-check on real builds", () => {
     assert.ok(bb.delta! > 0);
     assert.ok(i!.topFiles.find((f) => f.kind === "applet-links")!.delta! > 0);
     assert.ok(readFileSync(join(work, "growth.md"), "utf8").includes("| File | Bytes | Δ |"));
+    // The change by option: each added applet's option is new and grows; code they share with
+    // each other or with the rest (musl's regex for sed, grep and awk) is a shared row.
+    const added = ["CONFIG_VI", "CONFIG_AWK", "CONFIG_SED", "CONFIG_GREP", "CONFIG_FIND"];
+    const d = i!.attributionDelta!;
+    assert.ok(d, i!.notes.join("; "));
+    t.diagnostic(`busybox ${d.delta} B: ${d.contributors.map((c) => `${c.name} ${c.delta}`).join(", ")}`);
+    assert.equal(d.delta, grown.images[0]!.busybox.size - before.busybox.size);
+    const top = d.contributors[0]!;
+    assert.ok(added.includes(top.name) || top.kind === "shared", `top contributor ${top.name}`);
+    for (const name of added) {
+      const c = d.contributors.find((x) => x.name === name);
+      assert.ok(c && c.base === 0 && c.delta > 0, `${name}: ${JSON.stringify(c)}`);
+    }
+    assert.match(r.stderr, /top contributors to \/bin\/busybox \+[\d,]+ B \(minimal linux\/amd64\): .*CONFIG_AWK \+[\d,]+ B/);
+    assert.match(
+      readFileSync(join(work, "growth.md"), "utf8"),
+      /- \*\*minimal linux\/amd64\*\*: \/bin\/busybox \+[\d,]+ B: .*`CONFIG_AWK` \+[\d,]+ B \(new\)/,
+    );
   });
 
   describe("image baselines from the real registry", () => {
