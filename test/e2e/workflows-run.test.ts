@@ -342,19 +342,20 @@ describe("the README's examples and this repository's workflows, as the runner r
     const version = (parseYaml(readFileSync(join(ROOT, "configs/kimigayo.yml"), "utf8")) as { version: string }).version;
     const tag = `v${version}`;
     const [major, minor] = version.split(".");
+    const sha = headOf(mirror);
     const results = await runWorkflow(file, {
       artifacts,
       repository: `${OWNER}/build-action`,
       event: { tag },
-      sha: headOf(mirror),
+      sha,
       apiUrl: standIn.url,
       secrets: { GITHUB_TOKEN: TOKEN },
       checkout: (dir, withs) => checkoutRepository(dir, { source: mirror, fetchDepth: Number(withs["fetch-depth"] ?? "1"), tag }),
       timeoutMs: STEP_TIMEOUT,
     });
-    assert.deepEqual([...results.keys()], ["build", "merge", "release", "major"]);
+    assert.deepEqual([...results.keys()], ["build", "merge", "release", "major", "changelog"]);
     const actionSteps = [...results.values()].flat().flatMap((j) => j.steps.filter((s) => s.kind === "action"));
-    assert.equal(actionSteps.length, 2 * 3 + 1 + 1, "build, size-check and publish per platform; merge; release");
+    assert.equal(actionSteps.length, 2 * 3 + 1 + 1 + 1, "build, size-check and publish per platform; merge; release; changelog");
     assert.ok(actionSteps.every((s) => s.conclusion === "success"));
     const tags = registryTags(`${OWNER.toLowerCase()}/kimigayo`);
     for (const t of [version, `${major}.${minor}`, major!, "latest"]) assert.ok(tags.includes(t), `tag ${t} in ${tags.join(", ")}`);
@@ -363,7 +364,11 @@ describe("the README's examples and this repository's workflows, as the runner r
     const moved = execFileSync("git", ["-c", "safe.directory=*", "-C", mirror, "rev-parse", `refs/tags/v${major}^{commit}`], {
       encoding: "utf8",
     });
-    assert.equal(moved.trim(), headOf(mirror));
+    assert.equal(moved.trim(), sha);
+    // The changelog job committed the release's section to the default branch it checked out.
+    const git = (...a: string[]) => execFileSync("git", ["-c", "safe.directory=*", "-C", mirror, ...a], { encoding: "utf8" });
+    assert.equal(git("log", "-1", "--format=%s", "main").trim(), `chore(release): CHANGELOG for ${tag}`);
+    assert.match(git("show", "main:CHANGELOG.md"), new RegExp(`^## \\[${version.replaceAll(".", "\\.")}\\]`, "m"));
     assertAllValid(standIn);
   });
 });
