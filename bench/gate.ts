@@ -14,7 +14,7 @@
  * A benchmark, not a test: it prints figures beside targets and exits 1 when one is missed.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runBench, type BenchRequest } from "../src/bench/bench.js";
 import { confirmGate, DEFAULT_THRESHOLD_PCT, gate, type GateResult } from "../src/bench/gate.js";
@@ -22,11 +22,9 @@ import { kimigayoImage, rootfsImage, slowerRootfs } from "../src/bench/images.js
 import { benchmarkEntries, entryCases } from "../src/bench/report.js";
 import { CASES, type BenchmarkEntry, type CaseName } from "../src/bench/types.js";
 import { table } from "../src/cli/table.js";
-import { loadConfig } from "../src/config/load.js";
 import { DEFAULT_REGISTRY } from "../src/lib/docker.js";
 import { streamLogger, silentLogger } from "../src/lib/log.js";
-import { hostPlatform } from "../src/lib/platform.js";
-import { runBuild, type BuildResult } from "../src/pipeline/build.js";
+import { nativeStandard } from "./native.js";
 import { parseBenchmarkEntries } from "../src/results/benchmark.js";
 
 const { values: a } = parseArgs({
@@ -63,26 +61,11 @@ if (unknown.length > 0) {
 }
 
 const log = streamLogger(process.stderr);
-const cfg = await loadConfig(resolve(a.config ?? "configs/kimigayo.yml"));
-const platform = hostPlatform();
-if (!platform || !cfg.platforms.includes(platform)) {
-  process.stderr.write(`bench:gate measures natively; this host (${process.arch}) is not one of ${cfg.platforms.join(", ")}\n`);
-  process.exit(2);
-}
-const out = resolve(a.out ?? "out");
-let build: BuildResult | undefined = await readFile(join(out, "build.json"), "utf8")
-  .then((t) => JSON.parse(t) as BuildResult)
-  .catch(() => undefined);
-if (!build?.images.some((i) => i.variant === "standard" && i.platform === platform)) {
-  log.info(`building standard for ${platform} into ${out} first`);
-  build = await runBuild({
-    config: cfg,
-    variants: cfg.variants.filter((v) => v.name === "standard"),
-    platforms: [platform],
-    outDir: out,
-    log,
-  });
-}
+const { platform, out, build } = await nativeStandard("bench:gate", {
+  ...(a.config ? { config: a.config } : {}),
+  ...(a.out ? { out: a.out } : {}),
+  log,
+});
 const img = build.images.find((i) => i.variant === "standard" && i.platform === platform)!;
 const same = await kimigayoImage(build, "standard", platform);
 const slow = await rootfsImage(

@@ -8,8 +8,7 @@
  * (`sleep`, no init, no services): what any container of it costs before the boot adds anything.
  * A benchmark, not a test: it prints figures beside targets and exits 1 when one is missed.
  */
-import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runBench } from "../src/bench/bench.js";
 import { memoryReader, type MemorySample } from "../src/bench/cgroup.js";
@@ -17,11 +16,9 @@ import { containerIds, ContainerNames, startIdle } from "../src/bench/docker.js"
 import { kimigayoImage } from "../src/bench/images.js";
 import { kib, MIB, SPIKE_BYTES } from "../src/bench/targets.js";
 import { table } from "../src/cli/table.js";
-import { loadConfig } from "../src/config/load.js";
 import { DEFAULT_REGISTRY } from "../src/lib/docker.js";
 import { streamLogger } from "../src/lib/log.js";
-import { hostPlatform } from "../src/lib/platform.js";
-import { runBuild, type BuildResult } from "../src/pipeline/build.js";
+import { nativeStandard } from "./native.js";
 
 const { values: a } = parseArgs({
   options: { runs: { type: "string" }, "floor-runs": { type: "string" }, out: { type: "string" }, config: { type: "string" } },
@@ -38,26 +35,11 @@ const whole = (name: string, v: string | undefined, dflt: number) => {
 const runs = whole("runs", a.runs, 20);
 const floorRuns = whole("floor-runs", a["floor-runs"], 5);
 const log = streamLogger(process.stderr);
-const cfg = await loadConfig(resolve(a.config ?? "configs/kimigayo.yml"));
-const platform = hostPlatform();
-if (!platform || !cfg.platforms.includes(platform)) {
-  process.stderr.write(`bench:memory measures natively; this host (${process.arch}) is not one of ${cfg.platforms.join(", ")}\n`);
-  process.exit(2);
-}
-const out = resolve(a.out ?? "out");
-let build: BuildResult | undefined = await readFile(join(out, "build.json"), "utf8")
-  .then((t) => JSON.parse(t) as BuildResult)
-  .catch(() => undefined);
-if (!build?.images.some((i) => i.variant === "standard" && i.platform === platform)) {
-  log.info(`building standard for ${platform} into ${out} first`);
-  build = await runBuild({
-    config: cfg,
-    variants: cfg.variants.filter((v) => v.name === "standard"),
-    platforms: [platform],
-    outDir: out,
-    log,
-  });
-}
+const { platform, out, build } = await nativeStandard("bench:memory", {
+  ...(a.config ? { config: a.config } : {}),
+  ...(a.out ? { out: a.out } : {}),
+  log,
+});
 const image = await kimigayoImage(build, "standard", platform);
 
 // The floor: one process, no init.
