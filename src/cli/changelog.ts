@@ -59,7 +59,15 @@ export async function changelog(ctx: CommandContext, o: ChangelogOptions): Promi
     tags = (await releaseTags(ctx.cwd)).filter((t) => parseSemver(t.slice(1)) !== undefined && /^v\d/.test(t));
   }
   const url = await repoUrl(ctx, o.repo);
-  const r = await writeChangelog({ cwd: ctx.cwd, file: resolve(ctx.cwd, o.file), tags, ...(url ? { repoUrl: url } : {}) });
+  // The sections the release notes use (release_notes.types in the config), so both read alike.
+  const types = (await ctx.config(o.config)).noteTypes;
+  const r = await writeChangelog({
+    cwd: ctx.cwd,
+    file: resolve(ctx.cwd, o.file),
+    tags,
+    ...(url ? { repoUrl: url } : {}),
+    ...(types ? { types } : {}),
+  });
   ctx.log.info(
     r.skipped ??
       (r.tags.length === 0

@@ -560,6 +560,7 @@ function resolveConfig(raw: RawConfig, file: string, dir: string, locations: Con
     image: raw.image ?? DEFAULT_IMAGE,
     files: resolveFiles(raw.files),
     variants,
+    ...(raw.release_notes ? { noteTypes: raw.release_notes.types } : {}),
     locations,
   };
 }
@@ -667,6 +668,7 @@ function mergeLayer(
       image: raw.image ?? base.image,
       files,
       variants,
+      ...((raw.release_notes?.types ?? base.noteTypes) ? { noteTypes: raw.release_notes?.types ?? base.noteTypes } : {}),
       locations,
     },
   };

@@ -84,6 +84,8 @@ export interface Config {
   files: RootfsFile[];
   /** In file order. */
   variants: VariantConfig[];
+  /** The release notes' sections (release_notes.types); the notes' defaults when absent. */
+  noteTypes?: { type: string; title: string; folded?: boolean }[];
   /** Dotted field path -> position, for annotations (with `file` for values from a base config). */
   locations: Record<string, Location>;
 }
@@ -340,6 +342,19 @@ function fieldSchemas(dir: string) {
     image: z.string().refine((s) => isRepositoryReference(s) && portInRange(s), { error: (iss) => imageMessage(iss.input) }),
     files,
     variants,
+    /** The release notes' sections: conventional-commit types in order, their titles, folded or shown. */
+    release_notes: strict({
+      types: z
+        .array(
+          strict({
+            type: matching((s) => /^[a-z][a-z0-9-]*$/.test(s), "a commit type like feat or fix (lowercase letters, digits, -)"),
+            title: z.string().refine((s) => s.trim() !== "" && !/[\r\n]/.test(s), { error: "must be one line of text" }),
+            folded: z.boolean().optional(),
+          }),
+        )
+        .min(1, { error: "must list at least one type" })
+        .refine((l) => new Set(l.map((t) => t.type)).size === l.length, { error: "lists a type twice" }),
+    }),
     variant: strict(variantFields),
     /** In a config with a base, a variant may leave its fragment and services to the base variant. */
     layerVariant: strict({ ...variantFields, busybox: existingFile.optional(), services: existingFile.optional() }),
@@ -360,6 +375,7 @@ export function configSchema(dir: string) {
     image: f.image.optional(),
     files: f.files.optional(),
     variants: f.variants(f.variant),
+    release_notes: f.release_notes.optional(),
     base: f.base.optional(),
   });
 }
@@ -375,6 +391,7 @@ export function layerSchema(dir: string) {
     image: f.image.optional(),
     files: f.files.optional(),
     variants: f.variants(f.layerVariant).optional(),
+    release_notes: f.release_notes.optional(),
     base: f.base,
   });
 }

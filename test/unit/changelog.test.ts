@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { changelog, parseChangelogOptions } from "../../src/cli/changelog.js";
 import type { CommandContext } from "../../src/cli/command.js";
+import type { Config } from "../../src/config/schema.js";
 import { UsageError } from "../../src/lib/errors.js";
 import type { Logger } from "../../src/lib/log.js";
 import { CHANGELOG_HEADER, upsertSection } from "../../src/release/changelog.js";
@@ -24,9 +25,11 @@ const log: Logger = {
   step: () => () => {},
   progress: () => {},
 };
+/** The config's release_notes.types, as `kimigayo changelog` reads them (none: the notes' defaults). */
+let noteTypes: Config["noteTypes"];
 const ctx = (): CommandContext => ({
   log,
-  config: () => Promise.reject(new Error("changelog reads no config")),
+  config: () => Promise.resolve({ ...(noteTypes ? { noteTypes } : {}) } as Config),
   env: { GITHUB_REPOSITORY: "kimigayo/build-action", GITHUB_SERVER_URL: "https://github.com" },
   cwd: fx.dir,
   credentials: {},
@@ -125,5 +128,20 @@ describe("kimigayo changelog", () => {
         (e: unknown) => e instanceof UsageError && re.test(e.message),
       );
     await assert.rejects(run(["--tag", "v9.9.9"]), (e: unknown) => e instanceof UsageError && /v9\.9\.9 does not exist/.test(e.message));
+  });
+  it("the config's release_notes.types name and order the sections, as in the release notes", async () => {
+    noteTypes = [
+      { type: "fix", title: "Repairs" },
+      { type: "feat", title: "New" },
+    ];
+    try {
+      const other = join(fx.dir, "TYPES.md");
+      await changelog(ctx(), parseChangelogOptions(["--tag", "v1.0.1", "--file", other]));
+      const text = readFileSync(other, "utf8");
+      assert.match(text, /### Repairs\n\n- \*\*rc:\*\* a fix/);
+      assert.doesNotMatch(text, /### Bug fixes/);
+    } finally {
+      noteTypes = undefined;
+    }
   });
 });

@@ -370,6 +370,31 @@ describe("a downstream config: standard plus httpd on base: builtin", () => {
   });
 });
 
+describe("release_notes.types: the notes' sections, in the user's order, inherited from a base", () => {
+  test("set in a base, kept by a config on it; set again, replaced; absent everywhere, none (the notes' defaults)", () => {
+    const dir = tree({
+      "base/kimigayo.yml": `base: builtin\nrelease_notes:\n  types: [{ type: feat, title: New things }, { type: fix, title: Repairs }, { type: chore, title: Chores, folded: true }]\n`,
+      "on-base/kimigayo.yml": "base: ../base/kimigayo.yml\nimage: ghcr.io/acme/x\n",
+      "own/kimigayo.yml": "base: ../base/kimigayo.yml\nrelease_notes: { types: [{ type: perf, title: Faster }] }\n",
+      "plain/kimigayo.yml": "base: builtin\n",
+    });
+    const want = [
+      { type: "feat", title: "New things" },
+      { type: "fix", title: "Repairs" },
+      { type: "chore", title: "Chores", folded: true },
+    ];
+    assert.deepEqual(load(join(dir, "base/kimigayo.yml")).noteTypes, want);
+    assert.deepEqual(load(join(dir, "on-base/kimigayo.yml")).noteTypes, want);
+    assert.deepEqual(load(join(dir, "own/kimigayo.yml")).noteTypes, [{ type: "perf", title: "Faster" }]);
+    assert.equal(load(join(dir, "plain/kimigayo.yml")).noteTypes, undefined);
+  });
+
+  test("a type listed twice is bad input", () => {
+    const dir = tree({ "kimigayo.yml": "base: builtin\nrelease_notes: { types: [{ type: feat, title: A }, { type: feat, title: B }] }\n" });
+    assert.match(configError(() => load(join(dir, "kimigayo.yml"))).message, /release_notes\.types.*lists a type twice/s);
+  });
+});
+
 describe("bad input: exit 2 naming the file and line the value came from", () => {
   let base = "";
   before(() => {
@@ -389,6 +414,12 @@ describe("bad input: exit 2 naming the file and line the value came from", () =>
       yml: () => "image: ghcr.io/acme/x\nbase: ../nowhere/kimigayo.yml\n",
       at: 2,
       message: /base config "\.\.\/nowhere\/kimigayo\.yml" does not exist: .*nowhere\/kimigayo\.yml \(resolved against /,
+    },
+    {
+      name: "a release notes type that is not a commit type",
+      yml: () => `base: ${rel()}\nrelease_notes:\n  types:\n    - { type: feat, title: New }\n    - { type: "Fix!", title: Fixes }\n`,
+      at: 5,
+      message: /"Fix!" is not a commit type like feat or fix/,
     },
     {
       name: "from: an unknown base variant lists the allowed ones",

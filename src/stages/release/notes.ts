@@ -48,6 +48,7 @@ export const notes: Stage<ReleaseContext> = {
       sizes,
       ...(ctx.bench ? { bench: ctx.bench } : {}),
       images,
+      ...(ctx.config.noteTypes ? { types: ctx.config.noteTypes } : {}),
     });
     ctx.notes = { text, ...(previous ? { previous } : {}) };
   },
