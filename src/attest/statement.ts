@@ -4,9 +4,10 @@
  * Everything here is plain data from the build's saved results and the config's files; nothing
  * reads the clock, so the same build gives the same statements.
  */
-import { readdir, readFile } from "node:fs/promises";
-import { dirname, isAbsolute, join, relative } from "node:path";
+import { readFile } from "node:fs/promises";
+import { isAbsolute, relative } from "node:path";
 import type { Config } from "../config/schema.js";
+import { readServices } from "../stages/rootfs.js";
 import { sha256 } from "../lib/hash.js";
 import { digestHex, isDigest } from "../oci/digest.js";
 
@@ -84,11 +85,23 @@ export function statement<P>(subject: Subject[], predicateType: string, predicat
   return { _type: STATEMENT_TYPE, subject, predicateType, predicate };
 }
 
-/** The files a build reads from its config: every regular file under the config's folder and its bases' folders. */
+/**
+ * The files a build reads from its config: the config and its bases, the BusyBox patches and
+ * signing key, each variant's fragment and services lists (with their includes), and every file
+ * copied into an image. Only those: a config at a repository's root must not pull in the rest of
+ * the repository (its .git, its build outputs).
+ */
 export async function configInputs(cfg: Config, repoDir: string): Promise<ResourceDescriptor[]> {
-  const dirs = [...new Set([cfg.dir, ...(cfg.bases ?? []).map((b) => dirname(b))])];
-  const files = new Set<string>([cfg.file, ...cfg.busybox.patches]);
-  for (const d of dirs) for (const f of await filesUnder(d)) files.add(f);
+  const files = new Set<string>([cfg.file, ...(cfg.bases ?? []), ...cfg.busybox.patches]);
+  if (cfg.busybox.signature) files.add(cfg.busybox.signature.key);
+  for (const f of cfg.files) files.add(f.src);
+  for (const v of cfg.variants) {
+    files.add(v.busyboxConfig);
+    for (const o of v.fragment?.origins ?? []) files.add(o.file);
+    for (const s of await readServices(v.services)) files.add(s.file);
+    files.add(v.services);
+    for (const f of v.files ?? []) files.add(f.src);
+  }
   const out: ResourceDescriptor[] = [];
   for (const f of [...files].sort()) {
     const data = await readFile(f).catch(() => undefined);
@@ -102,17 +115,6 @@ export async function configInputs(cfg: Config, repoDir: string): Promise<Resour
 export function repoPath(file: string, repoDir: string): string {
   const rel = relative(repoDir, file);
   return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? file : rel.split("\\").join("/");
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const out: string[] = [];
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(p)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
 }
 
 export interface ProvenanceInput {

@@ -7,13 +7,14 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { provenanceStatement } from "../../src/attest/attest.js";
 import { attestationArtifact, BUNDLE_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION } from "../../src/attest/referrer.js";
 import { sigstoreSigner, type StatementSigner } from "../../src/attest/sign.js";
-import { BUILD_TYPE, SLSA_PROVENANCE_V1, type ProvenancePredicate, type Statement } from "../../src/attest/statement.js";
+import { BUILD_TYPE, configInputs, SLSA_PROVENANCE_V1, type ProvenancePredicate, type Statement } from "../../src/attest/statement.js";
 import { getInputs, toArgv } from "../../src/action/inputs.js";
 import { RELEASE } from "../../src/pipeline/stages.js";
 import { attest as attestStage } from "../../src/stages/release/attest.js";
@@ -422,5 +423,40 @@ describe("the release's attest stage", () => {
     const names = RELEASE.map((s) => s.name);
     assert.equal(names.indexOf("attest"), names.indexOf("bench") + 1);
     assert.equal(names.indexOf("tag"), names.indexOf("attest") + 1);
+  });
+});
+
+describe("the config's files in a provenance", () => {
+  it("a config at a repository's root: its own file, what it copies and the base's files; not the rest of the repository", async () => {
+    const repo = mkdtempSync(join(tmpdir(), "kimigayo-inputs-"));
+    try {
+      writeFileSync(
+        join(repo, "kimigayo.yml"),
+        "base: builtin\nvariants:\n  web:\n    from: standard\n    applets: { add: [httpd] }\n    files: [{ path: /etc/httpd.conf, src: httpd.conf }]\n",
+      );
+      writeFileSync(join(repo, "httpd.conf"), "H:/srv\n");
+      writeFileSync(join(repo, "notes.txt"), "not an input\n");
+      mkdirSync(join(repo, "out", "rootfs"), { recursive: true });
+      writeFileSync(join(repo, "out", "rootfs", "kimigayo-web-amd64.tar"), "a build output\n");
+      mkdirSync(join(repo, ".git"));
+      writeFileSync(join(repo, ".git", "HEAD"), "ref: refs/heads/main\n");
+      const cfg = await loadConfig(join(repo, "kimigayo.yml"));
+      const uris = (await configInputs(cfg, repo)).map((d) => d.uri);
+      for (const want of ["file:kimigayo.yml", "file:httpd.conf"]) assert.ok(uris.includes(want), `${want} in ${uris.join(", ")}`);
+      for (const f of [
+        "configs/kimigayo.yml",
+        "configs/busybox/standard.config",
+        "configs/openrc/services-standard.list",
+        "configs/rootfs/kimigayo-rc",
+      ])
+        assert.ok(uris.includes(`file:${join(ROOT, f)}`), `the base's ${f}`);
+      assert.deepEqual(
+        uris.filter((u) => /notes\.txt|out\/|\.git\//.test(u ?? "")),
+        [],
+        "nothing else of the repository",
+      );
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 });
