@@ -368,7 +368,8 @@ describe("the README's examples and this repository's workflows, as the runner r
     // The changelog job committed the release's section to the default branch it checked out.
     const git = (...a: string[]) => execFileSync("git", ["-c", "safe.directory=*", "-C", mirror, ...a], { encoding: "utf8" });
     assert.equal(git("log", "-1", "--format=%s", "main").trim(), `chore(release): CHANGELOG for ${tag}`);
-    assert.match(git("show", "main:CHANGELOG.md"), new RegExp(`^## \\[${version.replaceAll(".", "\\.")}\\]`, "m"));
+    // "## [X.Y.Z](compare link) (date)", or "## X.Y.Z (date)" for a first release (nothing to compare with).
+    assert.match(git("show", "main:CHANGELOG.md"), new RegExp(`^## \\[?${version.replaceAll(".", "\\.")}\\b`, "m"));
     assertAllValid(standIn);
   });
 });
