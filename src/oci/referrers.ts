@@ -16,7 +16,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { bufferBlob } from "./blob-source.js";
-import { digestHex, isDigest } from "./digest.js";
+import { digestHex, digestOf, isDigest } from "./digest.js";
 import { RegistryError } from "./errors.js";
 import { canonicalJsonBytes } from "./json.js";
 import type { RegistryClient } from "./registry.js";
@@ -33,6 +33,63 @@ export interface ReferrerArtifact {
   blobs: { descriptor: Descriptor; data: Buffer }[];
   /** The subject's digest (the manifest or index this artifact refers to). */
   subject: string;
+}
+
+/** The OCI empty config (`{}`), the config of every artifact manifest here. */
+export const EMPTY_MEDIA_TYPE = "application/vnd.oci.empty.v1+json";
+export const EMPTY_JSON = Buffer.from("{}");
+export const EMPTY_DESCRIPTOR: Descriptor = { mediaType: EMPTY_MEDIA_TYPE, digest: digestOf(EMPTY_JSON), size: EMPTY_JSON.length };
+
+export interface ReferrerManifest {
+  schemaVersion: 2;
+  mediaType: typeof MEDIA_TYPES.ociManifest;
+  artifactType: string;
+  config: Descriptor;
+  layers: Descriptor[];
+  subject: Descriptor;
+  annotations?: Record<string, string>;
+}
+
+/**
+ * An artifact manifest referring to `subject`: the empty config and one layer holding `data`
+ * (its descriptor made here from `layer`'s media type and annotations), with `annotations` on
+ * the manifest and on its descriptor as a referrers list shows it.
+ */
+export function referrerArtifact(o: {
+  artifactType: string;
+  layer: { mediaType: string; annotations?: Record<string, string> };
+  data: Buffer;
+  annotations: Record<string, string>;
+  subject: { mediaType: string; digest: string; size: number };
+}): ReferrerArtifact & { manifest: ReferrerManifest } {
+  const layer: Descriptor = { ...o.layer, digest: digestOf(o.data), size: o.data.length };
+  const subject = { mediaType: o.subject.mediaType, digest: o.subject.digest, size: o.subject.size };
+  const manifest: ReferrerManifest = {
+    schemaVersion: 2,
+    mediaType: MEDIA_TYPES.ociManifest,
+    artifactType: o.artifactType,
+    config: EMPTY_DESCRIPTOR,
+    layers: [layer],
+    subject,
+    annotations: o.annotations,
+  };
+  const manifestBytes = canonicalJsonBytes(manifest);
+  return {
+    manifest,
+    manifestBytes,
+    descriptor: {
+      mediaType: MEDIA_TYPES.ociManifest,
+      digest: digestOf(manifestBytes),
+      size: manifestBytes.length,
+      artifactType: o.artifactType,
+      annotations: o.annotations,
+    },
+    blobs: [
+      { descriptor: EMPTY_DESCRIPTOR, data: EMPTY_JSON },
+      { descriptor: layer, data: o.data },
+    ],
+    subject: subject.digest,
+  };
 }
 
 export type ReferrersMode = "api" | "fallback";

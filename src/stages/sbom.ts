@@ -22,19 +22,18 @@ import { run, type RunOptions, type RunResult } from "../lib/exec.js";
 import { archOf } from "../lib/platform.js";
 import { TOOL_NAME, TOOL_VERSION } from "../lib/tool.js";
 import { readTar } from "../lib/tar.js";
-import { digestHex, digestOf, isDigest } from "../oci/digest.js";
+import { isDigest } from "../oci/digest.js";
 import { canonicalJson, canonicalJsonBytes } from "../oci/json.js";
 import { ANNOTATIONS, INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES, MEDIA_TYPES, type Descriptor, type ImageIndex } from "../oci/types.js";
 import { IMAGE_LICENSES } from "./image.js";
+import { referrerArtifact, referrersTag, type ReferrerManifest } from "../oci/referrers.js";
 
 export const SPDX_VERSION = "SPDX-2.3";
 export const SPDX_MEDIA_TYPE = "application/spdx+json";
 /** SPDX 2.3 §6.8: a tool creator is "Tool: toolidentifier-version". */
 export const SPDX_CREATOR = `Tool: ${TOOL_NAME}-${TOOL_VERSION}`;
-export const EMPTY_MEDIA_TYPE = "application/vnd.oci.empty.v1+json";
-export const EMPTY_JSON = Buffer.from("{}");
-/** The OCI empty descriptor: the blob `{}` (image-spec manifest.md, "Guidance for an Empty Descriptor"). */
-export const EMPTY_DESCRIPTOR: Descriptor = { mediaType: EMPTY_MEDIA_TYPE, digest: digestOf(EMPTY_JSON), size: EMPTY_JSON.length };
+/** The OCI empty descriptor and the referrers tag schema, for the SBOM artifact's users (defined with the referrers). */
+export { EMPTY_DESCRIPTOR, EMPTY_JSON, EMPTY_MEDIA_TYPE, referrersTag, type ReferrerManifest } from "../oci/referrers.js";
 
 export const SPDX_ID = /^SPDXRef-[A-Za-z0-9.-]+$/;
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -379,16 +378,6 @@ export async function muslVersion(cc: string, runner: Runner = run): Promise<Mus
 // The OCI artifact (a referrer of the image manifest)
 // ---------------------------------------------------------------------------
 
-export interface ReferrerManifest {
-  schemaVersion: 2;
-  mediaType: typeof MEDIA_TYPES.ociManifest;
-  artifactType: string;
-  config: Descriptor;
-  layers: Descriptor[];
-  subject: Descriptor;
-  annotations?: Record<string, string>;
-}
-
 export interface Blob {
   descriptor: Descriptor;
   data: Buffer;
@@ -406,11 +395,6 @@ export interface SbomArtifact {
   fallbackTag: string;
 }
 
-/** "sha256:<hex>" -> "sha256-<hex>": the tag of the subject's referrers index (distribution spec, referrers tag schema). */
-export function referrersTag(subjectDigest: string): string {
-  return `sha256-${digestHex(subjectDigest)}`;
-}
-
 /** The SPDX document wrapped as an OCI artifact whose subject is the image manifest. */
 export function sbomArtifact(spdx: SpdxDocument, subject: { mediaType: string; digest: string; size: number }): SbomArtifact {
   if (!isDigest(subject.digest)) throw new Error(`SBOM subject: ${JSON.stringify(subject.digest)} is not a sha256 digest`);
@@ -418,40 +402,14 @@ export function sbomArtifact(spdx: SpdxDocument, subject: { mediaType: string; d
     throw new Error(`SBOM subject: size ${subject.size} is not a positive integer`);
   if (!MANIFEST_MEDIA_TYPES.includes(subject.mediaType) && !INDEX_MEDIA_TYPES.includes(subject.mediaType))
     throw new Error(`SBOM subject: ${subject.mediaType} is not a manifest or index media type`);
-  const data = canonicalJsonBytes(spdx);
-  const layer: Descriptor = {
-    mediaType: SPDX_MEDIA_TYPE,
-    digest: digestOf(data),
-    size: data.length,
-    annotations: { [ANNOTATIONS.title]: `${spdx.name}.spdx.json` },
-  };
-  const annotations = { [ANNOTATIONS.created]: spdx.creationInfo.created };
-  const manifest: ReferrerManifest = {
-    schemaVersion: 2,
-    mediaType: MEDIA_TYPES.ociManifest,
+  const { manifest, manifestBytes, descriptor, blobs } = referrerArtifact({
     artifactType: SPDX_MEDIA_TYPE,
-    config: EMPTY_DESCRIPTOR,
-    layers: [layer],
-    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
-    annotations,
-  };
-  const manifestBytes = canonicalJsonBytes(manifest);
-  return {
-    manifest,
-    manifestBytes,
-    descriptor: {
-      mediaType: MEDIA_TYPES.ociManifest,
-      digest: digestOf(manifestBytes),
-      size: manifestBytes.length,
-      artifactType: SPDX_MEDIA_TYPE,
-      annotations,
-    },
-    blobs: [
-      { descriptor: EMPTY_DESCRIPTOR, data: EMPTY_JSON },
-      { descriptor: layer, data },
-    ],
-    fallbackTag: referrersTag(subject.digest),
-  };
+    layer: { mediaType: SPDX_MEDIA_TYPE, annotations: { [ANNOTATIONS.title]: `${spdx.name}.spdx.json` } },
+    data: canonicalJsonBytes(spdx),
+    annotations: { [ANNOTATIONS.created]: spdx.creationInfo.created },
+    subject,
+  });
+  return { manifest, manifestBytes, descriptor, blobs, fallbackTag: referrersTag(subject.digest) };
 }
 
 /**
