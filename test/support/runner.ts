@@ -288,6 +288,12 @@ export interface JobOptions {
   workflow?: string;
   apiUrl?: string;
   runId?: number;
+  /**
+   * Variables the runner itself sets for services a job can reach (the OIDC token endpoint, the
+   * Actions cache and results service, …): given by the test that started those stand-ins, set on
+   * every step like the other runner variables.
+   */
+  serviceEnv?: Record<string, string>;
 }
 
 export interface Job {
@@ -304,6 +310,8 @@ export interface Job {
   /** GITHUB_PATH additions so far, in the order they were added. */
   pathAdds: string[];
   steps: number;
+  /** JobOptions.serviceEnv. */
+  serviceEnv: Record<string, string>;
 }
 
 /** Starts a job: an empty RUNNER_TEMP, the event payload in it, the github context. */
@@ -414,7 +422,19 @@ export function newJob(o: JobOptions): Job {
     temp,
     tool_cache: toolCache,
   };
-  return { id: o.jobId ?? "test", workspace: o.workspace, temp, toolCache, github, runner, secrets, envAdds: {}, pathAdds: [], steps: 0 };
+  return {
+    id: o.jobId ?? "test",
+    workspace: o.workspace,
+    temp,
+    toolCache,
+    github,
+    runner,
+    secrets,
+    envAdds: {},
+    pathAdds: [],
+    steps: 0,
+    serviceEnv: { ...o.serviceEnv },
+  };
 }
 
 /** The variables every step starts from, as the runner sets them. */
@@ -458,6 +478,7 @@ function runnerEnv(job: Job): Record<string, string> {
     GITHUB_TRIGGERING_ACTOR: g("triggering_actor"),
     GITHUB_WORKFLOW: g("workflow"),
     GITHUB_JOB: job.id,
+    ...job.serviceEnv,
   };
 }
 
