@@ -4,8 +4,8 @@
  * against musl (QEMU never compiles). Results live in a content-addressed cache whose key is
  * source sha256 + patches + fragment + toolchain identity + platform + this recipe's version.
  */
-import { mkdir, readFile, symlink, writeFile, copyFile, rm } from "node:fs/promises";
-import { cpus } from "node:os";
+import { mkdir, mkdtemp, readFile, realpath, symlink, writeFile, copyFile, rm } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Config, Platform, VariantConfig } from "../config/schema.js";
 import { cacheRoot, cachedEntry, exists } from "../lib/cache.js";
@@ -171,13 +171,40 @@ async function probeToolchain(platform: Platform): Promise<Toolchain> {
     );
   }
   const version = (await runChecked(t.cc, ["--version"])).stdout.split("\n")[0] ?? "";
-  const libc = (await runChecked(t.cc, ["-print-file-name=libc.a"])).stdout.trim();
-  const libcHash = (await exists(libc)) ? await sha256File(libc) : "unknown";
+  const linked = await linkedFiles(t.cc, t.cflags);
   const makeVersion = (await runChecked("make", ["--version"])).stdout.split("\n")[0] ?? "";
+  const ldVersion = (await runChecked(`${t.crossCompile}ld`, ["--version"])).stdout.split("\n")[0] ?? "";
   const identity = sha256(
-    JSON.stringify({ platform, cc: t.cc, cflags: t.cflags, ldflags: COMMON_LDFLAGS, version, libcHash, makeVersion }),
+    JSON.stringify({ platform, cc: t.cc, cflags: t.cflags, ldflags: COMMON_LDFLAGS, version, linked, makeVersion, ldVersion }),
   ).slice(0, 16);
   return { platform, cc: t.cc, crossCompile: t.crossCompile, cflags: t.cflags, headerLinks, identity };
+}
+
+/**
+ * Every file the linker reads into a static program of this toolchain (crt objects, libgcc, musl's
+ * libc.a), from its own `--trace`, each with its sha256. Asking the compiler
+ * (`-print-file-name=libc.a`) is wrong for a musl wrapper: the driver answers with glibc's libc.a,
+ * because musl's library folder comes from the wrapper's specs file, which that query ignores.
+ */
+export async function linkedFiles(cc: string, cflags: readonly string[]): Promise<Record<string, string>> {
+  const dir = await mkdtemp(join(tmpdir(), "kimigayo-link-probe-"));
+  try {
+    const object = join(dir, "probe.o");
+    await writeFile(join(dir, "probe.c"), "int main(void) { return 0; }\n");
+    await runChecked(cc, [...cflags, "-c", join(dir, "probe.c"), "-o", object]);
+    const traced = await runChecked(cc, ["-static", object, "-o", join(dir, "probe"), "-Wl,--trace"]);
+    const paths = `${traced.stdout}\n${traced.stderr}`
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith("/") && l !== object);
+    const files: Record<string, string> = {};
+    for (const p of [...new Set(await Promise.all(paths.map((p) => realpath(p))))].sort()) files[p] = await sha256File(p);
+    if (!Object.keys(files).some((p) => p.endsWith("/libc.a")))
+      throw new Error(`${cc} linked no libc.a (its --trace listed: ${paths.join(", ") || "nothing"})`);
+    return files;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export interface FragmentLine {
