@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { after, beforeEach, describe, it } from "node:test";
 import { linkedFiles } from "../../src/stages/busybox.js";
 import { needs } from "../support/prerequisites.js";
 
@@ -17,7 +17,8 @@ const need = await needs("musl-amd64", "cross-arm64");
 const MUSL_SPECS = "/usr/lib/x86_64-linux-musl/musl-gcc.specs";
 const MUSL_LIB = "/usr/lib/x86_64-linux-musl";
 
-describe("toolchain identity: the files the linker reads", need, () => {
+describe("toolchain identity: the files the linker reads", { skip: need.skip }, () => {
+  beforeEach(need.check);
   const dir = mkdtempSync(join(tmpdir(), "kimigayo-musl-swap-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
