@@ -1,24 +1,28 @@
 /**
- * Deterministic gzip for layer blobs. zlib's deflate output depends only on the input bytes, the
- * level and the zlib version, but the gzip header also carries a modification time and an
- * operating-system byte. We fix both:
+ * Deterministic gzip for layer blobs, the same bytes on any host and any Node.
+ *
+ * The deflate is pako 2.1.0 (pinned exactly in package.json), a JavaScript port of canonical
+ * zlib: its level-9 output is byte for byte what zlib's own `deflate` writes (the test compares it
+ * with Python's zlib, the system library). node:zlib is not used for layers: Node bundles
+ * Chromium's zlib, whose deflate picks matches with its own hash, so its output depends on which
+ * Node build runs (official and NodeSource builds bundle Chromium's; Debian's nodejs links the
+ * system zlib), and the layer digest with it. Chromium's is also larger: 1,050,940 vs 1,027,565 B
+ * for a 1.98 MB busybox binary.
+ *
+ * The gzip header carries a modification time and an operating-system byte; both are fixed:
  * - MTIME (bytes 4..7) = 0, meaning "no time stamp";
- * - OS (byte 9) = 255, "unknown", the value Go's compress/gzip writes (so does BuildKit), rather
- *   than whatever the zlib build was compiled for (3 on Unix, 19 on macOS, 10 on Windows).
+ * - OS (byte 9) = 255, "unknown", the value Go's compress/gzip writes (so does BuildKit).
  * No optional header fields (FLG = 0), so there is no header CRC to update. XFL (byte 8) follows
  * from the level: 2 for level 9.
- *
- * Caveat: Node bundles Chromium's zlib, whose deflate picks matches with its own hash, so its
- * output differs from canonical zlib's (measured: 1,050,968 vs 1,027,641 B for a 1.98 MB busybox
- * tar). The same zlib build gives the same bytes on any CPU; another build (another Node release)
- * may not. The layer digest then changes, the diff_id (digest of the tar) does not. The image
- * stage records process.versions.zlib for that reason.
  */
-import { gzipSync } from "node:zlib";
+import { gzip } from "pako";
 import { digestOf } from "./digest.js";
 
 export const GZIP_LEVEL = 9;
 export const GZIP_OS_UNKNOWN = 255;
+/** The layer compressor, as build results and provenance name it (its version is checked against package.json by a test). */
+export const LAYER_COMPRESSOR = { name: "pako", version: "2.1.0", format: "gzip", level: GZIP_LEVEL } as const;
+export const LAYER_COMPRESSOR_ID = `${LAYER_COMPRESSOR.name} ${LAYER_COMPRESSOR.version} ${LAYER_COMPRESSOR.format} -${LAYER_COMPRESSOR.level}`;
 
 export interface GzipLayer {
   data: Buffer;
@@ -30,8 +34,9 @@ export interface GzipLayer {
 }
 
 export function gzipLayer(tar: Uint8Array): GzipLayer {
-  const data = gzipSync(tar, { level: GZIP_LEVEL });
-  if (data[0] !== 0x1f || data[1] !== 0x8b || data[3] !== 0) throw new Error("internal: zlib wrote an unexpected gzip header");
+  const out = gzip(tar, { level: GZIP_LEVEL });
+  const data = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  if (data[0] !== 0x1f || data[1] !== 0x8b || data[3] !== 0) throw new Error("internal: pako wrote an unexpected gzip header");
   data.writeUInt32LE(0, 4);
   data[9] = GZIP_OS_UNKNOWN;
   return { data, digest: digestOf(data), size: data.length, diffId: digestOf(tar) };

@@ -376,7 +376,7 @@ function platformIn(d: { os?: string; architecture?: string; variant?: string } 
  * as the oci engine writes it) and reads it back as the oci engine's result. Attestation
  * manifests (provenance, SBOM) stay in the index but are not platform images.
  */
-export async function layoutImageResult(layout: string, ref: string, rootDigest: string): Promise<Omit<ImageResult, "zlib">> {
+export async function layoutImageResult(layout: string, ref: string, rootDigest: string): Promise<Omit<ImageResult, "compressor">> {
   await initLayout(layout); // buildx < 0.11 wrote no oci-layout file with tar=false
   const top = await readLayout(layout);
   const root = top.manifests.find((d) => d.digest === rootDigest);
@@ -489,7 +489,7 @@ export async function buildWithBuildx(opts: BuildxImageOptions): Promise<BuildxI
     await rename(tmp, layout);
     opts.log.info(`image ${name}: ${metadata.digest} (${read.manifests.length} platform(s), buildx) in ${layout}`);
     failure = undefined;
-    return { ...read, layout, zlib: "buildkit", buildx: { argv, metadata } };
+    return { ...read, layout, compressor: "buildkit", buildx: { argv, metadata } };
   } catch (e) {
     failure = e;
     throw e;

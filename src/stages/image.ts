@@ -15,7 +15,7 @@ import { PLATFORMS, type Config, type Platform, type VariantConfig } from "../co
 import { repositoryUrl } from "../lib/git.js";
 import type { Logger } from "../lib/log.js";
 import { ociPlatform } from "../lib/platform.js";
-import { gzipLayer } from "../oci/gzip.js";
+import { gzipLayer, LAYER_COMPRESSOR_ID } from "../oci/gzip.js";
 import { canonicalJsonBytes } from "../oci/json.js";
 import { initLayout, writeBlob, writeLayoutIndex } from "../oci/layout.js";
 import {
@@ -66,8 +66,8 @@ export interface ImageResult {
   ref: string;
   index: { digest: string; size: number };
   manifests: ImageManifestResult[];
-  /** The zlib that compressed the layers (layer digests are reproducible for the same zlib build). */
-  zlib: string;
+  /** What compressed the layers: src/oci/gzip.ts's pinned compressor, or "buildkit" (buildx engine). */
+  compressor: string;
 }
 
 export { ociPlatform };
@@ -184,7 +184,7 @@ export async function buildImage(opts: ImageOptions): Promise<ImageResult> {
     await rename(tmp, layout);
     opts.log.info(`image ${opts.variant.name}: index ${written.digest} (${manifests.length} platform(s)) in ${layout}`);
     failure = undefined;
-    return { layout, ref, index: written, manifests, zlib: process.versions.zlib ?? "unknown" };
+    return { layout, ref, index: written, manifests, compressor: LAYER_COMPRESSOR_ID };
   } catch (e) {
     failure = e;
     throw e;

@@ -1,8 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { loadConfig } from "../../src/config/load.js";
 import type { Config, Platform } from "../../src/config/schema.js";
@@ -15,6 +16,7 @@ import {
   canonicalJson,
   digestOf,
   gzipLayer,
+  LAYER_COMPRESSOR,
   initLayout,
   MEDIA_TYPES,
   parseReference,
@@ -37,6 +39,9 @@ import {
 import { repositoryUrl, sourceUrl } from "../../src/lib/git.js";
 import { buildImage, imageAnnotations, rfc3339 } from "../../src/stages/image.js";
 import { needs } from "../support/prerequisites.js";
+import { ZSTD_COMPRESSOR } from "../../src/size/compress.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
 
 const skopeo = await needs("skopeo");
 
@@ -97,6 +102,35 @@ describe("gzipLayer", () => {
     assert.ok(a.data.equals(b.data));
     assert.equal(a.digest, b.digest);
     assert.deepEqual([...a.data.subarray(0, 10)], [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 255]);
+  });
+
+  it("is canonical zlib's deflate -9, byte for byte (Python's zlib, the system library), whatever zlib Node bundles", () => {
+    const g = gzipLayer(tar);
+    const py = spawnSync(
+      "python3",
+      [
+        "-c",
+        "import sys,zlib; c=zlib.compressobj(9, zlib.DEFLATED, 31, 8); sys.stdout.buffer.write(c.compress(sys.stdin.buffer.read()) + c.flush())",
+      ],
+      { input: tar, maxBuffer: 64 << 20 },
+    );
+    assert.equal(py.status, 0, String(py.stderr));
+    // The deflate stream and the trailer (CRC-32, length) are equal; only the header's OS byte is ours.
+    assert.ok(g.data.subarray(10).equals(py.stdout.subarray(10)), "the deflate stream differs from canonical zlib's");
+    assert.equal(g.data.length, py.stdout.length);
+  });
+
+  it("names its pinned compressors as package.json pins them, exactly", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    assert.equal(pkg.dependencies.pako, LAYER_COMPRESSOR.version);
+    assert.equal(pkg.dependencies["@bokuweb/zstd-wasm"], ZSTD_COMPRESSOR.version);
+    for (const [name, version] of [
+      ["pako", LAYER_COMPRESSOR.version],
+      ["@bokuweb/zstd-wasm", ZSTD_COMPRESSOR.version],
+    ]) {
+      const installed = JSON.parse(readFileSync(join(ROOT, "node_modules", name!, "package.json"), "utf8")) as { version: string };
+      assert.equal(installed.version, version, `node_modules/${name} is not the pinned version`);
+    }
   });
 
   it("reports the compressed digest and size and the diff_id of the uncompressed tar", () => {
