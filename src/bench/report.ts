@@ -389,7 +389,7 @@ export function benchmarkEntries(r: BenchResult): BenchmarkEntry[] {
       unit: "x",
       value: v.value,
       range: `± ${fmtSpread(x!.summary)}`,
-      extra: formatExtra(x!.summary, RATIO_RESOLUTION, `${ctx}; median of ${x!.summary.n} pair ratios against ${x!.reference}`),
+      extra: formatExtra(x!.summary, RATIO_RESOLUTION, `${ctx}; median of ${x!.summary.n} pair ratios against ${x!.reference}`, x!.noise),
     };
   });
 }
