@@ -148,6 +148,38 @@ describe("the best run decides (entries with min=): load moves the median, a slo
   });
 });
 
+describe("sustained load: a figure slower by no more than the machine (the floor in the same rounds) is load", () => {
+  // Docker stop, best of 10 (ms), the floor's best startup in the same rounds as machine=.
+  const base = { value: 168, p95: 250, min: 118, resolution: 0.001, noise: 20, machine: 150 };
+  const rows: [string, { value: number; min: number; machine?: number }, ReturnType<typeof decide>][] = [
+    ["the machine 2× slower, the best run 1.9× slower: load", { value: 330, min: 224, machine: 300 }, "load"],
+    ["the machine 2× slower, the best run 2.5× slower: a regression", { value: 420, min: 295, machine: 300 }, "regression"],
+    ["the machine as fast as then, the best run 1.3× slower: a regression", { value: 220, min: 153, machine: 151 }, "regression"],
+    ["the machine faster now: no stricter, no looser (1.15×: inside the limit)", { value: 180, min: 136, machine: 100 }, "ok"],
+    ["the machine faster now, the best run 1.3× slower: a regression", { value: 220, min: 153, machine: 100 }, "regression"],
+    ["no machine figure now (an older file): the limit alone", { value: 330, min: 224 }, "regression"],
+  ];
+  for (const [name, cur, want] of rows) test(name, () => assert.equal(decide(base, cur, 10), want));
+
+  test("20 ms more init on a 2 ms boot stands out of a machine 2.2× slower", () => {
+    const boot = { value: 3.727, p95: 12, min: 1.965, resolution: 0.001, noise: 35.17, machine: 150 };
+    assert.equal(decide(boot, { value: 25.1, min: 23.1, machine: 330 }, 10), "regression");
+    assert.equal(decide(boot, { value: 5.2, min: 3.4, machine: 330 }, 10), "load");
+  });
+
+  test("a ratio takes no machine figure: it is already taken against the floor, pair by pair", () => {
+    const e = (value: number, machine: number): BenchmarkEntry => ({
+      name: "r",
+      unit: "x",
+      value,
+      extra: formatExtra({ n: 5, median: value, p95: value, min: value, max: value }, 0.0001, "x", undefined, machine),
+    });
+    const g = gate([e(2, 300)], [e(1, 150)], 10);
+    assert.equal(g.rows[0]!.verdict, "regression");
+    assert.equal(g.rows[0]!.current!.machine, undefined);
+  });
+});
+
 describe("A/A noise floors", () => {
   test("identical runs: 0; the same spread gives the same figure every time (seeded)", () => {
     assert.equal(noiseFloorPct([5, 5, 5], [5, 5, 5]), 0);
