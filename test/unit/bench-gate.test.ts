@@ -464,6 +464,61 @@ describe("the gate on recorded benchmark.json files", () => {
     });
   }
 
+  /**
+   * Figures recorded by `npm run bench:gate` on this 2-core machine while other builds ran (load
+   * average 12–18): its A/A baseline (N = 10) and gate runs of the unchanged image and of the one
+   * whose rc takes 20 ms longer, with the confirming runs it made.
+   */
+  const WALL = "standard linux/amd64: boot to ready, docker run to ready line";
+  const recorded: [string, string, string | undefined, boolean, string[], Record<string, string>][] = [
+    [
+      "recorded, unchanged, the machine 1.41× slower by the floor: the best boot 1.80 → 2.80 ms, docker run → ready and docker stop are load",
+      "recorded/unchanged-loaded.json",
+      undefined,
+      true,
+      [],
+      { [IN]: "load", [STOP]: "load", [WALL]: "load", [`${WALL} ÷ floor startup`]: "noise" },
+    ],
+    [
+      "recorded, unchanged, a spike with the machine 1.83× slower: the best boot 4.48 ms trips, 1.86 ms on the re-run",
+      "recorded/unchanged-spike.json",
+      "recorded/unchanged-spike-confirm.json",
+      true,
+      [],
+      { [IN]: "unconfirmed" },
+    ],
+    [
+      "recorded, 20 ms more init: the best boot 1.80 → 22.8 ms, 22.7 ms again: fails, naming it",
+      "recorded/slow-init.json",
+      "recorded/slow-init-confirm.json",
+      false,
+      [IN],
+      { [IN]: "regression" },
+    ],
+  ];
+  for (const [name, curFile, confirmFile, passes, failing, verdicts] of recorded) {
+    test(name, async () => {
+      const base = await load("recorded/aa-baseline.json");
+      const g = await confirmGate(gate(await load(curFile), base), base, caseOf, async () => {
+        assert.ok(confirmFile, "a confirming run was asked for, none recorded");
+        return load(confirmFile);
+      });
+      assert.equal(g.passed, passes, JSON.stringify(g.rows, null, 1));
+      assert.deepEqual(
+        g.regressions.map((r) => r.name),
+        failing,
+      );
+      for (const [figure, verdict] of Object.entries(verdicts))
+        assert.equal(g.rows.find((r) => r.name === figure)?.verdict, verdict, figure);
+    });
+  }
+
+  test("recorded, unchanged under load, without the machine's pace (a baseline from before machine=): all three trip", async () => {
+    const strip = (es: BenchmarkEntry[]) => es.map((e) => ({ ...e, extra: e.extra!.replace(/ machine=[0-9.]+/, "") }));
+    const g = gate(strip(await load("recorded/unchanged-loaded.json")), strip(await load("recorded/aa-baseline.json")));
+    assert.deepEqual(g.regressions.map((r) => r.name).sort(), [IN, WALL, STOP].sort());
+  });
+
   test("an A/A baseline gives every figure a floor, shutdown and the ratio included; the limit is max(threshold, floor)", async () => {
     const base = await load("aa-baseline.json");
     const g = gate(await load("unchanged-stop-slower.json"), base);
