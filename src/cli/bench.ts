@@ -40,9 +40,9 @@ the ratio to each reference pair by pair. arm64 on an amd64 host runs under QEMU
                baseline's by more than the limit: --threshold (default ${DEFAULT_THRESHOLD_PCT} %) or the figure's A/A
                noise floor, whichever is larger; the cases of the figures that trip are run again, and
                the exit code is 1 only when a figure trips twice
-  --aa         A/A: also run each image against itself, interleaved (startup, boot), and record in
-               benchmark.json how far each figure's best run moves with no change (noise=…% in extra);
-               make baselines with it
+  --aa         A/A: also run each image against itself, interleaved, in every case, and record in
+               benchmark.json how far each figure's best run (a ratio's median) moves with no change
+               (noise=…% in extra); make baselines with it
   --out        the build output folder (default: out); results go to <out>/bench/
   --report     the markdown report (default: BENCHMARK_REPORT.md)
   --registry   the local registry for the pull case (default: ${DEFAULT_REGISTRY})
