@@ -228,7 +228,13 @@ async function startAzurite(): Promise<Azurite> {
   const dir = mkdtempSync(join(tmpdir(), "kimigayo-azurite-"));
   // Port 0: the kernel picks a free one, and Azurite says which. Telemetry off: no network here.
   const args = ["--blobHost", "127.0.0.1", "--blobPort", "0", "--location", dir, "--silent", "--disableTelemetry", "--skipApiVersionCheck"];
-  const child = spawn(process.execPath, [main, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  // Azurite outlives a test process that is killed; this preload ends it (and removes its folder)
+  // once its parent is gone.
+  const watch = `import{rmSync}from"node:fs";const p=process.ppid;setInterval(()=>{if(process.ppid!==p){rmSync(${JSON.stringify(dir)},{recursive:true,force:true});process.exit(0)}},500).unref();`;
+  const child = spawn(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(watch)}`, main, ...args], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   const port = await new Promise<number>((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`azurite-blob did not start in 30 s:\n${out}`)), 30_000);
