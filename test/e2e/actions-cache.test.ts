@@ -57,7 +57,7 @@ describe("the BusyBox build cache through @actions/cache, against the cache serv
     svc = await startActionsCache({ blobHost: ensureAzureBlobHostName() });
     workspace = newWorkspace("kimigayo-cache", { "README.md": "# Uses kimigayo/build-action@v2 with its built-in config\n" });
     // The key of the action's built-in config, as the action computes it (paths do not count).
-    key = (await cacheKeys(join(actionDir, "configs/kimigayo.yml"))).key;
+    key = (await cacheKeys(join(actionDir, "configs/kimigayo.yml"), {})).key;
   });
 
   after(async () => {
