@@ -72,10 +72,10 @@ describe("the BusyBox build cache through @actions/cache, against the cache serv
     const job = newJob({ workspace: workspace!.dir, repository: "octo-org/kimigayo-cache", event, serviceEnv: svc.jobEnv(event) });
     const r = await runAction({ job, actionDir, inputs: INPUTS, timeoutMs: STEP_TIMEOUT });
     assert.equal(r.code, 0, tail(r));
+    // A cache failure only warns (@actions/cache's "Failed to save/restore", the action's "build cache … failed").
     assert.deepEqual(
-      r.annotations.filter((a) => a.level !== "notice"),
+      r.annotations.filter((a) => a.level === "error" || /Failed to (save|restore)|build cache|Cache reservation/.test(a.message)),
       [],
-      "no warnings or errors (a cache failure only warns)",
     );
     return r;
   }
