@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { configPath } from "../cli/main.js";
 import { loadConfig } from "../config/load.js";
 import { cacheRoot } from "../lib/cache.js";
+import { UsageError } from "../lib/errors.js";
 import { sha256 } from "../lib/hash.js";
 import { effectiveEpoch } from "../stages/build/context.js";
 import { silentLogger, type Logger } from "../lib/log.js";
@@ -56,11 +57,14 @@ export async function restoreBuildCache(configFile: string, log: Logger): Promis
   const paths = [join(root, "busybox"), join(root, "sources")];
   try {
     const { key, restoreKeys } = await cacheKeys(configFile);
+    // A failed download only warns inside @actions/cache, and answers like a miss.
     const restored = await cache.restoreCache(paths, key, restoreKeys);
-    log.info(restored ? `build cache restored (${restored})` : `build cache: no entry for ${key}`);
+    log.info(restored ? `build cache restored (${restored})` : `build cache: nothing restored for ${key}`);
     return { key, paths, hit: restored === key };
   } catch (e) {
-    log.warn(`build cache restore failed, building without it: ${(e as Error).message}`);
+    // A config that does not load is the command's to report, as bad input.
+    if (e instanceof UsageError) log.debug(`build cache skipped: ${e.message}`);
+    else log.warn(`build cache restore failed, building without it: ${(e as Error).message}`);
     return undefined;
   }
 }
@@ -68,8 +72,9 @@ export async function restoreBuildCache(configFile: string, log: Logger): Promis
 export async function saveBuildCache(handle: CacheHandle, log: Logger): Promise<void> {
   if (handle.hit) return;
   try {
-    await cache.saveCache(handle.paths, handle.key);
-    log.info(`build cache saved as ${handle.key}`);
+    // -1: not saved, @actions/cache has said why (another job saved that key first, an upload that failed).
+    const id = await cache.saveCache(handle.paths, handle.key);
+    log.info(id === -1 ? `build cache not saved as ${handle.key} (see above)` : `build cache saved as ${handle.key}`);
   } catch (e) {
     log.warn(`build cache save failed (the build itself succeeded): ${(e as Error).message}`);
   }

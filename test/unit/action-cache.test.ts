@@ -2,14 +2,18 @@
  * The key under which the action saves its BusyBox builds (src/action/cache.ts): it changes with
  * what decides the binaries, wherever that is written (a base config too), not with file paths or
  * with what only the rootfs uses; a miss restores from entries of the same OS and architecture.
- * Every tree is written under a mkdtemp folder.
+ * Then restore and save for real, through @actions/cache, against the cache service stand-in
+ * (test/support/actions-cache.ts): what they log and when they save. Every tree is written under a
+ * mkdtemp folder.
  */
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { arch, platform, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { after, describe, test } from "node:test";
-import { cacheKeys } from "../../src/action/cache.js";
+import { after, before, describe, test } from "node:test";
+import { cacheKeys, restoreBuildCache, saveBuildCache } from "../../src/action/cache.js";
+import type { Logger } from "../../src/lib/log.js";
+import { startActionsCache, type ActionsCacheService } from "../support/actions-cache.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const SHA = "34f9ea6ff8636f2c9241153b9114eefa9e65674a45318ae1ef95bb5f31c53bb2";
@@ -107,5 +111,83 @@ describe("the BusyBox cache key", () => {
   test("the default config input without that file in the workspace: the key of the action's built-in config", async () => {
     const empty = tree({ "README.md": "no config here\n" });
     assert.equal(await keyOf(empty, "configs/kimigayo.yml"), await keyOf(ROOT, join(ROOT, "configs/kimigayo.yml")));
+  });
+});
+
+describe("restore and save through @actions/cache, against the cache service stand-in", () => {
+  let svc: ActionsCacheService;
+  const saved = { ...process.env };
+  const cache = join(tmp, "runner-cache");
+  let config = "";
+  before(async () => {
+    svc = await startActionsCache();
+    config = join(tree(FILES), "kimigayo.yml");
+    const work = join(tmp, "workspace");
+    mkdirSync(join(tmp, "runner-temp"), { recursive: true });
+    mkdirSync(work, { recursive: true });
+    // @actions/cache reads the runner's variables from this process's environment.
+    Object.assign(process.env, svc.jobEnv({ branch: "main" }), {
+      RUNNER_TEMP: join(tmp, "runner-temp"),
+      GITHUB_WORKSPACE: work,
+      GITHUB_SERVER_URL: "https://github.com",
+      KIMIGAYO_CACHE: cache,
+    });
+  });
+  after(async () => {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+    await svc?.close();
+  });
+
+  function logger(): Logger & { lines: string[] } {
+    const lines: string[] = [];
+    const add = (level: string) => (m: string) => void lines.push(`${level} ${m}`);
+    return {
+      lines,
+      info: add("info"),
+      warn: add("warn"),
+      error: add("error"),
+      debug: add("debug"),
+      step: () => () => {},
+      progress: () => {},
+    };
+  }
+
+  test("a miss, a save; saving the same key again says it did not save; a fresh cache restores it; a hit saves nothing", async () => {
+    mkdirSync(join(cache, "busybox", "k1"), { recursive: true });
+    mkdirSync(join(cache, "sources", "sha256"), { recursive: true });
+    writeFileSync(join(cache, "busybox", "k1", "busybox"), "binary");
+    writeFileSync(join(cache, "sources", "sha256", "abc"), "tarball");
+    const { key } = await cacheKeys(config, {});
+    let log = logger();
+    const miss = await restoreBuildCache(config, log);
+    assert.deepEqual([miss?.key, miss?.hit], [key, false]);
+    assert.deepEqual(log.lines, [`info build cache: nothing restored for ${key}`]);
+
+    log = logger();
+    await saveBuildCache(miss!, log);
+    assert.deepEqual(log.lines, [`info build cache saved as ${key}`]);
+    assert.ok(svc.entries.find((e) => e.key === key)?.finalized);
+    log = logger();
+    await saveBuildCache(miss!, log);
+    assert.deepEqual(log.lines, [`info build cache not saved as ${key} (see above)`], "the service answered: already exists");
+
+    rmSync(cache, { recursive: true });
+    log = logger();
+    const hit = await restoreBuildCache(config, log);
+    assert.deepEqual([hit?.key, hit?.hit], [key, true]);
+    assert.deepEqual(log.lines, [`info build cache restored (${key})`]);
+    assert.equal(readFileSync(join(cache, "busybox", "k1", "busybox"), "utf8"), "binary");
+    assert.equal(readFileSync(join(cache, "sources", "sha256", "abc"), "utf8"), "tarball");
+    const calls = svc.calls.length;
+    await saveBuildCache(hit!, logger());
+    assert.equal(svc.calls.length, calls, "an exact hit calls the service no more");
+  });
+
+  test("a config that does not load: no cache and no warning (the command reports it as bad input)", async () => {
+    const log = logger();
+    assert.equal(await restoreBuildCache(join(tmp, "no-such", "kimigayo.yml"), log), undefined);
+    assert.equal(log.lines.length, 1);
+    assert.match(log.lines[0]!, /^debug build cache skipped: config file .* does not exist$/);
   });
 });
