@@ -98,6 +98,8 @@ describe("the BusyBox build cache through @actions/cache, against the cache serv
     assert.equal(compiles(r), 1, tail(r));
     assert.deepEqual(busyboxCache(r), ["miss"]);
     assert.match(r.log, new RegExp(`build cache saved as ${key}`), tail(r));
+    // The Azure SDK's upload to the signed URL.
+    assert.match(r.log, /^Sent \d+ of \d+ \(100\.0%\)/m);
     const entry = svc.entries.find((e) => e.key === key);
     assert.ok(entry?.finalized, `the entry is finalized: ${JSON.stringify(svc.entries)}`);
     assert.equal(entry.scope, "refs/heads/main");
