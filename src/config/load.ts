@@ -244,14 +244,20 @@ function readBase(
   try {
     return readLayer(text, baseFile, { root: ctx.root, chain });
   } catch (err) {
+    const from: ConfigProblem[] = [];
     if (err instanceof ConfigError) {
-      problems.push(...err.problems.map((p) => ({ ...p, file: p.file ?? err.file })));
+      from.push(...err.problems.map((p) => ({ ...p, file: p.file ?? err.file })));
     } else if (err instanceof UsageError) {
       const w = err.where ?? {};
-      problems.push({ field: w.field ?? "", message: err.message, line: w.line ?? 1, column: w.column ?? 1, file: w.file ?? baseFile });
+      from.push({ field: w.field ?? "", message: err.message, line: w.line ?? 1, column: w.column ?? 1, file: w.file ?? baseFile });
     } else {
       throw err;
     }
+    // The base's problems stay at the base's lines; the first also names the config that pointed to it.
+    const at = problem("base", "");
+    const first = from[0];
+    if (first) from[0] = { ...first, message: `${first.message} (read as the base of ${abs}:${at.line}, base: ${show(raw)})` };
+    problems.push(...from);
     return undefined;
   }
 }
