@@ -39,7 +39,7 @@ export function parseBuildOptions(argv: string[]): BuildOptions {
   );
   const parallel = str(o.parallel);
   if (parallel !== undefined && (!/^[1-9]\d*$/.test(parallel) || Number(parallel) > MAX_PARALLEL)) {
-    throw new UsageError(`build: --parallel must be a positive integer, at most ${MAX_PARALLEL}, got "${parallel}"`);
+    throw new UsageError(`build: --parallel must be a positive integer, got "${parallel}" (1 to ${MAX_PARALLEL})`);
   }
   const engine = str(o.engine) ?? "auto";
   return {
