@@ -36,14 +36,14 @@ const CONFIG = join(ROOT, "configs/kimigayo.yml");
 /** Raw Node error text that must never reach the user on a bad-input path. */
 const RAW = /\bENOENT\b|\bEISDIR\b|\bENOTDIR\b|Cannot read properties|fetch failed|\bat .*\.(ts|js):\d+/;
 
-let work = "";
+/** Made when the module loads: the tables are built before any `before` hook runs. */
+const work = mkdtempSync(join(tmpdir(), "kimigayo-bad-input-"));
 let sentinel: Server;
 let connections = 0;
 /** A registry address whose connections are counted: a bad-input row must make none. */
 let registry = "";
 
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), "kimigayo-bad-input-"));
   sentinel = createServer((socket) => {
     connections++;
     socket.destroy();
@@ -65,6 +65,8 @@ interface Row {
   setup?: () => void;
   code?: number;
   want: RegExp[];
+  /** A path the refused command must not have made (a build cache: nothing was compiled). */
+  untouched?: string;
 }
 
 async function runRow(cmd: Command, r: Row): Promise<{ code: number; out: string; connections: number }> {
@@ -94,6 +96,7 @@ function table(command: string, cmd: Command, rows: () => Row[]): void {
         const x = await result();
         assert.equal(x.code, r.code ?? 2, x.out);
         assert.equal(x.connections, 0, "nothing was sent to the registry");
+        if (r.untouched) assert.equal(existsSync(r.untouched), false, `${r.untouched} was not made: nothing ran`);
         count(command, "exit");
       });
       it(`${r.name}: the message names the input, the value and what is allowed`, async () => {
@@ -448,7 +451,8 @@ table("config", buildCommand, () => [
   },
   {
     name: "a service whose applet the variant does not have, before any compile",
-    env: { KIMIGAYO_CACHE: join(tmpdir(), "kimigayo-bad-input-never-made") },
+    env: { KIMIGAYO_CACHE: join(work, "cache-never-made") },
+    untouched: join(work, "cache-never-made"),
     argv: () => [
       "--config",
       configCopy("applet", (d) => {
