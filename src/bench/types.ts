@@ -6,6 +6,8 @@ import type { Summary } from "./stats.js";
 
 export const CASES = ["startup", "boot", "memory", "commands", "pull"] as const;
 export type CaseName = (typeof CASES)[number];
+/** The cases the A/A twin (bench --aa) runs in, beside the image (src/bench/runner.ts). */
+export const AA_CASES = ["startup", "boot"] as const satisfies readonly CaseName[];
 
 export type Execution = "native" | "emulated (QEMU)";
 

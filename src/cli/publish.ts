@@ -7,6 +7,7 @@ import { ENV_PASSWORD } from "../oci/credentials.js";
 import type { RegistryClientOptions } from "../oci/registry.js";
 import { merge, planTags, publish, publishByDigest, tagSourceFrom, type DigestFile, type PublishResult } from "../publish/publish.js";
 import { readBuildResult } from "../results/build.js";
+import { readDigestSet } from "../results/digests.js";
 import { PUBLISHED_FILE } from "../results/published.js";
 import { smoke, type SmokeResult } from "../stages/smoke.js";
 import { commonOptions, imageFlag, outputFolder, parseCommandArgs, str } from "./args.js";
@@ -190,9 +191,10 @@ export function parseMergeOptions(argv: string[]): MergeOptions {
 /** --digests values: files as given, folders as every *.json below them (sorted); a missing path is bad input. */
 async function digestFiles(paths: string[]): Promise<string[]> {
   const files: string[] = [];
-  for (const p of paths.map((x) => resolve(x))) {
+  for (const given of paths) {
+    const p = resolve(given);
     const st = await stat(p).catch(() => undefined);
-    if (!st) throw new UsageError(`--digests ${p}: no such file or folder`);
+    if (!st) throw new UsageError(`--digests ${JSON.stringify(given)}: no such file or folder`);
     if (!st.isDirectory()) {
       files.push(p);
       continue;
@@ -202,7 +204,9 @@ async function digestFiles(paths: string[]): Promise<string[]> {
     const inDigests = (f: string) => /\.json$/.test(f) && (basename(p) === "digests" ? !f.includes("/") : /(^|\/)digests\/[^/]+$/.test(f));
     const found = (await readdir(p, { recursive: true })).filter(inDigests).sort();
     if (found.length === 0)
-      throw new UsageError(`--digests ${p}: no digest files (digests/*.json, as publish --by-digest writes them) in that folder`);
+      throw new UsageError(
+        `--digests ${JSON.stringify(given)}: no digest files (digests/*.json, as publish --by-digest writes them) in that folder`,
+      );
     files.push(...found.map((f) => join(p, f)));
   }
   return files;
@@ -213,9 +217,11 @@ export async function mergeDigests(ctx: CommandContext, o: MergeOptions): Promis
   const cfg = await ctx.config(o.config);
   const image = o.image ?? cfg.image;
   if (o.digests.length === 0) throw new UsageError(`merge needs --digests FILE (one per variant and platform)\n\n${MERGE_USAGE}`);
+  const files = await digestFiles(o.digests);
   const source = await tagSourceFrom({ ...(o.version ? { version: o.version } : {}), env: ctx.env, cwd: ctx.cwd });
   const tags = planTags(source, cfg);
-  const files = await digestFiles(o.digests);
+  // The whole set is checked before the registry is asked anything.
+  await readDigestSet(files, { image, version: cfg.version, versionFile: cfg.file });
   const result = await merge({ image, files, tags, log: ctx.log, registry: registryOptions(o, ctx) });
   ctx.log.info(`\n${formatPublish(result)}`);
   if (o.out) {

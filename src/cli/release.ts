@@ -1,7 +1,8 @@
+import { MAX_RUNS } from "../bench/bench.js";
 import { UsageError } from "../lib/errors.js";
 import { release, type ReleaseResult } from "../pipeline/release.js";
 import { parseEngine, type EngineRequest } from "../stages/engine.js";
-import { commonOptions, imageFlag, outputFolder, parseCommandArgs, str } from "./args.js";
+import { commonOptions, imageFlag, inputFolder, outputFolder, parseCommandArgs, str, wholeNumber } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { formatPublish } from "./publish.js";
 
@@ -26,8 +27,7 @@ exits 1 naming each difference.
               built, pushed or tagged: size-check, notes, assets and the GitHub Release only`;
 
 function benchRuns(s: string): number {
-  if (!/^\d+$/.test(s)) throw new UsageError(`release: --bench-runs must be a whole number (0 skips the benchmark), got "${s}"`);
-  return Number(s);
+  return wholeNumber("release: --bench-runs", s, 0, MAX_RUNS, " (0 skips the benchmark)");
 }
 
 export interface ReleaseOptions extends CommandOptions {
@@ -69,7 +69,7 @@ export function parseReleaseOptions(argv: string[]): ReleaseOptions {
     ...(str(o.engine) ? { engine: parseEngine(str(o.engine)!) } : {}),
     ...(str(o.baseline) ? { baseline: str(o.baseline)! } : {}),
     ...(str(o["bench-runs"]) !== undefined ? { benchRuns: benchRuns(str(o["bench-runs"])!) } : {}),
-    ...(str(o["from-published"]) ? { fromPublished: str(o["from-published"])! } : {}),
+    ...(str(o["from-published"]) !== undefined ? { fromPublished: inputFolder("--from-published", str(o["from-published"])!) } : {}),
   };
 }
 

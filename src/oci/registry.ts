@@ -29,7 +29,7 @@ import {
   type Credentials,
 } from "./credentials.js";
 import { digestOf, isDigest, verifyDigest } from "./digest.js";
-import { describeFailure, RegistryError, registryRetryable } from "./errors.js";
+import { describeFailure, networkReason, RegistryError, registryRetryable } from "./errors.js";
 import { isRepositoryName, isTag, parseReference, registryBaseUrl } from "./reference.js";
 import { MANIFEST_ACCEPT, type ImageIndex } from "./types.js";
 
@@ -50,9 +50,9 @@ export function attemptTimeoutFromEnv(env: NodeJS.ProcessEnv): number | undefine
   const raw = env[ENV_TIMEOUT];
   if (raw === undefined || raw === "") return undefined;
   const v = raw.trim();
-  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0 || Number(v) > 3600) {
+  if (!/^\d+(\.\d+)?$/.test(v) || Math.round(Number(v) * 1000) < 1 || Number(v) > 3600) {
     throw new UsageError(
-      `${ENV_TIMEOUT}=${JSON.stringify(raw)} is not a timeout: expected seconds per registry request, a number above 0 and at most 3600 (e.g. 30)`,
+      `${ENV_TIMEOUT}=${JSON.stringify(raw)} is not a timeout: expected seconds per registry request, a number above 0 and at most 3600, at least 0.001 (1 ms) (e.g. 30)`,
     );
   }
   return Math.round(Number(v) * 1000);
@@ -424,7 +424,7 @@ export class RegistryClient {
         ...(req.body !== undefined ? { body: req.body } : {}),
         signal: AbortSignal.timeout(this.timeoutMs),
       }).catch((err: unknown) => {
-        throw this.timedOut(req.method, url, err) ?? err;
+        throw this.timedOut(req.method, url, err) ?? this.unreachable(req.method, url, err) ?? err;
       });
       if (res.status === 401 && !authenticated && sameOrigin) {
         await drain(res);
@@ -493,6 +493,13 @@ export class RegistryClient {
         cause: err,
       },
     );
+  }
+
+  /** A RegistryError naming the registry, the request and the reason when `err` is a network failure; else undefined. */
+  private unreachable(method: string, url: URL, err: unknown): RegistryError | undefined {
+    const reason = networkReason(err);
+    if (reason === undefined) return undefined;
+    return new RegistryError(`${method} ${url.origin}${url.pathname}: registry ${url.host} cannot be reached: ${reason}`, { cause: err });
   }
 
   private async failure(method: string, url: URL, res: Response): Promise<RegistryError> {

@@ -14,7 +14,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { PLATFORMS, type Platform } from "../config/schema.js";
 import { UsageError } from "../lib/errors.js";
-import { fieldPath } from "../lib/saved.js";
+import { describeIssue } from "../lib/saved.js";
 import { savedSizeReportSchema } from "../results/size-report.js";
 import type { Logger } from "../lib/log.js";
 import { parseReference, type ImageReference } from "../oci/reference.js";
@@ -74,7 +74,7 @@ export function parseSizeReport(text: string, what: string): ParsedReport {
   }
   const r = savedSizeReportSchema.safeParse(obj);
   if (!r.success) {
-    const lines = r.error.issues.slice(0, 5).map((i) => `${fieldPath(i.path) || "(top level)"}: ${i.message}`);
+    const lines = r.error.issues.slice(0, 5).map((i) => describeIssue(i, obj));
     throw new UsageError(`${what}: not a valid size report:\n  ${lines.join("\n  ")}`);
   }
   if (r.data.images.length === 0) throw new UsageError(`${what}: lists no images`);

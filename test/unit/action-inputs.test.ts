@@ -268,7 +268,11 @@ describe("invalid action inputs", () => {
     { name: "changelog needs a tag", inputs: { command: "changelog" }, message: "changelog needs tag" },
     { name: "commands are case-sensitive", inputs: { command: "Build" }, message: 'command: "Build" is not a command' },
     { name: "fix: yes", inputs: { command: "doctor", fix: "yes" }, message: 'fix: "yes" must be true or false' },
-    { name: "fix: TRUE", inputs: { command: "doctor", fix: "TRUE" }, message: 'fix: "TRUE" must be true or false' },
+    {
+      name: "fix: tRUE (not a spelling GitHub's boolean inputs accept)",
+      inputs: { command: "doctor", fix: "tRUE" },
+      message: 'fix: "tRUE" must be true or false (or True, TRUE, False, FALSE)',
+    },
     { name: "fix is checked for build too", inputs: { command: "build", fix: "1" }, message: 'fix: "1" must be true or false' },
   ];
   for (const c of cases) {

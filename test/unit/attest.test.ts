@@ -230,6 +230,20 @@ describe("signing and verifying with a local Sigstore", () => {
   });
 });
 
+/** A trusted_root.json of the right shape (what verify's flags check before any work), in a temporary folder. */
+const rootDir = mkdtempSync(join(tmpdir(), "kimigayo-trusted-root-"));
+const ROOT_JSON = join(rootDir, "root.json");
+const key = { rawBytes: "AAAA" };
+writeFileSync(
+  ROOT_JSON,
+  JSON.stringify({
+    mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+    tlogs: [{ hashAlgorithm: "SHA2_256", publicKey: key, logId: { keyId: "AAAA" } }],
+    certificateAuthorities: [{ certChain: { certificates: [key] } }],
+  }),
+);
+after(() => rmSync(rootDir, { recursive: true, force: true }));
+
 describe("verify: helpers and flags", () => {
   it("parseWorkflowSan splits a GitHub workflow identity", () => {
     assert.deepEqual(parseWorkflowSan("https://github.com/o/r/.github/workflows/release.yml@refs/tags/v1.0.0"), {
@@ -289,10 +303,10 @@ describe("verify: helpers and flags", () => {
       "--ref",
       "refs/tags/v*",
       "--trusted-root",
-      "root.json",
+      ROOT_JSON,
     ]);
     assert.deepEqual(o.identity, { repository: REPO, ref: "refs/tags/v*" });
-    assert.equal(o.trustedRoot, "root.json");
+    assert.equal(o.trustedRoot, ROOT_JSON);
   });
 });
 
@@ -305,7 +319,7 @@ describe("the action's verify command", () => {
       "signer-repository": "o/kimigayo",
       "signer-workflow": ".github/workflows/release.yml",
       "signer-ref": "refs/tags/v*",
-      "trusted-root": "root.json",
+      "trusted-root": ROOT_JSON,
     });
     const argv = toArgv(i);
     assert.deepEqual(argv, [
@@ -321,7 +335,7 @@ describe("the action's verify command", () => {
       "--ref",
       "refs/tags/v*",
       "--trusted-root",
-      "root.json",
+      ROOT_JSON,
     ]);
     const o = parseVerifyOptions(argv.slice(1));
     assert.deepEqual(o.identity, { repository: "o/kimigayo", workflow: ".github/workflows/release.yml", ref: "refs/tags/v*" });

@@ -55,6 +55,13 @@ export async function restoreFromPublished(ctx: ReleaseContext, dir: string): Pr
     );
   }
   const published = await readPublished(publishedFiles[0]!);
+  const tagVersion = ctx.release.tag.replace(/^v/, "");
+  if (published.version !== tagVersion) {
+    throw new UsageError(
+      `${publishedFiles[0]}: the merge job published version ${published.version ?? "(none: a branch build)"}, not ${tagVersion} (--tag ${ctx.release.tag}): pass the artifacts of this tag's workflow run`,
+      { file: publishedFiles[0]! },
+    );
+  }
   const want = parseReference(ctx.release.image);
   const got = parseReference(published.image);
   if (want.registry !== got.registry || want.repository !== got.repository) {
