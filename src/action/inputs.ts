@@ -38,6 +38,7 @@ export const inputSchema = z.object({
   "by-digest": bool("by-digest").default("false"),
   smoke: bool("smoke").default("false"),
   digests: z.string().optional(),
+  "defer-tags": bool("defer-tags").default("false"),
   "from-published": z.string().optional(),
   only: list.default([]),
   version: z.string().optional(),
@@ -152,6 +153,7 @@ export function toArgv(i: ActionInputs): string[] {
     case "merge":
       argv.push(...image, "--out", i.out, "--digests", i.digests ?? `${i.out}/digests`);
       if (i.version) argv.push("--version", i.version);
+      if (i["defer-tags"] === "true") argv.push("--defer-tags");
       break;
     case "release":
       argv.push(...image, "--out", i.out, "--engine", i.engine);
