@@ -313,16 +313,17 @@ export async function merge(req: {
   return withTags(result, req.tags);
 }
 
-/** The result once `tags` moved: each variant's tags, their references and their PUTs; nothing deferred. */
-function withTags(result: PublishResult, tags: TagResult): PublishResult {
+/** The result once `tags` moved on `image`: each variant's tags, their references and their PUTs; nothing deferred. */
+function withTags(result: PublishResult, tags: TagResult, image = result.image): PublishResult {
   return {
     ...result,
+    image,
     variants: result.variants.map(({ deferredTags: _, ...v }) => {
       const moved = planned(tags, v.variant);
       return {
         ...v,
         tags: moved,
-        references: [`${result.image}@${v.index}`, ...moved.map((t) => `${result.image}:${t}`)],
+        references: [`${image}@${v.index}`, ...moved.map((t) => `${image}:${t}`)],
         stats: { ...v.stats, manifestsPut: v.stats.manifestsPut + moved.length },
       };
     }),
@@ -350,5 +351,5 @@ export async function tagPushed(req: {
   }
   const moves = tagOrder(req.tags).filter((m) => indexes.has(m.variant));
   await moveTags(client, repository, req.image, moves, indexes, req.log, "re-run the release (the same tag) to move the rest");
-  return withTags(req.images, req.tags);
+  return withTags(req.images, req.tags, req.image);
 }
