@@ -65,7 +65,8 @@ export function releaseResult(ctx: ReleaseContext): ReleaseResult {
     ...(notes.previous ? { previous: notes.previous } : {}),
     notes: notes.text,
     assets: ctx.assets,
-    images: need(ctx.published, "the tagged images", "release"),
+    // Untagged only when the tag stage was skipped (a dry run from published images).
+    images: ctx.published ?? need(ctx.untagged, "the pushed images", "release"),
     smoke: ctx.smoke,
     ...(ctx.githubRelease ? { release: ctx.githubRelease } : {}),
   };

@@ -11,6 +11,10 @@ import type { ReleaseContext } from "./context.js";
 
 export const tag: Stage<ReleaseContext> = {
   name: "tag",
+  // A dry run tags what it pushed itself to --image; images published by other jobs are the real
+  // ones, and a preview moves none of their tags.
+  skip: (ctx) =>
+    ctx.release.dryRun && ctx.release.fromPublished ? "dry run from published images: the tags merge deferred stay where they are" : false,
   async run(ctx) {
     const req = ctx.release;
     ctx.published = await tagPushed({
