@@ -140,7 +140,7 @@ export async function publish(req: PublishRequest): Promise<PublishResult> {
   const moves = tagOrder(req.tags).filter((m) => indexes.has(m.variant));
   await moveTags(client, repository, req.image, moves, indexes, req.log);
   const variants: PublishedVariant[] = pushed.map(({ layout, result: r }) => {
-    const tags = planned(req.tags, layout.variant);
+    const tags = plannedTags(req.tags, layout.variant);
     return {
       variant: layout.variant,
       index: r.indexDigest,
@@ -152,8 +152,6 @@ export async function publish(req: PublishRequest): Promise<PublishResult> {
   });
   return { image: req.image, ...(req.tags.version ? { version: req.tags.version } : {}), prerelease: req.tags.prerelease, variants };
 }
-
-const planned = plannedTags;
 
 /** How to finish a tag phase that stopped part-way: the same command again. */
 const RERUN_PUBLISH = "run the same publish again (same version) to move the rest";
@@ -302,7 +300,7 @@ export async function merge(req: {
     variants,
   };
   if (req.deferTags) {
-    for (const v of variants) v.deferredTags = planned(req.tags, v.variant);
+    for (const v of variants) v.deferredTags = plannedTags(req.tags, v.variant);
     const n = variants.reduce((sum, v) => sum + v.deferredTags!.length, 0);
     req.log.info(`tags deferred: no tag moved; ${n} tag(s) recorded for the release job (release --from-published) to move`);
     return result;
@@ -319,7 +317,7 @@ function withTags(result: PublishResult, tags: TagResult, image = result.image):
     ...result,
     image,
     variants: result.variants.map(({ deferredTags: _, ...v }) => {
-      const moved = planned(tags, v.variant);
+      const moved = plannedTags(tags, v.variant);
       return {
         ...v,
         tags: moved,
