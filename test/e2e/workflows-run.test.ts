@@ -23,6 +23,8 @@ import { basename, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse as parseYaml } from "yaml";
 import { sha256 } from "../../src/lib/hash.js";
+import { RegistryClient } from "../../src/oci/registry.js";
+import type { PublishResult } from "../../src/results/published.js";
 import { assertAllValid, startGitHubStandIn, type GitHubStandIn } from "../support/github-api.js";
 import { needs } from "../support/prerequisites.js";
 import {
@@ -70,7 +72,7 @@ const tail = (j: JobResult) => j.log.replace(/^::debug::.*\n/gm, "").slice(-6000
 async function runWorkflow(
   file: string,
   ctx: Omit<WorkflowRunContext, "matrix" | "needs">,
-  opts: { only?: string[] } = {},
+  opts: { only?: string[]; afterJob?: (id: string) => Promise<void> } = {},
 ): Promise<Map<string, JobResult[]>> {
   const wf = parseYaml(readFileSync(file, "utf8")) as { jobs: Record<string, { needs?: string | string[] }> };
   const order: string[] = [];
@@ -102,6 +104,7 @@ async function runWorkflow(
       runs.push(r);
     }
     results.set(id, runs);
+    await opts.afterJob?.(id);
   }
   return results;
 }
@@ -131,6 +134,31 @@ function runnersOrigin(bare: string): string {
 
 const headOf = (bare: string) =>
   execFileSync("git", ["-c", "safe.directory=*", "-C", bare, "rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+
+/** Every tag of `repo` in the local registry and the digest it names, read back without the machine's credentials. */
+async function tagMap(repo: string): Promise<Record<string, string>> {
+  const client = new RegistryClient(LOCAL_REGISTRY.slice(0, -1), { env: {}, dockerConfig: "/nonexistent/config.json" });
+  const out: Record<string, string> = {};
+  for (const t of (await client.listTags(repo)).sort()) out[t] = (await client.headManifest(repo, t))!.digest;
+  return out;
+}
+
+/**
+ * The tags the release job moved: before it (after the build and merge jobs) the registry holds
+ * the tags it held before them; after it, every tag merge deferred names its variant's index.
+ */
+async function assertTagsAfterRelease(snapshots: Record<string, Record<string, string>>, published: string, repo: string): Promise<void> {
+  assert.deepEqual(snapshots.merge, snapshots.build, "after merge no tag has moved");
+  const merged = JSON.parse(readFileSync(published, "utf8")) as PublishResult;
+  const moved: Record<string, string> = { ...snapshots.merge };
+  for (const v of merged.variants) {
+    assert.deepEqual(v.tags, [], `${v.variant}: merge moved no tag (defer-tags)`);
+    assert.ok((v.deferredTags ?? []).length > 0, `${v.variant}: published.json records its tags`);
+    for (const t of v.deferredTags!) moved[t] = v.index;
+  }
+  assert.deepEqual(snapshots.release, moved, "after the release job every tag is there, on its variant's merged index");
+  assert.deepEqual(await tagMap(repo), snapshots.release);
+}
 
 /** The tags of `repo` in the local registry. */
 function registryTags(repo: string): string[] {
@@ -197,13 +225,17 @@ describe("the README's examples and this repository's workflows, as the runner r
     writeFileSync(file, localRegistry(readmeBlock("release on tag", (b) => /^name: Release$/m.test(b))));
     const origin = gitRepository(join(work, "release-repo"), { "README.md": "# Our images\n" }, ["v1.0.0"]);
     const artifacts = join(work, "release-artifacts");
-    const results = await runWorkflow(file, downstream(origin, { tag: "v1.0.0" }, artifacts));
+    const repo = `${OWNER.toLowerCase()}/kimigayo`;
+    const snapshots: Record<string, Record<string, string>> = {};
+    const results = await runWorkflow(file, downstream(origin, { tag: "v1.0.0" }, artifacts), {
+      afterJob: async (id) => void (snapshots[id] = await tagMap(repo)),
+    });
 
     assert.deepEqual([...results.keys()], ["build", "merge", "release"]);
     assert.equal(results.get("build")!.length, 2, "one build job per platform");
     for (const r of results.get("build")!) assert.ok(r.steps.filter((s) => s.kind === "action").every((s) => s.conclusion === "success"));
-    // The image name was lower-cased from the owner's capitals; merge tagged every variant.
-    const repo = `${OWNER.toLowerCase()}/kimigayo`;
+    // The image name was lower-cased from the owner's capitals; merge deferred the tags, the release job moved every variant's.
+    await assertTagsAfterRelease(snapshots, join(artifacts, "published", "published.json"), repo);
     const tags = registryTags(repo);
     for (const t of ["1.0.0", "1.0", "1", "latest", "minimal", "extended"]) assert.ok(tags.includes(t), `tag ${t} in ${tags.join(", ")}`);
 
@@ -343,21 +375,28 @@ describe("the README's examples and this repository's workflows, as the runner r
     const tag = `v${version}`;
     const [major, minor] = version.split(".");
     const sha = headOf(mirror);
-    const results = await runWorkflow(file, {
-      artifacts,
-      repository: `${OWNER}/build-action`,
-      event: { tag },
-      sha,
-      apiUrl: standIn.url,
-      secrets: { GITHUB_TOKEN: TOKEN },
-      checkout: (dir, withs) => checkoutRepository(dir, { source: mirror, fetchDepth: Number(withs["fetch-depth"] ?? "1"), tag }),
-      timeoutMs: STEP_TIMEOUT,
-    });
+    const repo = `${OWNER.toLowerCase()}/kimigayo`;
+    const snapshots: Record<string, Record<string, string>> = {};
+    const results = await runWorkflow(
+      file,
+      {
+        artifacts,
+        repository: `${OWNER}/build-action`,
+        event: { tag },
+        sha,
+        apiUrl: standIn.url,
+        secrets: { GITHUB_TOKEN: TOKEN },
+        checkout: (dir, withs) => checkoutRepository(dir, { source: mirror, fetchDepth: Number(withs["fetch-depth"] ?? "1"), tag }),
+        timeoutMs: STEP_TIMEOUT,
+      },
+      { afterJob: async (id) => void (snapshots[id] = await tagMap(repo)) },
+    );
     assert.deepEqual([...results.keys()], ["build", "merge", "release", "major", "changelog"]);
     const actionSteps = [...results.values()].flat().flatMap((j) => j.steps.filter((s) => s.kind === "action"));
     assert.equal(actionSteps.length, 2 * 3 + 1 + 1 + 1, "build, size-check and publish per platform; merge; release; changelog");
     assert.ok(actionSteps.every((s) => s.conclusion === "success"));
-    const tags = registryTags(`${OWNER.toLowerCase()}/kimigayo`);
+    await assertTagsAfterRelease(snapshots, join(artifacts, "published", "published.json"), repo);
+    const tags = registryTags(repo);
     for (const t of [version, `${major}.${minor}`, major!, "latest"]) assert.ok(tags.includes(t), `tag ${t} in ${tags.join(", ")}`);
     assert.equal(standIn.state.releases.filter((r) => r.repo === "build-action" && r.tag_name === tag).length, 1, "one release");
     // The major job pushed vX to the repository it checked out, at the release's commit.

@@ -840,7 +840,11 @@ const THIRD_PARTY: Record<string, ThirdParty | "skip"> = {
     let root = roots[0]!;
     while (!roots.every((r) => r === root || r.startsWith(root + sep))) root = dirname(root);
     const dest = join(ctx.artifacts, name);
-    if (existsSync(dest)) throw new Error(`actions/upload-artifact: an artifact named ${name} already exists in this run`);
+    if (existsSync(dest)) {
+      // As the action: a name already in the run fails, unless overwrite: true deletes it first.
+      if (w.overwrite !== "true") throw new Error(`actions/upload-artifact: an artifact named ${name} already exists in this run`);
+      rmSync(dest, { recursive: true, force: true });
+    }
     for (const p of found) cpSync(p, join(dest, relative(root, p)), { recursive: true });
     return `imitated: uploaded ${found.length} path(s) as artifact ${name}`;
   },
