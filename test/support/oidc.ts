@@ -42,6 +42,8 @@ export interface OidcStandIn {
   /** The issuer's public keys, as GitHub serves them at /.well-known/jwks. */
   jwks: JSONWebKeySet;
   requests: TokenRequest[];
+  /** A token for these claims, as the service gives it (for tests that sign without a job). */
+  token(claims: JobClaims, audience?: string): Promise<string>;
   /** A job's runner variables: its own request URL and request token. */
   forJob(claims: JobClaims): { ACTIONS_ID_TOKEN_REQUEST_URL: string; ACTIONS_ID_TOKEN_REQUEST_TOKEN: string };
   /** Checks a token as Fulcio does; throws naming what does not hold. */
@@ -91,6 +93,27 @@ export function claimsForJob(github: Record<string, unknown>, workflowPath: stri
   };
 }
 
+/** The claims of a tag-push job of `repository` running `workflow` (for tests that sign without a job). */
+export function githubClaims(o: { repository: string; workflow?: string; ref?: string; sha?: string }): JobClaims {
+  const ref = o.ref ?? "refs/tags/v2.1.0";
+  const owner = o.repository.split("/")[0]!;
+  return claimsForJob(
+    {
+      repository: o.repository,
+      repository_owner: owner,
+      ref,
+      ref_type: ref.startsWith("refs/tags/") ? "tag" : "branch",
+      sha: o.sha ?? "0".repeat(40),
+      event_name: "push",
+      actor: owner,
+      workflow: "Release",
+      run_id: "1",
+      run_attempt: "1",
+    },
+    o.workflow ?? ".github/workflows/release.yml",
+  );
+}
+
 export async function startOidcStandIn(): Promise<OidcStandIn> {
   const { publicKey, privateKey } = await generateKeyPair("RS256");
   const kid = randomBytes(20).toString("hex").toUpperCase();
@@ -99,6 +122,18 @@ export async function startOidcStandIn(): Promise<OidcStandIn> {
   /** Per job: its URL path and request token -> its claims. */
   const jobs = new Map<string, { token: string; claims: JobClaims }>();
   const requests: TokenRequest[] = [];
+  const sign = (claims: JobClaims, audience: string) => {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: "RS256", typ: "JWT", kid, x5t: kid })
+      .setIssuer(GITHUB_ACTIONS_ISSUER)
+      .setAudience(audience)
+      .setJti(randomUUID())
+      .setIssuedAt(now)
+      .setNotBefore(now - 5)
+      .setExpirationTime(now + 300)
+      .sign(privateKey);
+  };
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://stand-in");
@@ -117,24 +152,13 @@ export async function startOidcStandIn(): Promise<OidcStandIn> {
     if (!auth || auth[1] !== job.token)
       return refuse(401, auth ? "not this job's request token" : "Authorization: Bearer TOKEN is required");
     if (url.searchParams.get("api-version") !== "2.0") return refuse(400, "api-version=2.0 is required");
-    const aud = audience ?? `https://github.com/${job.claims.repository_owner}`;
-    const now = Math.floor(Date.now() / 1000);
-    new SignJWT({ ...job.claims })
-      .setProtectedHeader({ alg: "RS256", typ: "JWT", kid, x5t: kid })
-      .setIssuer(GITHUB_ACTIONS_ISSUER)
-      .setAudience(aud)
-      .setJti(randomUUID())
-      .setIssuedAt(now)
-      .setNotBefore(now - 5)
-      .setExpirationTime(now + 300)
-      .sign(privateKey)
-      .then(
-        (value) => {
-          rec.status = 200;
-          res.writeHead(200, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify({ value }));
-        },
-        (err: Error) => refuse(500, err.message),
-      );
+    sign(job.claims, audience ?? `https://github.com/${job.claims.repository_owner}`).then(
+      (value) => {
+        rec.status = 200;
+        res.writeHead(200, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify({ value }));
+      },
+      (err: Error) => refuse(500, err.message),
+    );
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -143,6 +167,7 @@ export async function startOidcStandIn(): Promise<OidcStandIn> {
     issuer: GITHUB_ACTIONS_ISSUER,
     jwks,
     requests,
+    token: (claims, audience = "sigstore") => sign(claims, audience),
     forJob(claims) {
       const path = `/${randomBytes(12).toString("hex")}/00000000-0000-0000-0000-000000000000/_apis/distributedtask/hubs/Actions/plans/${randomUUID()}/jobs/${randomUUID()}/idtoken`;
       const token = randomBytes(32).toString("base64url");

@@ -4,13 +4,12 @@
  * that verifies what they sign. Stand-in for what cannot exist here (the public-good instance,
  * GitHub's instance and GitHub's OIDC tokens).
  *
- * Fulcio, two ways:
- * - given an OIDC issuer (test/support/oidc.ts), as strict as Fulcio is with GitHub Actions' tokens,
- *   which the mock alone is not: the token's signature, issuer, audience `sigstore` and expiry are
- *   checked (401 otherwise), then the proof of possession (the request's key signed the token's
- *   `sub`; 400 otherwise), and the certificate names the workflow as Fulcio does for this issuer
- *   (SAN https://github.com/JOB_WORKFLOW_REF, extensions from the claims);
- * - without one (older unit tests): identity tokens are unsigned JWTs whose `sub` becomes the SAN.
+ * Fulcio is as strict as it is with GitHub Actions' tokens, which the mock alone is not: the
+ * token's signature (by the OIDC stand-in, test/support/oidc.ts: the one given, else one of its
+ * own, `oidc`), issuer, audience `sigstore` and expiry are checked (401 otherwise), then the proof
+ * of possession (the request's key signed the token's `sub`; 400 otherwise), and the certificate
+ * names the workflow as Fulcio does for this issuer (SAN https://github.com/JOB_WORKFLOW_REF,
+ * extensions from the claims). Rekor checks and canonicalises `dsse` entries (dsseEntry).
  *
  * `listener(service)` answers one service only, for the host names @actions/attest signs at
  * (ACTIONS_ATTEST_HOSTS), reached through test/support/tls-proxy.ts.
@@ -30,7 +29,7 @@ import {
   type HandlerFn,
 } from "@sigstore/mock";
 import type { SigstoreEndpoints } from "../../src/attest/sign.js";
-import type { OidcStandIn } from "./oidc.js";
+import { startOidcStandIn, type OidcStandIn } from "./oidc.js";
 
 export type SigstoreService = "fulcio" | "rekor" | "tsa";
 
@@ -49,8 +48,8 @@ const SERVICE_PATHS: Record<SigstoreService, string> = {
 };
 
 export interface LocalSigstoreOptions {
-  /** Fulcio checks identity tokens with this issuer (see above). */
-  issuer?: Pick<OidcStandIn, "verify">;
+  /** The OIDC token service whose tokens Fulcio accepts (default: one of its own). */
+  issuer?: OidcStandIn;
 }
 
 export interface LocalSigstore extends SigstoreEndpoints {
@@ -58,6 +57,8 @@ export interface LocalSigstore extends SigstoreEndpoints {
   trustedRoot: object;
   /** Answers one service's requests (any other path is 404). */
   listener(service: SigstoreService): RequestListener;
+  /** The OIDC token service whose tokens Fulcio accepts. */
+  oidc: OidcStandIn;
   /** Fulcio's answers so far: status and, when refused, why. */
   fulcioAnswers: { status: number; message?: string }[];
   close(): Promise<void>;
@@ -67,24 +68,8 @@ const keyPair = (): { publicKey: KeyObject; privateKey: KeyObject } => generateK
 const b64 = (b: ArrayBufferView | ArrayBuffer): string =>
   (b instanceof ArrayBuffer ? Buffer.from(b) : Buffer.from(b.buffer, b.byteOffset, b.byteLength)).toString("base64");
 
-/** GitHub Actions-like OIDC claims for a workflow run; `sub` becomes the certificate's SAN. */
-export function githubClaims(o: { repository: string; workflow?: string; ref?: string; sha?: string }): Record<string, string> {
-  const workflow = o.workflow ?? ".github/workflows/release.yml";
-  const ref = o.ref ?? "refs/tags/v2.1.0";
-  return {
-    iss: "https://token.actions.githubusercontent.com",
-    sub: `https://github.com/${o.repository}/${workflow}@${ref}`,
-    repository: o.repository,
-    ref,
-    sha: o.sha ?? "0".repeat(40),
-    workflow: "Release",
-    event_name: "push",
-    job_workflow_ref: `${o.repository}/${workflow}@${ref}`,
-  };
-}
-
-/** An unsigned JWT with these claims (the mock Fulcio reads it without checking a signature). */
-export function unsignedJwt(claims: Record<string, string>): string {
+/** An unsigned JWT with these claims: what the strict Fulcio hands the mock once it has checked the token. */
+function unsignedJwt(claims: Record<string, string>): string {
   const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
   const now = Math.floor(Date.now() / 1000);
   return `${part({ alg: "none", typ: "JWT" })}.${part({ aud: "sigstore", iat: now, exp: now + 600, ...claims })}.`;
@@ -189,9 +174,8 @@ export async function startLocalSigstore(opts: LocalSigstoreOptions = {}): Promi
       return { statusCode: 400, response: JSON.stringify({ code: 400, message: entry }), contentType: "application/json" };
     return mockRekor(JSON.stringify(entry));
   });
-  const issuer = opts.issuer;
-  if (!issuer) routes.set(SERVICE_PATHS.fulcio, fulcioHandler(ca).fn);
-  else {
+  const issuer = opts.issuer ?? (await startOidcStandIn());
+  {
     const mock = fulcioHandler(ca, { subjectClaim: SAN_CLAIM }).fn;
     const refuse = (statusCode: number, message: string) => {
       fulcioAnswers.push({ status: statusCode, message });
@@ -282,6 +266,10 @@ export async function startLocalSigstore(opts: LocalSigstoreOptions = {}): Promi
     trustedRoot,
     fulcioAnswers,
     listener: (service) => (req, res) => answer(req, res, SERVICE_PATHS[service]),
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    oidc: issuer,
+    async close() {
+      if (!opts.issuer) await issuer.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
   };
 }
