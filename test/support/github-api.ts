@@ -1203,7 +1203,6 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
       const list = state.attestations.filter(
         (a) => inRepo(c)(a) && a.digests.includes(digest) && (type === undefined || a.predicateType === (short[type] ?? type)),
       );
-      if (list.length === 0) return notFound();
       const perPage = Math.min(100, Math.max(1, Number(c.query.per_page ?? 30)));
       return {
         status: 200,

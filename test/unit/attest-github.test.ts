@@ -157,6 +157,16 @@ describe("githubSigner (@actions/attest) against the OIDC, Sigstore and attestat
       const create = api.requests.filter((q) => q.operationId === "repos/create-attestation").at(-1)!;
       assert.equal(create.path, `/repos/${REPO}/attestations`);
       assert.deepEqual([create.valid, create.status, create.responseErrors], [true, 201, []]);
+      // Listed by subject digest (as `gh attestation verify` reads them), filtered by predicate type.
+      const list = async (type: string) => {
+        const res = await fetch(`${api.url}/repos/${REPO}/attestations/sha256:${DIGEST}?predicate_type=${type}`, {
+          headers: { authorization: `Bearer ${TOKEN}` },
+        });
+        assert.equal(res.status, 200);
+        return ((await res.json()) as { attestations: { bundle: unknown }[] }).attestations.map((a) => a.bundle);
+      };
+      assert.ok((await list("provenance")).some((b) => JSON.stringify(b) === JSON.stringify(r.bundle)));
+      assert.deepEqual(await list("sbom"), []);
     });
   }
 
