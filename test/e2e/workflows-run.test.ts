@@ -396,6 +396,9 @@ describe("the README's examples and this repository's workflows, as the runner r
     writeFileSync(file, localRegistry(readFileSync(join(ROOT, ".github/workflows/release.yml"), "utf8")));
     const mirror = join(work, "self.git");
     execFileSync("git", ["clone", "-q", "--bare", ROOT, mirror]);
+    // The default branch is what is checked out here (a branch other than main, in a worktree).
+    execFileSync("git", ["-C", mirror, "update-ref", "refs/heads/main", "HEAD"]);
+    execFileSync("git", ["-C", mirror, "symbolic-ref", "HEAD", "refs/heads/main"]);
     runnersOrigin(mirror);
     const artifacts = join(work, "self-artifacts");
     // The tag of the version configs/kimigayo.yml builds (another fails merge, tested elsewhere).
