@@ -14,10 +14,9 @@
  * `listener(service)` answers one service only, for the host names @actions/attest signs at
  * (ACTIONS_ATTEST_HOSTS), reached through test/support/tls-proxy.ts.
  */
-import { createHash, createPublicKey, verify } from "node:crypto";
+import { createHash, createPublicKey, generateKeyPairSync, verify, type KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import {
   fulcioHandler,
   initializeCA,
