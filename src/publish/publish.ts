@@ -102,7 +102,12 @@ export interface PublishRequest {
  * platform manifest). Registries without the referrers API (distribution 2.8) get the spec's
  * fallback: an index of referrers under the tag sha256-<hex of the subject>.
  */
-export async function pushSboms(client: RegistryClient, repository: string, build: BuildResult, layout: LayoutBuild): Promise<string[]> {
+export async function pushSboms(
+  client: RegistryClient,
+  repository: string,
+  build: BuildResult,
+  layout: Pick<LayoutBuild, "variant"> & { manifests: { platform: string; digest: string; size: number }[] },
+): Promise<string[]> {
   const pushed: string[] = [];
   const failed: string[] = [];
   for (const m of layout.manifests) {
@@ -214,7 +219,10 @@ export async function moveTags(
 
 export type { DigestFile };
 
-/** Pushes one platform of every variant by digest and writes `<dir>/<variant>-<arch>.json` for `merge`. */
+/**
+ * Pushes one platform of every variant by digest with its SBOM referrer, and writes
+ * `<dir>/<variant>-<arch>.json` for `merge`.
+ */
 export async function publishByDigest(
   req: Omit<PublishRequest, "tags"> & { platform: Platform; digestsDir: string },
 ): Promise<DigestFile[]> {
@@ -224,6 +232,12 @@ export async function publishByDigest(
   for (const layout of layoutsOf(req.build)) {
     const p = ociPlatform(req.platform);
     const r = await pushPlatform(layout.layout, repository, p, client, req.log, { ref: layout.ref });
+    // The platform's SBOM referrer goes in with it, before `merge` moves any tag (as publish does).
+    const sboms = await pushSboms(client, repository, req.build, {
+      variant: layout.variant,
+      manifests: [{ platform: req.platform, digest: r.digest, size: r.size }],
+    });
+    if (sboms.length > 0) req.log.info(`attached the ${layout.variant} ${req.platform} SBOM as a referrer`);
     const file: DigestFile = {
       image: req.image,
       variant: layout.variant,

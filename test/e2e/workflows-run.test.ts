@@ -6,7 +6,12 @@
  *
  * The examples are read from README.md itself, so the docs cannot drift from what is tested. Two
  * things differ from GitHub, and only these: `ghcr.io/` is replaced by the local registry
- * (127.0.0.1:5000/, the only registry here), and GitHub's API is the OpenAPI-validated stand-in.
+ * (127.0.0.1:5000/, the only registry here), and GitHub's services are stand-ins: the API
+ * (OpenAPI-validated, with the attestation API), the OIDC token service (its variables only on jobs
+ * granted `id-token: write`) and Sigstore, reached at the names @actions/attest signs at through
+ * an HTTPS proxy with its own CA, as on a self-hosted runner behind a TLS-inspecting proxy
+ * (test/support/tls-proxy.ts says why). The release job's attestations are signed by the
+ * action's own @actions/attest, and `kimigayo verify` checks them against the stand-in's root.
  * `uses: kimigayo/build-action@v2` runs the unpacked action; `uses: ./` in this repository's
  * workflows runs the action from the job's checkout of this repository. Third-party steps are
  * imitated (checkout, artifacts) or skipped (login); their pins and inputs are checked statically
@@ -26,6 +31,9 @@ import { sha256 } from "../../src/lib/hash.js";
 import { RegistryClient } from "../../src/oci/registry.js";
 import type { PublishResult } from "../../src/results/published.js";
 import { assertAllValid, startGitHubStandIn, type GitHubStandIn } from "../support/github-api.js";
+import { claimsForJob, startOidcStandIn, type OidcStandIn } from "../support/oidc.js";
+import { ACTIONS_ATTEST_HOSTS, startLocalSigstore, type LocalSigstore } from "../support/sigstore.js";
+import { startInterceptingProxy, type InterceptingProxy } from "../support/tls-proxy.js";
 import { needs } from "../support/prerequisites.js";
 import {
   RUNNER_HOME,
@@ -41,7 +49,7 @@ import {
   type JobResult,
   type WorkflowRunContext,
 } from "../support/runner.js";
-import { ROOT } from "./fixture.js";
+import { cli, ROOT } from "./fixture.js";
 
 const need = await needs("root", "dockerd", "registry", "binfmt", "musl-amd64", "cross-arm64", "skopeo");
 
@@ -65,6 +73,8 @@ function readmeBlock(what: string, test: (b: string) => boolean): string {
 
 /** The one substitution: GitHub's registry becomes the local one. */
 const localRegistry = (text: string) => text.replaceAll("ghcr.io/", LOCAL_REGISTRY);
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 const tail = (j: JobResult) => j.log.replace(/^::debug::.*\n/gm, "").slice(-6000);
 
@@ -171,6 +181,16 @@ describe("the README's examples and this repository's workflows, as the runner r
   let actionDir = "";
   let work = "";
   let standIn: GitHubStandIn;
+  let oidc: OidcStandIn;
+  let sigstore: LocalSigstore;
+  let proxy: InterceptingProxy;
+  let trustedRoot = "";
+
+  /** What the runner and its machine give every job: the proxy's variables; the ID token's to jobs granted it. */
+  const services = (): Pick<WorkflowRunContext, "serviceEnv" | "idToken"> => ({
+    serviceEnv: proxy.env,
+    idToken: (job, workflowPath) => oidc.forJob(claimsForJob(job.github, workflowPath)),
+  });
 
   before(async () => {
     need.check();
@@ -185,13 +205,20 @@ describe("the README's examples and this repository's workflows, as the runner r
       if (existsSync(join(mine, part)))
         cpSync(join(mine, part), join(theirs, part), { recursive: true, filter: (src) => !basename(src).startsWith(".tmp-") });
     execFileSync("chown", ["-R", "runner:runner", join(RUNNER_HOME, ".cache")]);
-    standIn = await startGitHubStandIn({ token: TOKEN });
+    oidc = await startOidcStandIn();
+    sigstore = await startLocalSigstore({ issuer: oidc });
+    proxy = await startInterceptingProxy(
+      Object.fromEntries(Object.entries(ACTIONS_ATTEST_HOSTS).map(([host, service]) => [host, sigstore.listener(service)])),
+    );
+    standIn = await startGitHubStandIn({ token: TOKEN, attestationTrust: sigstore.trustedRoot });
     work = mkdtempSync(join(tmpdir(), "kimigayo-workflows-run-"));
     chmodSync(work, 0o755); // the runner pushes to the bare repositories in it
+    trustedRoot = join(work, "trusted_root.json");
+    writeFileSync(trustedRoot, JSON.stringify(sigstore.trustedRoot));
   });
 
   after(async () => {
-    await standIn?.close();
+    await Promise.all([standIn?.close(), oidc?.close(), sigstore?.close(), proxy?.close()]);
     cleanRunnerWork();
     for (const d of ["downstream"]) rmSync(join(RUNNER_WORK, d), { recursive: true, force: true });
     if (work) rmSync(work, { recursive: true, force: true });
@@ -211,6 +238,7 @@ describe("the README's examples and this repository's workflows, as the runner r
     secrets: { GITHUB_TOKEN: TOKEN },
     workspace: join(RUNNER_WORK, "downstream", "downstream"),
     actions: { "kimigayo/build-action@v2": actionDir },
+    ...services(),
     checkout: (dir, withs) =>
       checkoutRepository(dir, {
         source: origin,
@@ -256,6 +284,38 @@ describe("the README's examples and this repository's workflows, as the runner r
         assert.ok(sums.includes(`${sha256(uploaded)}  ${tar}`), `SHA256SUMS holds ${tar}`);
       }
     }
+
+    // Only the release job (id-token: write) could ask for an ID token; it signed through
+    // @actions/attest at public-good's names (the repository is public) and stored each attestation.
+    for (const [id, runs] of results)
+      for (const r of runs)
+        assert.equal(
+          "ACTIONS_ID_TOKEN_REQUEST_URL" in r.job!.serviceEnv,
+          id === "release",
+          `${id}: the OIDC variables only where the permissions grant id-token: write`,
+        );
+    assert.match(step.result!.log, /signing with GitHub Actions OIDC via @actions\/attest \(public-good Sigstore\)/);
+    assert.ok(oidc.requests.length > 0 && oidc.requests.every((q) => q.status === 200 && q.audience === "sigstore"));
+    assert.deepEqual([...new Set(proxy.connects.map((c) => `${c.target} ${c.intercepted}`))].sort(), [
+      "fulcio.sigstore.dev:443 true",
+      "rekor.sigstore.dev:443 true",
+    ]);
+    const stored = standIn.state.attestations.filter((a) => same(a.owner, OWNER) && a.repo === "images");
+    // Provenance for each platform manifest and index, the SBOM for each platform manifest: 3 variants.
+    assert.equal(stored.length, 3 * (3 + 2), "every attestation stored with GitHub's attestation API");
+
+    // What the release produced verifies with the stand-in's trusted root and the release job's identity.
+    const image = `${LOCAL_REGISTRY}${repo}:1.0.0`;
+    const identity = ["--workflow", ".github/workflows/readme-release.yml", "--ref", "refs/tags/v1.0.0"];
+    const ok = cli(["verify", image, "--repository", `${OWNER}/images`, ...identity, "--trusted-root", trustedRoot]);
+    assert.equal(ok.code, 0, ok.stderr.slice(-4000));
+    assert.match(ok.stderr, /verified: every check holds/);
+    const other = cli(["verify", image, "--repository", "mallory/images", "--trusted-root", trustedRoot]);
+    assert.equal(other.code, 1, other.stderr.slice(-4000));
+    assert.match(
+      other.stderr,
+      /signed by another identity \(https:\/\/github\.com\/[^)]*\/images\/\.github\/workflows\/readme-release\.yml@refs\/tags\/v1\.0\.0\): repository/i,
+    );
     assertNoRootOwned(join(RUNNER_WORK, "downstream"));
     assertAllValid(standIn);
   });
@@ -368,6 +428,9 @@ describe("the README's examples and this repository's workflows, as the runner r
     writeFileSync(file, localRegistry(readFileSync(join(ROOT, ".github/workflows/release.yml"), "utf8")));
     const mirror = join(work, "self.git");
     execFileSync("git", ["clone", "-q", "--bare", ROOT, mirror]);
+    // The default branch is what is checked out here (a branch other than main, in a worktree).
+    execFileSync("git", ["-C", mirror, "update-ref", "refs/heads/main", "HEAD"]);
+    execFileSync("git", ["-C", mirror, "symbolic-ref", "HEAD", "refs/heads/main"]);
     runnersOrigin(mirror);
     const artifacts = join(work, "self-artifacts");
     // The tag of the version configs/kimigayo.yml builds (another fails merge, tested elsewhere).
@@ -386,6 +449,7 @@ describe("the README's examples and this repository's workflows, as the runner r
         sha,
         apiUrl: standIn.url,
         secrets: { GITHUB_TOKEN: TOKEN },
+        ...services(),
         checkout: (dir, withs) => checkoutRepository(dir, { source: mirror, fetchDepth: Number(withs["fetch-depth"] ?? "1"), tag }),
         timeoutMs: STEP_TIMEOUT,
       },
@@ -399,6 +463,11 @@ describe("the README's examples and this repository's workflows, as the runner r
     const tags = registryTags(repo);
     for (const t of [version, `${major}.${minor}`, major!, "latest"]) assert.ok(tags.includes(t), `tag ${t} in ${tags.join(", ")}`);
     assert.equal(standIn.state.releases.filter((r) => r.repo === "build-action" && r.tag_name === tag).length, 1, "one release");
+    assert.equal(
+      standIn.state.attestations.filter((a) => same(a.owner, OWNER) && a.repo === "build-action").length,
+      3 * (3 + 2),
+      "the release job's attestations, signed by the action's @actions/attest, stored with GitHub's attestation API",
+    );
     // The major job pushed vX to the repository it checked out, at the release's commit.
     const moved = execFileSync("git", ["-c", "safe.directory=*", "-C", mirror, "rev-parse", `refs/tags/v${major}^{commit}`], {
       encoding: "utf8",

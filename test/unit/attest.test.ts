@@ -33,7 +33,8 @@ import { canonicalJsonBytes } from "../../src/oci/json.js";
 import { RegistryClient } from "../../src/oci/registry.js";
 import { MEDIA_TYPES } from "../../src/oci/types.js";
 import { startMemoryRegistry, type MemoryRegistry } from "../support/oci-registry.js";
-import { githubClaims, startLocalSigstore, unsignedJwt, type LocalSigstore } from "../support/sigstore.js";
+import { githubClaims } from "../support/oidc.js";
+import { startLocalSigstore, type LocalSigstore } from "../support/sigstore.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const REPO = "kimigayo/build-action";
@@ -151,7 +152,7 @@ describe("signing and verifying with a local Sigstore", () => {
   before(async () => {
     sigstore = await startLocalSigstore();
     other = await startLocalSigstore();
-    signer = sigstoreSigner(sigstore, async () => unsignedJwt(githubClaims({ repository: REPO })));
+    signer = sigstoreSigner(sigstore, () => sigstore.oidc.token(githubClaims({ repository: REPO })));
   });
   after(async () => {
     await sigstore?.close();
