@@ -4,9 +4,12 @@
  *
  * - the user: a non-root `runner` with passwordless sudo and the docker group (ensureRunnerUser);
  * - node24: the action's `runs.main` runs under a Node 24 binary (node24), not the machine's Node 20;
+ * - the work folder: the hosted runner's (`work` in its home) is here RUNNER_WORK, a new folder of the harness's
+ *   own (under TMPDIR, removed at exit), never the runner's real one: on a hosted runner that holds
+ *   this repository's own checkout (GITHUB_WORKSPACE) and RUNNER_TEMP (assertApartFromHostRunner);
  * - the download: the action's committed files (`git archive HEAD`) under
- *   /home/runner/work/_actions/kimigayo/build-action/<ref>, owned by the runner (unpackAction);
- * - the workspace: another git repository at /home/runner/work/<name>/<name> (newWorkspace), or for
+ *   RUNNER_WORK/_actions/kimigayo/build-action/<ref>, owned by the runner (unpackAction);
+ * - the workspace: another git repository at RUNNER_WORK/<name>/<name> (newWorkspace), or for
  *   this repository's own workflows a clone of this repository (checkoutRepository);
  * - a step: `sudo -u runner -H env -i …` with the runner's variables only (GITHUB_*, RUNNER_*, CI,
  *   INPUT_* from action.yml's inputs and defaults), per-step GITHUB_OUTPUT, GITHUB_STEP_SUMMARY,
@@ -36,6 +39,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -48,7 +52,53 @@ import { sourceCachePath } from "../../src/stages/source.js";
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const RUNNER_USER = "runner";
 export const RUNNER_HOME = "/home/runner";
-export const RUNNER_WORK = "/home/runner/work";
+
+/**
+ * Refuses a harness folder that is, contains or lies inside GITHUB_WORKSPACE or RUNNER_TEMP of the
+ * runner this process itself runs on (CI's e2e job on a hosted runner): the harness empties and
+ * removes what it makes there, and would delete its own checkout.
+ */
+export function assertApartFromHostRunner(dir: string, env: NodeJS.ProcessEnv = process.env): void {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const within = (a: string, b: string) => a === b || a.startsWith(b.endsWith(sep) ? b : b + sep);
+  const mine = real(dir);
+  for (const name of ["GITHUB_WORKSPACE", "RUNNER_TEMP"] as const) {
+    const theirs = env[name] ? real(env[name]) : undefined;
+    if (!theirs) continue;
+    const how = mine === theirs ? "is" : within(mine, theirs) ? "is inside" : within(theirs, mine) ? "contains" : undefined;
+    if (how)
+      throw new Error(
+        `runner harness: its folder ${dir} ${how} ${name} (${env[name]}) of the runner this test runs on; it would remove that runner's files. Point TMPDIR elsewhere (the harness works in a new folder under ${tmpdir()}).`,
+      );
+  }
+}
+
+/** The harness's own stand-in for the runner's work folder (the hosted runner's `work` in its home): a new folder per process, removed at exit. */
+function newRunnerWork(): string {
+  // A new folder's name is fresh, so it can only be or lie inside theirs through its parent.
+  assertApartFromHostRunner(tmpdir());
+  const dir = mkdtempSync(join(tmpdir(), "kimigayo-runner-work-"));
+  assertApartFromHostRunner(dir);
+  chmodSync(dir, 0o755);
+  process.once("exit", () => {
+    // The runner's files are removable by root; as another user (CI runs the e2e through sudo), sudo.
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      spawnSync("sudo", ["-n", "rm", "-rf", "--", dir]);
+    }
+  });
+  return dir;
+}
+
+/** The runner's work folder here: RUNNER_TEMP, the tool cache, the actions and the workspaces are under it. */
+export const RUNNER_WORK = newRunnerWork();
 /** Outside the repository and /root, so the runner can read it; reused between runs. */
 export const NODE24_DIR = "/var/cache/kimigayo-test/node24";
 /** The hosted image's PATH for the runner, less tools this machine does not have. */
@@ -164,7 +214,7 @@ export function unpackAction(ref = "v2"): string {
 
 export interface Workspace {
   name: string;
-  /** GITHUB_WORKSPACE: /home/runner/work/<name>/<name>. */
+  /** GITHUB_WORKSPACE: RUNNER_WORK/<name>/<name>. */
   dir: string;
   remove(): void;
 }
@@ -257,7 +307,7 @@ export function assertNoRootOwned(dir: string): void {
   }
 }
 
-/** Removes what the harness made under /home/runner/work: _temp, _tool, the unpacked action, workflow jobs' workspace, `workspaces`. */
+/** Removes what the harness made under RUNNER_WORK: _temp, _tool, the unpacked action, workflow jobs' workspace, `workspaces`. */
 export function cleanRunnerWork(...workspaces: Workspace[]): void {
   for (const w of workspaces) w.remove();
   for (const p of ["_temp", "_tool", "_actions/kimigayo/build-action", "build-action"])
@@ -784,7 +834,7 @@ export interface JobResult {
 }
 
 export interface WorkflowRunContext extends Omit<JobOptions, "workspace" | "jobId" | "workflow"> {
-  /** Default /home/runner/work/build-action/build-action, emptied, filled by the checkout step. */
+  /** Default RUNNER_WORK/build-action/build-action, emptied, filled by the checkout step. */
   workspace?: string;
   /** The run's artifacts: one folder per artifact, shared by its jobs. */
   artifacts: string;
