@@ -48,6 +48,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { sourceCachePath } from "../../src/stages/source.js";
+import { PERMISSION_SCOPES, tokenPermissions, type Access, type TokenPermissions } from "./github-api.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const RUNNER_USER = "runner";
@@ -336,6 +337,8 @@ export interface JobOptions {
   secrets?: Record<string, string>;
   jobId?: string;
   workflow?: string;
+  /** The workflow's file in the repository (GITHUB_WORKFLOW_REF): default .github/workflows/<workflow>.yml. */
+  workflowPath?: string;
   apiUrl?: string;
   runId?: number;
   /**
@@ -362,6 +365,12 @@ export interface Job {
   steps: number;
   /** JobOptions.serviceEnv. */
   serviceEnv: Record<string, string>;
+  /** ACTIONS_RUNTIME_TOKEN: the job's token for the runner's services (artifacts, cache, results). */
+  runtimeToken: string;
+  /** GITHUB_ACTION names used so far, and how often (__run, __run_2, …). */
+  actionNames: Record<string, number>;
+  /** The GITHUB_TOKEN's permissions, for a workflow job (runWorkflowJob). */
+  permissions?: TokenPermissions;
 }
 
 /** Starts a job: an empty RUNNER_TEMP, the event payload in it, the github context. */
@@ -460,6 +469,8 @@ export function newJob(o: JobOptions): Job {
     workspace: o.workspace,
     job: o.jobId ?? "test",
     workflow: o.workflow ?? "test",
+    workflow_ref: `${repository}/${o.workflowPath ?? `.github/workflows/${o.workflow ?? "test"}.yml`}@${ref}`,
+    workflow_sha: sha,
     action: "",
     action_path: "",
     token: secrets.GITHUB_TOKEN ?? "",
@@ -484,6 +495,8 @@ export function newJob(o: JobOptions): Job {
     pathAdds: [],
     steps: 0,
     serviceEnv: { ...o.serviceEnv },
+    runtimeToken: randomUUID(),
+    actionNames: {},
   };
 }
 
@@ -527,7 +540,17 @@ function runnerEnv(job: Job): Record<string, string> {
     GITHUB_ACTOR: g("actor"),
     GITHUB_TRIGGERING_ACTOR: g("triggering_actor"),
     GITHUB_WORKFLOW: g("workflow"),
+    GITHUB_WORKFLOW_REF: g("workflow_ref"),
+    GITHUB_WORKFLOW_SHA: g("workflow_sha"),
     GITHUB_JOB: job.id,
+    // The hosted image's own variables.
+    ImageOS: "ubuntu24",
+    ImageVersion: "20260101.1.0",
+    // The runner's services: always a token; their URLs (ACTIONS_RESULTS_URL of the cache and
+    // results service, ACTIONS_ID_TOKEN_REQUEST_URL with id-token: write) come with serviceEnv,
+    // from the test that started them. Without a service, none is set: an unset URL makes
+    // @actions/cache report itself unavailable, where a URL to nothing would fail every call.
+    ACTIONS_RUNTIME_TOKEN: job.runtimeToken,
     ...job.serviceEnv,
   };
 }
@@ -586,9 +609,14 @@ function annotationsOf(log: string): Annotation[] {
 async function runStep(
   job: Job,
   argv: string[],
-  o: { env?: Record<string, string>; cwd?: string; id?: string; timeoutMs?: number },
+  o: { env?: Record<string, string>; cwd?: string; id?: string; action?: string; timeoutMs?: number },
 ): Promise<StepResult> {
-  const n = ++job.steps;
+  ++job.steps;
+  // GITHUB_ACTION: the step's id, else __run for a script and __owner_repo (__self for ./) for an
+  // action, with _2, _3 … for the second and later of the same name in the job.
+  const base = o.action ?? "__run";
+  const seen = (job.actionNames[base] = (job.actionNames[base] ?? 0) + 1);
+  const actionName = o.id ?? (seen === 1 ? base : `${base}_${seen}`);
   const files = join(job.temp, "_runner_file_commands");
   const file = (kind: string) => writeRunnerFile(join(files, `${kind}_${randomUUID()}`), "");
   const [output, summary, path, envFile, state] = ["set_output", "step_summary", "add_path", "set_env", "save_state"].map(file) as [
@@ -602,7 +630,7 @@ async function runStep(
     ...runnerEnv(job),
     ...job.envAdds,
     ...o.env,
-    GITHUB_ACTION: o.id ?? `__run_${n}`,
+    GITHUB_ACTION: actionName,
     GITHUB_OUTPUT: output,
     GITHUB_STEP_SUMMARY: summary,
     GITHUB_PATH: path,
@@ -697,7 +725,9 @@ export async function runAction(o: {
   const { env: inputs, unexpected } = inputVariables(meta.inputs, o.inputs ?? {}, jobContexts(o.job));
   // A remote action knows where it came from; a local one (uses: ./) does not.
   const remote = /\/_actions\/([^/]+)\/([^/]+)\/([^/]+)\/?$/.exec(o.actionDir);
+  // GITHUB_ACTION_PATH is set for composite actions only (GitHub's docs); this one is a node24 action.
   const r = await runStep(o.job, [node24(), join(o.actionDir, meta.runs.main)], {
+    action: remote ? `__${remote[1]}_${remote[2]}` : "__self",
     env: {
       ...o.env,
       ...inputs,
@@ -774,13 +804,62 @@ interface WorkflowJob {
   outputs?: Map;
   steps?: WorkflowStep[];
   "timeout-minutes"?: unknown;
+  permissions?: unknown;
 }
 
 interface Workflow {
   name?: string;
+  permissions?: unknown;
   env?: Map;
   defaults?: { run?: { shell?: string; "working-directory"?: string } };
   jobs?: Record<string, WorkflowJob>;
+}
+
+const ACCESS: readonly string[] = ["none", "read", "write"];
+
+/**
+ * A job's GITHUB_TOKEN permissions as GitHub computes them: the job's `permissions:`, else the
+ * workflow's, else the repository's default (restricted: contents and packages read; permissive:
+ * every scope write but id-token). `read-all`/`write-all` set every scope; a map sets those it names
+ * and every other scope to none (`{}` is none at all). A pull request from a fork gets at most read,
+ * and no id-token. A scope or access GitHub does not know throws, as GitHub refuses the workflow.
+ */
+export function jobPermissions(
+  wf: Pick<Workflow, "permissions" | "jobs">,
+  jobId: string,
+  o: { fork?: boolean; default?: "restricted" | "permissive" } = {},
+): TokenPermissions {
+  const where = wf.jobs?.[jobId]?.permissions !== undefined ? `jobs.${jobId}.permissions` : "permissions";
+  const block = wf.jobs?.[jobId]?.permissions ?? wf.permissions;
+  let p: TokenPermissions;
+  if (block === undefined || block === null) {
+    p =
+      o.default === "permissive"
+        ? tokenPermissions(Object.fromEntries(PERMISSION_SCOPES.filter((s) => s !== "id-token").map((s) => [s, "write"])))
+        : tokenPermissions({ contents: "read", packages: "read" });
+  } else if (block === "read-all" || block === "write-all") {
+    const access = block === "read-all" ? "read" : "write";
+    p = tokenPermissions(Object.fromEntries(PERMISSION_SCOPES.map((s) => [s, s === "id-token" && access === "read" ? "none" : access])));
+  } else if (typeof block === "object" && !Array.isArray(block)) {
+    const given: Partial<TokenPermissions> = {};
+    for (const [scope, access] of Object.entries(block)) {
+      if (!(PERMISSION_SCOPES as readonly string[]).includes(scope))
+        throw new Error(`${where}.${scope}: not a permission GitHub knows; known: ${PERMISSION_SCOPES.join(", ")}`);
+      if (!ACCESS.includes(String(access)) || (scope === "id-token" && access === "read"))
+        throw new Error(
+          `${where}.${scope}: ${JSON.stringify(access)} is not one of ${scope === "id-token" ? "write, none" : "read, write, none"}`,
+        );
+      given[scope as keyof TokenPermissions] = access as Access;
+    }
+    p = tokenPermissions(given);
+  } else {
+    throw new Error(`${where}: ${JSON.stringify(block)} is not read-all, write-all or a map of scopes`);
+  }
+  if (o.fork)
+    p = Object.fromEntries(
+      Object.entries(p).map(([s, a]) => [s, s === "id-token" ? "none" : a === "write" ? "read" : a]),
+    ) as TokenPermissions;
+  return p;
 }
 
 export function readWorkflow(file: string): Workflow {
@@ -846,6 +925,14 @@ export interface WorkflowRunContext extends Omit<JobOptions, "workspace" | "jobI
    * `kimigayo/build-action@v2`, as the README's examples write it) to its unpacked folder.
    */
   actions?: Record<string, string>;
+  /**
+   * Issues the job's GITHUB_TOKEN for its permissions (jobPermissions), as GitHub does before each
+   * job: with the API stand-in, `(p) => standIn.issueToken(p)`, so that the stand-in answers what
+   * they do not allow with 403. Without it, secrets.GITHUB_TOKEN is used as given.
+   */
+  issueToken?: (permissions: TokenPermissions) => string;
+  /** The repository's default for jobs without `permissions:` (Settings > Actions): default restricted. */
+  defaultPermissions?: "restricted" | "permissive";
   /** Replaces the actions/checkout imitation (default: checkoutRepository of this repository). */
   checkout?: (workspace: string, withs: Record<string, string>) => void;
   timeoutMs?: number;
@@ -862,7 +949,16 @@ const THIRD_PARTY: Record<string, ThirdParty | "skip"> = {
     const tag = job.github.ref_type === "tag" ? String(job.github.ref_name) : undefined;
     if (ctx.checkout) ctx.checkout(job.workspace, w);
     else checkoutRepository(job.workspace, { fetchDepth, ...(tag ? { tag } : {}) });
-    return `imitated: cloned ${ctx.checkout ? "(by the test's checkout)" : ROOT} into ${job.workspace} (fetch-depth ${fetchDepth})`;
+    // A pull request's event checks out its merge ref, detached, with no local branch (unless `ref:` names one).
+    const pr = /^refs\/pull\/(\d+)\/merge$/.exec(String(job.github.ref));
+    if (pr && !w.ref) {
+      const merge = `refs/remotes/pull/${pr[1]}/merge`;
+      asRunner(["git", "update-ref", merge, "HEAD"], job.workspace);
+      asRunner(["git", "checkout", "-q", "--detach", merge], job.workspace);
+      for (const b of asRunner(["git", "for-each-ref", "--format=%(refname)", "refs/heads/"], job.workspace).split("\n").filter(Boolean))
+        asRunner(["git", "update-ref", "-d", b], job.workspace);
+    }
+    return `imitated: cloned ${ctx.checkout ? "(by the test's checkout)" : ROOT} into ${job.workspace} (fetch-depth ${fetchDepth})${pr && !w.ref ? `, HEAD detached at ${String(job.github.ref)}` : ""}`;
   },
   "actions/setup-node": (w, job) => {
     if (String(w["node-version"]) !== "24")
@@ -944,7 +1040,24 @@ export async function runWorkflowJob(file: string, jobId: string, ctx: WorkflowR
     rmSync(workspace, { recursive: true, force: true });
     runnerDir(workspace);
   }
-  const job = newJob({ repository: "kimigayo/build-action", ...ctx, workspace, jobId, workflow: wf.name ?? basename(file) });
+  const fork = ctx.event !== undefined && "pullRequest" in ctx.event && ctx.event.fork === true;
+  const permissions = jobPermissions(wf, jobId, { fork, default: ctx.defaultPermissions ?? "restricted" });
+  const secrets = { ...ctx.secrets, ...(ctx.issueToken ? { GITHUB_TOKEN: ctx.issueToken(permissions) } : {}) };
+  // GitHub gives a job the OIDC token endpoint only with id-token: write.
+  const serviceEnv = { ...ctx.serviceEnv };
+  if (permissions["id-token"] !== "write")
+    for (const k of ["ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"]) delete serviceEnv[k];
+  const job = newJob({
+    repository: "kimigayo/build-action",
+    ...ctx,
+    secrets,
+    serviceEnv,
+    workspace,
+    jobId,
+    workflow: wf.name ?? basename(file),
+    workflowPath: `.github/workflows/${basename(file)}`,
+  });
+  job.permissions = permissions;
   const lines: string[] = [];
   const logs: string[] = [];
   const steps: Record<string, { outputs: Record<string, string>; outcome: string; conclusion: string }> = {};
@@ -1000,7 +1113,7 @@ export async function runWorkflowJob(file: string, jobId: string, ctx: WorkflowR
     const continueOnError =
       step["continue-on-error"] === undefined ? false : truthy(evaluateTemplate(String(step["continue-on-error"]), c));
     const timeoutMs = minutes(step["timeout-minutes"]) ?? minutes(spec["timeout-minutes"]) ?? ctx.timeoutMs;
-    const common = { job, env, id, ...(timeoutMs ? { timeoutMs } : {}) };
+    const common = { job, env, ...(step.id ? { id: step.id } : {}), ...(timeoutMs ? { timeoutMs } : {}) };
     let result: StepResult | undefined;
     let note: string | undefined;
     let kind: StepRecord["kind"];
