@@ -615,7 +615,7 @@ async function runStep(
   // GITHUB_ACTION: the step's id, else __run for a script and __owner_repo (__self for ./) for an
   // action, with _2, _3 … for the second and later of the same name in the job.
   const base = o.action ?? "__run";
-  const seen = (job.actionNames[base] = (job.actionNames[base] ?? 0) + 1);
+  const seen = o.id ? 0 : (job.actionNames[base] = (job.actionNames[base] ?? 0) + 1);
   const actionName = o.id ?? (seen === 1 ? base : `${base}_${seen}`);
   const files = join(job.temp, "_runner_file_commands");
   const file = (kind: string) => writeRunnerFile(join(files, `${kind}_${randomUUID()}`), "");
