@@ -24,6 +24,7 @@ import { after, before, describe, it } from "node:test";
 import { parse as parseYaml } from "yaml";
 import { sha256 } from "../../src/lib/hash.js";
 import { assertAllValid, startGitHubStandIn, type GitHubStandIn } from "../support/github-api.js";
+import { githubOrigin } from "../support/github-git.js";
 import { needs } from "../support/prerequisites.js";
 import {
   RUNNER_HOME,
@@ -123,8 +124,9 @@ function gitRepository(dir: string, files: Record<string, string>, tags: string[
   return runnersOrigin(join(dir, "origin.git"));
 }
 
-/** A bare repository the runner can clone and push to (a job's `git push origin` lands there). */
+/** A bare repository the runner can clone and push to (a job's `git push origin` lands there), refusing what GitHub refuses a GITHUB_TOKEN push. */
 function runnersOrigin(bare: string): string {
+  githubOrigin(bare);
   execFileSync("chown", ["-R", "runner:runner", bare]);
   return bare;
 }
@@ -181,6 +183,8 @@ describe("the README's examples and this repository's workflows, as the runner r
     sha: headOf(origin),
     apiUrl: standIn.url,
     secrets: { GITHUB_TOKEN: TOKEN },
+    // Each job's GITHUB_TOKEN holds its permissions: the stand-in refuses what they do not allow.
+    issueToken: (p) => standIn.issueToken(p),
     workspace: join(RUNNER_WORK, "downstream", "downstream"),
     actions: { "kimigayo/build-action@v2": actionDir },
     checkout: (dir, withs) =>
@@ -294,6 +298,7 @@ describe("the README's examples and this repository's workflows, as the runner r
       sha: headOf(mirror),
       apiUrl: standIn.url,
       secrets: { GITHUB_TOKEN: TOKEN },
+      issueToken: (p: Parameters<GitHubStandIn["issueToken"]>[0]) => standIn.issueToken(p),
       checkout: (dir: string, withs: Record<string, string>) =>
         checkoutRepository(dir, { source: mirror, fetchDepth: Number(withs["fetch-depth"] ?? "1") }),
       timeoutMs: STEP_TIMEOUT,
@@ -350,6 +355,7 @@ describe("the README's examples and this repository's workflows, as the runner r
       sha,
       apiUrl: standIn.url,
       secrets: { GITHUB_TOKEN: TOKEN },
+      issueToken: (p) => standIn.issueToken(p),
       checkout: (dir, withs) => checkoutRepository(dir, { source: mirror, fetchDepth: Number(withs["fetch-depth"] ?? "1"), tag }),
       timeoutMs: STEP_TIMEOUT,
     });
@@ -360,13 +366,13 @@ describe("the README's examples and this repository's workflows, as the runner r
     const tags = registryTags(`${OWNER.toLowerCase()}/kimigayo`);
     for (const t of [version, `${major}.${minor}`, major!, "latest"]) assert.ok(tags.includes(t), `tag ${t} in ${tags.join(", ")}`);
     assert.equal(standIn.state.releases.filter((r) => r.repo === "build-action" && r.tag_name === tag).length, 1, "one release");
-    // The major job pushed vX to the repository it checked out, at the release's commit.
-    const moved = execFileSync("git", ["-c", "safe.directory=*", "-C", mirror, "rev-parse", `refs/tags/v${major}^{commit}`], {
-      encoding: "utf8",
-    });
-    assert.equal(moved.trim(), sha);
-    // The changelog job committed the release's section to the default branch it checked out.
+    // The major job pushed vX to the repository it checked out: the release's tree without
+    // .github/workflows, on top of the release's commit (test/e2e/major-tag.test.ts has why).
     const git = (...a: string[]) => execFileSync("git", ["-c", "safe.directory=*", "-C", mirror, ...a], { encoding: "utf8" });
+    assert.equal(git("rev-parse", `refs/tags/v${major}^{commit}^@`).trim(), sha);
+    assert.equal(git("ls-tree", "-r", "--name-only", `refs/tags/v${major}`, "--", ".github/workflows"), "");
+    assert.notEqual(git("ls-tree", `refs/tags/v${major}`, "--", "action.yml"), "");
+    // The changelog job committed the release's section to the default branch it checked out.
     assert.equal(git("log", "-1", "--format=%s", "main").trim(), `chore(release): CHANGELOG for ${tag}`);
     // "## [X.Y.Z](compare link) (date)", or "## X.Y.Z (date)" for a first release (nothing to compare with).
     assert.match(git("show", "main:CHANGELOG.md"), new RegExp(`^## \\[?${version.replaceAll(".", "\\.")}\\b`, "m"));
