@@ -735,6 +735,13 @@ export interface StandInOptions {
   /** Check the stand-in's own answers against the response schemas (default true). */
   validateResponses?: boolean;
   /**
+   * Private repositories ("owner/repo"); the others are public. In a public one, reading needs no
+   * permission (GitHub's reference: such an endpoint "can be used without authentication or the
+   * aforementioned permissions if only public resources are requested"); in a private one, a
+   * token reads only with the permission.
+   */
+  privateRepositories?: string[];
+  /**
    * The repository has GitHub's immutable releases on: once a release is published its assets
    * cannot be uploaded, replaced or deleted, its tag cannot change, it cannot go back to draft, and
    * after it is deleted its tag cannot be used by another release. Title, notes and the
@@ -829,6 +836,7 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
   const requests: RecordedRequest[] = [];
   /** Known tokens: those of jobs with their permissions, and opts.token with every permission ("all"). */
   const tokens = new Map<string, TokenPermissions | "all">(opts.token === undefined ? [] : [[opts.token, "all"]]);
+  const privateRepositories = new Set((opts.privateRepositories ?? []).map((r) => r.toLowerCase()));
   const faults: (Fault & { left: number })[] = [];
   const state: StandInState = { nextId: 1000, comments: [], releases: [], assets: [], pulls: [], checkRuns: [] };
   const id = () => state.nextId++;
@@ -1261,11 +1269,17 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
     // Permissions, before the request itself is looked at (GitHub answers 403 before 422).
     const need = permissionNeeded(op, req.method ?? "GET");
     rec.needs = need;
+    const at = (name: string) => {
+      const i = route.params.indexOf(name);
+      return i < 0 ? undefined : decodeURIComponent(values[i] ?? "");
+    };
+    const repository = at("owner") && at("repo") ? `${at("owner")}/${at("repo")}`.toLowerCase() : undefined;
+    const publicRead = need?.access === "read" && repository !== undefined && !privateRepositories.has(repository);
     if (!need)
       rec.responseErrors.push(
         `the stand-in has no permission rule for ${op.operationId} (${op["x-github"]?.category}/${op["x-github"]?.subcategory}): add one to OPERATION_PERMISSIONS`,
       );
-    else if (held !== "all" && !permits(held, need)) {
+    else if (held !== "all" && !publicRead && !permits(held, need)) {
       const accepted = acceptedPermissionsHeader(need);
       const has = need.scopes.map((s) => `${s}: ${s === "metadata" ? "read" : held[s]}`).join(", ");
       errors.push(`permissions: the token holds ${has}; ${op.operationId} needs ${accepted}`);

@@ -310,10 +310,10 @@ describe("GitHub stand-in: answering", () => {
   });
 });
 
-describe("GitHub stand-in: a job's GITHUB_TOKEN holds its permissions, as GitHub enforces them", () => {
+describe("GitHub stand-in: a job's GITHUB_TOKEN holds its permissions, as GitHub enforces them (o/r private)", () => {
   let si: GitHubStandIn;
   before(async () => {
-    si = await startGitHubStandIn({ token: TOKEN });
+    si = await startGitHubStandIn({ token: TOKEN, privateRepositories: ["O/r"] });
     si.seedPull({ owner: "o", repo: "r", number: 12, head_sha: "c0ffee".padEnd(40, "0") });
   });
   after(async () => {
@@ -355,6 +355,15 @@ describe("GitHub stand-in: a job's GITHUB_TOKEN holds its permissions, as GitHub
     // Refused before the stand-in looks for a fake: the rule is the category's, not the fake's.
     ["an attestation with attestations: read", { attestations: "read", "id-token": "write" }, attestation, 403, "attestations=write"],
     ["an attestation with id-token: write only", { "id-token": "write", contents: "write" }, attestation, 403, "attestations=write"],
+    // A public repository is read with any token; writing it still needs the permission.
+    ["listing a public repository's releases with permissions: {}", {}, { method: "GET", path: "/repos/o/public/releases" }, 200],
+    [
+      "a release in a public repository with contents: read",
+      { contents: "read" },
+      { ...release, path: "/repos/o/public/releases" },
+      403,
+      "contents=write",
+    ],
   ];
   for (const [what, permissions, call, status, accepted] of cases) {
     it(`${what}: ${status}`, async () => {
