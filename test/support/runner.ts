@@ -16,7 +16,10 @@
  *   GITHUB_PATH, GITHUB_ENV and GITHUB_STATE files owned by the runner, whose outputs, PATH and env
  *   additions are read back afterwards and carried to later steps (runAction, runScript);
  * - a workflow job: its steps in order, `${{ }}` expressions, `if:`, `env:`, `defaults.run`,
- *   `continue-on-error`, job outputs, a matrix entry and `needs` (runWorkflowJob).
+ *   `continue-on-error`, job outputs, a matrix entry and `needs` (runWorkflowJob); its GITHUB_TOKEN
+ *   holding the job's `permissions:` (jobPermissions), issued by the API stand-in when the test
+ *   gives `issueToken`; OIDC variables only with id-token: write; a pull request checked out as
+ *   actions/checkout does (refs/remotes/pull/N/merge, HEAD detached).
  *
  * What it does not: no runner process, no log masking (the log is the raw output; `::add-mask::`
  * lines are in it), no cache service (@actions/cache reports itself unavailable), no OIDC, no
