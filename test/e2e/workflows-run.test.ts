@@ -341,6 +341,15 @@ describe("the README's examples and this repository's workflows, as the runner r
     writeFileSync(file, localRegistry(readFileSync(join(ROOT, ".github/workflows/release.yml"), "utf8")));
     const mirror = join(work, "self.git");
     execFileSync("git", ["clone", "-q", "--bare", ROOT, mirror]);
+    // The release is tagged on the default branch: main is HEAD here (the checkout's main may be elsewhere).
+    execFileSync("git", [
+      "-C",
+      mirror,
+      "update-ref",
+      "refs/heads/main",
+      execFileSync("git", ["-C", ROOT, "rev-parse", "HEAD"], { encoding: "utf8" }).trim(),
+    ]);
+    execFileSync("git", ["-C", mirror, "symbolic-ref", "HEAD", "refs/heads/main"]);
     runnersOrigin(mirror);
     const artifacts = join(work, "self-artifacts");
     // The tag of the version configs/kimigayo.yml builds (another fails merge, tested elsewhere).
