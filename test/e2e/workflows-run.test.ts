@@ -34,6 +34,7 @@ import { assertAllValid, startGitHubStandIn, type GitHubStandIn } from "../suppo
 import { claimsForJob, startOidcStandIn, type OidcStandIn } from "../support/oidc.js";
 import { ACTIONS_ATTEST_HOSTS, startLocalSigstore, type LocalSigstore } from "../support/sigstore.js";
 import { startInterceptingProxy, type InterceptingProxy } from "../support/tls-proxy.js";
+import { githubOrigin } from "../support/github-git.js";
 import { needs } from "../support/prerequisites.js";
 import {
   RUNNER_HOME,
@@ -136,8 +137,9 @@ function gitRepository(dir: string, files: Record<string, string>, tags: string[
   return runnersOrigin(join(dir, "origin.git"));
 }
 
-/** A bare repository the runner can clone and push to (a job's `git push origin` lands there). */
+/** A bare repository the runner can clone and push to (a job's `git push origin` lands there), refusing what GitHub refuses a GITHUB_TOKEN push. */
 function runnersOrigin(bare: string): string {
+  githubOrigin(bare);
   execFileSync("chown", ["-R", "runner:runner", bare]);
   return bare;
 }
@@ -236,6 +238,8 @@ describe("the README's examples and this repository's workflows, as the runner r
     sha: headOf(origin),
     apiUrl: standIn.url,
     secrets: { GITHUB_TOKEN: TOKEN },
+    // Each job's GITHUB_TOKEN holds its permissions: the stand-in refuses what they do not allow.
+    issueToken: (p) => standIn.issueToken(p),
     workspace: join(RUNNER_WORK, "downstream", "downstream"),
     actions: { "kimigayo/build-action@v2": actionDir },
     ...services(),
@@ -386,6 +390,7 @@ describe("the README's examples and this repository's workflows, as the runner r
       sha: headOf(mirror),
       apiUrl: standIn.url,
       secrets: { GITHUB_TOKEN: TOKEN },
+      issueToken: (p: Parameters<GitHubStandIn["issueToken"]>[0]) => standIn.issueToken(p),
       checkout: (dir: string, withs: Record<string, string>) =>
         checkoutRepository(dir, { source: mirror, fetchDepth: Number(withs["fetch-depth"] ?? "1") }),
       timeoutMs: STEP_TIMEOUT,
@@ -428,8 +433,14 @@ describe("the README's examples and this repository's workflows, as the runner r
     writeFileSync(file, localRegistry(readFileSync(join(ROOT, ".github/workflows/release.yml"), "utf8")));
     const mirror = join(work, "self.git");
     execFileSync("git", ["clone", "-q", "--bare", ROOT, mirror]);
-    // The default branch is what is checked out here (a branch other than main, in a worktree).
-    execFileSync("git", ["-C", mirror, "update-ref", "refs/heads/main", "HEAD"]);
+    // The release is tagged on the default branch: main is HEAD here (the checkout's main may be elsewhere).
+    execFileSync("git", [
+      "-C",
+      mirror,
+      "update-ref",
+      "refs/heads/main",
+      execFileSync("git", ["-C", ROOT, "rev-parse", "HEAD"], { encoding: "utf8" }).trim(),
+    ]);
     execFileSync("git", ["-C", mirror, "symbolic-ref", "HEAD", "refs/heads/main"]);
     runnersOrigin(mirror);
     const artifacts = join(work, "self-artifacts");
@@ -450,6 +461,7 @@ describe("the README's examples and this repository's workflows, as the runner r
         apiUrl: standIn.url,
         secrets: { GITHUB_TOKEN: TOKEN },
         ...services(),
+        issueToken: (p) => standIn.issueToken(p),
         checkout: (dir, withs) => checkoutRepository(dir, { source: mirror, fetchDepth: Number(withs["fetch-depth"] ?? "1"), tag }),
         timeoutMs: STEP_TIMEOUT,
       },
@@ -468,13 +480,13 @@ describe("the README's examples and this repository's workflows, as the runner r
       3 * (3 + 2),
       "the release job's attestations, signed by the action's @actions/attest, stored with GitHub's attestation API",
     );
-    // The major job pushed vX to the repository it checked out, at the release's commit.
-    const moved = execFileSync("git", ["-c", "safe.directory=*", "-C", mirror, "rev-parse", `refs/tags/v${major}^{commit}`], {
-      encoding: "utf8",
-    });
-    assert.equal(moved.trim(), sha);
-    // The changelog job committed the release's section to the default branch it checked out.
+    // The major job pushed vX to the repository it checked out: the release's tree without
+    // .github/workflows, on top of the release's commit (test/e2e/major-tag.test.ts has why).
     const git = (...a: string[]) => execFileSync("git", ["-c", "safe.directory=*", "-C", mirror, ...a], { encoding: "utf8" });
+    assert.equal(git("rev-parse", `refs/tags/v${major}^{commit}^@`).trim(), sha);
+    assert.equal(git("ls-tree", "-r", "--name-only", `refs/tags/v${major}`, "--", ".github/workflows"), "");
+    assert.notEqual(git("ls-tree", `refs/tags/v${major}`, "--", "action.yml"), "");
+    // The changelog job committed the release's section to the default branch it checked out.
     assert.equal(git("log", "-1", "--format=%s", "main").trim(), `chore(release): CHANGELOG for ${tag}`);
     // "## [X.Y.Z](compare link) (date)", or "## X.Y.Z (date)" for a first release (nothing to compare with).
     assert.match(git("show", "main:CHANGELOG.md"), new RegExp(`^## \\[?${version.replaceAll(".", "\\.")}\\b`, "m"));
