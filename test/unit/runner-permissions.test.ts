@@ -66,7 +66,7 @@ describe("this repository's workflows: each job's token", () => {
   const table: [string, string, string][] = [
     ["release.yml", "build", "contents:read packages:write"],
     ["release.yml", "merge", "contents:read packages:write"],
-    ["release.yml", "release", "attestations:write contents:write id-token:write packages:write"],
+    ["release.yml", "release", "attestations:write contents:write id-token:write packages:write pull-requests:read"],
     ["release.yml", "major", "contents:write"],
     ["release.yml", "changelog", "contents:write"],
     ["pr-size-comment.yml", "comment", "actions:read pull-requests:write"],
