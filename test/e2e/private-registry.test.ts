@@ -75,7 +75,11 @@ describe("a private first release on a registry as strict as GHCR", { skip: need
       }
       for (const d of out.digests) pulled.push(`${image}@${d.digest}`);
       assert.ok(!`${r.stdout}${r.stderr}`.includes(WRITE.token), "the token never appears in the output");
-      assert.deepEqual(readdirSync(tmp), [], "the temporary DOCKER_CONFIG was removed");
+      assert.deepEqual(
+        readdirSync(tmp).filter((f) => f.startsWith("kimigayo-docker-config-")),
+        [],
+        "the temporary DOCKER_CONFIG was removed",
+      );
       // docker itself pulled with the job's credentials (its token requests carry the account).
       const dockerPulls = ghcr.tokenRequests().filter((t) => t.account === WRITE.user && t.granted.some((g) => g.endsWith(":pull")));
       assert.ok(dockerPulls.length >= 3, `docker's pull tokens: ${JSON.stringify(dockerPulls)}`);
