@@ -83,7 +83,8 @@ describe("a private first release on a registry as strict as GHCR", { skip: need
       // docker itself pulled with the job's credentials (its token requests carry the account).
       const dockerPulls = ghcr.tokenRequests().filter((t) => t.account === WRITE.user && t.granted.some((g) => g.endsWith(":pull")));
       assert.ok(dockerPulls.length >= 3, `docker's pull tokens: ${JSON.stringify(dockerPulls)}`);
-      // The package is private: the same image cannot be pulled anonymously.
+      // The package is private: the same image, gone from the engine, cannot be pulled anonymously.
+      assert.equal(docker(["rmi", "-f", pulled[0]!]).code, 0);
       const anonymous = docker(["--config", home, "pull", "--platform", "linux/amd64", pulled[0]!]);
       assert.notEqual(anonymous.code, 0);
       assert.match(anonymous.stderr, /denied|unauthorized/i);
