@@ -4,7 +4,9 @@
  * their artifacts copied into another folder as upload/download-artifact would, a merge job
  * (every index, then the tags; published.json), and a release job that starts from those
  * artifacts (release --from-published): the notes, every rootfs tar, the SBOMs and SHA256SUMS
- * in one GitHub Release (the OpenAPI-validated stand-in), and no build stage in its log.
+ * in one GitHub Release (the OpenAPI-validated stand-in), and no build stage in its log. The
+ * images go to a PRIVATE first package on the GHCR stand-in (test/support/ghcr-registry.ts): every
+ * job reaches the registry only with its token (KIMIGAYO_REGISTRY_USER/_PASSWORD), smoke included.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -13,12 +15,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { sha256 } from "../../src/lib/hash.js";
+import { startStrictRegistry, type StrictRegistry } from "../support/ghcr-registry.js";
 import { assertAllValid, startGitHubStandIn, type GitHubStandIn } from "../support/github-api.js";
 import { needs } from "../support/prerequisites.js";
 import { cliAsync, ROOT } from "./fixture.js";
 
 const need = await needs("registry", "dockerd", "binfmt", "musl-amd64", "cross-arm64");
-const image = `127.0.0.1:5000/topology-${process.pid}-${Date.now().toString(36)}/kimigayo`;
+/** The owner's packages, on a registry as strict as GHCR: private, reached only with the job's token. */
+const OWNER = `topology-${process.pid}-${Date.now().toString(36)}`;
+let image = "";
+let ghcr: StrictRegistry;
 const PLATFORMS = [
   ["linux/amd64", "amd64"],
   ["linux/arm64", "arm64"],
@@ -39,6 +45,9 @@ const jobEnv = (): NodeJS.ProcessEnv => ({
   GITHUB_SERVER_URL: "https://github.com",
   GITHUB_API_URL: standIn.url,
   GITHUB_TOKEN: "",
+  // The jobs' `username: github.actor` and `password: secrets.GITHUB_TOKEN` (packages: write).
+  KIMIGAYO_REGISTRY_USER: "release-bot",
+  KIMIGAYO_REGISTRY_PASSWORD: "ghs_topology",
 });
 
 const kimigayo = async (args: string[], extra: NodeJS.ProcessEnv = {}) => {
@@ -50,6 +59,8 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
   beforeEach(need.check);
   before(async () => {
     standIn = await startGitHubStandIn({ token: "ghs_topology", immutable: true });
+    ghcr = await startStrictRegistry({ grants: [{ token: "ghs_topology", owner: OWNER, packages: "write" }] });
+    image = `${ghcr.registry}/${OWNER}/kimigayo`;
     work = mkdtempSync(join(tmpdir(), "kimigayo-topology-"));
     repo = join(work, "repo");
     mkdirSync(repo);
@@ -64,6 +75,7 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
   });
   after(async () => {
     await standIn?.close();
+    await ghcr?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
@@ -194,7 +206,7 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
         "--tag",
         "v2.1.0",
         "--image",
-        "127.0.0.1:5000/elsewhere/kimigayo",
+        `${ghcr.registry}/elsewhere/kimigayo`,
         "--from-published",
         join(work, "artifacts"),
         "--out",
@@ -203,7 +215,7 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
       { GITHUB_TOKEN: "ghs_topology" },
     );
     assert.equal(other.code, 2, other.log);
-    assert.match(other.log, /the images were published to 127\.0\.0\.1:5000\/topology-.*, not 127\.0\.0\.1:5000\/elsewhere\/kimigayo/);
+    assert.ok(other.log.includes(`the images were published to ${image}, not ${ghcr.registry}/elsewhere/kimigayo`), other.log);
     assert.equal(standIn.requests.length, before, "no GitHub call");
   });
 });
