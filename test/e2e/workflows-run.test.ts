@@ -5,8 +5,10 @@
  * with their matrix entries, artifacts carried between jobs in folders.
  *
  * The examples are read from README.md itself, so the docs cannot drift from what is tested. Two
- * things differ from GitHub, and only these: `ghcr.io/` is replaced by the local registry
- * (127.0.0.1:5000/, the only registry here), and GitHub's API is the OpenAPI-validated stand-in.
+ * things differ from GitHub, and only these: `ghcr.io/` is replaced by a registry as strict as
+ * GHCR (test/support/ghcr-registry.ts: the real docker-registry behind token auth; a new package
+ * is private, reached only with the job's GITHUB_TOKEN and the job's `packages:` permission), and
+ * GitHub's API is the OpenAPI-validated stand-in. Each release below is a PRIVATE FIRST release.
  * `uses: kimigayo/build-action@v2` runs the unpacked action; `uses: ./` in this repository's
  * workflows runs the action from the job's checkout of this repository. Third-party steps are
  * imitated (checkout, artifacts) or skipped (login); their pins and inputs are checked statically
@@ -23,6 +25,7 @@ import { basename, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parse as parseYaml } from "yaml";
 import { sha256 } from "../../src/lib/hash.js";
+import { packagesPermission, startStrictRegistry, type StrictRegistry } from "../support/ghcr-registry.js";
 import { assertAllValid, startGitHubStandIn, type GitHubStandIn } from "../support/github-api.js";
 import { needs } from "../support/prerequisites.js";
 import {
@@ -46,7 +49,10 @@ const need = await needs("root", "dockerd", "registry", "binfmt", "musl-amd64", 
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
 const TOKEN = "ghs_workflows_run";
 const STEP_TIMEOUT = 20 * 60_000;
-const LOCAL_REGISTRY = "127.0.0.1:5000/";
+/** The GHCR stand-in; the job's GITHUB_TOKEN gets its job's `packages:` permission on OWNER's packages. */
+let ghcr: StrictRegistry;
+/** A token of the test's own, to read OWNER's packages (packages: read). */
+const READER = { user: "test-reader", token: "ghs_workflows_run_reader" };
 /** Unique per run, with capitals: the workflows must lower-case it. */
 const OWNER = `Octo-Org-${process.pid.toString(36)}${Date.now().toString(36)}`;
 
@@ -61,8 +67,8 @@ function readmeBlock(what: string, test: (b: string) => boolean): string {
   return found[0]!;
 }
 
-/** The one substitution: GitHub's registry becomes the local one. */
-const localRegistry = (text: string) => text.replaceAll("ghcr.io/", LOCAL_REGISTRY);
+/** The one substitution: GitHub's registry becomes the stand-in. */
+const localRegistry = (text: string) => text.replaceAll("ghcr.io/", `${ghcr.registry}/`);
 
 const tail = (j: JobResult) => j.log.replace(/^::debug::.*\n/gm, "").slice(-6000);
 
@@ -72,7 +78,10 @@ async function runWorkflow(
   ctx: Omit<WorkflowRunContext, "matrix" | "needs">,
   opts: { only?: string[] } = {},
 ): Promise<Map<string, JobResult[]>> {
-  const wf = parseYaml(readFileSync(file, "utf8")) as { jobs: Record<string, { needs?: string | string[] }> };
+  const wf = parseYaml(readFileSync(file, "utf8")) as {
+    permissions?: unknown;
+    jobs: Record<string, { needs?: string | string[]; permissions?: unknown }>;
+  };
   const order: string[] = [];
   const visit = (id: string) => {
     if (order.includes(id)) return;
@@ -94,6 +103,12 @@ async function runWorkflow(
         result: rs.every((r) => r.result === "success") ? "success" : "failure",
         outputs: Object.assign({}, ...rs.map((r) => r.outputs)) as Record<string, string>,
       };
+    }
+    // This job's GITHUB_TOKEN: its `packages:` permission on the repository owner's packages.
+    const token = ctx.secrets?.GITHUB_TOKEN;
+    const isFork = ctx.event !== undefined && "pullRequest" in ctx.event && ctx.event.fork === true;
+    if (token && ctx.repository) {
+      ghcr.grant({ token, owner: ctx.repository.split("/")[0]!.toLowerCase(), packages: packagesPermission(wf, id, { fork: isFork }) });
     }
     const runs: JobResult[] = [];
     for (const matrix of matrixOf(file, id)) {
@@ -132,9 +147,13 @@ function runnersOrigin(bare: string): string {
 const headOf = (bare: string) =>
   execFileSync("git", ["-c", "safe.directory=*", "-C", bare, "rev-parse", "HEAD"], { encoding: "utf8" }).trim();
 
-/** The tags of `repo` in the local registry. */
+/** The tags of `repo` in the GHCR stand-in (a private package: read with the test's own token). */
 function registryTags(repo: string): string[] {
-  const r = spawnSync("skopeo", ["list-tags", "--tls-verify=false", `docker://${LOCAL_REGISTRY}${repo}`], { encoding: "utf8" });
+  const r = spawnSync(
+    "skopeo",
+    ["list-tags", "--tls-verify=false", "--creds", `${READER.user}:${READER.token}`, `docker://${ghcr.registry}/${repo}`],
+    { encoding: "utf8" },
+  );
   assert.equal(r.status, 0, r.stderr);
   return (JSON.parse(r.stdout) as { Tags: string[] }).Tags.sort();
 }
@@ -158,12 +177,14 @@ describe("the README's examples and this repository's workflows, as the runner r
         cpSync(join(mine, part), join(theirs, part), { recursive: true, filter: (src) => !basename(src).startsWith(".tmp-") });
     execFileSync("chown", ["-R", "runner:runner", join(RUNNER_HOME, ".cache")]);
     standIn = await startGitHubStandIn({ token: TOKEN });
+    ghcr = await startStrictRegistry({ grants: [{ token: READER.token, owner: OWNER.toLowerCase(), packages: "read" }] });
     work = mkdtempSync(join(tmpdir(), "kimigayo-workflows-run-"));
     chmodSync(work, 0o755); // the runner pushes to the bare repositories in it
   });
 
   after(async () => {
     await standIn?.close();
+    await ghcr?.close();
     cleanRunnerWork();
     for (const d of ["downstream"]) rmSync(join(RUNNER_WORK, d), { recursive: true, force: true });
     if (work) rmSync(work, { recursive: true, force: true });

@@ -175,16 +175,20 @@ export async function startStrictRegistry(opts: { grants?: Grant[] } = {}): Prom
  * The `packages:` permission a workflow job's GITHUB_TOKEN holds: the job's `permissions`, else
  * the workflow's; `read-all`/`write-all`; a map without `packages` grants none. A workflow that
  * sets no permissions at all gets the restricted default (GitHub's default for new repositories
- * and organisations): `packages: read`.
+ * and organisations): `packages: read`. A fork's pull request never gets more than read.
  */
-export function packagesPermission(workflow: { permissions?: unknown; jobs: Record<string, { permissions?: unknown }> }, job: string) {
+export function packagesPermission(
+  workflow: { permissions?: unknown; jobs: Record<string, { permissions?: unknown }> },
+  job: string,
+  opts: { fork?: boolean } = {},
+): PackagesPermission {
   const p = workflow.jobs[job]?.permissions ?? workflow.permissions;
-  if (p === undefined) return "read" as PackagesPermission;
-  if (p === "read-all") return "read" as PackagesPermission;
-  if (p === "write-all") return "write" as PackagesPermission;
-  if (typeof p === "object" && p !== null) {
+  let got: PackagesPermission = "none";
+  if (p === undefined || p === "read-all") got = "read";
+  else if (p === "write-all") got = "write";
+  else if (typeof p === "object" && p !== null) {
     const v = (p as Record<string, unknown>).packages;
-    return v === "write" || v === "read" ? v : "none";
+    got = v === "write" || v === "read" ? v : "none";
   }
-  return "none" as PackagesPermission;
+  return opts.fork && got === "write" ? "read" : got;
 }
