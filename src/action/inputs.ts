@@ -43,6 +43,7 @@ export const inputSchema = z.object({
   "by-digest": bool("by-digest").default("false"),
   smoke: bool("smoke").default("false"),
   digests: z.string().optional(),
+  "defer-tags": bool("defer-tags").default("false"),
   "from-published": z.string().optional(),
   only: list.default([]),
   version: z.string().optional(),
@@ -154,7 +155,14 @@ export const INPUT_FLAGS: Record<ActionCommand, Partial<Record<keyof ActionInput
     version: ["--version"],
     smoke: ["--smoke"],
   },
-  merge: { config: ["--config"], image: ["--image"], out: ["--out"], digests: ["--digests"], version: ["--version"] },
+  merge: {
+    config: ["--config"],
+    image: ["--image"],
+    out: ["--out"],
+    digests: ["--digests"],
+    version: ["--version"],
+    "defer-tags": ["--defer-tags"],
+  },
   release: {
     config: ["--config"],
     image: ["--image"],
@@ -221,6 +229,7 @@ export function toArgv(i: ActionInputs): string[] {
     case "merge":
       argv.push(...image(), flag("out"), i.out, flag("digests"), i.digests ?? `${i.out}/digests`);
       if (i.version) argv.push(flag("version"), i.version);
+      if (i["defer-tags"] === "true") argv.push(flag("defer-tags"));
       break;
     case "release":
       argv.push(...image(), flag("out"), i.out, flag("engine"), i.engine);

@@ -28,13 +28,15 @@ manifest by digest, then the index, then the tags (last). Unchanged blobs are no
                  (with --by-digest: that platform's images, natively on its own runner)
   --username/--password  registry credentials (or KIMIGAYO_REGISTRY_USER/_PASSWORD, or docker's config.json)`;
 
-const MERGE_USAGE = `usage: kimigayo merge --image REPO --digests FILE|DIR... [--version X.Y.Z] [--out DIR] [--json]
+const MERGE_USAGE = `usage: kimigayo merge --image REPO --digests FILE|DIR... [--version X.Y.Z] [--out DIR] [--defer-tags] [--json]
 
 Makes each variant's multi-platform index from digest files written by \`publish --by-digest\`
 on other runners, pushes it by digest, then the tags: every variant's index before any tag moves.
-  --digests  digest files, or folders: a digests/ folder, or one holding digests/ folders (the
-             downloaded artifacts of every platform job)
-  --out      also write DIR/published.json, for \`kimigayo release --from-published\``;
+  --digests     digest files, or folders: a digests/ folder, or one holding digests/ folders (the
+                downloaded artifacts of every platform job)
+  --out         also write DIR/published.json, for \`kimigayo release --from-published\`
+  --defer-tags  move no tag: published.json records the tags each index is to get, and
+                \`release --from-published\` moves them after attesting (nothing moves if it fails)`;
 
 const CREDENTIALS = { username: { type: "string" }, password: { type: "string" } } as const;
 
@@ -61,7 +63,7 @@ export function formatPublish(r: PublishResult): string {
   const rows = r.variants.map((v) => [
     v.variant,
     v.index.slice(0, 19) + "…",
-    v.tags.join(", ") || "(untagged)",
+    v.deferredTags ? `(deferred: ${v.deferredTags.join(", ")})` : v.tags.join(", ") || "(untagged)",
     `${v.stats.blobsUploaded} (${v.stats.blobBytesUploaded.toLocaleString("en-US")} B)`,
     String(v.stats.blobsSkipped),
   ]);
@@ -165,6 +167,8 @@ export interface MergeOptions extends CommandOptions, RegistryFlags {
   digests: string[];
   out?: string;
   version?: string;
+  /** Push the indexes only; published.json records the tags for `release --from-published` to move. */
+  deferTags: boolean;
 }
 
 export function parseMergeOptions(argv: string[]): MergeOptions {
@@ -176,6 +180,7 @@ export function parseMergeOptions(argv: string[]): MergeOptions {
       digests: { type: "string", multiple: true },
       version: { type: "string" },
       out: { type: "string" },
+      "defer-tags": { type: "boolean" },
       ...CREDENTIALS,
     },
     MERGE_USAGE,
@@ -187,6 +192,7 @@ export function parseMergeOptions(argv: string[]): MergeOptions {
     digests: (o.digests as string[] | undefined) ?? [],
     ...(str(o.version) ? { version: str(o.version)! } : {}),
     ...(str(o.out) ? { out: outputFolder("--out", str(o.out)!) } : {}),
+    deferTags: o["defer-tags"] === true,
   };
 }
 
@@ -214,17 +220,21 @@ async function digestFiles(paths: string[]): Promise<string[]> {
   return files;
 }
 
-/** `kimigayo merge`: each variant's index and tags from the digest files of every platform's runner. */
+/** `kimigayo merge`: each variant's index and tags (or, --defer-tags, the tags recorded) from the digest files of every platform's runner. */
 export async function mergeDigests(ctx: CommandContext, o: MergeOptions): Promise<PublishResult> {
   const cfg = await ctx.config(o.config);
   const image = o.image ?? cfg.image;
   if (o.digests.length === 0) throw new UsageError(`merge needs --digests FILE (one per variant and platform)\n\n${MERGE_USAGE}`);
+  if (o.deferTags && !o.out)
+    throw new UsageError(
+      "merge --defer-tags needs --out DIR: the deferred tags are recorded in DIR/published.json for `release --from-published`",
+    );
   const files = await digestFiles(o.digests);
   const source = await tagSourceFrom({ ...(o.version ? { version: o.version } : {}), env: ctx.env, cwd: ctx.cwd });
   const tags = planTags(source, cfg);
   // The whole set is checked before the registry is asked anything.
   await readDigestSet(files, { image, version: cfg.version, versionFile: cfg.file });
-  const result = await merge({ image, files, tags, log: ctx.log, registry: registryOptions(o, ctx) });
+  const result = await merge({ image, files, tags, log: ctx.log, registry: registryOptions(o, ctx), deferTags: o.deferTags });
   ctx.log.info(`\n${formatPublish(result)}`);
   if (o.out) {
     const file = join(resolve(o.out), PUBLISHED_FILE);
@@ -237,7 +247,7 @@ export async function mergeDigests(ctx: CommandContext, o: MergeOptions): Promis
 
 export const mergeCommand: Command<MergeOptions, PublishResult> = {
   name: "merge",
-  summary: "make each variant's index and tags from per-platform digest files",
+  summary: "make each variant's index and tags from per-platform digest files (--defer-tags: tags left to the release)",
   usage: MERGE_USAGE,
   parse: parseMergeOptions,
   run: mergeDigests,

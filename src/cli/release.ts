@@ -10,7 +10,8 @@ const USAGE = `usage: kimigayo release --tag vX.Y.Z [--dry-run] [--image REPO] [
                         [--bench-runs N] [--from-published DIR] [--json]
 
 Runs the whole release for a git tag: build -> size-check (a failure stops the release) ->
-push by digest -> smoke -> bench -> tags -> RELEASE_NOTES.md and assets -> GitHub Release.
+push by digest -> smoke -> bench -> attest -> RELEASE_NOTES.md and assets -> tags -> GitHub
+Release. No tag moves before everything ahead of it has passed.
 The GitHub Release is made as a draft, every asset uploaded and its sha256 (as GitHub reports it)
 checked against SHA256SUMS, then published once (safe with GitHub's immutable releases). A re-run
 on a draft completes it; on a published release it replaces nothing: it verifies the assets and
@@ -23,8 +24,9 @@ exits 1 naming each difference.
   --baseline  size baseline for the notes' Δ column: a report file, an image, or last-release
   --bench-runs  runs per benchmark case (default 5; 0 skips the benchmark stage)
   --from-published  the release job of a spread-out workflow: DIR holds the platform jobs' build.json,
-              rootfs tars and SBOMs and the merge job's published.json (\`merge --out\`); nothing is
-              built, pushed or tagged: size-check, notes, assets and the GitHub Release only`;
+              rootfs tars and SBOMs and the merge job's published.json (\`merge --out --defer-tags\`);
+              nothing is built or pushed: size-check, attest, notes, assets, the tags merge
+              deferred, and the GitHub Release`;
 
 function benchRuns(s: string): number {
   return wholeNumber("release: --bench-runs", s, 0, MAX_RUNS, " (0 skips the benchmark)");

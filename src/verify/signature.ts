@@ -1,6 +1,6 @@
 /**
  * Checks one signed attestation (a Sigstore bundle): the signature, certificate chain, Rekor entry
- * and timestamps against a trust root (@sigstore/verify), then the signer's identity (the GitHub
+ * (public-good) or RFC 3161 timestamp (GitHub's instance) against a trust root (@sigstore/verify), then the signer's identity (the GitHub
  * workflow in the certificate) against what the caller expects, then the in-toto statement inside.
  * Each failure is returned as a sentence naming what did not match; nothing here throws for a bad
  * attestation.
@@ -148,7 +148,11 @@ export function checkBundle(bundleJson: unknown, trust: TrustMaterial, policy: I
   }
   let identity: SignerIdentity | undefined;
   try {
-    const signer = new Verifier(trust).verify(toSignedEntity(bundle));
+    // Sigstore's public-good instance logs every signature in Rekor; GitHub's own instance (private
+    // repositories' attestations) logs none and gives an RFC 3161 timestamp instead. A bundle
+    // without a log entry therefore needs a timestamp from a timestamp authority of the trust root.
+    const logged = bundle.verificationMaterial.tlogEntries.length > 0;
+    const signer = new Verifier(trust, logged ? {} : { tlogThreshold: 0 }).verify(toSignedEntity(bundle));
     const san = signer.identity?.subjectAlternativeName ?? "";
     identity = {
       san,

@@ -14,8 +14,11 @@
  *   slip through as it would at GitHub;
  * - refused requests answer 422 (400 for unparsable JSON, 401 for auth, 404 for unknown routes) with a
  *   validation-error body, and are recorded with valid: false and the reasons.
+ * - a token given `permissions` (GITHUB_TOKEN's, as a job's `permissions:` grant them) is refused
+ *   403 "Resource not accessible by integration" on an operation needing one it lacks
+ *   (OPERATION_PERMISSIONS);
  * Answers come from small stateful in-memory fakes (issue comments, releases and their assets, pull
- * requests, check runs), and each answer is itself checked against the operation's response schema;
+ * requests, check runs, artifact attestations), and each answer is itself checked against the operation's response schema;
  * a mismatch is recorded in `responseErrors`. `assertAllValid` fails a test on any of these.
  *
  * Uploads: the upload-release-asset operation lives on https://uploads.github.com (its `servers`
@@ -33,6 +36,10 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
+import { bundleFromJSON } from "@sigstore/bundle";
+import { ASN1Obj, X509Certificate } from "@sigstore/core";
+import { TrustedRoot } from "@sigstore/protobuf-specs";
+import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial } from "@sigstore/verify";
 import { Ajv2019, type ErrorObject, type ValidateFunction } from "ajv/dist/2019.js";
 import addFormats from "ajv-formats";
 
@@ -619,6 +626,17 @@ export interface FakeCheckRun {
   completed_at: string | null;
 }
 
+export interface FakeAttestation {
+  id: number;
+  owner: string;
+  repo: string;
+  /** The Sigstore bundle as stored. */
+  bundle: Record<string, unknown>;
+  /** The in-toto statement's subject digests, "sha256:HEX". */
+  digests: string[];
+  predicateType: string;
+}
+
 export interface StandInState {
   nextId: number;
   comments: FakeComment[];
@@ -626,7 +644,19 @@ export interface StandInState {
   assets: FakeAsset[];
   pulls: FakePull[];
   checkRuns: FakeCheckRun[];
+  attestations: FakeAttestation[];
 }
+
+export type PermissionLevel = "read" | "write" | "none";
+
+/**
+ * The GITHUB_TOKEN permission each operation needs (GitHub's "Permissions required for
+ * fine-grained tokens" of the operation's page); an operation not listed is not checked.
+ */
+export const OPERATION_PERMISSIONS: Record<string, [scope: string, level: Exclude<PermissionLevel, "none">]> = {
+  "repos/create-attestation": ["attestations", "write"],
+  "repos/list-attestations": ["attestations", "read"],
+};
 
 export interface StandInOptions {
   /** When set, only this token is accepted; any other answers 401 and is recorded invalid. */
@@ -642,6 +672,18 @@ export interface StandInOptions {
    * pre-release flag stay editable. Refusals are 422s as GitHub gives them.
    */
   immutable?: boolean;
+  /**
+   * The token's permissions, as a job's `permissions:` grant them to GITHUB_TOKEN (a scope not
+   * named is none). Unset: every permission.
+   */
+  permissions?: Record<string, PermissionLevel>;
+  /**
+   * trusted_root.json of the Sigstore that signs attestations: create-attestation verifies each
+   * bundle against it (signature, certificate chain, transparency log or timestamp) and requires
+   * its certificate's source repository to be the repository it is stored in, and refuses (422)
+   * otherwise. Unset: attestations are refused.
+   */
+  attestationTrust?: object;
 }
 
 /** An injected failure: the next `times` valid requests (of `operationId`, if given) get this answer. */
@@ -722,7 +764,10 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
   const validateResponses = opts.validateResponses ?? true;
   const requests: RecordedRequest[] = [];
   const faults: (Fault & { left: number })[] = [];
-  const state: StandInState = { nextId: 1000, comments: [], releases: [], assets: [], pulls: [], checkRuns: [] };
+  const state: StandInState = { nextId: 1000, comments: [], releases: [], assets: [], pulls: [], checkRuns: [], attestations: [] };
+  const attestationTrust: TrustMaterial | undefined = opts.attestationTrust
+    ? toTrustMaterial(TrustedRoot.fromJSON(opts.attestationTrust))
+    : undefined;
   const id = () => state.nextId++;
   const isImmutable = (r: FakeRelease) => opts.immutable === true && !r.draft;
   /** Tags of deleted immutable releases, per repository: never used again. */
@@ -1103,6 +1148,71 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
       const k = state.checkRuns.find((x) => inRepo(c)(x) && x.id === c.params.check_run_id);
       return k ? { status: 200, body: checkRunJson(c, k) } : notFound();
     },
+    "repos/create-attestation": (c) => {
+      const bundle = body(c).bundle as Record<string, unknown>;
+      const refuse = (message: string) => validationFailed([{ resource: "Attestation", field: "bundle", code: "invalid", message }]);
+      if (!attestationTrust) return refuse("the stand-in was given no Sigstore trust root (attestationTrust)");
+      let parsed;
+      try {
+        parsed = bundleFromJSON(bundle);
+      } catch (err) {
+        return refuse(`not a Sigstore bundle: ${(err as Error).message}`);
+      }
+      if (parsed.content.$case !== "dsseEnvelope") return refuse("the bundle holds no DSSE envelope");
+      try {
+        // As GitHub's two instances: public-good's bundles are logged in Rekor; GitHub's carry an
+        // RFC 3161 timestamp instead (then one is required).
+        const logged = parsed.verificationMaterial.tlogEntries.length > 0;
+        new Verifier(attestationTrust, logged ? {} : { tlogThreshold: 0 }).verify(toSignedEntity(parsed));
+      } catch (err) {
+        return refuse(`the bundle does not verify: ${(err as Error).message}`);
+      }
+      const material = parsed.verificationMaterial.content;
+      const der =
+        material.$case === "certificate"
+          ? material.certificate.rawBytes
+          : material.$case === "x509CertificateChain"
+            ? material.x509CertificateChain.certificates[0]?.rawBytes
+            : undefined;
+      const ext = der ? X509Certificate.parse(Buffer.from(der)).extension("1.3.6.1.4.1.57264.1.12") : undefined;
+      // The extension's value is a DER UTF8String (Fulcio's v2 extensions).
+      const source = ext ? ASN1Obj.parseBuffer(Buffer.from(ext.valueObj.value)).value.toString("utf8") : undefined;
+      const { owner, repo } = repoOf(c);
+      if (!source || !same(source, `https://github.com/${owner}/${repo}`))
+        return refuse(`the signing certificate's source repository is ${source ?? "missing"}, not https://github.com/${owner}/${repo}`);
+      let statement: { subject?: { digest?: Record<string, string> }[]; predicateType?: string };
+      try {
+        statement = JSON.parse(Buffer.from(parsed.content.dsseEnvelope.payload).toString("utf8")) as typeof statement;
+      } catch {
+        return refuse("the DSSE payload is not JSON");
+      }
+      const digests = (statement.subject ?? []).flatMap((x) => (x.digest?.sha256 ? [`sha256:${x.digest.sha256}`] : []));
+      if (digests.length === 0) return refuse("the statement has no sha256 subject");
+      const a: FakeAttestation = { id: id(), owner, repo, bundle, digests, predicateType: String(statement.predicateType ?? "") };
+      state.attestations.push(a);
+      return { status: 201, body: { id: a.id } };
+    },
+    "repos/list-attestations": (c) => {
+      const digest = String(c.params.subject_digest);
+      const type = c.query.predicate_type === undefined ? undefined : String(c.query.predicate_type);
+      const short: Record<string, string> = {
+        provenance: "https://slsa.dev/provenance/v1",
+        sbom: "https://spdx.dev/Document/v2.3",
+        release: "https://in-toto.io/attestation/release/v0.1",
+      };
+      const list = state.attestations.filter(
+        (a) => inRepo(c)(a) && a.digests.includes(digest) && (type === undefined || a.predicateType === (short[type] ?? type)),
+      );
+      const perPage = Math.min(100, Math.max(1, Number(c.query.per_page ?? 30)));
+      return {
+        status: 200,
+        body: {
+          attestations: list
+            .slice(0, perPage)
+            .map((a) => ({ bundle: a.bundle, repository_id: 1, bundle_url: `${c.api}/attestations/${a.id}` })),
+        },
+      };
+    },
   };
 
   // ---- request checking ----
@@ -1310,6 +1420,18 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
       rec.status = checked.reply.status;
       send(res, checked.reply);
       return;
+    }
+    const needed = OPERATION_PERMISSIONS[op.operationId];
+    if (needed && opts.permissions) {
+      const [scope, level] = needed;
+      const has = opts.permissions[scope] ?? "none";
+      if (has === "none" || (level === "write" && has !== "write")) {
+        rec.valid = false;
+        rec.errors.push(`permissions: ${op.operationId} needs ${scope}: ${level}, the token has ${scope}: ${has}`);
+        rec.status = 403;
+        send(res, { status: 403, body: { message: "Resource not accessible by integration", documentation_url: DOCS, status: "403" } });
+        return;
+      }
     }
     const fault = faults.find((f) => f.left > 0 && (f.operationId === undefined || f.operationId === op.operationId));
     const c: Ctx = { ...checked.ctx!, self: url, api: origin, uploads: `${origin}/uploads`, login };

@@ -13,10 +13,11 @@
  *   GITHUB_PATH, GITHUB_ENV and GITHUB_STATE files owned by the runner, whose outputs, PATH and env
  *   additions are read back afterwards and carried to later steps (runAction, runScript);
  * - a workflow job: its steps in order, `${{ }}` expressions, `if:`, `env:`, `defaults.run`,
- *   `continue-on-error`, job outputs, a matrix entry and `needs` (runWorkflowJob).
+ *   `continue-on-error`, job outputs, a matrix entry and `needs` (runWorkflowJob); the OIDC token
+ *   variables only on a job whose `permissions:` grant `id-token: write` (WorkflowRunContext.idToken).
  *
  * What it does not: no runner process, no log masking (the log is the raw output; `::add-mask::`
- * lines are in it), no cache service (@actions/cache reports itself unavailable), no OIDC, no
+ * lines are in it), no cache service (@actions/cache reports itself unavailable), no
  * services or containers, no composite or Docker actions, no `pre`/`post`. A job runs on this
  * machine whatever its `runs-on` says (the log says so). Third-party actions are out of scope: a few
  * have small imitations (checkout, setup-node, upload/download-artifact, see THIRD_PARTY), the
@@ -717,6 +718,7 @@ interface WorkflowJob {
   name?: string;
   if?: unknown;
   needs?: string | string[];
+  permissions?: unknown;
   "runs-on"?: unknown;
   env?: Map;
   defaults?: { run?: { shell?: string; "working-directory"?: string } };
@@ -728,6 +730,7 @@ interface WorkflowJob {
 
 interface Workflow {
   name?: string;
+  permissions?: unknown;
   env?: Map;
   defaults?: { run?: { shell?: string; "working-directory"?: string } };
   jobs?: Record<string, WorkflowJob>;
@@ -796,6 +799,12 @@ export interface WorkflowRunContext extends Omit<JobOptions, "workspace" | "jobI
    * `kimigayo/build-action@v2`, as the README's examples write it) to its unpacked folder.
    */
   actions?: Record<string, string>;
+  /**
+   * The OIDC token service (test/support/oidc.ts): the variables of one job's ID token requests,
+   * from its github context and its workflow file's path in the repository. The runner sets them
+   * only on a job whose permissions grant `id-token: write`, as GitHub's does.
+   */
+  idToken?: (job: Job, workflowPath: string) => Record<string, string>;
   /** Replaces the actions/checkout imitation (default: checkoutRepository of this repository). */
   checkout?: (workspace: string, withs: Record<string, string>) => void;
   timeoutMs?: number;
@@ -840,7 +849,11 @@ const THIRD_PARTY: Record<string, ThirdParty | "skip"> = {
     let root = roots[0]!;
     while (!roots.every((r) => r === root || r.startsWith(root + sep))) root = dirname(root);
     const dest = join(ctx.artifacts, name);
-    if (existsSync(dest)) throw new Error(`actions/upload-artifact: an artifact named ${name} already exists in this run`);
+    if (existsSync(dest)) {
+      // As the action: a name already in the run fails, unless overwrite: true deletes it first.
+      if (w.overwrite !== "true") throw new Error(`actions/upload-artifact: an artifact named ${name} already exists in this run`);
+      rmSync(dest, { recursive: true, force: true });
+    }
     for (const p of found) cpSync(p, join(dest, relative(root, p)), { recursive: true });
     return `imitated: uploaded ${found.length} path(s) as artifact ${name}`;
   },
@@ -872,6 +885,18 @@ const THIRD_PARTY: Record<string, ThirdParty | "skip"> = {
   "actions/cache": "skip",
 };
 
+/**
+ * Whether `permissions:` (a job's, else its workflow's) grants `scope` at `level`. Absent, the
+ * repository's default applies, which never includes id-token: here it grants nothing.
+ */
+export function grants(permissions: unknown, scope: string, level: "read" | "write"): boolean {
+  if (permissions === "write-all") return true;
+  if (permissions === "read-all") return level === "read" && scope !== "id-token";
+  if (typeof permissions !== "object" || permissions === null) return false;
+  const v = (permissions as Record<string, unknown>)[scope];
+  return v === "write" || (level === "read" && v === "read");
+}
+
 /** Evaluates each value of a `with:`/`env:`/`outputs:` map to a string. */
 function evalMap(map: Map | undefined, contexts: Contexts): Record<string, string> {
   const out: Record<string, string> = {};
@@ -895,6 +920,10 @@ export async function runWorkflowJob(file: string, jobId: string, ctx: WorkflowR
     runnerDir(workspace);
   }
   const job = newJob({ repository: "kimigayo/build-action", ...ctx, workspace, jobId, workflow: wf.name ?? basename(file) });
+  if (ctx.idToken && grants(spec.permissions ?? wf.permissions, "id-token", "write")) {
+    const inRepo = /(?:^|\/)(\.github\/workflows\/[^/]+)$/.exec(file)?.[1];
+    Object.assign(job.serviceEnv, ctx.idToken(job, inRepo ?? `.github/workflows/${basename(file)}`));
+  }
   const lines: string[] = [];
   const logs: string[] = [];
   const steps: Record<string, { outputs: Record<string, string>; outcome: string; conclusion: string }> = {};

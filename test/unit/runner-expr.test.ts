@@ -5,7 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { evaluate, evaluateIf, evaluateTemplate, interpolate, matrixOf, parseFileCommand, inputVariables } from "../support/runner.js";
+import {
+  evaluate,
+  evaluateIf,
+  evaluateTemplate,
+  grants,
+  interpolate,
+  matrixOf,
+  parseFileCommand,
+  inputVariables,
+} from "../support/runner.js";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -179,6 +188,22 @@ describe("runner harness: file commands, inputs, matrices", () => {
       INPUT_EXTRA: "1",
     });
     assert.deepEqual(r.unexpected, ["extra"]);
+  });
+
+  it("permissions: a scope granted at a level, as GitHub reads `permissions:` (id-token only when written)", () => {
+    const table: [unknown, string, "read" | "write", boolean][] = [
+      [{ "id-token": "write", attestations: "write" }, "id-token", "write", true],
+      [{ "id-token": "write" }, "id-token", "read", true],
+      [{ contents: "write" }, "id-token", "write", false],
+      [{ "id-token": "read" }, "id-token", "write", false],
+      [{ "id-token": "none" }, "id-token", "write", false],
+      [undefined, "id-token", "write", false],
+      ["write-all", "id-token", "write", true],
+      ["read-all", "id-token", "read", false],
+      ["read-all", "contents", "read", true],
+      ["read-all", "contents", "write", false],
+    ];
+    for (const [p, scope, level, want] of table) assert.equal(grants(p, scope, level), want, `${JSON.stringify(p)} ${scope}: ${level}`);
   });
 
   it("matrices: axes crossed, include extends matching entries or adds its own", () => {

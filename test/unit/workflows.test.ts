@@ -483,7 +483,7 @@ const EXPECTED_PERMISSIONS: Record<string, Record<string, YamlMap>> = {
   "release.yml": {
     build: { contents: "read", packages: "write" },
     merge: { contents: "read", packages: "write" },
-    release: { contents: "write", packages: "write", "id-token": "write", attestations: "write" },
+    release: { contents: "write", packages: "write", "id-token": "write", attestations: "write", "pull-requests": "read" },
     major: { contents: "write" },
     changelog: { contents: "write" },
   },
@@ -841,6 +841,7 @@ describe("release.yml", () => {
     assert.equal(upload.name, "build-${{ matrix.arch }}");
     assert.deepEqual(String(upload.path).trim().split("\n"), ["out/build.json", "out/rootfs/", "out/sbom/", "out/digests/"]);
     assert.ok(steps.indexOf(stepUsing(f, "build", "actions/upload-artifact")) > steps.indexOf(publish));
+    assert.equal(upload.overwrite, "true", "a re-run of the job replaces its artifact instead of failing on the name");
   });
 
   for (const job of ["build", "merge", "release"]) {
@@ -851,7 +852,7 @@ describe("release.yml", () => {
     });
   }
 
-  it("merge: after every build, merges the downloaded digests into each index and the tags, and uploads published.json", () => {
+  it("merge: after every build, merges the downloaded digests into each index, defers the tags to the release job, and uploads published.json", () => {
     const merge = jobOf(f, "merge");
     assert.equal(merge.needs, "build");
     assert.deepEqual(stepUsing(f, "merge", "actions/download-artifact").with, { pattern: "build-*", path: "artifacts" });
@@ -860,6 +861,7 @@ describe("release.yml", () => {
       command: "merge",
       digests: "artifacts",
       out: "merged",
+      "defer-tags": "true",
       image: "${{ steps.image.outputs.name }}",
       username: "${{ github.actor }}",
       password: "${{ secrets.GITHUB_TOKEN }}",
@@ -869,6 +871,7 @@ describe("release.yml", () => {
       path: "merged/published.json",
       "if-no-files-found": "error",
       "retention-days": "1",
+      overwrite: "true",
     });
   });
 
