@@ -23,7 +23,8 @@ manifest by digest, then the index, then the tags (last). Unchanged blobs are no
   --version      release version (default: the git tag at HEAD, GitHub's ref, or a branch build)
   --by-digest    push only --platform's manifests, untagged, and write one digest file per variant
                  to --digests-dir (default <out>/digests) for \`kimigayo merge\`
-  --smoke        after pushing, pull each platform by digest, run busybox true and boot to ready
+  --smoke        after pushing, pull each platform by digest (docker logged in with these credentials
+                 in a temporary config), run busybox true and boot to ready
                  (with --by-digest: that platform's images, natively on its own runner)
   --username/--password  registry credentials (or KIMIGAYO_REGISTRY_USER/_PASSWORD, or docker's config.json)`;
 
@@ -136,7 +137,7 @@ export async function publishImages(ctx: CommandContext, o: PublishOptions): Pro
     ctx.log.info(`wrote ${files.length} digest file(s) to ${digestsDir}`);
     if (!o.smoke) return { kind: "by-digest", image, digestsDir, digests: files };
     const smokes: SmokeResult[] = [];
-    for (const f of files) smokes.push(await smoke(`${image}@${f.digest}`, f.platform, ctx.log));
+    for (const f of files) smokes.push(await smoke(`${image}@${f.digest}`, f.platform, ctx.log, registry));
     return { kind: "by-digest", image, digestsDir, digests: files, smoke: smokes };
   }
   const tags = planTags(await tagSourceFrom({ ...(o.version ? { version: o.version } : {}), env: ctx.env, cwd: ctx.cwd }), cfg);
@@ -144,7 +145,8 @@ export async function publishImages(ctx: CommandContext, o: PublishOptions): Pro
   ctx.log.info(`\n${formatPublish(result)}`);
   if (!o.smoke) return { kind: "published", result };
   const smokes: SmokeResult[] = [];
-  for (const v of result.variants) for (const m of v.manifests) smokes.push(await smoke(`${image}@${m.digest}`, m.platform, ctx.log));
+  for (const v of result.variants)
+    for (const m of v.manifests) smokes.push(await smoke(`${image}@${m.digest}`, m.platform, ctx.log, registry));
   return { kind: "published", result, smoke: smokes };
 }
 

@@ -7,6 +7,8 @@
  * then every rootfs tar, the SBOMs and SHA256SUMS in one GitHub Release (the OpenAPI-validated
  * stand-in), and no build stage in its log. An attestation that fails (the job's OIDC token
  * endpoint answering 500) leaves every tag in the registry where it was and makes no release.
+ * The images go to a PRIVATE first package on the GHCR stand-in (test/support/ghcr-registry.ts):
+ * every job reaches the registry only with its token (KIMIGAYO_REGISTRY_USER/_PASSWORD), smoke included.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -20,12 +22,16 @@ import { loadConfig } from "../../src/config/load.js";
 import { sha256 } from "../../src/lib/hash.js";
 import { RegistryClient } from "../../src/oci/registry.js";
 import { computeTags, plannedTags, tagOrder } from "../../src/publish/tags.js";
+import { startStrictRegistry, type StrictRegistry } from "../support/ghcr-registry.js";
 import { assertAllValid, startGitHubStandIn, type GitHubStandIn } from "../support/github-api.js";
 import { needs } from "../support/prerequisites.js";
 import { cliAsync, ROOT } from "./fixture.js";
 
 const need = await needs("registry", "dockerd", "binfmt", "musl-amd64", "cross-arm64");
-const image = `127.0.0.1:5000/topology-${process.pid}-${Date.now().toString(36)}/kimigayo`;
+/** The owner's packages, on a registry as strict as GHCR: private, reached only with the job's token. */
+const OWNER = `topology-${process.pid}-${Date.now().toString(36)}`;
+let image = "";
+let ghcr: StrictRegistry;
 const PLATFORMS = [
   ["linux/amd64", "amd64"],
   ["linux/arm64", "arm64"],
@@ -46,6 +52,9 @@ const jobEnv = (): NodeJS.ProcessEnv => ({
   GITHUB_SERVER_URL: "https://github.com",
   GITHUB_API_URL: standIn.url,
   GITHUB_TOKEN: "",
+  // The jobs' `username: github.actor` and `password: secrets.GITHUB_TOKEN` (packages: write).
+  KIMIGAYO_REGISTRY_USER: "release-bot",
+  KIMIGAYO_REGISTRY_PASSWORD: "ghs_topology",
 });
 
 const kimigayo = async (args: string[], extra: NodeJS.ProcessEnv = {}) => {
@@ -54,7 +63,12 @@ const kimigayo = async (args: string[], extra: NodeJS.ProcessEnv = {}) => {
 };
 
 /** The registry read back, no credentials of the machine: every tag of the image and the digest it names. */
-const registry = () => RegistryClient.forReference(image, { env: {}, dockerConfig: "/nonexistent/config.json" });
+const registry = () =>
+  RegistryClient.forReference(image, {
+    env: {},
+    dockerConfig: "/nonexistent/config.json",
+    explicit: { username: "release-bot", password: "ghs_topology" },
+  });
 async function tagMap(): Promise<Record<string, string>> {
   const { client, repository } = registry();
   const out: Record<string, string> = {};
@@ -97,6 +111,8 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
   beforeEach(need.check);
   before(async () => {
     standIn = await startGitHubStandIn({ token: "ghs_topology", immutable: true });
+    ghcr = await startStrictRegistry({ grants: [{ token: "ghs_topology", owner: OWNER, packages: "write" }] });
+    image = `${ghcr.registry}/${OWNER}/kimigayo`;
     work = mkdtempSync(join(tmpdir(), "kimigayo-topology-"));
     repo = join(work, "repo");
     mkdirSync(repo);
@@ -111,6 +127,7 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
   });
   after(async () => {
     await standIn?.close();
+    await ghcr?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
@@ -264,7 +281,7 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
         "--tag",
         "v2.1.0",
         "--image",
-        "127.0.0.1:5000/elsewhere/kimigayo",
+        `${ghcr.registry}/elsewhere/kimigayo`,
         "--from-published",
         join(work, "artifacts"),
         "--out",
@@ -273,7 +290,7 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
       { GITHUB_TOKEN: "ghs_topology" },
     );
     assert.equal(other.code, 2, other.log);
-    assert.match(other.log, /the images were published to 127\.0\.0\.1:5000\/topology-.*, not 127\.0\.0\.1:5000\/elsewhere\/kimigayo/);
+    assert.ok(other.log.includes(`the images were published to ${image}, not ${ghcr.registry}/elsewhere/kimigayo`), other.log);
     assert.equal(standIn.requests.length, before, "no GitHub call");
   });
 });

@@ -5,8 +5,10 @@
  * with their matrix entries, artifacts carried between jobs in folders.
  *
  * The examples are read from README.md itself, so the docs cannot drift from what is tested. Two
- * things differ from GitHub, and only these: `ghcr.io/` is replaced by the local registry
- * (127.0.0.1:5000/, the only registry here), and GitHub's services are stand-ins: the API
+ * things differ from GitHub, and only these: `ghcr.io/` is replaced by a registry as strict as
+ * GHCR (test/support/ghcr-registry.ts: the real docker-registry behind token auth; a new package
+ * is private, reached only with the job's GITHUB_TOKEN and the job's `packages:` permission: each
+ * release below is a PRIVATE FIRST release), and GitHub's services are stand-ins: the API
  * (OpenAPI-validated, with the attestation API), the OIDC token service (its variables only on jobs
  * granted `id-token: write`) and Sigstore, reached at the names @actions/attest signs at through
  * an HTTPS proxy with its own CA, as on a self-hosted runner behind a TLS-inspecting proxy
@@ -30,6 +32,7 @@ import { parse as parseYaml } from "yaml";
 import { sha256 } from "../../src/lib/hash.js";
 import { RegistryClient } from "../../src/oci/registry.js";
 import type { PublishResult } from "../../src/results/published.js";
+import { packagesPermission, startStrictRegistry, type StrictRegistry } from "../support/ghcr-registry.js";
 import { assertAllValid, startGitHubStandIn, type GitHubStandIn } from "../support/github-api.js";
 import { claimsForJob, startOidcStandIn, type OidcStandIn } from "../support/oidc.js";
 import { ACTIONS_ATTEST_HOSTS, startLocalSigstore, type LocalSigstore } from "../support/sigstore.js";
@@ -57,7 +60,10 @@ const need = await needs("root", "dockerd", "registry", "binfmt", "musl-amd64", 
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
 const TOKEN = "ghs_workflows_run";
 const STEP_TIMEOUT = 20 * 60_000;
-const LOCAL_REGISTRY = "127.0.0.1:5000/";
+/** The GHCR stand-in; the job's GITHUB_TOKEN gets its job's `packages:` permission on OWNER's packages. */
+let ghcr: StrictRegistry;
+/** A token of the test's own, to read OWNER's packages (packages: read). */
+const READER = { user: "test-reader", token: "ghs_workflows_run_reader" };
 /** Unique per run, with capitals: the workflows must lower-case it. */
 const OWNER = `Octo-Org-${process.pid.toString(36)}${Date.now().toString(36)}`;
 
@@ -72,8 +78,8 @@ function readmeBlock(what: string, test: (b: string) => boolean): string {
   return found[0]!;
 }
 
-/** The one substitution: GitHub's registry becomes the local one. */
-const localRegistry = (text: string) => text.replaceAll("ghcr.io/", LOCAL_REGISTRY);
+/** The one substitution: GitHub's registry becomes the stand-in. */
+const localRegistry = (text: string) => text.replaceAll("ghcr.io/", `${ghcr.registry}/`);
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
@@ -85,7 +91,10 @@ async function runWorkflow(
   ctx: Omit<WorkflowRunContext, "matrix" | "needs">,
   opts: { only?: string[]; afterJob?: (id: string) => Promise<void> } = {},
 ): Promise<Map<string, JobResult[]>> {
-  const wf = parseYaml(readFileSync(file, "utf8")) as { jobs: Record<string, { needs?: string | string[] }> };
+  const wf = parseYaml(readFileSync(file, "utf8")) as {
+    permissions?: unknown;
+    jobs: Record<string, { needs?: string | string[]; permissions?: unknown }>;
+  };
   const order: string[] = [];
   const visit = (id: string) => {
     if (order.includes(id)) return;
@@ -107,6 +116,12 @@ async function runWorkflow(
         result: rs.every((r) => r.result === "success") ? "success" : "failure",
         outputs: Object.assign({}, ...rs.map((r) => r.outputs)) as Record<string, string>,
       };
+    }
+    // This job's GITHUB_TOKEN: its `packages:` permission on the repository owner's packages.
+    const token = ctx.secrets?.GITHUB_TOKEN;
+    const isFork = ctx.event !== undefined && "pullRequest" in ctx.event && ctx.event.fork === true;
+    if (token && ctx.repository) {
+      ghcr.grant({ token, owner: ctx.repository.split("/")[0]!.toLowerCase(), packages: packagesPermission(wf, id, { fork: isFork }) });
     }
     const runs: JobResult[] = [];
     for (const matrix of matrixOf(file, id)) {
@@ -147,9 +162,13 @@ function runnersOrigin(bare: string): string {
 const headOf = (bare: string) =>
   execFileSync("git", ["-c", "safe.directory=*", "-C", bare, "rev-parse", "HEAD"], { encoding: "utf8" }).trim();
 
-/** Every tag of `repo` in the local registry and the digest it names, read back without the machine's credentials. */
+/** Every tag of `repo` in the GHCR stand-in and the digest it names, read back with the test's own token, not the machine's credentials. */
 async function tagMap(repo: string): Promise<Record<string, string>> {
-  const client = new RegistryClient(LOCAL_REGISTRY.slice(0, -1), { env: {}, dockerConfig: "/nonexistent/config.json" });
+  const client = new RegistryClient(ghcr.registry, {
+    env: {},
+    dockerConfig: "/nonexistent/config.json",
+    explicit: { username: READER.user, password: READER.token },
+  });
   const out: Record<string, string> = {};
   for (const t of (await client.listTags(repo)).sort()) out[t] = (await client.headManifest(repo, t))!.digest;
   return out;
@@ -172,9 +191,13 @@ async function assertTagsAfterRelease(snapshots: Record<string, Record<string, s
   assert.deepEqual(await tagMap(repo), snapshots.release);
 }
 
-/** The tags of `repo` in the local registry. */
+/** The tags of `repo` in the GHCR stand-in (a private package: read with the test's own token). */
 function registryTags(repo: string): string[] {
-  const r = spawnSync("skopeo", ["list-tags", "--tls-verify=false", `docker://${LOCAL_REGISTRY}${repo}`], { encoding: "utf8" });
+  const r = spawnSync(
+    "skopeo",
+    ["list-tags", "--tls-verify=false", "--creds", `${READER.user}:${READER.token}`, `docker://${ghcr.registry}/${repo}`],
+    { encoding: "utf8" },
+  );
   assert.equal(r.status, 0, r.stderr);
   return (JSON.parse(r.stdout) as { Tags: string[] }).Tags.sort();
 }
@@ -213,6 +236,7 @@ describe("the README's examples and this repository's workflows, as the runner r
       Object.fromEntries(Object.entries(ACTIONS_ATTEST_HOSTS).map(([host, service]) => [host, sigstore.listener(service)])),
     );
     standIn = await startGitHubStandIn({ token: TOKEN, attestationTrust: sigstore.trustedRoot });
+    ghcr = await startStrictRegistry({ grants: [{ token: READER.token, owner: OWNER.toLowerCase(), packages: "read" }] });
     work = mkdtempSync(join(tmpdir(), "kimigayo-workflows-run-"));
     chmodSync(work, 0o755); // the runner pushes to the bare repositories in it
     trustedRoot = join(work, "trusted_root.json");
@@ -220,7 +244,7 @@ describe("the README's examples and this repository's workflows, as the runner r
   });
 
   after(async () => {
-    await Promise.all([standIn?.close(), oidc?.close(), sigstore?.close(), proxy?.close()]);
+    await Promise.all([standIn?.close(), oidc?.close(), sigstore?.close(), proxy?.close(), ghcr?.close()]);
     cleanRunnerWork();
     for (const d of ["downstream"]) rmSync(join(RUNNER_WORK, d), { recursive: true, force: true });
     if (work) rmSync(work, { recursive: true, force: true });
@@ -309,12 +333,13 @@ describe("the README's examples and this repository's workflows, as the runner r
     assert.equal(stored.length, 3 * (3 + 2), "every attestation stored with GitHub's attestation API");
 
     // What the release produced verifies with the stand-in's trusted root and the release job's identity.
-    const image = `${LOCAL_REGISTRY}${repo}:1.0.0`;
+    const image = `${ghcr.registry}/${repo}:1.0.0`;
+    const reader = { KIMIGAYO_REGISTRY_USER: READER.user, KIMIGAYO_REGISTRY_PASSWORD: READER.token };
     const identity = ["--workflow", ".github/workflows/readme-release.yml", "--ref", "refs/tags/v1.0.0"];
-    const ok = cli(["verify", image, "--repository", `${OWNER}/images`, ...identity, "--trusted-root", trustedRoot]);
+    const ok = cli(["verify", image, "--repository", `${OWNER}/images`, ...identity, "--trusted-root", trustedRoot], reader);
     assert.equal(ok.code, 0, ok.stderr.slice(-4000));
     assert.match(ok.stderr, /verified: every check holds/);
-    const other = cli(["verify", image, "--repository", "mallory/images", "--trusted-root", trustedRoot]);
+    const other = cli(["verify", image, "--repository", "mallory/images", "--trusted-root", trustedRoot], reader);
     assert.equal(other.code, 1, other.stderr.slice(-4000));
     assert.match(
       other.stderr,
