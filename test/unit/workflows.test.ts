@@ -24,7 +24,12 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { getOctokit } from "@actions/github";
 import { LineCounter, parseDocument, visit } from "yaml";
-import { assertAllValid, startGitHubStandIn, type GitHubStandIn } from "../support/github-api.js";
+import {
+  assertAllValid,
+  PERMISSION_SCOPES as GITHUB_PERMISSION_SCOPES,
+  startGitHubStandIn,
+  type GitHubStandIn,
+} from "../support/github-api.js";
 
 // ---------------------------------------------------------------------------------------------
 // A reader for the YAML of workflows
@@ -69,23 +74,8 @@ export function parseWorkflowYaml(text: string, file = "workflow.yml"): Yaml {
 // The auditor
 // ---------------------------------------------------------------------------------------------
 
-const PERMISSION_SCOPES = new Set([
-  "actions",
-  "attestations",
-  "checks",
-  "contents",
-  "deployments",
-  "discussions",
-  "id-token",
-  "issues",
-  "models",
-  "packages",
-  "pages",
-  "pull-requests",
-  "repository-projects",
-  "security-events",
-  "statuses",
-]);
+/** The scopes `permissions:` may name: the one list the GitHub stand-in enforces tokens by. */
+const PERMISSION_SCOPES = new Set<string>(GITHUB_PERMISSION_SCOPES);
 
 /**
  * Contexts an attacker can set (GitHub's security hardening guide, "Understanding the risk of
