@@ -186,9 +186,8 @@ describe("publish under registry faults", { skip: need.skip }, () => {
     }
   });
 
-  it("merge: every variant's index before any tag; a failed tag lists the moved ones, and a re-run completes them", async () => {
-    const repo = newRepo();
-    const upstream = `${UPSTREAM.host}:${UPSTREAM.port}/${repo}`;
+  /** Each platform of the new build pushed by digest to `upstream`, as the platform jobs do; their digest files. */
+  async function pushPlatforms(upstream: string): Promise<string[]> {
     const files: string[] = [];
     for (const platform of cfg.platforms) {
       const dir = join(work, "digests", repoCount.toString(), platform.replace("/", "-"));
@@ -203,6 +202,13 @@ describe("publish under registry faults", { skip: need.skip }, () => {
       });
       files.push(...cfg.variants.map((v) => join(dir, `${v.name}-${platform.split("/")[1]}.json`)));
     }
+    return files;
+  }
+
+  it("merge: every variant's index before any tag; a failed tag lists the moved ones, and a re-run completes them", async () => {
+    const repo = newRepo();
+    const upstream = `${UPSTREAM.host}:${UPSTREAM.port}/${repo}`;
+    const files = await pushPlatforms(upstream);
     const tags = release("2.1.0", ["v2.1.0"]);
     const proxy = await startProxy({
       fault: (req) => (req.method === "PUT" && req.url?.endsWith("/manifests/latest") ? "503" : undefined),
@@ -241,20 +247,7 @@ describe("publish under registry faults", { skip: need.skip }, () => {
     const repo = newRepo();
     const old = await olderRelease(repo);
     const upstream = `${UPSTREAM.host}:${UPSTREAM.port}/${repo}`;
-    const files: string[] = [];
-    for (const platform of cfg.platforms) {
-      const dir = join(work, "digests", repoCount.toString(), platform.replace("/", "-"));
-      await publishByDigest({
-        build: builds.new,
-        config: cfg,
-        image: upstream,
-        platform,
-        digestsDir: dir,
-        log: silentLogger,
-        registry: HERMETIC,
-      });
-      files.push(...cfg.variants.map((v) => join(dir, `${v.name}-${platform.split("/")[1]}.json`)));
-    }
+    const files = await pushPlatforms(upstream);
     const tags = release("2.1.0", ["v2.0.0", "v2.1.0"]);
     const onOld = async (what: string) => {
       const targets = await tagTargets(repo, old);
