@@ -170,7 +170,9 @@ async function tagMap(repo: string): Promise<Record<string, string>> {
     explicit: { username: READER.user, password: READER.token },
   });
   const out: Record<string, string> = {};
-  for (const t of (await client.listTags(repo)).sort()) out[t] = (await client.headManifest(repo, t))!.digest;
+  // Image tags only: the referrers fallback tags (sha256-<hex>) move whenever the attest stage attaches an attestation.
+  for (const t of (await client.listTags(repo)).filter((x) => !/^sha256-[0-9a-f]{64}$/.test(x)).sort())
+    out[t] = (await client.headManifest(repo, t))!.digest;
   return out;
 }
 
