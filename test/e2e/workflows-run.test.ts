@@ -123,9 +123,24 @@ async function runWorkflow(
     if (token && ctx.repository) {
       ghcr.grant({ token, owner: ctx.repository.split("/")[0]!.toLowerCase(), packages: packagesPermission(wf, id, { fork: isFork }) });
     }
+    // A token issued for the job's permissions (jobPermissions) reaches the owner's packages as
+    // its `packages:` permission says, as GHCR lets a job's GITHUB_TOKEN.
+    const owner = ctx.repository?.split("/")[0]!.toLowerCase();
+    const issueToken = ctx.issueToken;
+    const jobCtx: typeof ctx =
+      issueToken && owner
+        ? {
+            ...ctx,
+            issueToken: (p) => {
+              const issued = issueToken(p);
+              ghcr.grant({ token: issued, owner, packages: p.packages });
+              return issued;
+            },
+          }
+        : ctx;
     const runs: JobResult[] = [];
     for (const matrix of matrixOf(file, id)) {
-      const r = await runWorkflowJob(file, id, { ...ctx, matrix, needs: needsCtx });
+      const r = await runWorkflowJob(file, id, { ...jobCtx, matrix, needs: needsCtx });
       assert.equal(r.result === "failure", false, `${file}: job ${id} ${JSON.stringify(matrix)} failed:\n${tail(r)}`);
       runs.push(r);
     }
