@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Config, Platform } from "../config/schema.js";
-import { compilerFor } from "../stages/busybox.js";
+import { compilerFor } from "../build/busybox.js";
 import { sha256 } from "../lib/hash.js";
 import type { Logger } from "../lib/log.js";
 import { type ReferrerArtifact, attachReferrer, ReferrerError, type AttachOptions } from "../oci/referrers.js";

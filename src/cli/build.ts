@@ -1,7 +1,7 @@
 import { UsageError } from "../lib/errors.js";
 import { selectPlatforms, selectVariants } from "../config/load.js";
 import { runBuild, type BuildResult } from "../pipeline/build.js";
-import { parseEngine, type EngineRequest } from "../stages/engine.js";
+import { parseEngine, type EngineRequest } from "../build/engine.js";
 import { commonOptions, outputFolder, parseCommandArgs, str } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";

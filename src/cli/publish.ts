@@ -9,7 +9,7 @@ import { merge, planTags, publish, publishByDigest, tagSourceFrom, type DigestFi
 import { readBuildResult } from "../results/build.js";
 import { readDigestSet } from "../results/digests.js";
 import { PUBLISHED_FILE } from "../results/published.js";
-import { smoke, type SmokeResult } from "../stages/smoke.js";
+import { smoke, type SmokeResult } from "../build/smoke.js";
 import { commonOptions, imageFlag, outputFolder, parseCommandArgs, str } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";

@@ -1,7 +1,7 @@
 import { MAX_RUNS } from "../bench/bench.js";
 import { UsageError } from "../lib/errors.js";
 import { release, type ReleaseResult } from "../pipeline/release.js";
-import { parseEngine, type EngineRequest } from "../stages/engine.js";
+import { parseEngine, type EngineRequest } from "../build/engine.js";
 import { commonOptions, imageFlag, inputFolder, outputFolder, parseCommandArgs, str, wholeNumber } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { formatPublish } from "./publish.js";

@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 import type { PublishResult } from "../publish/publish.js";
 import { buildContext, need } from "../stages/build/context.js";
 import type { ReleaseContext, ReleaseRequest } from "../stages/release/context.js";
-import type { SmokeResult } from "../stages/smoke.js";
+import type { SmokeResult } from "../build/smoke.js";
 import { restoreFromPublished } from "../stages/release/from-published.js";
 import { runStages, type RunOptions } from "./runner.js";
 import { RELEASE } from "./stages.js";

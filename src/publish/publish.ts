@@ -20,13 +20,13 @@ import { parseReference } from "../oci/reference.js";
 import { RegistryClient, type RegistryClientOptions, type RegistryStats } from "../oci/registry.js";
 import { MEDIA_TYPES } from "../oci/types.js";
 import { computeTags, plannedTags, tagOrder, type TagMove, type TagResult, type TagSource } from "./tags.js";
-import { imageIndex, ociPlatform } from "../stages/image.js";
+import { imageIndex, ociPlatform } from "../build/image.js";
 import type { BuildResult, LayoutBuild } from "../results/build.js";
 import { readDigestFile, type DigestFile } from "../results/digests.js";
 import { readGitHubEvent } from "../results/github-event.js";
 import type { PublishedVariant, PublishResult } from "../results/published.js";
 import { attachReferrer } from "../oci/referrers.js";
-import { sbomArtifact, type SpdxDocument } from "../stages/sbom.js";
+import { sbomArtifact, type SpdxDocument } from "../build/sbom.js";
 
 export type { PublishedVariant, PublishResult } from "../results/published.js";
 

@@ -21,7 +21,7 @@ import { RegistryClient, type RegistryClientOptions } from "../../src/oci/index.
 import { merge, publish, publishByDigest, TagPhaseError, tagPushed } from "../../src/publish/publish.js";
 import { computeTags, tagOrder, type TagResult } from "../../src/publish/tags.js";
 import type { BuildResult, LayoutBuild } from "../../src/results/build.js";
-import { buildImage } from "../../src/stages/image.js";
+import { buildImage } from "../../src/build/image.js";
 import { needs } from "../support/prerequisites.js";
 import { startProxy, UPSTREAM } from "../support/registry-proxy.js";
 

@@ -12,7 +12,7 @@ import { after, before, describe, it } from "node:test";
 import type { BuildResult } from "../../src/pipeline/build.js";
 import type { PublishResult } from "../../src/publish/publish.js";
 import { computeTags } from "../../src/publish/tags.js";
-import { sourceCachePath } from "../../src/stages/source.js";
+import { sourceCachePath } from "../../src/build/source.js";
 import { buildAll, cli, docker, E2E_DIR } from "./fixture.js";
 
 const REGISTRY = "127.0.0.1:5000";

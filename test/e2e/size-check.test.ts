@@ -13,7 +13,7 @@ import { COMMANDS, main } from "../../src/cli/main.js";
 import { sizeCheckCommand } from "../../src/cli/size-check.js";
 import type { BuildResult } from "../../src/pipeline/build.js";
 import type { SizeReport } from "../../src/size/types.js";
-import { sourceCachePath } from "../../src/stages/source.js";
+import { sourceCachePath } from "../../src/build/source.js";
 import { buildAll, cli, E2E_DIR, ROOT } from "./fixture.js";
 
 const SHA = "34f9ea6ff8636f2c9241153b9114eefa9e65674a45318ae1ef95bb5f31c53bb2";

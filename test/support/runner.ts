@@ -50,7 +50,7 @@ import {
 import { tmpdir } from "node:os";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { sourceCachePath } from "../../src/stages/source.js";
+import { sourceCachePath } from "../../src/build/source.js";
 import { PERMISSION_SCOPES, tokenPermissions, type Access, type TokenPermissions } from "./github-api.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");

@@ -14,7 +14,7 @@ import { actionRoot, appletTableFile, findActionRoot, isActionsOwn } from "../..
 import { ConfigError, parseConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
 import { formatError, UsageError } from "../../src/lib/errors.js";
-import { parseFragment } from "../../src/stages/busybox.js";
+import { parseFragment } from "../../src/build/busybox.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const SHA = "34f9ea6ff8636f2c9241153b9114eefa9e65674a45318ae1ef95bb5f31c53bb2";

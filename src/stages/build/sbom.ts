@@ -4,9 +4,9 @@ import { dirname, join } from "node:path";
 import { mapLimit } from "../../lib/concurrency.js";
 import { canonicalJsonBytes } from "../../oci/json.js";
 import type { ImageBuild } from "../../results/build.js";
-import { compilerFor } from "../busybox.js";
-import { rfc3339 } from "../image.js";
-import { muslVersion, rootfsFiles, spdxFor } from "../sbom.js";
+import { compilerFor } from "../../build/busybox.js";
+import { rfc3339 } from "../../build/image.js";
+import { muslVersion, rootfsFiles, spdxFor } from "../../build/sbom.js";
 import type { Stage } from "../stage.js";
 import { need, type BuildContext } from "./context.js";
 

@@ -1,6 +1,6 @@
 /** smoke: each pushed image, pulled by digest with the release's registry credentials: busybox true, then boot to the ready line. */
 import { need } from "../build/context.js";
-import { smoke as smokeImage } from "../smoke.js";
+import { smoke as smokeImage } from "../../build/smoke.js";
 import type { Stage } from "../stage.js";
 import type { ReleaseContext } from "./context.js";
 
