@@ -94,7 +94,8 @@ describe("kimigayo release", () => {
   });
 
   it("a dry run writes RELEASE_NOTES.md, pushes to the registry given, and calls no GitHub API", async () => {
-    const r = await release(["--tag", "v2.1.0", "--dry-run"]);
+    // The benchmark is the first real release's (below); this one is about the notes and the registry.
+    const r = await release(["--tag", "v2.1.0", "--dry-run", "--bench-runs", "0"]);
     assert.equal(r.code, 0, r.stderr.slice(-3000));
     assert.equal(standIn.requests.length, 0);
     const notes = readFileSync(join(repo, "RELEASE_NOTES.md"), "utf8");
@@ -110,7 +111,9 @@ describe("kimigayo release", () => {
   });
 
   it("creates the GitHub Release with notes, digests that match the registry, and the assets; a re-run verifies it and changes nothing", async () => {
-    const first = await release(["--tag", "v2.1.0"]);
+    // One run per benchmark case: the stage's plumbing (its figures in the notes, its report);
+    // the figures themselves are `npm run bench:run`'s.
+    const first = await release(["--tag", "v2.1.0", "--bench-runs", "1"]);
     assert.equal(first.code, 0, first.stderr.slice(-3000));
     const out = JSON.parse(first.stdout) as {
       release: { action: string; url: string };
@@ -121,6 +124,10 @@ describe("kimigayo release", () => {
     const rel = standIn.state.releases[0]!;
     assert.equal(rel.tag_name, "v2.1.0");
     assert.equal(rel.prerelease, false);
+    assert.match(rel.body!, /^## Benchmarks\n\n\| Metric \| Value \| Target \|/m, "the benchmark stage's table is in the notes");
+    for (const figure of ["startup", "boot", "memory"])
+      assert.match(rel.body!, new RegExp(`^\\| [^|]*${figure}[^|]*\\| [0-9]`, "m"), figure);
+    assert.match(readFileSync(join(repo, "BENCHMARK_REPORT.md"), "utf8"), /## Targets/);
     for (const v of out.images.variants) {
       const raw = execFileSync("skopeo", ["inspect", "--tls-verify=false", "--raw", `docker://${image}:2.1.0-${v.variant}`]);
       const digest = `sha256:${execFileSync("sha256sum", { input: raw }).toString().split(" ")[0]}`;
@@ -139,7 +146,8 @@ describe("kimigayo release", () => {
 
     // The release is immutable once published: a re-run (the same deterministic build) verifies it.
     const writesBefore = standIn.requests.filter((q) => q.method !== "GET").length;
-    const again = await release(["--tag", "v2.1.0"]);
+    // As the README's release example runs it (bench-runs 0): the assets hold no benchmark figure.
+    const again = await release(["--tag", "v2.1.0", "--bench-runs", "0"]);
     assert.equal(again.code, 0, again.stderr.slice(-3000));
     assert.equal((JSON.parse(again.stdout) as { release: { action: string } }).release.action, "verified");
     assert.match(again.stderr, /already published with these assets, sha256 verified: nothing changed/);
