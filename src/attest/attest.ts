@@ -15,7 +15,7 @@ import { MEDIA_TYPES } from "../oci/types.js";
 import type { BuildResult } from "../results/build.js";
 import type { PublishedVariant } from "../results/published.js";
 import { attestationArtifact } from "./referrer.js";
-import type { StatementSigner } from "./sign.js";
+import { AttestationsUnavailable, type StatementSigner } from "./sign.js";
 import {
   builderId,
   configInputs,
@@ -64,6 +64,8 @@ export interface AttestationRecord {
 export interface AttestResult {
   attestations: AttestationRecord[];
   failed: AttestationRecord[];
+  /** Why no further statement was signed: GitHub stores none for this repository (AttestationsUnavailable). */
+  stopped?: string;
 }
 
 /** The provenance statement of one subject (a platform manifest, or the index with every platform). */
@@ -125,7 +127,9 @@ function toolchainOf(doc: { packages?: { name?: string; versionInfo?: string }[]
 
 export async function attestImages(req: AttestRequest): Promise<AttestResult> {
   const records: AttestationRecord[] = [];
+  let stopped: string | undefined;
   const attach = async (variant: string, target: string, subject: { digest: string; mediaType: string }, s: Statement) => {
+    if (stopped !== undefined) return;
     const rec: AttestationRecord = { variant, target, subject: subject.digest, predicateType: s.predicateType };
     try {
       const bundle = await req.signer.sign(s);
@@ -138,6 +142,7 @@ export async function attestImages(req: AttestRequest): Promise<AttestResult> {
     } catch (err) {
       rec.error = err instanceof ReferrerError || err instanceof Error ? err.message : String(err);
       req.log.error(`${variant} ${target}: ${s.predicateType} attestation not attached: ${rec.error}`);
+      if (err instanceof AttestationsUnavailable) stopped = rec.error;
     }
     records.push(rec);
   };
@@ -162,5 +167,5 @@ export async function attestImages(req: AttestRequest): Promise<AttestResult> {
       await provenanceStatement(req, v.variant, { digest: v.index }),
     );
   }
-  return { attestations: records, failed: records.filter((r) => r.error !== undefined) };
+  return { attestations: records, failed: records.filter((r) => r.error !== undefined), ...(stopped !== undefined ? { stopped } : {}) };
 }

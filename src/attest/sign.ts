@@ -41,6 +41,16 @@ export function sigstoreSigner(endpoints: SigstoreEndpoints, identityToken: () =
   };
 }
 
+/**
+ * GitHub stores no attestation for this repository at all (its owner's plan has no artifact
+ * attestations for private repositories): trying the other statements would only sign them in vain.
+ */
+export class AttestationsUnavailable extends Error {}
+
+/** What to do about GitHub's refusal to store attestations of a private repository. */
+export const PRIVATE_ATTESTATIONS_HINT =
+  "GitHub stores artifact attestations of private and internal repositories only on GitHub Enterprise Cloud (on Free, Pro and Team plans, of public repositories only): make the repository public, or release without attestations by leaving `id-token: write` out of the release job's permissions (the attest stage is then skipped, saying why)";
+
 /** Whether this process can sign through GitHub Actions' OIDC (the job has `id-token: write`). */
 export function githubSigningAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
@@ -62,14 +72,21 @@ export function githubSigner(opts: { token: string; sigstore?: "public-good" | "
     describe: `GitHub Actions OIDC via @actions/attest (${opts.sigstore ?? "public-good"} Sigstore)`,
     async sign(s) {
       const { attest } = await import("@actions/attest");
-      const r = await attest({
-        subjects: s.subject,
-        predicateType: s.predicateType,
-        predicate: s.predicate as object,
-        token: opts.token,
-        sigstore: opts.sigstore ?? "public-good",
-      });
-      return r.bundle;
+      try {
+        const r = await attest({
+          subjects: s.subject,
+          predicateType: s.predicateType,
+          predicate: s.predicate as object,
+          token: opts.token,
+          sigstore: opts.sigstore ?? "public-good",
+        });
+        return r.bundle;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        // GitHub's 403 on create-attestation for a private repository its plan does not cover.
+        if (/\bFeature not available\b/i.test(message)) throw new AttestationsUnavailable(`${message}; ${PRIVATE_ATTESTATIONS_HINT}`);
+        throw err;
+      }
     },
   };
 }

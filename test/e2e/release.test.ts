@@ -2,15 +2,27 @@
  * `kimigayo release` end to end: a real git repository with tags, conventional commits and a
  * merged pull request; real builds, the real registry, real smoke boots; the GitHub Release
  * calls go to the stand-in, which checks each one against GitHub's OpenAPI description.
+ *
+ * Then the release as a PRIVATE repository's release job runs it (the README's release example's
+ * permissions, a private package on a registry as strict as GHCR, the job's OIDC token): signed
+ * through @actions/attest at GitHub's own Sigstore names (fulcio.githubapp.com,
+ * timestamp.githubapp.com, through the intercepting proxy to the local Sigstore), the API stand-in
+ * holding the repository private (no read without the permission) and refusing attestations of a
+ * private repository as GitHub does unless the owner's plan has them (Enterprise Cloud).
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { startStrictRegistry, type StrictRegistry } from "../support/ghcr-registry.js";
 import { assertAllValid, startGitHubStandIn, type GitHubStandIn } from "../support/github-api.js";
-import { cliAsync, ROOT } from "./fixture.js";
+import { claimsForJob, startOidcStandIn, type OidcStandIn } from "../support/oidc.js";
+import { needs } from "../support/prerequisites.js";
+import { ACTIONS_ATTEST_HOSTS, startLocalSigstore, type LocalSigstore } from "../support/sigstore.js";
+import { startInterceptingProxy, type InterceptingProxy } from "../support/tls-proxy.js";
+import { cli, cliAsync, ROOT } from "./fixture.js";
 
 const REGISTRY = "127.0.0.1:5000";
 let repo: string;
@@ -36,14 +48,14 @@ function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   };
 }
 
-const release = (args: string[], e: NodeJS.ProcessEnv = env()) =>
+const release = (args: string[], e: NodeJS.ProcessEnv = env(), to = image) =>
   cliAsync(
     [
       "release",
       "--config",
       join(repo, "configs/kimigayo.yml"),
       "--image",
-      image,
+      to,
       "--out",
       join(repo, "out"),
       "--engine",
@@ -55,23 +67,29 @@ const release = (args: string[], e: NodeJS.ProcessEnv = env()) =>
     repo,
   );
 
+/** A repository with two release tags, conventional commits and a merged pull request between them. */
+function makeRepository(): void {
+  repo = mkdtempSync(join(tmpdir(), "kimigayo-release-"));
+  n = 0;
+  cpSync(join(ROOT, "configs"), join(repo, "configs"), { recursive: true });
+  git("init", "-q", "-b", "main");
+  git("config", "user.email", "ci@example.com");
+  git("config", "user.name", "Release Bot");
+  commit("feat: the first Kimigayo");
+  git("tag", "v2.0.1");
+  commit("fix(rc): count only started services");
+  git("checkout", "-q", "-b", "topic");
+  commit("wip");
+  git("checkout", "-q", "main");
+  git("merge", "-q", "--no-ff", "topic", "-m", "Merge pull request #42 from dev/topic\n\nperf: start services in parallel");
+  commit("feat(busybox): 1.38.0 (#43)");
+  git("tag", "v2.1.0");
+}
+
 describe("kimigayo release", () => {
   before(async () => {
     standIn = await startGitHubStandIn({ token: "ghs_testtoken", immutable: true });
-    repo = mkdtempSync(join(tmpdir(), "kimigayo-release-"));
-    cpSync(join(ROOT, "configs"), join(repo, "configs"), { recursive: true });
-    git("init", "-q", "-b", "main");
-    git("config", "user.email", "ci@example.com");
-    git("config", "user.name", "Release Bot");
-    commit("feat: the first Kimigayo");
-    git("tag", "v2.0.1");
-    commit("fix(rc): count only started services");
-    git("checkout", "-q", "-b", "topic");
-    commit("wip");
-    git("checkout", "-q", "main");
-    git("merge", "-q", "--no-ff", "topic", "-m", "Merge pull request #42 from dev/topic\n\nperf: start services in parallel");
-    commit("feat(busybox): 1.38.0 (#43)");
-    git("tag", "v2.1.0");
+    makeRepository();
   });
   after(async () => {
     await standIn.close();
@@ -165,5 +183,184 @@ describe("kimigayo release", () => {
     const rc = standIn.state.releases.find((x) => x.tag_name === "v2.1.0-rc.1")!;
     assert.equal(rc.prerelease, true);
     assertAllValid(standIn);
+  });
+});
+
+const need = await needs("registry", "dockerd", "binfmt", "skopeo");
+
+describe("kimigayo release in a private repository, as the README's release job runs it", { skip: need.skip }, () => {
+  /** Unique per run, as a GitHub owner's login. */
+  const OWNER = `octo-${process.pid.toString(36)}${Date.now().toString(36)}`;
+  const REPOSITORY = `${OWNER}/images`;
+  const WORKFLOW = ".github/workflows/release.yml";
+  const TOKEN = "ghs_private_release_job";
+  const READER = { user: "octo-reader", token: "ghs_private_release_reader" };
+  /** The README's release job: `permissions: { contents: write, packages: write, id-token: write, attestations: write, pull-requests: read }`. */
+  const JOB = { contents: "write", packages: "write", "id-token": "write", attestations: "write", "pull-requests": "read" } as const;
+  let ghcr: StrictRegistry;
+  let oidc: OidcStandIn;
+  let sigstore: LocalSigstore;
+  let proxy: InterceptingProxy;
+  /** The owner on GitHub Free (attestations of public repositories only) and on GitHub Enterprise Cloud. */
+  let free: GitHubStandIn;
+  let enterprise: GitHubStandIn;
+  let work = "";
+  let privateImage = "";
+
+  before(async () => {
+    need.check();
+    makeRepository();
+    work = mkdtempSync(join(tmpdir(), "kimigayo-private-release-"));
+    oidc = await startOidcStandIn();
+    sigstore = await startLocalSigstore({ issuer: oidc });
+    proxy = await startInterceptingProxy(
+      Object.fromEntries(Object.entries(ACTIONS_ATTEST_HOSTS).map(([host, service]) => [host, sigstore.listener(service)])),
+    );
+    const common = {
+      token: TOKEN,
+      permissions: JOB,
+      privateRepositories: [REPOSITORY],
+      attestationTrust: sigstore.trustedRoot,
+      immutable: true,
+    };
+    free = await startGitHubStandIn(common);
+    enterprise = await startGitHubStandIn({ ...common, privateAttestations: true });
+    ghcr = await startStrictRegistry({
+      grants: [
+        { token: TOKEN, owner: OWNER, packages: "write" },
+        { token: READER.token, owner: OWNER, packages: "read" },
+      ],
+    });
+    privateImage = `${ghcr.registry}/${OWNER}/kimigayo`;
+  });
+  after(async () => {
+    await Promise.all([free?.close(), enterprise?.close(), oidc?.close(), sigstore?.close(), proxy?.close(), ghcr?.close()]);
+    rmSync(repo, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  /** What the runner gives the release job of a push of v2.1.0 in the private repository, with `api` as GitHub's API. */
+  const jobEnv = (api: GitHubStandIn): NodeJS.ProcessEnv => {
+    const sha = git("rev-parse", "v2.1.0^{commit}");
+    const event = { ref: "refs/tags/v2.1.0", repository: { full_name: REPOSITORY, private: true, visibility: "private" } };
+    const eventFile = join(work, "event.json");
+    writeFileSync(eventFile, JSON.stringify(event));
+    const github = {
+      repository: REPOSITORY,
+      repository_owner: OWNER,
+      ref: "refs/tags/v2.1.0",
+      ref_type: "tag",
+      sha,
+      event_name: "push",
+      actor: "octo-dev",
+      workflow: "Release",
+      run_id: "4242",
+      run_attempt: "1",
+      event,
+    };
+    return {
+      GITHUB_ACTIONS: "true",
+      GITHUB_TOKEN: TOKEN,
+      GITHUB_API_URL: api.url,
+      GITHUB_REPOSITORY: REPOSITORY,
+      GITHUB_REPOSITORY_OWNER: OWNER,
+      GITHUB_SERVER_URL: "https://github.com",
+      GITHUB_REF: "refs/tags/v2.1.0",
+      GITHUB_REF_NAME: "v2.1.0",
+      GITHUB_SHA: sha,
+      GITHUB_EVENT_NAME: "push",
+      GITHUB_EVENT_PATH: eventFile,
+      GITHUB_WORKFLOW: "Release",
+      GITHUB_WORKFLOW_REF: `${REPOSITORY}/${WORKFLOW}@refs/tags/v2.1.0`,
+      GITHUB_RUN_ID: "4242",
+      GITHUB_RUN_ATTEMPT: "1",
+      RUNNER_ENVIRONMENT: "github-hosted",
+      KIMIGAYO_REGISTRY_USER: "octo-bot",
+      KIMIGAYO_REGISTRY_PASSWORD: TOKEN,
+      ...oidc.forJob(claimsForJob(github, WORKFLOW)),
+      ...proxy.env,
+    };
+  };
+
+  /** The image's tags, read with a token of packages: read (the package is private), less the referrers' sha256-… tags. */
+  function imageTags(): string[] {
+    const r = spawnSync(
+      "skopeo",
+      ["list-tags", "--tls-verify=false", "--creds", `${READER.user}:${READER.token}`, `docker://${privateImage}`],
+      { encoding: "utf8" },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    return (JSON.parse(r.stdout) as { Tags: string[] }).Tags.filter((t) => !/^sha256-[0-9a-f]{64}$/.test(t)).sort();
+  }
+
+  it("on a plan without attestations of private repositories (Free, Pro, Team): GitHub's refusal at the first attestation stops the release before any tag moves, no GitHub Release, and says what to do", async () => {
+    const fulcioBefore = sigstore.fulcioAnswers.length;
+    const r = await release(["--tag", "v2.1.0", "--bench-runs", "0"], jobEnv(free), privateImage);
+    assert.equal(r.code, 1, r.stderr.slice(-3000));
+    assert.match(r.stderr, /signing with GitHub Actions OIDC via @actions\/attest \(github Sigstore\)/);
+    const error = r.stderr.split("\n").filter((l) => l.startsWith("error: "));
+    assert.equal(error.length, 1, r.stderr.slice(-3000));
+    assert.match(error[0]!, new RegExp(`GitHub stores no attestation of ${REPOSITORY} \\(a private repository\\)`));
+    assert.match(error[0]!, /Feature not available for user-owned private repositories/);
+    assert.match(
+      error[0]!,
+      /only on GitHub Enterprise Cloud.*make the repository public, or release without attestations by leaving `id-token: write` out/,
+    );
+    // Stopped at GitHub's first refusal: one statement signed, not one per image.
+    assert.equal(sigstore.fulcioAnswers.length - fulcioBefore, 1, "one signing certificate asked for");
+    const creates = free.requests.filter((q) => q.operationId === "repos/create-attestation");
+    assert.deepEqual(
+      creates.map((q) => q.status),
+      [403],
+    );
+    assert.deepEqual(imageTags(), [], "no tag moved: the images were pushed by digest only");
+    assert.equal(free.state.releases.length, 0, "no GitHub Release, not even a draft");
+    assertAllValid(free);
+  });
+
+  it("on GitHub Enterprise Cloud: signed at GitHub's Sigstore, every attestation stored and attached, the tags moved, the Release published; verify passes with that Sigstore's root", async () => {
+    const connectsBefore = proxy.connects.length;
+    const r = await release(["--tag", "v2.1.0", "--bench-runs", "0"], jobEnv(enterprise), privateImage);
+    assert.equal(r.code, 0, r.stderr.slice(-3000));
+    assert.match(r.stderr, /signing with GitHub Actions OIDC via @actions\/attest \(github Sigstore\)/);
+    // GitHub's instance for a private repository: its Fulcio and timestamp authority, never the public Rekor.
+    assert.deepEqual([...new Set(proxy.connects.slice(connectsBefore).map((c) => `${c.target} ${c.intercepted}`))].sort(), [
+      "fulcio.githubapp.com:443 true",
+      "timestamp.githubapp.com:443 true",
+    ]);
+    const stored = enterprise.state.attestations.filter((a) => a.owner === OWNER && a.repo === "images");
+    // Provenance for each platform manifest and index, the SBOM for each platform manifest: 3 variants.
+    assert.equal(stored.length, 3 * (3 + 2));
+    for (const a of stored) {
+      const vm = (
+        a.bundle as { verificationMaterial: { tlogEntries?: unknown[]; timestampVerificationData?: { rfc3161Timestamps?: unknown[] } } }
+      ).verificationMaterial;
+      assert.equal(vm.tlogEntries?.length ?? 0, 0, "not logged in a public transparency log");
+      assert.equal(vm.timestampVerificationData?.rfc3161Timestamps?.length, 1, "an RFC 3161 timestamp instead");
+    }
+    for (const t of ["2.1.0", "2.1", "2", "latest", "2.1.0-minimal", "minimal", "extended"]) assert.ok(imageTags().includes(t), t);
+    const rel = enterprise.state.releases.find((x) => x.tag_name === "v2.1.0");
+    assert.ok(rel && !rel.draft, "the Release is published");
+    // Every call the release made was within the job's permissions on the private repository (the
+    // pull request's author credit needs pull-requests: read here; a public repository needs none).
+    assert.deepEqual(
+      enterprise.requests.filter((q) => q.status === 403 || q.status === 401).map((q) => `${q.method} ${q.path} ${q.status}`),
+      [],
+    );
+    assert.ok(
+      enterprise.requests.some(
+        (q) => q.operationId?.startsWith("repos/list-pull-requests-associated-with-commit") || q.operationId?.startsWith("pulls/"),
+      ),
+      "the notes asked GitHub for the pull request",
+    );
+    assertAllValid(enterprise);
+
+    const trustedRoot = join(work, "trusted_root.json");
+    writeFileSync(trustedRoot, JSON.stringify(sigstore.trustedRoot));
+    const reader = { KIMIGAYO_REGISTRY_USER: READER.user, KIMIGAYO_REGISTRY_PASSWORD: READER.token };
+    const identity = ["--repository", REPOSITORY, "--workflow", WORKFLOW, "--ref", "refs/tags/v2.1.0", "--trusted-root", trustedRoot];
+    const ok = cli(["verify", `${privateImage}:2.1.0`, ...identity], reader);
+    assert.equal(ok.code, 0, ok.stderr.slice(-4000));
+    assert.match(ok.stderr, /verified: every check holds/);
   });
 });

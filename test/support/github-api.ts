@@ -779,6 +779,14 @@ export interface StandInOptions {
    * otherwise. Unset: attestations are refused.
    */
   attestationTrust?: object;
+  /**
+   * The owner's plan stores artifact attestations of its private repositories (GitHub Enterprise
+   * Cloud). Unset, as on GitHub Free, Pro and Team: attestations are for public repositories only,
+   * and create-attestation in a private one is refused with GitHub's 403 ("Feature not available
+   * for user-owned private repositories. To enable this feature, please make this repository
+   * public."), before the bundle is looked at.
+   */
+  privateAttestations?: boolean;
 }
 
 /** An injected failure: the next `times` valid requests (of `operationId`, if given) get this answer. */
@@ -1256,6 +1264,16 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
       return k ? { status: 200, body: checkRunJson(c, k) } : notFound();
     },
     "repos/create-attestation": (c) => {
+      if (privateRepositories.has(`${repoOf(c).owner}/${repoOf(c).repo}`.toLowerCase()) && opts.privateAttestations !== true)
+        return {
+          status: 403,
+          body: {
+            message:
+              "Feature not available for user-owned private repositories. To enable this feature, please make this repository public.",
+            documentation_url: "https://docs.github.com/rest/repos/attestations#create-an-attestation",
+            status: "403",
+          },
+        };
       const bundle = body(c).bundle as Record<string, unknown>;
       const refuse = (message: string) => validationFailed([{ resource: "Attestation", field: "bundle", code: "invalid", message }]);
       if (!attestationTrust) return refuse("the stand-in was given no Sigstore trust root (attestationTrust)");

@@ -77,6 +77,8 @@ describe("githubSigner (@actions/attest) against the OIDC, Sigstore and attestat
   let proxy: InterceptingProxy;
   let api: GitHubStandIn;
   let readOnly: GitHubStandIn;
+  /** REPO private, its owner on GitHub Free: attestations of public repositories only. */
+  let freePlan: GitHubStandIn;
 
   before(async () => {
     oidc = await startOidcStandIn();
@@ -86,9 +88,15 @@ describe("githubSigner (@actions/attest) against the OIDC, Sigstore and attestat
     );
     api = await startGitHubStandIn({ token: TOKEN, attestationTrust: sigstore.trustedRoot, permissions: { attestations: "write" } });
     readOnly = await startGitHubStandIn({ token: TOKEN, attestationTrust: sigstore.trustedRoot, permissions: { contents: "write" } });
+    freePlan = await startGitHubStandIn({
+      token: TOKEN,
+      attestationTrust: sigstore.trustedRoot,
+      permissions: { attestations: "write" },
+      privateRepositories: [REPO],
+    });
   });
   after(async () => {
-    await Promise.all([oidc?.close(), sigstore?.close(), proxy?.close(), api?.close(), readOnly?.close()]);
+    await Promise.all([oidc?.close(), sigstore?.close(), proxy?.close(), api?.close(), readOnly?.close(), freePlan?.close()]);
   });
 
   /** A job's environment: the runner's variables, its OIDC request variables, the proxy's. */
@@ -207,6 +215,21 @@ describe("githubSigner (@actions/attest) against the OIDC, Sigstore and attestat
       assert.equal(api.state.attestations.length + readOnly.state.attestations.length, before, "nothing stored");
     });
   }
+
+  it("a private repository whose owner's plan has no attestations of private repositories: GitHub's 403, and what to do about it", async () => {
+    const r = await signInJob(jobEnv({ priv: true, apiUrl: freePlan.url }), "github");
+    assert.equal(r.bundle, undefined, "no bundle");
+    assert.match(r.error ?? "", /Failed to persist attestation: Feature not available for user-owned private repositories/);
+    assert.match(
+      r.error ?? "",
+      /only on GitHub Enterprise Cloud .*: make the repository public, or release without attestations by leaving `id-token: write` out/,
+    );
+    assert.deepEqual(
+      freePlan.requests.filter((q) => q.operationId === "repos/create-attestation").map((q) => [q.valid, q.status]),
+      [[true, 403]],
+    );
+    assert.equal(freePlan.state.attestations.length, 0);
+  });
 
   it("Fulcio refuses a token it cannot verify, and an unverified one never reaches the CA", async () => {
     const before = sigstore.fulcioAnswers.length;

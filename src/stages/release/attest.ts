@@ -44,6 +44,11 @@ export const attest: Stage<ReleaseContext> = {
       env: ctx.env,
     });
     ctx.log.info(`${r.attestations.length - r.failed.length} of ${r.attestations.length} attestation(s) attached`);
+    if (r.stopped !== undefined) {
+      throw new CheckFailure(
+        `GitHub stores no attestation of ${ctx.env.GITHUB_REPOSITORY ?? "this repository"}${isPrivate ? " (a private repository)" : ""}: the release stops here, before any tag moves (${r.attestations.length - r.failed.length} attached before GitHub refused); ${r.stopped}`,
+      );
+    }
     if (r.failed.length > 0) {
       throw new CheckFailure(
         `${r.failed.length} attestation(s) not attached:\n${r.failed.map((f) => `  ${f.variant} ${f.target} ${f.predicateType}: ${f.error}`).join("\n")}`,
