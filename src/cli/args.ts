@@ -4,7 +4,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { MAX_EPOCH } from "../config/schema.js";
 import { UsageError } from "../lib/errors.js";
 import { isRepositoryReference, parseReference } from "../oci/reference.js";
-import { attemptTimeoutFromEnv } from "../oci/registry.js";
+import { attemptTimeoutFromEnv, backoffFromEnv } from "../oci/registry.js";
 
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
@@ -174,4 +174,5 @@ export function checkEnvironment(env: NodeJS.ProcessEnv): void {
   }
   if (env.KIMIGAYO_CACHE) outputFolder("KIMIGAYO_CACHE", env.KIMIGAYO_CACHE);
   attemptTimeoutFromEnv(env);
+  backoffFromEnv(env);
 }

@@ -59,6 +59,26 @@ export function attemptTimeoutFromEnv(env: NodeJS.ProcessEnv): number | undefine
   return Math.round(Number(v) * 1000);
 }
 
+/** The first retry's delay ceiling, doubling per retry (full jitter), overriding the default 0.5 s. */
+export const ENV_BACKOFF = "KIMIGAYO_REGISTRY_BACKOFF";
+export const DEFAULT_BACKOFF_MS = 500;
+
+/**
+ * KIMIGAYO_REGISTRY_BACKOFF as milliseconds, undefined when unset; a UsageError (bad input) when it
+ * is not a number of seconds from 0 to 60.
+ */
+export function backoffFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env[ENV_BACKOFF];
+  if (raw === undefined || raw === "") return undefined;
+  const v = raw.trim();
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) > 60) {
+    throw new UsageError(
+      `${ENV_BACKOFF}=${JSON.stringify(raw)} is not a backoff: expected the seconds of the first retry's delay (it doubles per retry, each drawn at random below it), a number from 0 to 60 (default 0.5)`,
+    );
+  }
+  return Math.round(Number(v) * 1000);
+}
+
 export interface RegistryClientOptions extends CredentialSources {
   /** Use http even for a non-loopback registry. */
   insecure?: boolean;
@@ -66,7 +86,7 @@ export interface RegistryClientOptions extends CredentialSources {
   chunkThreshold?: number;
   /** Bytes per PATCH; default 5 MiB. */
   chunkSize?: number;
-  /** Retry bounds; defaults: 5 attempts, 500 ms base, 10 s cap per delay, 120 s in all. */
+  /** Retry bounds; defaults: 5 attempts, 500 ms base (or KIMIGAYO_REGISTRY_BACKOFF), 10 s cap per delay, 120 s in all. */
   retry?: Pick<RetryOptions, "attempts" | "baseMs" | "maxDelayMs" | "budgetMs" | "sleep" | "random">;
   /**
    * Per-attempt timeout: one request (headers and body) that takes longer is abandoned and
@@ -163,6 +183,8 @@ export class RegistryClient {
   private useBasic = false;
   /** The per-attempt timeout in ms. */
   readonly timeoutMs: number;
+  /** The first retry's delay ceiling (KIMIGAYO_REGISTRY_BACKOFF, else 500 ms). */
+  readonly backoffMs: number;
 
   constructor(
     /** host[:port], e.g. "127.0.0.1:5000". */
@@ -173,6 +195,7 @@ export class RegistryClient {
     this.credentials = resolveCredentials(registry, opts);
     this.secrets = secretsOf(this.credentials);
     this.timeoutMs = opts.timeoutMs ?? attemptTimeoutFromEnv(opts.env ?? process.env) ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
+    this.backoffMs = backoffFromEnv(opts.env ?? process.env) ?? DEFAULT_BACKOFF_MS;
   }
 
   /** The user name of the credentials this client sends, undefined when it has none (anonymous). */
@@ -401,7 +424,7 @@ export class RegistryClient {
         },
         {
           attempts: limit,
-          baseMs: 500,
+          baseMs: this.backoffMs,
           maxDelayMs: 10_000,
           budgetMs: DEFAULT_BUDGET_MS,
           ...this.opts.retry,

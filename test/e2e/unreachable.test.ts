@@ -99,7 +99,8 @@ describe("an unreachable registry is named with the reason, exit 1", () => {
     for (const c of classes) {
       it(`${cmd.name}: ${c.name}`, async () => {
         const registry = registries[c.key]!;
-        const r = await cliAsync(cmd.argv(registry), { KIMIGAYO_REGISTRY_TIMEOUT: "0.3" });
+        // Short attempts and short backoff: this proves the message, not the retry timing (oci-faults.test.ts's).
+        const r = await cliAsync(cmd.argv(registry), { KIMIGAYO_REGISTRY_TIMEOUT: "0.3", KIMIGAYO_REGISTRY_BACKOFF: "0.02" });
         assert.equal(r.code, 1, r.stderr);
         const error = r.stderr.split("\n").filter((l) => l.startsWith("error: "));
         assert.equal(error.length, 1, r.stderr);
@@ -107,6 +108,8 @@ describe("an unreachable registry is named with the reason, exit 1", () => {
         if (c.key !== "stall") assert.match(error[0]!, new RegExp(`registry ${registry.replace(/\./g, "\\.")} cannot be reached`));
         assert.match(error[0]!, c.reason);
         assert.doesNotMatch(r.stderr, /fetch failed|Cannot read properties|\bat .*\.(ts|js):\d+/);
+        // Retried with the backoff given (each delay drawn below 0.02 s doubling: at most 0.3 s in all).
+        for (const m of r.stderr.matchAll(/retrying in ([0-9.]+) s/g)) assert.ok(Number(m[1]) <= 0.2, m[0]);
       });
     }
   }

@@ -158,6 +158,11 @@ describe("environment variables", () => {
     { env: { KIMIGAYO_REGISTRY_TIMEOUT: "0" }, want: /KIMIGAYO_REGISTRY_TIMEOUT="0" is not a timeout/ },
     { env: { KIMIGAYO_REGISTRY_TIMEOUT: "soon" }, want: /above 0 and at most 3600/ },
     { env: { KIMIGAYO_REGISTRY_TIMEOUT: "2.5" } },
+    { env: { KIMIGAYO_REGISTRY_BACKOFF: "-1" }, want: /KIMIGAYO_REGISTRY_BACKOFF="-1" is not a backoff: .*from 0 to 60 \(default 0\.5\)/ },
+    { env: { KIMIGAYO_REGISTRY_BACKOFF: "61" }, want: /KIMIGAYO_REGISTRY_BACKOFF="61" is not a backoff/ },
+    { env: { KIMIGAYO_REGISTRY_BACKOFF: "soon" }, want: /is not a backoff/ },
+    { env: { KIMIGAYO_REGISTRY_BACKOFF: "0" } },
+    { env: { KIMIGAYO_REGISTRY_BACKOFF: "0.05" } },
   ];
   for (const r of rows) {
     it(`${JSON.stringify(r.env)}: ${r.want ? "refused" : "accepted"}`, () => {
