@@ -292,7 +292,7 @@ describe("kimigayo release in a private repository, as the README's release job 
     // distribution answers NAME_UNKNOWN for a repository that holds no tag at all.
     if (r.status !== 0 && /NAME_UNKNOWN|name unknown/i.test(r.stderr)) return [];
     assert.equal(r.status, 0, r.stderr);
-    return (JSON.parse(r.stdout) as { Tags: string[] | null }).Tags!.filter((t) => !/^sha256-[0-9a-f]{64}$/.test(t)).sort();
+    return ((JSON.parse(r.stdout) as { Tags: string[] | null }).Tags ?? []).filter((t) => !/^sha256-[0-9a-f]{64}$/.test(t)).sort();
   }
 
   it("on a plan without attestations of private repositories (Free, Pro, Team): GitHub's refusal at the first attestation stops the release before any tag moves, no GitHub Release, and says what to do", async () => {
