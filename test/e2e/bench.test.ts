@@ -106,13 +106,13 @@ describe("kimigayo bench on the built images", () => {
     build = buildAll();
   });
 
-  it("every case of a short run (N = 1, standard linux/amd64): figures, targets and all four files", () => {
+  it("every case of a short run (N = 2, standard linux/amd64): figures, targets and all four files", () => {
     const out = join(E2E_DIR, "out");
     const report = join(work, "all", "BENCHMARK_REPORT.md");
-    const r = bench(["--variant", "standard", "--platform", "linux/amd64", "--runs", "1", "--out", out, "--report", report, "--json"]);
+    const r = bench(["--variant", "standard", "--platform", "linux/amd64", "--runs", "2", "--out", out, "--report", report, "--json"]);
     assert.equal(r.code, 0, r.stderr.slice(-3000));
-    assert.match(r.stderr, /startup standard linux\/amd64: run 1\/1/);
-    assert.match(r.stderr, /boot standard linux\/amd64: run 1\/1/);
+    assert.match(r.stderr, /startup standard linux\/amd64: run 1\/2/);
+    assert.match(r.stderr, /boot standard linux\/amd64: run 2\/2/);
     const res = JSON.parse(r.stdout) as BenchResult & { entries: BenchmarkEntry[]; files: Record<string, string> };
     const g = res.groups[0]!;
     assert.equal(g.label, "standard linux/amd64");
