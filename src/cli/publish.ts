@@ -11,7 +11,7 @@ import { readDigestSet } from "../results/digests.js";
 import { PUBLISHED_FILE } from "../results/published.js";
 import { smoke, type SmokeResult } from "../build/smoke.js";
 import { commonOptions, imageFlag, outputFolder, parseCommandArgs, str } from "./args.js";
-import type { Command, CommandContext, CommandOptions } from "./command.js";
+import type { ActionReport, Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
 
 const PUBLISH_USAGE = `usage: kimigayo publish [--image REPO] [--version X.Y.Z] [--out DIR] [--smoke] [--json]
@@ -150,6 +150,14 @@ export async function publishImages(ctx: CommandContext, o: PublishOptions): Pro
   return { kind: "published", result, smoke: smokes };
 }
 
+/** The action's outputs of published images: each variant's index digest and tags. */
+export function publishedOutputs(p: PublishResult): Record<string, string> {
+  return {
+    digests: JSON.stringify(Object.fromEntries(p.variants.map((v) => [v.variant, v.index]))),
+    tags: JSON.stringify(Object.fromEntries(p.variants.map((v) => [v.variant, v.tags]))),
+  };
+}
+
 export const publishCommand: Command<PublishOptions, PublishCommandResult> = {
   name: "publish",
   summary: "push the built images (blobs, manifests, index, tags last); --by-digest for one platform",
@@ -160,6 +168,7 @@ export const publishCommand: Command<PublishOptions, PublishCommandResult> = {
     r.kind === "by-digest"
       ? { image: r.image, digestsDir: r.digestsDir, digests: r.digests, ...(r.smoke ? { smoke: r.smoke } : {}) }
       : { ...r.result, ...(r.smoke ? { smoke: r.smoke } : {}) },
+  action: (r): ActionReport => ({ outputs: r.kind === "published" ? publishedOutputs(r.result) : {}, summary: [] }),
 };
 
 export interface MergeOptions extends CommandOptions, RegistryFlags {
@@ -252,4 +261,8 @@ export const mergeCommand: Command<MergeOptions, PublishResult> = {
   parse: parseMergeOptions,
   run: mergeDigests,
   json: (r) => r,
+  action: (r, o) => ({
+    outputs: { ...publishedOutputs(r), ...(o.out ? { published: `${o.out}/${PUBLISHED_FILE}` } : {}) },
+    summary: [],
+  }),
 };
