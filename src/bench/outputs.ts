@@ -4,6 +4,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { writeBenchmarkEntries } from "../results/benchmark.js";
 import type { GateResult } from "./gate.js";
 import { renderReport, renderSummary } from "./report.js";
 import type { BenchmarkEntry, BenchResult } from "./types.js";
@@ -32,7 +33,7 @@ export async function writeBenchOutputs(
   await mkdir(benchDir, { recursive: true });
   await mkdir(dirname(where.report), { recursive: true });
   await writeFile(files.report, renderReport(result, gateResult));
-  await writeFile(files.benchmark, `${JSON.stringify(entries, null, 2)}\n`);
+  await writeBenchmarkEntries(files.benchmark, entries);
   const summary = renderSummary(result, gateResult);
   await writeFile(files.summary, summary);
   await writeFile(files.result, `${JSON.stringify(result, null, 2)}\n`);

@@ -1,5 +1,5 @@
-import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { readdir, stat } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
 import { PLATFORMS, type Platform } from "../config/schema.js";
 import { selectPlatforms } from "../config/load.js";
 import { UsageError } from "../lib/errors.js";
@@ -8,7 +8,7 @@ import type { RegistryClientOptions } from "../oci/registry.js";
 import { merge, planTags, publish, publishByDigest, tagSourceFrom, type DigestFile, type PublishResult } from "../publish/publish.js";
 import { readBuildResult } from "../results/build.js";
 import { readDigestSet } from "../results/digests.js";
-import { PUBLISHED_FILE } from "../results/published.js";
+import { PUBLISHED_FILE, writePublished } from "../results/published.js";
 import { smoke, type SmokeResult } from "../build/smoke.js";
 import { commonOptions, imageFlag, outputFolder, parseCommandArgs, str } from "./args.js";
 import type { ActionReport, Command, CommandContext, CommandOptions } from "./command.js";
@@ -45,9 +45,9 @@ interface RegistryFlags {
   password?: string;
 }
 
-function registryFlags(o: Record<string, unknown>): RegistryFlags {
-  const username = str(o.username as string | undefined);
-  const password = str(o.password as string | undefined);
+function registryFlags(o: { username?: unknown; password?: unknown }): RegistryFlags {
+  const username = typeof o.username === "string" ? str(o.username) : undefined;
+  const password = typeof o.password === "string" ? str(o.password) : undefined;
   return { ...(username ? { username } : {}), ...(password ? { password } : {}) };
 }
 
@@ -246,9 +246,7 @@ export async function mergeDigests(ctx: CommandContext, o: MergeOptions): Promis
   const result = await merge({ image, files, tags, log: ctx.log, registry: registryOptions(o, ctx), deferTags: o.deferTags });
   ctx.log.info(`\n${formatPublish(result)}`);
   if (o.out) {
-    const file = join(resolve(o.out), PUBLISHED_FILE);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+    const file = await writePublished(resolve(o.out), result);
     ctx.log.info(`wrote ${file}`);
   }
   return result;

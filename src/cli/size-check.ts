@@ -5,6 +5,7 @@ import { formatBytes, formatKB } from "../config/units.js";
 import { githubClient } from "../github/client.js";
 import { upsertStickyComment } from "../github/comments.js";
 import { readGitHubEvent } from "../results/github-event.js";
+import { writeSizeReport } from "../results/size-report.js";
 import { readSizeReport } from "../size/baseline.js";
 import { runSizeCheck } from "../size/check.js";
 import { formatBudget, formatDelta, formatDeltaBytes } from "../size/format.js";
@@ -175,10 +176,9 @@ export async function sizeCheck(ctx: CommandContext, o: SizeCheckOptions): Promi
   }
   const over = overBudget(report);
   if (o.warnOnly && over) ctx.log.warn(`${over} (--warn-only: the check passes)`);
-  const json = `${JSON.stringify(report, null, 2)}\n`;
   const files: SizeCheckCommandResult["files"] = {};
   if (o.report) {
-    files.report = await write(o.report, json);
+    files.report = await writeSizeReport(resolve(o.report), report);
     ctx.log.info(`wrote the report to ${files.report}`);
   }
   if (o.markdown) {
