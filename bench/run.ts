@@ -73,7 +73,7 @@ const result = await runBench({
   log,
 });
 const entries = benchmarkEntries(result);
-const files = await writeBenchOutputs(result, entries, {
+const { files } = await writeBenchOutputs(result, entries, {
   out,
   report: resolve(a.report ?? "BENCHMARK_REPORT.md"),
 });

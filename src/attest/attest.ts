@@ -14,6 +14,7 @@ import type { RegistryClient } from "../oci/registry.js";
 import { MEDIA_TYPES } from "../oci/types.js";
 import type { BuildResult } from "../results/build.js";
 import type { PublishedVariant } from "../results/published.js";
+import { readSbom } from "../results/sbom.js";
 import { attestationArtifact } from "./referrer.js";
 import { AttestationsUnavailable, type StatementSigner } from "./sign.js";
 import {
@@ -150,7 +151,7 @@ export async function attestImages(req: AttestRequest): Promise<AttestResult> {
     for (const m of v.manifests) {
       const subject = { digest: m.digest, mediaType: MEDIA_TYPES.ociManifest };
       const sbom = req.build.images.find((i) => i.variant === v.variant && i.platform === m.platform)?.sbom;
-      const doc = sbom ? (JSON.parse(await readFile(sbom, "utf8")) as { packages?: { name?: string; versionInfo?: string }[] }) : undefined;
+      const doc = sbom ? await readSbom(sbom) : undefined;
       const withToolchain = { ...req, toolchain: { ...(doc ? toolchainOf(doc) : {}), ...req.toolchain } };
       await attach(
         v.variant,

@@ -71,12 +71,13 @@ export function githubSigner(opts: { token: string; sigstore?: "public-good" | "
   return {
     describe: `GitHub Actions OIDC via @actions/attest (${opts.sigstore ?? "public-good"} Sigstore)`,
     async sign(s) {
+      if (typeof s.predicate !== "object" || s.predicate === null) throw new Error(`the ${s.predicateType} predicate is not an object`);
       const { attest } = await import("@actions/attest");
       try {
         const r = await attest({
           subjects: s.subject,
           predicateType: s.predicateType,
-          predicate: s.predicate as object,
+          predicate: s.predicate,
           token: opts.token,
           sigstore: opts.sigstore ?? "public-good",
         });

@@ -9,6 +9,7 @@ import { isAbsolute, relative } from "node:path";
 import type { Config } from "../config/schema.js";
 import { readServices } from "../build/rootfs.js";
 import { sha256 } from "../lib/hash.js";
+import { z } from "zod";
 import { digestHex, isDigest } from "../oci/digest.js";
 
 export const STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
@@ -74,6 +75,48 @@ export interface ProvenancePredicate {
     metadata: { invocationId?: string; startedOn?: string };
   };
 }
+
+/** A statement read back (a bundle's signed payload, a referrer's): the fields a check reads, each checked. */
+export const statementSchema = z.looseObject({
+  _type: z.literal(STATEMENT_TYPE),
+  subject: z.array(z.looseObject({ name: z.string(), digest: z.looseObject({ sha256: z.string() }) })),
+  predicateType: z.string(),
+  predicate: z.unknown(),
+});
+
+const strings = z.record(z.string(), z.string());
+
+/** Our SLSA provenance predicate, read back for a rebuild (what `provenance` writes). */
+export const provenancePredicateSchema = z.looseObject({
+  buildDefinition: z.looseObject({
+    buildType: z.literal(BUILD_TYPE),
+    externalParameters: z.looseObject({
+      config: z.string(),
+      variant: z.string(),
+      platform: z.string().optional(),
+      platforms: z.array(z.string()),
+      version: z.string(),
+      sourceDateEpoch: z.number().int().nonnegative(),
+      engine: z.string(),
+      repository: z.string().optional(),
+      workflow: z.string().optional(),
+      ref: z.string().optional(),
+      revision: z.string().optional(),
+    }),
+    internalParameters: z.looseObject({
+      busybox: z.looseObject({ version: z.string(), sha256: z.string(), patches: z.array(z.string()) }),
+      toolchain: strings,
+      cacheKey: z.string().optional(),
+    }),
+    resolvedDependencies: z.array(
+      z.looseObject({ uri: z.string().optional(), name: z.string().optional(), digest: strings, annotations: strings.optional() }),
+    ),
+  }),
+  runDetails: z.looseObject({
+    builder: z.looseObject({ id: z.string(), version: strings }),
+    metadata: z.looseObject({ invocationId: z.string().optional(), startedOn: z.string().optional() }),
+  }),
+}) satisfies z.ZodType<ProvenancePredicate>;
 
 export function subjectOf(name: string, digest: string): Subject {
   if (!isDigest(digest)) throw new Error(`attestation subject ${name}: ${JSON.stringify(digest)} is not a sha256 digest`);

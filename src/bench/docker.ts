@@ -6,6 +6,8 @@ import { spawnSync } from "node:child_process";
 import { dockerBin, dockerRunArgs, type Booted } from "../lib/docker.js";
 import { UsageError } from "../lib/errors.js";
 import { run, type RunResult } from "../lib/exec.js";
+import { z } from "zod";
+import { parseDocument } from "../lib/saved.js";
 
 export interface Timed extends RunResult {
   ms: number;
@@ -56,12 +58,20 @@ export interface ImageInfo {
   variant?: string;
 }
 
+/** The fields of `docker image inspect`'s JSON read here. */
+const imageInspectSchema = z.looseObject({
+  Id: z.string().optional(),
+  Os: z.string().optional(),
+  Architecture: z.string().optional(),
+  Variant: z.string().optional(),
+});
+
 /** The local image `ref` (tag or ID), or undefined when the engine does not have it. */
 export async function inspectImage(ref: string): Promise<ImageInfo | undefined> {
   // {{.Variant}} is not in engine 20.10's image inspect; the JSON has it when the engine records it.
   const r = await run(dockerBin(), ["image", "inspect", "--format", "{{json .}}", ref], { timeoutMs: 30_000 });
   if (r.code !== 0) return undefined;
-  const j = JSON.parse(r.stdout) as { Id?: string; Os?: string; Architecture?: string; Variant?: string };
+  const j = parseDocument(r.stdout, imageInspectSchema, { where: `docker image inspect ${ref}`, what: "an image's JSON" });
   if (!j.Id || !j.Os || !j.Architecture) return undefined;
   return { id: j.Id, os: j.Os, architecture: j.Architecture, ...(j.Variant ? { variant: j.Variant } : {}) };
 }

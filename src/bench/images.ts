@@ -23,6 +23,7 @@ import { readTar, writeTar, type TarEntry } from "../lib/tar.js";
 import { gzipLayer } from "../oci/gzip.js";
 import { canonicalJsonBytes } from "../oci/json.js";
 import { blobPath, initLayout, readImage, writeBlob, writeLayoutIndex } from "../oci/layout.js";
+import { OCI, parseOci } from "../oci/schema.js";
 import { ANNOTATIONS, MEDIA_TYPES, type ImageConfig, type ImageManifest } from "../oci/types.js";
 import type { BuildResult } from "../results/build.js";
 import { IMAGE_ENV } from "../build/image.js";
@@ -192,7 +193,7 @@ export async function kimigayoImage(build: BuildResult, variant: string, platfor
     const m = image?.manifests.find((x) => x.descriptor.platform?.os === os && x.descriptor.platform?.architecture === architecture);
     if (m) {
       const bytes = await readFile(blobPath(layoutBuild.layout, m.manifest.config.digest)).catch(() => undefined);
-      const parsed = bytes ? (JSON.parse(bytes.toString()) as ImageConfig) : undefined;
+      const parsed = bytes ? parseOci(bytes, OCI.config, blobPath(layoutBuild.layout, m.manifest.config.digest)) : undefined;
       if (bytes && parsed?.rootfs.diff_ids.length === 1 && parsed.rootfs.diff_ids[0] === diffId) {
         config = bytes;
         layout = { dir: layoutBuild.layout, ref: layoutBuild.ref };

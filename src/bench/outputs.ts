@@ -4,6 +4,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { writeBenchmarkEntries } from "../results/benchmark.js";
 import type { GateResult } from "./gate.js";
 import { renderReport, renderSummary } from "./report.js";
 import type { BenchmarkEntry, BenchResult } from "./types.js";
@@ -20,8 +21,8 @@ export async function writeBenchOutputs(
   entries: BenchmarkEntry[],
   where: { out: string; report: string },
   gateResult?: GateResult,
-): Promise<BenchFiles> {
-  // The job summary sits beside size-report.md, where the action adapter picks it up.
+): Promise<{ files: BenchFiles; summary: string }> {
+  // The job summary sits beside size-report.md; the action takes its text from the result.
   const benchDir = join(where.out, "bench");
   const files: BenchFiles = {
     report: where.report,
@@ -32,8 +33,9 @@ export async function writeBenchOutputs(
   await mkdir(benchDir, { recursive: true });
   await mkdir(dirname(where.report), { recursive: true });
   await writeFile(files.report, renderReport(result, gateResult));
-  await writeFile(files.benchmark, `${JSON.stringify(entries, null, 2)}\n`);
-  await writeFile(files.summary, renderSummary(result, gateResult));
+  await writeBenchmarkEntries(files.benchmark, entries);
+  const summary = renderSummary(result, gateResult);
+  await writeFile(files.summary, summary);
   await writeFile(files.result, `${JSON.stringify(result, null, 2)}\n`);
-  return files;
+  return { files, summary };
 }

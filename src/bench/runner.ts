@@ -10,7 +10,7 @@ import { run } from "../lib/exec.js";
 import { silentLogger, type Logger } from "../lib/log.js";
 import { pushLayout, pushPlatform } from "../oci/push.js";
 import type { RegistryClient } from "../oci/registry.js";
-import type { ImageManifest } from "../oci/types.js";
+import { OCI } from "../oci/schema.js";
 import { memoryReader, sampleMemory } from "./cgroup.js";
 import { BENCH_COMMANDS, DATA_MOUNT, commandArgv } from "./commands.js";
 import { bootToReady, type Booted } from "../lib/docker.js";
@@ -441,8 +441,7 @@ async function pushSubject(s: Subject, client: RegistryClient): Promise<{ reposi
 /** One pull: manifest, config and layers, digests verified, gzip layers decompressed. */
 export async function pullOnce(client: RegistryClient, repository: string, digest: string): Promise<{ ms: number; bytes: number }> {
   const t0 = process.hrtime.bigint();
-  const m = await client.getManifest(repository, digest);
-  const manifest = JSON.parse(m.bytes.toString()) as ImageManifest;
+  const { fetched: m, doc: manifest } = await client.getManifestAs(repository, digest, OCI.manifest);
   let bytes = m.size + (await client.getBlob(repository, manifest.config.digest)).length;
   for (const l of manifest.layers) {
     const blob = await client.getBlob(repository, l.digest);

@@ -19,12 +19,14 @@ import { PLATFORMS, type Platform } from "../config/schema.js";
 import { dockerBin } from "../lib/docker.js";
 import { UsageError } from "../lib/errors.js";
 import { run, runChecked, type RunOptions, type RunResult } from "../lib/exec.js";
+import { checkDocument } from "../lib/saved.js";
 import { archOf, platformOf } from "../lib/platform.js";
 import { versionAtLeast } from "../lib/version.js";
 import { isDigest } from "../oci/digest.js";
 import { initLayout, readBlob, readImage, readJsonBlob, readLayout, writeLayoutIndex } from "../oci/layout.js";
 import { isTag, parseReference } from "../oci/reference.js";
-import { ANNOTATIONS, type Annotations, type Descriptor, type ImageConfig } from "../oci/types.js";
+import { descriptorSchema, OCI } from "../oci/schema.js";
+import { ANNOTATIONS, type Annotations, type Descriptor } from "../oci/types.js";
 import {
   IMAGE_CMD,
   IMAGE_ENV,
@@ -351,11 +353,17 @@ export function parseBuildxMetadata(text: string, file = "metadata file"): Build
   const digest = m["containerimage.digest"];
   if (typeof digest !== "string" || !isDigest(digest))
     throw new Error(`buildx ${file} has no containerimage.digest (got ${JSON.stringify(digest)}); was an image exported?`);
-  const descriptor = m["containerimage.descriptor"] as Descriptor | undefined;
+  const descriptor =
+    m["containerimage.descriptor"] === undefined
+      ? undefined
+      : checkDocument(m["containerimage.descriptor"], descriptorSchema, {
+          where: `buildx ${file}: containerimage.descriptor`,
+          what: "an OCI descriptor",
+        });
   const str = (k: string) => (typeof m[k] === "string" ? (m[k] as string) : undefined);
   return {
     digest,
-    ...(descriptor && typeof descriptor === "object" ? { descriptor } : {}),
+    ...(descriptor ? { descriptor } : {}),
     ...(str("image.name") !== undefined ? { imageName: str("image.name")! } : {}),
     ...(str("buildx.build.ref") !== undefined ? { buildRef: str("buildx.build.ref")! } : {}),
     raw: m,
@@ -388,7 +396,7 @@ export async function layoutImageResult(layout: string, ref: string, rootDigest:
   const manifests: ImageManifestResult[] = [];
   for (const { descriptor, manifest } of image.manifests) {
     if (descriptor.annotations?.[ATTESTATION] === "attestation-manifest") continue;
-    const config = await readJsonBlob<ImageConfig>(layout, manifest.config.digest);
+    const config = await readJsonBlob(layout, manifest.config.digest, OCI.config);
     const platform = platformIn(descriptor.platform ?? config, `OCI layout ${layout}: manifest ${descriptor.digest}`);
     const diffIds = config.rootfs.diff_ids;
     if (diffIds.length !== manifest.layers.length)

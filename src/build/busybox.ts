@@ -16,6 +16,7 @@ import { run, runChecked, which } from "../lib/exec.js";
 import { sha256, sha256File } from "../lib/hash.js";
 import type { Logger } from "../lib/log.js";
 import { saveAttributionInputs, ATTRIBUTION_LDFLAGS } from "../size/attribution-inputs.js";
+import { FACTS_FILE, readBusyboxFacts, writeBusyboxFacts, type Applet, type BusyboxFacts } from "../results/busybox-facts.js";
 import type { SourceResult } from "./source.js";
 
 /** Bump when the way a binary is made changes, so old cache entries are not reused. */
@@ -31,24 +32,7 @@ const BUILD_OWNED = [
   "CONFIG_PREFIX",
 ];
 
-export interface Applet {
-  name: string;
-  /** Install path without the leading slash, e.g. "bin/ls". */
-  path: string;
-}
-
-export interface BusyboxFacts {
-  variant: string;
-  platform: Platform;
-  busyboxVersion: string;
-  key: string;
-  size: number;
-  sha256: string;
-  applets: Applet[];
-  elf: { machine: string; static: boolean; stripped: boolean };
-  toolchain: string;
-  buildSeconds: number;
-}
+export type { Applet, BusyboxFacts };
 
 export interface BusyboxBuild extends BusyboxFacts {
   binary: string;
@@ -351,9 +335,9 @@ export async function buildBusybox(
   const entry = await cachedEntry(join(cacheDir, "busybox"), key, async (tmp) => {
     const facts = await compile(cfg, variant, platform, fragment, tc, tree.dir, tmp, key, opts);
     facts.buildSeconds = (Date.now() - started) / 1000;
-    await writeFile(join(tmp, "facts.json"), `${JSON.stringify(facts, null, 2)}\n`);
+    await writeBusyboxFacts(join(tmp, FACTS_FILE), facts);
   });
-  const facts = JSON.parse(await readFile(join(entry.path, "facts.json"), "utf8")) as BusyboxFacts;
+  const facts = await readBusyboxFacts(join(entry.path, FACTS_FILE), entry.path);
   opts.log.debug(`${label}: busybox ${entry.hit ? "cache hit" : "built"} (${entry.path})`);
   return { ...facts, binary: join(entry.path, "busybox"), hit: entry.hit };
 }

@@ -163,7 +163,13 @@ export function parseBenchCommandOptions(argv: string[]): BenchCommandOptions {
   };
 }
 
-export type BenchCommandResult = BenchResult & { entries: BenchmarkEntry[]; gate?: GateResult; files: BenchFiles };
+export type BenchCommandResult = BenchResult & {
+  entries: BenchmarkEntry[];
+  gate?: GateResult;
+  files: BenchFiles;
+  /** The job summary's markdown (written to files.summary); not part of the --json document. */
+  summaryMarkdown: string;
+};
 
 /** `kimigayo bench`: the build's images (or --image) against the references; the gate against --baseline. */
 export async function bench(ctx: CommandContext, o: BenchCommandOptions): Promise<BenchCommandResult> {
@@ -214,11 +220,11 @@ export async function bench(ctx: CommandContext, o: BenchCommandOptions): Promis
     );
   }
 
-  const files = await writeBenchOutputs(result, entries, { out, report: resolve(o.report) }, gateResult);
+  const { files, summary } = await writeBenchOutputs(result, entries, { out, report: resolve(o.report) }, gateResult);
   ctx.log.info(`\n${formatBench(result)}`);
   if (gateResult) ctx.log.info(`\n${renderGate(gateResult).join("\n")}`);
   ctx.log.info(`\nwrote ${files.report}, ${files.benchmark}, ${files.summary} and ${files.result}`);
-  return { ...result, entries, ...(gateResult ? { gate: gateResult } : {}), files };
+  return { ...result, entries, ...(gateResult ? { gate: gateResult } : {}), files, summaryMarkdown: summary };
 }
 
 export const benchCommand: Command<BenchCommandOptions, BenchCommandResult> = {
@@ -227,7 +233,8 @@ export const benchCommand: Command<BenchCommandOptions, BenchCommandResult> = {
   usage: USAGE,
   parse: parseBenchCommandOptions,
   run: bench,
-  json: (r) => r,
+  json: ({ summaryMarkdown: _summary, ...r }) => r,
+  action: (r) => ({ outputs: { bench: JSON.stringify(benchCommand.json(r)) }, summary: [r.summaryMarkdown] }),
   failure: (r) =>
     r.gate && !r.gate.passed
       ? `benchmark regression: ${r.gate.regressions.map((x) => `${x.name} ${x.baseline?.value} -> ${x.current?.value} ${x.unit}`).join("; ")}`

@@ -3,7 +3,7 @@ import { selectPlatforms, selectVariants } from "../config/load.js";
 import { runBuild, type BuildResult } from "../pipeline/build.js";
 import { parseEngine, type EngineRequest } from "../build/engine.js";
 import { commonOptions, outputFolder, parseCommandArgs, str } from "./args.js";
-import type { Command, CommandContext, CommandOptions } from "./command.js";
+import type { ActionReport, Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
 
 const USAGE = `usage: kimigayo build [--variant V|all] [--platform P,...] [--engine oci|buildx|auto|none] [--out DIR] [--parallel N] [--config FILE] [--json]
@@ -73,6 +73,28 @@ export async function build(ctx: CommandContext, o: BuildOptions): Promise<Build
   return result;
 }
 
+/** The action's outputs of a build: the sizes, where build.json is, and a summary table. */
+export function buildReport(r: BuildResult): ActionReport {
+  return {
+    outputs: {
+      sizes: JSON.stringify(
+        r.images.map((x) => ({ variant: x.variant, platform: x.platform, rootfs: x.rootfs.size, busybox: x.busybox.size })),
+      ),
+      "build-json": `${r.out}/build.json`,
+    },
+    summary: [
+      "## Kimigayo build",
+      "",
+      "| Variant | Platform | BusyBox | Rootfs |",
+      "|---|---|--:|--:|",
+      ...r.images.map(
+        (x) =>
+          `| ${x.variant} | ${x.platform} | ${x.busybox.size.toLocaleString("en-US")} B | ${x.rootfs.size.toLocaleString("en-US")} B |`,
+      ),
+    ],
+  };
+}
+
 export const buildCommand: Command<BuildOptions, BuildResult> = {
   name: "build",
   summary: "build BusyBox and the rootfs of each variant and platform",
@@ -80,6 +102,7 @@ export const buildCommand: Command<BuildOptions, BuildResult> = {
   parse: parseBuildOptions,
   run: build,
   json: (r) => r,
+  action: buildReport,
 };
 
 export function formatBuild(r: BuildResult): string {

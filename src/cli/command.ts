@@ -35,4 +35,15 @@ export interface Command<O extends CommandOptions = CommandOptions, R = unknown>
   json(result: R): unknown;
   /** A result that failed its check (exit 1): the error line to log ("" for none); undefined when it passed. */
   failure?(result: R): string | undefined;
+  /**
+   * What the action makes of a result: its outputs besides `result` (the --json document) and its
+   * part of the job summary, from the result itself (no file is read back).
+   */
+  action?(result: R, options: O, ctx: CommandContext): ActionReport | Promise<ActionReport>;
+}
+
+/** What a command gives the action: its outputs and its part of the job summary. */
+export interface ActionReport {
+  outputs: Record<string, string>;
+  summary: string[];
 }

@@ -9,6 +9,7 @@ import { selfCommand } from "../lib/self.js";
 import { sha256File } from "../lib/hash.js";
 import type { Logger } from "../lib/log.js";
 import { fetchSource, sourceCachePath } from "../build/source.js";
+import { parseDoctorResult } from "../results/doctor.js";
 import { commonOptions, parseCommandArgs, str } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 
@@ -78,9 +79,12 @@ async function doctorAsRoot(ids: string[], log: Logger): Promise<Map<string, str
   end();
   let result: DoctorResult;
   try {
-    result = JSON.parse(r.stdout) as DoctorResult;
-  } catch {
-    throw new Error(`sudo kimigayo doctor --fix exited with ${r.code}: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" ")}`);
+    result = parseDoctorResult(r.stdout, "the output of sudo kimigayo doctor --fix --json");
+  } catch (err) {
+    // No JSON at all: the child failed before it could print its result; its last lines say why.
+    if (!r.stdout.trim().startsWith("{"))
+      throw new Error(`sudo kimigayo doctor --fix exited with ${r.code}: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" ")}`);
+    throw err;
   }
   return new Map(result.items.map((i) => [i.id, i.fixed]));
 }

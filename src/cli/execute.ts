@@ -3,10 +3,12 @@ import { exitCodeOf, formatError, UsageError } from "../lib/errors.js";
 import { checkEnvironment } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 
-export interface Execution<R> {
+export interface Execution<R, O = CommandOptions> {
   code: number;
   /** Present when the command ran to its end (also when its check failed). */
   result?: R;
+  /** The options the command ran with (present with `result`). */
+  options?: O;
 }
 
 export async function execute<O extends CommandOptions, R>(
@@ -14,7 +16,7 @@ export async function execute<O extends CommandOptions, R>(
   argv: string[],
   ctx: CommandContext,
   opts: { stdout?: NodeJS.WritableStream; verbose?: boolean; inputNames?: Record<string, string> } = {},
-): Promise<Execution<R>> {
+): Promise<Execution<R, O>> {
   try {
     const options = cmd.parse(argv);
     checkEnvironment(ctx.env);
@@ -23,9 +25,9 @@ export async function execute<O extends CommandOptions, R>(
     const failure = cmd.failure?.(result);
     if (failure !== undefined) {
       if (failure) ctx.log.error(failure);
-      return { code: 1, result };
+      return { code: 1, result, options };
     }
-    return { code: 0, result };
+    return { code: 0, result, options };
   } catch (err) {
     reportError(ctx, opts.inputNames ? inInputTerms(err, opts.inputNames) : err, opts.verbose === true);
     return { code: exitCodeOf(err) };

@@ -1,5 +1,5 @@
-import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { readdir, stat } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
 import { PLATFORMS, type Platform } from "../config/schema.js";
 import { selectPlatforms } from "../config/load.js";
 import { UsageError } from "../lib/errors.js";
@@ -8,10 +8,10 @@ import type { RegistryClientOptions } from "../oci/registry.js";
 import { merge, planTags, publish, publishByDigest, tagSourceFrom, type DigestFile, type PublishResult } from "../publish/publish.js";
 import { readBuildResult } from "../results/build.js";
 import { readDigestSet } from "../results/digests.js";
-import { PUBLISHED_FILE } from "../results/published.js";
+import { PUBLISHED_FILE, writePublished } from "../results/published.js";
 import { smoke, type SmokeResult } from "../build/smoke.js";
 import { commonOptions, imageFlag, outputFolder, parseCommandArgs, str } from "./args.js";
-import type { Command, CommandContext, CommandOptions } from "./command.js";
+import type { ActionReport, Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
 
 const PUBLISH_USAGE = `usage: kimigayo publish [--image REPO] [--version X.Y.Z] [--out DIR] [--smoke] [--json]
@@ -45,9 +45,9 @@ interface RegistryFlags {
   password?: string;
 }
 
-function registryFlags(o: Record<string, unknown>): RegistryFlags {
-  const username = str(o.username as string | undefined);
-  const password = str(o.password as string | undefined);
+function registryFlags(o: { username?: unknown; password?: unknown }): RegistryFlags {
+  const username = typeof o.username === "string" ? str(o.username) : undefined;
+  const password = typeof o.password === "string" ? str(o.password) : undefined;
   return { ...(username ? { username } : {}), ...(password ? { password } : {}) };
 }
 
@@ -150,6 +150,14 @@ export async function publishImages(ctx: CommandContext, o: PublishOptions): Pro
   return { kind: "published", result, smoke: smokes };
 }
 
+/** The action's outputs of published images: each variant's index digest and tags. */
+export function publishedOutputs(p: PublishResult): Record<string, string> {
+  return {
+    digests: JSON.stringify(Object.fromEntries(p.variants.map((v) => [v.variant, v.index]))),
+    tags: JSON.stringify(Object.fromEntries(p.variants.map((v) => [v.variant, v.tags]))),
+  };
+}
+
 export const publishCommand: Command<PublishOptions, PublishCommandResult> = {
   name: "publish",
   summary: "push the built images (blobs, manifests, index, tags last); --by-digest for one platform",
@@ -160,6 +168,7 @@ export const publishCommand: Command<PublishOptions, PublishCommandResult> = {
     r.kind === "by-digest"
       ? { image: r.image, digestsDir: r.digestsDir, digests: r.digests, ...(r.smoke ? { smoke: r.smoke } : {}) }
       : { ...r.result, ...(r.smoke ? { smoke: r.smoke } : {}) },
+  action: (r): ActionReport => ({ outputs: r.kind === "published" ? publishedOutputs(r.result) : {}, summary: [] }),
 };
 
 export interface MergeOptions extends CommandOptions, RegistryFlags {
@@ -237,9 +246,7 @@ export async function mergeDigests(ctx: CommandContext, o: MergeOptions): Promis
   const result = await merge({ image, files, tags, log: ctx.log, registry: registryOptions(o, ctx), deferTags: o.deferTags });
   ctx.log.info(`\n${formatPublish(result)}`);
   if (o.out) {
-    const file = join(resolve(o.out), PUBLISHED_FILE);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+    const file = await writePublished(resolve(o.out), result);
     ctx.log.info(`wrote ${file}`);
   }
   return result;
@@ -252,4 +259,8 @@ export const mergeCommand: Command<MergeOptions, PublishResult> = {
   parse: parseMergeOptions,
   run: mergeDigests,
   json: (r) => r,
+  action: (r, o) => ({
+    outputs: { ...publishedOutputs(r), ...(o.out ? { published: `${o.out}/${PUBLISHED_FILE}` } : {}) },
+    summary: [],
+  }),
 };

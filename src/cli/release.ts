@@ -4,7 +4,7 @@ import { release, type ReleaseResult } from "../pipeline/release.js";
 import { parseEngine, type EngineRequest } from "../build/engine.js";
 import { commonOptions, imageFlag, inputFolder, outputFolder, parseCommandArgs, str, wholeNumber } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
-import { formatPublish } from "./publish.js";
+import { formatPublish, publishedOutputs } from "./publish.js";
 
 const USAGE = `usage: kimigayo release --tag vX.Y.Z [--dry-run] [--image REPO] [--out DIR] [--repo OWNER/NAME] [--engine E] [--baseline B]
                         [--bench-runs N] [--from-published DIR] [--json]
@@ -112,4 +112,12 @@ export const releaseCommand: Command<ReleaseOptions, ReleaseResult> = {
   parse: parseReleaseOptions,
   run: releaseTag,
   json: (r) => ({ ...r, notes: undefined }),
+  action: (r, o) => ({
+    outputs: {
+      ...publishedOutputs(r.images),
+      ...(r.release?.url ? { "release-url": r.release.url } : {}),
+      notes: `${o.out}/RELEASE_NOTES.md`,
+    },
+    summary: [r.notes],
+  }),
 };

@@ -2,13 +2,18 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { formatBytes, formatKB } from "../config/units.js";
+import { githubClient } from "../github/client.js";
+import { upsertStickyComment } from "../github/comments.js";
+import { readGitHubEvent } from "../results/github-event.js";
+import { writeSizeReport } from "../results/size-report.js";
 import { readSizeReport } from "../size/baseline.js";
 import { runSizeCheck } from "../size/check.js";
 import { formatBudget, formatDelta, formatDeltaBytes } from "../size/format.js";
+import { SIZE_CHECK_MARKER } from "../size/markdown.js";
 import type { Contributor } from "../size/attribution.js";
 import type { ImageReport, SizeReport } from "../size/types.js";
 import { commonOptions, imageFlag, outputFile, parseCommandArgs, str } from "./args.js";
-import type { Command, CommandContext, CommandOptions } from "./command.js";
+import type { ActionReport, Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
 
 const USAGE = `usage: kimigayo size-check [--baseline FILE|IMAGE|last-release] [--image REPO] [--out DIR] [--report FILE]
@@ -171,10 +176,9 @@ export async function sizeCheck(ctx: CommandContext, o: SizeCheckOptions): Promi
   }
   const over = overBudget(report);
   if (o.warnOnly && over) ctx.log.warn(`${over} (--warn-only: the check passes)`);
-  const json = `${JSON.stringify(report, null, 2)}\n`;
   const files: SizeCheckCommandResult["files"] = {};
   if (o.report) {
-    files.report = await write(o.report, json);
+    files.report = await writeSizeReport(resolve(o.report), report);
     ctx.log.info(`wrote the report to ${files.report}`);
   }
   if (o.markdown) {
@@ -182,6 +186,45 @@ export async function sizeCheck(ctx: CommandContext, o: SizeCheckOptions): Promi
     ctx.log.info(`wrote the markdown to ${files.markdown}`);
   }
   return { report, warnOnly: o.warnOnly, markdown, files };
+}
+
+/**
+ * On a pull request with a token, the size report becomes one sticky comment (found by its
+ * hidden marker, updated on every push). A fork's PR has no token: the report still goes to the
+ * job summary and the check still passes or fails; the comment is left to the workflow_run
+ * workflow (.github/workflows/pr-size-comment.yml).
+ */
+async function commentOnPullRequest(ctx: CommandContext, markdown: string): Promise<void> {
+  const event = ctx.env.GITHUB_EVENT_NAME;
+  if (event !== "pull_request" && event !== "pull_request_target") return;
+  const token = ctx.credentials.githubToken;
+  if (!token) {
+    ctx.log.info("no github-token: the size report is in the job summary (a fork's PR gets its comment from pr-size-comment.yml)");
+    return;
+  }
+  const number = (await readGitHubEvent(ctx.env.GITHUB_EVENT_PATH)).pull_request?.number;
+  const [owner, repo] = (ctx.env.GITHUB_REPOSITORY ?? "").split("/");
+  if (!number || !owner || !repo) {
+    ctx.log.warn("size-check: cannot tell the pull request (GITHUB_EVENT_PATH, GITHUB_REPOSITORY); no comment posted");
+    return;
+  }
+  try {
+    const client = githubClient({ token, log: ctx.log, purpose: "the size comment" });
+    const r = await upsertStickyComment({ client, owner, repo, issueNumber: number, marker: SIZE_CHECK_MARKER, body: markdown });
+    ctx.log.info(`size report comment ${r.action}: ${r.url}`);
+  } catch (e) {
+    // A read-only token (a fork's PR) cannot comment; the check's result does not depend on it.
+    ctx.log.warn(`size-check: could not post the PR comment: ${(e as Error).message}`);
+  }
+}
+
+/** The action's part of a size check: the PR comment, the report's files, and the markdown as the job summary. */
+export async function sizeCheckAction(r: SizeCheckCommandResult, o: SizeCheckOptions, ctx: CommandContext): Promise<ActionReport> {
+  if (r.markdown) await commentOnPullRequest(ctx, r.markdown);
+  return {
+    outputs: { ...(o.report ? { report: o.report } : {}), ...(o.markdown ? { markdown: o.markdown } : {}) },
+    summary: [r.markdown],
+  };
 }
 
 export const sizeCheckCommand: Command<SizeCheckOptions, SizeCheckCommandResult> = {
@@ -192,4 +235,5 @@ export const sizeCheckCommand: Command<SizeCheckOptions, SizeCheckCommandResult>
   run: sizeCheck,
   json: (r) => r.report,
   failure: (r) => (r.warnOnly ? undefined : overBudget(r.report)),
+  action: sizeCheckAction,
 };

@@ -154,5 +154,6 @@ export const verifyCommand: Command<VerifyOptions, VerifyResult> = {
   parse: parseVerifyOptions,
   run: verify,
   json: (r) => r,
+  action: (r) => ({ outputs: {}, summary: [verifyMarkdown(r)] }),
   failure: (r) => (r.passed ? undefined : `verify: ${r.failures.length} check(s) failed for ${r.reference}`),
 };

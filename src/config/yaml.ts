@@ -43,7 +43,8 @@ const STANDARD_TAGS = "!!str, !!int, !!float, !!bool, !!null, !!seq, !!map";
 const UNKNOWN_TAG = `tags are limited to the standard ones (${STANDARD_TAGS})`;
 
 /** Where a node starts in the source, if it is a node with a range. */
-const startOf = (n: unknown): number | undefined => (n as { range?: [number, number, number] } | null)?.range?.[0];
+const startOf = (n: unknown): number | undefined =>
+  typeof n === "object" && n !== null && "range" in n && Array.isArray(n.range) && typeof n.range[0] === "number" ? n.range[0] : undefined;
 /** A value left out (`a:`, `-`). */
 const isEmpty = (n: unknown): boolean => isScalar(n) && n.value === null && n.source === "";
 const isMergeKey = (k: unknown): boolean => isScalar(k) && typeof k.value === "symbol";

@@ -134,11 +134,17 @@ const header = (e: HttpErrorLike, name: string): string | undefined => {
   return v === undefined ? undefined : String(v);
 };
 
+/** One entry of a GitHub error body's `errors`: its string fields (anything else in it is left out). */
+function errorDetail(x: unknown): GitHubErrorDetail {
+  if (typeof x !== "object" || x === null) return {};
+  return Object.fromEntries(Object.entries(x).filter(([, v]) => typeof v === "string"));
+}
+
 function describe(e: HttpErrorLike): { text: string; errors: GitHubErrorDetail[] } {
   const data = e.response?.data as { message?: unknown; errors?: unknown } | string | undefined;
   if (data && typeof data === "object") {
     const errors: GitHubErrorDetail[] = Array.isArray(data.errors)
-      ? data.errors.map((x: unknown) => (typeof x === "string" ? { message: x } : (x as GitHubErrorDetail)))
+      ? data.errors.map((x: unknown) => (typeof x === "string" ? { message: x } : errorDetail(x)))
       : [];
     const reasons = errors.map((x) => x.message ?? [x.resource, x.field, x.code].filter(Boolean).join(" ")).filter(Boolean);
     const text = [typeof data.message === "string" ? data.message : "", reasons.length ? `(${reasons.join("; ")})` : ""].filter(Boolean);

@@ -1,9 +1,12 @@
 /**
- * Reading back a saved result (build.json, digest files, event payloads): JSON, then the zod
- * schema its type is inferred from. Every problem names the file, the field path, the bad value
- * and what is allowed, and is a UsageError (exit 2), as with the config.
+ * Reading JSON documents against the zod schema their type is inferred from: saved results
+ * (build.json, digest files, event payloads; src/results), registry and layout documents
+ * (src/oci/schema.ts), tools' output. Every problem names the document (file or URL), the field
+ * path, the bad value and what is allowed; a saved result's is a UsageError (exit 2), as with the
+ * config. Writing a saved result is here too, so a file's reader and writer agree on its form.
  */
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { z } from "zod";
 import { UsageError } from "./errors.js";
 
@@ -68,24 +71,72 @@ export function describeIssue(iss: z.core.$ZodIssue, raw: unknown): string {
   }
 }
 
-/** Parses the text of a saved result; throws a UsageError naming the file and each bad field. */
-export function parseSaved<S extends z.ZodType>(text: string, file: string, schema: S, kind: SavedKind): z.output<S> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`${file}: not JSON (${(err as Error).message}); expected ${kind.what}: ${kind.remedy}`, { file });
-  }
-  const r = schema.safeParse(raw);
-  if (r.success) return r.data;
-  const issues = r.error.issues;
+/**
+ * A failed parse as lines "field: what is wrong, got what" (eight at most, then how many more):
+ * the one way a zod error becomes a message, for saved files, registry documents and tool output.
+ */
+export function issueLines(error: z.ZodError, raw: unknown): string[] {
+  const issues = error.issues;
   const lines = issues.slice(0, 8).map((i) => describeIssue(i, raw));
   if (issues.length > lines.length) lines.push(`… and ${issues.length - lines.length} more`);
-  const first = issues[0];
-  throw new UsageError(`${file} is not ${kind.what}:\n  ${lines.join("\n  ")}\n${kind.remedy}`, {
-    file,
-    ...(first ? { field: fieldPath(first.path) } : {}),
-  });
+  return lines;
+}
+
+/** What a JSON document is and where it came from, for the message when it is not what it should be. */
+export interface JsonDocument {
+  /** The file or URL it was read from, or what printed it. */
+  where: string;
+  /** What it should be, e.g. "an OCI image manifest". */
+  what: string;
+  /** How to get a good one, as a last line. */
+  remedy?: string;
+}
+
+/** Makes the error for a bad document: its message and the first bad field. */
+export type DocumentError = (message: string, field?: string) => Error;
+
+const plainError: DocumentError = (message) => new Error(message);
+
+/** Checks a value already read (JSON, YAML) against a schema; a problem names the document and each bad field. */
+export function checkDocument<S extends z.ZodType>(
+  raw: unknown,
+  schema: S,
+  doc: JsonDocument,
+  fail: DocumentError = plainError,
+): z.output<S> {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const first = r.error.issues[0];
+  throw fail(
+    `${doc.where} is not ${doc.what}:\n  ${issueLines(r.error, raw).join("\n  ")}${doc.remedy ? `\n${doc.remedy}` : ""}`,
+    first ? fieldPath(first.path) : undefined,
+  );
+}
+
+/** Parses JSON text against a schema; a problem (not JSON, or a bad field) names the document and the field. */
+export function parseDocument<S extends z.ZodType>(
+  text: string | Buffer,
+  schema: S,
+  doc: JsonDocument,
+  fail: DocumentError = plainError,
+): z.output<S> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.toString());
+  } catch (err) {
+    throw fail(`${doc.where}: not JSON (${(err as Error).message}); expected ${doc.what}${doc.remedy ? `: ${doc.remedy}` : ""}`);
+  }
+  return checkDocument(raw, schema, doc, fail);
+}
+
+/** Parses the text of a saved result; throws a UsageError naming the file and each bad field. */
+export function parseSaved<S extends z.ZodType>(text: string, file: string, schema: S, kind: SavedKind): z.output<S> {
+  return parseDocument(
+    text,
+    schema,
+    { where: file, ...kind },
+    (message, field) => new UsageError(message, { file, ...(field !== undefined ? { field } : {}) }),
+  );
 }
 
 /** Reads and parses a saved result; `missing` is the message when the file is not there. */
@@ -104,4 +155,11 @@ export async function readSaved<S extends z.ZodType>(
     throw new UsageError(`${file} ${why}; expected ${kind.what}: ${kind.remedy}`, { file });
   }
   return parseSaved(text, file, schema, kind);
+}
+
+/** Writes a saved result as the readers read it: pretty JSON and a newline, its folder made first. */
+export async function writeSaved(file: string, value: unknown): Promise<string> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
+  return file;
 }

@@ -3,6 +3,7 @@
  * flow (a Bearer challenge names a realm to GET a token from, with service and scope).
  */
 import { basicAuthorization, redact, secretsOf, type Credentials } from "./credentials.js";
+import { OCI, parseOci } from "./schema.js";
 
 export interface Challenge {
   /** Lower-cased auth scheme: "bearer", "basic", ... */
@@ -85,7 +86,7 @@ export async function fetchToken(
       `token request to ${url.origin}${url.pathname} ${who} failed: ${res.status} ${redact(body.slice(0, 300), secretsOf(credentials))}`,
     );
   }
-  const json = JSON.parse(body) as { token?: string; access_token?: string; expires_in?: number };
+  const json = parseOci(body, OCI.tokenAnswer, `token answer from ${url.origin}${url.pathname}`);
   const token = json.token ?? json.access_token;
   if (!token) throw new Error(`token response from ${url.origin}${url.pathname} has no token`);
   // Treat tokens as expiring a little early; the spec's default lifetime is 60 s.

@@ -9,6 +9,8 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { z } from "zod";
+import { parseDocument } from "../lib/saved.js";
 import { DOCKER_HUB } from "./reference.js";
 
 export interface Credentials {
@@ -36,14 +38,22 @@ function authsHost(key: string): string {
   return host === "index.docker.io" || host === "registry-1.docker.io" ? DOCKER_HUB : host;
 }
 
+/** The part of Docker's config.json we read: `auths`, each entry's `auth` or user name and password. */
+const dockerConfigSchema = z.looseObject({
+  auths: z
+    .record(z.string(), z.looseObject({ auth: z.string().optional(), username: z.string().optional(), password: z.string().optional() }))
+    .optional(),
+});
+
 function fromDockerConfig(registry: string, path: string): Credentials | undefined {
-  let cfg: { auths?: Record<string, { auth?: string; username?: string; password?: string }> };
+  let text: string;
   try {
-    cfg = JSON.parse(readFileSync(path, "utf8")) as typeof cfg;
+    text = readFileSync(path, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new Error(`docker config ${path} cannot be read: ${(err as Error).message}`);
   }
+  const cfg = parseDocument(text, dockerConfigSchema, { where: `docker config ${path}`, what: "a Docker config.json" });
   const entry = Object.entries(cfg.auths ?? {}).find(([key]) => authsHost(key) === registry)?.[1];
   if (!entry) return undefined;
   if (entry.auth) {

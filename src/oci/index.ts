@@ -1,5 +1,6 @@
 /** OCI image layout, digests and the registry client: the one home for these (see DESIGN.md). */
 export * from "./types.js";
+export * from "./schema.js";
 export * from "./digest.js";
 export * from "./json.js";
 export * from "./gzip.js";

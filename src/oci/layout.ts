@@ -10,7 +10,9 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { digestHex, digestOf, verifyDigest } from "./digest.js";
+import type { z } from "zod";
 import { canonicalJsonBytes } from "./json.js";
+import { OCI, parseOci, type OciDocument } from "./schema.js";
 import {
   ANNOTATIONS,
   INDEX_MEDIA_TYPES,
@@ -80,21 +82,20 @@ export async function readBlob(dir: string, digest: string): Promise<Buffer> {
   return data;
 }
 
-export async function readJsonBlob<T>(dir: string, digest: string): Promise<T> {
-  return JSON.parse((await readBlob(dir, digest)).toString("utf8")) as T;
+/** A JSON blob of the layout, its digest checked, parsed as `kind` (OCI.manifest, OCI.index, OCI.config). */
+export async function readJsonBlob<S extends z.ZodType>(dir: string, digest: string, kind: OciDocument<S>): Promise<z.output<S>> {
+  return parseOci(await readBlob(dir, digest), kind, blobPath(dir, digest));
 }
 
 /** Reads DIR/oci-layout and DIR/index.json. */
 export async function readLayout(dir: string): Promise<ImageIndex> {
   const marker = await readIfExists(join(dir, "oci-layout"));
   if (!marker) throw new Error(`${dir} is not an OCI image layout: it has no oci-layout file`);
-  const version = (JSON.parse(marker.toString("utf8")) as { imageLayoutVersion?: unknown }).imageLayoutVersion;
+  const version = parseOci(marker, OCI.layoutMarker, join(dir, "oci-layout")).imageLayoutVersion;
   if (version !== OCI_LAYOUT_VERSION) throw new Error(`OCI layout ${dir}: unsupported imageLayoutVersion ${JSON.stringify(version)}`);
   const raw = await readIfExists(join(dir, "index.json"));
   if (!raw) throw new Error(`OCI layout ${dir}: index.json is missing`);
-  const index = JSON.parse(raw.toString("utf8")) as ImageIndex;
-  if (index.schemaVersion !== 2 || !Array.isArray(index.manifests)) throw new Error(`OCI layout ${dir}: index.json is not an image index`);
-  return index;
+  return parseOci(raw, OCI.index, join(dir, "index.json"));
 }
 
 /** The top-level descriptor named `ref` (its ref.name annotation), or the only one when `ref` is not given. */
@@ -122,10 +123,10 @@ export interface LayoutImage {
 /** Follows a top-level descriptor to its manifests, checking every JSON blob's digest on the way. */
 export async function readImage(dir: string, ref?: string): Promise<LayoutImage> {
   const root = resolveRef(dir, await readLayout(dir), ref);
-  const manifestOf = async (d: Descriptor) => ({ descriptor: d, manifest: await readJsonBlob<ImageManifest>(dir, d.digest) });
+  const manifestOf = async (d: Descriptor) => ({ descriptor: d, manifest: await readJsonBlob(dir, d.digest, OCI.manifest) });
   if (MANIFEST_MEDIA_TYPES.includes(root.mediaType)) return { root, manifests: [await manifestOf(root)] };
   if (!INDEX_MEDIA_TYPES.includes(root.mediaType)) throw new Error(`OCI layout ${dir}: unsupported media type ${root.mediaType}`);
-  const index = await readJsonBlob<ImageIndex>(dir, root.digest);
+  const index = await readJsonBlob(dir, root.digest, OCI.index);
   const unsupported = index.manifests.find((d) => !MANIFEST_MEDIA_TYPES.includes(d.mediaType));
   if (unsupported) throw new Error(`OCI layout ${dir}: nested ${unsupported.mediaType} ${unsupported.digest} is not supported`);
   return { root, manifests: await Promise.all(index.manifests.map(manifestOf)) };

@@ -19,6 +19,7 @@ import { bufferBlob } from "./blob-source.js";
 import { digestHex, digestOf, isDigest } from "./digest.js";
 import { RegistryError } from "./errors.js";
 import { canonicalJsonBytes } from "./json.js";
+import { OCI } from "./schema.js";
 import type { RegistryClient } from "./registry.js";
 import { INDEX_MEDIA_TYPES, MEDIA_TYPES, type Descriptor, type ImageIndex } from "./types.js";
 
@@ -155,7 +156,7 @@ export async function readFallbackIndex(client: RegistryClient, repository: stri
     const m = await client.getManifest(repository, tag);
     if (!INDEX_MEDIA_TYPES.includes(m.mediaType))
       throw new RegistryError(`${repository}:${tag} is a ${m.mediaType}, not a referrers index: refusing to overwrite it`);
-    return (JSON.parse(m.bytes.toString("utf8")) as ImageIndex).manifests ?? [];
+    return client.parseManifest(repository, tag, m, OCI.index).manifests;
   } catch (err) {
     if (err instanceof RegistryError && err.status === 404) return [];
     throw err;

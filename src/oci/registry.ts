@@ -13,6 +13,7 @@
  * - Stats count requests, retries and blob bytes the registry accepted, so a caller can assert
  *   that a re-push uploads nothing.
  */
+import type { z } from "zod";
 import { UsageError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
 import { parseRetryAfter, withRetry, type RetryOptions } from "../lib/retry.js";
@@ -32,6 +33,7 @@ import {
 import { digestOf, isDigest, verifyDigest } from "./digest.js";
 import { describeFailure, networkReason, RegistryError, registryRetryable } from "./errors.js";
 import { isRepositoryName, isTag, parseReference, registryBaseUrl } from "./reference.js";
+import { errorBodySchema, OCI, parseOci, type OciDocument } from "./schema.js";
 import { MANIFEST_ACCEPT, type ImageIndex } from "./types.js";
 
 export const DEFAULT_CHUNK_THRESHOLD = 5 * 1024 * 1024;
@@ -288,6 +290,36 @@ export class RegistryClient {
     });
   }
 
+  /** The URL of a manifest, as a message about it names it. */
+  manifestUrl(repo: string, ref: string): string {
+    return `${this.baseUrl}/v2/${repo}/manifests/${ref}`;
+  }
+
+  /** The URL of a blob, as a message about it names it. */
+  blobUrl(repo: string, digest: string): string {
+    return `${this.baseUrl}/v2/${repo}/blobs/${digest}`;
+  }
+
+  /** A fetched manifest parsed as `kind` (src/oci/schema.ts); a malformed one is an error naming its URL and field. */
+  parseManifest<S extends z.ZodType>(repo: string, ref: string, m: FetchedManifest, kind: OciDocument<S>): z.output<S> {
+    return parseOci(m.bytes, kind, this.manifestUrl(repo, ref));
+  }
+
+  /** The manifest `ref`, fetched and parsed as `kind` (OCI.manifest, OCI.index). */
+  async getManifestAs<S extends z.ZodType>(
+    repo: string,
+    ref: string,
+    kind: OciDocument<S>,
+  ): Promise<{ fetched: FetchedManifest; doc: z.output<S> }> {
+    const fetched = await this.getManifest(repo, ref);
+    return { fetched, doc: this.parseManifest(repo, ref, fetched, kind) };
+  }
+
+  /** A JSON blob (an image config, an SBOM, a Sigstore bundle), its digest verified, parsed as `kind`. */
+  async getBlobAs<S extends z.ZodType>(repo: string, digest: string, kind: OciDocument<S>): Promise<z.output<S>> {
+    return parseOci(await this.getBlob(repo, digest), kind, this.blobUrl(repo, digest));
+  }
+
   /** PUTs manifest bytes under a digest or a tag; returns their digest. */
   async putManifest(repo: string, ref: string, bytes: Buffer, mediaType: string): Promise<string> {
     checkRepo(repo);
@@ -330,7 +362,7 @@ export class RegistryClient {
         await drain(res);
         return undefined;
       }
-      tags.push(...(((await res.json()) as { tags?: string[] | null }).tags ?? []));
+      tags.push(...(parseOci(await res.text(), OCI.tagList, new URL(page, this.baseUrl).toString()).tags ?? []));
       url = /<([^>]+)>\s*;\s*rel="?next"?/.exec(res.headers.get("link") ?? "")?.[1];
     }
     return tags;
@@ -351,8 +383,7 @@ export class RegistryClient {
       await drain(res);
       return undefined;
     }
-    const index = (await res.json()) as ImageIndex;
-    return { ...index, manifests: index.manifests ?? [] };
+    return parseOci(await res.text(), OCI.referrers, this.manifestUrl(repo, digest).replace("/manifests/", "/referrers/"));
   }
 
   // -------------------------------------------------------------------------
@@ -569,14 +600,15 @@ export class RegistryClient {
  * Any other body: its start.
  */
 export function errorBody(text: string): { codes: string[]; detail: string } {
-  let errors: unknown;
+  let raw: unknown;
   try {
-    errors = (JSON.parse(text) as { errors?: unknown }).errors;
+    raw = JSON.parse(text);
   } catch {
     return { codes: [], detail: text.trim().slice(0, 200) };
   }
-  if (!Array.isArray(errors)) return { codes: [], detail: "" };
-  const entries = errors.filter((e): e is { code?: unknown; message?: unknown } => e !== null && typeof e === "object");
+  const body = errorBodySchema.safeParse(raw);
+  if (!body.success) return { codes: [], detail: "" };
+  const entries = body.data.errors.filter((e): e is { code?: unknown; message?: unknown } => e !== null && typeof e === "object");
   const codes = entries.map((e) => (typeof e.code === "string" ? e.code : "")).filter(Boolean);
   const detail = entries
     .map((e) => [e.code, e.message].filter((x) => typeof x === "string" && x !== "").join(" "))

@@ -35,50 +35,5 @@ export const ANNOTATIONS = {
 
 export type Annotations = Record<string, string>;
 
-export interface OciPlatform {
-  architecture: string;
-  os: string;
-  variant?: string;
-}
-
-export interface Descriptor {
-  mediaType: string;
-  /** "sha256:<64 hex>" */
-  digest: string;
-  size: number;
-  platform?: OciPlatform;
-  annotations?: Annotations;
-}
-
-export interface ImageManifest {
-  schemaVersion: 2;
-  mediaType: string;
-  config: Descriptor;
-  layers: Descriptor[];
-  annotations?: Annotations;
-}
-
-export interface ImageIndex {
-  schemaVersion: 2;
-  mediaType?: string;
-  manifests: Descriptor[];
-  annotations?: Annotations;
-}
-
-export interface ImageConfig {
-  created?: string;
-  architecture: string;
-  os: string;
-  variant?: string;
-  config?: {
-    Env?: string[];
-    Cmd?: string[];
-    Entrypoint?: string[];
-    Labels?: Record<string, string>;
-    StopSignal?: string;
-    WorkingDir?: string;
-    User?: string;
-  };
-  rootfs: { type: "layers"; diff_ids: string[] };
-  history?: { created?: string; created_by?: string; comment?: string; empty_layer?: boolean }[];
-}
+/** The documents' types, inferred from the schemas every document read is parsed with. */
+export type { Descriptor, ImageConfig, ImageIndex, ImageManifest, OciPlatform } from "./schema.js";

@@ -6,8 +6,7 @@
  * pushes the indexes only and records the tags they are to get; the release's tag stage
  * (tagPushed) moves them once everything that can fail before it has passed.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir } from "node:fs/promises";
 import { isActionsOwn } from "../config/builtin.js";
 import type { Config, Platform } from "../config/schema.js";
 import { UsageError } from "../lib/errors.js";
@@ -22,11 +21,12 @@ import { MEDIA_TYPES } from "../oci/types.js";
 import { computeTags, plannedTags, tagOrder, type TagMove, type TagResult, type TagSource } from "./tags.js";
 import { imageIndex, ociPlatform } from "../build/image.js";
 import type { BuildResult, LayoutBuild } from "../results/build.js";
-import { readDigestFile, type DigestFile } from "../results/digests.js";
+import { readDigestFile, writeDigestFile, type DigestFile } from "../results/digests.js";
 import { readGitHubEvent } from "../results/github-event.js";
 import type { PublishedVariant, PublishResult } from "../results/published.js";
+import { readSbom } from "../results/sbom.js";
 import { attachReferrer } from "../oci/referrers.js";
-import { sbomArtifact, type SpdxDocument } from "../build/sbom.js";
+import { sbomArtifact } from "../build/sbom.js";
 
 export type { PublishedVariant, PublishResult } from "../results/published.js";
 
@@ -113,7 +113,7 @@ export async function pushSboms(
   for (const m of layout.manifests) {
     const sbom = build.images.find((i) => i.variant === layout.variant && i.platform === m.platform)?.sbom;
     if (!sbom) continue;
-    const spdx = JSON.parse(await readFile(sbom, "utf8")) as SpdxDocument;
+    const spdx = await readSbom(sbom);
     const art = sbomArtifact(spdx, { mediaType: MEDIA_TYPES.ociManifest, digest: m.digest, size: m.size });
     // src/oci/referrers.ts: the referrers API where the registry has it, else the fallback index (never overwritten on a failed read).
     try {
@@ -247,7 +247,7 @@ export async function publishByDigest(
       mediaType: r.mediaType,
       annotations: r.annotations,
     };
-    await writeFile(join(req.digestsDir, `${layout.variant}-${p.architecture}.json`), `${JSON.stringify(file, null, 2)}\n`);
+    await writeDigestFile(req.digestsDir, file);
     out.push(file);
   }
   return out;

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { UsageError } from "../lib/errors.js";
+import { writeSaved } from "../lib/saved.js";
 
 const mustBeString = (key: string) => ({ error: () => `"${key}" must be a string` });
 
@@ -46,4 +47,9 @@ export function parseBenchmarkEntries(text: string, file: string): BenchmarkEntr
     const named = issue.path[0] !== "name" && typeof name === "string" ? ` (${name})` : "";
     throw new UsageError(`${at}${named}: ${issue.message}`, { file, field: `[${i}].${issue.path.map(String).join(".")}` });
   });
+}
+
+/** Writes benchmark.json as the gate (`--baseline`) and github-action-benchmark read it; returns the file. */
+export function writeBenchmarkEntries(file: string, entries: BenchmarkEntry[]): Promise<string> {
+  return writeSaved(file, entries);
 }

@@ -5,7 +5,7 @@
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { PLATFORMS } from "../config/schema.js";
-import { readSaved } from "../lib/saved.js";
+import { readSaved, writeSaved } from "../lib/saved.js";
 import { ENGINES } from "../build/engine.js";
 
 const count = z.number().int().nonnegative();
@@ -98,4 +98,9 @@ export async function readBuildResult(outDir: string): Promise<{ file: string; b
     missing: `no build result at ${file}: run \`kimigayo build\` first (or pass --out)`,
   });
   return { file, build };
+}
+
+/** Writes <out>/build.json (its folder made first); returns the file. */
+export function writeBuildResult(outDir: string, build: BuildResult): Promise<string> {
+  return writeSaved(join(outDir, BUILD_JSON), build);
 }

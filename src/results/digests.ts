@@ -5,7 +5,8 @@
 import { z } from "zod";
 import { PLATFORMS } from "../config/schema.js";
 import { UsageError } from "../lib/errors.js";
-import { readSaved } from "../lib/saved.js";
+import { join } from "node:path";
+import { readSaved, writeSaved } from "../lib/saved.js";
 import { parseReference } from "../oci/reference.js";
 import { ANNOTATIONS } from "../oci/types.js";
 
@@ -26,6 +27,11 @@ export function readDigestFile(file: string): Promise<DigestFile> {
     what: "a digest file written by `kimigayo publish --by-digest`",
     remedy: "push the platform again with `kimigayo publish --by-digest --platform P`",
   });
+}
+
+/** Writes a platform's digest file, <dir>/<variant>-<arch>.json; returns the file. */
+export function writeDigestFile(dir: string, digest: DigestFile): Promise<string> {
+  return writeSaved(join(dir, `${digest.variant}-${digest.platform.split("/")[1]}.json`), digest);
 }
 
 /**

@@ -5,7 +5,8 @@
  * images as the notes name them, and the tags its tag stage moves, without building anything.
  */
 import { z } from "zod";
-import { readSaved } from "../lib/saved.js";
+import { join } from "node:path";
+import { readSaved, writeSaved } from "../lib/saved.js";
 
 const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, "expected a digest sha256:<64 hex digits>");
 const count = z.number().int().nonnegative();
@@ -39,4 +40,9 @@ export function readPublished(file: string): Promise<PublishResult> {
     what: "the published images written by `kimigayo merge --out`",
     remedy: "run `kimigayo merge --out DIR` again and pass that folder",
   });
+}
+
+/** Writes <dir>/published.json (its folder made first); returns the file. */
+export function writePublished(dir: string, result: PublishResult): Promise<string> {
+  return writeSaved(join(dir, PUBLISHED_FILE), result);
 }

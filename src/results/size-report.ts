@@ -4,7 +4,9 @@
  * the same schemaVersion from a later kimigayo still reads. Its type is inferred from the schema.
  */
 import { z } from "zod";
+import { writeSaved } from "../lib/saved.js";
 import { PLATFORMS } from "../lib/platform.js";
+import type { SizeReport } from "../size/types.js";
 
 const count = z.number().int().nonnegative();
 
@@ -46,3 +48,8 @@ export const savedSizeReportSchema = z.looseObject({
 });
 
 export type SavedSizeReport = z.infer<typeof savedSizeReportSchema>;
+
+/** Writes a size report (`--report FILE`, the release's <out>/size-report.json) as a later baseline reads it; returns the file. */
+export function writeSizeReport(file: string, report: SizeReport): Promise<string> {
+  return writeSaved(file, report);
+}

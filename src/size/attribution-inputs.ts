@@ -6,10 +6,16 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { z } from "zod";
 import { run } from "../lib/exec.js";
 import { attribute, enabledOptions, parseKbuild, type Attribution, type KbuildObject, type Relocations } from "./attribution.js";
 import { parseLinkMap } from "./linkmap.js";
+import {
+  kbuildFileSchema,
+  kbuildFileText,
+  parseAttributionFile,
+  relocationsSchema,
+  relocationsText,
+} from "../results/attribution-inputs.js";
 
 /** Added to the link flags: the link map's cross-reference table (which file uses which). */
 export const ATTRIBUTION_LDFLAGS = "-Wl,--cref";
@@ -97,12 +103,10 @@ export async function saveAttributionInputs(objDir: string, outDir: string, cros
       }
     }
   }
-  await writeFile(join(outDir, ATTRIBUTION_FILES.relocations), gzipSync(JSON.stringify(relocations), { level: 6 }));
-  await writeFile(join(outDir, ATTRIBUTION_FILES.kbuild), `${JSON.stringify({ objects: await collectKbuild(objDir) })}\n`);
+  await writeFile(join(outDir, ATTRIBUTION_FILES.relocations), gzipSync(relocationsText(relocations), { level: 6 }));
+  await writeFile(join(outDir, ATTRIBUTION_FILES.kbuild), kbuildFileText({ objects: await collectKbuild(objDir) }));
   await writeFile(join(outDir, ATTRIBUTION_FILES.config), await readFile(join(objDir, ".config")));
 }
-
-const kbuildSchema = z.object({ objects: z.array(z.object({ object: z.string(), option: z.string().nullable() })) });
 
 /**
  * The attribution of the binary at `binary` (build.json's busybox.binary), or why there is none:
@@ -126,14 +130,21 @@ export async function loadAttribution(
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
     return { missing: `no link map beside ${binary} (${code}): the binary was built before attribution was kept; build again` };
   }
-  const parsed = kbuildSchema.safeParse(JSON.parse(kbuild));
-  if (!parsed.success) return { missing: `${join(dir, ATTRIBUTION_FILES.kbuild)} is not a Kbuild object list` };
+  const parsed = parseAttributionFile(kbuild, join(dir, ATTRIBUTION_FILES.kbuild), kbuildFileSchema, "a Kbuild object list");
+  if (!parsed.ok) return { missing: parsed.problem };
+  const refs = parseAttributionFile(
+    gunzipSync(relocations).toString("utf8"),
+    join(dir, ATTRIBUTION_FILES.relocations),
+    relocationsSchema,
+    "a relocation list (file -> section -> symbols)",
+  );
+  if (!refs.ok) return { missing: refs.problem };
   return {
     attribution: attribute({
       map: gunzipSync(map).toString("utf8"),
-      kbuild: parsed.data.objects,
+      kbuild: parsed.value.objects,
       enabled: enabledOptions(config),
-      relocations: JSON.parse(gunzipSync(relocations).toString("utf8")) as Relocations,
+      relocations: refs.value,
       binarySize,
       applets,
     }),

@@ -21,6 +21,7 @@
  * the object's option. Granularity is the object file: a shared file that a new applet uses more
  * of grows its "shared" row.
  */
+import type { Relocations } from "../results/attribution-inputs.js";
 import { parseLinkMap, type LinkMap } from "./linkmap.js";
 
 export type AttributionKind = "option" | "shared" | "linker" | "elf";
@@ -101,7 +102,7 @@ export function sharedPlace(object: string): string {
 }
 
 /** File (as the map names it) -> kept input section -> the symbols its relocations name. */
-export type Relocations = Record<string, Record<string, string[]>>;
+export type { Relocations };
 
 export interface AttributeInput {
   map: LinkMap | string;

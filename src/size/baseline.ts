@@ -14,13 +14,14 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { PLATFORMS, type Platform } from "../config/schema.js";
 import { UsageError } from "../lib/errors.js";
-import { describeIssue } from "../lib/saved.js";
+import { issueLines } from "../lib/saved.js";
 import { savedSizeReportSchema } from "../results/size-report.js";
 import type { Logger } from "../lib/log.js";
 import { parseReference, type ImageReference } from "../oci/reference.js";
 import { RegistryError } from "../oci/errors.js";
 import { RegistryClient, type RegistryClientOptions } from "../oci/registry.js";
-import { ANNOTATIONS, INDEX_MEDIA_TYPES, type ImageConfig, type ImageIndex, type ImageManifest } from "../oci/types.js";
+import { OCI, parseOci } from "../oci/schema.js";
+import { ANNOTATIONS, INDEX_MEDIA_TYPES } from "../oci/types.js";
 import { compareSemver, parseSemver } from "../lib/version.js";
 import { SIZE_REPORT_SCHEMA, type Baseline, type BaselineImage, type HistoryEntry } from "./types.js";
 
@@ -64,7 +65,7 @@ export function parseSizeReport(text: string, what: string): ParsedReport {
       `${what}: expected a size report (an object with schemaVersion and images), got ${Array.isArray(raw) ? "a list" : typeof raw}`,
     );
   if (obj.schemaVersion === undefined) {
-    const first = Array.isArray(obj.images) ? (obj.images[0] as Record<string, unknown> | undefined) : undefined;
+    const first: unknown = Array.isArray(obj.images) ? obj.images[0] : undefined;
     const hint = first && typeof first === "object" && "rootfs" in first ? "this is a build.json; " : "";
     throw new UsageError(`${what}: schemaVersion is missing; ${hint}expected a report written by \`kimigayo size-check --report FILE\``);
   }
@@ -75,8 +76,7 @@ export function parseSizeReport(text: string, what: string): ParsedReport {
   }
   const r = savedSizeReportSchema.safeParse(obj);
   if (!r.success) {
-    const lines = r.error.issues.slice(0, 5).map((i) => describeIssue(i, obj));
-    throw new UsageError(`${what}: not a valid size report:\n  ${lines.join("\n  ")}`);
+    throw new UsageError(`${what}: not a valid size report:\n  ${issueLines(r.error, obj).join("\n  ")}`);
   }
   if (r.data.images.length === 0) throw new UsageError(`${what}: lists no images`);
   const seen = new Set<string>();
@@ -186,10 +186,9 @@ async function readPlatformImage(
   repo: string,
   digest: string,
 ): Promise<{ compressed: number; platform: Platform | undefined; version?: string }> {
-  const m = JSON.parse((await client.getManifest(repo, digest)).bytes.toString("utf8")) as ImageManifest;
-  if (!Array.isArray(m.layers)) throw new Error(`manifest ${digest} has no layers list`);
+  const m = (await client.getManifestAs(repo, digest, OCI.manifest)).doc;
   const compressed = m.layers.reduce((n, l) => n + l.size, 0);
-  const config = JSON.parse((await client.getBlob(repo, m.config.digest)).toString("utf8")) as ImageConfig;
+  const config = await client.getBlobAs(repo, m.config.digest, OCI.config);
   const version = config.config?.Labels?.[ANNOTATIONS.version];
   return { compressed, platform: platformOf(config), ...(version ? { version } : {}) };
 }
@@ -242,10 +241,12 @@ export async function imageBaseline(spec: string, opts: ImageBaselineOptions): P
       continue;
     }
     try {
-      const doc = JSON.parse(found.bytes.toString("utf8")) as Partial<ImageIndex & ImageManifest>;
       const perPlatform = new Map<Platform, { compressed: number; digest: string; version?: string }>();
-      if (INDEX_MEDIA_TYPES.includes(found.mediaType) || Array.isArray(doc.manifests)) {
-        for (const d of doc.manifests ?? []) {
+      const raw: unknown = JSON.parse(found.bytes.toString("utf8"));
+      const listsManifests = typeof raw === "object" && raw !== null && "manifests" in raw && Array.isArray(raw.manifests);
+      if (INDEX_MEDIA_TYPES.includes(found.mediaType) || listsManifests) {
+        const doc = parseOci(found.bytes, OCI.index, client.manifestUrl(repo, found.digest));
+        for (const d of doc.manifests) {
           const p = platformOf(d.platform);
           if (!p || !platforms.includes(p) || perPlatform.has(p)) continue;
           const img = await readPlatformImage(client, repo, d.digest);

@@ -59,10 +59,11 @@ export function rowKey(r: Pick<BreakdownRow, "name" | "kind">): string {
 }
 
 function checkImage(i: unknown, at: string): asserts i is ImageBuild {
-  const o = i as Partial<ImageBuild> | null;
+  if (i === null || typeof i !== "object") throw new UsageError(`${at}: expected an image object`);
+  // Each field the measure reads is checked below, before it is trusted.
+  const o: Partial<ImageBuild> = i;
   const bad = (field: string, want: string) =>
     new UsageError(`${at}.${field}: expected ${want}; is this a build.json written by \`kimigayo build\`?`);
-  if (o === null || typeof o !== "object") throw new UsageError(`${at}: expected an image object`);
   if (typeof o.variant !== "string") throw bad("variant", "a variant name");
   if (!(PLATFORMS as readonly unknown[]).includes(o.platform)) throw bad("platform", `one of ${PLATFORMS.join(", ")}`);
   if (!o.rootfs || !Number.isSafeInteger(o.rootfs.size) || !Array.isArray(o.rootfs.files)) throw bad("rootfs", "{ tar, size, files[] }");

@@ -10,18 +10,27 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { z } from "zod";
 import { loadConfig } from "../config/load.js";
 import type { Platform } from "../config/schema.js";
 import { CheckFailure, UsageError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
+import { checkDocument, parseDocument } from "../lib/saved.js";
 import { readTar, type TarReadEntry } from "../lib/tar.js";
 import { digestHex, digestOf } from "../oci/digest.js";
 import { listReferrers } from "../oci/referrers.js";
 import type { RegistryClient } from "../oci/registry.js";
-import { ANNOTATIONS, INDEX_MEDIA_TYPES, type ImageIndex, type ImageManifest } from "../oci/types.js";
+import { OCI } from "../oci/schema.js";
+import { ANNOTATIONS, INDEX_MEDIA_TYPES } from "../oci/types.js";
 import { runBuild } from "../pipeline/build.js";
 import { BUNDLE_MEDIA_TYPE } from "../attest/referrer.js";
-import { SLSA_PROVENANCE_V1, type ProvenancePredicate, type Statement } from "../attest/statement.js";
+import {
+  provenancePredicateSchema,
+  SLSA_PROVENANCE_V1,
+  statementSchema,
+  type ProvenancePredicate,
+  type Statement,
+} from "../attest/statement.js";
 
 export interface FileFacts {
   size: number;
@@ -53,20 +62,29 @@ export interface RebuildResult {
   passed: boolean;
 }
 
+/** The part of a Sigstore bundle a rebuild reads: the DSSE envelope's payload (base64). */
+const bundlePayloadSchema = z.looseObject({ dsseEnvelope: z.looseObject({ payload: z.string().optional() }).optional() });
+
 /** The provenance statement attached to `digest` (unverified: see `kimigayo verify`). */
 export async function provenanceOf(client: RegistryClient, repo: string, digest: string): Promise<Statement<ProvenancePredicate>> {
   for (const r of await listReferrers(client, repo, digest)) {
     if (r.artifactType !== BUNDLE_MEDIA_TYPE) continue;
     if (r.annotations?.["dev.sigstore.bundle.predicateType"] && r.annotations["dev.sigstore.bundle.predicateType"] !== SLSA_PROVENANCE_V1)
       continue;
-    const m = JSON.parse((await client.getManifest(repo, r.digest)).bytes.toString("utf8")) as ImageManifest;
-    const bundle = JSON.parse((await client.getBlob(repo, m.layers[0]!.digest)).toString("utf8")) as {
-      dsseEnvelope?: { payload?: string };
-    };
+    const m = (await client.getManifestAs(repo, r.digest, OCI.manifest)).doc;
+    const layer = m.layers[0];
+    if (!layer) continue;
+    const bundle = await client.getBlobAs(repo, layer.digest, { schema: bundlePayloadSchema, what: "a Sigstore bundle" });
     const payload = bundle.dsseEnvelope?.payload;
     if (!payload) continue;
-    const s = JSON.parse(Buffer.from(payload, "base64").toString("utf8")) as Statement<ProvenancePredicate>;
-    if (s.predicateType === SLSA_PROVENANCE_V1 && s.subject.some((x) => x.digest.sha256 === digestHex(digest))) return s;
+    const where = `the DSSE payload of ${client.blobUrl(repo, layer.digest)}`;
+    const s = parseDocument(Buffer.from(payload, "base64"), statementSchema, { where, what: "an in-toto statement" });
+    if (s.predicateType !== SLSA_PROVENANCE_V1 || !s.subject.some((x) => x.digest.sha256 === digestHex(digest))) continue;
+    const predicate = checkDocument(s.predicate, provenancePredicateSchema, {
+      where: `the provenance in ${where}`,
+      what: "a Kimigayo SLSA provenance",
+    });
+    return { ...s, predicate };
   }
   throw new CheckFailure(`${repo}@${digest} has no provenance attestation to rebuild from (attach one with the release's attest stage)`);
 }
@@ -155,7 +173,7 @@ export async function rebuildAndCompare(req: RebuildRequest): Promise<RebuildRes
   const top = await req.client.getManifest(req.repository, req.ref);
   let targets: { platform?: string; digest: string }[];
   if (INDEX_MEDIA_TYPES.includes(top.mediaType)) {
-    const index = JSON.parse(top.bytes.toString("utf8")) as ImageIndex;
+    const index = req.client.parseManifest(req.repository, req.ref, top, OCI.index);
     targets = index.manifests
       .filter((d) => d.platform && d.platform.os !== "unknown")
       .map((d) => ({ platform: `${d.platform!.os}/${d.platform!.architecture}`, digest: d.digest }));
@@ -173,7 +191,7 @@ export async function rebuildAndCompare(req: RebuildRequest): Promise<RebuildRes
     req.log.info(`rebuilding ${params.variant} ${platform} from ${params.config} at SOURCE_DATE_EPOCH=${params.sourceDateEpoch}`);
     const inputs = await inputDifferences(s.predicate, req.repoDir);
     for (const i of inputs) req.log.warn(`${i.file}: sha256 ${i.now}, the provenance recorded ${i.recorded}`);
-    const published = JSON.parse((await req.client.getManifest(req.repository, t.digest)).bytes.toString("utf8")) as ImageManifest;
+    const published = (await req.client.getManifestAs(req.repository, t.digest, OCI.manifest)).doc;
     const cfg = await loadConfig(resolve(req.repoDir, params.config));
     const variant = cfg.variants.find((v) => v.name === params.variant);
     if (!variant) throw new CheckFailure(`${params.config} has no variant ${params.variant} (the provenance's)`);

@@ -11,8 +11,8 @@ import { bundleFromJSON } from "@sigstore/bundle";
 import { TrustedRoot } from "@sigstore/protobuf-specs";
 import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial } from "@sigstore/verify";
 import { UsageError } from "../lib/errors.js";
-import { parseSaved, type SavedKind } from "../lib/saved.js";
-import { PAYLOAD_TYPE, STATEMENT_TYPE, type Statement } from "../attest/statement.js";
+import { issueLines, parseSaved, type SavedKind } from "../lib/saved.js";
+import { PAYLOAD_TYPE, STATEMENT_TYPE, statementSchema, type Statement } from "../attest/statement.js";
 
 export const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
 
@@ -169,13 +169,20 @@ export function checkBundle(bundleJson: unknown, trust: TrustMaterial, policy: I
   const env = bundle.content.dsseEnvelope;
   if (env.payloadType !== PAYLOAD_TYPE)
     return { ok: false, identity, problem: `payload type ${env.payloadType}, expected ${PAYLOAD_TYPE}` };
-  let statement: Statement;
+  let raw: unknown;
   try {
-    statement = JSON.parse(env.payload.toString("utf8")) as Statement;
+    raw = JSON.parse(env.payload.toString("utf8"));
   } catch {
     return { ok: false, identity, problem: "the signed payload is not JSON" };
   }
-  if (statement._type !== STATEMENT_TYPE)
-    return { ok: false, identity, problem: `statement type ${String(statement._type)}, expected ${STATEMENT_TYPE}` };
-  return { ok: true, statement, identity };
+  const type = typeof raw === "object" && raw !== null && "_type" in raw ? raw._type : undefined;
+  if (type !== STATEMENT_TYPE) return { ok: false, identity, problem: `statement type ${String(type)}, expected ${STATEMENT_TYPE}` };
+  const statement = statementSchema.safeParse(raw);
+  if (!statement.success)
+    return {
+      ok: false,
+      identity,
+      problem: `the signed statement is not an in-toto statement: ${issueLines(statement.error, raw).join("; ")}`,
+    };
+  return { ok: true, statement: statement.data, identity };
 }

@@ -21,7 +21,10 @@ import { readTar } from "../lib/tar.js";
 import { digestHex, digestOf } from "../oci/digest.js";
 import { listReferrers } from "../oci/referrers.js";
 import type { RegistryClient } from "../oci/registry.js";
-import { INDEX_MEDIA_TYPES, type ImageIndex, type ImageManifest } from "../oci/types.js";
+import { OCI } from "../oci/schema.js";
+import { INDEX_MEDIA_TYPES, type ImageManifest } from "../oci/types.js";
+import type { SpdxDocument } from "../build/sbom.js";
+import { parseSbom } from "../results/sbom.js";
 import { checkBundle, type IdentityPolicy, type SignerIdentity } from "./signature.js";
 
 export const SPDX_ARTIFACT_TYPE = "application/spdx+json";
@@ -52,10 +55,6 @@ export interface VerifyResult {
   passed: boolean;
 }
 
-interface SpdxLike {
-  files?: { fileName?: string; checksums?: { algorithm?: string; checksumValue?: string }[] }[];
-}
-
 const platformOf = (d: { platform?: { os: string; architecture: string; variant?: string } }) =>
   d.platform ? `${d.platform.os}/${d.platform.architecture}${d.platform.variant ? `/${d.platform.variant}` : ""}` : "unknown/unknown";
 
@@ -70,7 +69,7 @@ function layerFiles(layers: Buffer[]): Map<string, string> {
   return files;
 }
 
-function sbomFiles(doc: SpdxLike): Map<string, string> {
+function sbomFiles(doc: SpdxDocument): Map<string, string> {
   const files = new Map<string, string>();
   for (const f of doc.files ?? []) {
     const sha = f.checksums?.find((c) => c.algorithm === "SHA256")?.checksumValue ?? "";
@@ -108,9 +107,7 @@ async function attestationsOf(
   const problems: string[] = [];
   for (const r of referrers.filter((x) => x.artifactType === BUNDLE_MEDIA_TYPE)) {
     try {
-      const m = JSON.parse((await req.client.getManifest(req.repository, r.digest)).bytes.toString("utf8")) as ImageManifest & {
-        subject?: { digest: string };
-      };
+      const m = (await req.client.getManifestAs(req.repository, r.digest, OCI.manifest)).doc;
       if (m.subject?.digest !== digest) {
         problems.push(`attestation ${r.digest} is listed for ${digest} but its manifest's subject is ${m.subject?.digest ?? "missing"}`);
         continue;
@@ -120,7 +117,7 @@ async function attestationsOf(
         problems.push(`attestation ${r.digest} has no bundle layer`);
         continue;
       }
-      const bundle = JSON.parse((await req.client.getBlob(req.repository, layer.digest)).toString("utf8")) as unknown;
+      const bundle: unknown = JSON.parse((await req.client.getBlob(req.repository, layer.digest)).toString("utf8"));
       const c = checkBundle(bundle, req.trust, req.identity);
       if (!c.ok) {
         problems.push(`attestation ${r.digest}: ${c.problem}`);
@@ -154,12 +151,12 @@ export async function verifyImage(req: VerifyRequest): Promise<VerifyResult> {
   const top = await req.client.getManifest(req.repository, req.ref);
   const platforms: { target: string; digest: string }[] = [];
   if (INDEX_MEDIA_TYPES.includes(top.mediaType)) {
-    const index = JSON.parse(top.bytes.toString("utf8")) as ImageIndex;
+    const index = req.client.parseManifest(req.repository, req.ref, top, OCI.index);
     for (const d of index.manifests) {
       const p = platformOf(d);
-      if ((d as { artifactType?: string }).artifactType || p.startsWith("unknown/")) {
+      if (d.artifactType || p.startsWith("unknown/")) {
         failures.push(
-          `index ${top.digest}: entry ${d.digest} is not an image (${p}, artifactType ${(d as { artifactType?: string }).artifactType ?? "none"}): attestations must not be platforms`,
+          `index ${top.digest}: entry ${d.digest} is not an image (${p}, artifactType ${d.artifactType ?? "none"}): attestations must not be platforms`,
         );
         continue;
       }
@@ -174,7 +171,7 @@ export async function verifyImage(req: VerifyRequest): Promise<VerifyResult> {
     subjects.push(report);
     let manifest: ImageManifest;
     try {
-      manifest = JSON.parse((await req.client.getManifest(req.repository, p.digest)).bytes.toString("utf8")) as ImageManifest;
+      manifest = (await req.client.getManifestAs(req.repository, p.digest, OCI.manifest)).doc;
     } catch (err) {
       failures.push(`${p.target} manifest ${p.digest}: ${(err as Error).message}`);
       continue;
@@ -200,8 +197,10 @@ export async function verifyImage(req: VerifyRequest): Promise<VerifyResult> {
       continue;
     }
     try {
-      const m = JSON.parse((await req.client.getManifest(req.repository, sbomReferrers[0]!)).bytes.toString("utf8")) as ImageManifest;
-      const doc = JSON.parse((await req.client.getBlob(req.repository, m.layers[0]!.digest)).toString("utf8")) as SpdxLike;
+      const m = (await req.client.getManifestAs(req.repository, sbomReferrers[0]!, OCI.manifest)).doc;
+      const layer = m.layers[0];
+      if (!layer) throw new Error(`SBOM manifest ${req.client.manifestUrl(req.repository, sbomReferrers[0]!)} has no layer`);
+      const doc = parseSbom(await req.client.getBlob(req.repository, layer.digest), req.client.blobUrl(req.repository, layer.digest));
       const listed = sbomFiles(doc);
       report.sbom = { referrer: sbomReferrers[0]!, files: listed.size };
       if (intact) {

@@ -23,7 +23,7 @@ import { dockerBin } from "../../src/lib/docker.js";
 import { run } from "../../src/lib/exec.js";
 import { streamLogger } from "../../src/lib/log.js";
 import { writeTar } from "../../src/lib/tar.js";
-import { ANNOTATIONS, digestOf, readBlob, readImage, readJsonBlob, type ImageConfig, type ImageIndex } from "../../src/oci/index.js";
+import { ANNOTATIONS, digestOf, OCI, readBlob, readImage, readJsonBlob } from "../../src/oci/index.js";
 import { buildWithBuildx, prepareContext } from "../../src/build/buildx.js";
 import { needs } from "../support/prerequisites.js";
 import { imageAnnotations } from "../../src/build/image.js";
@@ -111,7 +111,7 @@ describe("engine buildx: docker buildx build into an OCI layout", () => {
 
     const image = await readImage(r.layout, "2.1.0");
     assert.equal(image.root.digest, r.index.digest);
-    const index = await readJsonBlob<ImageIndex>(r.layout, r.index.digest);
+    const index = await readJsonBlob(r.layout, r.index.digest, OCI.index);
     for (const [k, v] of Object.entries(annotations)) assert.equal(index.annotations?.[k], v, `index annotation ${k}`);
 
     const { [ANNOTATIONS.refName]: _ref, ...labels } = annotations;
@@ -119,7 +119,7 @@ describe("engine buildx: docker buildx build into an OCI layout", () => {
       const manifest = image.manifests.find((x) => x.descriptor.digest === m.digest)!.manifest;
       for (const [k, v] of Object.entries(annotations))
         assert.equal(manifest.annotations?.[k], v, `${m.platform} manifest annotation ${k}`);
-      const config = await readJsonBlob<ImageConfig>(r.layout, m.config);
+      const config = await readJsonBlob(r.layout, m.config, OCI.config);
       assert.equal(`${config.os}/${config.architecture}`, m.platform);
       assert.deepEqual(config.config?.Env, ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]);
       assert.deepEqual(config.config?.Cmd, ["/bin/sh"]);

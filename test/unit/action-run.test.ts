@@ -10,7 +10,9 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { actionCredentials, buildReport, compilesBusybox, publishedOutputs } from "../../src/action/main.js";
+import { actionCredentials, compilesBusybox } from "../../src/action/main.js";
+import { buildReport } from "../../src/cli/build.js";
+import { publishedOutputs } from "../../src/cli/publish.js";
 import { getInputs } from "../../src/action/inputs.js";
 import type { BuildResult, ImageBuild } from "../../src/results/build.js";
 

@@ -21,6 +21,7 @@ import { writeTar } from "../../src/lib/tar.js";
 import {
   ANNOTATIONS,
   MEDIA_TYPES,
+  OCI,
   readImage,
   readJsonBlob,
   readLayout,
@@ -585,7 +586,7 @@ async function buildkitStyleLayout(name: string): Promise<{ layout: string; oci:
   });
   const layout = join(dir, "buildkit");
   await cp(oci.layout, layout, { recursive: true });
-  const index = await readJsonBlob<ImageIndex>(layout, oci.index.digest);
+  const index = await readJsonBlob(layout, oci.index.digest, OCI.index);
   const statement = await writeBlob(layout, enc('{"_type":"https://in-toto.io/Statement/v0.1"}'));
   const attConfig = await writeBlob(layout, enc("{}"));
   const att = await writeBlob(

@@ -19,6 +19,7 @@ import {
   LAYER_COMPRESSOR,
   initLayout,
   MEDIA_TYPES,
+  OCI,
   parseReference,
   parseWwwAuthenticate,
   readBlob,
@@ -32,7 +33,6 @@ import {
   resolveCredentials,
   writeBlob,
   writeLayoutIndex,
-  type ImageConfig,
   type ImageIndex,
   type ImageManifest,
 } from "../../src/oci/index.js";
@@ -273,7 +273,7 @@ describe("buildImage (engine oci)", () => {
     assert.deepEqual(layoutIndex.manifests, [
       { mediaType: MEDIA_TYPES.ociIndex, digest: r.index.digest, size: r.index.size, annotations: { [ANNOTATIONS.refName]: "2.1.0" } },
     ]);
-    const index = await readJsonBlob<ImageIndex>(r.layout, r.index.digest);
+    const index = await readJsonBlob(r.layout, r.index.digest, OCI.index);
     assert.equal(index.mediaType, MEDIA_TYPES.ociIndex);
     assert.deepEqual(
       index.manifests.map((d) => [d.mediaType, d.platform]),
@@ -293,7 +293,7 @@ describe("buildImage (engine oci)", () => {
     assert.deepEqual(index.annotations, expected, "no ref.name on the index itself: only on its descriptor in index.json");
 
     for (const m of r.manifests) {
-      const manifest = await readJsonBlob<ImageManifest>(r.layout, m.digest);
+      const manifest = await readJsonBlob(r.layout, m.digest, OCI.manifest);
       assert.equal(manifest.mediaType, MEDIA_TYPES.ociManifest);
       assert.deepEqual(manifest.annotations, expected);
       assert.equal(manifest.config.digest, m.config);
@@ -301,7 +301,7 @@ describe("buildImage (engine oci)", () => {
         manifest.layers.map((l) => [l.mediaType, l.digest, l.size]),
         m.layers.map((l) => [MEDIA_TYPES.ociLayerGzip, l.digest, l.size]),
       );
-      const config = await readJsonBlob<ImageConfig>(r.layout, m.config);
+      const config = await readJsonBlob(r.layout, m.config, OCI.config);
       const arm = m.platform === "linux/arm64";
       assert.equal(config.architecture, arm ? "arm64" : "amd64");
       assert.equal(config.variant, arm ? "v8" : undefined);

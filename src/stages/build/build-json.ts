@@ -1,7 +1,5 @@
 /** build-json: the build's result as plain data in <out>/build.json, where later stages and other runners start. */
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { BUILD_JSON, type BuildResult } from "../../results/build.js";
+import { writeBuildResult, type BuildResult } from "../../results/build.js";
 import type { Stage } from "../stage.js";
 import { need, type BuildContext } from "./context.js";
 
@@ -20,8 +18,7 @@ export const buildJson: Stage<BuildContext> = {
       ...(ctx.engine ? { engine: ctx.engine } : {}),
       seconds: { source: source.seconds, total: (Date.now() - ctx.startedAt) / 1000 },
     };
-    await mkdir(ctx.outDir, { recursive: true });
-    await writeFile(join(ctx.outDir, BUILD_JSON), `${JSON.stringify(result, null, 2)}\n`);
+    await writeBuildResult(ctx.outDir, result);
     ctx.build = result;
   },
 };

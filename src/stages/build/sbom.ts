@@ -1,9 +1,9 @@
 /** sbom: an SPDX 2.3 document per image: BusyBox (source and binary hashes), musl, and every file of the rootfs. */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { mapLimit } from "../../lib/concurrency.js";
-import { canonicalJsonBytes } from "../../oci/json.js";
 import type { ImageBuild } from "../../results/build.js";
+import { writeSbom as saveSbom } from "../../results/sbom.js";
 import { compilerFor } from "../../build/busybox.js";
 import { rfc3339 } from "../../build/image.js";
 import { muslVersion, rootfsFiles, spdxFor } from "../../build/sbom.js";
@@ -24,9 +24,7 @@ async function writeSbom(ctx: BuildContext, image: ImageBuild, sourceSha256: str
     namespace: `https://${cfg.image}/spdx`,
   });
   const path = join(ctx.outDir, "sbom", `kimigayo-${image.variant}-${image.platform.split("/")[1]}.spdx.json`);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, canonicalJsonBytes(doc));
-  return path;
+  return saveSbom(path, doc);
 }
 
 export const sbom: Stage<BuildContext> = {

@@ -9,13 +9,13 @@
  * stages that the other jobs ran are skipped with the reason. The rest is the RELEASE list as a
  * single-job release runs it: attest, notes, assets, then the tags, then the GitHub Release.
  */
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { UsageError } from "../../lib/errors.js";
 import { plannedTags, type TagResult } from "../../publish/tags.js";
 import { sha256File } from "../../lib/hash.js";
 import { parseReference } from "../../oci/reference.js";
-import { BUILD_JSON, readBuildResult, type BuildResult, type ImageBuild } from "../../results/build.js";
+import { BUILD_JSON, readBuildResult, writeBuildResult, type BuildResult, type ImageBuild } from "../../results/build.js";
 import { PUBLISHED_FILE, readPublished, type PublishResult } from "../../results/published.js";
 import type { ReleaseContext } from "./context.js";
 
@@ -102,8 +102,7 @@ export async function restoreFromPublished(ctx: ReleaseContext, dir: string): Pr
   const build: BuildResult = { ...first, out: ctx.outDir, images, seconds: { source: 0, total: 0 } };
   delete build.layouts;
   delete build.engine;
-  await mkdir(ctx.outDir, { recursive: true });
-  await writeFile(join(ctx.outDir, BUILD_JSON), `${JSON.stringify(build, null, 2)}\n`);
+  await writeBuildResult(ctx.outDir, build);
   ctx.build = build;
   ctx.images = images;
   ctx.untagged = published;

@@ -1,7 +1,7 @@
 /** size-check: every image against its budget; a failure stops the release before anything is published. */
-import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CheckFailure } from "../../lib/errors.js";
+import { writeSizeReport } from "../../results/size-report.js";
 import { runSizeCheck } from "../../size/check.js";
 import type { Stage } from "../stage.js";
 import type { ReleaseContext } from "./context.js";
@@ -17,7 +17,7 @@ export const sizeCheck: Stage<ReleaseContext> = {
       ...(req.sizeBaseline ? { baseline: req.sizeBaseline } : {}),
       ...(req.registry ? { registry: req.registry } : {}),
     });
-    await writeFile(join(ctx.outDir, "size-report.json"), `${JSON.stringify(size.report, null, 2)}\n`);
+    await writeSizeReport(join(ctx.outDir, "size-report.json"), size.report);
     if (size.report.status === "fail") {
       throw new CheckFailure(
         `size-check failed, so nothing was published:\n${size.report.images.flatMap((i) => i.reasons.map((r) => `  ${i.variant} ${i.platform}: ${r}`)).join("\n")}`,
