@@ -22,14 +22,16 @@ import { run, runChecked, type RunOptions, type RunResult } from "../lib/exec.js
 import { archOf, platformOf } from "../lib/platform.js";
 import { versionAtLeast } from "../lib/version.js";
 import { isDigest } from "../oci/digest.js";
-import { initLayout, readBlob, readImage, readJsonBlob, readLayout, writeLayoutIndex } from "../oci/layout.js";
+import { canonicalJsonBytes } from "../oci/json.js";
+import { blobPath, initLayout, readBlob, readImage, readJsonBlob, readLayout, writeBlob, writeLayoutIndex } from "../oci/layout.js";
 import { isTag, parseReference } from "../oci/reference.js";
-import { ANNOTATIONS, type Annotations, type Descriptor, type ImageConfig } from "../oci/types.js";
+import { ANNOTATIONS, MEDIA_TYPES, type Annotations, type Descriptor, type ImageConfig } from "../oci/types.js";
 import {
   IMAGE_CMD,
   IMAGE_ENV,
   IMAGE_STOP_SIGNAL,
   imageAnnotations,
+  imageIndex,
   type ImageManifestResult,
   type ImageOptions,
   type ImageResult,
@@ -413,6 +415,25 @@ export async function layoutImageResult(layout: string, ref: string, rootDigest:
   return { layout, ref, index: { digest: root.digest, size: root.size }, manifests };
 }
 
+/**
+ * Puts the oci engine's index (imageIndex, the one `kimigayo merge` writes too) over the platform
+ * manifests buildx wrote, in place of buildx's own, and names it in index.json as the oci engine
+ * does. BuildKit normalises linux/arm64/v8 to linux/arm64 in its index; the oci engine and merge
+ * say linux/arm64/v8. With the same index code an index merged from per-platform pushes of buildx
+ * manifests is byte for byte this one. buildx's index blob is removed: the layout holds only
+ * what the image references.
+ */
+export async function withNativeIndex(
+  layout: string,
+  built: Omit<ImageResult, "compressor">,
+  annotations: Annotations,
+): Promise<Omit<ImageResult, "compressor">> {
+  const written = await writeBlob(layout, canonicalJsonBytes(imageIndex(built.manifests, annotations)));
+  await writeLayoutIndex(layout, [{ mediaType: MEDIA_TYPES.ociIndex, ...written, annotations: { [ANNOTATIONS.refName]: built.ref } }]);
+  if (written.digest !== built.index.digest) await rm(blobPath(layout, built.index.digest), { force: true });
+  return { ...built, index: written };
+}
+
 // ---------------------------------------------------------------------------
 // The build
 // ---------------------------------------------------------------------------
@@ -484,7 +505,8 @@ export async function buildWithBuildx(opts: BuildxImageOptions): Promise<BuildxI
     await (opts.runner ?? runChecked)(dockerBin(), argv, { onOutput, env });
     if (pending.trim()) opts.log.debug(`buildx ${name}: ${pending}`);
     const metadata = parseBuildxMetadata(await readFile(metadataFile, "utf8"), metadataFile);
-    const read = await layoutImageResult(tmp, opts.config.version, metadata.digest);
+    const built = await layoutImageResult(tmp, opts.config.version, metadata.digest);
+    const read = await withNativeIndex(tmp, built, imageAnnotations(opts));
     await rm(layout, { recursive: true, force: true });
     await rename(tmp, layout);
     opts.log.info(`image ${name}: ${metadata.digest} (${read.manifests.length} platform(s), buildx) in ${layout}`);

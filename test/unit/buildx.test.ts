@@ -527,11 +527,12 @@ describe("engine selection", () => {
     assert.deepEqual(await resolveEngine("buildx", present), { engine: "buildx", reason: "--engine buildx: docker buildx v0.17.1" });
   });
 
-  it("buildx where it is missing is a usage error (exit 2) that suggests --engine oci", async () => {
+  it("buildx where it is missing is a usage error (exit 2) naming doctor --fix --only buildx and the oci engine", async () => {
     const err = await rejectsUsage(resolveEngine("buildx", missing));
     assert.equal(err.exitCode, 2);
     assert.match(err.message, /^--engine buildx: buildx is not available here \(.*not a docker command\.\)/);
-    assert.match(err.message, /Use --engine oci \(the native engine: no daemon, no buildx\)/);
+    assert.match(err.message, /Install it with `kimigayo doctor --fix --only buildx`/);
+    assert.match(err.message, /or use the oci engine \(native: no daemon, no buildx\)/);
   });
 
   it("oci never probes", async () => {
