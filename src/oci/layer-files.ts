@@ -63,7 +63,7 @@ export async function manifestFiles(layout: string, manifestDigest: string): Pro
 }
 
 /** One line per path whose entry differs between `a` and `b` (empty: the same files). */
-export function fileDifferences(a: readonly LayerFile[], b: readonly LayerFile[], names = ["a", "b"] as const): string[] {
+export function fileDifferences(a: readonly LayerFile[], b: readonly LayerFile[], names: readonly [string, string] = ["a", "b"]): string[] {
   const left = new Map(a.map((f) => [f.path, f]));
   const right = new Map(b.map((f) => [f.path, f]));
   const out: string[] = [];
