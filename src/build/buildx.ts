@@ -446,6 +446,7 @@ export interface BuildxImageOptions extends ImageOptions {
   sbom?: boolean;
   cacheFrom?: string[];
   cacheTo?: string[];
+  /** Default true: clamp every file time in the layers to SOURCE_DATE_EPOCH. */
   rewriteTimestamp?: boolean;
   /** Runs docker; the default is src/lib/exec.ts runChecked. */
   runner?: Runner;
@@ -488,7 +489,8 @@ export async function buildWithBuildx(opts: BuildxImageOptions): Promise<BuildxI
       ...(opts.builder ? { builder: opts.builder } : {}),
       ...(opts.cacheFrom ? { cacheFrom: opts.cacheFrom } : {}),
       ...(opts.cacheTo ? { cacheTo: opts.cacheTo } : {}),
-      ...(opts.rewriteTimestamp ? { rewriteTimestamp: true } : {}),
+      // Every file time clamped to SOURCE_DATE_EPOCH (BuildKit 0.13+; Engine 26's embedded BuildKit has it).
+      ...((opts.rewriteTimestamp ?? true) ? { rewriteTimestamp: true } : {}),
     });
     opts.log.debug(`${dockerBin()} ${argv.join(" ")}`);
     let pending = "";

@@ -673,7 +673,7 @@ function fakeBuildx(scratch: string, calls: string[][]) {
     calls.push([cmd, ...args]);
     const value = (flag: string) => args[args.indexOf(flag) + 1]!;
     assert.deepEqual(args.slice(0, 2), ["buildx", "build"]);
-    const dest = /^type=oci,dest=(.+),tar=false$/.exec(value("--output"))![1]!;
+    const dest = /^type=oci,dest=(.+),tar=false,rewrite-timestamp=true$/.exec(value("--output"))![1]!;
     const ctx = args[args.length - 1]!;
     const dockerfile = await readFile(value("--file"), "utf8");
     assert.match(dockerfile, /^ADD rootfs\/kimigayo-minimal-\$\{TARGETARCH\}\.tar \/$/m);
@@ -743,6 +743,7 @@ describe("buildWithBuildx (stand-in docker)", () => {
         builder: "kimigayo",
         progress: "plain",
         metadataFile: join(outDir, "buildx", "minimal", "metadata.json"),
+        rewriteTimestamp: true,
       }),
     );
     assert.deepEqual(got.buildx.argv, argv);
