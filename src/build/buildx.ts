@@ -421,7 +421,7 @@ export async function layoutImageResult(layout: string, ref: string, rootDigest:
  * does. BuildKit normalises linux/arm64/v8 to linux/arm64 in its index; the oci engine and merge
  * say linux/arm64/v8. With the same index code an index merged from per-platform pushes of buildx
  * manifests is byte for byte this one. buildx's index blob is removed: the layout holds only
- * what the image references.
+ * what the image references, as the oci engine's does.
  */
 export async function withNativeIndex(
   layout: string,
@@ -431,6 +431,8 @@ export async function withNativeIndex(
   const written = await writeBlob(layout, canonicalJsonBytes(imageIndex(built.manifests, annotations)));
   await writeLayoutIndex(layout, [{ mediaType: MEDIA_TYPES.ociIndex, ...written, annotations: { [ANNOTATIONS.refName]: built.ref } }]);
   if (written.digest !== built.index.digest) await rm(blobPath(layout, built.index.digest), { force: true });
+  // BuildKit's (empty) upload folder; not part of an OCI layout.
+  await rm(join(layout, "ingest"), { recursive: true, force: true });
   return { ...built, index: written };
 }
 
