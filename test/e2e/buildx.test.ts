@@ -13,14 +13,15 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import type { BuildResult, LayoutBuild } from "../../src/pipeline/build.js";
 import type { PublishResult } from "../../src/publish/publish.js";
-import { READY_LINE } from "../../src/lib/docker.js";
+import { BUILDX_PACKAGES, DAEMON_JSON, isDebian12, TRIXIE_SOURCES_FILE } from "../../src/doctor/buildx.js";
+import { dockerBin, READY_LINE } from "../../src/lib/docker.js";
 import { fileDifferences, manifestFiles } from "../../src/oci/layer-files.js";
 import { readBlob, readJsonBlob, type ImageConfig, type ImageIndex, type ImageManifest } from "../../src/oci/index.js";
 import { needs } from "../support/prerequisites.js";
@@ -131,6 +132,35 @@ describe("engine buildx (docker driver) beside engine oci: the same config throu
     assert.ok(arm, `a smoke run for linux/arm64: ${JSON.stringify(published.smoke)}`);
     assert.match(arm.boot.line, READY_LINE);
     assert.equal(published.smoke?.length, 2);
+  });
+});
+
+describe("what `kimigayo doctor --fix --only buildx` left on this machine", { skip: need.skip }, () => {
+  beforeEach(need.check);
+  it("Debian 12: only docker.io, docker-cli and docker-buildx from trixie; apt offers nothing else from it; the containerd image store is on", () => {
+    const daemon = JSON.parse(readFileSync(DAEMON_JSON, "utf8")) as { features?: Record<string, unknown> };
+    assert.equal(daemon.features?.["containerd-snapshotter"], true, DAEMON_JSON);
+    const info = spawnSync(dockerBin(), ["info", "--format", "{{json .DriverStatus}}"], { encoding: "utf8" });
+    assert.match(info.stdout, /io\.containerd\.snapshotter/, "dockerd runs with the containerd image store");
+    if (!isDebian12()) {
+      assert.ok(!existsSync(join("/etc/apt/sources.list.d", TRIXIE_SOURCES_FILE)), "no trixie entry off Debian 12");
+      return;
+    }
+    // apt-cache policy: the installed version (***) and the archives that offer it.
+    const policy = spawnSync("apt-cache", ["policy", ...BUILDX_PACKAGES, "libc6", "containerd", "runc"], { encoding: "utf8" });
+    const from13 = policy.stdout
+      .split(/^(?=\S+:$)/m)
+      .filter((block) => {
+        const installed = /^ \*\*\* .*\n((?: {8}.*\n)*)/m.exec(block);
+        return / trixie\//.test(installed?.[1] ?? "");
+      })
+      .map((block) => block.split(":")[0])
+      .sort();
+    assert.deepEqual(from13, [...BUILDX_PACKAGES].sort(), policy.stdout);
+    const upgrade = spawnSync("apt-get", ["-s", "dist-upgrade"], { encoding: "utf8" });
+    assert.equal(upgrade.status, 0, upgrade.stderr);
+    const offered = upgrade.stdout.split("\n").filter((l) => l.startsWith("Inst ") && /Debian:13/.test(l));
+    assert.deepEqual(offered, [], "the pin keeps every other package on Debian 12");
   });
 });
 
