@@ -117,7 +117,9 @@ for (const v of cfg.variants) {
       platform,
       diff.length === 0 ? "yes" : `no (${diff.length}: ${diff[0]})`,
       layerEqual ? "yes" : `no: ${await why(bx, oci, platform)}`,
-      mx.digest === mo.digest ? "yes" : "no (config: BuildKit's history and WorkingDir, no arm64 variant v8; layer as left)",
+      mx.digest === mo.digest
+        ? "yes"
+        : `no: the layer, and the config (BuildKit's history, WorkingDir, ArgsEscaped${platform === "linux/arm64" ? ", no variant v8" : ""})`,
       ...["oci cold", "oci warm", "buildx cold", "buildx warm"].map((k) => `${times[k]![v.name]!.toFixed(2)} s`),
     ]);
   }
