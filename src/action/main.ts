@@ -95,7 +95,9 @@ export async function run(): Promise<void> {
       // `kimigayo` for the job's later run: steps (GitHub gives them no path to this action).
       core.addPath(await installCliLauncher(process.env.RUNNER_TEMP));
     }
-    log.debug(`setup: prerequisites ${await ensurePrerequisites(inputs, log)}, buildx ${await ensureBuildxBuilder(inputs, log)}`);
+    // buildx first: `engine: buildx` without it is bad input, refused before anything is installed.
+    const buildx = await ensureBuildxBuilder(inputs, log);
+    log.debug(`setup: buildx ${buildx}, prerequisites ${await ensurePrerequisites(inputs, log)}`);
     const cached = compilesBusybox(inputs) ? await restoreBuildCache(inputs.config, log) : undefined;
     const { code, report } = await runCommand(inputs, ctx);
     if (report) {

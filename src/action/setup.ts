@@ -18,6 +18,7 @@ import { run, type RunOptions, type RunResult } from "../lib/exec.js";
 import type { Logger } from "../lib/log.js";
 import { selfCommand } from "../lib/self.js";
 import { buildxAvailable, buildxBuilder } from "../build/buildx.js";
+import { buildxMissing } from "../build/engine.js";
 import { toolchainSpec } from "../build/busybox.js";
 import type { ActionInputs } from "./inputs.js";
 
@@ -134,11 +135,17 @@ export async function installCliLauncher(runnerTemp: string, cli: string[] = sel
   return dir;
 }
 
-/** With the buildx engine, makes sure the current builder can export an OCI layout (docker-container driver). */
+/**
+ * With the buildx engine, makes sure the current builder can export an OCI layout (else it creates
+ * a docker-container builder, as on GitHub's runners). `engine: buildx` where the plugin is missing
+ * throws the usage error naming `kimigayo doctor --fix --only buildx`.
+ */
 export async function ensureBuildxBuilder(i: ActionInputs, log: Logger, deps: Pick<SetupDeps, "runner"> = defaults()): Promise<string> {
   if (i.engine === "oci" || (i.command !== "build" && i.command !== "release")) return "not needed";
   const plugin = await buildxAvailable(deps.runner);
-  if (!plugin.ok) return i.engine === "buildx" ? `buildx missing: ${plugin.reason}` : "buildx not available; the oci engine will be used";
+  // engine: buildx without buildx is bad input: exit 2 before any setup (the step runs this first).
+  if (!plugin.ok && i.engine === "buildx") throw buildxMissing("engine: buildx", plugin.reason);
+  if (!plugin.ok) return "buildx not available; the oci engine will be used";
   const current = await buildxBuilder(deps.runner);
   if (current.ok) return `builder ${current.name ?? "(current)"} (${current.driver ?? "?"})`;
   const args = ["buildx", "create", "--use", "--name", "kimigayo", "--driver", "docker-container"];

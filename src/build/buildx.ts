@@ -23,15 +23,17 @@ import { checkDocument } from "../lib/saved.js";
 import { archOf, platformOf } from "../lib/platform.js";
 import { versionAtLeast } from "../lib/version.js";
 import { isDigest } from "../oci/digest.js";
-import { initLayout, readBlob, readImage, readJsonBlob, readLayout, writeLayoutIndex } from "../oci/layout.js";
+import { canonicalJsonBytes } from "../oci/json.js";
+import { blobPath, initLayout, readBlob, readImage, readJsonBlob, readLayout, writeBlob, writeLayoutIndex } from "../oci/layout.js";
 import { isTag, parseReference } from "../oci/reference.js";
 import { descriptorSchema, OCI } from "../oci/schema.js";
-import { ANNOTATIONS, type Annotations, type Descriptor } from "../oci/types.js";
+import { ANNOTATIONS, MEDIA_TYPES, type Annotations, type Descriptor } from "../oci/types.js";
 import {
   IMAGE_CMD,
   IMAGE_ENV,
   IMAGE_STOP_SIGNAL,
   imageAnnotations,
+  imageIndex,
   type ImageManifestResult,
   type ImageOptions,
   type ImageResult,
@@ -421,6 +423,27 @@ export async function layoutImageResult(layout: string, ref: string, rootDigest:
   return { layout, ref, index: { digest: root.digest, size: root.size }, manifests };
 }
 
+/**
+ * Puts the oci engine's index (imageIndex, the one `kimigayo merge` writes too) over the platform
+ * manifests buildx wrote, in place of buildx's own, and names it in index.json as the oci engine
+ * does. BuildKit normalises linux/arm64/v8 to linux/arm64 in its index; the oci engine and merge
+ * say linux/arm64/v8. With the same index code an index merged from per-platform pushes of buildx
+ * manifests is byte for byte this one. buildx's index blob is removed: the layout holds only
+ * what the image references, as the oci engine's does.
+ */
+export async function withNativeIndex(
+  layout: string,
+  built: Omit<ImageResult, "compressor">,
+  annotations: Annotations,
+): Promise<Omit<ImageResult, "compressor">> {
+  const written = await writeBlob(layout, canonicalJsonBytes(imageIndex(built.manifests, annotations)));
+  await writeLayoutIndex(layout, [{ mediaType: MEDIA_TYPES.ociIndex, ...written, annotations: { [ANNOTATIONS.refName]: built.ref } }]);
+  if (written.digest !== built.index.digest) await rm(blobPath(layout, built.index.digest), { force: true });
+  // BuildKit's (empty) upload folder; not part of an OCI layout.
+  await rm(join(layout, "ingest"), { recursive: true, force: true });
+  return { ...built, index: written };
+}
+
 // ---------------------------------------------------------------------------
 // The build
 // ---------------------------------------------------------------------------
@@ -433,6 +456,7 @@ export interface BuildxImageOptions extends ImageOptions {
   sbom?: boolean;
   cacheFrom?: string[];
   cacheTo?: string[];
+  /** Default true: clamp every file time in the layers to SOURCE_DATE_EPOCH. */
   rewriteTimestamp?: boolean;
   /** Runs docker; the default is src/lib/exec.ts runChecked. */
   runner?: Runner;
@@ -475,7 +499,8 @@ export async function buildWithBuildx(opts: BuildxImageOptions): Promise<BuildxI
       ...(opts.builder ? { builder: opts.builder } : {}),
       ...(opts.cacheFrom ? { cacheFrom: opts.cacheFrom } : {}),
       ...(opts.cacheTo ? { cacheTo: opts.cacheTo } : {}),
-      ...(opts.rewriteTimestamp ? { rewriteTimestamp: true } : {}),
+      // Every file time clamped to SOURCE_DATE_EPOCH (BuildKit 0.13+; Engine 26's embedded BuildKit has it).
+      ...((opts.rewriteTimestamp ?? true) ? { rewriteTimestamp: true } : {}),
     });
     opts.log.debug(`${dockerBin()} ${argv.join(" ")}`);
     let pending = "";
@@ -492,7 +517,8 @@ export async function buildWithBuildx(opts: BuildxImageOptions): Promise<BuildxI
     await (opts.runner ?? runChecked)(dockerBin(), argv, { onOutput, env });
     if (pending.trim()) opts.log.debug(`buildx ${name}: ${pending}`);
     const metadata = parseBuildxMetadata(await readFile(metadataFile, "utf8"), metadataFile);
-    const read = await layoutImageResult(tmp, opts.config.version, metadata.digest);
+    const built = await layoutImageResult(tmp, opts.config.version, metadata.digest);
+    const read = await withNativeIndex(tmp, built, imageAnnotations(opts));
     await rm(layout, { recursive: true, force: true });
     await rename(tmp, layout);
     opts.log.info(`image ${name}: ${metadata.digest} (${read.manifests.length} platform(s), buildx) in ${layout}`);

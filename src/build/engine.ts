@@ -18,6 +18,14 @@ export function parseEngine(s: string): EngineRequest {
   throw new UsageError(`--engine ${JSON.stringify(s)} is not an image engine; allowed: ${ENGINE_REQUESTS.join(", ")}`);
 }
 
+/** The usage error (exit 2) for the buildx engine asked for where it cannot work; `what` names the flag or input. */
+export function buildxMissing(what: string, reason: string | undefined): UsageError {
+  return new UsageError(
+    `${what}: buildx is not available here (${reason ?? "unknown reason"}). ` +
+      "Install it with `kimigayo doctor --fix --only buildx` (buildx 0.12+ and a builder that can export OCI layouts), or use the oci engine (native: no daemon, no buildx).",
+  );
+}
+
 export interface ResolvedEngine {
   engine: Engine;
   /** One line for the log: why this engine. */
@@ -34,10 +42,7 @@ export async function resolveEngine(
   const version = `${buildx.version ? ` ${buildx.version}` : ""}${b?.name ? ` (builder ${b.name}${b.driver ? `, driver ${b.driver}` : ""})` : ""}`;
   if (requested === "buildx") {
     if (buildx.ok) return { engine: "buildx", reason: `--engine buildx: docker buildx${version}` };
-    throw new UsageError(
-      `--engine buildx: buildx is not available here (${buildx.reason ?? "unknown reason"}). ` +
-        "Use --engine oci (the native engine: no daemon, no buildx), or set up buildx 0.12+ with a builder that can export OCI layouts.",
-    );
+    throw buildxMissing("--engine buildx", buildx.reason);
   }
   if (buildx.ok) return { engine: "buildx", reason: `--engine auto: docker buildx${version} works` };
   return {

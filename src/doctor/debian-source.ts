@@ -23,21 +23,10 @@ export function findDebSrcSid(entries: readonly AptEntry[]): AptEntry | undefine
  * Debian entry: debian.sources first, else the first `deb` line of sources.list.
  */
 export function debSrcSidEntry(aptDir = "/etc/apt"): string {
-  const isMainArchive = (e: AptEntry) =>
-    e.types.includes("deb") && !e.uris.some((u) => u.includes("security")) && !e.suites.every((s) => s.endsWith("-security"));
-  const debianSources = join(aptDir, "sources.list.d", "debian.sources");
-  const sourcesList = join(aptDir, "sources.list");
-  const template =
-    (existsSync(debianSources) ? parseDeb822(readFileSync(debianSources, "utf8"), debianSources).find(isMainArchive) : undefined) ??
-    (existsSync(sourcesList)
-      ? parseOneLine(readFileSync(sourcesList, "utf8"), sourcesList).find((e) => e.types.includes("deb"))
-      : undefined);
-  if (!template?.uris.length) {
-    throw new Error(
-      `no Debian apt entry found to copy (looked at ${debianSources} and ${sourcesList}); ` +
-        `write ${join(aptDir, "sources.list.d", DEB_SRC_FILE)} by hand: Types: deb-src / URIs: <your Debian mirror>/debian / Suites: sid / Components: main / Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg`,
-    );
-  }
+  const template = debianArchiveEntry(
+    aptDir,
+    `write ${join(aptDir, "sources.list.d", DEB_SRC_FILE)} by hand: Types: deb-src / URIs: <your Debian mirror>/debian / Suites: sid / Components: main / Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg`,
+  );
   const signedBy = template.options["signed-by"];
   return [
     "# Written by kimigayo: Debian sid source packages, for the BusyBox upstream tarball.",
@@ -48,6 +37,27 @@ export function debSrcSidEntry(aptDir = "/etc/apt"): string {
     ...(signedBy ? [`Signed-By: ${signedBy}`] : []),
     "",
   ].join("\n");
+}
+
+/**
+ * The system's entry for Debian's main archive (not security): debian.sources first, else the
+ * first `deb` line of sources.list. New entries copy its mirror and keyring, so no host name is
+ * ever written by kimigayo itself. Throws, with `byHand`, when there is none.
+ */
+export function debianArchiveEntry(aptDir: string, byHand: string): AptEntry {
+  const isMainArchive = (e: AptEntry) =>
+    e.types.includes("deb") && !e.uris.some((u) => u.includes("security")) && !e.suites.every((s) => s.endsWith("-security"));
+  const debianSources = join(aptDir, "sources.list.d", "debian.sources");
+  const sourcesList = join(aptDir, "sources.list");
+  const template =
+    (existsSync(debianSources) ? parseDeb822(readFileSync(debianSources, "utf8"), debianSources).find(isMainArchive) : undefined) ??
+    (existsSync(sourcesList)
+      ? parseOneLine(readFileSync(sourcesList, "utf8"), sourcesList).find((e) => e.types.includes("deb"))
+      : undefined);
+  if (!template?.uris.length) {
+    throw new Error(`no Debian apt entry found to copy (looked at ${debianSources} and ${sourcesList}); ${byHand}`);
+  }
+  return template;
 }
 
 /** Makes sure apt has a deb-src sid entry; returns its file and whether it was just written. */

@@ -6,6 +6,7 @@ import type { Logger } from "../lib/log.js";
 import { addArchitecture, foreignArchitectures, nativeArchitecture } from "./apt.js";
 import { entriesOf, readAptSources } from "./apt-sources.js";
 import { checkBinfmt, enableBinfmt, mountBinfmt } from "./binfmt.js";
+import { BUILDX_FIX_HINT, buildxPackages, checkBuildx, ensureTrixieSource, fixBuildx, isDebian12 } from "./buildx.js";
 import { readElfFile } from "../lib/elf.js";
 import { hostArchitecture } from "../lib/platform.js";
 import { isUbuntu, locate, osRelease, versionOf } from "./host.js";
@@ -208,6 +209,17 @@ export const PREREQUISITES: Prerequisite[] = [
     check: checkDockerd,
     missingPackages: () => packagesFor([{ what: "dockerd", packages: ["docker.io"] }]),
     fix: startDockerd,
+  },
+  {
+    id: "buildx",
+    title: "docker buildx (OCI export, multi-platform)",
+    needs: ["dockerd", "binfmt"],
+    fixHint: BUILDX_FIX_HINT,
+    check: checkBuildx,
+    missingPackages: buildxPackages,
+    /** On Debian 12: the trixie entry and its pin; doctor runs apt-get update after this. */
+    beforeInstall: async () => (isDebian12() ? ensureTrixieSource() : []),
+    fix: fixBuildx,
   },
   {
     id: "registry",

@@ -7,6 +7,7 @@ import { cpus } from "node:os";
 import { resolve } from "node:path";
 import type { BuildResult } from "../results/build.js";
 import { buildContext, need, type BuildRequest } from "../stages/build/context.js";
+import { resolveImageEngine } from "../stages/build/image.js";
 import { runStages } from "./runner.js";
 import { BUILD } from "./stages.js";
 
@@ -16,6 +17,7 @@ export { effectiveEpoch, type BuildRequest } from "../stages/build/context.js";
 
 export async function runBuild(req: BuildRequest): Promise<BuildResult> {
   const ctx = buildContext({ ...req, outDir: resolve(req.outDir) }, cpus().length);
+  await resolveImageEngine(ctx);
   await runStages(BUILD, ctx);
   return need(ctx.build, "the build result", "build");
 }

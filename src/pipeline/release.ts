@@ -12,6 +12,7 @@ import type { PublishResult } from "../publish/publish.js";
 import { buildContext, need } from "../stages/build/context.js";
 import type { ReleaseContext, ReleaseRequest } from "../stages/release/context.js";
 import type { SmokeResult } from "../build/smoke.js";
+import { resolveImageEngine } from "../stages/build/image.js";
 import { restoreFromPublished } from "../stages/release/from-published.js";
 import { runStages, type RunOptions } from "./runner.js";
 import { RELEASE } from "./stages.js";
@@ -80,6 +81,8 @@ export function releaseResult(ctx: ReleaseContext): ReleaseResult {
 export async function release(req: ReleaseRequest, opts: RunOptions & { context?: ReleaseContext } = {}): Promise<ReleaseResult> {
   const ctx = opts.context ?? releaseContext(req);
   const restored = req.fromPublished ? await restoreFromPublished(ctx, req.fromPublished) : undefined;
+  // A release that builds resolves its engine before any work (a release from saved results has one).
+  if (!restored && !opts.from) await resolveImageEngine(ctx);
   await runStages(RELEASE, ctx, { ...(opts.from ? { from: opts.from } : {}), ...(restored ? { restored } : {}) });
   return releaseResult(ctx);
 }

@@ -10,25 +10,11 @@
  *   scripts/test.sh (KIMIGAYO_TEST_STRICT=1) `skip` is false and `check()` throws an error that
  *   names the doctor id and the fix, so the test fails. Elsewhere (one file run by hand) the
  *   test is skipped with that same text.
- * - Something this machine can never have (ALLOWED_SKIPS: buildx) is skipped everywhere, its
- *   reason starting with ALLOWED_SKIP_MARK; scripts/test.sh refuses any other skip.
+ *
+ * No need is allowed to skip under CI: everything a test uses, doctor can install (buildx too,
+ * since its `buildx` prerequisite), and scripts/test.sh fails the run on any skip.
  */
 import { PREREQUISITES } from "../../src/doctor/prerequisites.js";
-import { buildxAvailable } from "../../src/build/buildx.js";
-
-/** What every allowed skip's reason starts with; scripts/test.sh checks the TAP output for it. */
-export const ALLOWED_SKIP_MARK = "not available on this machine";
-
-/** Needs that no project script can provide here, with the reason. The only ones allowed to skip under CI. */
-export const ALLOWED_SKIPS: Record<string, { reason: string; check: () => Promise<string | undefined> }> = {
-  buildx: {
-    reason: "buildx has no package in the registries this machine reaches; the repository's GitHub workflow runs these tests",
-    check: async () => {
-      const b = await buildxAvailable();
-      return b.ok ? undefined : `buildx is not available: ${b.reason ?? "unknown reason"}`;
-    },
-  },
-};
 
 /** Needs that are facts of the run rather than packages: doctor cannot fix them, so they fail under CI. */
 const FACTS: Record<string, { title: string; fix: string; check: () => string | undefined }> = {
@@ -70,12 +56,7 @@ async function problemOf(id: NeedId): Promise<string | undefined> {
     const problem = fact.check();
     return problem ? `"${id}" (${fact.title}) is not met: ${problem}. Fix: ${fact.fix}` : undefined;
   }
-  const allowed = ALLOWED_SKIPS[id];
-  if (allowed) {
-    const problem = await allowed.check();
-    return problem ? `${ALLOWED_SKIP_MARK} (${id}): ${problem}; ${allowed.reason}` : undefined;
-  }
-  const known = [...PREREQUISITES.map((p) => p.id), ...Object.keys(FACTS), ...Object.keys(ALLOWED_SKIPS)];
+  const known = [...PREREQUISITES.map((p) => p.id), ...Object.keys(FACTS)];
   throw new Error(`test prerequisite "${id}" is unknown; known: ${known.join(", ")}`);
 }
 
@@ -91,14 +72,11 @@ export async function needs(...ids: NeedId[]): Promise<Need> {
   const missing = problems.filter((p) => p.problem !== undefined);
   const lines = missing.map((p) => p.problem!);
   if (missing.length === 0) return { skip: false, check: () => {}, missing: [] };
-  const mustFail = strict() && missing.some((p) => !(p.id in ALLOWED_SKIPS));
-  if (!mustFail) return { skip: lines.join("; "), check: () => {}, missing: lines };
+  if (!strict()) return { skip: lines.join("; "), check: () => {}, missing: lines };
   return {
     skip: false,
     check: () => {
-      throw new Error(
-        `this test's prerequisites are missing (CI may skip only ${Object.keys(ALLOWED_SKIPS).join(", ")}):\n- ${lines.join("\n- ")}`,
-      );
+      throw new Error(`this test's prerequisites are missing (no test may skip under CI):\n- ${lines.join("\n- ")}`);
     },
     missing: lines,
   };

@@ -226,6 +226,19 @@ describe("action setup: buildx builder", () => {
     );
     assert.ok(!f.calls.some((c) => c.includes("create")));
   });
+
+  it("engine: buildx without the plugin is bad input (exit 2) naming doctor --fix --only buildx; auto falls back", async () => {
+    const f = fakeRunner({ "docker buildx version": { code: 1, stderr: "docker: 'buildx' is not a docker command.\n" } });
+    await assert.rejects(
+      ensureBuildxBuilder(inputs({ command: "build", engine: "buildx" }), silentLogger, { runner: f.runner }),
+      (e: unknown) =>
+        e instanceof UsageError &&
+        e.exitCode === 2 &&
+        /^engine: buildx: buildx is not available here \(.*not a docker command/.test(e.message) &&
+        e.message.includes("kimigayo doctor --fix --only buildx"),
+    );
+    assert.match(await ensureBuildxBuilder(inputs({ command: "build", engine: "auto" }), silentLogger, { runner: f.runner }), /oci engine/);
+  });
 });
 
 describe("toolchains by host", () => {

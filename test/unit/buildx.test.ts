@@ -528,11 +528,12 @@ describe("engine selection", () => {
     assert.deepEqual(await resolveEngine("buildx", present), { engine: "buildx", reason: "--engine buildx: docker buildx v0.17.1" });
   });
 
-  it("buildx where it is missing is a usage error (exit 2) that suggests --engine oci", async () => {
+  it("buildx where it is missing is a usage error (exit 2) naming doctor --fix --only buildx and the oci engine", async () => {
     const err = await rejectsUsage(resolveEngine("buildx", missing));
     assert.equal(err.exitCode, 2);
     assert.match(err.message, /^--engine buildx: buildx is not available here \(.*not a docker command\.\)/);
-    assert.match(err.message, /Use --engine oci \(the native engine: no daemon, no buildx\)/);
+    assert.match(err.message, /Install it with `kimigayo doctor --fix --only buildx`/);
+    assert.match(err.message, /or use the oci engine \(native: no daemon, no buildx\)/);
   });
 
   it("oci never probes", async () => {
@@ -673,7 +674,7 @@ function fakeBuildx(scratch: string, calls: string[][]) {
     calls.push([cmd, ...args]);
     const value = (flag: string) => args[args.indexOf(flag) + 1]!;
     assert.deepEqual(args.slice(0, 2), ["buildx", "build"]);
-    const dest = /^type=oci,dest=(.+),tar=false$/.exec(value("--output"))![1]!;
+    const dest = /^type=oci,dest=(.+),tar=false,rewrite-timestamp=true$/.exec(value("--output"))![1]!;
     const ctx = args[args.length - 1]!;
     const dockerfile = await readFile(value("--file"), "utf8");
     assert.match(dockerfile, /^ADD rootfs\/kimigayo-minimal-\$\{TARGETARCH\}\.tar \/$/m);
@@ -743,6 +744,7 @@ describe("buildWithBuildx (stand-in docker)", () => {
         builder: "kimigayo",
         progress: "plain",
         metadataFile: join(outDir, "buildx", "minimal", "metadata.json"),
+        rewriteTimestamp: true,
       }),
     );
     assert.deepEqual(got.buildx.argv, argv);

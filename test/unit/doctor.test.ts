@@ -70,6 +70,7 @@ describe("orderPrerequisites", () => {
     assert.deepEqual([...order].sort(), [
       "binfmt",
       "build-tools",
+      "buildx",
       "busybox-static",
       "cross-arm64",
       "docker-client",

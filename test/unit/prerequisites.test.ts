@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, it } from "node:test";
-import { ALLOWED_SKIP_MARK, strict } from "../support/prerequisites.js";
+import { strict } from "../support/prerequisites.js";
 
 const SUPPORT = pathToFileURL(join(import.meta.dirname, "../support/prerequisites.ts")).href;
 const TSX = import.meta.resolve("tsx");
@@ -82,16 +82,17 @@ describe("test prerequisites", () => {
     assert.match(r.out, /# fail 0/);
   });
 
-  it("buildx, on the allowed list, stays a skip under CI, with the allowed mark scripts/test.sh looks for", () => {
-    const r = runFile("needs-buildx.test.mts", { CI: "true" });
-    assert.equal(r.code, 0, r.out);
-    assert.match(r.out, new RegExp(`# SKIP ${ALLOWED_SKIP_MARK} \\(buildx\\)`));
-    assert.match(r.out, /# skipped 1/);
+  it("buildx is a doctor prerequisite like any other: missing under CI, the test fails naming doctor --fix --only buildx", () => {
+    const r = runFile("needs-buildx.test.mts", { CI: "true", KIMIGAYO_DOCKER: join(work, "no-docker-here") });
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /doctor prerequisite "buildx"/);
+    assert.match(r.out, /kimigayo doctor --fix --only buildx/);
+    assert.doesNotMatch(r.out, /# SKIP/);
   });
 
   it("an unknown id is a programming error, not a skip", async () => {
     const { needs } = await import("../support/prerequisites.js");
-    await assert.rejects(needs("no-such-thing"), /test prerequisite "no-such-thing" is unknown; known: .*skopeo.*buildx/);
+    await assert.rejects(needs("no-such-thing"), /test prerequisite "no-such-thing" is unknown; known: .*buildx.*skopeo/);
   });
 
   it("strict mode follows CI and KIMIGAYO_TEST_STRICT", () => {

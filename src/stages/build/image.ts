@@ -4,6 +4,17 @@ import { buildWithEngine, resolveEngine } from "../../build/engine.js";
 import type { Stage } from "../stage.js";
 import { need, type BuildContext } from "./context.js";
 
+/**
+ * Resolves the image engine once (ctx.engine). The build and the release call it before their
+ * first stage, so `--engine buildx` where buildx cannot work is a usage error (exit 2) before
+ * any download or compile; the image stage calls it only when no earlier call did.
+ */
+export async function resolveImageEngine(ctx: BuildContext): Promise<void> {
+  if (ctx.engineRequest === "none" || ctx.engine) return;
+  ctx.engine = await resolveEngine(ctx.engineRequest);
+  ctx.log.info(`image engine: ${ctx.engine.engine} (${ctx.engine.reason})`);
+}
+
 export const image: Stage<BuildContext> = {
   name: "image",
   skip: (ctx) => (ctx.engineRequest === "none" ? "--engine none: the build stops after the rootfs" : false),
@@ -11,9 +22,8 @@ export const image: Stage<BuildContext> = {
     const { config: cfg, log, env } = ctx;
     const images = need(ctx.images, "the rootfs of each image", "image");
     if (ctx.engineRequest === "none") return;
-    const engine = await resolveEngine(ctx.engineRequest);
-    ctx.engine = engine;
-    log.info(`image engine: ${engine.engine} (${engine.reason})`);
+    await resolveImageEngine(ctx);
+    const engine = need(ctx.engine, "the image engine", "image");
     const revision = env.GITHUB_SHA ?? (await headSha(ctx.repoDir));
     const source = await sourceUrl(ctx.repoDir, env);
     ctx.layouts = [];
