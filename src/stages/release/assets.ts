@@ -6,6 +6,7 @@ import { need } from "../build/context.js";
 import type { Stage } from "../stage.js";
 import type { ReleaseContext } from "./context.js";
 import { writeNotes } from "./notes.js";
+import { benchAssetName, SIZE_ASSET } from "../../release/benchmarks.js";
 
 async function sha256File(path: string): Promise<string> {
   return createHash("sha256")
@@ -27,6 +28,17 @@ export const assets: Stage<ReleaseContext> = {
         await copyFile(src, dest);
         files.push(dest);
       }
+    }
+    // What the next release compares with: each platform's benchmark.json and the size report.
+    for (const b of ctx.benchmarks ?? []) {
+      const dest = join(dir, benchAssetName(b.platform));
+      await writeFile(dest, `${JSON.stringify(b.entries, null, 2)}\n`);
+      files.push(dest);
+    }
+    if (ctx.size) {
+      const dest = join(dir, SIZE_ASSET);
+      await writeFile(dest, `${JSON.stringify(ctx.size.report, null, 2)}\n`);
+      files.push(dest);
     }
     const sums = (await Promise.all(files.map(async (a) => `${await sha256File(a)}  ${basename(a)}`))).join("\n");
     await writeFile(join(dir, "SHA256SUMS"), `${sums}\n`);

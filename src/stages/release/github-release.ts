@@ -13,7 +13,13 @@ import type { Stage } from "../stage.js";
 import type { ReleaseContext } from "./context.js";
 
 const contentType = (path: string) =>
-  path.endsWith(".json") ? "application/spdx+json" : path.endsWith(".tar") ? "application/x-tar" : "text/plain";
+  path.endsWith(".spdx.json")
+    ? "application/spdx+json"
+    : path.endsWith(".json")
+      ? "application/json"
+      : path.endsWith(".tar")
+        ? "application/x-tar"
+        : "text/plain";
 
 export const githubRelease: Stage<ReleaseContext> = {
   name: "github-release",
