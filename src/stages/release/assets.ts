@@ -1,4 +1,7 @@
-/** assets: every rootfs tar and SBOM in <out>/release with SHA256SUMS; the notes beside them. */
+/**
+ * assets: every rootfs tar and SBOM in <out>/release with SHA256SUMS; each platform's
+ * benchmark-<arch>.json and size-report.json (measurements, outside SHA256SUMS); the notes beside them.
+ */
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
@@ -29,7 +32,12 @@ export const assets: Stage<ReleaseContext> = {
         files.push(dest);
       }
     }
+    const sums = (await Promise.all(files.map(async (a) => `${await sha256File(a)}  ${basename(a)}`))).join("\n");
+    await writeFile(join(dir, "SHA256SUMS"), `${sums}\n`);
+    files.push(join(dir, "SHA256SUMS"));
     // What the next release compares with: each platform's benchmark.json and the size report.
+    // Measurements, not the release's contents: outside SHA256SUMS, so that a re-run, which
+    // measures again, still verifies the published release (whose figures stand).
     for (const b of ctx.benchmarks ?? []) {
       const dest = join(dir, benchAssetName(b.platform));
       await writeFile(dest, `${JSON.stringify(b.entries, null, 2)}\n`);
@@ -37,12 +45,11 @@ export const assets: Stage<ReleaseContext> = {
     }
     if (ctx.size) {
       const dest = join(dir, SIZE_ASSET);
-      await writeFile(dest, `${JSON.stringify(ctx.size.report, null, 2)}\n`);
+      // The files it was made from by name, not by this runner's paths.
+      const report = { ...ctx.size.report, config: basename(ctx.size.report.config), build: basename(ctx.size.report.build) };
+      await writeFile(dest, `${JSON.stringify(report, null, 2)}\n`);
       files.push(dest);
     }
-    const sums = (await Promise.all(files.map(async (a) => `${await sha256File(a)}  ${basename(a)}`))).join("\n");
-    await writeFile(join(dir, "SHA256SUMS"), `${sums}\n`);
-    files.push(join(dir, "SHA256SUMS"));
     await writeNotes(ctx);
     ctx.assets = files;
     ctx.log.info(`wrote RELEASE_NOTES.md and ${files.length} asset(s) in ${dir}`);
