@@ -385,7 +385,7 @@ describe("the README's examples and this repository's workflows, as the runner r
     assertAllValid(standIn);
   });
 
-  it("README, PR size budget: build, size-check against the last release in the registry, then the CLI on PATH", async () => {
+  it("README, PR size budget: build, size-check against the last GitHub Release's size report, then the CLI on PATH", async () => {
     const file = join(work, "readme-size.yml");
     writeFileSync(file, localRegistry(readmeBlock("PR size budget", (b) => /^name: Size budget$/m.test(b))));
     const origin = gitRepository(join(work, "pr-repo"), { "README.md": "# Our images\n" });
@@ -393,12 +393,21 @@ describe("the README's examples and this repository's workflows, as the runner r
     const job = results.get("size")![0]!;
     assert.deepEqual(
       job.steps.map((s) => `${s.kind} ${s.conclusion}`),
-      ["imitated success", "run success", "action success", "action success", "run success"],
+      ["imitated success", "action success", "action success", "run success"],
     );
-    // The baseline is the release the previous test published (tag 1.0.0 in the same image).
-    const check = job.steps[3]!.result!;
-    assert.match(check.log, /1\.0\.0/, "size-check names the last release it compared against");
-    const sizes = JSON.parse(readFileSync(join(job.job!.workspace, "sizes.json"), "utf8")) as { status: string; images: unknown[] };
+    // The baseline is the size-report.json of the GitHub Release the previous test published (v1.0.0):
+    // a report baseline, so each image is compared per CONFIG_ option.
+    const sizes = JSON.parse(readFileSync(join(job.job!.workspace, "sizes.json"), "utf8")) as {
+      status: string;
+      baseline: { kind: string; source: string } | null;
+      images: { attributionDelta: unknown; delta: { metric: string } | null }[];
+    };
+    assert.equal(sizes.baseline?.kind, "report");
+    assert.match(sizes.baseline?.source ?? "", /^v1\.0\.0\/size-report\.json \(last-release-report\)$/);
+    assert.ok(
+      sizes.images.every((i) => i.delta?.metric === "uncompressed" && i.attributionDelta !== null),
+      "per-option attribution for every image",
+    );
     const built = JSON.parse(readFileSync(join(job.job!.workspace, "out", "build.json"), "utf8")) as { images: unknown[] };
     assert.equal(sizes.status, "pass");
     assert.equal(sizes.images.length, built.images.length, "a row per built image");

@@ -615,13 +615,18 @@ describe("pr-size-budget.yml", () => {
     assert.deepEqual(doc(f).permissions, { contents: "read" });
     assert.equal(jobOf(f, "size-check").permissions, undefined);
   });
-  it("builds, then runs size-check whose failure fails the job, both with the action itself and no token", () => {
+  it("builds, then runs size-check against the last release's size report (read with the job's read-only token) whose failure fails the job, both with the action itself", () => {
     const steps = stepsIn(f, "size-check");
     const build = steps.findIndex((s) => s.uses === "./" && (s.with as YamlMap).command === "build");
     const check = steps.findIndex((s) => s.uses === "./" && (s.with as YamlMap).command === "size-check");
     assert.ok(build >= 0 && check > build);
     assert.deepEqual(steps[build]!.with, { command: "build", engine: "oci" });
-    assert.deepEqual(steps[check]!.with, { command: "size-check" }, "fail-on-budget stays true; no github-token on a PR's code");
+    assert.deepEqual(
+      steps[check]!.with,
+      { command: "size-check", baseline: "last-release-report", "github-token": "${{ secrets.GITHUB_TOKEN }}" },
+      "fail-on-budget stays true; a report baseline, so the comment names the options behind the change",
+    );
+    assert.deepEqual(doc(f).permissions, { contents: "read" }, "the token only reads: the comment is pr-size-comment.yml's");
     assert.equal(steps[check]!["continue-on-error"], undefined);
     assert.equal(steps[check]!.if, undefined);
     assert.doesNotMatch(runsIn(f, "size-check"), /kimigayo|npx|npm |sudo/, "no CLI and no setup by hand");
