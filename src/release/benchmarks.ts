@@ -162,12 +162,13 @@ export function compareBench(
 // Markdown
 // ---------------------------------------------------------------------------
 
+/** The verdict before the change it is about (a fifth column would not fit a phone). */
 const VERDICT_MARK: Record<BenchVerdict, string> = {
-  slower: "🔴 slower",
-  faster: "🟢 faster",
-  "within noise": "within noise",
+  slower: "🔴 ",
+  faster: "🟢 ",
+  "within noise": "",
   new: "new",
-  "not comparable": "not comparable",
+  "not comparable": "not compared",
 };
 
 /** A short label of how a platform was measured: "arm64, native", "arm64, QEMU". */
@@ -178,9 +179,9 @@ function benchRows(rows: BenchComparison[]): string[][] {
   return rows.map((r) => [
     r.figure,
     formatValue(r.now, r.unit),
-    r.before !== undefined ? formatDelta(r.now, r.before, r.unit) : "—",
+    // The change in percent, as the limit beside it (the values: Now, and the highlights).
+    r.changePct !== undefined ? `${VERDICT_MARK[r.verdict]}${formatPercent(r.changePct, true)}` : VERDICT_MARK[r.verdict] || "—",
     `${formatPercent(r.limitPct)}`,
-    VERDICT_MARK[r.verdict],
   ]);
 }
 
@@ -219,7 +220,7 @@ export function renderBenchSection(now: PlatformBench[], baseline: Baseline, h =
     lines.push(`${mdText(baseline.release.tag)} published no benchmark: nothing to compare.`, "");
   lines.push(
     "Times are each figure's best run (what the regression gate judges), ratios and memory their median. " +
-      `*Limit*: the larger of the two runs' A/A noise floors and ${DEFAULT_THRESHOLD_PCT} %; a change within it is noise.`,
+      `*Limit*: the larger of the two runs' A/A noise floors and ${DEFAULT_THRESHOLD_PCT} %; a change within it is noise. 🔴 slower, 🟢 faster, past the limit.`,
     "",
   );
   for (const p of now) {
@@ -236,7 +237,7 @@ export function renderBenchSection(now: PlatformBench[], baseline: Baseline, h =
             ? `no change past the noise floor (${rows.length} figures)`
             : `${slower > 0 ? `**${slower} slower**` : "none slower"}, ${moved.length - slower} faster, ${rows.length - moved.length} within noise`;
     lines.push(`${h}# ${p.platform} (${p.execution}): ${verdict}`, "");
-    const head = ["Figure", "Now", "Change", "Limit", "Verdict"];
+    const head = ["Figure", "Now", "Change", "Limit"];
     if (moved.length > 0) lines.push(mdTable(head, benchRows(moved), [1, 2, 3]), "");
     const rest = rows.filter((r) => !moved.includes(r));
     if (rest.length > 0) {
@@ -274,12 +275,12 @@ export function renderSizeSection(now: SizeNow[], baseline: Baseline, h = "##"):
   const lines = [`${h} Image sizes${against ? ` against ${mdText(against)}` : ""}`, ""];
   if ("none" in baseline) lines.push(mdText(baseline.none), "");
   else if (!prev) lines.push(`${mdText(baseline.release.tag)} published no size report: nothing to compare.`, "");
+  // Uncompressed, as the size report compares them (gzip sizes are in the size report asset).
   const rows = now.map((s) => [
     `${s.variant} ${s.platform.replace(/^linux\//, "")}`,
     formatBytes(s.size),
-    s.compressed != null ? formatBytes(s.compressed) : "—",
     prev ? formatDelta(s.size, before(s)) : "—",
   ]);
-  lines.push(mdTable(["Image", "Size", "gzip", "Change"], rows, [1, 2, 3]), "");
+  lines.push(mdTable(["Image", "Size", "Change"], rows, [1, 2]), "");
   return lines;
 }
