@@ -397,12 +397,13 @@ describe("outputs", () => {
     }
   });
 
-  test("the summary carries a mermaid chart", () => {
+  test("the summary carries a mermaid chart of the image's own times, its y-axis from 0", () => {
     const md = renderSummary(syntheticResult());
     assert.match(
       md,
-      /```mermaid\nxychart-beta\n {4}title "standard linux\/amd64: median ms"\n {4}x-axis \["startup", "floor startup", "boot to ready \(wall\)", "docker stop"\]/,
+      /```mermaid\nxychart-beta\n {4}title "standard linux\/amd64: median ms"\n {4}x-axis \["startup", "boot to ready \(wall\)", "docker stop"\]\n {4}y-axis "ms" 0 --> \d+\n/,
     );
+    assert.doesNotMatch(md, /floor startup/, "no reference's figure among the image's");
   });
 
   test("text bars scale to the largest value, in eighths", () => {
