@@ -275,12 +275,26 @@ export function renderSizeSection(now: SizeNow[], baseline: Baseline, h = "##"):
   const lines = [`${h} Image sizes${against ? ` against ${mdText(against)}` : ""}`, ""];
   if ("none" in baseline) lines.push(mdText(baseline.none), "");
   else if (!prev) lines.push(`${mdText(baseline.release.tag)} published no size report: nothing to compare.`, "");
-  // Uncompressed, as the size report compares them (gzip sizes are in the size report asset).
-  const rows = now.map((s) => [
+  // Uncompressed, as the size report compares them (gzip sizes are in the size report asset); the
+  // images whose size did not change folded, as the PR comment does.
+  const row = (s: SizeNow) => [
     `${s.variant} ${s.platform.replace(/^linux\//, "")}`,
     formatBytes(s.size),
     prev ? formatDelta(s.size, before(s)) : "—",
-  ]);
-  lines.push(mdTable(["Image", "Size", "Change"], rows, [1, 2]), "");
+  ];
+  const same = (s: SizeNow) => prev !== undefined && before(s) === s.size;
+  const moved = now.filter((s) => !same(s));
+  const unchanged = now.filter(same);
+  if (moved.length > 0) lines.push(mdTable(["Image", "Size", "Change"], moved.map(row), [1, 2]), "");
+  if (unchanged.length > 0)
+    lines.push(
+      "<details>",
+      `<summary>${unchanged.length} image${unchanged.length === 1 ? "" : "s"} of the same size</summary>`,
+      "",
+      mdTable(["Image", "Size", "Change"], unchanged.map(row), [1, 2]),
+      "",
+      "</details>",
+      "",
+    );
   return lines;
 }

@@ -194,6 +194,11 @@ describe("the notes against the previous GitHub Release (stand-in)", () => {
     );
     assert.match(highlights, /Benchmark, \*\*arm64, native\*\* against v2\.0\.0: slower/);
     assert.match(md, /## Image sizes against v2\.0\.0/);
+    assert.match(
+      md,
+      /<details>\n<summary>1 image of the same size<\/summary>\n\n[^]*\| standard arm64 \| 600\u202f000\u00a0B \| ±0\u00a0B \|/,
+      "unchanged sizes folded",
+    );
     assert.match(md, /\| standard amd64 \| 544\u202f812\u00a0B \| \+5\u202f632\u00a0B \(\+1\.0\u00a0%\) \|/);
     assert.match(md, /### linux\/amd64 \(native\): none slower, 3 faster, 1 within noise/);
     assert.match(md, /### linux\/arm64 \(native\): \*\*3 slower\*\*, 0 faster, 1 within noise/);
