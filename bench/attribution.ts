@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { table } from "../src/cli/table.js";
-import { formatBytes } from "../src/config/units.js";
+import { formatBytes } from "../src/lib/format.js";
 import type { SizeReport } from "../src/size/types.js";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));

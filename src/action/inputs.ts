@@ -145,7 +145,14 @@ export const INPUT_FLAGS: Record<ActionCommand, Partial<Record<keyof ActionInput
     image: ["--image"],
     "fail-on-budget": ["--warn-only"],
   },
-  bench: { config: ["--config"], variants: ["--variant"], out: ["--out"], "bench-runs": ["--runs"], baseline: ["--baseline"] },
+  bench: {
+    config: ["--config"],
+    variants: ["--variant"],
+    out: ["--out"],
+    "bench-runs": ["--runs"],
+    only: ["--only"],
+    baseline: ["--baseline"],
+  },
   publish: {
     config: ["--config"],
     image: ["--image"],
@@ -218,6 +225,7 @@ export function toArgv(i: ActionInputs): string[] {
     case "bench":
       argv.push(...variants(), flag("out"), i.out);
       if (i["bench-runs"]) argv.push(flag("bench-runs"), i["bench-runs"]);
+      if (i.only.length > 0) argv.push(flag("only"), i.only.join(","));
       if (i.baseline) argv.push(flag("baseline"), i.baseline);
       break;
     case "publish":

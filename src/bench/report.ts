@@ -4,6 +4,7 @@
  * mermaid chart for a job summary.
  */
 import { mdCode, mdTable, mdText, xychart } from "../lib/markdown.js";
+import { formatPercent, formatValue, percentChange } from "../lib/format.js";
 import { formatExtra, type GateResult } from "./gate.js";
 import { BENCH_COMMANDS, DATA_MOUNT } from "./commands.js";
 import { BOOT_METRICS, MEMORY_METRICS } from "./runner.js";
@@ -297,17 +298,28 @@ export function renderReport(r: BenchResult, gateResult?: GateResult): string {
   return lines.join("\n");
 }
 
+/** The figure the gate's verdict is on: a time's best run when both runs have one, else the median. */
+function judged(x: GateResult["rows"][number]): { by: string; base?: number; now?: number } {
+  const best = x.baseline?.min !== undefined && x.current?.min !== undefined;
+  return best
+    ? { by: "best run", base: x.baseline!.min, now: x.current!.min }
+    : { by: "median", base: x.baseline?.value, now: x.current?.value };
+}
+
 export function renderGate(gr: GateResult): string[] {
   const rows = gr.rows
     .filter((x) => x.verdict !== "new")
-    .map((x) => [
-      x.name,
-      x.baseline ? `${x.baseline.value.toPrecision(4)} (p95 ${x.baseline.p95.toPrecision(4)})` : "–",
-      x.current ? x.current.value.toPrecision(4) : "–",
-      x.changePct !== undefined ? `${x.changePct >= 0 ? "+" : ""}${x.changePct.toFixed(1)} %` : "",
-      x.limitPct !== undefined ? `${Number(x.limitPct.toFixed(1))} %` : "",
-      x.verdict,
-    ]);
+    .map((x) => {
+      const j = judged(x);
+      const change = j.base !== undefined && j.now !== undefined && j.base !== 0 ? percentChange(j.now, j.base) : undefined;
+      return [
+        `${x.name} (${j.by})`,
+        `${j.base !== undefined ? formatValue(j.base, x.unit) : "–"} → ${j.now !== undefined ? formatValue(j.now, x.unit) : "–"}`,
+        change !== undefined ? formatPercent(change, true) : "",
+        x.limitPct !== undefined ? formatPercent(x.limitPct) : "",
+        x.verdict,
+      ];
+    });
   const c = gr.confirmation;
   return [
     `## Regression gate (threshold ${gr.thresholdPct} %): ${gr.passed ? "passed" : `${gr.regressions.length} regression(s)`}`,
@@ -319,7 +331,7 @@ export function renderGate(gr: GateResult): string[] {
       "*noise*: the median is worse by more than the threshold, the best run is not. " +
       "*load*: tripped, but by no more than the machine slowed since the baseline, by the floor run in the same rounds.",
     "",
-    mdTable(["figure", "baseline median", "now", "change", "limit", "verdict"], rows, [1, 2, 3, 4]),
+    mdTable(["figure (judged by)", "baseline → now", "change", "limit", "verdict"], rows, [1, 2, 3]),
     ...(c
       ? [
           "",
@@ -421,7 +433,9 @@ function fmtSpread(s: Summary): string {
 // ---------------------------------------------------------------------------
 
 export function renderSummary(r: BenchResult, gateResult?: GateResult): string {
+  // The verdict first: the gate's, when there is a baseline.
   const lines: string[] = ["## Kimigayo benchmark", ""];
+  if (gateResult) lines.push(...renderGate(gateResult), "");
   for (const g of r.groups) {
     const rows = evaluateTargets(g).map((t) => [t.figure, t.measured, t.target, t.ok === undefined ? "n/a" : t.ok ? "✓" : "✗"]);
     lines.push(`### ${mdText(g.label)} (${g.execution})`, "", mdTable(["figure", "measured", "target", ""], rows), "");
@@ -431,10 +445,6 @@ export function renderSummary(r: BenchResult, gateResult?: GateResult): string {
       if (m) items.push([label, m.summary.median]);
     };
     add("startup", find(g, me, "startup"));
-    add(
-      "floor startup",
-      g.measures.find((m) => m.metric === "startup" && m.subject.startsWith("floor")),
-    );
     add("boot to ready (wall)", find(g, me, BOOT_METRICS.wall));
     add("docker stop", find(g, me, BOOT_METRICS.stop));
     add("pull", find(g, me, "pull"));
@@ -443,13 +453,14 @@ export function renderSummary(r: BenchResult, gateResult?: GateResult): string {
         xychart({
           title: `${g.label}: median ms`,
           x: items.map(([l]) => l),
-          y: { label: "ms" },
+          // An explicit range from 0 (mermaid would start at the smallest bar and draw it at zero height);
+          // only this image's own times: a reference's figure is another series, in the report's tables.
+          y: { label: "ms", max: Math.ceil((Math.max(...items.map(([, v]) => v)) * 1.2) / 10) * 10 },
           bar: items.map(([, v]) => Number(v.toFixed(1))),
         }),
         "",
       );
     }
   }
-  if (gateResult) lines.push(...renderGate(gateResult), "");
   return lines.join("\n");
 }

@@ -2,7 +2,7 @@ import { join, resolve } from "node:path";
 import { selectPlatforms, selectVariants } from "../config/load.js";
 import { DEFAULT_RUNS, MAX_RUNS, parseImageArg, runBench, type BenchRequest } from "../bench/bench.js";
 import { confirmGate, DEFAULT_THRESHOLD_PCT, gate, readBaseline, type GateResult } from "../bench/gate.js";
-import { hostPlatform } from "../lib/platform.js";
+import { hostPlatform, type Platform } from "../lib/platform.js";
 import { writeBenchOutputs, type BenchFiles } from "../bench/outputs.js";
 import { benchmarkEntries, entryCases, ratioText, renderGate, statCells } from "../bench/report.js";
 import { bindsTargets, evaluateTargets } from "../bench/targets.js";
@@ -163,6 +163,23 @@ export function parseBenchCommandOptions(argv: string[]): BenchCommandOptions {
   };
 }
 
+/**
+ * The platforms benchmarked: --platform, else this host's when the build has it, else the build's
+ * first (a platform job that built only linux/arm64 benchmarks that, natively on an arm64 runner,
+ * under QEMU elsewhere, labelled so), else the config's first.
+ */
+export function defaultBenchPlatforms(
+  cfg: Parameters<typeof selectPlatforms>[0],
+  build: { images: { platform: string }[] },
+  given: string | undefined,
+  host = hostPlatform(),
+): Platform[] {
+  if (given !== undefined) return selectPlatforms(cfg, given);
+  const built = cfg.platforms.filter((p) => build.images.some((i) => i.platform === p));
+  if (host && built.includes(host)) return [host];
+  return built.length > 0 ? built.slice(0, 1) : host && cfg.platforms.includes(host) ? [host] : cfg.platforms.slice(0, 1);
+}
+
 export type BenchCommandResult = BenchResult & {
   entries: BenchmarkEntry[];
   gate?: GateResult;
@@ -192,14 +209,8 @@ export async function bench(ctx: CommandContext, o: BenchCommandOptions): Promis
   } else {
     const cfg = await ctx.config(o.config);
     const variants = o.variant === undefined ? [cfg.variants.find((v) => v.default) ?? cfg.variants[0]!] : selectVariants(cfg, o.variant);
-    const host = hostPlatform();
-    const platforms =
-      o.platform === undefined
-        ? host && cfg.platforms.includes(host)
-          ? [host]
-          : cfg.platforms.slice(0, 1)
-        : selectPlatforms(cfg, o.platform);
-    req.build = { result: (await readBuildResult(out)).build, variants: variants.map((v) => v.name), platforms };
+    const build = (await readBuildResult(out)).build;
+    req.build = { result: build, variants: variants.map((v) => v.name), platforms: defaultBenchPlatforms(cfg, build, o.platform) };
   }
   const result = await runBench(req);
   const entries = benchmarkEntries(result);

@@ -1,14 +1,13 @@
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { formatBytes, formatKB } from "../config/units.js";
 import { githubClient } from "../github/client.js";
 import { upsertStickyComment } from "../github/comments.js";
 import { readGitHubEvent } from "../results/github-event.js";
 import { writeSizeReport } from "../results/size-report.js";
 import { readSizeReport } from "../size/baseline.js";
 import { runSizeCheck } from "../size/check.js";
-import { formatBudget, formatDelta, formatDeltaBytes } from "../size/format.js";
+import { formatBytes, formatBudget, formatDelta, formatDeltaBytes } from "../size/format.js";
 import { SIZE_CHECK_MARKER } from "../size/markdown.js";
 import type { Contributor } from "../size/attribution.js";
 import type { ImageReport, SizeReport } from "../size/types.js";
@@ -16,7 +15,7 @@ import { commonOptions, imageFlag, outputFile, parseCommandArgs, str } from "./a
 import type { ActionReport, Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
 
-const USAGE = `usage: kimigayo size-check [--baseline FILE|IMAGE|last-release] [--image REPO] [--out DIR] [--report FILE]
+const USAGE = `usage: kimigayo size-check [--baseline FILE|IMAGE|last-release|last-release-report] [--image REPO] [--out DIR] [--report FILE]
                            [--markdown FILE] [--history FILE]... [--warn-only] [--config FILE] [--json]
 
 Measures every image of the last \`kimigayo build\` (<out>/build.json): uncompressed (layer tar),
@@ -30,6 +29,9 @@ baseline, the change of /bin/busybox is broken down by option (top contributors)
                 IMAGE         a published image, e.g. 127.0.0.1:5000/kimigayo:2.1.0 (each variant's
                               <tag>-<variant>; compressed sizes only: a registry has no uncompressed size)
                 last-release  the highest X.Y.Z tag of the image (--image, else the config's)
+                last-release-report  the size-report.json asset of the repository's latest GitHub
+                              Release (GITHUB_REPOSITORY, GITHUB_TOKEN): uncompressed bytes and the
+                              change per CONFIG_ option, in every PR comment
   --image     the published repository for last-release (default: image: in the config)
   --out       the build's output folder (default: out)
   --report    also write the JSON report to FILE (a later --baseline or --history)
@@ -52,12 +54,12 @@ export function formatSizeCheck(r: SizeReport): string {
   const rows = r.images.map((i) => [
     i.variant,
     i.platform,
-    formatKB(i.uncompressed),
-    formatKB(i.compressed),
-    i.zstd === null ? "—" : formatKB(i.zstd),
-    i.pull === null ? "—" : formatKB(i.pull.gzip),
+    formatBytes(i.uncompressed),
+    formatBytes(i.compressed),
+    i.zstd === null ? "—" : formatBytes(i.zstd),
+    i.pull === null ? "—" : formatBytes(i.pull.gzip),
     String(i.applets),
-    !i.delta ? "—" : i.delta.metric === "uncompressed" ? formatKB(i.delta.base) : `gzip ${formatKB(i.delta.base)}`,
+    !i.delta ? "—" : i.delta.metric === "uncompressed" ? formatBytes(i.delta.base) : `gzip ${formatBytes(i.delta.base)}`,
     !i.delta ? "—" : i.delta.metric === "uncompressed" ? formatDelta(i.delta) : `gzip ${formatDelta(i.delta)}`,
     formatBudget(i.budget),
     statusMark(i),
@@ -168,6 +170,13 @@ export async function sizeCheck(ctx: CommandContext, o: SizeCheckOptions): Promi
     history: o.history,
     log: ctx.log,
     ...(ctx.credentials.registry ? { registry: { explicit: ctx.credentials.registry } } : {}),
+    github: {
+      ...(process.env.GITHUB_REPOSITORY ? { repository: process.env.GITHUB_REPOSITORY } : {}),
+      ...((ctx.credentials.githubToken ?? process.env.GITHUB_TOKEN)
+        ? { token: ctx.credentials.githubToken ?? process.env.GITHUB_TOKEN }
+        : {}),
+      ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}),
+    },
   });
   ctx.log.info(`\n${formatSizeCheck(report)}`);
   for (const a of report.annotations) {

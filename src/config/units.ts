@@ -1,5 +1,5 @@
 /**
- * Strict byte-size and growth parsing for budgets, plus the formatters reports use.
+ * Strict byte-size and growth parsing for budgets (how a size is shown: src/lib/format.ts).
  * KB/MB/GB are decimal (1000), KiB/MiB/GiB are binary (1024).
  */
 
@@ -63,20 +63,4 @@ export function parseGrowth(text: string | number): Growth {
   }
 }
 
-function groupThousands(digits: string): string {
-  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-
-/** `1234567` -> `1,234,567 B`. */
-export function formatBytes(n: number): string {
-  const sign = n < 0 ? "-" : "";
-  return `${sign}${groupThousands(String(Math.round(Math.abs(n))))} B`;
-}
-
-/** `493400` -> `493.4 KB` (KB = 1000 B, one decimal). */
-export function formatKB(n: number): string {
-  const fixed = (Math.abs(n) / 1000).toFixed(1);
-  const [whole = "0", frac = "0"] = fixed.split(".");
-  const sign = n < 0 && fixed !== "0.0" ? "-" : "";
-  return `${sign}${groupThousands(whole)}.${frac} KB`;
-}
+// How sizes are shown is src/lib/format.ts's (formatBytes): this file only parses them.

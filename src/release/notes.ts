@@ -8,8 +8,12 @@
  * notes, author names, tags): it goes through mdText (src/lib/markdown.ts): mentions cannot ping,
  * HTML shows as text, and it is safe in a table cell.
  */
+import { formatBytes, formatDelta, formatValue, percentChange, formatPercent, signed } from "../lib/format.js";
 import { mdCode, mdText } from "../lib/markdown.js";
+import { compareBench, measuredAs, renderBenchSection, renderSizeSection, type Baseline, type PlatformBench } from "./benchmarks.js";
 import type { Author, Change } from "./changes.js";
+
+export { formatDelta };
 
 export interface SizeRow {
   variant: string;
@@ -75,18 +79,10 @@ export interface NotesInput {
   bench?: BenchRow[];
   images?: ImageRow[];
   types?: readonly NoteType[];
-}
-
-const n = (x: number) => x.toLocaleString("en-US");
-const signed = (d: number, text: string) => `${d > 0 ? "+" : d < 0 ? "−" : "±"}${text}`;
-const pct = (d: number, before: number) => (before > 0 ? `${signed(d, `${Math.abs((d / before) * 100).toFixed(1)} %`)}` : "");
-
-export function formatDelta(now: number, before: number | undefined): string {
-  if (before === undefined) return "new";
-  const d = now - before;
-  if (d === 0) return "±0";
-  const p = pct(d, before);
-  return `${signed(d, `${n(Math.abs(d))} B`)}${p ? ` (${p})` : ""}`;
+  /** Each platform job's benchmark.json, and what they are compared with (the previous GitHub Release's assets). */
+  benchmarks?: PlatformBench[];
+  /** The previous release's benchmark and size assets, or why there is none: sizes and benchmarks are compared with it. */
+  baseline?: Baseline;
 }
 
 /** The groups in the order of `types`; a type not listed lands in "other". */
@@ -122,9 +118,8 @@ function changeLine(c: Change, repoUrl?: string): string {
 function benchDelta(b: BenchRow): string {
   if (b.measured === undefined || b.previous === undefined) return "";
   const d = b.measured - b.previous;
-  const unit = b.unit ? ` ${b.unit}` : "";
-  const p = pct(d, b.previous);
-  return ` (${signed(d, `${n(Math.abs(Number(d.toFixed(2))))}${unit}`)}${p ? `, ${p}` : ""})`;
+  const p = percentChange(b.measured, b.previous);
+  return ` (${signed(d, formatValue(Math.abs(Number(d.toFixed(2))), b.unit ?? ""))}${p !== undefined ? `, ${formatPercent(p, true)}` : ""})`;
 }
 
 function highlights(input: NotesInput): string[] {
@@ -136,24 +131,66 @@ function highlights(input: NotesInput): string[] {
     if (notes.length === 1) out.push(`${head}: ${mdText(notes[0]!)}`);
     else out.push(head, ...notes.map((t) => `  - ${mdText(t)}`));
   }
-  const against = input.previous ? ` against ${mdText(input.previous)}` : "";
+  const compared = input.baseline && "release" in input.baseline ? input.baseline.release.tag : input.previous;
+  const against = compared ? ` against ${mdText(compared)}` : "";
   const variants = [...new Set((input.sizes ?? []).map((s) => s.variant))];
   for (const v of variants) {
     const rows = input.sizes!.filter((s) => s.variant === v);
-    const parts = rows.map((s) => `${mdText(s.platform)} ${n(s.size)} B (${formatDelta(s.size, s.previous)})`);
+    const parts = rows.map((s) => `${mdText(s.platform)} ${formatBytes(s.size)} (${formatDelta(s.size, s.previous)})`);
     out.push(`- Size, **${mdText(v)}**${against}: ${parts.join(", ")}`);
   }
   const bench = (input.bench ?? []).map((b) => `${mdText(b.name)} ${mdText(b.value)}${benchDelta(b)}`);
   if (bench.length > 0) out.push(`- Benchmark${against}: ${bench.join("; ")}`);
+  // The benchmarks' verdict per platform: the figures that moved past their noise floor.
+  for (const p of input.benchmarks ?? []) {
+    const before =
+      input.baseline && "release" in input.baseline ? input.baseline.release.bench.find((b) => b.platform === p.platform) : undefined;
+    if (!before) {
+      out.push(`- Benchmark, **${measuredAs(p)}**: measured; nothing to compare against`);
+      continue;
+    }
+    const rows = compareBench(p, before);
+    const moved = rows.filter((r) => r.verdict === "slower" || r.verdict === "faster");
+    const text =
+      before.execution !== p.execution
+        ? `not comparable (${mdText(compared ?? "the previous release")} was measured ${before.execution === "native" ? "natively" : "under QEMU"})`
+        : moved.length === 0
+          ? `no figure changed past its noise floor`
+          : moved
+              .slice(0, 3)
+              .map((r) => `${r.verdict} ${mdText(r.figure)} ${formatDelta(r.now, r.before, r.unit)}`)
+              .join("; ") + (moved.length > 3 ? `; ${moved.length - 3} more below` : "");
+    out.push(`- Benchmark, **${measuredAs(p)}**${against}: ${text}`);
+  }
   return out;
 }
 
-export function renderNotes(input: NotesInput): string {
+export function renderNotes(given: NotesInput): string {
+  // Against the previous release's size report when there is one: every size's change comes from it.
+  const prevSize = given.baseline && "release" in given.baseline ? given.baseline.release.size : undefined;
+  const input: NotesInput = prevSize
+    ? {
+        ...given,
+        sizes: (given.sizes ?? []).map((s) => {
+          const { previous: _, ...rest } = s;
+          const before = prevSize.images.find((i) => i.variant === s.variant && i.platform === s.platform)?.uncompressed;
+          return { ...rest, ...(before !== undefined ? { previous: before } : {}) };
+        }),
+      }
+    : given;
   const lines: string[] = [`# Kimigayo OS ${mdText(input.version)}`, ""];
   const hl = highlights(input);
   if (hl.length > 0) lines.push("## Highlights", "", ...hl, "");
   lines.push(...changesSection(input, "##"));
-  if (input.sizes && input.sizes.length > 0) {
+  if (input.baseline) {
+    lines.push(
+      ...renderSizeSection(
+        (input.sizes ?? []).map((x) => ({ ...x })),
+        input.baseline,
+      ),
+    );
+    lines.push(...renderBenchSection(input.benchmarks ?? [], input.baseline));
+  } else if (input.sizes && input.sizes.length > 0) {
     lines.push(
       "## Image sizes",
       "",
@@ -162,13 +199,13 @@ export function renderNotes(input: NotesInput): string {
     );
     for (const s of input.sizes) {
       lines.push(
-        `| ${mdText(s.variant)} | ${mdText(s.platform)} | ${n(s.size)} B | ${s.compressed !== undefined ? `${n(s.compressed)} B` : "—"} | ${formatDelta(s.size, s.previous)} |`,
+        `| ${mdText(s.variant)} | ${mdText(s.platform)} | ${formatBytes(s.size)} | ${s.compressed !== undefined ? formatBytes(s.compressed) : "—"} | ${formatDelta(s.size, s.previous)} |`,
       );
     }
     lines.push("");
   }
   if (input.bench && input.bench.length > 0) {
-    lines.push("## Benchmarks", "", "| Metric | Value | Target | |", "|---|--:|---|---|");
+    lines.push(input.baseline ? "## Benchmark targets" : "## Benchmarks", "", "| Metric | Value | Target | |", "|---|--:|---|---|");
     for (const b of input.bench)
       lines.push(
         `| ${mdText(b.name)} | ${mdText(b.value)}${benchDelta(b)} | ${mdText(b.target ?? "")} | ${b.ok === undefined ? "" : b.ok ? "✅" : "❌"} |`,

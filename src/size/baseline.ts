@@ -336,6 +336,64 @@ export async function lastReleaseTag(
 export interface ResolveBaselineOptions extends ImageBaselineOptions {
   /** The configured image repository (for last-release). */
   image: string;
+  /** The repository's GitHub Releases (for last-release-report): owner/name, a token, the API root. */
+  github?: { repository?: string; token?: string; apiUrl?: string };
+}
+
+/** The latest GitHub Release's size-report.json asset (the release job publishes it). */
+export const LAST_RELEASE_REPORT = "last-release-report";
+
+/**
+ * --baseline last-release-report: the size report the latest GitHub Release published, read through
+ * the API: a report baseline, so the change is in uncompressed bytes and per CONFIG_ option. No
+ * release yet, or a release without the asset: none, with a note saying so.
+ */
+async function lastReleaseReport(opts: ResolveBaselineOptions): Promise<{ baseline?: Baseline; notes: string[] }> {
+  const where = `--baseline ${LAST_RELEASE_REPORT}`;
+  const repository = opts.github?.repository;
+  if (!repository || !/^[^/\s]+\/[^/\s]+$/.test(repository))
+    throw new UsageError(`${where}: needs the repository (GITHUB_REPOSITORY, owner/name), got ${JSON.stringify(repository ?? "")}`);
+  const [owner, repo] = repository.split("/") as [string, string];
+  const { githubClient, isNotFound } = await import("../github/client.js");
+  const client = githubClient({
+    token: opts.github?.token,
+    log: opts.log ?? { info() {}, warn() {}, error() {}, debug() {}, step: () => () => {}, progress() {} },
+    purpose: `${where} (reading the latest GitHub Release)`,
+    ...(opts.github?.apiUrl ? { apiUrl: opts.github.apiUrl } : {}),
+  });
+  let release;
+  try {
+    release = (await client.octokit.rest.repos.getLatestRelease({ owner, repo })).data;
+  } catch (err) {
+    if (isNotFound(err))
+      return { notes: [`${where}: ${repository} has no GitHub Release yet: nothing to compare, growth budgets not checked`] };
+    throw err;
+  }
+  const asset = release.assets.find((a) => a.name === "size-report.json");
+  if (!asset)
+    return {
+      notes: [`${where}: the latest GitHub Release, ${release.tag_name}, has no size-report.json asset: growth budgets not checked`],
+    };
+  const r = await client.octokit.rest.repos.getReleaseAsset({
+    owner,
+    repo,
+    asset_id: asset.id,
+    headers: { accept: "application/octet-stream" },
+  });
+  const text = typeof r.data === "string" ? r.data : Buffer.from(r.data as unknown as ArrayBuffer).toString("utf8");
+  const parsed = parseSizeReport(text, `${where}: ${release.tag_name}'s size-report.json`);
+  const variants = opts.variants.map((v) => v.name);
+  const images = parsed.images.filter((i) => variants.includes(i.variant));
+  return {
+    baseline: {
+      kind: "report",
+      source: `${release.tag_name}/size-report.json (${LAST_RELEASE_REPORT})`,
+      version: parsed.version ?? release.tag_name.replace(/^v/, ""),
+      images,
+      notes: [],
+    },
+    notes: [],
+  };
 }
 
 /**
@@ -344,6 +402,7 @@ export interface ResolveBaselineOptions extends ImageBaselineOptions {
  */
 export async function resolveBaseline(spec: string, opts: ResolveBaselineOptions): Promise<{ baseline?: Baseline; notes: string[] }> {
   const variantNames = opts.variants.map((v) => v.name);
+  if (spec === LAST_RELEASE_REPORT) return lastReleaseReport(opts);
   if (spec === LAST_RELEASE) {
     const { tag, tags, exists } = await lastReleaseTag(opts.image, opts.registry);
     if (!exists) {

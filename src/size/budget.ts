@@ -10,8 +10,7 @@
  *   Without a baseline the growth budget is not checked, and a note says so.
  */
 import type { Budget, Platform, VariantConfig } from "../config/schema.js";
-import { formatBytes } from "../config/units.js";
-import { formatPercent } from "./format.js";
+import { formatBytes, formatPercent } from "./format.js";
 import type { BaselineImage, BudgetCheck, BudgetKind, Delta, ImageMeasure } from "./types.js";
 
 export const BUDGET_KINDS: readonly BudgetKind[] = ["size", "compressed", "growth"];

@@ -19,6 +19,8 @@ export interface SizeCheckRequest {
   outDir: string;
   /** --baseline: a report file, an image reference or "last-release". */
   baseline?: string;
+  /** The repository's GitHub Releases, for --baseline last-release-report. */
+  github?: { repository?: string; token?: string; apiUrl?: string };
   /** --history: earlier report files. */
   history?: readonly string[];
   registry?: RegistryClientOptions;
@@ -47,6 +49,7 @@ export async function runSizeCheck(req: SizeCheckRequest): Promise<SizeCheckResu
       variants: cfg.variants.map((v) => ({ name: v.name, default: v.default })),
       wanted: measures.map((m) => ({ variant: m.variant, platform: m.platform })),
       ...(req.registry ? { registry: req.registry } : {}),
+      ...(req.github ? { github: req.github } : {}),
       log,
     });
     baseline = r.baseline;

@@ -3,9 +3,8 @@
  * hidden marker, so the comment can be found and updated instead of posted again.
  */
 import { compareSemver, parseSemver } from "../lib/version.js";
-import { formatBytes, formatKB } from "../config/units.js";
 import { mdCode, mdText, xychart } from "../lib/markdown.js";
-import { formatBudget, formatDelta, formatDeltaBytes } from "./format.js";
+import { formatBytes, formatBudget, formatDelta, formatDeltaBytes } from "./format.js";
 import type { Contributor } from "./attribution.js";
 import type { HistoryEntry, ImageReport, SizeReport } from "./types.js";
 
@@ -45,8 +44,10 @@ function attributionTable(i: ImageReport): string[] {
   if (!a) return [];
   const d = i.attributionDelta;
   const delta = d ? new Map(d.contributors.map((c) => [c.name, c.delta])) : undefined;
-  const rows = a.rows.slice(0, ATTRIBUTION_ROWS);
-  const rest = a.rows.slice(ATTRIBUTION_ROWS);
+  // The top rows, and every row that changed: the option a PR changed is always listed.
+  const shown = (r: (typeof a.rows)[number], k: number) => k < ATTRIBUTION_ROWS || (delta?.get(r.name) ?? 0) !== 0;
+  const rows = a.rows.filter(shown);
+  const rest = a.rows.filter((r, k) => !shown(r, k));
   const restBytes = rest.reduce((n, r) => n + r.bytes, 0);
   return [
     "",
@@ -73,7 +74,7 @@ const STATUS = { pass: "✅", fail: "❌" } as const;
 
 function baseCell(i: ImageReport): string {
   if (!i.baseline || !i.delta) return "—";
-  return i.delta.metric === "uncompressed" ? formatKB(i.delta.base) : `gzip ${formatKB(i.delta.base)}`;
+  return i.delta.metric === "uncompressed" ? formatBytes(i.delta.base) : `gzip ${formatBytes(i.delta.base)}`;
 }
 
 function deltaCell(i: ImageReport): string {
@@ -83,10 +84,13 @@ function deltaCell(i: ImageReport): string {
 
 function baselineLine(r: SizeReport): string {
   const b = r.baseline;
-  if (!b) return "Baseline: none, so growth budgets are not checked (pass `--baseline FILE|IMAGE|last-release`).";
+  if (!b)
+    return "Baseline: none, so growth budgets and the change per option are not checked (the workflow's `baseline:` gives one: the last release's size-report.json, or the base branch's report).";
   const version = b.version ? ` (${mdText(b.version)})` : "";
-  if (b.kind === "report") return `Baseline: size report ${mdCode(b.source)}${version}; Δ is the uncompressed size.`;
-  return `Baseline: image ${mdCode(b.source)}${version}; Δ is the compressed (gzip layer) size only: a registry does not record uncompressed sizes.`;
+  // A file by its name: the runner's absolute path means nothing to the reader.
+  if (b.kind === "report")
+    return `Baseline: size report ${mdCode(b.source.split("/").at(-1)!)}${version}; the change is in the uncompressed size.`;
+  return `Baseline: image ${mdCode(b.source)}${version}; the change is in the compressed (gzip layer) size only: a registry does not record uncompressed sizes, nor which option grew (give a size report for that).`;
 }
 
 /** Versions in release order (SemVer first, in precedence order; others after, as given), one entry per version (the last given wins). */
@@ -126,9 +130,10 @@ function details(i: ImageReport, history: readonly HistoryEntry[] | undefined): 
   const applets = i.delta?.applets ? `${i.applets} applets (${i.delta.applets > 0 ? "+" : ""}${i.delta.applets})` : `${i.applets} applets`;
   const lines = [
     "<details>",
-    `<summary>${STATUS[i.status]} <b>${mdText(i.variant)} ${i.platform}</b>: ${formatKB(i.uncompressed)}, gzip ${formatKB(i.compressed)}${i.zstd === null ? "" : `, zstd ${formatKB(i.zstd)}`}, ${applets}</summary>`,
+    `<summary>${STATUS[i.status]} <b>${mdText(i.variant)} ${i.platform}</b>: ${formatBytes(i.uncompressed)}, gzip ${formatBytes(i.compressed)}${i.zstd === null ? "" : `, zstd ${formatBytes(i.zstd)}`}, ${applets}</summary>`,
     "",
   ];
+  lines.push(`- budget: ${mdText(formatBudget(i.budget))}${i.baseline ? `; base ${baseCell(i)}` : ""}`);
   for (const c of i.checks) {
     const mark = c.ok === true ? "✅" : c.ok === false ? "❌" : "➖";
     const where = c.line !== undefined ? `, line ${c.line}` : "";
@@ -160,6 +165,26 @@ function details(i: ImageReport, history: readonly HistoryEntry[] | undefined): 
   return lines;
 }
 
+/** Whether an image changed against the baseline (no baseline: every image is shown). */
+const changed = (i: ImageReport) => !i.delta || i.delta.bytes !== 0 || i.status === "fail";
+
+/** The change in one line: "standard linux/amd64 +5 632 B (+1.0 %)", the largest first. */
+function changeSummary(r: SizeReport): string {
+  const moved = r.images.filter((i) => i.delta && i.delta.bytes !== 0).sort((a, b) => Math.abs(b.delta!.bytes) - Math.abs(a.delta!.bytes));
+  if (!r.baseline) return "no baseline";
+  if (moved.length === 0) return "no size change";
+  const first = moved
+    .slice(0, 2)
+    .map((i) => `${mdText(i.variant)} ${i.platform.replace(/^linux\//, "")} ${deltaCell(i)}`)
+    .join(", ");
+  return `${first}${moved.length > 2 ? `, ${moved.length - 2} more changed` : ""}`;
+}
+
+/**
+ * The report, verdict first (as compressed-size-action reads): the headline with the verdict and
+ * the largest change, the reasons of a failure, the options behind the change, then one table of
+ * the images that changed (the unchanged ones folded), narrow enough for a phone; the details last.
+ */
 export function renderMarkdown(r: SizeReport, history?: readonly HistoryEntry[]): string {
   const failed = r.images.filter((i) => i.status === "fail");
   const n = r.images.length;
@@ -167,24 +192,36 @@ export function renderMarkdown(r: SizeReport, history?: readonly HistoryEntry[])
     failed.length === 0
       ? `${STATUS.pass} all ${n} image${n === 1 ? "" : "s"} within budget`
       : `${STATUS.fail} ${failed.length} of ${n} image${n === 1 ? "" : "s"} over budget`;
-  const lines = [
-    SIZE_CHECK_MARKER,
-    `### Kimigayo size check: ${headline}`,
-    "",
-    `Kimigayo ${mdText(r.version)}, BusyBox ${mdText(r.busybox)}. ${baselineLine(r)}`,
-    "",
-    "| Variant | Platform | Size | Base | Δ | Budget | Status |",
-    "|:--|:--|--:|--:|--:|:--|:-:|",
-    ...r.images.map(
-      (i) =>
-        `| ${mdText(i.variant)} | ${i.platform} | ${formatKB(i.uncompressed)}<br>gzip ${formatKB(i.compressed)}${i.zstd === null ? "" : `<br>zstd ${formatKB(i.zstd)}`} | ${baseCell(i)} | ${deltaCell(i)} | ${mdText(formatBudget(i.budget))} | ${STATUS[i.status]} |`,
-    ),
-    "",
-  ];
+  const lines = [SIZE_CHECK_MARKER, `### Kimigayo size check: ${headline}; ${changeSummary(r)}`, ""];
   for (const i of failed)
     for (const reason of i.reasons) lines.push(`- ${STATUS.fail} **${mdText(i.variant)} ${i.platform}**: ${mdText(reason)}`);
   if (failed.length > 0) lines.push("");
   lines.push(...contributorLines(r));
+  const table = (images: ImageReport[]) => [
+    "| Image | Size | Change | |",
+    "|:--|--:|--:|:-:|",
+    ...images.map(
+      (i) =>
+        `| ${mdText(i.variant)} ${i.platform.replace(/^linux\//, "")} | ${formatBytes(i.uncompressed)} | ${deltaCell(i)} | ${STATUS[i.status]} |`,
+    ),
+    "",
+  ];
+  const shown = r.images.filter(changed);
+  const folded = r.images.filter((i) => !changed(i));
+  if (shown.length > 0) lines.push(...table(shown));
+  if (folded.length > 0)
+    lines.push(
+      "<details>",
+      `<summary>${folded.length} unchanged image${folded.length === 1 ? "" : "s"}</summary>`,
+      "",
+      ...table(folded),
+      "</details>",
+      "",
+    );
+  lines.push(
+    `Kimigayo ${mdText(r.version)}, BusyBox ${mdText(r.busybox)}. ${baselineLine(r)} Each image's budget, gzip and zstd sizes are in its details.`,
+    "",
+  );
   for (const note of [...r.notes, ...(r.baseline?.notes ?? [])]) lines.push(`> ${mdText(note)}`, "");
   for (const i of r.images) lines.push(...details(i, history), "");
   if (!history || history.length === 0)

@@ -9,6 +9,12 @@
  * endpoint answering 500) leaves every tag in the registry where it was and makes no release.
  * The images go to a PRIVATE first package on the GHCR stand-in (test/support/ghcr-registry.ts):
  * every job reaches the registry only with its token (KIMIGAYO_REGISTRY_USER/_PASSWORD), smoke included.
+ * Each platform job also benchmarks its own platform (`bench`, one run of startup against the
+ * references: amd64 natively, arm64 under QEMU on this amd64 machine, labelled so) and uploads its
+ * benchmark.json. A previous release, v2.0.0, is published earlier in the test through the same
+ * release code (src/github/releases.ts) with benchmark-<arch>.json assets 25 % slower than the
+ * figures measured here and a size report 1000 B smaller per image; the v2.1.0 release's notes then
+ * hold both platforms' figures with their change against it, and its assets both benchmark.json files.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -20,6 +26,8 @@ import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { loadConfig } from "../../src/config/load.js";
 import { sha256 } from "../../src/lib/hash.js";
+import { githubClient, publishRelease } from "../../src/github/index.js";
+import type { BenchmarkEntry } from "../../src/results/benchmark.js";
 import { RegistryClient } from "../../src/oci/registry.js";
 import { computeTags, plannedTags, tagOrder } from "../../src/publish/tags.js";
 import { startStrictRegistry, type StrictRegistry } from "../support/ghcr-registry.js";
@@ -101,8 +109,6 @@ const releaseArgs = (artifacts: string, out: string) => [
   image,
   "--from-published",
   artifacts,
-  "--bench-runs",
-  "0",
   "--out",
   out,
 ];
@@ -121,6 +127,8 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
     git("init", "-q", "-b", "main");
     git("config", "user.email", "ci@example.com");
     git("config", "user.name", "Release Bot");
+    git("commit", "-q", "--allow-empty", "-m", "feat: Kimigayo 2.0.0");
+    git("tag", "v2.0.0");
     git("add", ".");
     git("commit", "-q", "-m", "feat: Kimigayo 2.1.0");
     git("tag", "v2.1.0");
@@ -149,8 +157,30 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
         [platform, platform, platform],
         "each image smoke-tested on its own job",
       );
+      // The job's benchmark of its own platform: one run of startup against the references.
+      const bench = await kimigayo([
+        "bench",
+        "--platform",
+        platform,
+        "--runs",
+        "1",
+        "--only",
+        "startup",
+        "--out",
+        out,
+        "--report",
+        join(out, "BENCHMARK_REPORT.md"),
+      ]);
+      assert.equal(bench.code, 0, bench.log.slice(-3000));
+      const measured = JSON.parse(readFileSync(join(out, "bench", "benchmark.json"), "utf8")) as BenchmarkEntry[];
+      const how = arch === "amd64" ? "native" : "emulated (QEMU)";
+      assert.ok(
+        measured.length > 0 && measured.every((e) => e.extra?.includes(`; ${platform} ${how};`)),
+        `${platform}'s figures say ${how}`,
+      );
       const upload = join(artifacts, `build-${arch}`);
-      for (const p of ["build.json", "rootfs", "sbom", "digests"]) cpSync(join(out, p), join(upload, p), { recursive: true });
+      for (const p of ["build.json", "rootfs", "sbom", "digests", "bench/benchmark.json"])
+        cpSync(join(out, p), join(upload, p), { recursive: true });
       // The job's own folder is gone once the job ends: only the artifacts remain.
       rmSync(join(work, `job-${arch}`), { recursive: true, force: true });
     }
@@ -181,6 +211,66 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
     assert.deepEqual(await tagMap(), before, "after merge no tag has moved");
     cpSync(join(work, "merged", "published.json"), join(artifacts, "published", "published.json"));
 
+    // The previous release, v2.0.0, as the release job publishes one: its benchmark-<arch>.json
+    // 25 % slower than the figures measured here, its size report 1000 B smaller per image.
+    const prevDir = join(work, "v2.0.0-assets");
+    mkdirSync(prevDir, { recursive: true });
+    const prevFiles: [string, string][] = [];
+    for (const [, arch] of PLATFORMS) {
+      const entries = JSON.parse(readFileSync(join(artifacts, `build-${arch}`, "bench", "benchmark.json"), "utf8")) as BenchmarkEntry[];
+      const slower = entries.map((e) => ({
+        ...e,
+        value: Number((e.value * 1.25).toPrecision(6)),
+        extra: (e.extra ?? "").replace(/min=([0-9.e+-]+)/, (_, m: string) => `min=${Number((Number(m) * 1.25).toPrecision(6))}`),
+      }));
+      prevFiles.push([`benchmark-${arch}.json`, JSON.stringify(slower)]);
+    }
+    const sizes = new Map<string, number>();
+    for (const [, arch] of PLATFORMS) {
+      const b = JSON.parse(readFileSync(join(artifacts, `build-${arch}`, "build.json"), "utf8")) as {
+        images: { variant: string; platform: string; rootfs: { tar: string } }[];
+      };
+      for (const i of b.images)
+        sizes.set(
+          `${i.variant} ${i.platform}`,
+          readFileSync(join(artifacts, `build-${arch}`, "rootfs", `kimigayo-${i.variant}-${arch}.tar`)).length,
+        );
+    }
+    prevFiles.push([
+      "size-report.json",
+      JSON.stringify({
+        schemaVersion: 3,
+        version: "2.0.0",
+        images: [...sizes].map(([k, bytes]) => ({
+          variant: k.split(" ")[0],
+          platform: k.split(" ")[1],
+          uncompressed: bytes - 1000,
+          compressed: null,
+        })),
+      }),
+    ]);
+    for (const [name, text] of prevFiles) writeFileSync(join(prevDir, name), text);
+    writeFileSync(join(prevDir, "SHA256SUMS"), prevFiles.map(([name, text]) => `${sha256(Buffer.from(text))}  ${name}\n`).join(""));
+    await publishRelease({
+      client: githubClient({
+        token: "ghs_topology",
+        apiUrl: standIn.url,
+        log: { info() {}, warn() {}, error() {}, debug() {}, step: () => () => {}, progress() {} },
+      }),
+      owner: "kimigayo",
+      repo: "kimigayo",
+      tag: "v2.0.0",
+      name: "Kimigayo OS 2.0.0",
+      body: "Kimigayo OS 2.0.0",
+      prerelease: false,
+      assets: [...prevFiles.map(([n]) => n), "SHA256SUMS"].map((name) => ({
+        name,
+        path: join(prevDir, name),
+        contentType: "application/json",
+      })),
+    });
+    assert.equal(standIn.state.releases.length, 1);
+
     // The release job, its attestations failing (the OIDC token endpoint answers 500): exit 1,
     // every tag where it was, no GitHub Release.
     const oidc = await failingOidc();
@@ -196,7 +286,7 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
       await oidc.close();
     }
     assert.deepEqual(await tagMap(), before, "an attestation failure leaves every registry tag where it was");
-    assert.equal(standIn.state.releases.length, 0, "and makes no GitHub Release");
+    assert.equal(standIn.state.releases.length, 1, "and makes no GitHub Release");
 
     // The release job again, without an OIDC identity (attest skipped, saying why): a fresh
     // folder, the artifacts, a token; it builds and pushes nothing, and moves the tags.
@@ -224,13 +314,31 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
     assert.deepEqual(after, moved, "after the release job every tag is there");
     assert.equal(after["2.0.0"], older.digest);
 
-    assert.equal(standIn.state.releases.length, 1, "one release");
-    const release = standIn.state.releases[0]!;
+    assert.equal(standIn.state.releases.length, 2, "one release besides v2.0.0");
+    const release = standIn.state.releases.find((r) => r.tag_name === "v2.1.0")!;
     assert.equal(release.tag_name, "v2.1.0");
     for (const v of merged.variants) assert.ok(release.body!.includes(v.index), `the notes carry ${v.variant}'s index digest`);
-    assert.match(release.body!, /## Image sizes/);
+    // Both platforms' figures and their change against v2.0.0, arm64's labelled QEMU; each size's change.
+    const body = release.body!;
+    assert.match(
+      rel.log,
+      /compared with the GitHub Release v2\.0\.0: linux\/amd64 \(native\), linux\/arm64 \(emulated \(QEMU\)\); its size report/,
+    );
+    assert.match(body, /## Benchmarks against v2\.0\.0/);
+    assert.match(body, /## Image sizes against v2\.0\.0/);
+    assert.match(body, /\| standard amd64 \| [\d\u202f]+\u00a0B \| \+1\u202f000\u00a0B \(\+0\.\d+\u00a0%\) \|/);
+    assert.match(body, /\| standard arm64 \| [\d\u202f]+\u00a0B \| \+1\u202f000\u00a0B \(\+0\.\d+\u00a0%\) \|/);
+    for (const [platform, how] of [
+      ["linux/amd64", "native"],
+      ["linux/arm64", "emulated \\(QEMU\\)"],
+    ]) {
+      assert.match(body, new RegExp(`### ${platform} \\(${how}\\): none slower, \\d+ faster`), `${platform}: the verdict first`);
+    }
+    assert.equal((body.match(/\| startup \| [\d.\u202f]+\u00a0ms \| 🟢 −20\.0\u00a0% \| 10\.0\u00a0% \|/g) ?? []).length, 2, body);
+    assert.match(body, /Benchmark, \*\*amd64, native\*\* against v2\.0\.0: faster startup/);
+    assert.match(body, /Benchmark, \*\*arm64, QEMU\*\* against v2\.0\.0: faster startup/);
 
-    const assets = new Map(standIn.state.assets.map((a) => [a.name, a.data]));
+    const assets = new Map(standIn.state.assets.filter((a) => a.release_id === release.id).map((a) => [a.name, a.data]));
     const want: string[] = [];
     for (const [, arch] of PLATFORMS) {
       for (const variant of ["minimal", "standard", "extended"]) {
@@ -247,9 +355,22 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
         );
       }
     }
+    for (const [, arch] of PLATFORMS) {
+      const name = `benchmark-${arch}.json`;
+      want.push(name);
+      assert.deepEqual(
+        JSON.parse(assets.get(name)!.toString()),
+        JSON.parse(readFileSync(join(artifacts, `build-${arch}`, "bench", "benchmark.json"), "utf8")),
+        `${name} is the platform job's benchmark.json`,
+      );
+    }
+    want.push("size-report.json");
     assert.deepEqual([...assets.keys()].sort(), [...want, "SHA256SUMS"].sort());
     const sums = assets.get("SHA256SUMS")!.toString();
-    for (const name of want) assert.ok(sums.includes(`${sha256(assets.get(name)!)}  ${name}`), `SHA256SUMS holds ${name}'s hash`);
+    for (const name of want) {
+      if (/^benchmark-|^size-report/.test(name)) assert.ok(!sums.includes(name), `${name} is a measurement, outside SHA256SUMS`);
+      else assert.ok(sums.includes(`${sha256(assets.get(name)!)}  ${name}`), `SHA256SUMS holds ${name}'s hash`);
+    }
     assert.equal(release.draft, false, "published once every asset was there");
 
     // The release job re-run (the stand-in is in GitHub's immutable mode): verified, nothing
@@ -260,7 +381,7 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
     assert.equal(again.code, 0, again.log.slice(-4000));
     assert.match(again.log, /already published with these assets, sha256 verified: nothing changed/);
     assert.equal(writes(), writesBefore, "nothing written to GitHub");
-    assert.equal(standIn.state.releases.length, 1);
+    assert.equal(standIn.state.releases.length, 2);
     assert.deepEqual(await tagMap(), after, "a re-run leaves every tag where the first run put it");
     assertAllValid(standIn);
   });

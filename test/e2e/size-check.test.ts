@@ -179,7 +179,7 @@ describe("size-check on real builds", () => {
     const [i] = r.report!.images;
     assert.equal(i!.status, "fail");
     assert.equal(i!.uncompressed, image.rootfs.size);
-    assert.match(i!.reasons[0]!, /^size [\d,]+ B is over the budget of 250,000 B by [\d,]+ B$/);
+    assert.match(i!.reasons[0]!, /^size [\d\u202f]+\u00a0B is over the budget of 250\u202f000\u00a0B by [\d\u202f]+\u00a0B$/);
     const line = lineOf(cfg, BUDGET);
     assert.deepEqual(
       r.report!.annotations.map((a) => [a.file, a.line, a.field]),
@@ -218,7 +218,10 @@ describe("size-check on real builds", () => {
         ["growth", false],
       ],
     );
-    assert.match(i!.reasons[0]!, /^size grew by [\d,]+ B \([\d.]+%\) against the baseline .* more than the growth budget of 5%$/);
+    assert.match(
+      i!.reasons[0]!,
+      /^size grew by [\d\u202f]+\u00a0B \([\d.]+\u00a0%\) against the baseline .* more than the growth budget of 5.0\u00a0%$/,
+    );
     assert.deepEqual(
       r.report!.annotations.map((a) => [a.line, a.field]),
       [[lineOf(cfg, "growth: 5%"), "variants.minimal.budget.growth"]],
@@ -240,10 +243,13 @@ describe("size-check on real builds", () => {
       const c = d.contributors.find((x) => x.name === name);
       assert.ok(c && c.base === 0 && c.delta > 0, `${name}: ${JSON.stringify(c)}`);
     }
-    assert.match(r.stderr, /top contributors to \/bin\/busybox \+[\d,]+ B \(minimal linux\/amd64\): .*CONFIG_AWK \+[\d,]+ B/);
+    assert.match(
+      r.stderr,
+      /top contributors to \/bin\/busybox \+[\d\u202f]+\u00a0B \(minimal linux\/amd64\): .*CONFIG_AWK \+[\d\u202f]+\u00a0B/,
+    );
     assert.match(
       readFileSync(join(work, "growth.md"), "utf8"),
-      /- \*\*minimal linux\/amd64\*\*: \/bin\/busybox \+[\d,]+ B: .*`CONFIG_AWK` \+[\d,]+ B \(new\)/,
+      /- \*\*minimal linux\/amd64\*\*: \/bin\/busybox \+[\d\u202f]+\u00a0B: .*`CONFIG_AWK` \+[\d\u202f]+\u00a0B \(new\)/,
     );
   });
 

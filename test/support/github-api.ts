@@ -867,6 +867,9 @@ function coerce(raw: string, schema: Schema | undefined, validator: SchemaValida
   return raw;
 }
 
+/** Where the stand-in keeps release assets' bytes (GitHub's object storage, reached by the download's redirect). */
+const OBJECTS = "/_objects/release-assets/";
+
 export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<GitHubStandIn> {
   const api = loadGitHubOpenApi();
   const validator = new SchemaValidator(api);
@@ -1196,10 +1199,15 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
       state.assets.push(a);
       return { status: 201, body: assetJson(c, r, a) };
     },
+    // With Accept: application/octet-stream, GitHub answers 302 to the asset's bytes on its object
+    // storage (a signed URL, no token needed); here that storage is /_objects/release-assets/ID.
     "repos/get-release-asset": (c) => {
       const a = state.assets.find((x) => x.id === c.params.asset_id);
       const r = a && state.releases.find((x) => x.id === a.release_id && inRepo(c)(x));
-      return a && r ? { status: 200, body: assetJson(c, r, a) } : notFound();
+      if (!a || !r) return notFound();
+      if (/application\/octet-stream/.test(String(c.headers.accept ?? "")))
+        return { status: 302, headers: { location: `${c.api}${OBJECTS}${a.id}` } };
+      return { status: 200, body: assetJson(c, r, a) };
     },
     "repos/update-release-asset": (c) => {
       const a = state.assets.find((x) => x.id === c.params.asset_id);
@@ -1536,6 +1544,13 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
     const raw = Buffer.concat(chunks);
     const url = new URL(req.url ?? "/", origin);
     const method = (req.method ?? "GET").toLowerCase();
+    // The object storage a release asset's download redirects to: not the API, no operation.
+    if (url.pathname.startsWith(OBJECTS) && method === "get") {
+      const a = state.assets.find((x) => String(x.id) === url.pathname.slice(OBJECTS.length));
+      if (!a) res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+      else res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(a.data.length) }).end(a.data);
+      return;
+    }
     const uploads = url.pathname === "/uploads" || url.pathname.startsWith("/uploads/");
     const server = uploads ? "uploads" : "api";
     const path = uploads ? url.pathname.slice("/uploads".length) || "/" : url.pathname;

@@ -923,6 +923,8 @@ export interface WorkflowRunContext extends Omit<JobOptions, "workspace" | "jobI
   matrix?: Record<string, unknown>;
   needs?: Record<string, Pick<JobResult, "result" | "outputs">>;
   inputs?: Record<string, unknown>;
+  /** The repository's configuration variables (Settings > Variables), the `vars` context; default none. */
+  vars?: Record<string, string>;
   /**
    * Actions other than `uses: ./` that run for real: a `uses:` value as written (for example
    * `kimigayo/build-action@v2`, as the README's examples write it) to its unpacked folder.
@@ -1089,6 +1091,7 @@ export async function runWorkflowJob(file: string, jobId: string, ctx: WorkflowR
     env,
     secrets: job.secrets,
     inputs: ctx.inputs ?? {},
+    vars: ctx.vars ?? {},
     matrix: ctx.matrix ?? {},
     needs,
     steps,

@@ -21,10 +21,23 @@ import { BOOT_METRICS, MEMORY_METRICS, readyClock } from "../../src/bench/runner
 import { summarize } from "../../src/bench/stats.js";
 import { evaluateTargets } from "../../src/bench/targets.js";
 import type { BenchGroup, BenchResult, Measure, Subject } from "../../src/bench/types.js";
-import { parseBenchCommandOptions, parseBenchOptions } from "../../src/cli/bench.js";
+import { defaultBenchPlatforms, parseBenchCommandOptions, parseBenchOptions } from "../../src/cli/bench.js";
 import { UsageError } from "../../src/lib/errors.js";
 import { sha256 } from "../../src/lib/hash.js";
 import { readTar } from "../../src/lib/tar.js";
+
+describe("the platform a platform job benchmarks by default: its own build's", () => {
+  const cfg = { platforms: ["linux/amd64", "linux/arm64"] } as Parameters<typeof defaultBenchPlatforms>[0];
+  const built = (...ps: string[]) => ({ images: ps.map((platform) => ({ platform })) });
+  const cases: [string, ReturnType<typeof built>, "linux/amd64" | "linux/arm64", string[]][] = [
+    ["an arm64 job on an arm64 runner", built("linux/arm64"), "linux/arm64", ["linux/arm64"]],
+    ["an arm64 job on an amd64 machine (QEMU, labelled so)", built("linux/arm64"), "linux/amd64", ["linux/arm64"]],
+    ["an amd64 job", built("linux/amd64"), "linux/amd64", ["linux/amd64"]],
+    ["both built, on arm64: the host's", built("linux/amd64", "linux/arm64"), "linux/arm64", ["linux/arm64"]],
+  ];
+  for (const [what, build, host, want] of cases)
+    test(`${what}: ${want.join(", ")}`, () => assert.deepEqual(defaultBenchPlatforms(cfg, build, undefined, host), want));
+});
 
 describe("bench options", () => {
   test("defaults: 20 runs, every case, 10 %", () => {
@@ -397,12 +410,13 @@ describe("outputs", () => {
     }
   });
 
-  test("the summary carries a mermaid chart", () => {
+  test("the summary carries a mermaid chart of the image's own times, its y-axis from 0", () => {
     const md = renderSummary(syntheticResult());
     assert.match(
       md,
-      /```mermaid\nxychart-beta\n {4}title "standard linux\/amd64: median ms"\n {4}x-axis \["startup", "floor startup", "boot to ready \(wall\)", "docker stop"\]/,
+      /```mermaid\nxychart-beta\n {4}title "standard linux\/amd64: median ms"\n {4}x-axis \["startup", "boot to ready \(wall\)", "docker stop"\]\n {4}y-axis "ms" 0 --> \d+\n/,
     );
+    assert.doesNotMatch(md, /floor startup/, "no reference's figure among the image's");
   });
 
   test("text bars scale to the largest value, in eighths", () => {

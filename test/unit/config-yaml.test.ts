@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { formatError, UsageError } from "../../src/lib/errors.js";
 import { ConfigError, parseConfig } from "../../src/config/load.js";
-import { formatBytes, formatKB, parseGrowth, parseSize } from "../../src/config/units.js";
+import { parseGrowth, parseSize } from "../../src/config/units.js";
 import { parseYaml } from "../../src/config/yaml.js";
 
 const parse = (text: string) => parseYaml(text, "t.yml").value;
@@ -406,23 +406,6 @@ describe("parseGrowth", () => {
     ["abc", /allowed units/],
   ];
   for (const [input, message] of bad) test(`${JSON.stringify(input)} is rejected`, () => assert.throws(() => parseGrowth(input), message));
-});
-
-describe("formatBytes / formatKB", () => {
-  const cases: [number, string, string][] = [
-    [0, "0 B", "0.0 KB"],
-    [999, "999 B", "1.0 KB"],
-    [493_400, "493,400 B", "493.4 KB"],
-    [1_234_567, "1,234,567 B", "1,234.6 KB"],
-    [-1234, "-1,234 B", "-1.2 KB"],
-    [-40, "-40 B", "0.0 KB"],
-  ];
-  for (const [n, bytes, kb] of cases) {
-    test(`${n}`, () => {
-      assert.equal(formatBytes(n), bytes);
-      assert.equal(formatKB(n), kb);
-    });
-  }
 });
 
 describe("the config through parseConfig: YAML the schema allows", () => {

@@ -182,9 +182,12 @@ describe("release notes from git history", () => {
     const size = lines.find((l) => l.includes("**standard**"))!;
     assert.match(
       size,
-      /against v1\.0\.0: linux\/amd64 536,576 B \(−4,096 B \(−0\.8 %\)\), linux\/arm64 600,000 B \(\+10,000 B \(\+1\.7 %\)\)/,
+      /against v1\.0\.0: linux\/amd64 536\u202f576\u00a0B \(−4\u202f096\u00a0B \(−0\.8\u00a0%\)\), linux\/arm64 600\u202f000\u00a0B \(\+10\u202f000\u00a0B \(\+1\.7\u00a0%\)\)/,
     );
-    assert.match(hl, /Benchmark against v1\.0\.0: boot to ready 10 ms \(−2 ms, −16\.7 %\); memory 900 KiB \(\+36 KiB, \+4\.2 %\)/);
+    assert.match(
+      hl,
+      /Benchmark against v1\.0\.0: boot to ready 10 ms \(−2\.0\u00a0ms, −16\.7\u00a0%\); memory 900 KiB \(\+36\u00a0KiB, \+4\.2\u00a0%\)/,
+    );
     assert.ok(lines.findIndex((l) => l.includes("Breaking")) < lines.findIndex((l) => l.includes("Size")));
 
     // Groups in order; chores folded; the compare link; first-time contributors.
@@ -268,8 +271,8 @@ describe("commit messages", () => {
     assert.equal(isReleaseCommit("chore(main): release 2.0.0"), true);
     assert.equal(isReleaseCommit("chore: release-please config"), false);
     assert.equal(formatDelta(100, undefined), "new");
-    assert.equal(formatDelta(100, 100), "±0");
-    assert.equal(formatDelta(110, 100), "+10 B (+10.0 %)");
+    assert.equal(formatDelta(100, 100), "±0\u00a0B");
+    assert.equal(formatDelta(110, 100), "+10\u00a0B (+10.0\u00a0%)");
   });
 });
 

@@ -108,7 +108,7 @@ describe("kimigayo size-check (CLI)", () => {
   test("--help prints the usage", async () => {
     const r = await cli(["size-check", "--help"]);
     assert.equal(r.code, 0);
-    assert.match(r.stderr, /usage: kimigayo size-check \[--baseline FILE\|IMAGE\|last-release\]/);
+    assert.match(r.stderr, /usage: kimigayo size-check \[--baseline FILE\|IMAGE\|last-release\|last-release-report\]/);
   });
 
   test("an unknown flag and a missing build.json exit 2", async () => {
@@ -160,7 +160,9 @@ describe("kimigayo size-check (CLI)", () => {
     );
     assert.match(
       r.stderr,
-      new RegExp(`error: .*kimigayo\\.yml:${line}: minimal linux/arm64: size [\\d,]+ B is over the budget of 250,000 B`),
+      new RegExp(
+        `error: .*kimigayo\\.yml:${line}: minimal linux/arm64: size [\\d\u202f]+\u00a0B is over the budget of 250\u202f000\u00a0B`,
+      ),
     );
     assert.match(r.stderr, /error: size-check: 1 of 2 image\(s\) over budget: minimal linux\/arm64/);
   });
@@ -203,12 +205,15 @@ describe("kimigayo size-check (CLI)", () => {
     assert.ok(amd!.delta!.bytes > 0);
     assert.equal(amd!.delta!.applets, 6);
     assert.equal(amd!.status, "fail");
-    assert.match(amd!.reasons[0]!, /^size grew by [\d,]+ B \(1\d\.\d%\) against the baseline .* more than the growth budget of 5%$/);
-    assert.equal(arm!.status, "pass", "+1,024 B is within 5%");
+    assert.match(
+      amd!.reasons[0]!,
+      /^size grew by [\d\u202f]+\u00a0B \(1\d\.\d\u00a0%\) against the baseline .* more than the growth budget of 5\.0\u00a0%$/,
+    );
+    assert.equal(arm!.status, "pass", "+1\u202f024\u00a0B is within 5%");
     assert.equal(amd!.topFiles.find((f) => f.name === "/bin/busybox")!.delta, 30_208);
     assert.equal(amd!.topFiles.find((f) => f.kind === "applet-links")!.delta, 6 * 512);
     const md = readFileSync(join(work, "grown.md"), "utf8");
-    assert.ok(md.includes("| /bin/busybox | 230,912 B | +30,208 B |"));
+    assert.ok(md.includes("| /bin/busybox | 230\u202f912\u00a0B | +30\u202f208\u00a0B |"));
   });
 
   test("bad baselines exit 2 with the cause", async () => {

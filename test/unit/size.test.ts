@@ -117,7 +117,7 @@ describe("budget evaluation", () => {
       budget: { size: 250_000 },
       size: [268_800, 137_182],
       want: [["size", false, 268_800]],
-      message: /^size 268,800 B is over the budget of 250,000 B by 18,800 B$/,
+      message: /^size 268\u202f800\u00a0B is over the budget of 250\u202f000\u00a0B by 18\u202f800\u00a0B$/,
     },
     { name: "compressed within", budget: { compressed: 130_000 }, size: [239_616, 123_389], want: [["compressed", true, 123_389]] },
     {
@@ -125,7 +125,7 @@ describe("budget evaluation", () => {
       budget: { compressed: 130_000 },
       size: [268_800, 137_182],
       want: [["compressed", false, 137_182]],
-      message: /compressed size 137,182 B is over the budget of 130,000 B by 7,182 B/,
+      message: /compressed size 137\u202f182\u00a0B is over the budget of 130\u202f000\u00a0B by 7\u202f182\u00a0B/,
     },
     {
       name: "growth in bytes within",
@@ -140,7 +140,8 @@ describe("budget evaluation", () => {
       size: [249_617, 1],
       baseline: base(239_616, 1),
       want: [["growth", false, 10_001]],
-      message: /size grew by 10,001 B \(4\.2%\) against the baseline \(239,616 B → 249,617 B\), more than the growth budget of 10,000 B/,
+      message:
+        /size grew by 10\u202f001\u00a0B \(4\.2\u00a0%\) against the baseline \(239\u202f616\u00a0B → 249\u202f617\u00a0B\), more than the growth budget of 10\u202f000\u00a0B/,
     },
     {
       name: "growth in percent: exactly 5% passes",
@@ -162,7 +163,7 @@ describe("budget evaluation", () => {
       size: [90_000, 1],
       baseline: base(100_000, 1),
       want: [["growth", true, -10]],
-      message: /shrank by 10,000 B/,
+      message: /shrank by 10\u202f000\u00a0B/,
     },
     {
       name: "an image baseline: growth on compressed bytes",
@@ -170,7 +171,7 @@ describe("budget evaluation", () => {
       size: [300_000, 110_000],
       baseline: base(null, 100_000),
       want: [["growth", false, 10]],
-      message: /^compressed size grew by 10,000 B \(10%\)/,
+      message: /^compressed size grew by 10\u202f000\u00a0B \(10\.0\u00a0%\)/,
     },
     {
       name: "no baseline: growth not checked, with a note",
@@ -180,7 +181,7 @@ describe("budget evaluation", () => {
         ["size", true, 239_616],
         ["growth", null, null],
       ],
-      message: /growth budget \(5%\) not checked: no baseline \(pass --baseline/,
+      message: /growth budget \(5\.0\u00a0%\) not checked: no baseline \(pass --baseline/,
     },
     { name: "no budget: no checks", budget: {}, size: [239_616, 1], want: [] },
     {
@@ -256,15 +257,15 @@ describe("budget evaluation", () => {
   });
 
   test("formats", () => {
-    assert.equal(formatPercent(5), "5%");
-    assert.equal(formatPercent(2.345, true), "+2.3%");
-    assert.equal(formatPercent(-0.04), "-0.04%");
-    assert.equal(formatDelta({ bytes: 18_800, percent: 7.52 }), "+18,800 B (+7.5%)");
-    assert.equal(formatDelta({ bytes: 0, percent: 0 }), "±0 B");
-    assert.equal(formatDelta({ bytes: -512, percent: null }), "-512 B");
+    assert.equal(formatPercent(5), "5.0\u00a0%");
+    assert.equal(formatPercent(2.345, true), "+2.3\u00a0%");
+    assert.equal(formatPercent(-0.04), "−0.04\u00a0%");
+    assert.equal(formatDelta({ bytes: 18_800, percent: 7.52 }), "+18\u202f800\u00a0B (+7.5\u00a0%)");
+    assert.equal(formatDelta({ bytes: 0, percent: 0 }), "±0\u00a0B");
+    assert.equal(formatDelta({ bytes: -512, percent: null }), "−512\u00a0B");
     assert.equal(
       formatBudget({ size: 250_000, compressed: 130_000, growth: { percent: 5 } }),
-      "≤ 250.0 KB · gzip ≤ 130.0 KB · growth ≤ 5%",
+      "≤\u00a0250\u202f000\u00a0B · gzip ≤\u00a0130\u202f000\u00a0B · growth ≤\u00a05.0\u00a0%",
     );
     assert.equal(formatBudget({}), "none");
   });
@@ -479,14 +480,16 @@ describe("the report", () => {
       ],
     );
     assert.deepEqual(minAmd!.reasons, [
-      "size grew by 39,616 B (19.8%) against the baseline (200,000 B → 239,616 B), more than the growth budget of 5%",
+      "size grew by 39\u202f616\u00a0B (19.8\u00a0%) against the baseline (200\u202f000\u00a0B → 239\u202f616\u00a0B), more than the growth budget of 5.0\u00a0%",
     ]);
     assert.equal(minAmd!.delta!.bytes, 39_616);
     assert.equal(minAmd!.delta!.applets, 9);
     assert.ok(minAmd!.topFiles.some((f) => f.name === "/bin/busybox" && f.delta! > 0));
     // arm64: the override allows 275KB; compressed 137,182 is over 130KB.
     assert.equal(minArm!.status, "fail");
-    assert.deepEqual(minArm!.reasons, ["compressed size 137,182 B is over the budget of 130,000 B by 7,182 B"]);
+    assert.deepEqual(minArm!.reasons, [
+      "compressed size 137\u202f182\u00a0B is over the budget of 130\u202f000\u00a0B by 7\u202f182\u00a0B",
+    ]);
     assert.equal(minArm!.budget.size, 275_000);
     assert.equal(minArm!.delta!.bytes, 0);
     assert.ok(
@@ -512,7 +515,7 @@ describe("the report", () => {
     );
     assert.equal(
       report.annotations[1]!.message,
-      "minimal linux/arm64: compressed size 137,182 B is over the budget of 130,000 B by 7,182 B (variants.minimal.budget.compressed)",
+      "minimal linux/arm64: compressed size 137\u202f182\u00a0B is over the budget of 130\u202f000\u00a0B by 7\u202f182\u00a0B (variants.minimal.budget.compressed)",
     );
     assert.equal(report.annotations[1]!.level, "error");
     assert.equal(report.annotations[1]!.column, 19);
@@ -525,7 +528,7 @@ describe("the report", () => {
       [["variants.minimal.budget.platforms.linux/arm64.size", lineOf("linux/arm64: { size: 275KB")]],
     );
     assert.equal(r.images[0]!.checks.find((c) => c.budget === "growth")!.ok, null, "no baseline: growth not checked");
-    assert.match(r.images[0]!.notes[0]!, /growth budget \(10,000 B\) not checked: no baseline/);
+    assert.match(r.images[0]!.notes[0]!, /growth budget \(10\u202f000\u00a0B\) not checked: no baseline/);
   });
 
   test("a baseline that lacks an image says so in the note", () => {
@@ -592,41 +595,53 @@ describe("markdown", () => {
   const md = renderMarkdown(report);
   const lines = md.split("\n");
 
-  test("starts with the hidden marker, then a headline with the verdict", () => {
+  test("starts with the hidden marker, then a headline with the verdict and the largest change", () => {
     assert.equal(lines[0], SIZE_CHECK_MARKER);
     assert.equal(SIZE_CHECK_MARKER, "<!-- kimigayo-size-check -->");
-    assert.match(lines[1]!, /^### Kimigayo size check: ❌ 1 of 2 images over budget$/);
+    assert.match(lines[1]!, /^### Kimigayo size check: ❌ 1 of 2 images over budget; minimal amd64 \+9\u202f616\u00a0B \(\+4\.2\u00a0%\)$/);
   });
 
-  test("the table: headers, one row per image with size, base, Δ, budget and ✅/❌", () => {
-    const head = lines.indexOf("| Variant | Platform | Size | Base | Δ | Budget | Status |");
-    assert.ok(head > 0);
-    assert.match(lines[head + 1]!, /^\|(:?-+:?\|){7}$/);
-    assert.equal(
-      lines[head + 2],
-      "| minimal | linux/amd64 | 239.6 KB<br>gzip 123.4 KB | 230.0 KB | +9,616 B (+4.2%) | ≤ 250.0 KB · gzip ≤ 130.0 KB · growth ≤ 5% | ✅ |",
+  test("verdict first: the reasons, then one narrow table (image, size, change, ✅/❌), before any details", () => {
+    const reason = lines.indexOf(
+      "- ❌ **minimal linux/arm64**: size 290\u202f000\u00a0B is over the budget of 275\u202f000\u00a0B by 15\u202f000\u00a0B",
     );
-    assert.equal(
-      lines[head + 3],
-      "| minimal | linux/arm64 | 290.0 KB<br>gzip 125.0 KB | — | — | ≤ 275.0 KB · gzip ≤ 130.0 KB · growth ≤ 10.0 KB | ❌ |",
+    const head = lines.indexOf("| Image | Size | Change | |");
+    assert.ok(reason > 1 && head > reason, md);
+    assert.match(lines[head + 1]!, /^\|(:?-+:?\|){4}$/);
+    assert.equal(lines[head + 2], "| minimal amd64 | 239\u202f616\u00a0B | +9\u202f616\u00a0B (+4.2\u00a0%) | ✅ |");
+    assert.equal(lines[head + 3], "| minimal arm64 | 290\u202f000\u00a0B | — | ❌ |");
+    assert.ok(head < md.indexOf("<details>"));
+    assert.ok(
+      md.includes(
+        "- budget: ≤\u00a0250\u202f000\u00a0B · gzip ≤\u00a0130\u202f000\u00a0B · growth ≤\u00a05.0\u00a0%; base 230\u202f000\u00a0B",
+      ),
     );
-    assert.ok(md.includes("- ❌ **minimal linux/arm64**: size 290,000 B is over the budget of 275,000 B by 15,000 B"));
+  });
+
+  test("unchanged images are folded under the table", () => {
+    const same = { ...base, images: base.images.map((i) => ({ ...i, uncompressed: 239_616 })) };
+    const m = renderMarkdown(makeReport({ config: cfg, build: BUILD, measures: [measures[0]!], baseline: same, cwd: work }));
+    assert.match(m.split("\n")[1]!, /✅ all 1 image within budget; no size change$/);
+    assert.match(
+      m,
+      /<details>\n<summary>1 unchanged image<\/summary>\n\n\| Image \| Size \| Change \| \|\n[^\n]*\n\| minimal amd64 \| 239\u202f616\u00a0B \| ±0\u00a0B \| ✅ \|\n\n<\/details>/,
+    );
   });
 
   test("a folded <details> per image with its checks and top files; Δ per file with a report baseline", () => {
     assert.equal((md.match(/<details>/g) ?? []).length, 2);
     assert.equal((md.match(/<\/details>/g) ?? []).length, 2);
-    assert.ok(md.includes("<summary>✅ <b>minimal linux/amd64</b>: 239.6 KB, gzip 123.4 KB, 29 applets</summary>"));
+    assert.ok(md.includes("<summary>✅ <b>minimal linux/amd64</b>: 239\u202f616\u00a0B, gzip 123\u202f389\u00a0B, 29 applets</summary>"));
     assert.ok(md.includes("<summary>❌ <b>minimal linux/arm64</b>"));
     assert.ok(md.includes("| File | Bytes | Δ |"), "Δ column for the image with a report baseline");
     assert.ok(md.includes("| File | Bytes |\n"), "no Δ column without one");
     assert.ok(md.includes("| /bin/busybox |"));
-    assert.ok(md.includes("| applet links (29) | 14,848 B |"));
+    assert.ok(md.includes("| applet links (29) | 14\u202f848\u00a0B |"));
     assert.match(
       md,
-      /- ❌ size 290,000 B is over the budget of 275,000 B by 15,000 B \(`variants\.minimal\.budget\.platforms\.linux\/arm64\.size`, line \d+\)/,
+      /- ❌ size 290\u202f000\u00a0B is over the budget of 275\u202f000\u00a0B by 15\u202f000\u00a0B \(`variants\.minimal\.budget\.platforms\.linux\/arm64\.size`, line \d+\)/,
     );
-    assert.match(md, /- ➖ growth budget \(10,000 B\) not checked/);
+    assert.match(md, /- ➖ growth budget \(10\u202f000\u00a0B\) not checked/);
   });
 
   test("without a history the chart is skipped with a note; with one, a mermaid xychart per image", () => {
@@ -672,14 +687,15 @@ describe("markdown", () => {
       notes: [],
     };
     const m = renderMarkdown(makeReport({ config: cfg, build: BUILD, measures, baseline: img }));
-    assert.match(m, /Baseline: image `127\.0\.0\.1:5000\/kimigayo:2\.0\.0`; Δ is the compressed \(gzip layer\) size only/);
-    assert.ok(m.includes("| gzip 120.0 KB | gzip +3,389 B (+2.8%) |"));
+    assert.match(m, /Baseline: image `127\.0\.0\.1:5000\/kimigayo:2\.0\.0`; the change is in the compressed \(gzip layer\) size only/);
+    assert.ok(m.includes("| minimal amd64 | 239\u202f616\u00a0B | gzip +3\u202f389\u00a0B (+2.8\u00a0%) | ✅ |"));
   });
 
   test("an all-green report", () => {
     const ok = renderMarkdown(makeReport({ config: cfg, build: BUILD, measures: [measures[0]!] }));
     assert.match(ok.split("\n")[1]!, /✅ all 1 image within budget/);
-    assert.ok(ok.includes("Baseline: none, so growth budgets are not checked"));
+    assert.ok(ok.includes("Baseline: none, so growth budgets and the change per option are not checked"));
+    assert.doesNotMatch(ok, /pass `--baseline/, "nothing a contributor cannot do");
   });
 });
 
@@ -838,23 +854,27 @@ describe("attribution in the report", () => {
     const md = renderMarkdown(report);
     assert.ok(
       md.includes(
-        "- **standard linux/amd64**: /bin/busybox +4,956 B: `CONFIG_HTTPD` +4,747 B (new), `shared: libbb` +224 B, `ELF headers, section table and file padding` -15 B",
+        "- **standard linux/amd64**: /bin/busybox +4\u202f956\u00a0B: `CONFIG_HTTPD` +4\u202f747\u00a0B (new), `shared: libbb` +224\u00a0B, `ELF headers, section table and file padding` −15\u00a0B",
       ),
       md,
     );
-    assert.match(md, /\| standard \| linux\/amd64 \| [\d.]+ KB<br>gzip [\d.]+ KB<br>zstd 300\.0 KB \|/);
+    assert.match(md, /<summary>✅ <b>standard linux\/amd64<\/b>: [\d\u202f]+\u00a0B, gzip [\d\u202f]+\u00a0B, zstd 300\u202f000\u00a0B,/);
+    assert.ok(
+      md.indexOf("Top contributors to the change") < md.indexOf("| Image | Size | Change | |"),
+      "the options behind the change come first",
+    );
     assert.ok(
       md.includes(
-        "- pull linux/amd64: 290,622 B (index 500 B + manifest 400 B + config 600 B + gzip layer 289,122 B); with a zstd layer 301,500 B",
+        "- pull linux/amd64: 290\u202f622\u00a0B (index 500\u00a0B + manifest 400\u00a0B + config 600\u00a0B + gzip layer 289\u202f122\u00a0B); with a zstd layer 301\u202f500\u00a0B",
       ),
     );
-    assert.ok(md.includes("| `CONFIG_HTTPD` (httpd) | 4,747 B | +4,747 B |"), md);
+    assert.ok(md.includes("| `CONFIG_HTTPD` (httpd) | 4\u202f747\u00a0B | +4\u202f747\u00a0B |"), md);
     const text = formatSizeCheck(report);
     assert.match(
       text,
-      /top contributors to \/bin\/busybox \+4,956 B \(standard linux\/amd64\): CONFIG_HTTPD \+4,747 B, shared: libbb \+224 B/,
+      /top contributors to \/bin\/busybox \+4\u202f956\u00a0B \(standard linux\/amd64\): CONFIG_HTTPD \+4\u202f747\u00a0B, shared: libbb \+224\u00a0B/,
     );
-    assert.match(text, /standard +linux\/amd64 .* 300\.0 KB +290\.6 KB /);
+    assert.match(text, /standard +linux\/amd64 .* 300\u202f000\u00a0B +290\u202f622\u00a0B /);
   });
 
   test("no contributors without an attribution on either side, with a note when the baseline lacks it", () => {

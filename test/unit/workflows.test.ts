@@ -615,13 +615,18 @@ describe("pr-size-budget.yml", () => {
     assert.deepEqual(doc(f).permissions, { contents: "read" });
     assert.equal(jobOf(f, "size-check").permissions, undefined);
   });
-  it("builds, then runs size-check whose failure fails the job, both with the action itself and no token", () => {
+  it("builds, then runs size-check against the last release's size report (read with the job's read-only token) whose failure fails the job, both with the action itself", () => {
     const steps = stepsIn(f, "size-check");
     const build = steps.findIndex((s) => s.uses === "./" && (s.with as YamlMap).command === "build");
     const check = steps.findIndex((s) => s.uses === "./" && (s.with as YamlMap).command === "size-check");
     assert.ok(build >= 0 && check > build);
     assert.deepEqual(steps[build]!.with, { command: "build", engine: "oci" });
-    assert.deepEqual(steps[check]!.with, { command: "size-check" }, "fail-on-budget stays true; no github-token on a PR's code");
+    assert.deepEqual(
+      steps[check]!.with,
+      { command: "size-check", baseline: "last-release-report", "github-token": "${{ secrets.GITHUB_TOKEN }}" },
+      "fail-on-budget stays true; a report baseline, so the comment names the options behind the change",
+    );
+    assert.deepEqual(doc(f).permissions, { contents: "read" }, "the token only reads: the comment is pr-size-comment.yml's");
     assert.equal(steps[check]!["continue-on-error"], undefined);
     assert.equal(steps[check]!.if, undefined);
     assert.doesNotMatch(runsIn(f, "size-check"), /kimigayo|npx|npm |sudo/, "no CLI and no setup by hand");
@@ -811,12 +816,19 @@ describe("release.yml", () => {
     }
   });
 
-  it("build: build, size-check, then push by digest with a native smoke test; uploads build.json, rootfs, SBOMs and digests", () => {
+  it("build: build, size-check, push by digest with a native smoke test, then a native benchmark; uploads build.json, rootfs, SBOMs, digests and benchmark.json", () => {
     const steps = stepsIn(f, "build");
     const build = actionStep("build", "build");
     const size = actionStep("build", "size-check");
     const publish = actionStep("build", "publish");
+    const bench = actionStep("build", "bench");
     assert.ok(steps.indexOf(build) < steps.indexOf(size) && steps.indexOf(size) < steps.indexOf(publish));
+    assert.ok(steps.indexOf(publish) < steps.indexOf(bench));
+    assert.deepEqual(withOf(bench), {
+      command: "bench",
+      "bench-runs": "${{ vars.KIMIGAYO_BENCH_RUNS || '5' }}",
+      only: "${{ vars.KIMIGAYO_BENCH_CASES || 'startup,boot,memory' }}",
+    });
     assert.deepEqual(withOf(build), { command: "build", platforms: "${{ matrix.platform }}", engine: "oci" });
     assert.deepEqual(withOf(publish), {
       command: "publish",
@@ -829,8 +841,14 @@ describe("release.yml", () => {
     });
     const upload = stepUsing(f, "build", "actions/upload-artifact").with as YamlMap;
     assert.equal(upload.name, "build-${{ matrix.arch }}");
-    assert.deepEqual(String(upload.path).trim().split("\n"), ["out/build.json", "out/rootfs/", "out/sbom/", "out/digests/"]);
-    assert.ok(steps.indexOf(stepUsing(f, "build", "actions/upload-artifact")) > steps.indexOf(publish));
+    assert.deepEqual(String(upload.path).trim().split("\n"), [
+      "out/build.json",
+      "out/rootfs/",
+      "out/sbom/",
+      "out/digests/",
+      "out/bench/benchmark.json",
+    ]);
+    assert.ok(steps.indexOf(stepUsing(f, "build", "actions/upload-artifact")) > steps.indexOf(bench));
     assert.equal(upload.overwrite, "true", "a re-run of the job replaces its artifact instead of failing on the name");
   });
 
@@ -874,7 +892,6 @@ describe("release.yml", () => {
       tag: "${{ github.ref_name }}",
       image: "${{ steps.image.outputs.name }}",
       "from-published": "artifacts",
-      "bench-runs": "0",
       username: "${{ github.actor }}",
       password: "${{ secrets.GITHUB_TOKEN }}",
       "github-token": "${{ secrets.GITHUB_TOKEN }}",

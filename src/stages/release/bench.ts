@@ -12,6 +12,7 @@ import type { BenchRow } from "../../release/notes.js";
 import { need } from "../build/context.js";
 import type { Stage } from "../stage.js";
 import type { ReleaseContext } from "./context.js";
+import { platformBench } from "../../release/benchmarks.js";
 
 export const DEFAULT_RELEASE_BENCH_RUNS = 5;
 
@@ -27,7 +28,9 @@ async function releaseBench(ctx: ReleaseContext, runs: number): Promise<BenchRow
     registry: "127.0.0.1:5000",
     log: ctx.log,
   });
-  await writeBenchOutputs(result, benchmarkEntries(result), { out: ctx.outDir, report: join(ctx.release.repoDir, "BENCHMARK_REPORT.md") });
+  const entries = benchmarkEntries(result);
+  await writeBenchOutputs(result, entries, { out: ctx.outDir, report: join(ctx.release.repoDir, "BENCHMARK_REPORT.md") });
+  ctx.benchmarks = [platformBench(entries, "the release's benchmark")];
   return result.groups.flatMap((g) =>
     evaluateTargets(g).map((t) => ({
       name: `${g.image.label}: ${t.figure}`,

@@ -9,6 +9,7 @@ import type { PublishResult } from "../../publish/publish.js";
 import type { TagResult } from "../../publish/tags.js";
 import type { BuildResult } from "../../results/build.js";
 import type { BenchRow } from "../../release/notes.js";
+import type { PlatformBench } from "../../release/benchmarks.js";
 import type { SizeCheckResult } from "../../size/check.js";
 import type { BuildContext } from "../build/context.js";
 import type { EngineRequest } from "../../build/engine.js";
@@ -57,6 +58,8 @@ export interface ReleaseContext extends BuildContext {
   untagged?: PublishResult;
   smoke: SmokeResult[];
   bench?: BenchRow[];
+  /** Each platform's benchmark.json (the platform jobs', or this job's bench stage): notes and assets. */
+  benchmarks?: PlatformBench[];
   /** The same images with their tags. */
   published?: PublishResult;
   notes?: { text: string; previous?: string };

@@ -18,6 +18,9 @@ import { parseReference } from "../../oci/reference.js";
 import { BUILD_JSON, readBuildResult, writeBuildResult, type BuildResult, type ImageBuild } from "../../results/build.js";
 import { PUBLISHED_FILE, readPublished, type PublishResult } from "../../results/published.js";
 import type { ReleaseContext } from "./context.js";
+import { readFile } from "node:fs/promises";
+import { parseBenchmarkEntries } from "../../results/benchmark.js";
+import { platformBench, type PlatformBench } from "../../release/benchmarks.js";
 
 /** Files named `name` anywhere below `dir`, sorted. */
 async function findAll(dir: string, name: string): Promise<string[]> {
@@ -103,11 +106,23 @@ export async function restoreFromPublished(ctx: ReleaseContext, dir: string): Pr
   delete build.layouts;
   delete build.engine;
   await writeBuildResult(ctx.outDir, build);
+  // Each platform job's benchmark.json (bench/benchmark.json in its artifact): one per platform.
+  const benchmarks: PlatformBench[] = [];
+  for (const file of await findAll(root, "benchmark.json")) {
+    const b = platformBench(parseBenchmarkEntries(await readFile(file, "utf8"), file), file);
+    const twin = benchmarks.find((x) => x.platform === b.platform);
+    if (twin) throw new UsageError(`--from-published ${root}: two benchmark.json files of ${b.platform}`);
+    if (!images.some((i) => i.platform === b.platform))
+      throw new UsageError(`${file}: benchmarks ${b.platform}, which no build.json among the artifacts built`);
+    benchmarks.push(b);
+  }
   ctx.build = build;
   ctx.images = images;
   ctx.untagged = published;
+  ctx.benchmarks = benchmarks.sort((a, b) => a.platform.localeCompare(b.platform));
   ctx.log.info(
-    `release from ${root}: ${images.length} image(s) from ${builds.length} build(s), ${published.variants.length} published variant(s)`,
+    `release from ${root}: ${images.length} image(s) from ${builds.length} build(s), ${published.variants.length} published variant(s), ` +
+      `benchmarks of ${benchmarks.map((b) => `${b.platform} (${b.execution})`).join(", ") || "no platform"}`,
   );
 
   const built = `built by the platform jobs: build.json, rootfs tars and SBOMs from ${root}`;
@@ -120,7 +135,7 @@ export async function restoreFromPublished(ctx: ReleaseContext, dir: string): Pr
     "build-json": built,
     "push-by-digest": `pushed by digest by the platform jobs (${publishedFiles[0]})`,
     smoke: "each platform job smoke-tests its own images on its own architecture (publish --by-digest --smoke)",
-    bench: "the release job runs no container of the images: benchmarks belong to the platform jobs",
+    bench: `each platform job benchmarks its own platform (${benchmarks.length} benchmark.json among the artifacts)`,
   };
 }
 

@@ -5,6 +5,7 @@ import { githubClient } from "../../github/client.js";
 import { collectChanges, withPullAuthors } from "../../release/changes.js";
 import { plannedTags } from "../../publish/tags.js";
 import { renderNotes, type ImageRow, type SizeRow } from "../../release/notes.js";
+import { readPreviousRelease, type Baseline } from "../../release/benchmarks.js";
 import { need } from "../build/context.js";
 import type { Stage } from "../stage.js";
 import type { ReleaseContext } from "./context.js";
@@ -17,6 +18,12 @@ export const notes: Stage<ReleaseContext> = {
     const pushed = need(ctx.untagged, "the pushed images", "notes");
     const tags = need(ctx.tags, "the tag plan", "notes");
     let set = await collectChanges(req.repoDir, req.tag, { untaggedHead: req.dryRun });
+    // The previous release's benchmark and size assets: what this release's figures are compared with.
+    let baseline: Baseline = {
+      none: set.previous
+        ? `No GitHub token: not compared with ${set.previous}.`
+        : "The first release: there is nothing to compare against.",
+    };
     // With a token, each change is credited to its pull request's author as GitHub knows them.
     if (ctx.github) {
       const gh = ctx.github;
@@ -25,15 +32,30 @@ export const notes: Stage<ReleaseContext> = {
         const pr = (await client.octokit.rest.pulls.get({ owner: gh.owner, repo: gh.repo, pull_number })).data;
         return pr.user ? { login: pr.user.login, type: pr.user.type } : undefined;
       });
+      if (set.previous) {
+        const release = await readPreviousRelease(client.octokit, gh.owner, gh.repo, set.previous);
+        baseline = release ? { release } : { none: `${set.previous} has no GitHub Release: there is nothing to compare against.` };
+        ctx.log.info(
+          release
+            ? `compared with the GitHub Release ${set.previous}: ${release.bench.map((b) => `${b.platform} (${b.execution})`).join(", ") || "no benchmark"}; ${release.size ? "its size report" : "no size report"}`
+            : `${set.previous} has no GitHub Release: nothing to compare with`,
+        );
+      }
     }
     const { previous, changes, newContributors } = set;
-    const sizes: SizeRow[] = size.report.images.map((i) => ({
-      variant: i.variant,
-      platform: i.platform,
-      size: i.uncompressed,
-      compressed: i.compressed,
-      ...(i.baseline?.uncompressed != null ? { previous: i.baseline.uncompressed } : {}),
-    }));
+    const prevSize = "release" in baseline ? baseline.release.size : undefined;
+    const sizes: SizeRow[] = size.report.images.map((i) => {
+      const before = prevSize
+        ? prevSize.images.find((p) => p.variant === i.variant && p.platform === i.platform)?.uncompressed
+        : i.baseline?.uncompressed;
+      return {
+        variant: i.variant,
+        platform: i.platform,
+        size: i.uncompressed,
+        compressed: i.compressed,
+        ...(before != null ? { previous: before } : {}),
+      };
+    });
     // Written before the tag stage: each image with the tags the tag stage gives it.
     const images: ImageRow[] = pushed.variants.map((v) => ({
       variant: v.variant,
@@ -54,6 +76,8 @@ export const notes: Stage<ReleaseContext> = {
       ...(repoUrl ? { repoUrl } : {}),
       sizes,
       ...(ctx.bench ? { bench: ctx.bench } : {}),
+      ...(ctx.benchmarks ? { benchmarks: ctx.benchmarks } : {}),
+      baseline,
       images,
       ...(ctx.config.noteTypes ? { types: ctx.config.noteTypes } : {}),
     });
