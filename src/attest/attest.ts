@@ -5,8 +5,7 @@
  * referrer that cannot be attached is named and the others still go on; the result lists both.
  */
 import { readFile } from "node:fs/promises";
-import type { Config, Platform } from "../config/schema.js";
-import { compilerFor } from "../stages/busybox.js";
+import type { Config } from "../config/schema.js";
 import { sha256 } from "../lib/hash.js";
 import type { Logger } from "../lib/log.js";
 import { type ReferrerArtifact, attachReferrer, ReferrerError, type AttachOptions } from "../oci/referrers.js";
@@ -102,7 +101,12 @@ export async function provenanceStatement(
       patches,
     },
     configFiles,
-    toolchain: { ...(subject.platform ? { cc: compilerFor(subject.platform as Platform) } : {}), ...req.toolchain },
+    toolchain: {
+      ...(subject.platform
+        ? (b.images.find((i) => i.variant === variant && i.platform === subject.platform)?.busybox.toolchain ?? {})
+        : {}),
+      ...req.toolchain,
+    },
     cacheKey: inputsKey([b.busybox.sha256, ...patches.map((p) => p.digest.sha256 ?? ""), ...configFiles.map((f) => f.digest.sha256 ?? "")]),
     builder: { id: builderId(env), version: TOOL_VERSION },
     ...(env.GITHUB_RUN_ID

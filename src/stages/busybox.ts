@@ -12,10 +12,13 @@ import { cacheRoot, cachedEntry, exists } from "../lib/cache.js";
 import { UsageError, CheckFailure } from "../lib/errors.js";
 import { hostArchitecture } from "../lib/platform.js";
 import { checkBinary, readElfFile } from "../lib/elf.js";
-import { run, runChecked, which } from "../lib/exec.js";
+import { run, runChecked } from "../lib/exec.js";
 import { sha256, sha256File } from "../lib/hash.js";
 import type { Logger } from "../lib/log.js";
 import { saveAttributionInputs, ATTRIBUTION_LDFLAGS } from "../size/attribution-inputs.js";
+import { lockedTree } from "../toolchain/fetch.js";
+import { readLock, rolePackages, toolchainRecord } from "../toolchain/lock.js";
+import { lockedCompiler, type LockedCompiler } from "../toolchain/wrappers.js";
 import type { SourceResult } from "./source.js";
 
 /** Bump when the way a binary is made changes, so old cache entries are not reused. */
@@ -47,6 +50,8 @@ export interface BusyboxFacts {
   applets: Applet[];
   elf: { machine: string; static: boolean; stripped: boolean };
   toolchain: string;
+  /** The lock's digest and the compiler, binutils, musl and kernel-header packages that made it. */
+  toolchainPackages: Record<string, string>;
   buildSeconds: number;
 }
 
@@ -57,12 +62,14 @@ export interface BusyboxBuild extends BusyboxFacts {
 
 interface Toolchain {
   platform: Platform;
-  cc: string;
-  crossCompile: string;
+  /** The locked toolchain's wrappers (src/toolchain/wrappers.ts). */
+  compiler: LockedCompiler;
   cflags: string[];
-  /** Kernel headers the musl wrapper hides: linux/, asm/, asm-generic/, mtd/, scsi/. */
+  /** Kernel headers the musl specs hide: linux/, asm/, asm-generic/, mtd/, scsi/ (of the locked linux-libc-dev). */
   headerLinks: Record<string, string>;
   identity: string;
+  /** The lock's digest and the compiler, binutils, musl and kernel-header packages (build.json, provenance). */
+  record: Record<string, string>;
 }
 
 /**
@@ -83,101 +90,60 @@ const COMMON_LDFLAGS = [
   ATTRIBUTION_LDFLAGS,
 ];
 
-const TOOLCHAINS: Record<
-  Platform,
-  { cc: string; crossCompile: string; cflags: string[]; headers: (d: string) => Record<string, string>; packages: string }
-> = {
-  "linux/amd64": {
-    cc: "musl-gcc",
-    crossCompile: "",
-    cflags: [...COMMON_CFLAGS, "-fcf-protection=none"],
-    headers: () => ({
-      linux: "/usr/include/linux",
-      "asm-generic": "/usr/include/asm-generic",
-      mtd: "/usr/include/mtd",
-      scsi: "/usr/include/scsi",
-      asm: "/usr/include/x86_64-linux-gnu/asm",
-    }),
-    packages: "musl-tools linux-libc-dev",
-  },
-  "linux/arm64": {
-    cc: "aarch64-linux-musl-gcc",
-    crossCompile: "aarch64-linux-gnu-",
-    cflags: [...COMMON_CFLAGS, "-mbranch-protection=none"],
-    headers: () =>
-      Object.fromEntries(["linux", "asm", "asm-generic", "mtd", "scsi"].map((d) => [d, `/usr/aarch64-linux-gnu/include/${d}`])),
-    packages: "gcc-aarch64-linux-gnu musl-dev:arm64 libc6-dev-arm64-cross (after dpkg --add-architecture arm64)",
-  },
+const CFLAGS: Record<Platform, string[]> = {
+  "linux/amd64": [...COMMON_CFLAGS, "-fcf-protection=none"],
+  "linux/arm64": [...COMMON_CFLAGS, "-mbranch-protection=none"],
 };
 
 /**
- * The toolchain of `platform` on this host. On an amd64 host arm64 is cross-compiled (the table
- * above); on an arm64 host arm64 is native: the aarch64 musl wrapper of the native musl-dev, the
- * host's own binutils and kernel headers (GNU's aarch64 cross packages exist only for other
- * hosts). amd64 is not built on an arm64 host: nothing cross-compiles to it there, and musl-gcc
- * would make arm64 code under an amd64 name. That is bad input, refused before any work.
+ * The locked packages that build `platform` on this host (configs/toolchain.lock.json). On an
+ * amd64 host arm64 is cross-compiled (GNU's aarch64 cross gcc and binutils, musl-dev:arm64); on an
+ * arm64 host arm64 is native. amd64 is not built on an arm64 host: nothing cross-compiles to it
+ * there. That is bad input, refused before any work.
  */
-export function toolchainSpec(platform: Platform, host = hostArchitecture()): (typeof TOOLCHAINS)[Platform] {
+export function toolchainSpec(platform: Platform, host = hostArchitecture()): ReturnType<typeof rolePackages> {
   if (host === "arm64" && platform === "linux/amd64")
     throw new UsageError(
       "linux/amd64 cannot be built on an arm64 host (no amd64 cross toolchain is set up there): build it on an amd64 machine or runner (ubuntu-24.04), as release.yml's matrix does, or choose --platform linux/arm64",
     );
-  const t = TOOLCHAINS[platform];
-  if (host !== "arm64" || platform !== "linux/arm64") return t;
-  return {
-    ...t,
-    crossCompile: "",
-    headers: () => ({
-      linux: "/usr/include/linux",
-      "asm-generic": "/usr/include/asm-generic",
-      mtd: "/usr/include/mtd",
-      scsi: "/usr/include/scsi",
-      asm: "/usr/include/aarch64-linux-gnu/asm",
-    }),
-    packages: "musl-dev linux-libc-dev binutils",
-  };
+  return rolePackages(host, platform);
 }
 
-/** The musl compiler wrapper of a platform (for the SBOM's musl version). */
-export function compilerFor(platform: Platform): string {
-  return TOOLCHAINS[platform].cc;
-}
+const toolchainCache = new Map<string, Promise<Toolchain>>();
 
-const toolchainCache = new Map<Platform, Promise<Toolchain>>();
-
-/** Finds the platform's cross toolchain and fingerprints it (compiler version + musl libc.a). */
-export function detectToolchain(platform: Platform): Promise<Toolchain> {
-  let p = toolchainCache.get(platform);
+/**
+ * The platform's toolchain: the lock's packages for this host, fetched and unpacked into the cache
+ * on first use (src/toolchain/fetch.ts), fingerprinted by the lock's digest and the files its
+ * linker reads. Nothing of the host's compiler, binutils, musl or kernel headers is used.
+ */
+export function detectToolchain(platform: Platform, opts: { log: Logger; cacheDir?: string }): Promise<Toolchain> {
+  const cacheDir = opts.cacheDir ?? cacheRoot();
+  const k = `${platform} ${cacheDir}`;
+  let p = toolchainCache.get(k);
   if (!p) {
-    p = probeToolchain(platform);
-    toolchainCache.set(platform, p);
-    p.catch(() => toolchainCache.delete(platform));
+    p = probeToolchain(platform, opts.log, cacheDir);
+    toolchainCache.set(k, p);
+    p.catch(() => toolchainCache.delete(k));
   }
   return p;
 }
 
-async function probeToolchain(platform: Platform): Promise<Toolchain> {
-  const t = toolchainSpec(platform);
-  const missing: string[] = [];
-  for (const tool of [t.cc, `${t.crossCompile}strip`, `${t.crossCompile}readelf`, "make", "bzip2"])
-    if (!(await which(tool))) missing.push(tool);
-  const headerLinks = t.headers("");
-  for (const [name, target] of Object.entries(headerLinks))
-    if (!(await exists(target))) missing.push(`${target} (kernel headers: ${name}/)`);
-  if (missing.length > 0) {
-    throw new UsageError(
-      `the ${platform} toolchain is incomplete: missing ${missing.join(", ")}.\n` +
-        `Install it with \`kimigayo doctor --fix\` (Debian packages: ${t.packages}).`,
-    );
-  }
-  const version = (await runChecked(t.cc, ["--version"])).stdout.split("\n")[0] ?? "";
-  const linked = await linkedFiles(t.cc, t.cflags);
-  const makeVersion = (await runChecked("make", ["--version"])).stdout.split("\n")[0] ?? "";
-  const ldVersion = (await runChecked(`${t.crossCompile}ld`, ["--version"])).stdout.split("\n")[0] ?? "";
-  const identity = sha256(
-    JSON.stringify({ platform, cc: t.cc, cflags: t.cflags, ldflags: COMMON_LDFLAGS, version, linked, makeVersion, ldVersion }),
-  ).slice(0, 16);
-  return { platform, cc: t.cc, crossCompile: t.crossCompile, cflags: t.cflags, headerLinks, identity };
+async function probeToolchain(platform: Platform, log: Logger, cacheDir: string): Promise<Toolchain> {
+  const host = hostArchitecture();
+  toolchainSpec(platform, host);
+  const lock = readLock();
+  const tree = await lockedTree(lock, host, { log, cacheDir });
+  const compiler = await lockedCompiler(tree.root, tree.digest, host, platform, cacheDir);
+  const cflags = CFLAGS[platform];
+  // Paths relative to the tree: the identity does not depend on where the cache is.
+  const linked = Object.fromEntries(
+    Object.entries(await linkedFiles(compiler.cc, cflags)).map(([p, h]) => [
+      p.startsWith(`${tree.root}/`) ? p.slice(tree.root.length) : p,
+      h,
+    ]),
+  );
+  const identity = sha256(JSON.stringify({ platform, lock: tree.digest, cflags, ldflags: COMMON_LDFLAGS, linked })).slice(0, 16);
+  return { platform, compiler, cflags, headerLinks: compiler.headers, identity, record: toolchainRecord(lock, host, platform) };
 }
 
 /**
@@ -334,7 +300,7 @@ export async function buildBusybox(
 ): Promise<BusyboxBuild> {
   const fragmentText = variant.fragment?.text ?? (await readFile(variant.busyboxConfig, "utf8"));
   const fragment = parseFragment(fragmentText, variant.busyboxConfig, (line) => fragmentOrigin(variant, line));
-  const tc = await detectToolchain(platform);
+  const tc = await detectToolchain(platform, { log: opts.log, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) });
   const key = sha256(
     JSON.stringify({
       recipe: RECIPE_VERSION,
@@ -376,11 +342,12 @@ async function compile(
   await mkdir(inc, { recursive: true });
   for (const [name, target] of Object.entries(tc.headerLinks)) await symlink(target, join(inc, name));
   const env = { ...process.env, SOURCE_DATE_EPOCH: String(opts.sourceDateEpoch), LC_ALL: "C", TZ: "UTC", KBUILD_VERBOSE: "0" };
+  const hostcc = `HOSTCC=${tc.compiler.hostcc}`;
   const make = (args: string[], input?: string) =>
-    run("make", ["-s", "-C", obj, ...args], { env, ...(input !== undefined ? { input } : {}) });
+    run(tc.compiler.make, ["-s", "-C", obj, hostcc, ...args], { env, ...(input !== undefined ? { input } : {}) });
   const label = `${variant.name} ${platform}`;
 
-  let r = await run("make", ["-s", "-C", tree, `O=${obj}`, "allnoconfig"], { env });
+  let r = await run(tc.compiler.make, ["-s", "-C", tree, `O=${obj}`, hostcc, "allnoconfig"], { env });
   if (r.code !== 0) throw new Error(`${label}: make allnoconfig failed:\n${tail(r)}`);
   const settings = [
     ...fragment,
@@ -408,10 +375,10 @@ async function compile(
   }
 
   const jobs = String(opts.jobs ?? Math.max(1, cpus().length));
-  const makeVars = [`CC=${tc.cc}`, ...(tc.crossCompile ? [`CROSS_COMPILE=${tc.crossCompile}`] : []), `-j${jobs}`];
+  const makeVars = [`CC=${tc.compiler.cc}`, `CROSS_COMPILE=${tc.compiler.prefix}`, hostcc, `-j${jobs}`];
   log.info(`${label}: compiling BusyBox ${cfg.busybox.version} (${fragment.length} fragment lines, -j${jobs})`);
   let lines = 0;
-  r = await run("make", ["-C", obj, ...makeVars, "busybox", "busybox.links"], {
+  r = await run(tc.compiler.make, ["-C", obj, ...makeVars, "busybox", "busybox.links"], {
     env,
     onOutput: (c) => {
       lines += (c.match(/\n/g) ?? []).length;
@@ -423,14 +390,14 @@ async function compile(
   const binary = join(outDir, "busybox");
   await copyFile(join(obj, "busybox"), binary);
   // The busybox target strips already; strip again with the platform's own strip to be sure.
-  await runChecked(`${tc.crossCompile}strip`, ["--strip-all", "-R", ".comment", "-R", ".note", binary]);
+  await runChecked(`${tc.compiler.prefix}strip`, ["--strip-all", "-R", ".comment", "-R", ".note", binary]);
   const elf = await readElfFile(binary);
   const problems = checkBinary(elf, platform);
   if (problems.length > 0) throw new CheckFailure(`${label}: the binary fails the ELF check: ${problems.join("; ")}`);
   const applets = parseLinks(await readFile(join(obj, "busybox.links"), "utf8"));
   const bytes = await readFile(binary);
   // The link map, Kbuild lines and .config, kept next to the binary for size-check's attribution.
-  await saveAttributionInputs(obj, outDir, tc.crossCompile);
+  await saveAttributionInputs(obj, outDir, tc.compiler.prefix);
   await rm(obj, { recursive: true, force: true });
   await rm(inc, { recursive: true, force: true });
   return {
@@ -443,6 +410,7 @@ async function compile(
     applets,
     elf: { machine: elf.machineName, static: elf.isStatic, stripped: elf.stripped },
     toolchain: tc.identity,
+    toolchainPackages: tc.record,
     buildSeconds: 0,
   };
 }
