@@ -71,17 +71,16 @@ export function needsQemu(i: ActionInputs, hostArch: string): boolean {
 /** Doctor's prerequisite ids a command uses on this host, in doctor's order. */
 export function neededPrerequisites(i: ActionInputs, hostArch: string): string[] {
   const host = hostArch === "arm64" ? "arm64" : "amd64";
-  // A compiler per platform: musl-gcc builds amd64 on an amd64 host; arm64 uses the aarch64 musl toolchain.
-  const compilers = platformsOf(i).flatMap((a) => (a === "arm64" ? ["cross-arm64"] : a === host ? ["musl-amd64"] : []));
+  // No compiler: the build fetches the locked toolchain itself (src/toolchain), as the runner user.
   const ids = new Set<string>();
   const add = (...x: string[]) => x.forEach((id) => ids.add(id));
   // A release from published images builds and runs nothing: notes, assets and the GitHub Release.
   const builds = i.command === "build" || (i.command === "release" && !i["from-published"]);
   // A platform this host cannot build is refused before anything is installed (toolchainSpec says why).
   if (builds || i.command === "bench") for (const a of platformsOf(i)) toolchainSpec(`linux/${a}`, host);
-  if (builds) add("build-tools", ...compilers);
+  if (builds) add("build-tools");
   if (builds && i.command === "release") add("docker-client", "dockerd");
-  if (i.command === "bench") add("build-tools", ...compilers, "docker-client", "dockerd", "busybox-static");
+  if (i.command === "bench") add("build-tools", "docker-client", "dockerd", "busybox-static");
   if (needsQemu(i, hostArch)) add("binfmt");
   return PREREQUISITES.map((p) => p.id).filter((id) => ids.has(id));
 }

@@ -11,6 +11,8 @@ import { hostArchitecture } from "../lib/platform.js";
 import { isUbuntu, locate, osRelease, versionOf } from "./host.js";
 import { checkDockerd, checkRegistry, REGISTRY_CONFIG, startDockerd, startRegistry } from "./services.js";
 import type { CheckResult, Prerequisite } from "./types.js";
+import { checkLockedTree, lockedTree } from "../toolchain/fetch.js";
+import { readLock } from "../toolchain/lock.js";
 import { ensureUbuntuPorts, PORTS_SOURCES_FILE, readAptFolder, servesFromPorts } from "./ubuntu-ports.js";
 
 /** Something a prerequisite needs on disk: a command on PATH or an absolute path, and who provides it. */
@@ -120,20 +122,23 @@ async function checkStaticBusybox(): Promise<CheckResult> {
 // ---------------------------------------------------------------- the table
 
 /** On an arm64 host the arm64 toolchain is the native musl wrapper, binutils and kernel headers (see toolchainSpec). */
-const NATIVE_ARM64 = providedBy({ id: "cross-arm64", title: "arm64 toolchain (native musl)", needs: ["build-tools"] }, [
-  { what: "aarch64-linux-musl-gcc", packages: ["musl-dev"] },
-  { what: "strip", packages: ["binutils"], versionArgs: ["--version"] },
-  {
-    what: "/usr/include/aarch64-linux-gnu/asm",
-    label: "kernel headers /usr/include/aarch64-linux-gnu/asm",
-    packages: ["linux-libc-dev"],
-  },
-]);
+const NATIVE_ARM64 = providedBy(
+  { id: "cross-arm64", title: "arm64 host compilers for the ELF tests (native musl)", needs: ["build-tools"] },
+  [
+    { what: "aarch64-linux-musl-gcc", packages: ["musl-dev"] },
+    { what: "strip", packages: ["binutils"], versionArgs: ["--version"] },
+    {
+      what: "/usr/include/aarch64-linux-gnu/asm",
+      label: "kernel headers /usr/include/aarch64-linux-gnu/asm",
+      packages: ["linux-libc-dev"],
+    },
+  ],
+);
 
 const CROSS_ARM64 = providedBy(
   {
     id: "cross-arm64",
-    title: "arm64 cross toolchain",
+    title: "arm64 cross compilers for the ELF tests (builds use the locked toolchain)",
     needs: ["build-tools"],
     get fixHint(): string {
       return isUbuntu()
@@ -165,19 +170,36 @@ const CROSS_ARM64 = providedBy(
   ],
 );
 
+/**
+ * The compiler, binutils, musl, kernel headers and make of a build are the lock's
+ * (configs/toolchain.lock.json), fetched into the cache by the build itself; the host lends only
+ * the base tools below. The host compilers further down (musl-amd64, cross-arm64) make the ELF
+ * tests' fixture programs; no build uses them.
+ */
 export const PREREQUISITES: Prerequisite[] = [
   providedBy({ id: "build-tools", title: "build tools" }, [
-    { what: "make", packages: ["make"], versionArgs: ["--version"] },
-    { what: "gcc", packages: ["gcc"], versionArgs: ["-dumpfullversion"] },
-    { what: "/usr/include/stdio.h", label: "libc headers", packages: ["libc6-dev"] },
+    { what: "dpkg-deb", packages: ["dpkg"], versionArgs: ["--version"] },
     { what: "bzip2", packages: ["bzip2"], versionArgs: ["--version"] },
     { what: "xz", packages: ["xz-utils"], versionArgs: ["--version"] },
     { what: "patch", packages: ["patch"], versionArgs: ["--version"] },
     { what: "file", packages: ["file"], versionArgs: ["--version"] },
     { what: "tar", packages: ["tar"], versionArgs: ["--version"] },
-    { what: "readelf", packages: ["binutils"], versionArgs: ["--version"] },
   ]),
-  providedBy({ id: "musl-amd64", title: "musl toolchain (amd64)", needs: ["build-tools"] }, [
+  {
+    id: "toolchain",
+    title: "locked toolchain (configs/toolchain.lock.json)",
+    needs: ["build-tools"],
+    fixHint: "kimigayo doctor --fix --only toolchain (fetches the lock's Debian packages into the cache; the first build does the same)",
+    check: () => checkLockedTree(readLock(), hostArchitecture()),
+    async fix(log: Logger): Promise<string[]> {
+      const t = await lockedTree(readLock(), hostArchitecture(), { log });
+      return t.hit ? [] : [`fetched the locked toolchain ${t.digest.slice(0, 19)}… into ${t.root}`];
+    },
+  },
+  providedBy({ id: "musl-amd64", title: "host compilers for the ELF tests (builds use the locked toolchain)", needs: ["build-tools"] }, [
+    { what: "gcc", packages: ["gcc"], versionArgs: ["-dumpfullversion"] },
+    { what: "/usr/include/stdio.h", label: "libc headers", packages: ["libc6-dev"] },
+    { what: "readelf", packages: ["binutils"], versionArgs: ["--version"] },
     { what: "musl-gcc", packages: ["musl-tools"] },
   ]),
   hostArchitecture() === "arm64" ? NATIVE_ARM64 : CROSS_ARM64,

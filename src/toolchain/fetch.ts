@@ -16,7 +16,7 @@ import { createHash } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type AptEntry, type AptSourceFile, entriesOf, readAptSourceFiles } from "../doctor/apt-sources.js";
-import { cacheRoot, cachedEntry } from "../lib/cache.js";
+import { cacheRoot, cachedEntry, exists } from "../lib/cache.js";
 import { mapLimit } from "../lib/concurrency.js";
 import { runChecked } from "../lib/exec.js";
 import type { Logger } from "../lib/log.js";
@@ -139,4 +139,42 @@ export async function lockedTree(
     },
   );
   return { root: join(entry.path, "root"), digest, hit: entry.hit };
+}
+
+/**
+ * doctor's check: the host's locked toolchain is unpacked in the cache, or else every package is
+ * there to fetch (a HEAD of the first URL that answers, its length the lock's).
+ */
+export async function checkLockedTree(
+  lock: ToolchainLock,
+  host: Arch,
+  opts: { cacheDir?: string; mirrors?: MirrorConfig; fetcher?: typeof fetch } = {},
+): Promise<{ ok: boolean; detail: string }> {
+  const digest = lockDigest(lock, host);
+  const dir = join(opts.cacheDir ?? cacheRoot(), "toolchain", digest.replace(/^sha256:/, "").slice(0, 32));
+  if (await exists(join(dir, "root"))) return { ok: true, detail: `Debian ${lock.release}, ${digest.slice(0, 19)}…, unpacked in ${dir}` };
+  const mirrors = opts.mirrors ?? mirrorConfig();
+  const fetcher = opts.fetcher ?? fetch;
+  const pkgs = lock.hosts[host];
+  const problems = (
+    await mapLimit(pkgs, 8, async (p) => {
+      const tried: string[] = [];
+      for (const url of debUrls(p, lock, mirrors)) {
+        const res = await fetcher(url, { method: "HEAD", signal: AbortSignal.timeout(30_000) }).catch((e: Error) => e);
+        if (res instanceof Error) tried.push(`${url}: ${res.message}`);
+        else if (!res.ok) tried.push(`${url}: HTTP ${res.status}`);
+        else if (Number(res.headers.get("content-length") ?? p.size) !== p.size)
+          tried.push(`${url}: ${res.headers.get("content-length")} bytes, the lock says ${p.size}`);
+        else return undefined;
+      }
+      return `${p.name}:${p.architecture} (${tried.join("; ") || "no URL: set KIMIGAYO_DEBIAN_MIRROR or KIMIGAYO_DEBIAN_SNAPSHOT"})`;
+    })
+  ).filter((x): x is string => x !== undefined);
+  if (problems.length > 0)
+    return { ok: false, detail: `cannot fetch ${problems.length} of ${pkgs.length} locked packages: ${problems.join(", ")}` };
+  const mb = pkgs.reduce((n, p) => n + p.size, 0) / 1e6;
+  return {
+    ok: true,
+    detail: `Debian ${lock.release}, ${digest.slice(0, 19)}…: not fetched yet; ${pkgs.length} packages (${mb.toFixed(0)} MB) to fetch on the first build`,
+  };
 }

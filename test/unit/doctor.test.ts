@@ -78,6 +78,7 @@ describe("orderPrerequisites", () => {
       "musl-amd64",
       "registry",
       "skopeo",
+      "toolchain",
     ]);
   });
 });
