@@ -61,7 +61,14 @@ export function formatRebuild(r: RebuildResult): string {
   const lines: string[] = [];
   for (const p of r.platforms) {
     lines.push(`${p.platform}: ${p.match ? "✓ reproduced" : "✗ differs"} (published ${p.published}, rebuilt ${p.rebuilt})`);
+    for (const k of p.toolchain.differs)
+      lines.push(`  toolchain ${k}: built with ${p.toolchain.recorded[k]}, rebuilt with ${p.toolchain.now[k]}`);
     for (const i of p.inputs) lines.push(`  input ${i.file} changed: sha256 ${i.now}, the provenance recorded ${i.recorded}`);
+    for (const [n, l] of p.layers.entries()) {
+      if (l.compressedOnly) lines.push(`  layer ${n}: ${l.compressedOnly}`);
+      else if (l.published.diffId !== l.rebuilt.diffId)
+        lines.push(`  layer ${n}: other content (diff_id published ${l.published.diffId}, rebuilt ${l.rebuilt.diffId})`);
+    }
     for (const f of p.files) lines.push(`  ${f.path}: published ${showFacts(f.published)}; rebuilt ${showFacts(f.rebuilt)}`);
   }
   return lines.join("\n");

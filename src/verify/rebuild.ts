@@ -20,6 +20,9 @@ import { listReferrers } from "../oci/referrers.js";
 import type { RegistryClient } from "../oci/registry.js";
 import { ANNOTATIONS, INDEX_MEDIA_TYPES, type ImageIndex, type ImageManifest } from "../oci/types.js";
 import { runBuild } from "../pipeline/build.js";
+import { LAYER_COMPRESSOR_ID } from "../oci/gzip.js";
+import { hostArchitecture } from "../lib/platform.js";
+import { readLock, toolchainRecord } from "../toolchain/lock.js";
 import { BUNDLE_MEDIA_TYPE } from "../attest/referrer.js";
 import { SLSA_PROVENANCE_V1, type ProvenancePredicate, type Statement } from "../attest/statement.js";
 
@@ -44,7 +47,42 @@ export interface PlatformRebuild {
   match: boolean;
   /** Config files whose sha256 is not the one the provenance recorded. */
   inputs: { file: string; recorded: string; now: string }[];
+  /** The toolchain the provenance recorded and the one this rebuild uses, and the fields that differ. */
+  toolchain: { recorded: Record<string, string>; now: Record<string, string>; differs: string[] };
+  /** Each layer's compressed digest and diff_id (the uncompressed tar's digest), published and rebuilt. */
+  layers: LayerComparison[];
   files: FileDifference[];
+}
+
+export interface LayerComparison {
+  published: { digest: string; diffId: string };
+  rebuilt: { digest: string; diffId: string };
+  /** Set when only the compressed bytes differ: the same tar, compressed otherwise. */
+  compressedOnly?: string;
+}
+
+/** The fields of the recorded toolchain (lock, compiler, binutils, musl, …) whose value this rebuild's differs from. */
+export function toolchainDifferences(recorded: Record<string, string>, now: Record<string, string>): string[] {
+  return Object.keys(now).filter((k) => recorded[k] !== undefined && recorded[k] !== now[k]);
+}
+
+/** Pairs the layers by position; names the compressor when a layer's diff_id matches but its digest does not. */
+export function compareLayers(
+  published: { digest: string; diffId: string }[],
+  rebuilt: { digest: string; diffId: string }[],
+  compressor: string,
+): LayerComparison[] {
+  const out: LayerComparison[] = [];
+  for (let i = 0; i < Math.max(published.length, rebuilt.length); i++) {
+    const a = published[i] ?? { digest: "(none)", diffId: "(none)" };
+    const b = rebuilt[i] ?? { digest: "(none)", diffId: "(none)" };
+    const compressedOnly =
+      a.diffId === b.diffId && a.digest !== b.digest
+        ? `the same tar (diff_id ${a.diffId}) compressed to other bytes: this rebuild compresses with ${compressor}`
+        : undefined;
+    out.push({ published: a, rebuilt: b, ...(compressedOnly ? { compressedOnly } : {}) });
+  }
+  return out;
 }
 
 export interface RebuildResult {
@@ -171,6 +209,17 @@ export async function rebuildAndCompare(req: RebuildRequest): Promise<RebuildRes
     const platform = (params.platform ?? t.platform) as Platform | undefined;
     if (!platform) throw new CheckFailure(`the provenance of ${t.digest} names no platform`);
     req.log.info(`rebuilding ${params.variant} ${platform} from ${params.config} at SOURCE_DATE_EPOCH=${params.sourceDateEpoch}`);
+    // The toolchain first: a rebuild with another compiler or musl is not expected to match.
+    const recordedToolchain = s.predicate.buildDefinition.internalParameters.toolchain ?? {};
+    const nowToolchain = toolchainRecord(readLock(), hostArchitecture(), platform);
+    const differs = toolchainDifferences(recordedToolchain, nowToolchain);
+    const show = (t: Record<string, string>) =>
+      [t.compiler, t.binutils, t.musl, t.lock ? `lock ${t.lock.slice(0, 19)}…` : undefined].filter(Boolean).join(", ") || "(not recorded)";
+    if (differs.length > 0 || !recordedToolchain.lock)
+      req.log.warn(
+        `${platform}: built with ${show(recordedToolchain)}; rebuilding with ${show(nowToolchain)}${differs.length > 0 ? ` (differs: ${differs.join(", ")})` : ""}`,
+      );
+    else req.log.info(`${platform}: the same toolchain as the provenance records (${show(nowToolchain)})`);
     const inputs = await inputDifferences(s.predicate, req.repoDir);
     for (const i of inputs) req.log.warn(`${i.file}: sha256 ${i.now}, the provenance recorded ${i.recorded}`);
     const published = JSON.parse((await req.client.getManifest(req.repository, t.digest)).bytes.toString("utf8")) as ImageManifest;
@@ -191,13 +240,30 @@ export async function rebuildAndCompare(req: RebuildRequest): Promise<RebuildRes
     const rebuilt = built.layouts?.[0]?.manifests.find((m) => m.platform === platform);
     if (!rebuilt) throw new CheckFailure(`the rebuild made no ${platform} image`);
     const match = rebuilt.digest === t.digest;
+    const publishedConfig = JSON.parse((await req.client.getBlob(req.repository, published.config.digest)).toString("utf8")) as {
+      rootfs?: { diff_ids?: string[] };
+    };
+    const layers = compareLayers(
+      published.layers.map((l, i) => ({ digest: l.digest, diffId: publishedConfig.rootfs?.diff_ids?.[i] ?? "(none)" })),
+      rebuilt.layers,
+      LAYER_COMPRESSOR_ID,
+    );
     let files: FileDifference[] = [];
     if (!match) {
       const layer = gunzipSync(await req.client.getBlob(req.repository, published.layers[0]!.digest));
       const tar = await readFile(built.images.find((i) => i.platform === platform)!.rootfs.tar);
       files = layerDifferences(layer, tar);
     }
-    platforms.push({ platform, published: t.digest, rebuilt: rebuilt.digest, match, inputs, files });
+    platforms.push({
+      platform,
+      published: t.digest,
+      rebuilt: rebuilt.digest,
+      match,
+      inputs,
+      toolchain: { recorded: recordedToolchain, now: nowToolchain, differs },
+      layers,
+      files,
+    });
   }
   return { image: `${req.image}`, platforms, passed: platforms.every((p) => p.match) };
 }
