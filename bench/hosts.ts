@@ -67,6 +67,22 @@ function makeChroot(dir: string, suite: string, arch: string, m: { debian: strin
   ]);
 }
 
+/** Node for the chroot from the npm package node-linux-<arch> when its own is older than the CLI needs (Debian 12 has 18). */
+const NODE_PACKAGE_VERSION = "20.19.6";
+function ensureNode(dir: string, arch: string): void {
+  const own = spawnSync("chroot", [dir, "node", "--version"], { encoding: "utf8" }).stdout.trim();
+  const [major, minor] = own.replace(/^v/, "").split(".").map(Number);
+  if ((major ?? 0) > 20 || ((major ?? 0) === 20 && (minor ?? 0) >= 19)) return;
+  const tmp = sh("mktemp", ["-d"], { quiet: true }).trim();
+  const tgz = sh("npm", ["pack", "--silent", "--pack-destination", tmp, `node-linux-${arch}@${NODE_PACKAGE_VERSION}`], { quiet: true })
+    .trim()
+    .split("\n")
+    .pop()!;
+  sh("tar", ["-xzf", join(tmp, tgz), "-C", join(dir, "usr/local"), "--strip-components=1", "package/bin/node"]);
+  rmSync(tmp, { recursive: true, force: true });
+  console.log(`${dir}: node ${own || "(none)"} is too old; using node-linux-${arch} ${NODE_PACKAGE_VERSION} from npm`);
+}
+
 function inChroot(dir: string, script: string): string {
   const mounts = ["proc", "sys", "dev"];
   mkdirSync(join(dir, "kimigayo"), { recursive: true });
@@ -107,6 +123,8 @@ function digestsOf(buildJson: string): Digests {
 }
 
 const m = mirror();
+// The same revision annotation everywhere (the chroots have no git): what a rebuilder sets too.
+const revision = sh("git", ["-C", ROOT, "rev-parse", "HEAD"], { quiet: true }).trim();
 const hosts: Host[] = [
   { name: "this host", platforms },
   { name: "Debian 13 chroot", dir: join(home, "trixie-amd64"), platforms },
@@ -116,7 +134,7 @@ const results: { host: Host; digests: Digests; seconds: number; tools: string }[
 for (const host of hosts) {
   const t0 = Date.now();
   const build = (cache: string, out: string) =>
-    `KIMIGAYO_CACHE=${cache} KIMIGAYO_DEBIAN_MIRROR=${m.root} node --import tsx src/cli.ts build --variant ${variants} --platform ${host.platforms} --engine oci --out ${out} >&2`;
+    `GITHUB_SHA=${revision} KIMIGAYO_CACHE=${cache} KIMIGAYO_DEBIAN_MIRROR=${m.root} node --import tsx src/cli.ts build --variant ${variants} --platform ${host.platforms} --engine oci --out ${out} >&2`;
   let buildJson: string;
   let tools: string;
   if (!host.dir) {
@@ -128,6 +146,7 @@ for (const host of hosts) {
   } else {
     const [suite, arch] = host.dir.endsWith("arm64") ? ["bookworm", "arm64"] : ["trixie", "amd64"];
     makeChroot(host.dir, suite!, arch!, m);
+    ensureNode(host.dir, arch === "amd64" ? "x64" : arch!);
     rmSync(join(host.dir, "tmp/bench"), { recursive: true, force: true });
     cpSync(join(hostCache, "sources"), join(host.dir, "tmp/bench/cache/sources"), { recursive: true });
     tools = inChroot(
