@@ -1,8 +1,9 @@
 /**
  * busybox stage: verified tarball + variant fragment + platform -> a static, stripped BusyBox
- * and its facts. allnoconfig + the fragment + CONFIG_STATIC=y, cross-compiled on the host
- * against musl (QEMU never compiles). Results live in a content-addressed cache whose key is
- * source sha256 + patches + fragment + toolchain identity + platform + this recipe's version.
+ * and its facts. allnoconfig + the fragment + CONFIG_STATIC=y, compiled against musl with the
+ * locked toolchain (configs/toolchain.lock.json; QEMU never compiles). Results live in a
+ * content-addressed cache whose key is source sha256 + patches + fragment + toolchain identity
+ * (the lock's digest) + platform + this recipe's version; a hit needs no toolchain at all.
  */
 import { mkdir, mkdtemp, readFile, realpath, symlink, writeFile, copyFile, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
@@ -18,7 +19,7 @@ import type { Logger } from "../lib/log.js";
 import { saveAttributionInputs, ATTRIBUTION_LDFLAGS } from "../size/attribution-inputs.js";
 import { lockedTree } from "../toolchain/fetch.js";
 import { readLock, rolePackages, toolchainRecord } from "../toolchain/lock.js";
-import { lockedCompiler, type LockedCompiler } from "../toolchain/wrappers.js";
+import { lockedCompiler, WRAPPERS_VERSION, type LockedCompiler } from "../toolchain/wrappers.js";
 import type { SourceResult } from "./source.js";
 
 /** Bump when the way a binary is made changes, so old cache entries are not reused. */
@@ -109,41 +110,46 @@ export function toolchainSpec(platform: Platform, host = hostArchitecture()): Re
   return rolePackages(host, platform);
 }
 
+/**
+ * What identifies a platform's toolchain in the cache key, without fetching it: the lock's digest
+ * (every package's sha256), the wrappers' version and the flags. A cached binary is reused without
+ * the toolchain being fetched at all.
+ */
+export function toolchainIdentity(platform: Platform, host = hostArchitecture()): { identity: string; record: Record<string, string> } {
+  toolchainSpec(platform, host);
+  const lock = readLock();
+  const record = toolchainRecord(lock, host, platform);
+  const identity = sha256(
+    JSON.stringify({ platform, lock: record.lock, wrappers: WRAPPERS_VERSION, cflags: CFLAGS[platform], ldflags: COMMON_LDFLAGS }),
+  ).slice(0, 16);
+  return { identity, record };
+}
+
 const toolchainCache = new Map<string, Promise<Toolchain>>();
 
 /**
  * The platform's toolchain: the lock's packages for this host, fetched and unpacked into the cache
- * on first use (src/toolchain/fetch.ts), fingerprinted by the lock's digest and the files its
- * linker reads. Nothing of the host's compiler, binutils, musl or kernel headers is used.
+ * on first use (src/toolchain/fetch.ts). Nothing of the host's compiler, binutils, musl or kernel
+ * headers is used.
  */
 export function detectToolchain(platform: Platform, opts: { log: Logger; cacheDir?: string }): Promise<Toolchain> {
   const cacheDir = opts.cacheDir ?? cacheRoot();
   const k = `${platform} ${cacheDir}`;
   let p = toolchainCache.get(k);
   if (!p) {
-    p = probeToolchain(platform, opts.log, cacheDir);
+    p = fetchToolchain(platform, opts.log, cacheDir);
     toolchainCache.set(k, p);
     p.catch(() => toolchainCache.delete(k));
   }
   return p;
 }
 
-async function probeToolchain(platform: Platform, log: Logger, cacheDir: string): Promise<Toolchain> {
+async function fetchToolchain(platform: Platform, log: Logger, cacheDir: string): Promise<Toolchain> {
   const host = hostArchitecture();
-  toolchainSpec(platform, host);
-  const lock = readLock();
-  const tree = await lockedTree(lock, host, { log, cacheDir });
+  const { identity, record } = toolchainIdentity(platform, host);
+  const tree = await lockedTree(readLock(), host, { log, cacheDir });
   const compiler = await lockedCompiler(tree.root, tree.digest, host, platform, cacheDir);
-  const cflags = CFLAGS[platform];
-  // Paths relative to the tree: the identity does not depend on where the cache is.
-  const linked = Object.fromEntries(
-    Object.entries(await linkedFiles(compiler.cc, cflags)).map(([p, h]) => [
-      p.startsWith(`${tree.root}/`) ? p.slice(tree.root.length) : p,
-      h,
-    ]),
-  );
-  const identity = sha256(JSON.stringify({ platform, lock: tree.digest, cflags, ldflags: COMMON_LDFLAGS, linked })).slice(0, 16);
-  return { platform, compiler, cflags, headerLinks: compiler.headers, identity, record: toolchainRecord(lock, host, platform) };
+  return { platform, compiler, cflags: CFLAGS[platform], headerLinks: compiler.headers, identity, record };
 }
 
 /**
@@ -300,13 +306,13 @@ export async function buildBusybox(
 ): Promise<BusyboxBuild> {
   const fragmentText = variant.fragment?.text ?? (await readFile(variant.busyboxConfig, "utf8"));
   const fragment = parseFragment(fragmentText, variant.busyboxConfig, (line) => fragmentOrigin(variant, line));
-  const tc = await detectToolchain(platform, { log: opts.log, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) });
+  const id = toolchainIdentity(platform);
   const key = sha256(
     JSON.stringify({
       recipe: RECIPE_VERSION,
       source: tree.key,
       fragment: fragmentText,
-      toolchain: tc.identity,
+      toolchain: id.identity,
       platform,
       epoch: opts.sourceDateEpoch,
     }),
@@ -315,6 +321,7 @@ export async function buildBusybox(
   const label = `${variant.name} ${platform}`;
   const started = Date.now();
   const entry = await cachedEntry(join(cacheDir, "busybox"), key, async (tmp) => {
+    const tc = await detectToolchain(platform, { log: opts.log, cacheDir });
     const facts = await compile(cfg, variant, platform, fragment, tc, tree.dir, tmp, key, opts);
     facts.buildSeconds = (Date.now() - started) / 1000;
     await writeFile(join(tmp, "facts.json"), `${JSON.stringify(facts, null, 2)}\n`);

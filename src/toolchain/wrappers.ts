@@ -18,7 +18,7 @@ import type { Arch, Platform } from "../lib/platform.js";
 import { sha256 } from "../lib/hash.js";
 
 /** Bump when the wrappers change. */
-const WRAPPERS_VERSION = "1";
+export const WRAPPERS_VERSION = "1";
 
 const GNU: Record<Arch, string> = { amd64: "x86_64-linux-gnu", arm64: "aarch64-linux-gnu" };
 const MUSL: Record<Arch, string> = { amd64: "x86_64-linux-musl", arm64: "aarch64-linux-musl" };

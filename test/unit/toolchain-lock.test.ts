@@ -29,6 +29,7 @@ import {
   type ToolchainLock,
 } from "../../src/toolchain/lock.js";
 import { relocateSpecs } from "../../src/toolchain/wrappers.js";
+import { toolchainIdentity } from "../../src/stages/busybox.js";
 import { close, listen } from "../support/registry-proxy.js";
 import { ROOT } from "../e2e/fixture.js";
 
@@ -115,6 +116,15 @@ describe("the committed lock", () => {
       assert.match(r.binutils!, binutils);
       assert.match(r.musl!, /^musl-dev 1\.2\./);
     }
+  });
+
+  it("gives each platform a cache-key identity from the lock alone (no fetch), the build.json record beside it", () => {
+    const amd = toolchainIdentity("linux/amd64", "amd64");
+    const arm = toolchainIdentity("linux/arm64", "amd64");
+    assert.match(amd.identity, /^[0-9a-f]{16}$/);
+    assert.notEqual(amd.identity, arm.identity);
+    assert.notEqual(toolchainIdentity("linux/arm64", "arm64").identity, arm.identity, "another host's lock, another identity");
+    assert.deepEqual(amd.record, toolchainRecord(lock, "amd64", "linux/amd64"));
   });
 
   it("refuses a file that is not a lock, naming the field", () => {
