@@ -1,5 +1,5 @@
 /**
- * npm run bench:hosts [-- --variant minimal,standard --platform linux/amd64,linux/arm64 --arm64]
+ * npm run bench:hosts [-- --variant minimal,standard --platform linux/amd64,linux/arm64 --arm64 --no-trixie]
  *
  * Same bytes on other hosts: builds the variants cold (empty cache, toolchain fetch included) on
  * this host and in a Debian 13 (trixie) chroot made with mmdebstrap that has none of this host's
@@ -127,7 +127,7 @@ const m = mirror();
 const revision = sh("git", ["-C", ROOT, "rev-parse", "HEAD"], { quiet: true }).trim();
 const hosts: Host[] = [
   { name: "this host", platforms },
-  { name: "Debian 13 chroot", dir: join(home, "trixie-amd64"), platforms },
+  ...(process.argv.includes("--no-trixie") ? [] : [{ name: "Debian 13 chroot", dir: join(home, "trixie-amd64"), platforms }]),
   ...(withArm64 ? [{ name: "arm64 Debian 12 (QEMU)", dir: join(home, "bookworm-arm64"), platforms: "linux/arm64" }] : []),
 ];
 const results: { host: Host; digests: Digests; seconds: number; tools: string }[] = [];

@@ -18,7 +18,8 @@ import { join } from "node:path";
 import { type AptEntry, type AptSourceFile, entriesOf, readAptSourceFiles } from "../doctor/apt-sources.js";
 import { cacheRoot, cachedEntry, exists } from "../lib/cache.js";
 import { mapLimit } from "../lib/concurrency.js";
-import { runChecked } from "../lib/exec.js";
+import { UsageError } from "../lib/errors.js";
+import { runChecked, which } from "../lib/exec.js";
 import type { Logger } from "../lib/log.js";
 import type { Arch } from "../lib/platform.js";
 import { type LockedPackage, type ToolchainLock, lockDigest } from "./lock.js";
@@ -119,6 +120,10 @@ export async function lockedTree(
     join(opts.cacheDir ?? cacheRoot(), "toolchain"),
     digest.replace(/^sha256:/, "").slice(0, 32),
     async (tmp) => {
+      if (!(await which("dpkg-deb")))
+        throw new UsageError(
+          "dpkg-deb is not on PATH (the locked toolchain is unpacked with it): install it with `kimigayo doctor --fix --only build-tools` (Debian package: dpkg)",
+        );
       const end = opts.log.step(
         `fetching the locked toolchain (${pkgs.length} Debian ${lock.release} packages, ${host} host, ${digest.slice(0, 19)})`,
       );

@@ -12,6 +12,7 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { UsageError } from "../../src/lib/errors.js";
 import { silentLogger } from "../../src/lib/log.js";
 import { FetchError, debUrls, fetchDeb, lockedTree, mirrorConfig, snapshotBaseOf } from "../../src/toolchain/fetch.js";
 import { listPrefix, releaseDates } from "../../src/toolchain/generate.js";
@@ -343,6 +344,23 @@ describe("fetching and unpacking the locked packages", () => {
     hits.length = 0;
     const again = await lockedTree(lock, "amd64", { log: silentLogger, cacheDir: cache, mirrors: mirrors() });
     assert.deepEqual([again.hit, again.root, hits.length], [true, t.root, 0]);
+  });
+
+  it("without dpkg-deb: bad input naming it and the doctor fix, before any download, no entry", async () => {
+    const path = process.env.PATH;
+    const cache = join(dir, "cache-no-dpkg");
+    hits.length = 0;
+    process.env.PATH = join(dir, "empty-bin");
+    try {
+      await assert.rejects(
+        lockedTree(lockOf([strip(a)]), "amd64", { log: silentLogger, cacheDir: cache, mirrors: mirrors() }),
+        (e: Error) =>
+          e instanceof UsageError && /dpkg-deb is not on PATH/.test(e.message) && /doctor --fix --only build-tools/.test(e.message),
+      );
+    } finally {
+      process.env.PATH = path;
+    }
+    assert.deepEqual([readdirSync(join(cache, "toolchain")), hits.length], [[], 0]);
   });
 
   it("unpacks nothing and leaves no entry when one package's sha256 is not the lock's", async () => {
