@@ -133,8 +133,10 @@ const hosts: Host[] = [
 const results: { host: Host; digests: Digests; seconds: number; tools: string }[] = [];
 for (const host of hosts) {
   const t0 = Date.now();
+  // From source under tsx where its esbuild binary runs (amd64); elsewhere the bundle (npm run bundle first).
+  const entry = host.dir?.endsWith("arm64") ? "dist/cli/index.js" : "--import tsx src/cli.ts";
   const build = (cache: string, out: string) =>
-    `GITHUB_SHA=${revision} KIMIGAYO_CACHE=${cache} KIMIGAYO_DEBIAN_MIRROR=${m.root} node --import tsx src/cli.ts build --variant ${variants} --platform ${host.platforms} --engine oci --out ${out} >&2`;
+    `GITHUB_SHA=${revision} KIMIGAYO_CACHE=${cache} KIMIGAYO_DEBIAN_MIRROR=${m.root} node ${entry} build --variant ${variants} --platform ${host.platforms} --engine oci --out ${out} >&2`;
   let buildJson: string;
   let tools: string;
   if (!host.dir) {
