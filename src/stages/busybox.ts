@@ -23,7 +23,7 @@ import { lockedCompiler, WRAPPERS_VERSION, type LockedCompiler } from "../toolch
 import type { SourceResult } from "./source.js";
 
 /** Bump when the way a binary is made changes, so old cache entries are not reused. */
-const RECIPE_VERSION = "3";
+const RECIPE_VERSION = "4";
 
 /** Symbols the build owns; a fragment may not set them. */
 const BUILD_OWNED = [
@@ -349,12 +349,12 @@ async function compile(
   await mkdir(inc, { recursive: true });
   for (const [name, target] of Object.entries(tc.headerLinks)) await symlink(target, join(inc, name));
   const env = { ...process.env, SOURCE_DATE_EPOCH: String(opts.sourceDateEpoch), LC_ALL: "C", TZ: "UTC", KBUILD_VERBOSE: "0" };
-  const hostcc = `HOSTCC=${tc.compiler.hostcc}`;
+  const vars = toolVariables(platform, tc.compiler);
   const make = (args: string[], input?: string) =>
-    run(tc.compiler.make, ["-s", "-C", obj, hostcc, ...args], { env, ...(input !== undefined ? { input } : {}) });
+    run(tc.compiler.make, ["-s", "-C", obj, ...vars, ...args], { env, ...(input !== undefined ? { input } : {}) });
   const label = `${variant.name} ${platform}`;
 
-  let r = await run(tc.compiler.make, ["-s", "-C", tree, `O=${obj}`, hostcc, "allnoconfig"], { env });
+  let r = await run(tc.compiler.make, ["-s", "-C", tree, `O=${obj}`, ...vars, "allnoconfig"], { env });
   if (r.code !== 0) throw new Error(`${label}: make allnoconfig failed:\n${tail(r)}`);
   const settings = [
     ...fragment,
@@ -382,7 +382,7 @@ async function compile(
   }
 
   const jobs = String(opts.jobs ?? Math.max(1, cpus().length));
-  const makeVars = [`CC=${tc.compiler.cc}`, `CROSS_COMPILE=${tc.compiler.prefix}`, hostcc, `-j${jobs}`];
+  const makeVars = [...vars, `-j${jobs}`];
   log.info(`${label}: compiling BusyBox ${cfg.busybox.version} (${fragment.length} fragment lines, -j${jobs})`);
   let lines = 0;
   r = await run(tc.compiler.make, ["-C", obj, ...makeVars, "busybox", "busybox.links"], {
@@ -420,6 +420,22 @@ async function compile(
     toolchainPackages: tc.record,
     buildSeconds: 0,
   };
+}
+
+/**
+ * make's variables for the locked toolchain. ARCH is given, not derived: BusyBox's Makefile takes
+ * SUBARCH from CROSS_COMPILE's first dash-separated field, which for a prefix under a folder with a
+ * dash in its path (~/.cache/kimigayo/toolchain-bin/…) is part of that path, so arch/x86_64/Makefile
+ * (-malign-data=abi) was skipped and the binary depended on where the cache is. The values are what
+ * a host's own compiler gives (uname -m), so the bytes are those of a host build.
+ */
+export function toolVariables(platform: Platform, compiler: Pick<LockedCompiler, "cc" | "prefix" | "hostcc">): string[] {
+  return [
+    `ARCH=${platform === "linux/amd64" ? "x86_64" : "aarch64"}`,
+    `CC=${compiler.cc}`,
+    `CROSS_COMPILE=${compiler.prefix}`,
+    `HOSTCC=${compiler.hostcc}`,
+  ];
 }
 
 /** busybox.links lists one install path per applet ("/bin/ls"). */

@@ -30,7 +30,7 @@ import {
   type ToolchainLock,
 } from "../../src/toolchain/lock.js";
 import { relocateSpecs } from "../../src/toolchain/wrappers.js";
-import { toolchainIdentity } from "../../src/stages/busybox.js";
+import { toolchainIdentity, toolVariables } from "../../src/stages/busybox.js";
 import { close, listen } from "../support/registry-proxy.js";
 import { ROOT } from "../e2e/fixture.js";
 
@@ -373,6 +373,21 @@ describe("fetching and unpacking the locked packages", () => {
       /beta:amd64 1\.0-1 could not be fetched/,
     );
     assert.deepEqual(readdirSync(join(cache, "toolchain")), [], "a half entry was left");
+  });
+});
+
+describe("make's variables for the locked toolchain", () => {
+  it("gives ARCH as a host compiler would (uname -m), whatever dashes the wrappers' folder has", () => {
+    // BusyBox would take SUBARCH from CROSS_COMPILE's first dash-separated field: "/root/.cache/kimigayo/toolchain".
+    const table: ["linux/amd64" | "linux/arm64", string, string][] = [
+      ["linux/amd64", "/root/.cache/kimigayo/toolchain-bin/k/amd64/x86_64-linux-gnu-", "x86_64"],
+      ["linux/amd64", "/tmp/plain/x86_64-linux-gnu-", "x86_64"],
+      ["linux/arm64", "/tmp/kimigayo-e2e-1/cache/toolchain-bin/k/arm64/aarch64-linux-gnu-", "aarch64"],
+    ];
+    for (const [platform, prefix, arch] of table) {
+      const vars = toolVariables(platform, { cc: `${prefix}gcc`, prefix, hostcc: "/w/hostcc" });
+      assert.deepEqual(vars, [`ARCH=${arch}`, `CC=${prefix}gcc`, `CROSS_COMPILE=${prefix}`, "HOSTCC=/w/hostcc"], prefix);
+    }
   });
 });
 
