@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { UsageError } from "../../src/lib/errors.js";
 import { silentLogger } from "../../src/lib/log.js";
-import { FetchError, debUrls, fetchDeb, lockedTree, mirrorConfig, snapshotBaseOf } from "../../src/toolchain/fetch.js";
+import { FetchError, checkLockedTree, debUrls, fetchDeb, lockedTree, mirrorConfig, snapshotBaseOf } from "../../src/toolchain/fetch.js";
 import { listPrefix, releaseDates } from "../../src/toolchain/generate.js";
 import {
   LOCK_FILE,
@@ -344,6 +344,26 @@ describe("fetching and unpacking the locked packages", () => {
     hits.length = 0;
     const again = await lockedTree(lock, "amd64", { log: silentLogger, cacheDir: cache, mirrors: mirrors() });
     assert.deepEqual([again.hit, again.root, hits.length], [true, t.root, 0]);
+  });
+
+  it("doctor's check: unreachable packages named, then reachable but not fetched, then unpacked", async () => {
+    served.clear();
+    served.set(`/m1/debian/${a.path}`, a.bytes);
+    const cache = join(dir, "cache-doctor");
+    const lock = lockOf([strip(a), strip(b)]);
+    const missing = await checkLockedTree(lock, "amd64", { cacheDir: cache, mirrors: mirrors() });
+    assert.equal(missing.ok, false);
+    assert.match(missing.detail, /cannot fetch 1 of 2 locked packages: beta:amd64 \(.*HTTP 404/);
+    served.set(`/m1/debian/${b.path}`, b.bytes);
+    const reachable = await checkLockedTree(lock, "amd64", { cacheDir: cache, mirrors: mirrors() });
+    assert.deepEqual(
+      [reachable.ok, /not fetched yet; 2 packages .* all reachable/.test(reachable.detail)],
+      [false, true],
+      reachable.detail,
+    );
+    await lockedTree(lock, "amd64", { log: silentLogger, cacheDir: cache, mirrors: mirrors() });
+    const done = await checkLockedTree(lock, "amd64", { cacheDir: cache, mirrors: mirrors() });
+    assert.deepEqual([done.ok, done.detail.includes(join(cache, "toolchain"))], [true, true], done.detail);
   });
 
   it("without dpkg-deb: bad input naming it and the doctor fix, before any download, no entry", async () => {
