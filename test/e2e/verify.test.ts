@@ -267,9 +267,21 @@ describe("kimigayo rebuild --verify against the local registry", { skip: need.sk
     assert.equal(r.code, 0, r.stderr.slice(-3000));
     const result = JSON.parse(r.stdout) as {
       passed: boolean;
-      platforms: { platform: string; match: boolean; published: string; rebuilt: string }[];
+      platforms: {
+        platform: string;
+        match: boolean;
+        published: string;
+        rebuilt: string;
+        toolchain: { recorded: Record<string, string>; differs: string[] };
+        layers: { published: { digest: string; diffId: string }; rebuilt: { digest: string; diffId: string } }[];
+      }[];
     };
     assert.equal(result.passed, true);
+    // The provenance recorded the locked toolchain, and the rebuild used the same one.
+    assert.match(result.platforms[0]!.toolchain.recorded.lock ?? "", /^sha256:[0-9a-f]{64}$/);
+    assert.deepEqual(result.platforms[0]!.toolchain.differs, []);
+    assert.match(r.stderr, /linux\/amd64: the same toolchain as the provenance records \(gcc-12 /);
+    assert.deepEqual(result.platforms[0]!.layers[0]!.published, result.platforms[0]!.layers[0]!.rebuilt);
     assert.deepEqual(
       result.platforms.map((p) => [p.platform, p.match, p.published === p.rebuilt]),
       [["linux/amd64", true, true]],
@@ -289,8 +301,16 @@ describe("kimigayo rebuild --verify against the local registry", { skip: need.sk
       /input configs\/sysctl\/99-kimigayo-performance\.conf changed: sha256 [0-9a-f]{64}, the provenance recorded [0-9a-f]{64}/,
     );
     const result = JSON.parse(r.stdout) as {
-      platforms: { files: { path: string; published?: { sha256: string; size: number }; rebuilt?: { sha256: string; size: number } }[] }[];
+      platforms: {
+        files: { path: string; published?: { sha256: string; size: number }; rebuilt?: { sha256: string; size: number } }[];
+        layers: { published: { diffId: string }; rebuilt: { diffId: string }; compressedOnly?: string }[];
+      }[];
     };
+    // Other content, not only other compression: the diff_ids differ too.
+    const layer = result.platforms[0]!.layers[0]!;
+    assert.notEqual(layer.published.diffId, layer.rebuilt.diffId);
+    assert.equal(layer.compressedOnly, undefined);
+    assert.match(r.stderr, /layer 0: other content \(diff_id published sha256:/);
     const files = result.platforms[0]!.files;
     assert.deepEqual(
       files.map((f) => f.path),
