@@ -148,9 +148,12 @@ export async function attestImages(req: AttestRequest): Promise<AttestResult> {
   for (const v of req.variants) {
     for (const m of v.manifests) {
       const subject = { digest: m.digest, mediaType: MEDIA_TYPES.ociManifest };
-      const sbom = req.build.images.find((i) => i.variant === v.variant && i.platform === m.platform)?.sbom;
+      const image = req.build.images.find((i) => i.variant === v.variant && i.platform === m.platform);
+      const sbom = image?.sbom;
       const doc = sbom ? (JSON.parse(await readFile(sbom, "utf8")) as { packages?: { name?: string; versionInfo?: string }[] }) : undefined;
-      const withToolchain = { ...req, toolchain: { ...(doc ? toolchainOf(doc) : {}), ...req.toolchain } };
+      // The SBOM's musl only for an older build.json without the locked toolchain's record (which names musl-dev's version).
+      const fromSbom = doc && !image?.busybox.toolchain ? toolchainOf(doc) : {};
+      const withToolchain = { ...req, toolchain: { ...fromSbom, ...req.toolchain } };
       await attach(
         v.variant,
         m.platform,
