@@ -245,7 +245,7 @@ export async function rebuildAndCompare(req: RebuildRequest): Promise<RebuildRes
     };
     const layers = compareLayers(
       published.layers.map((l, i) => ({ digest: l.digest, diffId: publishedConfig.rootfs?.diff_ids?.[i] ?? "(none)" })),
-      rebuilt.layers,
+      rebuilt.layers.map((l) => ({ digest: l.digest, diffId: l.diffId })),
       LAYER_COMPRESSOR_ID,
     );
     let files: FileDifference[] = [];
