@@ -12,7 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import { loadConfig } from "../src/config/load.js";
 import { silentLogger } from "../src/lib/log.js";
 import { runBuild } from "../src/pipeline/build.js";
-import { sourceCachePath } from "../src/stages/source.js";
+import { sourceCachePath } from "../src/build/source.js";
 import { table } from "../src/cli/table.js";
 
 const cfg = await loadConfig(resolve(process.argv[2] ?? "configs/kimigayo.yml"));

@@ -1,17 +1,25 @@
 /**
  * BusyBox builds cached across workflow runs with @actions/cache. The local cache is already
  * content-addressed (src/lib/cache.ts); this only carries its folders between runners. The key
- * hashes what decides the binaries (the config and the BusyBox fragments and patches), plus the
- * runner's OS and architecture; the toolchain identity inside each entry's own key guards the rest.
+ * hashes what decides the binaries, read through the loaded config (so a base config's values
+ * count, wherever it lives): BusyBox's version and tarball digest, the patches' and each variant's
+ * fragment text, the epoch; plus the runner's OS and architecture. File paths do not count: the
+ * same inputs under another folder (another workspace, another ref of the action) give the same
+ * key. The toolchain identity inside each entry's own key guards the rest. A miss restores the
+ * newest entry of the same OS and architecture (restore key), whose binaries may still serve.
  * Errors from the cache service only warn: a cache is never a reason to fail a build.
  */
 import * as cache from "@actions/cache";
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { arch, platform } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
+import { configPath } from "../cli/main.js";
+import { loadConfig } from "../config/load.js";
 import { cacheRoot } from "../lib/cache.js";
+import { UsageError } from "../lib/errors.js";
 import { sha256 } from "../lib/hash.js";
-import type { Logger } from "../lib/log.js";
+import { effectiveEpoch } from "../stages/build/context.js";
+import { silentLogger, type Logger } from "../lib/log.js";
 
 export interface CacheHandle {
   key: string;
@@ -19,22 +27,25 @@ export interface CacheHandle {
   hit: boolean;
 }
 
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const out: string[] = [];
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(p)));
-    else out.push(p);
-  }
-  return out.sort();
-}
-
-export async function cacheKey(configFile: string): Promise<string> {
-  const config = resolve(configFile);
-  const files = [config, ...(await filesUnder(join(dirname(config), "busybox")))];
-  const h = sha256((await Promise.all(files.map(async (f) => `${f}\0${await readFile(f, "utf8").catch(() => "")}`))).join("\0"));
-  return `kimigayo-busybox-v1-${platform()}-${arch()}-${h.slice(0, 24)}`;
+/**
+ * The key of this runner's BusyBox builds for the `config` input, and the prefix a miss restores
+ * from. The config is the one the command will build: the action's built-in one when the default
+ * path is absent from the workspace.
+ */
+export async function cacheKeys(
+  configFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): Promise<{ key: string; restoreKeys: string[] }> {
+  const cfg = await loadConfig(configPath(configFile, cwd, silentLogger));
+  const inputs = {
+    busybox: { version: cfg.busybox.version, sha256: cfg.busybox.sha256 },
+    patches: await Promise.all(cfg.busybox.patches.map((p) => readFile(p, "utf8"))),
+    variants: await Promise.all(cfg.variants.map(async (v) => [v.name, v.fragment?.text ?? (await readFile(v.busyboxConfig, "utf8"))])),
+    epoch: effectiveEpoch(cfg, env),
+  };
+  const prefix = `kimigayo-busybox-v1-${platform()}-${arch()}-`;
+  return { key: `${prefix}${sha256(JSON.stringify(inputs)).slice(0, 24)}`, restoreKeys: [prefix] };
 }
 
 export async function restoreBuildCache(configFile: string, log: Logger): Promise<CacheHandle | undefined> {
@@ -45,12 +56,15 @@ export async function restoreBuildCache(configFile: string, log: Logger): Promis
   const root = cacheRoot();
   const paths = [join(root, "busybox"), join(root, "sources")];
   try {
-    const key = await cacheKey(configFile);
-    const restored = await cache.restoreCache(paths, key, ["kimigayo-busybox-v1-"]);
-    log.info(restored ? `build cache restored (${restored})` : `build cache: no entry for ${key}`);
+    const { key, restoreKeys } = await cacheKeys(configFile);
+    // A failed download only warns inside @actions/cache, and answers like a miss.
+    const restored = await cache.restoreCache(paths, key, restoreKeys);
+    log.info(restored ? `build cache restored (${restored})` : `build cache: nothing restored for ${key}`);
     return { key, paths, hit: restored === key };
   } catch (e) {
-    log.warn(`build cache restore failed, building without it: ${(e as Error).message}`);
+    // A config that does not load is the command's to report, as bad input.
+    if (e instanceof UsageError) log.debug(`build cache skipped: ${e.message}`);
+    else log.warn(`build cache restore failed, building without it: ${(e as Error).message}`);
     return undefined;
   }
 }
@@ -58,8 +72,9 @@ export async function restoreBuildCache(configFile: string, log: Logger): Promis
 export async function saveBuildCache(handle: CacheHandle, log: Logger): Promise<void> {
   if (handle.hit) return;
   try {
-    await cache.saveCache(handle.paths, handle.key);
-    log.info(`build cache saved as ${handle.key}`);
+    // -1: not saved, @actions/cache has said why (another job saved that key first, an upload that failed).
+    const id = await cache.saveCache(handle.paths, handle.key);
+    log.info(id === -1 ? `build cache not saved as ${handle.key} (see above)` : `build cache saved as ${handle.key}`);
   } catch (e) {
     log.warn(`build cache save failed (the build itself succeeded): ${(e as Error).message}`);
   }

@@ -17,7 +17,12 @@ const list = z.string().transform((s) =>
     .filter(Boolean),
 );
 
-const bool = (name: string) => z.enum(["true", "false"], { error: (i) => `${name}: "${String(i.input)}" must be true or false` });
+/** The spellings GitHub's own boolean inputs accept (core.getBooleanInput, YAML 1.2 core schema), read as "true" or "false". */
+const BOOLEAN = ["true", "True", "TRUE", "false", "False", "FALSE"] as const;
+const bool = (name: string) =>
+  z
+    .enum(BOOLEAN, { error: (i) => `${name}: "${String(i.input)}" must be true or false (or True, TRUE, False, FALSE)` })
+    .transform((v) => v.toLowerCase() as "true" | "false");
 
 export const inputSchema = z.object({
   command: z
@@ -38,6 +43,7 @@ export const inputSchema = z.object({
   "by-digest": bool("by-digest").default("false"),
   smoke: bool("smoke").default("false"),
   digests: z.string().optional(),
+  "defer-tags": bool("defer-tags").default("false"),
   "from-published": z.string().optional(),
   only: list.default([]),
   version: z.string().optional(),
@@ -122,57 +128,129 @@ function checkValues(i: ActionInputs): void {
   if (problems.length > 0) throw new UsageError(`invalid action inputs:\n${problems.map((p) => `  ${p}`).join("\n")}`);
 }
 
+export type ActionCommand = (typeof ACTION_COMMANDS)[number];
+
+/**
+ * The one mapping between the action's inputs and the CLI's flags, per command: toArgv builds
+ * the command line from it, and the action tells a command's bad-input message in input names
+ * through it (inputNames), so the two cannot drift. An input feeding several flags (out: --out,
+ * --report and --markdown of size-check) is named for each.
+ */
+export const INPUT_FLAGS: Record<ActionCommand, Partial<Record<keyof ActionInputs, readonly string[]>>> = {
+  build: { config: ["--config"], variants: ["--variant"], platforms: ["--platform"], engine: ["--engine"], out: ["--out"] },
+  "size-check": {
+    config: ["--config"],
+    out: ["--out", "--report", "--markdown"],
+    baseline: ["--baseline"],
+    image: ["--image"],
+    "fail-on-budget": ["--warn-only"],
+  },
+  bench: { config: ["--config"], variants: ["--variant"], out: ["--out"], "bench-runs": ["--runs"], baseline: ["--baseline"] },
+  publish: {
+    config: ["--config"],
+    image: ["--image"],
+    out: ["--out"],
+    "by-digest": ["--by-digest"],
+    platforms: ["--platform"],
+    version: ["--version"],
+    smoke: ["--smoke"],
+  },
+  merge: {
+    config: ["--config"],
+    image: ["--image"],
+    out: ["--out"],
+    digests: ["--digests"],
+    version: ["--version"],
+    "defer-tags": ["--defer-tags"],
+  },
+  release: {
+    config: ["--config"],
+    image: ["--image"],
+    out: ["--out"],
+    engine: ["--engine"],
+    tag: ["--tag"],
+    "dry-run": ["--dry-run"],
+    baseline: ["--baseline"],
+    "from-published": ["--from-published"],
+    "bench-runs": ["--bench-runs"],
+  },
+  changelog: { config: ["--config"], tag: ["--tag"] },
+  verify: {
+    config: ["--config"],
+    "signer-repository": ["--repository"],
+    "signer-workflow": ["--workflow"],
+    "signer-ref": ["--ref"],
+    "trusted-root": ["--trusted-root"],
+  },
+  doctor: { config: ["--config"], fix: ["--fix"], only: ["--only"] },
+};
+
+/** Each CLI flag of `command` and the action input it comes from: "--repository" -> "signer-repository". */
+export function inputNames(command: ActionCommand): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const [input, flags] of Object.entries(INPUT_FLAGS[command])) for (const f of flags ?? []) names[f] = input;
+  return names;
+}
+
 /** The CLI arguments of the command the inputs ask for, as `kimigayo` on the runner would take them (with --json). */
 export function toArgv(i: ActionInputs): string[] {
-  const argv: string[] = [i.command, "--config", i.config, "--json"];
-  const variants = i.variants.length > 0 ? ["--variant", i.variants.join(",")] : [];
-  const platforms = i.platforms.length > 0 ? ["--platform", i.platforms.join(",")] : [];
-  const image = i.image ? ["--image", i.image] : [];
+  const map = INPUT_FLAGS[i.command];
+  /** The flag an input becomes; the n-th when it feeds several. */
+  const flag = (input: keyof ActionInputs, n = 0): string => {
+    const f = map[input]?.[n];
+    if (!f) throw new Error(`INPUT_FLAGS has no flag for input ${input} of ${i.command}`);
+    return f;
+  };
+  const argv: string[] = [i.command, flag("config"), i.config, "--json"];
+  const variants = () => (i.variants.length > 0 ? [flag("variants"), i.variants.join(",")] : []);
+  const platforms = () => (i.platforms.length > 0 ? [flag("platforms"), i.platforms.join(",")] : []);
+  const image = () => (i.image ? [flag("image"), i.image] : []);
   switch (i.command) {
     case "build":
-      argv.push(...variants, ...platforms, "--engine", i.engine, "--out", i.out);
+      argv.push(...variants(), ...platforms(), flag("engine"), i.engine, flag("out"), i.out);
       break;
     case "size-check":
-      argv.push("--out", i.out, "--report", `${i.out}/size-report.json`, "--markdown", `${i.out}/size-report.md`);
-      if (i.baseline) argv.push("--baseline", i.baseline);
-      argv.push(...image);
-      if (i["fail-on-budget"] === "false") argv.push("--warn-only");
+      argv.push(flag("out"), i.out, flag("out", 1), `${i.out}/size-report.json`, flag("out", 2), `${i.out}/size-report.md`);
+      if (i.baseline) argv.push(flag("baseline"), i.baseline);
+      argv.push(...image());
+      if (i["fail-on-budget"] === "false") argv.push(flag("fail-on-budget"));
       break;
     case "bench":
-      argv.push(...variants, "--out", i.out);
-      if (i["bench-runs"]) argv.push("--runs", i["bench-runs"]);
-      if (i.baseline) argv.push("--baseline", i.baseline);
+      argv.push(...variants(), flag("out"), i.out);
+      if (i["bench-runs"]) argv.push(flag("bench-runs"), i["bench-runs"]);
+      if (i.baseline) argv.push(flag("baseline"), i.baseline);
       break;
     case "publish":
-      argv.push(...image, "--out", i.out);
-      if (i["by-digest"] === "true") argv.push("--by-digest", ...platforms);
-      else if (i.version) argv.push("--version", i.version);
-      if (i.smoke === "true") argv.push("--smoke");
+      argv.push(...image(), flag("out"), i.out);
+      if (i["by-digest"] === "true") argv.push(flag("by-digest"), ...platforms());
+      else if (i.version) argv.push(flag("version"), i.version);
+      if (i.smoke === "true") argv.push(flag("smoke"));
       break;
     case "merge":
-      argv.push(...image, "--out", i.out, "--digests", i.digests ?? `${i.out}/digests`);
-      if (i.version) argv.push("--version", i.version);
+      argv.push(...image(), flag("out"), i.out, flag("digests"), i.digests ?? `${i.out}/digests`);
+      if (i.version) argv.push(flag("version"), i.version);
+      if (i["defer-tags"] === "true") argv.push(flag("defer-tags"));
       break;
     case "release":
-      argv.push(...image, "--out", i.out, "--engine", i.engine);
-      if (i.tag) argv.push("--tag", i.tag);
-      if (i["dry-run"] === "true") argv.push("--dry-run");
-      if (i.baseline) argv.push("--baseline", i.baseline);
-      if (i["from-published"]) argv.push("--from-published", i["from-published"]);
-      if (i["bench-runs"]) argv.push("--bench-runs", i["bench-runs"]);
+      argv.push(...image(), flag("out"), i.out, flag("engine"), i.engine);
+      if (i.tag) argv.push(flag("tag"), i.tag);
+      if (i["dry-run"] === "true") argv.push(flag("dry-run"));
+      if (i.baseline) argv.push(flag("baseline"), i.baseline);
+      if (i["from-published"]) argv.push(flag("from-published"), i["from-published"]);
+      if (i["bench-runs"]) argv.push(flag("bench-runs"), i["bench-runs"]);
       break;
     case "changelog":
-      if (i.tag) argv.push("--tag", i.tag);
+      if (i.tag) argv.push(flag("tag"), i.tag);
       break;
     case "verify":
-      argv.push(i.reference ?? "", "--repository", i["signer-repository"] ?? "");
-      if (i["signer-workflow"]) argv.push("--workflow", i["signer-workflow"]);
-      if (i["signer-ref"]) argv.push("--ref", i["signer-ref"]);
-      if (i["trusted-root"]) argv.push("--trusted-root", i["trusted-root"]);
+      argv.push(i.reference ?? "", flag("signer-repository"), i["signer-repository"] ?? "");
+      if (i["signer-workflow"]) argv.push(flag("signer-workflow"), i["signer-workflow"]);
+      if (i["signer-ref"]) argv.push(flag("signer-ref"), i["signer-ref"]);
+      if (i["trusted-root"]) argv.push(flag("trusted-root"), i["trusted-root"]);
       break;
     case "doctor":
-      if (i.fix === "true") argv.push("--fix");
-      if (i.only.length > 0) argv.push("--only", i.only.join(","));
+      if (i.fix === "true") argv.push(flag("fix"));
+      if (i.only.length > 0) argv.push(flag("only"), i.only.join(","));
       break;
   }
   return argv;

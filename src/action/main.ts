@@ -5,7 +5,9 @@ import { buildCommand } from "../cli/build.js";
 import { changelogCommand } from "../cli/changelog.js";
 import type { CommandContext } from "../cli/command.js";
 import { doctorCommand } from "../cli/doctor.js";
-import { execute } from "../cli/execute.js";
+import { execute, inInputTerms } from "../cli/execute.js";
+import { checkEnvironment } from "../cli/args.js";
+import { COMMANDS } from "../cli/commands.js";
 import { commandContext } from "../cli/main.js";
 import { mergeCommand, publishCommand } from "../cli/publish.js";
 import { releaseCommand } from "../cli/release.js";
@@ -21,7 +23,7 @@ import { ensureBuildxBuilder, ensurePrerequisites, installCliLauncher } from "./
 import { githubClient, githubToken as githubTokenOf } from "../github/client.js";
 import { upsertStickyComment } from "../github/comments.js";
 import { SIZE_CHECK_MARKER } from "../size/markdown.js";
-import { getInputs, toArgv, type ActionInputs } from "./inputs.js";
+import { getInputs, inputNames, toArgv, type ActionInputs } from "./inputs.js";
 
 /**
  * The pipeline's logger on top of @actions/core: groups for steps, annotations for errors. The log
@@ -102,16 +104,17 @@ export function publishedOutputs(p: PublishResult): Record<string, string> {
 async function runCommand(i: ActionInputs, ctx: CommandContext): Promise<{ code: number; report?: ActionReport }> {
   // The inputs map onto the CLI's own flags (toArgv, tested as a table), parsed by the command itself.
   const argv = toArgv(i).slice(1);
+  const names = { inputNames: inputNames(i.command) };
   const result = (json: unknown) => ({ result: JSON.stringify(json) });
   switch (i.command) {
     case "build": {
-      const x = await execute(buildCommand, argv, ctx);
+      const x = await execute(buildCommand, argv, ctx, names);
       if (!x.result) return x;
       const r = buildReport(x.result);
       return { code: x.code, report: { outputs: { ...result(buildCommand.json(x.result)), ...r.outputs }, summary: r.summary } };
     }
     case "size-check": {
-      const x = await execute(sizeCheckCommand, argv, ctx);
+      const x = await execute(sizeCheckCommand, argv, ctx, names);
       if (!x.result) return x;
       const markdown = await readOr(`${i.out}/size-report.md`);
       if (markdown) await commentOnPullRequest(i, ctx, markdown);
@@ -128,19 +131,19 @@ async function runCommand(i: ActionInputs, ctx: CommandContext): Promise<{ code:
       };
     }
     case "bench": {
-      const x = await execute(benchCommand, argv, ctx);
+      const x = await execute(benchCommand, argv, ctx, names);
       if (!x.result) return x;
       const json = JSON.stringify(benchCommand.json(x.result));
       return { code: x.code, report: { outputs: { result: json, bench: json }, summary: [await readOr(`${i.out}/bench-summary.md`)] } };
     }
     case "publish": {
-      const x = await execute(publishCommand, argv, ctx);
+      const x = await execute(publishCommand, argv, ctx, names);
       if (!x.result) return x;
       const published = x.result.kind === "published" ? publishedOutputs(x.result.result) : {};
       return { code: x.code, report: { outputs: { ...result(publishCommand.json(x.result)), ...published }, summary: [] } };
     }
     case "merge": {
-      const x = await execute(mergeCommand, argv, ctx);
+      const x = await execute(mergeCommand, argv, ctx, names);
       if (!x.result) return x;
       return {
         code: x.code,
@@ -151,7 +154,7 @@ async function runCommand(i: ActionInputs, ctx: CommandContext): Promise<{ code:
       };
     }
     case "release": {
-      const x = await execute(releaseCommand, argv, ctx);
+      const x = await execute(releaseCommand, argv, ctx, names);
       if (!x.result) return x;
       return {
         code: x.code,
@@ -167,17 +170,17 @@ async function runCommand(i: ActionInputs, ctx: CommandContext): Promise<{ code:
       };
     }
     case "changelog": {
-      const x = await execute(changelogCommand, argv, ctx);
+      const x = await execute(changelogCommand, argv, ctx, names);
       if (!x.result) return x;
       return { code: x.code, report: { outputs: result(changelogCommand.json(x.result)), summary: [] } };
     }
     case "verify": {
-      const x = await execute(verifyCommand, argv, ctx);
+      const x = await execute(verifyCommand, argv, ctx, names);
       if (!x.result) return x;
       return { code: x.code, report: { outputs: result(verifyCommand.json(x.result)), summary: [verifyMarkdown(x.result)] } };
     }
     case "doctor": {
-      const x = await execute(doctorCommand, argv, ctx);
+      const x = await execute(doctorCommand, argv, ctx, names);
       if (!x.result) return x;
       return { code: x.code, report: { outputs: result(doctorCommand.json(x.result)), summary: [] } };
     }
@@ -220,9 +223,26 @@ export function compilesBusybox(i: Pick<ActionInputs, "command" | "from-publishe
   return i.command === "build" || i.command === "bench" || (i.command === "release" && !i["from-published"]);
 }
 
+/**
+ * Every input checked before any work (setup installs packages, the cache is restored): the
+ * command parses the flags the inputs become, and the environment is checked, as the CLI does
+ * first. A bad value is named as the input it came from.
+ */
+export function checkInputs(i: ActionInputs, env: NodeJS.ProcessEnv = process.env): void {
+  const cmd = COMMANDS.find((c) => c.name === i.command);
+  if (!cmd) throw new Error(`no command ${i.command}`);
+  try {
+    cmd.parse(toArgv(i).slice(1));
+    checkEnvironment(env);
+  } catch (err) {
+    throw inInputTerms(err, inputNames(i.command));
+  }
+}
+
 export async function run(): Promise<void> {
   try {
     const inputs = getInputs((n) => core.getInput(n));
+    checkInputs(inputs);
     const log = actionLogger();
     const ctx: CommandContext = { ...commandContext(log), credentials: actionCredentials(inputs) };
     if (process.env.RUNNER_TEMP) {

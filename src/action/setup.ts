@@ -17,8 +17,8 @@ import { dockerBin } from "../lib/docker.js";
 import { run, type RunOptions, type RunResult } from "../lib/exec.js";
 import type { Logger } from "../lib/log.js";
 import { selfCommand } from "../lib/self.js";
-import { buildxAvailable, buildxBuilder } from "../stages/buildx.js";
-import { toolchainSpec } from "../stages/busybox.js";
+import { buildxAvailable, buildxBuilder } from "../build/buildx.js";
+import { toolchainSpec } from "../build/busybox.js";
 import type { ActionInputs } from "./inputs.js";
 
 type Runner = (cmd: string, args: readonly string[], opts?: RunOptions) => Promise<RunResult>;

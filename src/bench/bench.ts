@@ -17,7 +17,8 @@ import { checkDaemon, ContainerNames, inspectImage } from "./docker.js";
 import { BUILTIN_REFERENCES, busyboxGlibcImage, floorImage, kimigayoImage, kimigayoSubject, type LocalImage } from "./images.js";
 import { CASE_RUNNERS, type RunContext } from "./runner.js";
 import { hostPlatform } from "../lib/platform.js";
-import { noiseFloorPct } from "./stats.js";
+import { RATIO_RESOLUTION } from "./report.js";
+import { noiseFloorPct, pairRatios } from "./stats.js";
 import { CASES, type BenchGroup, type BenchResult, type CaseName, type Execution, type Subject } from "./types.js";
 
 export const DEFAULT_RUNS = 20;
@@ -51,8 +52,9 @@ export interface BenchRequest {
   commandRunRounds?: number;
   bootTimeoutMs?: number;
   /**
-   * A/A: run each image under test once more beside itself, interleaved (startup and boot), and give
-   * each of its figures the noise floor those two runs show (Measure.noise; "noise=" in benchmark.json).
+   * A/A: run each image under test once more beside itself, interleaved, in every case, and give
+   * each of its figures and ratios the noise floor those two runs show (Measure.noise, Ratio.noise;
+   * "noise=" in benchmark.json).
    */
   aa?: boolean;
 }
@@ -129,16 +131,39 @@ export function twinOf(image: Subject): Subject {
   return { ...rest, label: `${image.label} (A/A twin)`, role: "reference", kind: "twin" };
 }
 
-/** Each figure of the image that its twin also has gets the noise floor of the pair (the twin's figures stay as measured). */
-export function addNoiseFloors(g: BenchGroup): void {
+/**
+ * Every figure of the image gets the A/A noise floor its twin shows (the twin's figures stay as
+ * measured): a figure by the best of its runs (the statistic the gate judges), a ratio by the
+ * median of its pair ratios, the twin's against the same reference runs. Returns the figures that
+ * got none (a figure the twin has no runs of), so the run can say so.
+ */
+export function addNoiseFloors(g: BenchGroup): string[] {
   const twin = g.references.find((r) => r.kind === "twin");
-  if (!twin) return;
+  if (!twin) return [];
   const ok = (v: (number | null)[]) => v.filter((x): x is number => x !== null);
+  const measure = (subject: string, metric: string) => g.measures.find((x) => x.subject === subject && x.metric === metric);
+  const uncovered: string[] = [];
   for (const m of g.measures.filter((x) => x.subject === g.image.label)) {
-    const t = g.measures.find((x) => x.subject === twin.label && x.metric === m.metric);
-    if (!t || ok(m.values).length === 0 || ok(t.values).length === 0) continue;
+    const t = measure(twin.label, m.metric);
+    if (!t || ok(m.values).length === 0 || ok(t.values).length === 0) {
+      uncovered.push(m.metric);
+      continue;
+    }
     m.noise = Number(noiseFloorPct(ok(m.values), ok(t.values), m.resolution).toFixed(2));
   }
+  const pairs = (v: (number | null)[] | undefined) => (v ?? []).map((x) => x ?? undefined);
+  for (const r of g.ratios.filter((x) => x.subject === g.image.label)) {
+    const ref = pairs(measure(r.reference, r.referenceMetric)?.values);
+    const metric = r.subjectMetric ?? r.metric;
+    const mine = pairRatios(pairs(measure(r.subject, metric)?.values), ref);
+    const theirs = pairRatios(pairs(measure(twin.label, metric)?.values), ref);
+    if (mine.length === 0 || theirs.length === 0) {
+      uncovered.push(`${r.metric} ÷ ${r.reference}`);
+      continue;
+    }
+    r.noise = Number(noiseFloorPct(mine, theirs, RATIO_RESOLUTION, "median").toFixed(2));
+  }
+  return uncovered;
 }
 
 /** Parses --image values: "REF" or "LABEL=REF". */
@@ -258,7 +283,10 @@ export async function runBench(req: BenchRequest): Promise<BenchResult> {
       if (!registry && req.cases.includes("pull")) g.notes.push(`pull: the registry ${req.registry} does not answer`);
       log.info(`bench ${g.label} (${g.execution}): ${req.cases.join(", ")}; references: ${g.references.map((r) => r.label).join(", ")}`);
       for (const c of CASES) if (req.cases.includes(c)) await CASE_RUNNERS[c](g, ctx);
-      if (req.aa) addNoiseFloors(g);
+      if (req.aa) {
+        const uncovered = addNoiseFloors(g);
+        if (uncovered.length > 0) g.notes.push(`A/A: no noise floor for ${uncovered.join("; ")}: the twin has no runs of it`);
+      }
       groups.push(g);
     }
   } finally {

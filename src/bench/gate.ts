@@ -17,6 +17,14 @@
  * A figure that trips is measured again (its case only) before the gate fails: it is a regression
  * only when the confirming run trips too (confirmGate). A load spike on a shared machine passes;
  * a real slowdown is there both times.
+ *
+ * Sustained load is another matter: when the machine is busier than at the baseline for the whole
+ * run, every time taken through Docker is slower, the best run included (the daemon is shared).
+ * So each time figure carries the best run of the floor (the scratch image that exits at once, run
+ * in the same rounds) as "machine=" in `extra`: how fast this machine ran an unchanged image at
+ * that moment. A figure that trips by no more than the machine slowed (its best run divided by
+ * machine now ÷ machine then is within the limit) is *load*, not a regression. A machine that got
+ * faster changes nothing (that would only make the gate stricter).
  */
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../lib/errors.js";
@@ -29,7 +37,8 @@ export { parseBenchmarkEntries };
 export const DEFAULT_THRESHOLD_PCT = 10;
 
 /** "unconfirmed": tripped, but the confirming run did not (a passing load spike). */
-export type Verdict = "regression" | "unconfirmed" | "noise" | "ok" | "improved" | "new" | "missing";
+/** "load": tripped, but by no more than the machine slowed, by the floor run in the same rounds. */
+export type Verdict = "regression" | "unconfirmed" | "noise" | "load" | "ok" | "improved" | "new" | "missing";
 
 /** A figure as the gate reads it from an entry: median, p95, the clock's resolution and the A/A noise floor (%). */
 export interface GateFigure {
@@ -39,6 +48,8 @@ export interface GateFigure {
   min?: number;
   resolution: number;
   noise?: number;
+  /** The floor's best run in the same rounds (extra's machine=), in the figure's unit. */
+  machine?: number;
 }
 
 export interface GateRow {
@@ -63,20 +74,26 @@ export interface GateResult {
   confirmation?: { cases: CaseName[]; tripped: string[]; rows: GateRow[] };
 }
 
-/** The spread a run recorded with each figure, kept in `extra` ("n=20 p95=14.2 min=11 max=15 res=10; ..."). */
 /**
  * The spread a run recorded with each figure, kept in `extra`: "n=20 p95=14.2 min=11 max=15 res=0.001
- * noise=4.2%; ..." (res: the clock's resolution in the entry's unit; noise: the A/A noise floor).
+ * noise=4.2% machine=180.5; ..." (res: the clock's resolution in the entry's unit; noise: the A/A
+ * noise floor; machine: the floor's best run in the same rounds).
  */
-export function formatExtra(s: Summary, resolution: number | undefined, context: string, noise?: number): string {
+export function formatExtra(s: Summary, resolution: number | undefined, context: string, noise?: number, machine?: number): string {
   const num = (v: number) => String(Number(v.toPrecision(6)));
   return (
     `n=${s.n} p95=${num(s.p95)} min=${num(s.min)} max=${num(s.max)}${resolution ? ` res=${num(resolution)}` : ""}` +
-    `${noise !== undefined ? ` noise=${num(noise)}%` : ""}; ${context}`
+    `${noise !== undefined ? ` noise=${num(noise)}%` : ""}${machine !== undefined ? ` machine=${num(machine)}` : ""}; ${context}`
   );
 }
 
-export function parseExtra(extra: string | undefined): { p95?: number; min?: number; resolution?: number; noise?: number } {
+export function parseExtra(extra: string | undefined): {
+  p95?: number;
+  min?: number;
+  resolution?: number;
+  noise?: number;
+  machine?: number;
+} {
   const field = (k: string) => {
     const m = new RegExp(`(?:^|\\s)${k}=(-?[0-9.]+(?:e[-+]?\\d+)?)`).exec(extra ?? "");
     return m ? Number(m[1]) : undefined;
@@ -85,11 +102,13 @@ export function parseExtra(extra: string | undefined): { p95?: number; min?: num
   const resolution = field("res");
   const noise = field("noise");
   const min = field("min");
+  const machine = field("machine");
   return {
     ...(p95 !== undefined ? { p95 } : {}),
     ...(min !== undefined ? { min } : {}),
     ...(resolution !== undefined ? { resolution } : {}),
     ...(noise !== undefined ? { noise } : {}),
+    ...(machine !== undefined && machine > 0 ? { machine } : {}),
   };
 }
 
@@ -103,6 +122,7 @@ function figure(e: BenchmarkEntry): GateFigure {
     ...(x.min !== undefined && e.unit !== "x" ? { min: x.min } : {}),
     resolution: x.resolution ?? 0,
     ...(x.noise !== undefined ? { noise: x.noise } : {}),
+    ...(x.machine !== undefined && e.unit !== "x" ? { machine: x.machine } : {}),
   };
 }
 
@@ -113,23 +133,25 @@ export function limitPct(thresholdPct: number, base: { noise?: number }, cur: { 
 
 /** The decision for one figure; exported for the decision-table tests. */
 export function decide(
-  base: { value: number; p95: number; resolution: number; noise?: number; min?: number },
-  cur: { value: number; noise?: number; min?: number },
+  base: { value: number; p95: number; resolution: number; noise?: number; min?: number; machine?: number },
+  cur: { value: number; noise?: number; min?: number; machine?: number },
   thresholdPct: number,
 ): Exclude<Verdict, "new" | "missing" | "unconfirmed"> {
   const l = limitPct(thresholdPct, base, cur) / 100;
   const t = thresholdPct / 100;
   const slack = base.resolution;
   const medianWorse = cur.value > base.value * (1 + t) + slack;
+  // How much slower the machine ran the floor now than at the baseline (1 when it did not, or is not known).
+  const slower = base.machine !== undefined && cur.machine !== undefined ? Math.max(1, cur.machine / base.machine) : 1;
   if (base.min !== undefined && cur.min !== undefined) {
-    if (cur.min > base.min * (1 + l) + slack) return "regression";
+    if (cur.min > base.min * (1 + l) + slack) return cur.min / slower > base.min * (1 + l) + slack ? "regression" : "load";
     if (medianWorse) return "noise";
     if (cur.min < base.min * (1 - l) - slack && cur.value < base.value * (1 - t) - slack) return "improved";
     return "ok";
   }
   const worse = cur.value > base.value * (1 + l) + slack;
   const unexplained = cur.value > base.p95 * (1 + l) + slack;
-  if (worse && unexplained) return "regression";
+  if (worse && unexplained) return cur.value / slower > base.value * (1 + l) + slack ? "regression" : "load";
   if (medianWorse) return "noise";
   if (cur.value < base.value * (1 - l) - slack) return "improved";
   return "ok";

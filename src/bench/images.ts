@@ -25,7 +25,7 @@ import { canonicalJsonBytes } from "../oci/json.js";
 import { blobPath, initLayout, readImage, writeBlob, writeLayoutIndex } from "../oci/layout.js";
 import { ANNOTATIONS, MEDIA_TYPES, type ImageConfig, type ImageManifest } from "../oci/types.js";
 import type { BuildResult } from "../results/build.js";
-import { IMAGE_ENV } from "../stages/image.js";
+import { IMAGE_ENV } from "../build/image.js";
 import { GLIBC_BUSYBOX } from "../doctor/prerequisites.js";
 import { inspectImage, loadArchive } from "./docker.js";
 import type { Subject } from "./types.js";

@@ -316,7 +316,8 @@ export function renderGate(gr: GateResult): string[] {
       "the threshold or the figure's A/A noise floor (from `kimigayo bench --aa`), whichever is larger. Load only adds time to a run, " +
       "so it moves the median far more than the best run, while a slower image is slower in every run. " +
       "A figure that trips is measured again before the gate fails: it is a regression only when it trips twice. " +
-      "*noise*: the median is worse by more than the threshold, the best run is not.",
+      "*noise*: the median is worse by more than the threshold, the best run is not. " +
+      "*load*: tripped, but by no more than the machine slowed since the baseline, by the floor run in the same rounds.",
     "",
     mdTable(["figure", "baseline median", "now", "change", "limit", "verdict"], rows, [1, 2, 3, 4]),
     ...(c
@@ -375,12 +376,19 @@ export function benchmarkEntries(r: BenchResult): BenchmarkEntry[] {
       const resolution = m.resolution ?? (m.unit === "B" ? 1 : 0.001);
       const v = entryValue(m.summary.median, resolution);
       const tick = v.belowTick ? `; the median, ${m.summary.median} ${m.unit}, is below one tick: reported as one tick` : "";
+      const machine = machineOf(g, m);
       return {
         name,
         unit: m.unit,
         value: v.value,
         range: `± ${fmtSpread(m.summary)}`,
-        extra: formatExtra(m.summary, resolution, `${ctx}; median of ${m.summary.n} runs${tick}`, m.noise),
+        extra: formatExtra(
+          m.summary,
+          resolution,
+          `${ctx}; median of ${m.summary.n} runs${tick}${machine ? `; machine: the best of ${machine.summary.n} ${machine.metric} runs of ${machine.subject}` : ""}`,
+          m.noise,
+          machine?.summary.min,
+        ),
       };
     }
     const v = entryValue(x!.summary.median, RATIO_RESOLUTION);
@@ -389,9 +397,19 @@ export function benchmarkEntries(r: BenchResult): BenchmarkEntry[] {
       unit: "x",
       value: v.value,
       range: `± ${fmtSpread(x!.summary)}`,
-      extra: formatExtra(x!.summary, RATIO_RESOLUTION, `${ctx}; median of ${x!.summary.n} pair ratios against ${x!.reference}`),
+      extra: formatExtra(x!.summary, RATIO_RESOLUTION, `${ctx}; median of ${x!.summary.n} pair ratios against ${x!.reference}`, x!.noise),
     };
   });
+}
+
+/**
+ * The machine's pace for a time figure: the floor's run in the same case and rounds (a scratch image
+ * whose one binary exits at once: an unchanged image, whatever the image under test does).
+ */
+function machineOf(g: BenchGroup, m: Measure): Measure | undefined {
+  if (m.unit !== "ms") return undefined;
+  const floor = g.references.find((r) => r.kind === "floor");
+  return floor ? g.measures.find((x) => x.subject === floor.label && x.case === m.case && x.unit === "ms") : undefined;
 }
 
 function fmtSpread(s: Summary): string {

@@ -72,7 +72,16 @@ function addRatio(g: BenchGroup, a: Measure | undefined, b: Measure | undefined,
     a.values.map((v) => v ?? undefined),
     b.values.map((v) => v ?? undefined),
   );
-  if (s) g.ratios.push({ case: a.case, subject: a.subject, metric, reference: b.subject, referenceMetric: b.metric, summary: s });
+  if (s)
+    g.ratios.push({
+      case: a.case,
+      subject: a.subject,
+      metric,
+      reference: b.subject,
+      referenceMetric: b.metric,
+      ...(metric !== a.metric ? { subjectMetric: a.metric } : {}),
+      summary: s,
+    });
 }
 
 const runArgs = (s: Subject, argv: string[], extra: string[] = []) => [
@@ -227,11 +236,13 @@ export const PAGE_BYTES = 4096;
 export async function memoryCase(g: BenchGroup, ctx: RunContext): Promise<void> {
   if (!g.image.boots) return;
   const { runs, windowMs, intervalMs } = ctx.memory;
+  // --aa: the image's twin boots right after it in every round, for the noise floor.
+  const twin = g.references.find((r) => r.kind === "twin");
   const out: MemoryRun[] = [];
+  const twinOut: MemoryRun[] = [];
   let metric = "";
-  const tick = progress(ctx.log, `memory ${g.label} (${windowMs / 1000} s each)`, runs);
-  for (let i = 1; i <= runs; i++) {
-    const b = await bootOnce(g.image, ctx);
+  const once = async (s: Subject): Promise<MemoryRun> => {
+    const b = await bootOnce(s, ctx);
     try {
       const ids = await containerIds(b.name);
       const reader = await memoryReader(ids.id, ids.pid);
@@ -239,18 +250,23 @@ export async function memoryCase(g: BenchGroup, ctx: RunContext): Promise<void> 
       const samples = await sampleMemory(reader, windowMs, intervalMs);
       const first = samples[0]!;
       const peak = samples.reduce((p, s) => (s.sample.used > p.sample.used ? s : p), first);
-      out.push({
+      return {
         afterReady: first.sample.used,
         peak: peak.sample.used,
         peakAtMs: peak.atMs,
         samples: samples.length,
         rss: first.sample.rss,
         kernel: first.sample.kernel,
-        charged: { afterReady: first.sample.charged, peak: Math.max(...samples.map((s) => s.sample.charged)) },
-      });
+        charged: { afterReady: first.sample.charged, peak: Math.max(...samples.map((x) => x.sample.charged)) },
+      };
     } finally {
       await stopOnce(b, ctx);
     }
+  };
+  const tick = progress(ctx.log, `memory ${g.label} (${windowMs / 1000} s each${twin ? ", with its A/A twin" : ""})`, runs);
+  for (let i = 1; i <= runs; i++) {
+    out.push(await once(g.image));
+    if (twin) twinOut.push(await once(twin));
     tick(i);
   }
   g.memory = { metric, windowMs, intervalMs, runs: out };
@@ -275,6 +291,27 @@ export async function memoryCase(g: BenchGroup, ctx: RunContext): Promise<void> 
       resolution: PAGE_BYTES,
     },
   );
+  if (twin) {
+    const page = { resolution: PAGE_BYTES };
+    addMeasure(
+      g,
+      twin,
+      "memory",
+      MEMORY_METRICS.afterReady,
+      "B",
+      twinOut.map((r) => r.afterReady),
+      page,
+    );
+    addMeasure(
+      g,
+      twin,
+      "memory",
+      MEMORY_METRICS.peak,
+      "B",
+      twinOut.map((r) => r.peak),
+      page,
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -284,7 +321,8 @@ export async function memoryCase(g: BenchGroup, ctx: RunContext): Promise<void> 
 export async function commandsCase(g: BenchGroup, ctx: RunContext): Promise<void> {
   if (!ctx.dataDir) throw new Error("internal: the commands case needs the data set");
   const mount = ["-v", `${ctx.dataDir}:${DATA_MOUNT}:ro`];
-  const subjects = [g.image, ...g.references].filter((s) => s.shell && s.kind !== "twin");
+  // The A/A twin (--aa) takes part like a reference, for the noise floor; it is no ratio's reference.
+  const subjects = [g.image, ...g.references].filter((s) => s.shell);
   // One running container per image: the image under test booted (its services up), references idle.
   const running = new Map<Subject, { name: string; booted?: Booted }>();
   try {
@@ -347,7 +385,11 @@ async function commandRounds(
     const v = values.get(c.name)!;
     const metric = `${c.name} (${how})`;
     const mine = ok[0] === g.image ? addMeasure(g, g.image, "commands", metric, "ms", v.get(g.image)!) : undefined;
-    for (const s of ok) if (s !== g.image) addRatio(g, mine, addMeasure(g, s, "commands", metric, "ms", v.get(s)!));
+    for (const s of ok) {
+      if (s === g.image) continue;
+      const theirs = addMeasure(g, s, "commands", metric, "ms", v.get(s)!);
+      if (s.kind !== "twin") addRatio(g, mine, theirs);
+    }
   }
 }
 
@@ -421,6 +463,9 @@ export async function pullCase(g: BenchGroup, ctx: RunContext): Promise<void> {
       g.notes.push(`pull: ${s.label} left out: ${(e as Error).message}`);
     }
   }
+  // --aa: the twin pulls what the image pushed, right after it in every round, for the noise floor.
+  const twin = g.references.find((r) => r.kind === "twin");
+  if (twin && pushed.has(g.image)) pushed.set(twin, pushed.get(g.image)!);
   const subjects = [...pushed.keys()];
   const ms = new Map(subjects.map((s) => [s, [] as (number | null)[]]));
   const bytes = new Map(subjects.map((s) => [s, [] as (number | null)[]]));
@@ -440,8 +485,10 @@ export async function pullCase(g: BenchGroup, ctx: RunContext): Promise<void> {
   const mineBytes = pushed.has(g.image) ? addMeasure(g, g.image, "pull", "pull size", "B", bytes.get(g.image)!) : undefined;
   for (const s of subjects) {
     if (s === g.image) continue;
-    addRatio(g, mine, addMeasure(g, s, "pull", "pull", "ms", ms.get(s)!, { note: where(s) }));
+    const time = addMeasure(g, s, "pull", "pull", "ms", ms.get(s)!, { note: where(s) });
     const size = addMeasure(g, s, "pull", "pull size", "B", bytes.get(s)!);
+    if (s.kind === "twin") continue;
+    addRatio(g, mine, time);
     if (s.kind !== "floor") addRatio(g, mineBytes, size);
   }
 }

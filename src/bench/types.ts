@@ -6,6 +6,8 @@ import type { Summary } from "./stats.js";
 
 export const CASES = ["startup", "boot", "memory", "commands", "pull"] as const;
 export type CaseName = (typeof CASES)[number];
+/** The cases the A/A twin (bench --aa) runs in, beside the image (src/bench/runner.ts). */
+export const AA_CASES = ["startup", "boot"] as const satisfies readonly CaseName[];
 
 export type Execution = "native" | "emulated (QEMU)";
 
@@ -41,9 +43,9 @@ export interface Measure {
   /** The clock's quantum in the unit: 0.001 ms for the host's and the rc's clocks (10 ms for the rc's /proc/uptime fallback), 1 B or a 4096 B page. */
   resolution?: number;
   /**
-   * The A/A noise floor in percent (--aa): how far the median of this many runs moves with no change
-   * at all, from the image run against itself, interleaved (the 95th percentile over resamples of
-   * both runs pooled, and never less than the two medians' own difference).
+   * The A/A noise floor in percent (--aa): how far the best of this many runs (what the gate judges)
+   * moves with no change at all, from the image run against itself, interleaved (the 95th percentile
+   * over resamples of both runs pooled, and never less than the two best runs' own difference).
    */
   noise?: number;
   note?: string;
@@ -56,7 +58,11 @@ export interface Ratio {
   metric: string;
   reference: string;
   referenceMetric: string;
+  /** The image's figure the ratio is taken of, when `metric` names it otherwise ("… ÷ floor startup"). */
+  subjectMetric?: string;
   summary: Summary;
+  /** The A/A noise floor in percent (--aa): how far the median of the pair ratios moves, the twin's against the same reference runs. */
+  noise?: number;
 }
 
 /** Memory samples of one run: what was in use at the ready line and the peak over the window. */

@@ -16,16 +16,37 @@ export const COMMON: OptionSpec = {
   help: { type: "boolean", short: "h" },
 };
 
-/** Strict parsing: an unknown flag or a missing value is a UsageError naming the flag and the usage. */
+/**
+ * Strict parsing: an unknown flag, a missing value or an empty one (`--digests ""`, which would
+ * otherwise read as the current folder or be dropped silently) is a UsageError naming the flag
+ * and the usage.
+ */
 export function parseCommandArgs(command: string, argv: string[], options: OptionSpec, usage: string) {
+  return parseCommandLine(command, argv, options, usage).values;
+}
+
+/** parseCommandArgs for commands that also take positionals (verify IMAGE, rebuild IMAGE). */
+export function parseCommandLine(
+  command: string,
+  argv: string[],
+  options: OptionSpec,
+  usage: string,
+  allowPositionals = false,
+): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
+  let parsed;
   try {
-    return parseArgs({ args: argv, options: { ...COMMON, ...options }, strict: true, allowPositionals: false }).values as Record<
-      string,
-      string | boolean | string[] | undefined
-    >;
+    parsed = parseArgs({ args: argv, options: { ...COMMON, ...options }, strict: true, allowPositionals });
   } catch (e) {
     throw new UsageError(`${command}: ${(e as Error).message.replace(/\. To specify a positional argument.*$/s, "")}\n\n${usage}`);
   }
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  for (const [name, v] of Object.entries(values)) {
+    const given = Array.isArray(v) ? v : [v];
+    if (given.some((x) => typeof x === "string" && x.trim() === "")) {
+      throw new UsageError(`${command}: --${name} was given an empty value; give a value or leave the flag out\n\n${usage}`);
+    }
+  }
+  return { values, positionals: parsed.positionals };
 }
 
 /** The options every command takes, typed. */
@@ -101,6 +122,42 @@ export function outputFile(name: string, path: string): string {
   return path;
 }
 
+/** A folder the command reads (--from-published): it must exist and be a folder. */
+export function inputFolder(name: string, path: string): string {
+  const st = statOf(path);
+  if (!st) throw new UsageError(`${name} ${JSON.stringify(path)}: no such folder`);
+  if (!st.isDirectory()) throw new UsageError(`${name} ${JSON.stringify(path)} is a file; expected a folder`);
+  return path;
+}
+
+/** A file the command reads (--trusted-root): it must exist and be a file. */
+export function inputFile(name: string, path: string): string {
+  const st = statOf(path);
+  if (!st) throw new UsageError(`${name} ${JSON.stringify(path)}: no such file`);
+  if (st.isDirectory()) throw new UsageError(`${name} ${JSON.stringify(path)} is a folder; expected a file`);
+  return path;
+}
+
+function statOf(path: string) {
+  try {
+    return statSync(resolve(path), { throwIfNoEntry: false });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOTDIR") return undefined; // a file above it
+    throw err;
+  }
+}
+
+/**
+ * A whole number flag within bounds; the message shows the value as typed (not reformatted:
+ * 100000000000000000000000, not 1e+23).
+ */
+export function wholeNumber(name: string, v: string, min: number, max: number, note = ""): number {
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new UsageError(`${name} ${JSON.stringify(v)} is not allowed: expected a whole number from ${min} to ${max}${note}`);
+  }
+  return Number(v);
+}
+
 /**
  * The environment variables the commands read, checked before any work: SOURCE_DATE_EPOCH (the
  * reproducible-builds specification asks for an error on a malformed value, not a fallback),
@@ -109,9 +166,9 @@ export function outputFile(name: string, path: string): string {
 export function checkEnvironment(env: NodeJS.ProcessEnv): void {
   const epoch = env.SOURCE_DATE_EPOCH;
   if (epoch !== undefined && epoch !== "") {
-    if (!/^\d+$/.test(epoch) || Number(epoch) > MAX_EPOCH) {
+    if (!/^(0|[1-9]\d*)$/.test(epoch) || Number(epoch) > MAX_EPOCH) {
       throw new UsageError(
-        `SOURCE_DATE_EPOCH=${JSON.stringify(epoch)} is not a timestamp: expected a whole number of seconds since 1970 (digits only), from 0 to ${MAX_EPOCH}; unset it to use the config's source_date_epoch`,
+        `SOURCE_DATE_EPOCH=${JSON.stringify(epoch)} is not a timestamp: expected a whole number of seconds since 1970 (digits only, no leading zeros), from 0 to ${MAX_EPOCH}; unset it to use the config's source_date_epoch`,
       );
     }
   }

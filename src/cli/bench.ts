@@ -6,7 +6,7 @@ import { hostPlatform } from "../lib/platform.js";
 import { writeBenchOutputs, type BenchFiles } from "../bench/outputs.js";
 import { benchmarkEntries, entryCases, ratioText, renderGate, statCells } from "../bench/report.js";
 import { bindsTargets, evaluateTargets } from "../bench/targets.js";
-import { CASES, type BenchmarkEntry, type BenchResult, type CaseName } from "../bench/types.js";
+import { AA_CASES, CASES, type BenchmarkEntry, type BenchResult, type CaseName } from "../bench/types.js";
 import { DEFAULT_REGISTRY } from "../lib/docker.js";
 import { UsageError } from "../lib/errors.js";
 import { readBuildResult } from "../results/build.js";
@@ -40,9 +40,9 @@ the ratio to each reference pair by pair. arm64 on an amd64 host runs under QEMU
                baseline's by more than the limit: --threshold (default ${DEFAULT_THRESHOLD_PCT} %) or the figure's A/A
                noise floor, whichever is larger; the cases of the figures that trip are run again, and
                the exit code is 1 only when a figure trips twice
-  --aa         A/A: also run each image against itself, interleaved (startup, boot), and record in
-               benchmark.json how far each figure's best run moves with no change (noise=…% in extra);
-               make baselines with it
+  --aa         A/A: also run each image against itself, interleaved, in every case, and record in
+               benchmark.json how far each figure's best run (a ratio's median) moves with no change
+               (noise=…% in extra); make baselines with it
   --out        the build output folder (default: out); results go to <out>/bench/
   --report     the markdown report (default: BENCHMARK_REPORT.md)
   --registry   the local registry for the pull case (default: ${DEFAULT_REGISTRY})
@@ -63,12 +63,12 @@ export function parseBenchOptions(o: Record<string, string | boolean | string[] 
   if (runsArg !== undefined && !/^\d+$/.test(runsArg))
     throw new UsageError(`bench: --runs must be a whole number in 1..${MAX_RUNS}, got "${runsArg}"`);
   const runs = runsArg === undefined ? DEFAULT_RUNS : Number(runsArg);
-  if (runs < 1 || runs > MAX_RUNS) throw new UsageError(`bench: --runs must be in 1..${MAX_RUNS}, got ${runs}`);
+  if (runs < 1 || runs > MAX_RUNS) throw new UsageError(`bench: --runs must be in 1..${MAX_RUNS}, got ${runsArg}`);
   const t = str(o.threshold);
   if (t !== undefined && !/^\d+(\.\d+)?%?$/.test(t))
     throw new UsageError(`bench: --threshold must be a percentage like 10 or 7.5, got "${t}"`);
   const thresholdPct = t === undefined ? DEFAULT_THRESHOLD_PCT : Number(t.replace(/%$/, ""));
-  if (thresholdPct > 1000) throw new UsageError(`bench: --threshold ${thresholdPct} % is not a useful gate (0..1000)`);
+  if (thresholdPct > 1000) throw new UsageError(`bench: --threshold ${t} % is not a useful gate (0..1000)`);
   const only = str(o.only);
   let cases: CaseName[] = [...CASES];
   if (only !== undefined) {
@@ -143,9 +143,16 @@ export function parseBenchCommandOptions(argv: string[]): BenchCommandOptions {
     },
     USAGE,
   );
+  const options = parseBenchOptions(o);
+  // The A/A twin runs beside the image in these cases only: a case set without them has no noise floor to record.
+  if (o.aa === true && !options.cases.some((c) => (AA_CASES as readonly string[]).includes(c))) {
+    throw new UsageError(
+      `bench: --aa with --only ${JSON.stringify(str(o.only))}: the A/A twin runs only in ${AA_CASES.join(" and ")}; add one of them to --only, or drop --aa`,
+    );
+  }
   return {
     ...commonOptions(o),
-    ...parseBenchOptions(o),
+    ...options,
     ...(str(o.variant) !== undefined ? { variant: str(o.variant)! } : {}),
     ...(str(o.platform) !== undefined ? { platform: str(o.platform)! } : {}),
     ...(str(o.baseline) ? { baseline: str(o.baseline)! } : {}),

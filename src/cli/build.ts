@@ -1,7 +1,7 @@
 import { UsageError } from "../lib/errors.js";
 import { selectPlatforms, selectVariants } from "../config/load.js";
 import { runBuild, type BuildResult } from "../pipeline/build.js";
-import { parseEngine, type EngineRequest } from "../stages/engine.js";
+import { parseEngine, type EngineRequest } from "../build/engine.js";
 import { commonOptions, outputFolder, parseCommandArgs, str } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
@@ -38,8 +38,8 @@ export function parseBuildOptions(argv: string[]): BuildOptions {
     USAGE,
   );
   const parallel = str(o.parallel);
-  if (parallel !== undefined && !/^[1-9]\d*$/.test(parallel)) {
-    throw new UsageError(`build: --parallel must be a positive integer, got "${parallel}"`);
+  if (parallel !== undefined && (!/^[1-9]\d*$/.test(parallel) || Number(parallel) > MAX_PARALLEL)) {
+    throw new UsageError(`build: --parallel must be a positive integer, got "${parallel}" (1 to ${MAX_PARALLEL})`);
   }
   const engine = str(o.engine) ?? "auto";
   return {
@@ -51,6 +51,9 @@ export function parseBuildOptions(argv: string[]): BuildOptions {
     engine: engine === "none" ? "none" : parseEngine(engine),
   };
 }
+
+/** More compiles at once than any runner has cores for is a typo. */
+const MAX_PARALLEL = 1024;
 
 /** `kimigayo build`: the BUILD stages for the selected variants and platforms. */
 export async function build(ctx: CommandContext, o: BuildOptions): Promise<BuildResult> {

@@ -1,9 +1,9 @@
 import { resolve } from "node:path";
 import { UsageError } from "../lib/errors.js";
-import { releaseTags, sourceUrl, tagExists } from "../lib/git.js";
+import { isGitRepository, releaseTags, sourceUrl, tagExists } from "../lib/git.js";
 import { parseSemver } from "../lib/version.js";
 import { writeChangelog, type ChangelogResult } from "../release/changelog.js";
-import { commonOptions, parseCommandArgs, str } from "./args.js";
+import { commonOptions, outputFile, parseCommandArgs, str } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 
 const USAGE = `usage: kimigayo changelog (--tag vX.Y.Z | --all) [--file CHANGELOG.md] [--repo OWNER/NAME] [--json]
@@ -40,7 +40,13 @@ export function parseChangelogOptions(argv: string[]): ChangelogOptions {
   const repo = str(o.repo);
   if (repo !== undefined && !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(repo))
     throw new UsageError(`changelog: --repo ${JSON.stringify(repo)} is not OWNER/NAME`);
-  return { ...commonOptions(o), ...(tag ? { tag } : {}), all, file: str(o.file) ?? "CHANGELOG.md", ...(repo ? { repo } : {}) };
+  return {
+    ...commonOptions(o),
+    ...(tag ? { tag } : {}),
+    all,
+    file: outputFile("--file", str(o.file) ?? "CHANGELOG.md"),
+    ...(repo ? { repo } : {}),
+  };
 }
 
 /** The repository's web address for the links: --repo, else GITHUB_REPOSITORY, else the origin remote. */
@@ -50,6 +56,12 @@ async function repoUrl(ctx: CommandContext, repo: string | undefined): Promise<s
 }
 
 export async function changelog(ctx: CommandContext, o: ChangelogOptions): Promise<ChangelogResult> {
+  if (!(await isGitRepository(ctx.cwd)))
+    throw new UsageError(
+      `changelog: ${ctx.cwd} is not a git repository (or git is missing): the changelog is written from its tags and history`,
+    );
+  // The config (release_notes.types) is read before any work, so a bad one is named first.
+  const types = (await ctx.config(o.config)).noteTypes;
   let tags: string[];
   if (o.tag) {
     if (!(await tagExists(ctx.cwd, o.tag)))
@@ -59,8 +71,6 @@ export async function changelog(ctx: CommandContext, o: ChangelogOptions): Promi
     tags = (await releaseTags(ctx.cwd)).filter((t) => parseSemver(t.slice(1)) !== undefined && /^v\d/.test(t));
   }
   const url = await repoUrl(ctx, o.repo);
-  // The sections the release notes use (release_notes.types in the config), so both read alike.
-  const types = (await ctx.config(o.config)).noteTypes;
   const r = await writeChangelog({
     cwd: ctx.cwd,
     file: resolve(ctx.cwd, o.file),

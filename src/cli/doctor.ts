@@ -8,7 +8,7 @@ import { run } from "../lib/exec.js";
 import { selfCommand } from "../lib/self.js";
 import { sha256File } from "../lib/hash.js";
 import type { Logger } from "../lib/log.js";
-import { fetchSource, sourceCachePath } from "../stages/source.js";
+import { fetchSource, sourceCachePath } from "../build/source.js";
 import { commonOptions, parseCommandArgs, str } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 

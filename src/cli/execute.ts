@@ -13,7 +13,7 @@ export async function execute<O extends CommandOptions, R>(
   cmd: Command<O, R>,
   argv: string[],
   ctx: CommandContext,
-  opts: { stdout?: NodeJS.WritableStream; verbose?: boolean } = {},
+  opts: { stdout?: NodeJS.WritableStream; verbose?: boolean; inputNames?: Record<string, string> } = {},
 ): Promise<Execution<R>> {
   try {
     const options = cmd.parse(argv);
@@ -27,9 +27,24 @@ export async function execute<O extends CommandOptions, R>(
     }
     return { code: 0, result };
   } catch (err) {
-    reportError(ctx, err, opts.verbose === true);
+    reportError(ctx, opts.inputNames ? inInputTerms(err, opts.inputNames) : err, opts.verbose === true);
     return { code: exitCodeOf(err) };
   }
+}
+
+/**
+ * A bad-input message told in the action's terms: each CLI flag named as the input it came from
+ * (`names`, from the action's one input-to-flag table), without the CLI's usage text.
+ */
+export function inInputTerms(err: unknown, names: Record<string, string>): unknown {
+  if (!(err instanceof UsageError)) return err;
+  let message = err.message.replace(/\n\nusage: [\s\S]*$/, "");
+  // Longest first, so --report is not read as a prefix of anything longer.
+  for (const flag of Object.keys(names).sort((a, b) => b.length - a.length)) {
+    message = message.replace(new RegExp(`(?<![\\w-])${flag.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`, "g"), names[flag]!);
+  }
+  if (message !== err.message) Object.defineProperty(err, "message", { value: message, configurable: true, writable: true });
+  return err;
 }
 
 export function reportError(ctx: Pick<CommandContext, "log">, err: unknown, verbose: boolean): void {

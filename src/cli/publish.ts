@@ -7,8 +7,9 @@ import { ENV_PASSWORD } from "../oci/credentials.js";
 import type { RegistryClientOptions } from "../oci/registry.js";
 import { merge, planTags, publish, publishByDigest, tagSourceFrom, type DigestFile, type PublishResult } from "../publish/publish.js";
 import { readBuildResult } from "../results/build.js";
+import { readDigestSet } from "../results/digests.js";
 import { PUBLISHED_FILE } from "../results/published.js";
-import { smoke, type SmokeResult } from "../stages/smoke.js";
+import { smoke, type SmokeResult } from "../build/smoke.js";
 import { commonOptions, imageFlag, outputFolder, parseCommandArgs, str } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
@@ -22,17 +23,20 @@ manifest by digest, then the index, then the tags (last). Unchanged blobs are no
   --version      release version (default: the git tag at HEAD, GitHub's ref, or a branch build)
   --by-digest    push only --platform's manifests, untagged, and write one digest file per variant
                  to --digests-dir (default <out>/digests) for \`kimigayo merge\`
-  --smoke        after pushing, pull each platform by digest, run busybox true and boot to ready
+  --smoke        after pushing, pull each platform by digest (docker logged in with these credentials
+                 in a temporary config), run busybox true and boot to ready
                  (with --by-digest: that platform's images, natively on its own runner)
   --username/--password  registry credentials (or KIMIGAYO_REGISTRY_USER/_PASSWORD, or docker's config.json)`;
 
-const MERGE_USAGE = `usage: kimigayo merge --image REPO --digests FILE|DIR... [--version X.Y.Z] [--out DIR] [--json]
+const MERGE_USAGE = `usage: kimigayo merge --image REPO --digests FILE|DIR... [--version X.Y.Z] [--out DIR] [--defer-tags] [--json]
 
 Makes each variant's multi-platform index from digest files written by \`publish --by-digest\`
 on other runners, pushes it by digest, then the tags: every variant's index before any tag moves.
-  --digests  digest files, or folders: a digests/ folder, or one holding digests/ folders (the
-             downloaded artifacts of every platform job)
-  --out      also write DIR/published.json, for \`kimigayo release --from-published\``;
+  --digests     digest files, or folders: a digests/ folder, or one holding digests/ folders (the
+                downloaded artifacts of every platform job)
+  --out         also write DIR/published.json, for \`kimigayo release --from-published\`
+  --defer-tags  move no tag: published.json records the tags each index is to get, and
+                \`release --from-published\` moves them after attesting (nothing moves if it fails)`;
 
 const CREDENTIALS = { username: { type: "string" }, password: { type: "string" } } as const;
 
@@ -59,7 +63,7 @@ export function formatPublish(r: PublishResult): string {
   const rows = r.variants.map((v) => [
     v.variant,
     v.index.slice(0, 19) + "…",
-    v.tags.join(", ") || "(untagged)",
+    v.deferredTags ? `(deferred: ${v.deferredTags.join(", ")})` : v.tags.join(", ") || "(untagged)",
     `${v.stats.blobsUploaded} (${v.stats.blobBytesUploaded.toLocaleString("en-US")} B)`,
     String(v.stats.blobsSkipped),
   ]);
@@ -133,7 +137,7 @@ export async function publishImages(ctx: CommandContext, o: PublishOptions): Pro
     ctx.log.info(`wrote ${files.length} digest file(s) to ${digestsDir}`);
     if (!o.smoke) return { kind: "by-digest", image, digestsDir, digests: files };
     const smokes: SmokeResult[] = [];
-    for (const f of files) smokes.push(await smoke(`${image}@${f.digest}`, f.platform, ctx.log));
+    for (const f of files) smokes.push(await smoke(`${image}@${f.digest}`, f.platform, ctx.log, registry));
     return { kind: "by-digest", image, digestsDir, digests: files, smoke: smokes };
   }
   const tags = planTags(await tagSourceFrom({ ...(o.version ? { version: o.version } : {}), env: ctx.env, cwd: ctx.cwd }), cfg);
@@ -141,7 +145,8 @@ export async function publishImages(ctx: CommandContext, o: PublishOptions): Pro
   ctx.log.info(`\n${formatPublish(result)}`);
   if (!o.smoke) return { kind: "published", result };
   const smokes: SmokeResult[] = [];
-  for (const v of result.variants) for (const m of v.manifests) smokes.push(await smoke(`${image}@${m.digest}`, m.platform, ctx.log));
+  for (const v of result.variants)
+    for (const m of v.manifests) smokes.push(await smoke(`${image}@${m.digest}`, m.platform, ctx.log, registry));
   return { kind: "published", result, smoke: smokes };
 }
 
@@ -162,6 +167,8 @@ export interface MergeOptions extends CommandOptions, RegistryFlags {
   digests: string[];
   out?: string;
   version?: string;
+  /** Push the indexes only; published.json records the tags for `release --from-published` to move. */
+  deferTags: boolean;
 }
 
 export function parseMergeOptions(argv: string[]): MergeOptions {
@@ -173,6 +180,7 @@ export function parseMergeOptions(argv: string[]): MergeOptions {
       digests: { type: "string", multiple: true },
       version: { type: "string" },
       out: { type: "string" },
+      "defer-tags": { type: "boolean" },
       ...CREDENTIALS,
     },
     MERGE_USAGE,
@@ -184,15 +192,17 @@ export function parseMergeOptions(argv: string[]): MergeOptions {
     digests: (o.digests as string[] | undefined) ?? [],
     ...(str(o.version) ? { version: str(o.version)! } : {}),
     ...(str(o.out) ? { out: outputFolder("--out", str(o.out)!) } : {}),
+    deferTags: o["defer-tags"] === true,
   };
 }
 
 /** --digests values: files as given, folders as every *.json below them (sorted); a missing path is bad input. */
 async function digestFiles(paths: string[]): Promise<string[]> {
   const files: string[] = [];
-  for (const p of paths.map((x) => resolve(x))) {
+  for (const given of paths) {
+    const p = resolve(given);
     const st = await stat(p).catch(() => undefined);
-    if (!st) throw new UsageError(`--digests ${p}: no such file or folder`);
+    if (!st) throw new UsageError(`--digests ${JSON.stringify(given)}: no such file or folder`);
     if (!st.isDirectory()) {
       files.push(p);
       continue;
@@ -202,21 +212,29 @@ async function digestFiles(paths: string[]): Promise<string[]> {
     const inDigests = (f: string) => /\.json$/.test(f) && (basename(p) === "digests" ? !f.includes("/") : /(^|\/)digests\/[^/]+$/.test(f));
     const found = (await readdir(p, { recursive: true })).filter(inDigests).sort();
     if (found.length === 0)
-      throw new UsageError(`--digests ${p}: no digest files (digests/*.json, as publish --by-digest writes them) in that folder`);
+      throw new UsageError(
+        `--digests ${JSON.stringify(given)}: no digest files (digests/*.json, as publish --by-digest writes them) in that folder`,
+      );
     files.push(...found.map((f) => join(p, f)));
   }
   return files;
 }
 
-/** `kimigayo merge`: each variant's index and tags from the digest files of every platform's runner. */
+/** `kimigayo merge`: each variant's index and tags (or, --defer-tags, the tags recorded) from the digest files of every platform's runner. */
 export async function mergeDigests(ctx: CommandContext, o: MergeOptions): Promise<PublishResult> {
   const cfg = await ctx.config(o.config);
   const image = o.image ?? cfg.image;
   if (o.digests.length === 0) throw new UsageError(`merge needs --digests FILE (one per variant and platform)\n\n${MERGE_USAGE}`);
+  if (o.deferTags && !o.out)
+    throw new UsageError(
+      "merge --defer-tags needs --out DIR: the deferred tags are recorded in DIR/published.json for `release --from-published`",
+    );
+  const files = await digestFiles(o.digests);
   const source = await tagSourceFrom({ ...(o.version ? { version: o.version } : {}), env: ctx.env, cwd: ctx.cwd });
   const tags = planTags(source, cfg);
-  const files = await digestFiles(o.digests);
-  const result = await merge({ image, files, tags, log: ctx.log, registry: registryOptions(o, ctx) });
+  // The whole set is checked before the registry is asked anything.
+  await readDigestSet(files, { image, version: cfg.version, versionFile: cfg.file });
+  const result = await merge({ image, files, tags, log: ctx.log, registry: registryOptions(o, ctx), deferTags: o.deferTags });
   ctx.log.info(`\n${formatPublish(result)}`);
   if (o.out) {
     const file = join(resolve(o.out), PUBLISHED_FILE);
@@ -229,7 +247,7 @@ export async function mergeDigests(ctx: CommandContext, o: MergeOptions): Promis
 
 export const mergeCommand: Command<MergeOptions, PublishResult> = {
   name: "merge",
-  summary: "make each variant's index and tags from per-platform digest files",
+  summary: "make each variant's index and tags from per-platform digest files (--defer-tags: tags left to the release)",
   usage: MERGE_USAGE,
   parse: parseMergeOptions,
   run: mergeDigests,

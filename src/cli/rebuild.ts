@@ -2,13 +2,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { PLATFORMS } from "../config/schema.js";
 import { UsageError } from "../lib/errors.js";
 import { parseReference } from "../oci/reference.js";
 import { RegistryClient } from "../oci/registry.js";
 import { rebuildAndCompare, type FileFacts, type RebuildResult } from "../verify/rebuild.js";
-import { COMMON, commonOptions, str } from "./args.js";
+import { commonOptions, parseCommandLine, str } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 
 const USAGE = `usage: kimigayo rebuild --verify IMAGE[:tag|@digest] [--platform P] [--json]
@@ -27,22 +26,17 @@ export interface RebuildOptions extends CommandOptions {
 }
 
 export function parseRebuildOptions(argv: string[]): RebuildOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: { ...COMMON, verify: { type: "boolean" }, platform: { type: "string" } },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (e) {
-    throw new UsageError(`rebuild: ${(e as Error).message}\n\n${USAGE}`);
-  }
-  const o = parsed.values as Record<string, string | boolean | undefined>;
+  const { values: o, positionals } = parseCommandLine(
+    "rebuild",
+    argv,
+    { verify: { type: "boolean" }, platform: { type: "string" } },
+    USAGE,
+    true,
+  );
   if (o.verify !== true) throw new UsageError(`rebuild: --verify is required (rebuild and compare with the published image)\n\n${USAGE}`);
-  if (parsed.positionals.length !== 1)
-    throw new UsageError(`rebuild: expected one image reference (IMAGE[:tag|@digest]), got ${parsed.positionals.length}\n\n${USAGE}`);
-  const image = parsed.positionals[0]!;
+  if (positionals.length !== 1)
+    throw new UsageError(`rebuild: expected one image reference (IMAGE[:tag|@digest]), got ${positionals.length}\n\n${USAGE}`);
+  const image = positionals[0]!;
   try {
     parseReference(image);
   } catch (e) {

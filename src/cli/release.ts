@@ -1,7 +1,8 @@
+import { MAX_RUNS } from "../bench/bench.js";
 import { UsageError } from "../lib/errors.js";
 import { release, type ReleaseResult } from "../pipeline/release.js";
-import { parseEngine, type EngineRequest } from "../stages/engine.js";
-import { commonOptions, imageFlag, outputFolder, parseCommandArgs, str } from "./args.js";
+import { parseEngine, type EngineRequest } from "../build/engine.js";
+import { commonOptions, imageFlag, inputFolder, outputFolder, parseCommandArgs, str, wholeNumber } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { formatPublish } from "./publish.js";
 
@@ -9,7 +10,8 @@ const USAGE = `usage: kimigayo release --tag vX.Y.Z [--dry-run] [--image REPO] [
                         [--bench-runs N] [--from-published DIR] [--json]
 
 Runs the whole release for a git tag: build -> size-check (a failure stops the release) ->
-push by digest -> smoke -> bench -> tags -> RELEASE_NOTES.md and assets -> GitHub Release.
+push by digest -> smoke -> bench -> attest -> RELEASE_NOTES.md and assets -> tags -> GitHub
+Release. No tag moves before everything ahead of it has passed.
 The GitHub Release is made as a draft, every asset uploaded and its sha256 (as GitHub reports it)
 checked against SHA256SUMS, then published once (safe with GitHub's immutable releases). A re-run
 on a draft completes it; on a published release it replaces nothing: it verifies the assets and
@@ -22,12 +24,12 @@ exits 1 naming each difference.
   --baseline  size baseline for the notes' Δ column: a report file, an image, or last-release
   --bench-runs  runs per benchmark case (default 5; 0 skips the benchmark stage)
   --from-published  the release job of a spread-out workflow: DIR holds the platform jobs' build.json,
-              rootfs tars and SBOMs and the merge job's published.json (\`merge --out\`); nothing is
-              built, pushed or tagged: size-check, notes, assets and the GitHub Release only`;
+              rootfs tars and SBOMs and the merge job's published.json (\`merge --out --defer-tags\`);
+              nothing is built or pushed: size-check, attest, notes, assets, the tags merge
+              deferred, and the GitHub Release`;
 
 function benchRuns(s: string): number {
-  if (!/^\d+$/.test(s)) throw new UsageError(`release: --bench-runs must be a whole number (0 skips the benchmark), got "${s}"`);
-  return Number(s);
+  return wholeNumber("release: --bench-runs", s, 0, MAX_RUNS, " (0 skips the benchmark)");
 }
 
 export interface ReleaseOptions extends CommandOptions {
@@ -69,7 +71,7 @@ export function parseReleaseOptions(argv: string[]): ReleaseOptions {
     ...(str(o.engine) ? { engine: parseEngine(str(o.engine)!) } : {}),
     ...(str(o.baseline) ? { baseline: str(o.baseline)! } : {}),
     ...(str(o["bench-runs"]) !== undefined ? { benchRuns: benchRuns(str(o["bench-runs"])!) } : {}),
-    ...(str(o["from-published"]) ? { fromPublished: str(o["from-published"])! } : {}),
+    ...(str(o["from-published"]) !== undefined ? { fromPublished: inputFolder("--from-published", str(o["from-published"])!) } : {}),
   };
 }
 

@@ -1,6 +1,8 @@
+import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { formatBytes, formatKB } from "../config/units.js";
+import { readSizeReport } from "../size/baseline.js";
 import { runSizeCheck } from "../size/check.js";
 import { formatBudget, formatDelta, formatDeltaBytes } from "../size/format.js";
 import type { Contributor } from "../size/attribution.js";
@@ -152,6 +154,8 @@ function overBudget(report: SizeReport): string | undefined {
 export async function sizeCheck(ctx: CommandContext, o: SizeCheckOptions): Promise<SizeCheckCommandResult> {
   const loaded = await ctx.config(o.config);
   const cfg = o.image ? { ...loaded, image: o.image } : loaded;
+  // A baseline file is read first: a bad one is named before anything is measured or fetched.
+  if (o.baseline !== undefined && existsSync(o.baseline)) await readSizeReport(o.baseline, "baseline report");
   const { report, markdown } = await runSizeCheck({
     config: cfg,
     outDir: o.out,

@@ -1,15 +1,15 @@
 /** `kimigayo verify IMAGE[:tag|@digest]`: an image in a registry checked end to end (src/verify/verify.ts). */
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import type { TrustMaterial } from "@sigstore/verify";
 import { UsageError } from "../lib/errors.js";
 import { mdCode, mdText } from "../lib/markdown.js";
+import { networkReason } from "../oci/errors.js";
 import { parseReference } from "../oci/reference.js";
 import { RegistryClient } from "../oci/registry.js";
-import { publicGoodTrust, trustFromFile, type IdentityPolicy } from "../verify/signature.js";
+import { publicGoodTrust, readTrustedRoot, trustFromFile, type IdentityPolicy } from "../verify/signature.js";
 import { verifyImage, type VerifyResult } from "../verify/verify.js";
-import { COMMON, commonOptions, str } from "./args.js";
+import { commonOptions, outputFile, parseCommandLine, str } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 
 const USAGE = `usage: kimigayo verify IMAGE[:tag|@digest] --repository OWNER/NAME [--workflow FILE] [--ref REF]
@@ -34,29 +34,23 @@ export interface VerifyOptions extends CommandOptions {
 }
 
 export function parseVerifyOptions(argv: string[]): VerifyOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        ...COMMON,
-        repository: { type: "string" },
-        workflow: { type: "string" },
-        ref: { type: "string" },
-        "trusted-root": { type: "string" },
-        issuer: { type: "string" },
-        markdown: { type: "string" },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (e) {
-    throw new UsageError(`verify: ${(e as Error).message}\n\n${USAGE}`);
-  }
-  const o = parsed.values as Record<string, string | boolean | undefined>;
-  if (parsed.positionals.length !== 1)
-    throw new UsageError(`verify: expected one image reference (IMAGE[:tag|@digest]), got ${parsed.positionals.length}\n\n${USAGE}`);
-  const image = parsed.positionals[0]!;
+  const { values: o, positionals } = parseCommandLine(
+    "verify",
+    argv,
+    {
+      repository: { type: "string" },
+      workflow: { type: "string" },
+      ref: { type: "string" },
+      "trusted-root": { type: "string" },
+      issuer: { type: "string" },
+      markdown: { type: "string" },
+    },
+    USAGE,
+    true,
+  );
+  if (positionals.length !== 1)
+    throw new UsageError(`verify: expected one image reference (IMAGE[:tag|@digest]), got ${positionals.length}\n\n${USAGE}`);
+  const image = positionals[0]!;
   try {
     parseReference(image);
   } catch (e) {
@@ -76,8 +70,11 @@ export function parseVerifyOptions(argv: string[]): VerifyOptions {
   const issuer = str(o.issuer);
   if (issuer !== undefined && !/^https:\/\/\S+$/.test(issuer))
     throw new UsageError(`verify: --issuer ${JSON.stringify(issuer)} is not an https URL`);
+  // Files are checked here, before the trust root or the registry is asked for anything.
   const trustedRoot = str(o["trusted-root"]);
+  if (trustedRoot !== undefined) readTrustedRoot("--trusted-root", trustedRoot);
   const markdown = str(o.markdown);
+  if (markdown !== undefined) outputFile("--markdown", markdown);
   return {
     ...commonOptions(o),
     image,
@@ -124,8 +121,10 @@ export async function verify(ctx: CommandContext, o: VerifyOptions): Promise<Ver
     try {
       trust = await publicGoodTrust();
     } catch (err) {
-      throw new UsageError(
-        `verify: cannot fetch Sigstore's public-good trust root (${(err as Error).message}); pass --trusted-root FILE (Sigstore's trusted_root.json)`,
+      // An unreachable service is exit 1 (README, exit codes): the input may be right.
+      throw new Error(
+        `verify: cannot fetch Sigstore's public-good trust root through TUF (${networkReason(err) ?? (err as Error).message}); pass --trusted-root FILE (Sigstore's trusted_root.json) where it cannot be reached`,
+        { cause: err },
       );
     }
   }

@@ -119,3 +119,19 @@ export function deriveFragment(base: { text: string; origin: (line: number) => O
   }
   return { text: `${lines.join("\n")}\n`, origins };
 }
+
+/**
+ * The applets a BusyBox built from `fragment` has, known before any compile: the build starts
+ * from allnoconfig, so a symbol is on only when the fragment sets it (and the build refuses a
+ * fragment line that does not take effect); an applet is in when one of its declarations has
+ * every `if` symbol on and no `unless` symbol on. For the shipped variants this is exactly the
+ * compiled applet list (test/unit/busybox-stage.test.ts compares them).
+ */
+export function appletsOf(table: AppletTable, fragment: string): Set<string> {
+  const on = new Set([...fragment.matchAll(/^\s*(CONFIG_[A-Za-z0-9_]+)=y\s*$/gm)].map((m) => m[1]!));
+  const out = new Set<string>();
+  for (const [name, decls] of Object.entries(table.applets)) {
+    if (decls.some((d) => d.if.every((x) => on.has(x)) && !(d.unless ?? []).some((x) => on.has(x)))) out.add(name);
+  }
+  return out;
+}

@@ -11,7 +11,16 @@ import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { z } from "zod";
 import { UsageError } from "../lib/errors.js";
-import { type AppletEdit, closest, deriveFragment, readAppletTable, settingsFor, type Setting } from "./applets.js";
+import {
+  type AppletEdit,
+  type AppletTable,
+  appletsOf,
+  closest,
+  deriveFragment,
+  readAppletTable,
+  settingsFor,
+  type Setting,
+} from "./applets.js";
 import { actionRoot as findActionRootOfModule, appletTableFile, BUILTIN_CONFIG } from "./builtin.js";
 import {
   type Budget,
@@ -37,7 +46,7 @@ import {
   type VariantConfig,
 } from "./schema.js";
 import { joinPath, parseYaml, type Position } from "./yaml.js";
-import { readServices } from "../stages/rootfs.js";
+import { checkServices, readServices, type Service } from "../build/rootfs.js";
 
 export interface ConfigProblem {
   field: string;
@@ -96,22 +105,31 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     throw new UsageError(`config file ${resolve(file)} ${why}`, { file });
   }
   const config = parseConfig(text, file, opts);
-  await checkServiceLists(config);
+  await checkServiceLists(config, opts.actionRoot ?? findActionRootOfModule());
   return config;
 }
 
 /**
- * Each variant's services list read now (syntax, runlevels, includes, duplicates), so that a bad
- * line is bad input before anything is compiled; the applets a service needs are checked after
- * that variant's BusyBox is built, since only then is its applet list known.
+ * Each variant's services list read now (syntax, runlevels, includes, duplicates), and the
+ * applets each service needs checked against the applets the variant's BusyBox will have (its
+ * fragment and the pinned release's applet table, appletsOf), so that a bad line or a missing
+ * applet is bad input before anything is compiled. Without a table for the pinned release the
+ * applets are checked after that variant's compile only (the busybox stage does it either way).
  */
-async function checkServiceLists(config: Config): Promise<void> {
-  const checked = new Set<string>();
+async function checkServiceLists(config: Config, root: string | undefined): Promise<void> {
+  const lists = new Map<string, Service[]>();
+  let table: AppletTable | undefined;
+  try {
+    table = root ? readAppletTable(appletTableFile(root, config.busybox.version)) : undefined;
+  } catch {
+    table = undefined; // no table for this release: the check after the compile stays
+  }
+  if (table && table.busybox !== config.busybox.version) table = undefined;
   for (const v of config.variants) {
-    if (checked.has(v.services)) continue;
-    checked.add(v.services);
+    let services = lists.get(v.services);
     try {
-      await readServices(v.services);
+      if (!services) lists.set(v.services, (services = await readServices(v.services)));
+      if (table) checkServices(services, appletsOf(table, v.fragment?.text ?? (await readFile(v.busyboxConfig, "utf8"))), v);
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       const w = err.where ?? {};
@@ -244,14 +262,20 @@ function readBase(
   try {
     return readLayer(text, baseFile, { root: ctx.root, chain });
   } catch (err) {
+    const from: ConfigProblem[] = [];
     if (err instanceof ConfigError) {
-      problems.push(...err.problems.map((p) => ({ ...p, file: p.file ?? err.file })));
+      from.push(...err.problems.map((p) => ({ ...p, file: p.file ?? err.file })));
     } else if (err instanceof UsageError) {
       const w = err.where ?? {};
-      problems.push({ field: w.field ?? "", message: err.message, line: w.line ?? 1, column: w.column ?? 1, file: w.file ?? baseFile });
+      from.push({ field: w.field ?? "", message: err.message, line: w.line ?? 1, column: w.column ?? 1, file: w.file ?? baseFile });
     } else {
       throw err;
     }
+    // The base's problems stay at the base's lines; the first also names the config that pointed to it.
+    const at = problem("base", "");
+    const first = from[0];
+    if (first) from[0] = { ...first, message: `${first.message} (read as the base of ${abs}:${at.line}, base: ${show(raw)})` };
+    problems.push(...from);
     return undefined;
   }
 }

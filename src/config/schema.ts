@@ -353,7 +353,20 @@ function fieldSchemas(dir: string) {
           }),
         )
         .min(1, { error: "must list at least one type" })
-        .refine((l) => new Set(l.map((t) => t.type)).size === l.length, { error: "lists a type twice" }),
+        .superRefine((l, ctx) => {
+          // Each repeat is named at its own entry (its line), with the entry it repeats.
+          l.forEach((t, i) => {
+            const first = l.findIndex((o) => o.type === t.type);
+            if (first !== i) {
+              ctx.addIssue({
+                code: "custom",
+                path: [i, "type"],
+                input: t.type,
+                message: `type ${JSON.stringify(t.type)} is listed twice (first as types[${first}]); each type is one section`,
+              });
+            }
+          });
+        }),
     }),
     variant: strict(variantFields),
     /** In a config with a base, a variant may leave its fragment and services to the base variant. */

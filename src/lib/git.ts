@@ -6,6 +6,8 @@ async function git(cwd: string, args: string[]): Promise<string | undefined> {
   return r && r.code === 0 ? r.stdout.trim() : undefined;
 }
 
+/** Whether `cwd` is inside a git work tree (git installed and a repository found). */
+export const isGitRepository = async (cwd: string) => (await git(cwd, ["rev-parse", "--is-inside-work-tree"])) === "true";
 export const headSha = (cwd: string) => git(cwd, ["rev-parse", "HEAD"]);
 export const currentBranch = (cwd: string) => git(cwd, ["rev-parse", "--abbrev-ref", "HEAD"]);
 /** Release tags (v*) that point at HEAD. */

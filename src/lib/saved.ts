@@ -31,7 +31,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): { found: boolean;
 /** A JSON value as a reader would want to see it: short, quoted strings, kinds for containers. */
 export function showJson(v: unknown): string {
   if (v === null) return "null";
-  if (Array.isArray(v)) return "a list";
+  if (Array.isArray(v)) return v.length === 0 ? "an empty list" : "a list";
   if (typeof v === "object") return "an object";
   const s = JSON.stringify(v);
   return s.length > 80 ? `${s.slice(0, 77)}…` : s;

@@ -80,3 +80,12 @@ export function redact(text: string, secrets: readonly string[]): string {
   for (const s of secrets) if (s.length >= 4) out = out.split(s).join("***");
   return out;
 }
+
+/**
+ * Where credentials come from, for messages about a registry that refused a read or a push. A new
+ * package on GitHub's registry is private: every read needs the job's token.
+ */
+export const CREDENTIALS_HINT =
+  `give registry credentials: the action's \`username\` and \`password\` inputs ` +
+  "(on GitHub `${{ github.actor }}` and `${{ secrets.GITHUB_TOKEN }}`, with the job's `permissions: packages: read`, or `write` to push), " +
+  `the CLI's ${ENV_USER} and ${ENV_PASSWORD} (publish and merge also take --username/--password), or docker login`;

@@ -20,6 +20,7 @@ import { fetchToken, parseWwwAuthenticate, type Challenge, type TokenResult } fr
 import type { BlobSource } from "./blob-source.js";
 import {
   basicAuthorization,
+  CREDENTIALS_HINT,
   ENV_PASSWORD,
   ENV_USER,
   redact,
@@ -29,7 +30,7 @@ import {
   type Credentials,
 } from "./credentials.js";
 import { digestOf, isDigest, verifyDigest } from "./digest.js";
-import { describeFailure, RegistryError, registryRetryable } from "./errors.js";
+import { describeFailure, networkReason, RegistryError, registryRetryable } from "./errors.js";
 import { isRepositoryName, isTag, parseReference, registryBaseUrl } from "./reference.js";
 import { MANIFEST_ACCEPT, type ImageIndex } from "./types.js";
 
@@ -50,9 +51,9 @@ export function attemptTimeoutFromEnv(env: NodeJS.ProcessEnv): number | undefine
   const raw = env[ENV_TIMEOUT];
   if (raw === undefined || raw === "") return undefined;
   const v = raw.trim();
-  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0 || Number(v) > 3600) {
+  if (!/^\d+(\.\d+)?$/.test(v) || Math.round(Number(v) * 1000) < 1 || Number(v) > 3600) {
     throw new UsageError(
-      `${ENV_TIMEOUT}=${JSON.stringify(raw)} is not a timeout: expected seconds per registry request, a number above 0 and at most 3600 (e.g. 30)`,
+      `${ENV_TIMEOUT}=${JSON.stringify(raw)} is not a timeout: expected seconds per registry request, a number above 0 and at most 3600, at least 0.001 (1 ms) (e.g. 30)`,
     );
   }
   return Math.round(Number(v) * 1000);
@@ -174,6 +175,11 @@ export class RegistryClient {
     this.timeoutMs = opts.timeoutMs ?? attemptTimeoutFromEnv(opts.env ?? process.env) ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
   }
 
+  /** The user name of the credentials this client sends, undefined when it has none (anonymous). */
+  get account(): string | undefined {
+    return this.credentials?.username;
+  }
+
   /** A client for the registry of an image reference like "127.0.0.1:5000/kimigayo", and the repository in it. */
   static forReference(ref: string, opts: RegistryClientOptions = {}): { client: RegistryClient; repository: string } {
     const r = parseReference(ref);
@@ -285,6 +291,11 @@ export class RegistryClient {
 
   /** The repository's tags ([] when the repository does not exist), following pagination. */
   async listTags(repo: string): Promise<string[]> {
+    return (await this.tagsOf(repo)) ?? [];
+  }
+
+  /** The repository's tags, following pagination; undefined when the repository does not exist (404, NAME_UNKNOWN). */
+  async tagsOf(repo: string): Promise<string[] | undefined> {
     checkRepo(repo);
     const tags: string[] = [];
     for (let url: string | undefined = `/v2/${repo}/tags/list`; url;) {
@@ -294,7 +305,7 @@ export class RegistryClient {
       );
       if (res.status === 404) {
         await drain(res);
-        return [];
+        return undefined;
       }
       tags.push(...(((await res.json()) as { tags?: string[] | null }).tags ?? []));
       url = /<([^>]+)>\s*;\s*rel="?next"?/.exec(res.headers.get("link") ?? "")?.[1];
@@ -424,7 +435,7 @@ export class RegistryClient {
         ...(req.body !== undefined ? { body: req.body } : {}),
         signal: AbortSignal.timeout(this.timeoutMs),
       }).catch((err: unknown) => {
-        throw this.timedOut(req.method, url, err) ?? err;
+        throw this.timedOut(req.method, url, err) ?? this.unreachable(req.method, url, err) ?? err;
       });
       if (res.status === 401 && !authenticated && sameOrigin) {
         await drain(res);
@@ -435,7 +446,7 @@ export class RegistryClient {
         }
         continue;
       }
-      if (!req.ok.includes(res.status)) throw await this.failure(req.method, url, res);
+      if (!req.ok.includes(res.status)) throw await this.failure(req, url, res);
       return res;
     }
   }
@@ -461,7 +472,13 @@ export class RegistryClient {
             return token;
           })
           .catch((err: unknown) => {
-            throw new RegistryError(redact(`${this.registry}: ${(err as Error).message}`, this.secrets), { status: 401, cause: err });
+            const refused = / failed: 40[13]\b/.test((err as Error).message);
+            const why = !refused
+              ? ""
+              : this.credentials
+                ? `; the registry's token service refused the credentials for user ${this.credentials.username} (a wrong or expired token?)`
+                : `; ${CREDENTIALS_HINT}`;
+            throw new RegistryError(redact(`${this.registry}: ${(err as Error).message}${why}`, this.secrets), { status: 401, cause: err });
           })
           .finally(() => this.pendingTokens.delete(key));
         this.pendingTokens.set(key, pending);
@@ -495,15 +512,24 @@ export class RegistryClient {
     );
   }
 
-  private async failure(method: string, url: URL, res: Response): Promise<RegistryError> {
+  /** A RegistryError naming the registry, the request and the reason when `err` is a network failure; else undefined. */
+  private unreachable(method: string, url: URL, err: unknown): RegistryError | undefined {
+    const reason = networkReason(err);
+    if (reason === undefined) return undefined;
+    return new RegistryError(`${method} ${url.origin}${url.pathname}: registry ${url.host} cannot be reached: ${reason}`, { cause: err });
+  }
+
+  private async failure(req: Request, url: URL, res: Response): Promise<RegistryError> {
+    const method = req.method;
     const text = method === "HEAD" ? "" : await res.text().catch(() => "");
     const { codes, detail } = errorBody(text);
     const code = codes[0];
     let message = `${method} ${url.origin}${url.pathname}: ${res.status} ${res.statusText}${detail ? ` (${detail})` : ""}`;
-    if (res.status === 401) {
+    if (res.status === 401 || res.status === 403) {
       message += this.credentials
-        ? `; the credentials for user ${this.credentials.username} were not accepted`
-        : "; no credentials were found";
+        ? `; the credentials for user ${this.credentials.username} were not accepted or give no ${req.scopes.some((s) => s.endsWith(",push")) ? "push" : "read"} access to it ` +
+          "(on GitHub: the job's `permissions:` needs `packages: read`, or `write` to push, and the package must grant the repository access)"
+        : `; no credentials were given, and the registry lets nobody in anonymously: the repository is private (every new GHCR package is) or does not exist yet; ${CREDENTIALS_HINT}`;
     }
     const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
     return new RegistryError(redact(message, this.secrets), {

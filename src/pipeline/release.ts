@@ -1,8 +1,9 @@
 /**
  * release: a tag becomes images and a GitHub Release, in the order that never leaves a
  * half-made release behind (the RELEASE list): checks (tag, version, token) -> build ->
- * size-check (a failure stops here) -> push by digest, untagged -> smoke -> bench -> tags ->
- * notes and assets -> GitHub Release (create or update).
+ * size-check (a failure stops here) -> push by digest, untagged -> smoke -> bench -> attest ->
+ * notes and assets -> tags (only now: a failure before leaves every tag where it was) ->
+ * GitHub Release (create or update).
  * Bad input fails before any work and before any GitHub call. A re-run updates the same release.
  */
 import { cpus } from "node:os";
@@ -10,7 +11,7 @@ import { resolve } from "node:path";
 import type { PublishResult } from "../publish/publish.js";
 import { buildContext, need } from "../stages/build/context.js";
 import type { ReleaseContext, ReleaseRequest } from "../stages/release/context.js";
-import type { SmokeResult } from "../stages/smoke.js";
+import type { SmokeResult } from "../build/smoke.js";
 import { restoreFromPublished } from "../stages/release/from-published.js";
 import { runStages, type RunOptions } from "./runner.js";
 import { RELEASE } from "./stages.js";
@@ -64,7 +65,8 @@ export function releaseResult(ctx: ReleaseContext): ReleaseResult {
     ...(notes.previous ? { previous: notes.previous } : {}),
     notes: notes.text,
     assets: ctx.assets,
-    images: need(ctx.published, "the tagged images", "release"),
+    // Untagged only when the tag stage was skipped (a dry run from published images).
+    images: ctx.published ?? need(ctx.untagged, "the pushed images", "release"),
     smoke: ctx.smoke,
     ...(ctx.githubRelease ? { release: ctx.githubRelease } : {}),
   };

@@ -32,8 +32,8 @@ export const RELEASE: readonly Stage<ReleaseContext>[] = [
   smoke,
   bench,
   attest,
-  tag,
   notes,
   assets,
+  tag,
   githubRelease,
 ];

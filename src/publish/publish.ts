@@ -2,7 +2,9 @@
  * publish and merge: image layouts -> a registry, in the order that never exposes a half-pushed
  * image (blobs, manifests by digest, the index, tags last). `publish --by-digest --platform P`
  * pushes one platform untagged and writes a digest file; `merge` turns the digest files of every
- * runner into the index and the tags, so per-platform jobs need no QEMU.
+ * runner into the index and the tags, so per-platform jobs need no QEMU. `merge --defer-tags`
+ * pushes the indexes only and records the tags they are to get; the release's tag stage
+ * (tagPushed) moves them once everything that can fail before it has passed.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -17,14 +19,14 @@ import { pushLayout, pushPlatform, type PushResult } from "../oci/push.js";
 import { parseReference } from "../oci/reference.js";
 import { RegistryClient, type RegistryClientOptions, type RegistryStats } from "../oci/registry.js";
 import { MEDIA_TYPES } from "../oci/types.js";
-import { computeTags, tagOrder, type TagMove, type TagResult, type TagSource } from "./tags.js";
-import { imageIndex, ociPlatform } from "../stages/image.js";
+import { computeTags, plannedTags, tagOrder, type TagMove, type TagResult, type TagSource } from "./tags.js";
+import { imageIndex, ociPlatform } from "../build/image.js";
 import type { BuildResult, LayoutBuild } from "../results/build.js";
 import { readDigestFile, type DigestFile } from "../results/digests.js";
 import { readGitHubEvent } from "../results/github-event.js";
 import type { PublishedVariant, PublishResult } from "../results/published.js";
 import { attachReferrer } from "../oci/referrers.js";
-import { sbomArtifact, type SpdxDocument } from "../stages/sbom.js";
+import { sbomArtifact, type SpdxDocument } from "../build/sbom.js";
 
 export type { PublishedVariant, PublishResult } from "../results/published.js";
 
@@ -100,7 +102,12 @@ export interface PublishRequest {
  * platform manifest). Registries without the referrers API (distribution 2.8) get the spec's
  * fallback: an index of referrers under the tag sha256-<hex of the subject>.
  */
-export async function pushSboms(client: RegistryClient, repository: string, build: BuildResult, layout: LayoutBuild): Promise<string[]> {
+export async function pushSboms(
+  client: RegistryClient,
+  repository: string,
+  build: BuildResult,
+  layout: Pick<LayoutBuild, "variant"> & { manifests: { platform: string; digest: string; size: number }[] },
+): Promise<string[]> {
   const pushed: string[] = [];
   const failed: string[] = [];
   for (const m of layout.manifests) {
@@ -138,7 +145,7 @@ export async function publish(req: PublishRequest): Promise<PublishResult> {
   const moves = tagOrder(req.tags).filter((m) => indexes.has(m.variant));
   await moveTags(client, repository, req.image, moves, indexes, req.log);
   const variants: PublishedVariant[] = pushed.map(({ layout, result: r }) => {
-    const tags = planned(req.tags, layout.variant);
+    const tags = plannedTags(req.tags, layout.variant);
     return {
       variant: layout.variant,
       index: r.indexDigest,
@@ -151,8 +158,8 @@ export async function publish(req: PublishRequest): Promise<PublishResult> {
   return { image: req.image, ...(req.tags.version ? { version: req.tags.version } : {}), prerelease: req.tags.prerelease, variants };
 }
 
-/** A variant's tags in the plan's order (as the result reports them). */
-const planned = (tags: TagResult, variant: string): string[] => tags.plans.find((p) => p.variant === variant)?.tags ?? [];
+/** How to finish a tag phase that stopped part-way: the same command again. */
+const RERUN_PUBLISH = "run the same publish again (same version) to move the rest";
 
 /** A tag phase that stopped part-way: which tags moved and which did not (exit 1; a re-run completes it). */
 export class TagPhaseError extends Error {
@@ -170,7 +177,7 @@ export class TagPhaseError extends Error {
 /**
  * The tag phase: each tag is a PUT of its variant's index bytes, in `moves` order (tagOrder: exact
  * tags first). When one fails, the error lists the tags that moved and the ones that did not; the
- * images are all in the registry by then, so running the same publish again moves the rest.
+ * images are all in the registry by then, so running the same command again (`rerun`) moves the rest.
  */
 export async function moveTags(
   client: RegistryClient,
@@ -179,6 +186,7 @@ export async function moveTags(
   moves: TagMove[],
   indexes: Map<string, { mediaType: string; bytes: Buffer }>,
   log: Logger,
+  rerun: string = RERUN_PUBLISH,
 ): Promise<void> {
   if (moves.length === 0) return;
   const end = log.step(`tag ${image}: ${moves.length} tag(s), exact ones first`);
@@ -197,7 +205,7 @@ export async function moveTags(
 ` +
           `  not moved (${notMoved.length}): ${list(notMoved)}
 ` +
-          `every variant's images are in the registry; run the same publish again (same version) to move the rest`,
+          `every variant's images are in the registry; ${rerun}`,
         moved,
         notMoved,
         { cause: err },
@@ -211,7 +219,10 @@ export async function moveTags(
 
 export type { DigestFile };
 
-/** Pushes one platform of every variant by digest and writes `<dir>/<variant>-<arch>.json` for `merge`. */
+/**
+ * Pushes one platform of every variant by digest with its SBOM referrer, and writes
+ * `<dir>/<variant>-<arch>.json` for `merge`.
+ */
 export async function publishByDigest(
   req: Omit<PublishRequest, "tags"> & { platform: Platform; digestsDir: string },
 ): Promise<DigestFile[]> {
@@ -221,6 +232,12 @@ export async function publishByDigest(
   for (const layout of layoutsOf(req.build)) {
     const p = ociPlatform(req.platform);
     const r = await pushPlatform(layout.layout, repository, p, client, req.log, { ref: layout.ref });
+    // The platform's SBOM referrer goes in with it, before `merge` moves any tag (as publish does).
+    const sboms = await pushSboms(client, repository, req.build, {
+      variant: layout.variant,
+      manifests: [{ platform: req.platform, digest: r.digest, size: r.size }],
+    });
+    if (sboms.length > 0) req.log.info(`attached the ${layout.variant} ${req.platform} SBOM as a referrer`);
     const file: DigestFile = {
       image: req.image,
       variant: layout.variant,
@@ -236,13 +253,18 @@ export async function publishByDigest(
   return out;
 }
 
-/** Reads digest files, checks them against the registry, then pushes each variant's index and its tags. */
+/**
+ * Reads digest files, checks them against the registry, then pushes each variant's index and its
+ * tags. With `deferTags` no tag moves: each variant records its planned tags as `deferredTags`
+ * (published.json), for the release job to move after attesting (tagPushed, the tag stage).
+ */
 export async function merge(req: {
   image: string;
   files: string[];
   tags: TagResult;
   log: Logger;
   registry?: RegistryClientOptions;
+  deferTags?: boolean;
 }): Promise<PublishResult> {
   const entries: DigestFile[] = [];
   for (const f of req.files) {
@@ -285,14 +307,61 @@ export async function merge(req: {
       stats: { blobsUploaded: 0, blobBytesUploaded: 0, blobsSkipped: 0, blobsMounted: 0, manifestsPut: 1 },
     });
   }
+  const result: PublishResult = {
+    image: req.image,
+    ...(req.tags.version ? { version: req.tags.version } : {}),
+    prerelease: req.tags.prerelease,
+    variants,
+  };
+  if (req.deferTags) {
+    for (const v of variants) v.deferredTags = plannedTags(req.tags, v.variant);
+    const n = variants.reduce((sum, v) => sum + v.deferredTags!.length, 0);
+    req.log.info(`tags deferred: no tag moved; ${n} tag(s) recorded for the release job (release --from-published) to move`);
+    return result;
+  }
   // Every variant's index is in before any tag moves; exact tags first.
   const moves = tagOrder(req.tags).filter((m) => indexes.has(m.variant));
   await moveTags(client, repository, req.image, moves, indexes, req.log);
-  for (const v of variants) {
-    const tags = planned(req.tags, v.variant);
-    v.tags = tags;
-    v.references.push(...tags.map((t) => `${req.image}:${t}`));
-    v.stats.manifestsPut += tags.length;
+  return withTags(result, req.tags);
+}
+
+/** The result once `tags` moved on `image`: each variant's tags, their references and their PUTs; nothing deferred. */
+function withTags(result: PublishResult, tags: TagResult, image = result.image): PublishResult {
+  return {
+    ...result,
+    image,
+    variants: result.variants.map(({ deferredTags: _, ...v }) => {
+      const moved = plannedTags(tags, v.variant);
+      return {
+        ...v,
+        tags: moved,
+        references: [`${image}@${v.index}`, ...moved.map((t) => `${image}:${t}`)],
+        stats: { ...v.stats, manifestsPut: v.stats.manifestsPut + moved.length },
+      };
+    }),
+  };
+}
+
+/**
+ * The release's tag phase on images already in the registry by digest (pushed by the release
+ * itself, or by the platform jobs and `merge --defer-tags`): each variant's index is read back
+ * by its digest (checked), then every tag moves in tagOrder, release-wide: exact tags first. A
+ * re-run PUTs the same bytes again, so tags already moved stay where they are.
+ */
+export async function tagPushed(req: {
+  image: string;
+  images: PublishResult;
+  tags: TagResult;
+  log: Logger;
+  registry?: RegistryClientOptions;
+}): Promise<PublishResult> {
+  const { client, repository } = RegistryClient.forReference(req.image, { ...req.registry, log: req.log });
+  const indexes = new Map<string, { mediaType: string; bytes: Buffer }>();
+  for (const v of req.images.variants) {
+    const m = await client.getManifest(repository, v.index);
+    indexes.set(v.variant, { mediaType: m.mediaType, bytes: m.bytes });
   }
-  return { image: req.image, ...(req.tags.version ? { version: req.tags.version } : {}), prerelease: req.tags.prerelease, variants };
+  const moves = tagOrder(req.tags).filter((m) => indexes.has(m.variant));
+  await moveTags(client, repository, req.image, moves, indexes, req.log, "re-run the release (the same tag) to move the rest");
+  return withTags(req.images, req.tags, req.image);
 }

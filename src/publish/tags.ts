@@ -227,6 +227,11 @@ function prTags(src: { number: number; headSha: string }): string[] {
   return [`pr-${src.number}`, shortSha(src.headSha, "headSha")];
 }
 
+/** A variant's tags in the plan's order (as results and notes report them); [] for a variant the plan has not. */
+export function plannedTags(result: TagResult, variant: string): string[] {
+  return result.plans.find((p) => p.variant === variant)?.tags ?? [];
+}
+
 /** One tag to move onto a variant's index; `exact` tags name this release or commit only. */
 export interface TagMove {
   variant: string;

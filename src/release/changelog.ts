@@ -10,7 +10,8 @@
  * outside the sections (the header, hand-written notes under a section) is kept as written.
  * Pre-releases get no section: the stable release's section covers its release candidates.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { UsageError } from "../lib/errors.js";
 import { run } from "../lib/exec.js";
 import { compareSemver, parseSemver } from "../lib/version.js";
@@ -131,6 +132,9 @@ export async function writeChangelog(opts: {
     text = upsertSection(text, section).text;
   }
   const changed = text !== before;
-  if (changed) await writeFile(opts.file, text);
+  if (changed) {
+    await mkdir(dirname(opts.file), { recursive: true });
+    await writeFile(opts.file, text);
+  }
   return { file: opts.file, tags: stable, changed };
 }

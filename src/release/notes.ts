@@ -129,9 +129,12 @@ function benchDelta(b: BenchRow): string {
 
 function highlights(input: NotesInput): string[] {
   const out: string[] = [];
+  // Every BREAKING CHANGE footer of a change: one inline, several as a list under it.
   for (const c of input.changes.filter((x) => x.breaking)) {
-    const note = c.breakingNotes.find((t) => t && t !== c.subject);
-    out.push(`- ⚠️ **Breaking:** ${scoped(c)}${refs(c, input.repoUrl)}${note ? `: ${mdText(note)}` : ""}`);
+    const notes = [...new Set(c.breakingNotes)].filter((t) => t && t !== c.subject);
+    const head = `- ⚠️ **Breaking:** ${scoped(c)}${refs(c, input.repoUrl)}`;
+    if (notes.length === 1) out.push(`${head}: ${mdText(notes[0]!)}`);
+    else out.push(head, ...notes.map((t) => `  - ${mdText(t)}`));
   }
   const against = input.previous ? ` against ${mdText(input.previous)}` : "";
   const variants = [...new Set((input.sizes ?? []).map((s) => s.variant))];

@@ -1,7 +1,8 @@
 /**
- * published.json: what `merge --out DIR` writes once every variant's index and tags are pushed,
- * and what a release job that starts from published images (`release --from-published`) reads
- * back: the images as the notes name them, without pushing or building anything.
+ * published.json: what `merge --out DIR` writes once every variant's index is pushed (and its tags,
+ * unless `--defer-tags`: then each variant's `deferredTags` are the tags it is to get), and what a
+ * release job that starts from published images (`release --from-published`) reads back: the
+ * images as the notes name them, and the tags its tag stage moves, without building anything.
  */
 import { z } from "zod";
 import { readSaved } from "../lib/saved.js";
@@ -13,7 +14,10 @@ export const publishedVariantSchema = z.object({
   variant: z.string().min(1),
   index: digest,
   manifests: z.array(z.object({ platform: z.string().min(1), digest })),
+  /** The tags in the registry on this index. */
   tags: z.array(z.string()),
+  /** `merge --defer-tags`: the tags this index is to get, not moved yet (the release job moves them). */
+  deferredTags: z.array(z.string()).optional(),
   references: z.array(z.string()),
   stats: z.object({ blobsUploaded: count, blobBytesUploaded: count, blobsSkipped: count, blobsMounted: count, manifestsPut: count }),
 });

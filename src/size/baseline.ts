@@ -14,10 +14,11 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { PLATFORMS, type Platform } from "../config/schema.js";
 import { UsageError } from "../lib/errors.js";
-import { fieldPath } from "../lib/saved.js";
+import { describeIssue } from "../lib/saved.js";
 import { savedSizeReportSchema } from "../results/size-report.js";
 import type { Logger } from "../lib/log.js";
 import { parseReference, type ImageReference } from "../oci/reference.js";
+import { RegistryError } from "../oci/errors.js";
 import { RegistryClient, type RegistryClientOptions } from "../oci/registry.js";
 import { ANNOTATIONS, INDEX_MEDIA_TYPES, type ImageConfig, type ImageIndex, type ImageManifest } from "../oci/types.js";
 import { compareSemver, parseSemver } from "../lib/version.js";
@@ -74,7 +75,7 @@ export function parseSizeReport(text: string, what: string): ParsedReport {
   }
   const r = savedSizeReportSchema.safeParse(obj);
   if (!r.success) {
-    const lines = r.error.issues.slice(0, 5).map((i) => `${fieldPath(i.path) || "(top level)"}: ${i.message}`);
+    const lines = r.error.issues.slice(0, 5).map((i) => describeIssue(i, obj));
     throw new UsageError(`${what}: not a valid size report:\n  ${lines.join("\n  ")}`);
   }
   if (r.data.images.length === 0) throw new UsageError(`${what}: lists no images`);
@@ -290,8 +291,16 @@ export async function imageBaseline(spec: string, opts: ImageBaselineOptions): P
   return { kind: "image", source: spec, ...(version ? { version } : {}), images, notes };
 }
 
-/** The highest stable SemVer tag of `image` (a repository reference without tag), or undefined when it has none. */
-export async function lastReleaseTag(image: string, registry: RegistryClientOptions = {}): Promise<{ tag?: string; tags: string[] }> {
+/**
+ * The highest stable SemVer tag of `image` (a repository reference without tag), or undefined when
+ * it has none; `exists` is false when the registry has no such repository yet (404 NAME_UNKNOWN).
+ * A registry that refuses the read (401/403: a private package, or credentials without access) is
+ * a UsageError saying which credentials to give.
+ */
+export async function lastReleaseTag(
+  image: string,
+  registry: RegistryClientOptions = {},
+): Promise<{ tag?: string; tags: string[]; exists: boolean }> {
   let ref: ImageReference;
   try {
     ref = parseReference(image);
@@ -299,19 +308,24 @@ export async function lastReleaseTag(image: string, registry: RegistryClientOpti
     throw new UsageError(`--baseline last-release: image ${image}: ${(err as Error).message}`);
   }
   const client = new RegistryClient(ref.registry, { ...LOOKUP, ...registry });
-  let tags: string[];
+  let found: string[] | undefined;
   try {
-    tags = await client.listTags(ref.repository);
+    found = await client.tagsOf(ref.repository);
   } catch (err) {
-    throw new UsageError(`--baseline last-release: cannot list the tags of ${ref.registry}/${ref.repository}: ${describeCause(err)}`);
+    const status = err instanceof RegistryError ? err.status : undefined;
+    const denied = status === 401 || status === 403 ? (client.account ? "no access with the credentials given" : "private") : undefined;
+    throw new UsageError(
+      `--baseline last-release: cannot list the tags of ${ref.registry}/${ref.repository}${denied ? ` (${denied})` : ""}: ${describeCause(err)}`,
+    );
   }
+  const tags = found ?? [];
   const releases = tags.filter((t) => {
     const s = parseSemver(t);
     return s !== undefined && s.prerelease.length === 0 && s.build === undefined;
   });
   releases.sort(compareSemver);
   const tag = releases.at(-1);
-  return { ...(tag ? { tag } : {}), tags };
+  return { ...(tag ? { tag } : {}), tags, exists: found !== undefined };
 }
 
 // ---------------------------------------------------------------------------
@@ -330,10 +344,19 @@ export interface ResolveBaselineOptions extends ImageBaselineOptions {
 export async function resolveBaseline(spec: string, opts: ResolveBaselineOptions): Promise<{ baseline?: Baseline; notes: string[] }> {
   const variantNames = opts.variants.map((v) => v.name);
   if (spec === LAST_RELEASE) {
-    const { tag, tags } = await lastReleaseTag(opts.image, opts.registry);
+    const { tag, tags, exists } = await lastReleaseTag(opts.image, opts.registry);
+    if (!exists) {
+      return {
+        notes: [
+          `--baseline last-release: no release yet: ${opts.image} does not exist in the registry (404 NAME_UNKNOWN); nothing to compare, growth budgets not checked`,
+        ],
+      };
+    }
     if (!tag) {
       const seen = tags.length > 0 ? `; its tags: ${tags.slice(0, 10).join(", ")}${tags.length > 10 ? ", …" : ""}` : "";
-      return { notes: [`--baseline last-release: ${opts.image} has no release tag (X.Y.Z) yet${seen}; growth budgets not checked`] };
+      return {
+        notes: [`--baseline last-release: no release yet: ${opts.image} has no release tag (X.Y.Z)${seen}; growth budgets not checked`],
+      };
     }
     const b = await imageBaseline(`${opts.image}:${tag}`, opts);
     return { baseline: { ...b, source: `${opts.image}:${tag} (last-release)` }, notes: [] };

@@ -10,7 +10,7 @@ import { UsageError } from "../lib/errors.js";
 import { TAR_END_BYTES } from "../lib/tar.js";
 import { gzipLayer } from "../oci/gzip.js";
 import type { BuildResult, ImageBuild } from "../results/build.js";
-import type { RootfsFileInfo } from "../stages/rootfs.js";
+import type { RootfsFileInfo } from "../build/rootfs.js";
 import { loadAttribution } from "./attribution-inputs.js";
 import { zstdSize } from "./compress.js";
 import type { BreakdownRow, ImageMeasure } from "./types.js";

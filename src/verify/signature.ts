@@ -1,15 +1,17 @@
 /**
  * Checks one signed attestation (a Sigstore bundle): the signature, certificate chain, Rekor entry
- * and timestamps against a trust root (@sigstore/verify), then the signer's identity (the GitHub
+ * (public-good) or RFC 3161 timestamp (GitHub's instance) against a trust root (@sigstore/verify), then the signer's identity (the GitHub
  * workflow in the certificate) against what the caller expects, then the in-toto statement inside.
  * Each failure is returned as a sentence naming what did not match; nothing here throws for a bad
  * attestation.
  */
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { z } from "zod";
 import { bundleFromJSON } from "@sigstore/bundle";
 import { TrustedRoot } from "@sigstore/protobuf-specs";
 import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial } from "@sigstore/verify";
 import { UsageError } from "../lib/errors.js";
+import { parseSaved, type SavedKind } from "../lib/saved.js";
 import { PAYLOAD_TYPE, STATEMENT_TYPE, type Statement } from "../attest/statement.js";
 
 export const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
@@ -36,17 +38,74 @@ export interface SignerIdentity {
 export type SignatureCheck =
   { ok: true; statement: Statement; identity: SignerIdentity } | { ok: false; problem: string; identity?: SignerIdentity };
 
-/** Trust material from a trusted_root.json file (Sigstore's format). */
-export async function trustFromFile(file: string): Promise<TrustMaterial> {
-  let json: unknown;
+/**
+ * The shape of Sigstore's trusted_root.json (dev.sigstore.trustroot.v1.TrustedRoot as JSON): the
+ * fields verification needs, so that another JSON (a TUF root.json, an object of the wrong shape,
+ * null) is refused as bad input instead of failing inside @sigstore/verify.
+ */
+const publicKey = z.looseObject({ rawBytes: z.string().min(1) });
+const transparencyLog = z.looseObject({ hashAlgorithm: z.string().min(1), publicKey, logId: z.looseObject({ keyId: z.string().min(1) }) });
+const authority = z.looseObject({
+  certChain: z.looseObject({ certificates: z.array(z.looseObject({ rawBytes: z.string().min(1) })).min(1) }),
+});
+export const trustedRootSchema = z.looseObject({
+  mediaType: z.string().regex(/^application\/vnd\.dev\.sigstore\.trustedroot(\.v[\d.]+)?\+json(;version=[\d.]+)?$/, {
+    error: "expected application/vnd.dev.sigstore.trustedroot+json;version=0.1 (or a later version)",
+  }),
+  tlogs: z.array(transparencyLog).min(1, { error: "expected at least one transparency log" }),
+  certificateAuthorities: z.array(authority).min(1, { error: "expected at least one certificate authority" }),
+  ctlogs: z.array(transparencyLog).optional(),
+  timestampAuthorities: z.array(authority).optional(),
+});
+
+const TRUSTED_ROOT: SavedKind = {
+  what: "Sigstore's trusted_root.json",
+  remedy:
+    "give the trusted_root.json of the Sigstore instance that signed (for a private instance, its trusted root; leave the flag out for Sigstore's public-good root)",
+};
+
+/**
+ * A trusted_root.json's content, checked before any network work: JSON, then the shape above.
+ * `name` is how the user gave it ("--trusted-root"); the message names it, the file and each bad field.
+ */
+export function readTrustedRoot(name: string, file: string): unknown {
+  let text: string;
   try {
-    json = JSON.parse(await readFile(file, "utf8"));
+    text = readFileSync(file, "utf8");
   } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder" : `cannot be read (${code ?? String(err)})`;
+    throw new UsageError(`${name} ${JSON.stringify(file)}: ${why}; expected ${TRUSTED_ROOT.what}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${name} ${JSON.stringify(file)}: not JSON (${(err as Error).message}); expected ${TRUSTED_ROOT.what}`);
+  }
+  if (raw !== null && typeof raw === "object" && "signed" in raw && "signatures" in raw) {
     throw new UsageError(
-      `--trusted-root ${file}: not a readable JSON file (${(err as Error).message}); expected Sigstore's trusted_root.json`,
+      `${name} ${JSON.stringify(file)} is a TUF root.json (signed, signatures), not ${TRUSTED_ROOT.what}: ${TRUSTED_ROOT.remedy}`,
     );
   }
-  return trustFromRoot(json);
+  try {
+    return parseSaved(text, file, trustedRootSchema, TRUSTED_ROOT);
+  } catch (err) {
+    const m = (err as Error).message;
+    throw new UsageError(`${name} ${JSON.stringify(file)} ${m.startsWith(`${file} `) ? m.slice(file.length + 1) : m}`);
+  }
+}
+
+/** Trust material from a trusted_root.json file (Sigstore's format), checked as readTrustedRoot does. */
+export function trustFromFile(file: string, name = "--trusted-root"): Promise<TrustMaterial> {
+  return new Promise((resolveTrust) => {
+    const json = readTrustedRoot(name, file);
+    try {
+      resolveTrust(trustFromRoot(json));
+    } catch (err) {
+      throw new UsageError(`${name} ${JSON.stringify(file)}: not a usable ${TRUSTED_ROOT.what} (${(err as Error).message})`);
+    }
+  });
 }
 
 /** Trust material from trusted_root.json's content. */
@@ -89,7 +148,11 @@ export function checkBundle(bundleJson: unknown, trust: TrustMaterial, policy: I
   }
   let identity: SignerIdentity | undefined;
   try {
-    const signer = new Verifier(trust).verify(toSignedEntity(bundle));
+    // Sigstore's public-good instance logs every signature in Rekor; GitHub's own instance (private
+    // repositories' attestations) logs none and gives an RFC 3161 timestamp instead. A bundle
+    // without a log entry therefore needs a timestamp from a timestamp authority of the trust root.
+    const logged = bundle.verificationMaterial.tlogEntries.length > 0;
+    const signer = new Verifier(trust, logged ? {} : { tlogThreshold: 0 }).verify(toSignedEntity(bundle));
     const san = signer.identity?.subjectAlternativeName ?? "";
     identity = {
       san,

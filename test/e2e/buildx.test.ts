@@ -24,9 +24,9 @@ import { run } from "../../src/lib/exec.js";
 import { streamLogger } from "../../src/lib/log.js";
 import { writeTar } from "../../src/lib/tar.js";
 import { ANNOTATIONS, digestOf, readBlob, readImage, readJsonBlob, type ImageConfig, type ImageIndex } from "../../src/oci/index.js";
-import { buildWithBuildx, prepareContext } from "../../src/stages/buildx.js";
+import { buildWithBuildx, prepareContext } from "../../src/build/buildx.js";
 import { needs } from "../support/prerequisites.js";
-import { imageAnnotations } from "../../src/stages/image.js";
+import { imageAnnotations } from "../../src/build/image.js";
 
 const EPOCH = 1767225600;
 const PLATFORMS: Platform[] = ["linux/amd64", "linux/arm64"];

@@ -17,7 +17,7 @@ import { silentLogger, streamLogger, type Logger } from "../../src/lib/log.js";
 import { UsageError } from "../../src/lib/errors.js";
 import { writeTar } from "../../src/lib/tar.js";
 import { basicAuthorization, pushLayout, RegistryClient, RegistryError, type RegistryClientOptions } from "../../src/oci/index.js";
-import { buildImage, type ImageResult } from "../../src/stages/image.js";
+import { buildImage, type ImageResult } from "../../src/build/image.js";
 
 const EPOCH = 1767225600;
 

@@ -3,7 +3,9 @@
  * request is retried and the publish succeeds; a failure in the tag phase leaves no moving tag
  * ahead of its exact tag and lists the tags that moved and the ones that did not, and a re-run
  * completes them; a failure before the tag phase (a later variant's index) leaves every tag of
- * every variant on the older release. Needs doctor's "registry" prerequisite.
+ * every variant on the older release; `merge --defer-tags` moves no tag, and the release's tag
+ * phase on those indexes (tagPushed) behaves as publish's under a fault. Needs doctor's
+ * "registry" prerequisite.
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -16,10 +18,10 @@ import type { Config } from "../../src/config/schema.js";
 import { silentLogger } from "../../src/lib/log.js";
 import { writeTar } from "../../src/lib/tar.js";
 import { RegistryClient, type RegistryClientOptions } from "../../src/oci/index.js";
-import { merge, publish, publishByDigest, TagPhaseError } from "../../src/publish/publish.js";
+import { merge, publish, publishByDigest, TagPhaseError, tagPushed } from "../../src/publish/publish.js";
 import { computeTags, tagOrder, type TagResult } from "../../src/publish/tags.js";
 import type { BuildResult, LayoutBuild } from "../../src/results/build.js";
-import { buildImage } from "../../src/stages/image.js";
+import { buildImage } from "../../src/build/image.js";
 import { needs } from "../support/prerequisites.js";
 import { startProxy, UPSTREAM } from "../support/registry-proxy.js";
 
@@ -184,9 +186,8 @@ describe("publish under registry faults", { skip: need.skip }, () => {
     }
   });
 
-  it("merge: every variant's index before any tag; a failed tag lists the moved ones, and a re-run completes them", async () => {
-    const repo = newRepo();
-    const upstream = `${UPSTREAM.host}:${UPSTREAM.port}/${repo}`;
+  /** Each platform of the new build pushed by digest to `upstream`, as the platform jobs do; their digest files. */
+  async function pushPlatforms(upstream: string): Promise<string[]> {
     const files: string[] = [];
     for (const platform of cfg.platforms) {
       const dir = join(work, "digests", repoCount.toString(), platform.replace("/", "-"));
@@ -201,6 +202,13 @@ describe("publish under registry faults", { skip: need.skip }, () => {
       });
       files.push(...cfg.variants.map((v) => join(dir, `${v.name}-${platform.split("/")[1]}.json`)));
     }
+    return files;
+  }
+
+  it("merge: every variant's index before any tag; a failed tag lists the moved ones, and a re-run completes them", async () => {
+    const repo = newRepo();
+    const upstream = `${UPSTREAM.host}:${UPSTREAM.port}/${repo}`;
+    const files = await pushPlatforms(upstream);
     const tags = release("2.1.0", ["v2.1.0"]);
     const proxy = await startProxy({
       fault: (req) => (req.method === "PUT" && req.url?.endsWith("/manifests/latest") ? "503" : undefined),
@@ -232,6 +240,81 @@ describe("publish under registry faults", { skip: need.skip }, () => {
       for (const m of tagOrder(tags)) assert.equal(targets.get(m.tag), merged.get(m.variant), m.tag);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it("merge --defer-tags: every index by digest and no tag; the release's tag phase then moves them, a failed tag lists the moved ones, and a re-run completes them", async () => {
+    const repo = newRepo();
+    const old = await olderRelease(repo);
+    const upstream = `${UPSTREAM.host}:${UPSTREAM.port}/${repo}`;
+    const files = await pushPlatforms(upstream);
+    const tags = release("2.1.0", ["v2.0.0", "v2.1.0"]);
+    const onOld = async (what: string) => {
+      const targets = await tagTargets(repo, old);
+      for (const m of tagOrder(old)) assert.equal(targets.get(m.tag), indexOf(builds.old, m.variant), `${what}: ${m.tag} stayed on 2.0.0`);
+      for (const exact of ["2.1.0", "2.1.0-minimal"])
+        assert.equal(await direct().headManifest(repo, exact), undefined, `${what}: no ${exact}`);
+    };
+
+    const watch = await startProxy({ fault: () => undefined });
+    let deferred;
+    try {
+      deferred = await merge({ image: `${watch.registry}/${repo}`, files, tags, log: silentLogger, registry: HERMETIC, deferTags: true });
+      const puts = watch.seen.filter((x) => x.method === "PUT").map((x) => x.path.replace(/^.*\/manifests\//, ""));
+      assert.equal(puts.length, cfg.variants.length, "one PUT per variant's index");
+      assert.ok(
+        puts.every((t) => t.startsWith("sha256:")),
+        `every PUT by digest, no tag: ${puts.join(", ")}`,
+      );
+    } finally {
+      await watch.close();
+    }
+    for (const v of deferred.variants) {
+      assert.deepEqual(v.tags, [], `${v.variant}: no tag moved`);
+      assert.deepEqual(v.deferredTags, tags.plans.find((p) => p.variant === v.variant)!.tags, `${v.variant}: its tags recorded`);
+    }
+    await onOld("after merge --defer-tags");
+
+    // The release's tag phase on those indexes, a tag refused: the exact tags first, the rest listed.
+    const proxy = await startProxy({
+      fault: (req) => (req.method === "PUT" && req.url?.endsWith("/manifests/latest") ? "503" : undefined),
+    });
+    try {
+      const image = `${proxy.registry}/${repo}`;
+      await assert.rejects(
+        tagPushed({ image, images: { ...deferred, image }, tags, log: silentLogger, registry: { ...HERMETIC, retry: FAST } }),
+        (err: unknown) => {
+          assert.ok(err instanceof TagPhaseError, String(err));
+          assert.match(err.message, /stopped at latest \(standard\)/);
+          assert.match(err.message, /re-run the release \(the same tag\) to move the rest/);
+          assert.ok(err.moved.some((m) => m.tag === "2.1.0-extended"));
+          assert.deepEqual(
+            err.notMoved.map((m) => m.tag),
+            ["latest", "standard", "extended"],
+          );
+          return true;
+        },
+      );
+      assert.ok(
+        proxy.seen.filter((x) => x.method === "PUT").every((x) => !/\/manifests\/sha256:/.test(x.path)),
+        "the tag phase pushes no index: it reads them back by digest",
+      );
+    } finally {
+      await proxy.close();
+    }
+    const partly = await tagTargets(repo, tags);
+    for (const t of ["latest", "standard", "extended"])
+      assert.equal(partly.get(t), indexOf(builds.old, t === "latest" ? "standard" : t), `${t} not moved`);
+
+    // The fault gone, the same tag phase again: every tag on the merged index of its variant.
+    const done = await tagPushed({ image: upstream, images: deferred, tags, log: silentLogger, registry: HERMETIC });
+    const targets = await tagTargets(repo, tags);
+    const index = new Map(deferred.variants.map((v) => [v.variant, v.index]));
+    for (const m of tagOrder(tags)) assert.equal(targets.get(m.tag), index.get(m.variant), m.tag);
+    for (const v of done.variants) {
+      assert.deepEqual(v.tags, tags.plans.find((p) => p.variant === v.variant)!.tags);
+      assert.equal(v.deferredTags, undefined);
+      assert.ok(v.references.includes(`${upstream}:${v.tags[0]}`));
     }
   });
 

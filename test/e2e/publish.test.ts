@@ -5,14 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { BuildResult } from "../../src/pipeline/build.js";
 import type { PublishResult } from "../../src/publish/publish.js";
 import { computeTags } from "../../src/publish/tags.js";
-import { sourceCachePath } from "../../src/stages/source.js";
+import { sourceCachePath } from "../../src/build/source.js";
 import { buildAll, cli, docker, E2E_DIR } from "./fixture.js";
 
 const REGISTRY = "127.0.0.1:5000";
@@ -170,6 +170,12 @@ describe("publish to the local registry", () => {
     assert.deepEqual(await tagsOf(repo2), [], "by-digest pushes no tag");
     const files = readdirSync(digests).map((f) => join(digests, f));
     assert.equal(files.length, 6);
+    // Each platform manifest's SBOM referrer went in with it (the fallback tag schema here).
+    const referrerTags = await allTags(repo2);
+    for (const f of files) {
+      const { digest } = JSON.parse(readFileSync(f, "utf8")) as { digest: string };
+      assert.ok(referrerTags.includes(`sha256-${digest.slice("sha256:".length)}`), `${f}: its SBOM referrer, pushed by digest with it`);
+    }
     const m = cli(["merge", "--image", image2, "--version", "2.1.0", "--json", ...files.flatMap((f) => ["--digests", f])]);
     assert.equal(m.code, 0, m.stderr);
     const merged = JSON.parse(m.stdout) as PublishResult;

@@ -18,7 +18,7 @@ import { GLIBC_BUSYBOX } from "../../src/doctor/prerequisites.js";
 import { silentLogger } from "../../src/lib/log.js";
 import { writeTar } from "../../src/lib/tar.js";
 import { digestOf, MEDIA_TYPES, pushLayout, RegistryClient, type ImageIndex } from "../../src/oci/index.js";
-import { buildImage, type ImageResult } from "../../src/stages/image.js";
+import { buildImage, type ImageResult } from "../../src/build/image.js";
 
 const REGISTRY = "127.0.0.1:5000";
 const BUSYBOX = GLIBC_BUSYBOX;

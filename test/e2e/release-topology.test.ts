@@ -2,23 +2,36 @@
  * The release spread over jobs, as .github/workflows/release.yml runs it, with the CLI the
  * action runs: two platform jobs (each its own build folder: build, publish --by-digest --smoke),
  * their artifacts copied into another folder as upload/download-artifact would, a merge job
- * (every index, then the tags; published.json), and a release job that starts from those
- * artifacts (release --from-published): the notes, every rootfs tar, the SBOMs and SHA256SUMS
- * in one GitHub Release (the OpenAPI-validated stand-in), and no build stage in its log.
+ * (every index by digest, tags deferred: published.json records them), and a release job that
+ * starts from those artifacts (release --from-published): attest, notes, assets, then the tags,
+ * then every rootfs tar, the SBOMs and SHA256SUMS in one GitHub Release (the OpenAPI-validated
+ * stand-in), and no build stage in its log. An attestation that fails (the job's OIDC token
+ * endpoint answering 500) leaves every tag in the registry where it was and makes no release.
+ * The images go to a PRIVATE first package on the GHCR stand-in (test/support/ghcr-registry.ts):
+ * every job reaches the registry only with its token (KIMIGAYO_REGISTRY_USER/_PASSWORD), smoke included.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
+import { loadConfig } from "../../src/config/load.js";
 import { sha256 } from "../../src/lib/hash.js";
+import { RegistryClient } from "../../src/oci/registry.js";
+import { computeTags, plannedTags, tagOrder } from "../../src/publish/tags.js";
+import { startStrictRegistry, type StrictRegistry } from "../support/ghcr-registry.js";
 import { assertAllValid, startGitHubStandIn, type GitHubStandIn } from "../support/github-api.js";
 import { needs } from "../support/prerequisites.js";
 import { cliAsync, ROOT } from "./fixture.js";
 
 const need = await needs("registry", "dockerd", "binfmt", "musl-amd64", "cross-arm64");
-const image = `127.0.0.1:5000/topology-${process.pid}-${Date.now().toString(36)}/kimigayo`;
+/** The owner's packages, on a registry as strict as GHCR: private, reached only with the job's token. */
+const OWNER = `topology-${process.pid}-${Date.now().toString(36)}`;
+let image = "";
+let ghcr: StrictRegistry;
 const PLATFORMS = [
   ["linux/amd64", "amd64"],
   ["linux/arm64", "arm64"],
@@ -39,6 +52,9 @@ const jobEnv = (): NodeJS.ProcessEnv => ({
   GITHUB_SERVER_URL: "https://github.com",
   GITHUB_API_URL: standIn.url,
   GITHUB_TOKEN: "",
+  // The jobs' `username: github.actor` and `password: secrets.GITHUB_TOKEN` (packages: write).
+  KIMIGAYO_REGISTRY_USER: "release-bot",
+  KIMIGAYO_REGISTRY_PASSWORD: "ghs_topology",
 });
 
 const kimigayo = async (args: string[], extra: NodeJS.ProcessEnv = {}) => {
@@ -46,10 +62,57 @@ const kimigayo = async (args: string[], extra: NodeJS.ProcessEnv = {}) => {
   return { ...r, log: r.stderr };
 };
 
+/** The registry read back, no credentials of the machine: every tag of the image and the digest it names. */
+const registry = () =>
+  RegistryClient.forReference(image, {
+    env: {},
+    dockerConfig: "/nonexistent/config.json",
+    explicit: { username: "release-bot", password: "ghs_topology" },
+  });
+async function tagMap(): Promise<Record<string, string>> {
+  const { client, repository } = registry();
+  const out: Record<string, string> = {};
+  for (const t of (await client.listTags(repository)).sort()) out[t] = (await client.headManifest(repository, t))!.digest;
+  return out;
+}
+
+/** A stand-in of the job's OIDC token endpoint (ACTIONS_ID_TOKEN_REQUEST_URL) that answers 500 to every request. */
+async function failingOidc(): Promise<{ env: NodeJS.ProcessEnv; requests: () => number; close: () => Promise<void> }> {
+  let requests = 0;
+  const server = createServer((req, res) => {
+    requests++;
+    req.resume();
+    res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ message: "the token service is unavailable" }));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/_apis/token`;
+  return {
+    env: { ACTIONS_ID_TOKEN_REQUEST_URL: url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: "oidc-request-token" },
+    requests: () => requests,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+const releaseArgs = (artifacts: string, out: string) => [
+  "release",
+  "--tag",
+  "v2.1.0",
+  "--image",
+  image,
+  "--from-published",
+  artifacts,
+  "--bench-runs",
+  "0",
+  "--out",
+  out,
+];
+
 describe("the spread-out release: platform jobs, merge, release from artifacts", { skip: need.skip }, () => {
   beforeEach(need.check);
   before(async () => {
     standIn = await startGitHubStandIn({ token: "ghs_topology", immutable: true });
+    ghcr = await startStrictRegistry({ grants: [{ token: "ghs_topology", owner: OWNER, packages: "write" }] });
+    image = `${ghcr.registry}/${OWNER}/kimigayo`;
     work = mkdtempSync(join(tmpdir(), "kimigayo-topology-"));
     repo = join(work, "repo");
     mkdirSync(repo);
@@ -64,11 +127,13 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
   });
   after(async () => {
     await standIn?.close();
+    await ghcr?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it("ends in one GitHub Release whose assets match the platform jobs' artifacts, built by no release stage", async () => {
+  it("ends in one GitHub Release whose assets match the platform jobs' artifacts, built by no release stage; no tag moves before the release job has attested", async () => {
     const artifacts = join(work, "artifacts");
+    const pushedDigests: string[] = [];
     // The platform jobs, each in its own folder (its own runner), uploading what release.yml uploads.
     for (const [platform, arch] of PLATFORMS) {
       const out = join(work, `job-${arch}`, "out");
@@ -76,7 +141,8 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
       assert.equal(build.code, 0, build.log.slice(-3000));
       const push = await kimigayo(["publish", "--by-digest", "--platform", platform, "--image", image, "--out", out, "--smoke"]);
       assert.equal(push.code, 0, push.log.slice(-3000));
-      const pushed = JSON.parse(push.stdout) as { digests: unknown[]; smoke: { platform: string }[] };
+      const pushed = JSON.parse(push.stdout) as { digests: { digest: string }[]; smoke: { platform: string }[] };
+      pushedDigests.push(...pushed.digests.map((d) => d.digest));
       assert.equal(pushed.digests.length, 3, `${platform}: a digest file per variant`);
       assert.deepEqual(
         pushed.smoke.map((s) => s.platform),
@@ -89,40 +155,74 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
       rmSync(join(work, `job-${arch}`), { recursive: true, force: true });
     }
 
-    // The merge job: every variant's index and the tags, from the downloaded artifacts.
-    const merge = await kimigayo(["merge", "--image", image, "--digests", artifacts, "--out", join(work, "merged")]);
+    // An older release's tags in the registry (2, latest and the variant aliases on another
+    // image): what a release that fails must leave exactly as it was.
+    const { client, repository } = registry();
+    const older = await client.getManifest(repository, pushedDigests[0]!);
+    for (const t of ["2.0.0", "2", "latest", "minimal", "standard", "extended", "2-minimal"])
+      await client.putManifest(repository, t, older.bytes, older.mediaType);
+    const before = await tagMap();
+    assert.equal(before.latest, older.digest);
+
+    // The merge job, as release.yml runs it: every variant's index by digest, the tags deferred.
+    const merge = await kimigayo(["merge", "--image", image, "--digests", artifacts, "--out", join(work, "merged"), "--defer-tags"]);
     assert.equal(merge.code, 0, merge.log.slice(-3000));
-    const merged = JSON.parse(merge.stdout) as { variants: { variant: string; index: string; tags: string[] }[] };
+    const merged = JSON.parse(merge.stdout) as { variants: { variant: string; index: string; tags: string[]; deferredTags?: string[] }[] };
     assert.deepEqual(merged.variants.map((v) => v.variant).sort(), ["extended", "minimal", "standard"]);
-    assert.ok(merged.variants.find((v) => v.variant === "standard")!.tags.includes("2.1.0"));
+    const plan = computeTags(
+      { kind: "tag", ref: "v2.1.0", existingTags: ["v2.1.0"] },
+      (await loadConfig(join(repo, "configs/kimigayo.yml"))).variants,
+    );
+    for (const v of merged.variants) {
+      assert.deepEqual(v.tags, [], `${v.variant}: merge moved no tag`);
+      assert.deepEqual(v.deferredTags, plannedTags(plan, v.variant), `${v.variant}: published.json records the tags it is to get`);
+      assert.ok((await client.headManifest(repository, v.index)) !== undefined, `${v.variant}'s index is in by digest`);
+    }
+    assert.deepEqual(await tagMap(), before, "after merge no tag has moved");
     cpSync(join(work, "merged", "published.json"), join(artifacts, "published", "published.json"));
 
-    // The release job: a fresh folder, the artifacts, a token; it must build and push nothing.
+    // The release job, its attestations failing (the OIDC token endpoint answers 500): exit 1,
+    // every tag where it was, no GitHub Release.
+    const oidc = await failingOidc();
+    try {
+      const failed = await kimigayo(releaseArgs(artifacts, join(work, "release-failed")), { GITHUB_TOKEN: "ghs_topology", ...oidc.env });
+      assert.equal(failed.code, 1, failed.log.slice(-4000));
+      assert.match(failed.log, /▶ attest/);
+      assert.match(failed.log, /\d+ attestation\(s\) not attached:\n {2}\w+ (linux\/amd64|linux\/arm64|index) /);
+      assert.ok(oidc.requests() > 0, "attest asked the OIDC endpoint for the job's identity");
+      for (const stage of ["notes", "assets", "tag", "github-release"])
+        assert.doesNotMatch(failed.log, new RegExp(`▶ ${stage}\\b`), `${stage} does not run after a failed attest`);
+    } finally {
+      await oidc.close();
+    }
+    assert.deepEqual(await tagMap(), before, "an attestation failure leaves every registry tag where it was");
+    assert.equal(standIn.state.releases.length, 0, "and makes no GitHub Release");
+
+    // The release job again, without an OIDC identity (attest skipped, saying why): a fresh
+    // folder, the artifacts, a token; it builds and pushes nothing, and moves the tags.
     const requestsBefore = standIn.requests.length;
-    const rel = await kimigayo(
-      [
-        "release",
-        "--tag",
-        "v2.1.0",
-        "--image",
-        image,
-        "--from-published",
-        artifacts,
-        "--bench-runs",
-        "0",
-        "--out",
-        join(work, "release-out"),
-      ],
-      { GITHUB_TOKEN: "ghs_topology" },
-    );
+    const rel = await kimigayo(releaseArgs(artifacts, join(work, "release-out")), { GITHUB_TOKEN: "ghs_topology" });
     assert.equal(rel.code, 0, rel.log.slice(-4000));
-    for (const stage of ["source", "busybox", "rootfs", "sbom", "image", "build-json", "push-by-digest", "smoke", "bench", "tag"]) {
+    for (const stage of ["source", "busybox", "rootfs", "sbom", "image", "build-json", "push-by-digest", "smoke", "bench"]) {
       assert.match(rel.log, new RegExp(`⏭ ${stage}: skipped \\(`), `${stage} is skipped with its reason`);
       assert.doesNotMatch(rel.log, new RegExp(`▶ ${stage}\\b`), `${stage} does not run`);
     }
+    assert.match(rel.log, /⏭ attest: skipped \(no OIDC identity/);
     assert.doesNotMatch(rel.log, /make -C|building \d+ image/, "no compile");
     assert.match(rel.log, /▶ size-check/);
+    const at = (stage: string) => rel.log.search(new RegExp(`▶ ${stage}\\b`));
+    assert.ok(
+      at("notes") >= 0 && at("notes") < at("assets") && at("assets") < at("tag") && at("tag") < at("github-release"),
+      "notes, assets, then the tags, then the GitHub Release",
+    );
     assert.ok(standIn.requests.length > requestsBefore);
+
+    // Every planned tag is on its variant's merged index; the older release's other tags stay.
+    const index = new Map(merged.variants.map((v) => [v.variant, v.index]));
+    const after = await tagMap();
+    const moved = { ...before, ...Object.fromEntries(tagOrder(plan).map((m) => [m.tag, index.get(m.variant)!])) };
+    assert.deepEqual(after, moved, "after the release job every tag is there");
+    assert.equal(after["2.0.0"], older.digest);
 
     assert.equal(standIn.state.releases.length, 1, "one release");
     const release = standIn.state.releases[0]!;
@@ -152,29 +252,16 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
     for (const name of want) assert.ok(sums.includes(`${sha256(assets.get(name)!)}  ${name}`), `SHA256SUMS holds ${name}'s hash`);
     assert.equal(release.draft, false, "published once every asset was there");
 
-    // The release job re-run (the stand-in is in GitHub's immutable mode): verified, nothing written.
+    // The release job re-run (the stand-in is in GitHub's immutable mode): verified, nothing
+    // written; the tags moved again onto the same indexes.
     const writes = () => standIn.requests.filter((q) => q.method !== "GET").length;
     const writesBefore = writes();
-    const again = await kimigayo(
-      [
-        "release",
-        "--tag",
-        "v2.1.0",
-        "--image",
-        image,
-        "--from-published",
-        artifacts,
-        "--bench-runs",
-        "0",
-        "--out",
-        join(work, "release-again"),
-      ],
-      { GITHUB_TOKEN: "ghs_topology" },
-    );
+    const again = await kimigayo(releaseArgs(artifacts, join(work, "release-again")), { GITHUB_TOKEN: "ghs_topology" });
     assert.equal(again.code, 0, again.log.slice(-4000));
     assert.match(again.log, /already published with these assets, sha256 verified: nothing changed/);
     assert.equal(writes(), writesBefore, "nothing written to GitHub");
     assert.equal(standIn.state.releases.length, 1);
+    assert.deepEqual(await tagMap(), after, "a re-run leaves every tag where the first run put it");
     assertAllValid(standIn);
   });
 
@@ -194,7 +281,7 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
         "--tag",
         "v2.1.0",
         "--image",
-        "127.0.0.1:5000/elsewhere/kimigayo",
+        `${ghcr.registry}/elsewhere/kimigayo`,
         "--from-published",
         join(work, "artifacts"),
         "--out",
@@ -203,7 +290,7 @@ describe("the spread-out release: platform jobs, merge, release from artifacts",
       { GITHUB_TOKEN: "ghs_topology" },
     );
     assert.equal(other.code, 2, other.log);
-    assert.match(other.log, /the images were published to 127\.0\.0\.1:5000\/topology-.*, not 127\.0\.0\.1:5000\/elsewhere\/kimigayo/);
+    assert.ok(other.log.includes(`the images were published to ${image}, not ${ghcr.registry}/elsewhere/kimigayo`), other.log);
     assert.equal(standIn.requests.length, before, "no GitHub call");
   });
 });

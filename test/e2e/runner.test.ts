@@ -2,7 +2,7 @@
  * The action as GitHub's hosted runner runs it (test/support/runner.ts): as the non-root `runner`
  * user with passwordless sudo and the docker group, under Node 24, unpacked from `git archive
  * HEAD` (committed files only; the committed dist/ bundle, no node_modules) under
- * /home/runner/work/_actions/kimigayo/build-action/v2, in a separate workspace repository holding
+ * RUNNER_WORK/_actions/kimigayo/build-action/v2 (the harness's own folder), in a separate workspace repository holding
  * nothing of this project, with GITHUB_* variables, an event payload and per-step GITHUB_OUTPUT and
  * GITHUB_STEP_SUMMARY files owned by the runner. The runner's own cache starts empty but for the
  * BusyBox tarball (busybox.net cannot be reached from here), so the build compiles BusyBox as the

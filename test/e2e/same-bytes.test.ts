@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { after, beforeEach, describe, it } from "node:test";
 import { gzipLayer } from "../../src/oci/gzip.js";
 import { zstdSize } from "../../src/size/compress.js";
-import { linkedFiles } from "../../src/stages/busybox.js";
+import { linkedFiles } from "../../src/build/busybox.js";
 import { node24 } from "../support/runner.js";
 import { ROOT } from "./fixture.js";
 import { needs } from "../support/prerequisites.js";

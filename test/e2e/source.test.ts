@@ -11,7 +11,7 @@ import { parseConfig } from "../../src/config/load.js";
 import { debianOrigTarball } from "../../src/doctor/index.js";
 import { UsageError } from "../../src/lib/errors.js";
 import { silentLogger } from "../../src/lib/log.js";
-import { fetchSource, sourceCachePath } from "../../src/stages/source.js";
+import { fetchSource, sourceCachePath } from "../../src/build/source.js";
 import { ROOT } from "./fixture.js";
 
 const SHA = "34f9ea6ff8636f2c9241153b9114eefa9e65674a45318ae1ef95bb5f31c53bb2";

@@ -12,7 +12,7 @@ import { gunzipSync } from "node:zlib";
 import { describe, it } from "node:test";
 import { loadConfig } from "../../src/config/load.js";
 import type { BuildResult } from "../../src/pipeline/build.js";
-import { sourceCachePath } from "../../src/stages/source.js";
+import { sourceCachePath } from "../../src/build/source.js";
 import { lockDigest, readLock, toolchainRecord } from "../../src/toolchain/lock.js";
 import { cli, E2E_DIR, ROOT } from "./fixture.js";
 

@@ -16,7 +16,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { needs } from "../support/prerequisites.js";
 import { close, listen, UPSTREAM } from "../support/registry-proxy.js";
-import { githubClaims, startLocalSigstore, unsignedJwt, type LocalSigstore } from "../support/sigstore.js";
+import { githubClaims } from "../support/oidc.js";
+import { startLocalSigstore, type LocalSigstore } from "../support/sigstore.js";
 import { cli, cliAsync, E2E_DIR, ROOT } from "./fixture.js";
 import { attestImages, provenanceStatement } from "../../src/attest/attest.js";
 import { attestationArtifact } from "../../src/attest/referrer.js";
@@ -58,7 +59,7 @@ describe("kimigayo verify against the local registry", { skip: need.skip }, () =
     assert.equal(b.code, 0, b.stderr.slice(-3000));
     build = JSON.parse(b.stdout) as BuildResult;
     cfg = await loadConfig(join(ROOT, "configs/kimigayo.yml"));
-    signer = sigstoreSigner(sigstore, async () => unsignedJwt(githubClaims({ repository: REPOSITORY })));
+    signer = sigstoreSigner(sigstore, () => sigstore.oidc.token(githubClaims({ repository: REPOSITORY })));
   });
   after(() => sigstore?.close());
 
@@ -174,7 +175,7 @@ describe("kimigayo verify against the local registry", { skip: need.skip }, () =
   });
 
   it("a signature from another identity: named with the signer and what was expected, exit 1", async () => {
-    const other = sigstoreSigner(sigstore, async () => unsignedJwt(githubClaims({ repository: "mallory/build-action" })));
+    const other = sigstoreSigner(sigstore, () => sigstore.oidc.token(githubClaims({ repository: "mallory/build-action" })));
     const { image, pub } = await published(other);
     const v = verify(`${image}@${pub.variants[0]!.index}`);
     assert.equal(v.code, 1, v.stderr);
@@ -253,7 +254,7 @@ describe("kimigayo rebuild --verify against the local registry", { skip: need.sk
       variants: pub.variants,
       build: JSON.parse(b.stdout) as BuildResult,
       config: cfg,
-      signer: sigstoreSigner(sigstore, async () => unsignedJwt(githubClaims({ repository: REPOSITORY }))),
+      signer: sigstoreSigner(sigstore, () => sigstore.oidc.token(githubClaims({ repository: REPOSITORY }))),
       log: silentLogger,
       repoDir,
       env: {},

@@ -14,8 +14,11 @@
  *   slip through as it would at GitHub;
  * - refused requests answer 422 (400 for unparsable JSON, 401 for auth, 404 for unknown routes) with a
  *   validation-error body, and are recorded with valid: false and the reasons.
+ * - a token given `permissions` (GITHUB_TOKEN's, as a job's `permissions:` grant them) is refused
+ *   403 "Resource not accessible by integration" on an operation needing one it lacks
+ *   (OPERATION_PERMISSIONS);
  * Answers come from small stateful in-memory fakes (issue comments, releases and their assets, pull
- * requests, check runs), and each answer is itself checked against the operation's response schema;
+ * requests, check runs, artifact attestations), and each answer is itself checked against the operation's response schema;
  * a mismatch is recorded in `responseErrors`. `assertAllValid` fails a test on any of these.
  *
  * Uploads: the upload-release-asset operation lives on https://uploads.github.com (its `servers`
@@ -28,11 +31,15 @@
  * need them, and each schema is compiled once, on first use.
  */
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
+import { bundleFromJSON } from "@sigstore/bundle";
+import { ASN1Obj, X509Certificate } from "@sigstore/core";
+import { TrustedRoot } from "@sigstore/protobuf-specs";
+import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial } from "@sigstore/verify";
 import { Ajv2019, type ErrorObject, type ValidateFunction } from "ajv/dist/2019.js";
 import addFormats from "ajv-formats";
 
@@ -100,6 +107,8 @@ interface Operation {
   requestBody?: RequestBody;
   responses: Record<string, Response>;
   servers?: { url: string }[];
+  "x-github"?: { category?: string; subcategory?: string };
+  externalDocs?: { url?: string };
 }
 
 interface PathItem {
@@ -529,6 +538,97 @@ export class SchemaValidator {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Token permissions. GITHUB_TOKEN is a GitHub App installation token holding its job's
+// `permissions:`; a call they do not allow is answered 403 "Resource not accessible by
+// integration", with the permissions that would do in `x-accepted-github-permissions` (alternatives
+// separated by "; "). What an operation needs is found generically, by its x-github category and
+// subcategory in the description (OPERATION_PERMISSIONS): any route of a category is covered, those
+// faked later too. Reads (GET, HEAD) need read; anything else write, which includes read.
+// ---------------------------------------------------------------------------------------------
+
+/** The scopes of `permissions:` (GitHub's "Controlling permissions for GITHUB_TOKEN"). */
+export const PERMISSION_SCOPES = [
+  "actions",
+  "attestations",
+  "checks",
+  "contents",
+  "deployments",
+  "discussions",
+  "id-token",
+  "issues",
+  "models",
+  "packages",
+  "pages",
+  "pull-requests",
+  "repository-projects",
+  "security-events",
+  "statuses",
+] as const;
+export type PermissionScope = (typeof PERMISSION_SCOPES)[number];
+export type Access = "none" | "read" | "write";
+export type TokenPermissions = Record<PermissionScope, Access>;
+
+/**
+ * The permission an operation needs, by "category/subcategory" (or "category", or "*\/subcategory")
+ * of its x-github entry; the first match wins. Several scopes: any one of them will do (a comment on
+ * a pull request is an issue comment: issues or pull-requests). `metadata` (read, always held) covers
+ * reading the repository itself. An operation no entry matches is recorded as a stand-in problem.
+ */
+export const OPERATION_PERMISSIONS: { match: string; scopes: (PermissionScope | "metadata")[] }[] = [
+  { match: "*/attestations", scopes: ["attestations"] },
+  { match: "releases", scopes: ["contents"] },
+  { match: "git", scopes: ["contents"] },
+  { match: "repos/contents", scopes: ["contents"] },
+  { match: "repos/commits", scopes: ["contents"] },
+  { match: "commits/commits", scopes: ["contents"] },
+  { match: "commits/comments", scopes: ["contents"] },
+  { match: "branches/branches", scopes: ["contents"] },
+  { match: "commits/statuses", scopes: ["statuses"] },
+  { match: "repos/repos", scopes: ["metadata"] },
+  { match: "issues/comments", scopes: ["issues", "pull-requests"] },
+  { match: "issues", scopes: ["issues"] },
+  { match: "pulls", scopes: ["pull-requests"] },
+  { match: "checks", scopes: ["checks"] },
+  { match: "packages", scopes: ["packages"] },
+  { match: "actions", scopes: ["actions"] },
+  { match: "deployments", scopes: ["deployments"] },
+  { match: "pages", scopes: ["pages"] },
+];
+
+export interface PermissionNeed {
+  scopes: (PermissionScope | "metadata")[];
+  access: "read" | "write";
+}
+
+/** What `method` on `op` needs of a token, or undefined when OPERATION_PERMISSIONS has no rule for it. */
+export function permissionNeeded(op: Pick<Operation, "x-github">, method: string): PermissionNeed | undefined {
+  const category = op["x-github"]?.category ?? "";
+  const sub = op["x-github"]?.subcategory ?? "";
+  const rule = OPERATION_PERMISSIONS.find((r) => r.match === category || r.match === `${category}/${sub}` || r.match === `*/${sub}`);
+  if (!rule) return undefined;
+  return { scopes: rule.scopes, access: ["get", "head"].includes(method.toLowerCase()) ? "read" : "write" };
+}
+
+/** Whether `permissions` meet `need` (write includes read; metadata is always readable). */
+export function permits(permissions: TokenPermissions, need: PermissionNeed): boolean {
+  return need.scopes.some((scope) => {
+    if (scope === "metadata") return need.access === "read";
+    const held = permissions[scope];
+    return held === "write" || (held === "read" && need.access === "read");
+  });
+}
+
+/** The x-accepted-github-permissions header for `need`: GitHub App names, underscores (pull_requests=write; issues=write). */
+export function acceptedPermissionsHeader(need: PermissionNeed): string {
+  return need.scopes.map((s) => `${s.replace(/-/g, "_")}=${need.access}`).join("; ");
+}
+
+/** Every scope `none`, then `given`: what a `permissions:` block means (unspecified scopes are none). */
+export function tokenPermissions(given: Partial<Record<PermissionScope, Access>> = {}): TokenPermissions {
+  return Object.fromEntries(PERMISSION_SCOPES.map((s) => [s, given[s] ?? "none"])) as TokenPermissions;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The stand-in server
 // ---------------------------------------------------------------------------------------------
 
@@ -551,6 +651,8 @@ export interface RecordedRequest {
   injected?: boolean;
   /** The parsed JSON body, or {bytes, contentType} for binary uploads. */
   body?: unknown;
+  /** The permission the operation needs (undefined for an operation without a rule; see permissionNeeded). */
+  needs?: PermissionNeed;
 }
 
 export interface FakeComment {
@@ -619,6 +721,17 @@ export interface FakeCheckRun {
   completed_at: string | null;
 }
 
+export interface FakeAttestation {
+  id: number;
+  owner: string;
+  repo: string;
+  /** The Sigstore bundle as stored. */
+  bundle: Record<string, unknown>;
+  /** The in-toto statement's subject digests, "sha256:HEX". */
+  digests: string[];
+  predicateType: string;
+}
+
 export interface StandInState {
   nextId: number;
   comments: FakeComment[];
@@ -626,15 +739,27 @@ export interface StandInState {
   assets: FakeAsset[];
   pulls: FakePull[];
   checkRuns: FakeCheckRun[];
+  attestations: FakeAttestation[];
 }
 
 export interface StandInOptions {
-  /** When set, only this token is accepted; any other answers 401 and is recorded invalid. */
+  /**
+   * A token accepted with every permission (like a personal access token). Once any token is known
+   * (this one or issueToken's), only those are accepted; any other answers 401 and is recorded
+   * invalid. With none at all, any token is accepted, with every permission.
+   */
   token?: string;
   /** The login of the authenticated user, shown as author of what the client creates. */
   login?: string;
   /** Check the stand-in's own answers against the response schemas (default true). */
   validateResponses?: boolean;
+  /**
+   * Private repositories ("owner/repo"); the others are public. In a public one, reading needs no
+   * permission (GitHub's reference: such an endpoint "can be used without authentication or the
+   * aforementioned permissions if only public resources are requested"); in a private one, a
+   * token reads only with the permission.
+   */
+  privateRepositories?: string[];
   /**
    * The repository has GitHub's immutable releases on: once a release is published its assets
    * cannot be uploaded, replaced or deleted, its tag cannot change, it cannot go back to draft, and
@@ -642,6 +767,18 @@ export interface StandInOptions {
    * pre-release flag stay editable. Refusals are 422s as GitHub gives them.
    */
   immutable?: boolean;
+  /**
+   * The permissions of `token`, as a job's `permissions:` grant them to GITHUB_TOKEN (a scope not
+   * named is none), checked like issueToken's. Unset: every permission.
+   */
+  permissions?: Partial<TokenPermissions>;
+  /**
+   * trusted_root.json of the Sigstore that signs attestations: create-attestation verifies each
+   * bundle against it (signature, certificate chain, transparency log or timestamp) and requires
+   * its certificate's source repository to be the repository it is stored in, and refuses (422)
+   * otherwise. Unset: attestations are refused.
+   */
+  attestationTrust?: object;
 }
 
 /** An injected failure: the next `times` valid requests (of `operationId`, if given) get this answer. */
@@ -666,6 +803,13 @@ export interface GitHubStandIn {
   fail(fault: Fault): void;
   seedComment(c: { owner: string; repo: string; issue_number: number; body: string; user?: string }): FakeComment;
   seedPull(p: Partial<FakePull> & { owner: string; repo: string; number: number; head_sha: string }): FakePull;
+  /**
+   * A new GITHUB_TOKEN for a job holding `permissions` (unspecified scopes none, see
+   * tokenPermissions): the stand-in answers its calls as GitHub does, 403 for what they do not allow.
+   */
+  issueToken(permissions: Partial<TokenPermissions>): string;
+  /** The permissions of a token issueToken gave; undefined for others. */
+  permissionsOf(token: string): TokenPermissions | undefined;
   close(): Promise<void>;
 }
 
@@ -721,8 +865,16 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
   const login = opts.login ?? "kimigayo-bot";
   const validateResponses = opts.validateResponses ?? true;
   const requests: RecordedRequest[] = [];
+  /** Known tokens: those of jobs with their permissions, and opts.token with every permission ("all"). */
+  const tokens = new Map<string, TokenPermissions | "all">(
+    opts.token === undefined ? [] : [[opts.token, opts.permissions ? tokenPermissions(opts.permissions) : "all"]],
+  );
+  const privateRepositories = new Set((opts.privateRepositories ?? []).map((r) => r.toLowerCase()));
   const faults: (Fault & { left: number })[] = [];
-  const state: StandInState = { nextId: 1000, comments: [], releases: [], assets: [], pulls: [], checkRuns: [] };
+  const state: StandInState = { nextId: 1000, comments: [], releases: [], assets: [], pulls: [], checkRuns: [], attestations: [] };
+  const attestationTrust: TrustMaterial | undefined = opts.attestationTrust
+    ? toTrustMaterial(TrustedRoot.fromJSON(opts.attestationTrust))
+    : undefined;
   const id = () => state.nextId++;
   const isImmutable = (r: FakeRelease) => opts.immutable === true && !r.draft;
   /** Tags of deleted immutable releases, per repository: never used again. */
@@ -1103,6 +1255,71 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
       const k = state.checkRuns.find((x) => inRepo(c)(x) && x.id === c.params.check_run_id);
       return k ? { status: 200, body: checkRunJson(c, k) } : notFound();
     },
+    "repos/create-attestation": (c) => {
+      const bundle = body(c).bundle as Record<string, unknown>;
+      const refuse = (message: string) => validationFailed([{ resource: "Attestation", field: "bundle", code: "invalid", message }]);
+      if (!attestationTrust) return refuse("the stand-in was given no Sigstore trust root (attestationTrust)");
+      let parsed;
+      try {
+        parsed = bundleFromJSON(bundle);
+      } catch (err) {
+        return refuse(`not a Sigstore bundle: ${(err as Error).message}`);
+      }
+      if (parsed.content.$case !== "dsseEnvelope") return refuse("the bundle holds no DSSE envelope");
+      try {
+        // As GitHub's two instances: public-good's bundles are logged in Rekor; GitHub's carry an
+        // RFC 3161 timestamp instead (then one is required).
+        const logged = parsed.verificationMaterial.tlogEntries.length > 0;
+        new Verifier(attestationTrust, logged ? {} : { tlogThreshold: 0 }).verify(toSignedEntity(parsed));
+      } catch (err) {
+        return refuse(`the bundle does not verify: ${(err as Error).message}`);
+      }
+      const material = parsed.verificationMaterial.content;
+      const der =
+        material.$case === "certificate"
+          ? material.certificate.rawBytes
+          : material.$case === "x509CertificateChain"
+            ? material.x509CertificateChain.certificates[0]?.rawBytes
+            : undefined;
+      const ext = der ? X509Certificate.parse(Buffer.from(der)).extension("1.3.6.1.4.1.57264.1.12") : undefined;
+      // The extension's value is a DER UTF8String (Fulcio's v2 extensions).
+      const source = ext ? ASN1Obj.parseBuffer(Buffer.from(ext.valueObj.value)).value.toString("utf8") : undefined;
+      const { owner, repo } = repoOf(c);
+      if (!source || !same(source, `https://github.com/${owner}/${repo}`))
+        return refuse(`the signing certificate's source repository is ${source ?? "missing"}, not https://github.com/${owner}/${repo}`);
+      let statement: { subject?: { digest?: Record<string, string> }[]; predicateType?: string };
+      try {
+        statement = JSON.parse(Buffer.from(parsed.content.dsseEnvelope.payload).toString("utf8")) as typeof statement;
+      } catch {
+        return refuse("the DSSE payload is not JSON");
+      }
+      const digests = (statement.subject ?? []).flatMap((x) => (x.digest?.sha256 ? [`sha256:${x.digest.sha256}`] : []));
+      if (digests.length === 0) return refuse("the statement has no sha256 subject");
+      const a: FakeAttestation = { id: id(), owner, repo, bundle, digests, predicateType: String(statement.predicateType ?? "") };
+      state.attestations.push(a);
+      return { status: 201, body: { id: a.id } };
+    },
+    "repos/list-attestations": (c) => {
+      const digest = String(c.params.subject_digest);
+      const type = c.query.predicate_type === undefined ? undefined : String(c.query.predicate_type);
+      const short: Record<string, string> = {
+        provenance: "https://slsa.dev/provenance/v1",
+        sbom: "https://spdx.dev/Document/v2.3",
+        release: "https://in-toto.io/attestation/release/v0.1",
+      };
+      const list = state.attestations.filter(
+        (a) => inRepo(c)(a) && a.digests.includes(digest) && (type === undefined || a.predicateType === (short[type] ?? type)),
+      );
+      const perPage = Math.min(100, Math.max(1, Number(c.query.per_page ?? 30)));
+      return {
+        status: 200,
+        body: {
+          attestations: list
+            .slice(0, perPage)
+            .map((a) => ({ bundle: a.bundle, repository_id: 1, bundle_url: `${c.api}/attestations/${a.id}` })),
+        },
+      };
+    },
   };
 
   // ---- request checking ----
@@ -1145,9 +1362,35 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
       errors.push(auth ? "authorization: not of the form `token X` or `Bearer X`" : "authorization: header missing");
       return { reply: { status: 401, body: { message: "Requires authentication", documentation_url: DOCS, status: "401" } } };
     }
-    if (opts.token !== undefined && m[2] !== opts.token) {
-      errors.push("authorization: not the token this stand-in expects");
+    const held = tokens.size === 0 ? "all" : tokens.get(m[2]!);
+    if (held === undefined) {
+      errors.push("authorization: not a token this stand-in knows");
       return { reply: { status: 401, body: { message: "Bad credentials", documentation_url: DOCS, status: "401" } } };
+    }
+    // Permissions, before the request itself is looked at (GitHub answers 403 before 422).
+    const need = permissionNeeded(op, req.method ?? "GET");
+    rec.needs = need;
+    const at = (name: string) => {
+      const i = route.params.indexOf(name);
+      return i < 0 ? undefined : decodeURIComponent(values[i] ?? "");
+    };
+    const repository = at("owner") && at("repo") ? `${at("owner")}/${at("repo")}`.toLowerCase() : undefined;
+    const publicRead = need?.access === "read" && repository !== undefined && !privateRepositories.has(repository);
+    if (!need)
+      rec.responseErrors.push(
+        `the stand-in has no permission rule for ${op.operationId} (${op["x-github"]?.category}/${op["x-github"]?.subcategory}): add one to OPERATION_PERMISSIONS`,
+      );
+    else if (held !== "all" && !publicRead && !permits(held, need)) {
+      const accepted = acceptedPermissionsHeader(need);
+      const has = need.scopes.map((s) => `${s}: ${s === "metadata" ? "read" : held[s]}`).join(", ");
+      errors.push(`permissions: the token holds ${has}; ${op.operationId} needs ${accepted}`);
+      return {
+        reply: {
+          status: 403,
+          headers: { "x-accepted-github-permissions": accepted },
+          body: { message: "Resource not accessible by integration", documentation_url: op.externalDocs?.url ?? DOCS, status: "403" },
+        },
+      };
     }
 
     const item = route.item;
@@ -1366,6 +1609,15 @@ export async function startGitHubStandIn(opts: StandInOptions = {}): Promise<Git
       const k: FakeComment = { id: id(), user: login, created_at: t, updated_at: t, ...c };
       state.comments.push(k);
       return k;
+    },
+    issueToken(permissions) {
+      const token = `ghs_${randomBytes(27).toString("base64url")}`;
+      tokens.set(token, tokenPermissions(permissions));
+      return token;
+    },
+    permissionsOf(token) {
+      const p = tokens.get(token);
+      return p === "all" ? undefined : p;
     },
     seedPull(p) {
       const k: FakePull = { head_ref: "feature", base_ref: "main", title: "A pull request", state: "open", ...p };

@@ -14,7 +14,7 @@
  *   reason starting with ALLOWED_SKIP_MARK; scripts/test.sh refuses any other skip.
  */
 import { PREREQUISITES } from "../../src/doctor/prerequisites.js";
-import { buildxAvailable } from "../../src/stages/buildx.js";
+import { buildxAvailable } from "../../src/build/buildx.js";
 
 /** What every allowed skip's reason starts with; scripts/test.sh checks the TAP output for it. */
 export const ALLOWED_SKIP_MARK = "not available on this machine";

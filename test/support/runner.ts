@@ -4,19 +4,25 @@
  *
  * - the user: a non-root `runner` with passwordless sudo and the docker group (ensureRunnerUser);
  * - node24: the action's `runs.main` runs under a Node 24 binary (node24), not the machine's Node 20;
+ * - the work folder: the hosted runner's (`work` in its home) is here RUNNER_WORK, a new folder of the harness's
+ *   own (under TMPDIR, removed at exit), never the runner's real one: on a hosted runner that holds
+ *   this repository's own checkout (GITHUB_WORKSPACE) and RUNNER_TEMP (assertApartFromHostRunner);
  * - the download: the action's committed files (`git archive HEAD`) under
- *   /home/runner/work/_actions/kimigayo/build-action/<ref>, owned by the runner (unpackAction);
- * - the workspace: another git repository at /home/runner/work/<name>/<name> (newWorkspace), or for
+ *   RUNNER_WORK/_actions/kimigayo/build-action/<ref>, owned by the runner (unpackAction);
+ * - the workspace: another git repository at RUNNER_WORK/<name>/<name> (newWorkspace), or for
  *   this repository's own workflows a clone of this repository (checkoutRepository);
  * - a step: `sudo -u runner -H env -i …` with the runner's variables only (GITHUB_*, RUNNER_*, CI,
  *   INPUT_* from action.yml's inputs and defaults), per-step GITHUB_OUTPUT, GITHUB_STEP_SUMMARY,
  *   GITHUB_PATH, GITHUB_ENV and GITHUB_STATE files owned by the runner, whose outputs, PATH and env
  *   additions are read back afterwards and carried to later steps (runAction, runScript);
  * - a workflow job: its steps in order, `${{ }}` expressions, `if:`, `env:`, `defaults.run`,
- *   `continue-on-error`, job outputs, a matrix entry and `needs` (runWorkflowJob).
+ *   `continue-on-error`, job outputs, a matrix entry and `needs` (runWorkflowJob); its GITHUB_TOKEN
+ *   holding the job's `permissions:` (jobPermissions), issued by the API stand-in when the test
+ *   gives `issueToken`; the OIDC token variables only with id-token: write (WorkflowRunContext.idToken); a pull request checked out as
+ *   actions/checkout does (refs/remotes/pull/N/merge, HEAD detached).
  *
  * What it does not: no runner process, no log masking (the log is the raw output; `::add-mask::`
- * lines are in it), no cache service (@actions/cache reports itself unavailable), no OIDC, no
+ * lines are in it), no cache service (@actions/cache reports itself unavailable), no
  * services or containers, no composite or Docker actions, no `pre`/`post`. A job runs on this
  * machine whatever its `runs-on` says (the log says so). Third-party actions are out of scope: a few
  * have small imitations (checkout, setup-node, upload/download-artifact, see THIRD_PARTY), the
@@ -36,6 +42,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -43,12 +50,59 @@ import {
 import { tmpdir } from "node:os";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { sourceCachePath } from "../../src/stages/source.js";
+import { sourceCachePath } from "../../src/build/source.js";
+import { PERMISSION_SCOPES, tokenPermissions, type Access, type TokenPermissions } from "./github-api.js";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const RUNNER_USER = "runner";
 export const RUNNER_HOME = "/home/runner";
-export const RUNNER_WORK = "/home/runner/work";
+
+/**
+ * Refuses a harness folder that is, contains or lies inside GITHUB_WORKSPACE or RUNNER_TEMP of the
+ * runner this process itself runs on (CI's e2e job on a hosted runner): the harness empties and
+ * removes what it makes there, and would delete its own checkout.
+ */
+export function assertApartFromHostRunner(dir: string, env: NodeJS.ProcessEnv = process.env): void {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const within = (a: string, b: string) => a === b || a.startsWith(b.endsWith(sep) ? b : b + sep);
+  const mine = real(dir);
+  for (const name of ["GITHUB_WORKSPACE", "RUNNER_TEMP"] as const) {
+    const theirs = env[name] ? real(env[name]) : undefined;
+    if (!theirs) continue;
+    const how = mine === theirs ? "is" : within(mine, theirs) ? "is inside" : within(theirs, mine) ? "contains" : undefined;
+    if (how)
+      throw new Error(
+        `runner harness: its folder ${dir} ${how} ${name} (${env[name]}) of the runner this test runs on; it would remove that runner's files. Point TMPDIR elsewhere (the harness works in a new folder under ${tmpdir()}).`,
+      );
+  }
+}
+
+/** The harness's own stand-in for the runner's work folder (the hosted runner's `work` in its home): a new folder per process, removed at exit. */
+function newRunnerWork(): string {
+  // A new folder's name is fresh, so it can only be or lie inside theirs through its parent.
+  assertApartFromHostRunner(tmpdir());
+  const dir = mkdtempSync(join(tmpdir(), "kimigayo-runner-work-"));
+  assertApartFromHostRunner(dir);
+  chmodSync(dir, 0o755);
+  process.once("exit", () => {
+    // The runner's files are removable by root; as another user (CI runs the e2e through sudo), sudo.
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      spawnSync("sudo", ["-n", "rm", "-rf", "--", dir]);
+    }
+  });
+  return dir;
+}
+
+/** The runner's work folder here: RUNNER_TEMP, the tool cache, the actions and the workspaces are under it. */
+export const RUNNER_WORK = newRunnerWork();
 /** Outside the repository and /root, so the runner can read it; reused between runs. */
 export const NODE24_DIR = "/var/cache/kimigayo-test/node24";
 /** The hosted image's PATH for the runner, less tools this machine does not have. */
@@ -164,7 +218,7 @@ export function unpackAction(ref = "v2"): string {
 
 export interface Workspace {
   name: string;
-  /** GITHUB_WORKSPACE: /home/runner/work/<name>/<name>. */
+  /** GITHUB_WORKSPACE: RUNNER_WORK/<name>/<name>. */
   dir: string;
   remove(): void;
 }
@@ -257,7 +311,7 @@ export function assertNoRootOwned(dir: string): void {
   }
 }
 
-/** Removes what the harness made under /home/runner/work: _temp, _tool, the unpacked action, workflow jobs' workspace, `workspaces`. */
+/** Removes what the harness made under RUNNER_WORK: _temp, _tool, the unpacked action, workflow jobs' workspace, `workspaces`. */
 export function cleanRunnerWork(...workspaces: Workspace[]): void {
   for (const w of workspaces) w.remove();
   for (const p of ["_temp", "_tool", "_actions/kimigayo/build-action", "build-action"])
@@ -286,6 +340,8 @@ export interface JobOptions {
   secrets?: Record<string, string>;
   jobId?: string;
   workflow?: string;
+  /** The workflow's file in the repository (GITHUB_WORKFLOW_REF): default .github/workflows/<workflow>.yml. */
+  workflowPath?: string;
   apiUrl?: string;
   runId?: number;
   /**
@@ -312,6 +368,12 @@ export interface Job {
   steps: number;
   /** JobOptions.serviceEnv. */
   serviceEnv: Record<string, string>;
+  /** ACTIONS_RUNTIME_TOKEN: the job's token for the runner's services (artifacts, cache, results). */
+  runtimeToken: string;
+  /** GITHUB_ACTION names used so far, and how often (__run, __run_2, …). */
+  actionNames: Record<string, number>;
+  /** The GITHUB_TOKEN's permissions, for a workflow job (runWorkflowJob). */
+  permissions?: TokenPermissions;
 }
 
 /** Starts a job: an empty RUNNER_TEMP, the event payload in it, the github context. */
@@ -410,6 +472,8 @@ export function newJob(o: JobOptions): Job {
     workspace: o.workspace,
     job: o.jobId ?? "test",
     workflow: o.workflow ?? "test",
+    workflow_ref: `${repository}/${o.workflowPath ?? `.github/workflows/${o.workflow ?? "test"}.yml`}@${ref}`,
+    workflow_sha: sha,
     action: "",
     action_path: "",
     token: secrets.GITHUB_TOKEN ?? "",
@@ -434,6 +498,8 @@ export function newJob(o: JobOptions): Job {
     pathAdds: [],
     steps: 0,
     serviceEnv: { ...o.serviceEnv },
+    runtimeToken: randomUUID(),
+    actionNames: {},
   };
 }
 
@@ -477,7 +543,17 @@ function runnerEnv(job: Job): Record<string, string> {
     GITHUB_ACTOR: g("actor"),
     GITHUB_TRIGGERING_ACTOR: g("triggering_actor"),
     GITHUB_WORKFLOW: g("workflow"),
+    GITHUB_WORKFLOW_REF: g("workflow_ref"),
+    GITHUB_WORKFLOW_SHA: g("workflow_sha"),
     GITHUB_JOB: job.id,
+    // The hosted image's own variables.
+    ImageOS: "ubuntu24",
+    ImageVersion: "20260101.1.0",
+    // The runner's services: always a token; their URLs (ACTIONS_RESULTS_URL of the cache and
+    // results service, ACTIONS_ID_TOKEN_REQUEST_URL with id-token: write) come with serviceEnv,
+    // from the test that started them. Without a service, none is set: an unset URL makes
+    // @actions/cache report itself unavailable, where a URL to nothing would fail every call.
+    ACTIONS_RUNTIME_TOKEN: job.runtimeToken,
     ...job.serviceEnv,
   };
 }
@@ -536,9 +612,14 @@ function annotationsOf(log: string): Annotation[] {
 async function runStep(
   job: Job,
   argv: string[],
-  o: { env?: Record<string, string>; cwd?: string; id?: string; timeoutMs?: number },
+  o: { env?: Record<string, string>; cwd?: string; id?: string; action?: string; timeoutMs?: number },
 ): Promise<StepResult> {
-  const n = ++job.steps;
+  ++job.steps;
+  // GITHUB_ACTION: the step's id, else __run for a script and __owner_repo (__self for ./) for an
+  // action, with _2, _3 … for the second and later of the same name in the job.
+  const base = o.action ?? "__run";
+  const seen = o.id ? 0 : (job.actionNames[base] = (job.actionNames[base] ?? 0) + 1);
+  const actionName = o.id ?? (seen === 1 ? base : `${base}_${seen}`);
   const files = join(job.temp, "_runner_file_commands");
   const file = (kind: string) => writeRunnerFile(join(files, `${kind}_${randomUUID()}`), "");
   const [output, summary, path, envFile, state] = ["set_output", "step_summary", "add_path", "set_env", "save_state"].map(file) as [
@@ -552,7 +633,7 @@ async function runStep(
     ...runnerEnv(job),
     ...job.envAdds,
     ...o.env,
-    GITHUB_ACTION: o.id ?? `__run_${n}`,
+    GITHUB_ACTION: actionName,
     GITHUB_OUTPUT: output,
     GITHUB_STEP_SUMMARY: summary,
     GITHUB_PATH: path,
@@ -647,7 +728,9 @@ export async function runAction(o: {
   const { env: inputs, unexpected } = inputVariables(meta.inputs, o.inputs ?? {}, jobContexts(o.job));
   // A remote action knows where it came from; a local one (uses: ./) does not.
   const remote = /\/_actions\/([^/]+)\/([^/]+)\/([^/]+)\/?$/.exec(o.actionDir);
+  // GITHUB_ACTION_PATH is set for composite actions only (GitHub's docs); this one is a node24 action.
   const r = await runStep(o.job, [node24(), join(o.actionDir, meta.runs.main)], {
+    action: remote ? `__${remote[1]}_${remote[2]}` : "__self",
     env: {
       ...o.env,
       ...inputs,
@@ -717,6 +800,7 @@ interface WorkflowJob {
   name?: string;
   if?: unknown;
   needs?: string | string[];
+  permissions?: unknown;
   "runs-on"?: unknown;
   env?: Map;
   defaults?: { run?: { shell?: string; "working-directory"?: string } };
@@ -728,9 +812,57 @@ interface WorkflowJob {
 
 interface Workflow {
   name?: string;
+  permissions?: unknown;
   env?: Map;
   defaults?: { run?: { shell?: string; "working-directory"?: string } };
   jobs?: Record<string, WorkflowJob>;
+}
+
+const ACCESS: readonly string[] = ["none", "read", "write"];
+
+/**
+ * A job's GITHUB_TOKEN permissions as GitHub computes them: the job's `permissions:`, else the
+ * workflow's, else the repository's default (restricted: contents and packages read; permissive:
+ * every scope write but id-token). `read-all`/`write-all` set every scope; a map sets those it names
+ * and every other scope to none (`{}` is none at all). A pull request from a fork gets at most read,
+ * and no id-token. A scope or access GitHub does not know throws, as GitHub refuses the workflow.
+ */
+export function jobPermissions(
+  wf: Pick<Workflow, "permissions" | "jobs">,
+  jobId: string,
+  o: { fork?: boolean; default?: "restricted" | "permissive" } = {},
+): TokenPermissions {
+  const where = wf.jobs?.[jobId]?.permissions !== undefined ? `jobs.${jobId}.permissions` : "permissions";
+  const block = wf.jobs?.[jobId]?.permissions ?? wf.permissions;
+  let p: TokenPermissions;
+  if (block === undefined || block === null) {
+    p =
+      o.default === "permissive"
+        ? tokenPermissions(Object.fromEntries(PERMISSION_SCOPES.filter((s) => s !== "id-token").map((s) => [s, "write"])))
+        : tokenPermissions({ contents: "read", packages: "read" });
+  } else if (block === "read-all" || block === "write-all") {
+    const access = block === "read-all" ? "read" : "write";
+    p = tokenPermissions(Object.fromEntries(PERMISSION_SCOPES.map((s) => [s, s === "id-token" && access === "read" ? "none" : access])));
+  } else if (typeof block === "object" && !Array.isArray(block)) {
+    const given: Partial<TokenPermissions> = {};
+    for (const [scope, access] of Object.entries(block)) {
+      if (!(PERMISSION_SCOPES as readonly string[]).includes(scope))
+        throw new Error(`${where}.${scope}: not a permission GitHub knows; known: ${PERMISSION_SCOPES.join(", ")}`);
+      if (!ACCESS.includes(String(access)) || (scope === "id-token" && access === "read"))
+        throw new Error(
+          `${where}.${scope}: ${JSON.stringify(access)} is not one of ${scope === "id-token" ? "write, none" : "read, write, none"}`,
+        );
+      given[scope as keyof TokenPermissions] = access as Access;
+    }
+    p = tokenPermissions(given);
+  } else {
+    throw new Error(`${where}: ${JSON.stringify(block)} is not read-all, write-all or a map of scopes`);
+  }
+  if (o.fork)
+    p = Object.fromEntries(
+      Object.entries(p).map(([s, a]) => [s, s === "id-token" ? "none" : a === "write" ? "read" : a]),
+    ) as TokenPermissions;
+  return p;
 }
 
 export function readWorkflow(file: string): Workflow {
@@ -784,7 +916,7 @@ export interface JobResult {
 }
 
 export interface WorkflowRunContext extends Omit<JobOptions, "workspace" | "jobId" | "workflow"> {
-  /** Default /home/runner/work/build-action/build-action, emptied, filled by the checkout step. */
+  /** Default RUNNER_WORK/build-action/build-action, emptied, filled by the checkout step. */
   workspace?: string;
   /** The run's artifacts: one folder per artifact, shared by its jobs. */
   artifacts: string;
@@ -796,6 +928,20 @@ export interface WorkflowRunContext extends Omit<JobOptions, "workspace" | "jobI
    * `kimigayo/build-action@v2`, as the README's examples write it) to its unpacked folder.
    */
   actions?: Record<string, string>;
+  /**
+   * The OIDC token service (test/support/oidc.ts): the variables of one job's ID token requests,
+   * from its github context and its workflow file's path in the repository. The runner sets them
+   * only on a job whose permissions grant `id-token: write`, as GitHub's does.
+   */
+  idToken?: (job: Job, workflowPath: string) => Record<string, string>;
+  /**
+   * Issues the job's GITHUB_TOKEN for its permissions (jobPermissions), as GitHub does before each
+   * job: with the API stand-in, `(p) => standIn.issueToken(p)`, so that the stand-in answers what
+   * they do not allow with 403. Without it, secrets.GITHUB_TOKEN is used as given.
+   */
+  issueToken?: (permissions: TokenPermissions) => string;
+  /** The repository's default for jobs without `permissions:` (Settings > Actions): default restricted. */
+  defaultPermissions?: "restricted" | "permissive";
   /** Replaces the actions/checkout imitation (default: checkoutRepository of this repository). */
   checkout?: (workspace: string, withs: Record<string, string>) => void;
   timeoutMs?: number;
@@ -812,7 +958,16 @@ const THIRD_PARTY: Record<string, ThirdParty | "skip"> = {
     const tag = job.github.ref_type === "tag" ? String(job.github.ref_name) : undefined;
     if (ctx.checkout) ctx.checkout(job.workspace, w);
     else checkoutRepository(job.workspace, { fetchDepth, ...(tag ? { tag } : {}) });
-    return `imitated: cloned ${ctx.checkout ? "(by the test's checkout)" : ROOT} into ${job.workspace} (fetch-depth ${fetchDepth})`;
+    // A pull request's event checks out its merge ref, detached, with no local branch (unless `ref:` names one).
+    const pr = /^refs\/pull\/(\d+)\/merge$/.exec(String(job.github.ref));
+    if (pr && !w.ref) {
+      const merge = `refs/remotes/pull/${pr[1]}/merge`;
+      asRunner(["git", "update-ref", merge, "HEAD"], job.workspace);
+      asRunner(["git", "checkout", "-q", "--detach", merge], job.workspace);
+      for (const b of asRunner(["git", "for-each-ref", "--format=%(refname)", "refs/heads/"], job.workspace).split("\n").filter(Boolean))
+        asRunner(["git", "update-ref", "-d", b], job.workspace);
+    }
+    return `imitated: cloned ${ctx.checkout ? "(by the test's checkout)" : ROOT} into ${job.workspace} (fetch-depth ${fetchDepth})${pr && !w.ref ? `, HEAD detached at ${String(job.github.ref)}` : ""}`;
   },
   "actions/setup-node": (w, job) => {
     if (String(w["node-version"]) !== "24")
@@ -840,7 +995,11 @@ const THIRD_PARTY: Record<string, ThirdParty | "skip"> = {
     let root = roots[0]!;
     while (!roots.every((r) => r === root || r.startsWith(root + sep))) root = dirname(root);
     const dest = join(ctx.artifacts, name);
-    if (existsSync(dest)) throw new Error(`actions/upload-artifact: an artifact named ${name} already exists in this run`);
+    if (existsSync(dest)) {
+      // As the action: a name already in the run fails, unless overwrite: true deletes it first.
+      if (w.overwrite !== "true") throw new Error(`actions/upload-artifact: an artifact named ${name} already exists in this run`);
+      rmSync(dest, { recursive: true, force: true });
+    }
     for (const p of found) cpSync(p, join(dest, relative(root, p)), { recursive: true });
     return `imitated: uploaded ${found.length} path(s) as artifact ${name}`;
   },
@@ -894,7 +1053,28 @@ export async function runWorkflowJob(file: string, jobId: string, ctx: WorkflowR
     rmSync(workspace, { recursive: true, force: true });
     runnerDir(workspace);
   }
-  const job = newJob({ repository: "kimigayo/build-action", ...ctx, workspace, jobId, workflow: wf.name ?? basename(file) });
+  const fork = ctx.event !== undefined && "pullRequest" in ctx.event && ctx.event.fork === true;
+  const permissions = jobPermissions(wf, jobId, { fork, default: ctx.defaultPermissions ?? "restricted" });
+  const secrets = { ...ctx.secrets, ...(ctx.issueToken ? { GITHUB_TOKEN: ctx.issueToken(permissions) } : {}) };
+  // GitHub gives a job the OIDC token endpoint only with id-token: write.
+  const serviceEnv = { ...ctx.serviceEnv };
+  if (permissions["id-token"] !== "write")
+    for (const k of ["ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"]) delete serviceEnv[k];
+  const job = newJob({
+    repository: "kimigayo/build-action",
+    ...ctx,
+    secrets,
+    serviceEnv,
+    workspace,
+    jobId,
+    workflow: wf.name ?? basename(file),
+    workflowPath: `.github/workflows/${basename(file)}`,
+  });
+  job.permissions = permissions;
+  if (ctx.idToken && permissions["id-token"] === "write") {
+    const inRepo = /(?:^|\/)(\.github\/workflows\/[^/]+)$/.exec(file)?.[1];
+    Object.assign(job.serviceEnv, ctx.idToken(job, inRepo ?? `.github/workflows/${basename(file)}`));
+  }
   const lines: string[] = [];
   const logs: string[] = [];
   const steps: Record<string, { outputs: Record<string, string>; outcome: string; conclusion: string }> = {};
@@ -950,7 +1130,7 @@ export async function runWorkflowJob(file: string, jobId: string, ctx: WorkflowR
     const continueOnError =
       step["continue-on-error"] === undefined ? false : truthy(evaluateTemplate(String(step["continue-on-error"]), c));
     const timeoutMs = minutes(step["timeout-minutes"]) ?? minutes(spec["timeout-minutes"]) ?? ctx.timeoutMs;
-    const common = { job, env, id, ...(timeoutMs ? { timeoutMs } : {}) };
+    const common = { job, env, ...(step.id ? { id: step.id } : {}), ...(timeoutMs ? { timeoutMs } : {}) };
     let result: StepResult | undefined;
     let note: string | undefined;
     let kind: StepRecord["kind"];

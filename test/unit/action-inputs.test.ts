@@ -224,6 +224,23 @@ describe("action inputs -> CLI argv", () => {
       ],
     },
     {
+      name: "merge with defer-tags moves no tag: the release from published.json moves them",
+      inputs: { command: "merge", image: "ghcr.io/o/kimigayo", digests: "artifacts", out: "merged", "defer-tags": "true" },
+      argv: [
+        "merge",
+        "--config",
+        "configs/kimigayo.yml",
+        "--json",
+        "--image",
+        "ghcr.io/o/kimigayo",
+        "--out",
+        "merged",
+        "--digests",
+        "artifacts",
+        "--defer-tags",
+      ],
+    },
+    {
       name: "release from the published images and artifacts, without a benchmark",
       inputs: { command: "release", tag: "v2.1.0", image: "ghcr.io/o/kimigayo", "from-published": "artifacts", "bench-runs": "0" },
       argv: [
@@ -268,8 +285,13 @@ describe("invalid action inputs", () => {
     { name: "changelog needs a tag", inputs: { command: "changelog" }, message: "changelog needs tag" },
     { name: "commands are case-sensitive", inputs: { command: "Build" }, message: 'command: "Build" is not a command' },
     { name: "fix: yes", inputs: { command: "doctor", fix: "yes" }, message: 'fix: "yes" must be true or false' },
-    { name: "fix: TRUE", inputs: { command: "doctor", fix: "TRUE" }, message: 'fix: "TRUE" must be true or false' },
+    {
+      name: "fix: tRUE (not a spelling GitHub's boolean inputs accept)",
+      inputs: { command: "doctor", fix: "tRUE" },
+      message: 'fix: "tRUE" must be true or false (or True, TRUE, False, FALSE)',
+    },
     { name: "fix is checked for build too", inputs: { command: "build", fix: "1" }, message: 'fix: "1" must be true or false' },
+    { name: "defer-tags: yes", inputs: { command: "merge", "defer-tags": "yes" }, message: 'defer-tags: "yes" must be true or false' },
   ];
   for (const c of cases) {
     test(c.name, () => {

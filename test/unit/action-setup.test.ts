@@ -17,7 +17,7 @@ import type { RunResult } from "../../src/lib/exec.js";
 import { silentLogger } from "../../src/lib/log.js";
 import { UsageError } from "../../src/lib/errors.js";
 import { hostArchitecture } from "../../src/lib/platform.js";
-import { toolchainSpec } from "../../src/stages/busybox.js";
+import { toolchainSpec } from "../../src/build/busybox.js";
 
 const inputs = (i: Record<string, string>) => getInputs((n) => i[n] ?? "");
 

@@ -18,6 +18,7 @@ import { BUILD_TYPE, configInputs, SLSA_PROVENANCE_V1, type ProvenancePredicate,
 import { getInputs, toArgv } from "../../src/action/inputs.js";
 import { RELEASE } from "../../src/pipeline/stages.js";
 import { attest as attestStage } from "../../src/stages/release/attest.js";
+import { tag as tagStage } from "../../src/stages/release/tag.js";
 import type { ReleaseContext } from "../../src/stages/release/context.js";
 import { parseVerifyOptions } from "../../src/cli/verify.js";
 import { loadConfig } from "../../src/config/load.js";
@@ -32,7 +33,8 @@ import { canonicalJsonBytes } from "../../src/oci/json.js";
 import { RegistryClient } from "../../src/oci/registry.js";
 import { MEDIA_TYPES } from "../../src/oci/types.js";
 import { startMemoryRegistry, type MemoryRegistry } from "../support/oci-registry.js";
-import { githubClaims, startLocalSigstore, unsignedJwt, type LocalSigstore } from "../support/sigstore.js";
+import { githubClaims } from "../support/oidc.js";
+import { startLocalSigstore, type LocalSigstore } from "../support/sigstore.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const REPO = "kimigayo/build-action";
@@ -165,7 +167,7 @@ describe("signing and verifying with a local Sigstore", () => {
   before(async () => {
     sigstore = await startLocalSigstore();
     other = await startLocalSigstore();
-    signer = sigstoreSigner(sigstore, async () => unsignedJwt(githubClaims({ repository: REPO })));
+    signer = sigstoreSigner(sigstore, () => sigstore.oidc.token(githubClaims({ repository: REPO })));
   });
   after(async () => {
     await sigstore?.close();
@@ -245,6 +247,20 @@ describe("signing and verifying with a local Sigstore", () => {
   });
 });
 
+/** A trusted_root.json of the right shape (what verify's flags check before any work), in a temporary folder. */
+const rootDir = mkdtempSync(join(tmpdir(), "kimigayo-trusted-root-"));
+const ROOT_JSON = join(rootDir, "root.json");
+const key = { rawBytes: "AAAA" };
+writeFileSync(
+  ROOT_JSON,
+  JSON.stringify({
+    mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+    tlogs: [{ hashAlgorithm: "SHA2_256", publicKey: key, logId: { keyId: "AAAA" } }],
+    certificateAuthorities: [{ certChain: { certificates: [key] } }],
+  }),
+);
+after(() => rmSync(rootDir, { recursive: true, force: true }));
+
 describe("verify: helpers and flags", () => {
   it("parseWorkflowSan splits a GitHub workflow identity", () => {
     assert.deepEqual(parseWorkflowSan("https://github.com/o/r/.github/workflows/release.yml@refs/tags/v1.0.0"), {
@@ -304,10 +320,10 @@ describe("verify: helpers and flags", () => {
       "--ref",
       "refs/tags/v*",
       "--trusted-root",
-      "root.json",
+      ROOT_JSON,
     ]);
     assert.deepEqual(o.identity, { repository: REPO, ref: "refs/tags/v*" });
-    assert.equal(o.trustedRoot, "root.json");
+    assert.equal(o.trustedRoot, ROOT_JSON);
   });
 });
 
@@ -320,7 +336,7 @@ describe("the action's verify command", () => {
       "signer-repository": "o/kimigayo",
       "signer-workflow": ".github/workflows/release.yml",
       "signer-ref": "refs/tags/v*",
-      "trusted-root": "root.json",
+      "trusted-root": ROOT_JSON,
     });
     const argv = toArgv(i);
     assert.deepEqual(argv, [
@@ -336,7 +352,7 @@ describe("the action's verify command", () => {
       "--ref",
       "refs/tags/v*",
       "--trusted-root",
-      "root.json",
+      ROOT_JSON,
     ]);
     const o = parseVerifyOptions(argv.slice(1));
     assert.deepEqual(o.identity, { repository: "o/kimigayo", workflow: ".github/workflows/release.yml", ref: "refs/tags/v*" });
@@ -434,11 +450,32 @@ describe("the release's attest stage", () => {
     assert.equal(attestStage.skip!(ctx(oidc, { githubToken: "x" })), false);
   });
 
-  it("sits between bench and tag in the release", () => {
+  it("runs after bench, and the tags move only after attest, notes and assets, right before the GitHub Release", () => {
     const names = RELEASE.map((s) => s.name);
     assert.equal(names.indexOf("attest"), names.indexOf("bench") + 1);
-    assert.equal(names.indexOf("tag"), names.indexOf("attest") + 1);
+    assert.deepEqual(names.slice(names.indexOf("attest")), ["attest", "notes", "assets", "tag", "github-release"]);
   });
+});
+
+describe("the release's tag stage", () => {
+  const ctx = (release: { dryRun: boolean; fromPublished?: string }) => ({ release }) as unknown as ReleaseContext;
+  const rows: { name: string; release: { dryRun: boolean; fromPublished?: string }; skipped: RegExp | false }[] = [
+    { name: "a release", release: { dryRun: false }, skipped: false },
+    { name: "a release from published images", release: { dryRun: false, fromPublished: "artifacts" }, skipped: false },
+    { name: "a dry run: it tags what it pushed to --image", release: { dryRun: true }, skipped: false },
+    {
+      name: "a dry run from published images: the real images' tags stay",
+      release: { dryRun: true, fromPublished: "artifacts" },
+      skipped: /dry run from published images: the tags merge deferred stay where they are/,
+    },
+  ];
+  for (const row of rows) {
+    it(row.name, () => {
+      const why = tagStage.skip!(ctx(row.release));
+      if (row.skipped === false) assert.equal(why, false);
+      else assert.match(String(why), row.skipped);
+    });
+  }
 });
 
 describe("the config's files in a provenance", () => {

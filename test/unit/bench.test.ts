@@ -321,7 +321,12 @@ describe("outputs", () => {
         ["standard linux/amd64: boot to ready, docker run to ready line ÷ floor startup", "x", 0.95],
       ],
     );
-    assert.match(entries[1]!.extra!, /^n=3 p95=4.0357 min=2.98 max=4.105 res=0.001; linux\/amd64 native/);
+    // A time figure carries the machine's pace: the best run of the floor in the same case and rounds.
+    assert.match(
+      entries[1]!.extra!,
+      /^n=3 p95=4.0357 min=2.98 max=4.105 res=0.001 machine=300; linux\/amd64 native; .*machine: the best of 3 startup \(paired with boot\) runs of floor linux\/amd64/,
+    );
+    assert.doesNotMatch(entries[4]!.extra!, /machine=/, "memory is no time");
     for (const e of entries) assert.match(e.range!, /^± [0-9.]+$/);
     // Every entry carries its resolution; memory is charged by the 4 KiB page, ratios are to 4 decimals.
     for (const e of entries) assert.match(e.extra!, / res=[0-9.e-]+[ ;]/, e.name);
@@ -336,7 +341,7 @@ describe("outputs", () => {
     Object.assign(boot, { values: [0, 0, 10], summary: summarize([0, 0, 10]), resolution: 10 });
     const e = benchmarkEntries(r).find((x) => x.name.endsWith(BOOT_METRICS.inContainer))!;
     assert.equal(e.value, 10);
-    assert.match(e.extra!, /res=10; .*the median, 0 ms, is below one tick: reported as one tick/);
+    assert.match(e.extra!, /res=10 machine=300; .*the median, 0 ms, is below one tick: reported as one tick/);
     // A ratio-based consumer (new ÷ old) stays finite between any two such files.
     const before = benchmarkEntries(syntheticResult());
     for (const x of benchmarkEntries(r)) {

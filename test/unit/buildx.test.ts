@@ -43,9 +43,9 @@ import {
   prepareContext,
   progressLine,
   type BuildxArgs,
-} from "../../src/stages/buildx.js";
-import { buildWithEngine, parseEngine, resolveEngine } from "../../src/stages/engine.js";
-import { buildImage, imageAnnotations } from "../../src/stages/image.js";
+} from "../../src/build/buildx.js";
+import { buildWithEngine, parseEngine, resolveEngine } from "../../src/build/engine.js";
+import { buildImage, imageAnnotations } from "../../src/build/image.js";
 
 const EPOCH = 1767225600;
 const enc = (s: string) => Buffer.from(s, "utf8");

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { mergeConfig, parseFragment, parseLinks, readConfigValues, type FragmentLine } from "../../src/stages/busybox.js";
+import { mergeConfig, parseFragment, parseLinks, readConfigValues, type FragmentLine } from "../../src/build/busybox.js";
 import { UsageError } from "../../src/lib/errors.js";
 
 const FILE = "frag.config";

@@ -14,7 +14,7 @@ import { actionRoot, appletTableFile, findActionRoot, isActionsOwn } from "../..
 import { ConfigError, parseConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
 import { formatError, UsageError } from "../../src/lib/errors.js";
-import { parseFragment } from "../../src/stages/busybox.js";
+import { parseFragment } from "../../src/build/busybox.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const SHA = "34f9ea6ff8636f2c9241153b9114eefa9e65674a45318ae1ef95bb5f31c53bb2";
@@ -391,7 +391,11 @@ describe("release_notes.types: the notes' sections, in the user's order, inherit
 
   test("a type listed twice is bad input", () => {
     const dir = tree({ "kimigayo.yml": "base: builtin\nrelease_notes: { types: [{ type: feat, title: A }, { type: feat, title: B }] }\n" });
-    assert.match(configError(() => load(join(dir, "kimigayo.yml"))).message, /release_notes\.types.*lists a type twice/s);
+    // Named at the repeat's own entry and line, with the type and the entry it repeats.
+    assert.match(
+      configError(() => load(join(dir, "kimigayo.yml"))).message,
+      /release_notes\.types\.1\.type \(line 2\): type "feat" is listed twice \(first as types\[0\]\)/,
+    );
   });
 });
 

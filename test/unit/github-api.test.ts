@@ -4,7 +4,16 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { assertAllValid, loadGitHubOpenApi, SchemaValidator, startGitHubStandIn, type GitHubStandIn } from "../support/github-api.js";
+import {
+  assertAllValid,
+  loadGitHubOpenApi,
+  permissionNeeded,
+  SchemaValidator,
+  startGitHubStandIn,
+  tokenPermissions,
+  type GitHubStandIn,
+  type TokenPermissions,
+} from "../support/github-api.js";
 
 const TOKEN = "ghs_standin_0123456789";
 const json = { authorization: `token ${TOKEN}`, "content-type": "application/json" };
@@ -297,6 +306,130 @@ describe("GitHub stand-in: answering", () => {
       assert.throws(() => assertAllValid(si), /no fake for repos\/get-all-topics/);
     } finally {
       await si.close();
+    }
+  });
+});
+
+describe("GitHub stand-in: a job's GITHUB_TOKEN holds its permissions, as GitHub enforces them (o/r private)", () => {
+  let si: GitHubStandIn;
+  before(async () => {
+    si = await startGitHubStandIn({ token: TOKEN, privateRepositories: ["O/r"] });
+    si.seedPull({ owner: "o", repo: "r", number: 12, head_sha: "c0ffee".padEnd(40, "0") });
+  });
+  after(async () => {
+    await si.close();
+  });
+  const release = { method: "POST", path: "/repos/o/r/releases", body: { tag_name: "v1.0.0" } };
+  const comment = { method: "POST", path: "/repos/o/r/issues/12/comments", body: { body: "size report" } };
+  const check = { method: "POST", path: "/repos/o/r/check-runs", body: { name: "size", head_sha: "c0ffee".padEnd(40, "0") } };
+  const attestation = {
+    method: "POST",
+    path: "/repos/o/r/attestations",
+    body: { bundle: { mediaType: "application/vnd.dev.sigstore.bundle.v0.3+json" } },
+  };
+  type Case = [
+    what: string,
+    permissions: Partial<TokenPermissions>,
+    call: { method: string; path: string; body?: unknown },
+    status: number,
+    accepted?: string,
+  ];
+  const cases: Case[] = [
+    ["a release with contents: write", { contents: "write" }, release, 201],
+    ["a release with contents: read", { contents: "read", packages: "write" }, release, 403, "contents=write"],
+    ["listing releases with contents: read", { contents: "read" }, { method: "GET", path: "/repos/o/r/releases" }, 200],
+    ["listing releases with permissions: {} (every scope none)", {}, { method: "GET", path: "/repos/o/r/releases" }, 403, "contents=read"],
+    ["a comment on a pull request with pull-requests: write", { "pull-requests": "write" }, comment, 201],
+    ["a comment on a pull request with issues: write", { issues: "write" }, comment, 201],
+    ["a comment with contents: write only", { contents: "write" }, comment, 403, "issues=write; pull_requests=write"],
+    ["a pull request read with pull-requests: read", { "pull-requests": "read" }, { method: "GET", path: "/repos/o/r/pulls/12" }, 200],
+    [
+      "a pull request read with contents: read only",
+      { contents: "read" },
+      { method: "GET", path: "/repos/o/r/pulls/12" },
+      403,
+      "pull_requests=read",
+    ],
+    ["a check run with checks: write", { checks: "write" }, check, 201],
+    ["a check run with checks: read", { checks: "read", contents: "write" }, check, 403, "checks=write"],
+    // Refused before the stand-in looks for a fake: the rule is the category's, not the fake's.
+    ["an attestation with attestations: read", { attestations: "read", "id-token": "write" }, attestation, 403, "attestations=write"],
+    ["an attestation with id-token: write only", { "id-token": "write", contents: "write" }, attestation, 403, "attestations=write"],
+    // A public repository is read with any token; writing it still needs the permission.
+    ["listing a public repository's releases with permissions: {}", {}, { method: "GET", path: "/repos/o/public/releases" }, 200],
+    [
+      "a release in a public repository with contents: read",
+      { contents: "read" },
+      { ...release, path: "/repos/o/public/releases" },
+      403,
+      "contents=write",
+    ],
+  ];
+  for (const [what, permissions, call, status, accepted] of cases) {
+    it(`${what}: ${status}`, async () => {
+      const token = si.issueToken(permissions);
+      const res = await fetch(`${si.url}${call.path}`, {
+        method: call.method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        ...(call.body ? { body: JSON.stringify(call.body) } : {}),
+      });
+      const body = (await res.json()) as { message: string };
+      assert.equal(res.status, status, JSON.stringify(body));
+      const rec = si.requests.at(-1)!;
+      if (status === 403) {
+        assert.equal(body.message, "Resource not accessible by integration");
+        assert.equal(res.headers.get("x-accepted-github-permissions"), accepted);
+        assert.equal(rec.valid, false);
+        assert.match(rec.errors.join("\n"), /^permissions: the token holds /);
+        assert.throws(() => assertAllValid({ requests: [rec] }), /Resource|permissions: the token holds/);
+      } else {
+        assert.equal(rec.valid, true, rec.errors.join("; "));
+      }
+    });
+  }
+
+  it("a token it never issued is refused with 401; the stand-in's own token holds every permission", async () => {
+    let res = await fetch(`${si.url}/repos/o/r/releases`, { headers: { authorization: "Bearer ghs_never_issued" } });
+    assert.equal(res.status, 401);
+    res = await fetch(`${si.url}/repos/o/r/releases`, { method: "POST", headers: json, body: JSON.stringify({ tag_name: "v9.0.0" }) });
+    assert.equal(res.status, 201);
+  });
+
+  it("unspecified scopes are none; the permissions of an issued token are known", () => {
+    const p = tokenPermissions({ contents: "write" });
+    assert.equal(p.contents, "write");
+    assert.equal(p.packages, "none");
+    assert.equal(p["id-token"], "none");
+    assert.deepEqual(si.permissionsOf(si.issueToken({ packages: "read" }))?.packages, "read");
+  });
+
+  it("finds the permission of every operation the fakes answer, by its category", () => {
+    const api = loadGitHubOpenApi();
+    const ops = new Map<string, { op: Parameters<typeof permissionNeeded>[0]; method: string }>();
+    for (const item of Object.values(api.spec.paths))
+      for (const [method, op] of Object.entries(item))
+        if (op && typeof op === "object" && "operationId" in op) ops.set(String(op.operationId), { op, method });
+    const table: [string, string | undefined][] = [
+      ["repos/create-release", "contents write"],
+      ["repos/get-release-by-tag", "contents read"],
+      ["repos/upload-release-asset", "contents write"],
+      ["repos/delete-release-asset", "contents write"],
+      ["issues/create-comment", "issues,pull-requests write"],
+      ["issues/list-comments", "issues,pull-requests read"],
+      ["pulls/get", "pull-requests read"],
+      ["checks/update", "checks write"],
+      ["repos/create-attestation", "attestations write"],
+      ["git/update-ref", "contents write"],
+      ["repos/get", "metadata read"],
+      ["packages/get-all-package-versions-for-package-owned-by-org", "packages read"],
+      ["actions/get-workflow-run", "actions read"],
+      ["orgs/list-members", undefined],
+    ];
+    for (const [id, want] of table) {
+      const found = ops.get(id);
+      assert.ok(found, id);
+      const need = permissionNeeded(found.op, found.method);
+      assert.equal(need ? `${need.scopes.join(",")} ${need.access}` : undefined, want, id);
     }
   });
 });

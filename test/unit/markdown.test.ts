@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { micromark } from "micromark";
+import { gfm, gfmHtml } from "micromark-extension-gfm";
 import { mdCode, mdTable, mdText, xychart } from "../../src/lib/markdown.js";
 import { renderNotes } from "../../src/release/notes.js";
 
@@ -17,7 +19,14 @@ describe("mdText: the one rule for outside text", () => {
     ["line breaks become spaces", "one\ntwo\r\nthree\rfour", "one two three four"],
     ["a link cannot form", "[click](https://evil.example)", "\\[click\\](https://evil.example)"],
     ["an image cannot form", "![x](https://evil.example/p.png)", "!\\[x\\](https://evil.example/p.png)"],
-    ["a code span cannot form, a backslash stays a backslash", "`rm` C:\\dir", "\\`rm\\` C:\\\\dir"],
+    ["a code span renders as written; a backslash outside it stays a backslash", "`rm -rf` C:\\dir", "`rm -rf` C:\\\\dir"],
+    ["what is inside a code span stays inside it", "`<b>` `[x](y)` `@u` `a&b`", "`<b>` `[x](y)` `@u` `a&b`"],
+    ["a double-backtick span holds a backtick", "``a`b`` c", "``a`b`` c"],
+    ["a backtick that closes nothing is escaped", "a ` b", "a \\` b"],
+    ["runs of different lengths do not pair", "``a` b", "\\`\\`a\\` b"],
+    ["a span holding a pipe is text (it would split a table cell)", "`a|b`", "\\`a\\|b\\`"],
+    ["a span cannot carry a link out", "[`x`](https://evil.example)", "\\[`x`\\](https://evil.example)"],
+    ["a span cannot open an HTML tag that outlives it", "`<b title='`'>x", "`<b title='`'&gt;x"],
     ["plain text is unchanged", "fix(busybox): add awk (#7)", "fix(busybox): add awk (#7)"],
     ["unicode is unchanged", "≤ 20 ms ✓ 君が代", "≤ 20 ms ✓ 君が代"],
   ];
@@ -82,5 +91,61 @@ describe("release notes escape what comes from git", () => {
     assert.ok(md.includes(`- ⚠️ **x\\|y:** ping @${ZWJ}someone &lt;b&gt;now&lt;/b&gt; a\\|b (#5) — Eve &lt;eve@${ZWJ}example.com&gt;`), md);
     assert.ok(md.includes(`- ⚠️ **Breaking:** **x\\|y:** ping @${ZWJ}someone &lt;b&gt;`), md);
     assert.ok(!/@someone|<b>/.test(md));
+  });
+});
+
+/**
+ * mdText as GitHub renders it (micromark with GFM, raw HTML let through as GitHub lets safe HTML
+ * through): each input alone, two inputs side by side in one line (a backtick of one cannot pair
+ * with the other's), and in a table cell. No link, no HTML tag of the input's, no mention; code
+ * spans render.
+ */
+describe("mdText rendered: code spans render, nothing breaks out", () => {
+  const render = (md: string) => micromark(md, { extensions: [gfm()], htmlExtensions: [gfmHtml()], allowDangerousHtml: true });
+  const hostile = [
+    "`<img src=x onerror=alert(1)>`",
+    "x ` <img src=x onerror=alert(1)> `",
+    "a ` b",
+    "`<b title='`'>bold</b>",
+    "[`x`](https://evil.example)",
+    "![`p`](https://evil.example/p.png)",
+    "`` ` `` <script>alert(1)</script>",
+    "<https://evil.example> `",
+    "ping @someone `@else`",
+    "`a|b` | c",
+    "\\`<i>x</i>\\`",
+  ];
+  // A bare URL is linked as itself (GFM's autolink literal, as GitHub does in any text): no disguised link.
+  const tags = (html: string) =>
+    [
+      ...html
+        .replace(/<a href="([^"]*)">([^<]*)<\/a>/g, (all, href: string, text: string) => (href === text ? text : all))
+        .matchAll(/<\/?([a-z]+)/g),
+    ].map((m) => m[1]!);
+  const mentions = (html: string) => [...html.replace(/<code>[^<]*<\/code>/g, "").matchAll(/(?:^|[^\w])@([a-z0-9][a-z0-9-]*)/gi)];
+  for (const a of hostile) {
+    test(JSON.stringify(a), () => {
+      for (const b of hostile) {
+        const line = render(`- ${mdText(a)} ${mdText(b)}`);
+        assert.deepEqual(
+          [...new Set(tags(line))].filter((t) => !["ul", "li", "code"].includes(t)),
+          [],
+          `${a} + ${b}: ${line}`,
+        );
+        assert.deepEqual(mentions(line), [], line);
+        const table = render(`| a | b |\n|---|---|\n| ${mdText(a)} | ${mdText(b)} |`);
+        assert.equal((table.match(/<td>/g) ?? []).length, 2, table);
+        assert.deepEqual(
+          [...new Set(tags(table))].filter((t) => !["table", "thead", "tbody", "tr", "th", "td", "code"].includes(t)),
+          [],
+          table,
+        );
+      }
+    });
+  }
+
+  test("code spans render as code", () => {
+    assert.equal(render(mdText("fix: `make -j2` uses `$(nproc)`")), "<p>fix: <code>make -j2</code> uses <code>$(nproc)</code></p>");
+    assert.equal(render(mdText("`<b>` stays text")), "<p><code>&lt;b&gt;</code> stays text</p>");
   });
 });

@@ -37,7 +37,7 @@ import {
   type ImageManifest,
 } from "../../src/oci/index.js";
 import { repositoryUrl, sourceUrl } from "../../src/lib/git.js";
-import { buildImage, imageAnnotations, rfc3339 } from "../../src/stages/image.js";
+import { buildImage, imageAnnotations, rfc3339 } from "../../src/build/image.js";
 import { needs } from "../support/prerequisites.js";
 import { ZSTD_COMPRESSOR } from "../../src/size/compress.js";
 

@@ -256,7 +256,10 @@ describe("commit messages", () => {
       ["refactor: r (#12)", { type: "refactor", subject: "r", prs: [12] }],
       ["wibble wobble", { subject: "wibble wobble", notes: [] }],
       ["chore: c\n\nBREAKING-CHANGE: yes", { type: "chore", notes: ["yes"] }],
-      ['Revert "feat: x (#3)" (#4)\n\nThis reverts commit abcdef1.', { revert: { sha: "abcdef1", header: "feat: x" }, prs: [4] }],
+      [
+        'Revert "feat: x (#3)" (#4)\n\nThis reverts commit abcdef1.',
+        { revert: { sha: "abcdef1", header: "feat: x", depth: 1, original: "feat: x" }, prs: [4] },
+      ],
     ];
     for (const [msg, want] of table) {
       const got = parseMessage(msg);
@@ -267,5 +270,188 @@ describe("commit messages", () => {
     assert.equal(formatDelta(100, undefined), "new");
     assert.equal(formatDelta(100, 100), "±0");
     assert.equal(formatDelta(110, 100), "+10 B (+10.0 %)");
+  });
+});
+
+/**
+ * The shapes real histories have, each a git fixture rendered and read as markdown: a squash whose
+ * message holds its commits' list and three BREAKING CHANGE footers; a revert of a revert (the
+ * change restored, within the range and across a release); a branch merged without a pull request
+ * with cherry-picks onto the line (with and without `-x`); a subject with code spans; a bot GitHub
+ * names by `type: Bot` alone.
+ */
+describe("release notes on real histories", () => {
+  const RENOVATE = "Renovate Bot <bot@renovateapp.com>";
+  const SQUASH = [
+    "feat(config)!: one schema for every file (#61)",
+    "",
+    "* feat: variants in their own files",
+    "",
+    "BREAKING CHANGE: variants.yml is gone; each variant is `variants/NAME.yml`",
+    "",
+    "* fix: paths are relative to the config",
+    "",
+    "BREAKING CHANGE: paths in a config are relative to that file,",
+    "not to the working directory",
+    "",
+    "* chore: tidy",
+    "",
+    "BREAKING-CHANGE: the `--variants` flag is now `--variant`",
+    "",
+    "Co-authored-by: Ken Ito <ken@example.com>",
+  ].join("\n");
+  let rx: GitFixture;
+  const at: Record<string, string> = {};
+  let real: ChangeSet;
+  let md: string;
+  let html: string;
+
+  before(async () => {
+    rx = gitFixture("kimigayo-history-");
+    rx.commit("feat: first release");
+    // A change and its revert, both released in 1.0.0 ...
+    at.dhcp = rx.commit("feat(net): dhcp client", KEN);
+    at.dhcpRevert = rx.revert(at.dhcp);
+    rx.commit("chore(main): release 1.0.0");
+    rx.git("tag", "v1.0.0");
+    // ... brought back in 1.1.0 by reverting the revert.
+    at.dhcpBack = rx.revert(at.dhcpRevert);
+    // A change, its revert and the revert of that, all in 1.1.0.
+    at.syslog = rx.commit("feat(log): syslog to stdout", MIKA);
+    at.syslogRevert = rx.revert(at.syslog);
+    at.syslogBack = rx.revert(at.syslogRevert);
+    // A squash merge: its commits' list and three BREAKING CHANGE footers in one message.
+    at.squash = rx.commit(SQUASH, KEN);
+    // A branch merged without a pull request; two of its commits cherry-picked onto the line first.
+    rx.git("checkout", "-q", "-b", "topic");
+    at.sort = rx.commit("fix(tar): sort entries", SORA);
+    at.mtime = rx.commit("feat(tar): an `--mtime` option", SORA);
+    at.uid = rx.commit("fix(tar): no uid in names", SORA);
+    rx.git("checkout", "-q", "main");
+    rx.git("cherry-pick", "-x", at.sort);
+    at.sortPicked = rx.git("rev-parse", "HEAD");
+    rx.git("cherry-pick", at.uid);
+    at.uidPicked = rx.git("rev-parse", "HEAD");
+    rx.git("merge", "-q", "--no-ff", "topic", "-m", "Merge branch 'topic'");
+    at.topicMerge = rx.git("rev-parse", "HEAD");
+    // A bot whose name says nothing of it.
+    rx.commit("chore(deps): bump zod (#70)", RENOVATE);
+    rx.commit("chore(main): release 1.1.0");
+    rx.git("tag", "v1.1.0");
+    real = await withPullAuthors(await collectChanges(rx.dir, "v1.1.0"), async (pr) =>
+      pr === 70 ? { login: "renovate", type: "Bot" } : pr === 61 ? { login: "ken-ito", type: "User" } : undefined,
+    );
+    md = renderNotes({
+      version: "1.1.0",
+      tag: "v1.1.0",
+      previous: "v1.0.0",
+      changes: real.changes,
+      newContributors: real.newContributors,
+      repoUrl: REPO_URL,
+    });
+    html = render(md);
+  });
+  after(() => rx.remove());
+
+  const bySubject = (s: string) => real.changes.filter((c) => c.subject === s);
+  /** The rendered list item that holds `text`, tags and all. */
+  const item = (text: string) => {
+    const m = new RegExp(`<li>(?:(?!<li>)[\\s\\S])*?${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}[\\s\\S]*?</li>`).exec(html);
+    assert.ok(m, `no list item with ${text} in\n${html}`);
+    return m[0];
+  };
+  const section = (title: string) => {
+    const from = html.indexOf(`<h3>${title}</h3>`);
+    assert.ok(from >= 0, `no section ${title} in\n${html}`);
+    const to = html.indexOf("<h3>", from + 1);
+    return html.slice(from, to < 0 ? undefined : to);
+  };
+
+  it("every BREAKING CHANGE footer of a squash, each with only its own text", () => {
+    const [c] = bySubject("one schema for every file");
+    assert.ok(c, JSON.stringify(real.changes.map((x) => x.subject)));
+    assert.deepEqual(c.breakingNotes, [
+      "variants.yml is gone; each variant is `variants/NAME.yml`",
+      "paths in a config are relative to that file,\nnot to the working directory",
+      "the `--variants` flag is now `--variant`",
+    ]);
+    const hl = html.slice(html.indexOf("<h2>Highlights</h2>"), html.indexOf("<h2>Changes"));
+    const breaking = /<li>⚠️ <strong>Breaking:<\/strong> <strong>config:<\/strong> one schema for every file[\s\S]*?<\/ul>\s*<\/li>/.exec(
+      hl,
+    );
+    assert.ok(breaking, hl);
+    assert.deepEqual(
+      [...breaking[0].matchAll(/<li>([^<]*(?:<code>[^<]*<\/code>[^<]*)*)<\/li>/g)].map((m) => m[1]),
+      [
+        "variants.yml is gone; each variant is <code>variants/NAME.yml</code>",
+        "paths in a config are relative to that file, not to the working directory",
+        "the <code>--variants</code> flag is now <code>--variant</code>",
+      ],
+    );
+    assert.doesNotMatch(hl, /paths are relative to the config|tidy|Co-authored-by/, "the squash's list is no part of a note");
+  });
+
+  it("a revert of a revert restores the change: under Features, not Reverts, within the range and across a release", () => {
+    const features = section("Features");
+    const dhcp = bySubject("dhcp client");
+    assert.deepEqual(
+      dhcp.map((c) => [c.type, c.scope, c.sha]),
+      [["feat", "net", at.dhcpBack]],
+      "released and reverted in 1.0.0, brought back in 1.1.0 by the revert's revert",
+    );
+    const syslog = bySubject("syslog to stdout");
+    assert.deepEqual(
+      syslog.map((c) => [c.type, c.scope, c.sha]),
+      [["feat", "log", at.syslog]],
+      "the change itself, its revert and the revert's revert gone",
+    );
+    assert.match(features, new RegExp(`<strong>net:</strong> dhcp client \\(<a href="${REPO_URL}/commit/${at.dhcpBack}">`));
+    assert.match(features, new RegExp(`<strong>log:</strong> syslog to stdout \\(<a href="${REPO_URL}/commit/${at.syslog}">`));
+    assert.ok(!real.changes.some((c) => c.type === "revert"), JSON.stringify(real.changes.map((x) => [x.type, x.subject])));
+    assert.doesNotMatch(html, /Reverts|Revert &quot;|Revert “/);
+  });
+
+  it("a branch merged without a pull request: its commits linked to themselves; cherry-picked ones listed once", () => {
+    const once = (s: string) => {
+      const found = bySubject(s);
+      assert.equal(found.length, 1, `${s}: ${JSON.stringify(found.map((c) => c.sha))}`);
+      return found[0]!;
+    };
+    assert.equal(once("sort entries").sha, at.sortPicked, "picked with -x: the line's commit stays");
+    assert.equal(once("no uid in names").sha, at.uidPicked, "picked without -x: the same patch");
+    assert.equal(once("an `--mtime` option").sha, at.mtime);
+    assert.ok(!real.changes.some((c) => c.sha === at.topicMerge), "no line links to the merge commit");
+    assert.match(
+      item("option"),
+      new RegExp(
+        `<strong>tar:</strong> an <code>--mtime</code> option \\(<a href="${REPO_URL}/commit/${at.mtime}">${at.mtime!.slice(0, 7)}</a>\\)`,
+      ),
+    );
+    assert.equal((html.match(/sort entries/g) ?? []).length, 1);
+    assert.equal((html.match(/no uid in names/g) ?? []).length, 1);
+  });
+
+  it("a bot known by GitHub's type: Bot alone is named a bot and is no new contributor", () => {
+    const [bump] = bySubject("bump zod");
+    assert.deepEqual([bump?.author.login, bump?.author.bot], ["renovate", true]);
+    assert.match(item("bump zod"), /— renovate \(bot\)<\/li>/);
+    assert.ok(!real.newContributors.some((a) => a.bot || /renovate/i.test(a.name)), JSON.stringify(real.newContributors));
+    assert.deepEqual(
+      real.newContributors.map((a) => a.name),
+      ["Mika Mori", "Sora Aoi"],
+    );
+  });
+
+  it("git ≥ 2.43 writes a revert of a revert as Reapply: read the same way", () => {
+    const table: [string, { depth: number; original: string }][] = [
+      ['Revert "feat: x"', { depth: 1, original: "feat: x" }],
+      ['Revert "Revert "feat: x""', { depth: 2, original: "feat: x" }],
+      ['Reapply "feat: x"', { depth: 2, original: "feat: x" }],
+      ['Revert "Reapply "feat: x (#3)""', { depth: 3, original: "feat: x" }],
+    ];
+    for (const [header, want] of table) {
+      const r = parseMessage(header).revert!;
+      assert.deepEqual({ depth: r.depth, original: r.original }, want, header);
+    }
   });
 });

@@ -10,7 +10,7 @@ import { UsageError } from "../../src/lib/errors.js";
 import { sha256 } from "../../src/lib/hash.js";
 import { silentLogger } from "../../src/lib/log.js";
 import { readTar, writeTar, type TarEntry } from "../../src/lib/tar.js";
-import { parseFragment, type Applet, type BusyboxBuild } from "../../src/stages/busybox.js";
+import { parseFragment, type Applet, type BusyboxBuild } from "../../src/build/busybox.js";
 import {
   buildRootfs,
   checkServices,
@@ -19,7 +19,7 @@ import {
   rootfsEntries,
   type Runlevel,
   type Service,
-} from "../../src/stages/rootfs.js";
+} from "../../src/build/rootfs.js";
 
 const CONFIGS = fileURLToPath(new URL("../../configs/", import.meta.url));
 

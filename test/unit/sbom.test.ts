@@ -14,7 +14,7 @@ import type { RunResult } from "../../src/lib/exec.js";
 import { run, which } from "../../src/lib/exec.js";
 import { readTar, writeTar } from "../../src/lib/tar.js";
 import { canonicalJsonBytes, digestOf, MEDIA_TYPES, type ImageIndex } from "../../src/oci/index.js";
-import { rfc3339 } from "../../src/stages/image.js";
+import { rfc3339 } from "../../src/build/image.js";
 import {
   EMPTY_DESCRIPTOR,
   fileSpdxId,
@@ -28,7 +28,7 @@ import {
   upstreamVersion,
   type SpdxDocument,
   type SpdxOptions,
-} from "../../src/stages/sbom.js";
+} from "../../src/build/sbom.js";
 import { spdxViolations } from "../support/spec.js";
 
 const EPOCH = 1767225600;

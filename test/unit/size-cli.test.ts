@@ -12,7 +12,7 @@ import { COMMANDS } from "../../src/cli/main.js";
 import { cliInProcess } from "../support/cli.js";
 import { sizeCheckCommand } from "../../src/cli/size-check.js";
 import type { BuildResult, ImageBuild } from "../../src/pipeline/build.js";
-import type { RootfsFileInfo } from "../../src/stages/rootfs.js";
+import type { RootfsFileInfo } from "../../src/build/rootfs.js";
 import type { SizeReport } from "../../src/size/types.js";
 
 const CONFIGS = fileURLToPath(new URL("../../configs/", import.meta.url));

@@ -15,7 +15,7 @@ import { writeTar } from "../../src/lib/tar.js";
 import { gzipLayer } from "../../src/oci/gzip.js";
 import { parseReference } from "../../src/oci/reference.js";
 import type { BuildResult, ImageBuild } from "../../src/pipeline/build.js";
-import type { RootfsFileInfo } from "../../src/stages/rootfs.js";
+import type { RootfsFileInfo } from "../../src/build/rootfs.js";
 import { candidateRefs, describeCause, parseSizeReport, readHistory, reportBaseline, resolveBaseline } from "../../src/size/baseline.js";
 import { budgetField, computeDelta, evaluateBudget } from "../../src/size/budget.js";
 import { formatBudget, formatDelta, formatPercent } from "../../src/size/format.js";

@@ -2,7 +2,19 @@ import assert from "node:assert/strict";
 import { describe, it, test } from "node:test";
 import { UsageError } from "../../src/lib/errors.js";
 import { isTag } from "../../src/oci/reference.js";
-import { compareSemver, computeTags, parseSemver, sanitizeTag, tagOrder, type TagPlan, type TagSource } from "../../src/publish/tags.js";
+import {
+  compareSemver,
+  computeTags,
+  parseSemver,
+  plannedTags,
+  sanitizeTag,
+  tagOrder,
+  type TagPlan,
+  type TagResult,
+  type TagSource,
+} from "../../src/publish/tags.js";
+import type { PublishResult } from "../../src/results/published.js";
+import { checkPublishedTags } from "../../src/stages/release/from-published.js";
 
 const OCI_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
@@ -432,6 +444,78 @@ describe("tagOrder: exact tags of every variant first, then the moving ones, wid
       );
       const firstMoving = order.findIndex((m) => !m.exact);
       assert.ok(firstMoving === -1 || order.slice(firstMoving).every((m) => !m.exact), "no exact tag after a moving one");
+    });
+  }
+});
+
+describe("plannedTags: a variant's tags in the plan's order", () => {
+  const plan = computeTags({ kind: "version", version: "2.1.0", existingTags: ["v2.1.0"] }, KIMIGAYO);
+  const rows: { variant: string; want: string[] }[] = [
+    { variant: "standard", want: ["2.1.0", "2.1", "2", "latest", "2.1.0-standard", "2.1-standard", "2-standard", "standard"] },
+    { variant: "minimal", want: ["2.1.0-minimal", "2.1-minimal", "2-minimal", "minimal"] },
+    { variant: "web", want: [] },
+  ];
+  for (const { variant, want } of rows) it(variant, () => assert.deepEqual(plannedTags(plan, variant), want));
+});
+
+describe("checkPublishedTags: the tags merge recorded in published.json against the release's own plan", () => {
+  const release = computeTags({ kind: "tag", ref: "v2.1.0", existingTags: ["v2.0.0", "v2.1.0"] }, KIMIGAYO);
+  // v2.2.0 already out: this release moves neither 2 nor latest.
+  const backport = computeTags({ kind: "tag", ref: "v2.1.0", existingTags: ["v2.1.0", "v2.2.0"] }, KIMIGAYO);
+  const stats = { blobsUploaded: 0, blobBytesUploaded: 0, blobsSkipped: 0, blobsMounted: 0, manifestsPut: 1 };
+  const published = (tagsOf: (v: string) => { tags: string[]; deferredTags?: string[] }): PublishResult => ({
+    image: "ghcr.io/o/kimigayo",
+    version: "2.1.0",
+    prerelease: false,
+    variants: KIMIGAYO.map((v, i) => ({
+      variant: v.name,
+      index: `sha256:${String(i).repeat(64)}`,
+      manifests: [],
+      references: [],
+      stats,
+      ...tagsOf(v.name),
+    })),
+  });
+  const rows: { name: string; published: PublishResult; plan?: TagResult; throws?: RegExp; warns?: RegExp }[] = [
+    {
+      name: "merge --defer-tags, the same plan: nothing to say",
+      published: published((v) => ({ tags: [], deferredTags: plannedTags(release, v) })),
+    },
+    {
+      name: "the same tags in another order",
+      published: published((v) => ({ tags: [], deferredTags: [...plannedTags(release, v)].reverse() })),
+    },
+    {
+      name: "merge without --defer-tags: the tags already moved, said",
+      published: published((v) => ({ tags: plannedTags(release, v) })),
+      warns: /merge already moved the tags of minimal, standard, extended \(it ran without --defer-tags/,
+    },
+    {
+      name: "merge planned latest, the release does not (a newer release between the jobs): exit 2",
+      published: published((v) => ({ tags: [], deferredTags: plannedTags(release, v) })),
+      plan: backport,
+      throws:
+        /published\.json in art: merge planned minimal's tags as 2\.1\.0-minimal, 2\.1-minimal, 2-minimal, minimal; this release plans 2\.1\.0-minimal, 2\.1-minimal\. .*fetch-depth: 0/,
+    },
+    {
+      name: "merge recorded no tags at all (a merge of a branch build): exit 2",
+      published: published(() => ({ tags: [], deferredTags: [] })),
+      throws: /merge planned minimal's tags as none; this release plans 2\.1\.0-minimal/,
+    },
+  ];
+  for (const row of rows) {
+    it(row.name, () => {
+      const warnings: string[] = [];
+      const run = () => checkPublishedTags(row.published, row.plan ?? release, "published.json in art", (m) => warnings.push(m));
+      if (row.throws) {
+        assert.throws(run, (e: unknown) => e instanceof UsageError && row.throws!.test(e.message));
+        return;
+      }
+      run();
+      if (row.warns) {
+        assert.equal(warnings.length, 1);
+        assert.match(warnings[0]!, row.warns);
+      } else assert.deepEqual(warnings, []);
     });
   }
 });

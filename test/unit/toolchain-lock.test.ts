@@ -30,7 +30,7 @@ import {
   type ToolchainLock,
 } from "../../src/toolchain/lock.js";
 import { relocateSpecs } from "../../src/toolchain/wrappers.js";
-import { toolchainIdentity, toolVariables } from "../../src/stages/busybox.js";
+import { toolchainIdentity, toolVariables } from "../../src/build/busybox.js";
 import { close, listen } from "../support/registry-proxy.js";
 import { ROOT } from "../e2e/fixture.js";
 

@@ -7,8 +7,8 @@ import { MAX_EPOCH, type Config, type Platform, type VariantConfig } from "../..
 import { UsageError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
 import type { BuildResult, ImageBuild, LayoutBuild } from "../../results/build.js";
-import type { BusyboxBuild, SourceTree } from "../busybox.js";
-import type { EngineRequest, ResolvedEngine } from "../engine.js";
+import type { BusyboxBuild, SourceTree } from "../../build/busybox.js";
+import type { EngineRequest, ResolvedEngine } from "../../build/engine.js";
 
 export interface BuildRequest {
   config: Config;

@@ -1,6 +1,6 @@
 /** image: one OCI image layout per variant (an index over one manifest per platform), by the oci or buildx engine. */
 import { headSha, sourceUrl } from "../../lib/git.js";
-import { buildWithEngine, resolveEngine } from "../engine.js";
+import { buildWithEngine, resolveEngine } from "../../build/engine.js";
 import type { Stage } from "../stage.js";
 import { need, type BuildContext } from "./context.js";
 

@@ -1,7 +1,7 @@
 /** rootfs: one deterministic layer tar per variant and platform, around its BusyBox. */
 import { mapLimit } from "../../lib/concurrency.js";
 import type { ImageBuild } from "../../results/build.js";
-import { buildRootfs } from "../rootfs.js";
+import { buildRootfs } from "../../build/rootfs.js";
 import type { Stage } from "../stage.js";
 import { need, type BuildContext } from "./context.js";
 

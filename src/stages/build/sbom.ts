@@ -4,8 +4,8 @@ import { dirname, join } from "node:path";
 import { mapLimit } from "../../lib/concurrency.js";
 import { canonicalJsonBytes } from "../../oci/json.js";
 import type { ImageBuild } from "../../results/build.js";
-import { rfc3339 } from "../image.js";
-import { rootfsFiles, spdxFor, upstreamVersion } from "../sbom.js";
+import { rfc3339 } from "../../build/image.js";
+import { rootfsFiles, spdxFor, upstreamVersion } from "../../build/sbom.js";
 import type { Stage } from "../stage.js";
 import { need, type BuildContext } from "./context.js";
 

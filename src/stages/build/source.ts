@@ -1,6 +1,6 @@
 /** source: the pinned BusyBox tarball, sha256-checked (and signature-checked), extracted and patched once. */
-import { fetchSource } from "../source.js";
-import { prepareSourceTree } from "../busybox.js";
+import { fetchSource } from "../../build/source.js";
+import { prepareSourceTree } from "../../build/busybox.js";
 import type { Stage } from "../stage.js";
 import type { BuildContext } from "./context.js";
 

@@ -11,8 +11,8 @@ import type { BuildResult } from "../../results/build.js";
 import type { BenchRow } from "../../release/notes.js";
 import type { SizeCheckResult } from "../../size/check.js";
 import type { BuildContext } from "../build/context.js";
-import type { EngineRequest } from "../engine.js";
-import type { SmokeResult } from "../smoke.js";
+import type { EngineRequest } from "../../build/engine.js";
+import type { SmokeResult } from "../../build/smoke.js";
 
 export interface ReleaseRequest {
   config: Config;

@@ -2,18 +2,21 @@
  * The release job of the spread-out workflow: it builds and pushes nothing. It starts from what
  * the other jobs left as artifacts, downloaded into one folder:
  *   - each platform job's build.json with its rootfs tars and SBOMs (any sub-folder layout);
- *   - the merge job's published.json (every variant's index digest and tags, already pushed).
+ *   - the merge job's published.json (every variant's index digest, pushed, and the tags it is
+ *     to get: `merge --defer-tags` leaves them to this job's tag stage, after attest).
  * The builds are joined into one build result (paths moved to where the artifacts are now, each
  * tar checked against its recorded sha256), written to <out>/build.json for size-check, and the
- * stages that the other jobs ran are skipped with the reason.
+ * stages that the other jobs ran are skipped with the reason. The rest is the RELEASE list as a
+ * single-job release runs it: attest, notes, assets, then the tags, then the GitHub Release.
  */
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { UsageError } from "../../lib/errors.js";
+import { plannedTags, type TagResult } from "../../publish/tags.js";
 import { sha256File } from "../../lib/hash.js";
 import { parseReference } from "../../oci/reference.js";
 import { BUILD_JSON, readBuildResult, type BuildResult, type ImageBuild } from "../../results/build.js";
-import { PUBLISHED_FILE, readPublished } from "../../results/published.js";
+import { PUBLISHED_FILE, readPublished, type PublishResult } from "../../results/published.js";
 import type { ReleaseContext } from "./context.js";
 
 /** Files named `name` anywhere below `dir`, sorted. */
@@ -55,6 +58,13 @@ export async function restoreFromPublished(ctx: ReleaseContext, dir: string): Pr
     );
   }
   const published = await readPublished(publishedFiles[0]!);
+  const tagVersion = ctx.release.tag.replace(/^v/, "");
+  if (published.version !== tagVersion) {
+    throw new UsageError(
+      `${publishedFiles[0]}: the merge job published version ${published.version ?? "(none: a branch build)"}, not ${tagVersion} (--tag ${ctx.release.tag}): pass the artifacts of this tag's workflow run`,
+      { file: publishedFiles[0]! },
+    );
+  }
   const want = parseReference(ctx.release.image);
   const got = parseReference(published.image);
   if (want.registry !== got.registry || want.repository !== got.repository) {
@@ -97,7 +107,6 @@ export async function restoreFromPublished(ctx: ReleaseContext, dir: string): Pr
   ctx.build = build;
   ctx.images = images;
   ctx.untagged = published;
-  ctx.published = published;
   ctx.log.info(
     `release from ${root}: ${images.length} image(s) from ${builds.length} build(s), ${published.variants.length} published variant(s)`,
   );
@@ -113,6 +122,32 @@ export async function restoreFromPublished(ctx: ReleaseContext, dir: string): Pr
     "push-by-digest": `pushed by digest by the platform jobs (${publishedFiles[0]})`,
     smoke: "each platform job smoke-tests its own images on its own architecture (publish --by-digest --smoke)",
     bench: "the release job runs no container of the images: benchmarks belong to the platform jobs",
-    tag: `the merge job pushed every index and moved the tags (${publishedFiles[0]})`,
   };
+}
+
+/**
+ * The tags published.json says each index is to get (merge's plan) against the release's own
+ * plan: they differ when merge saw another version or other release tags (a shallow checkout, a
+ * newer release tagged between the jobs), and then nothing moves (exit 2, before any work).
+ * A merge that moved the tags itself (without --defer-tags) is named: the tag stage then only
+ * confirms them, and a failing attestation could not have held them back.
+ */
+export function checkPublishedTags(published: PublishResult, tags: TagResult, where: string, warn: (msg: string) => void): void {
+  const moved: string[] = [];
+  for (const v of published.variants) {
+    const merged = v.deferredTags ?? v.tags;
+    const want = plannedTags(tags, v.variant);
+    if ([...merged].sort().join(",") !== [...want].sort().join(",")) {
+      throw new UsageError(
+        `${where}: merge planned ${v.variant}'s tags as ${merged.join(", ") || "none"}; this release plans ${want.join(", ") || "none"}. ` +
+          "Run merge and release on the same tag, each with the whole history (fetch-depth: 0).",
+      );
+    }
+    if (v.deferredTags === undefined && v.tags.length > 0) moved.push(v.variant);
+  }
+  if (moved.length > 0) {
+    warn(
+      `${where}: merge already moved the tags of ${moved.join(", ")} (it ran without --defer-tags / defer-tags: "true"), so a failure in this job cannot hold them back`,
+    );
+  }
 }

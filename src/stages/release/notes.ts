@@ -1,8 +1,9 @@
-/** notes: RELEASE_NOTES.md from the git history, the sizes, the benchmark and the pushed images. */
+/** notes: RELEASE_NOTES.md from the git history, the sizes, the benchmark and the pushed images with the tags they get. */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { githubClient } from "../../github/client.js";
 import { collectChanges, withPullAuthors } from "../../release/changes.js";
+import { plannedTags } from "../../publish/tags.js";
 import { renderNotes, type ImageRow, type SizeRow } from "../../release/notes.js";
 import { need } from "../build/context.js";
 import type { Stage } from "../stage.js";
@@ -13,7 +14,7 @@ export const notes: Stage<ReleaseContext> = {
   async run(ctx) {
     const req = ctx.release;
     const size = need(ctx.size, "the size report", "notes");
-    const published = need(ctx.published, "the tagged images", "notes");
+    const pushed = need(ctx.untagged, "the pushed images", "notes");
     const tags = need(ctx.tags, "the tag plan", "notes");
     let set = await collectChanges(req.repoDir, req.tag, { untaggedHead: req.dryRun });
     // With a token, each change is credited to its pull request's author as GitHub knows them.
@@ -33,7 +34,13 @@ export const notes: Stage<ReleaseContext> = {
       compressed: i.compressed,
       ...(i.baseline?.uncompressed != null ? { previous: i.baseline.uncompressed } : {}),
     }));
-    const images: ImageRow[] = published.variants.map((v) => ({ variant: v.variant, image: req.image, index: v.index, tags: v.tags }));
+    // Written before the tag stage: each image with the tags the tag stage gives it.
+    const images: ImageRow[] = pushed.variants.map((v) => ({
+      variant: v.variant,
+      image: req.image,
+      index: v.index,
+      tags: plannedTags(tags, v.variant),
+    }));
     const env = req.env ?? process.env;
     const server = env.GITHUB_SERVER_URL ?? (ctx.github ? "https://github.com" : undefined);
     const repository = ctx.github ? `${ctx.github.owner}/${ctx.github.repo}` : env.GITHUB_REPOSITORY;

@@ -6,6 +6,7 @@ import { planTags } from "../../publish/publish.js";
 import { parseSemver } from "../../publish/tags.js";
 import { collectChanges } from "../../release/changes.js";
 import type { Stage } from "../stage.js";
+import { checkPublishedTags } from "./from-published.js";
 import type { ReleaseContext, ReleaseRequest } from "./context.js";
 
 /** Checks that need no work; bad input fails here, before any work and before any GitHub call. */
@@ -39,5 +40,9 @@ export const preflight: Stage<ReleaseContext> = {
     const github = await checkRelease(ctx.release);
     if (github) ctx.github = github;
     ctx.tags = planTags({ kind: "tag", ref: ctx.release.tag, existingTags: await releaseTags(ctx.release.repoDir) }, ctx.config);
+    // From the artifacts of a spread-out release: merge's tags must be this release's.
+    if (ctx.release.fromPublished && ctx.untagged) {
+      checkPublishedTags(ctx.untagged, ctx.tags, `published.json in ${ctx.release.fromPublished}`, (m) => ctx.log.warn(m));
+    }
   },
 };

@@ -1,10 +1,13 @@
 /**
- * smoke: an image, run for real. Pull by digest, `busybox true`, and a boot of /sbin/init to the
- * ready line followed by `docker stop` (arm64 under QEMU on an amd64 host).
+ * smoke: an image, run for real. Pull by digest (logged in with the step's credentials: a new
+ * package is private), `busybox true`, and a boot of /sbin/init to the ready line followed by
+ * `docker stop` (arm64 under QEMU on an amd64 host).
  */
-import { bootToReady, dockerBin, type Booted } from "../lib/docker.js";
+import { bootToReady, dockerBin, dockerPull, type Booted } from "../lib/docker.js";
 import { run } from "../lib/exec.js";
 import type { Logger } from "../lib/log.js";
+import { resolveCredentials, type CredentialSources } from "../oci/credentials.js";
+import { parseReference } from "../oci/reference.js";
 
 // The boot is the one in src/lib/docker.ts (the benchmark uses it too); the e2e tests take it from here.
 export { bootToReady, READY_LINE } from "../lib/docker.js";
@@ -21,11 +24,14 @@ export interface SmokeResult {
   exitCode: number;
 }
 
-/** Pulls `image` (a reference by digest) for `platform`, runs `busybox true`, boots it and stops it. */
-export async function smoke(image: string, platform: string, log: Logger): Promise<SmokeResult> {
+/**
+ * Pulls `image` (a reference by digest) for `platform` with the credentials the registry client
+ * gets from `registry` (explicit, the environment's, docker's config.json), runs `busybox true`,
+ * boots it and stops it.
+ */
+export async function smoke(image: string, platform: string, log: Logger, registry: CredentialSources = {}): Promise<SmokeResult> {
   const d = dockerBin();
-  const pull = await run(d, ["pull", "--platform", platform, image]);
-  if (pull.code !== 0) throw new Error(`docker pull ${image} failed: ${pull.stderr.trim()}`);
+  await dockerPull(image, platform, resolveCredentials(parseReference(image).registry, registry));
   const t = await run(d, ["run", "--rm", "--platform", platform, image, "busybox", "true"]);
   if (t.code !== 0) throw new Error(`${image} (${platform}): busybox true exited ${t.code}: ${t.stderr.trim()}`);
   const name = `kimigayo-smoke-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;

@@ -1,5 +1,5 @@
 /**
- * image stage, engine "buildx": the same image as the oci engine (src/stages/image.ts), built by
+ * image stage, engine "buildx": the same image as the oci engine (src/build/image.ts), built by
  * `docker buildx build` from a generated Dockerfile. Each variant's Dockerfile starts FROM
  * scratch and ADDs the platform's rootfs tar (ADD extracts a local tar), so nothing runs inside
  * the image and no QEMU is needed for either platform.
@@ -421,7 +421,7 @@ export interface BuildxImageOptions extends ImageOptions {
   builder?: string;
   /** Default false: the image then holds exactly what the oci engine writes. */
   provenance?: Provenance;
-  /** Default false: the SPDX document of src/stages/sbom.ts is attached as a referrer instead. */
+  /** Default false: the SPDX document of src/build/sbom.ts is attached as a referrer instead. */
   sbom?: boolean;
   cacheFrom?: string[];
   cacheTo?: string[];

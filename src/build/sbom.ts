@@ -123,7 +123,7 @@ export interface SpdxOptions {
   musl: { version: string };
   /** Regular files in the rootfs (rootfsFiles). */
   files: SbomFile[];
-  /** RFC 3339 UTC, from SOURCE_DATE_EPOCH (rfc3339 in src/stages/image.ts). */
+  /** RFC 3339 UTC, from SOURCE_DATE_EPOCH (rfc3339 in src/build/image.ts). */
   created: string;
   /** A base URI such as https://github.com/OWNER/kimigayo/spdx; the document's namespace is derived from it. */
   namespace: string;

@@ -1,6 +1,6 @@
 /**
- * Which engine builds the image: "oci" (native, src/stages/image.ts, no daemon) or "buildx"
- * (src/stages/buildx.ts). "auto" picks buildx where `docker buildx version` works and the
+ * Which engine builds the image: "oci" (native, src/build/image.ts, no daemon) or "buildx"
+ * (src/build/buildx.ts). "auto" picks buildx where `docker buildx version` works and the
  * builder can export an OCI layout (buildxUsable), and oci elsewhere; asking for buildx where it
  * is missing is a usage error (exit 2).
  */
