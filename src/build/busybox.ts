@@ -1,9 +1,11 @@
 /**
  * busybox stage: verified tarball + variant fragment + platform -> a static, stripped BusyBox
  * and its facts. allnoconfig + the fragment + CONFIG_STATIC=y, compiled against musl with the
- * locked toolchain (configs/toolchain.lock.json; QEMU never compiles). Results live in a
+ * locked toolchain (configs/toolchain.lock.json; QEMU never compiles), or, where no Debian archive
+ * is known to fetch it from, the host's (src/toolchain/route.ts). Results live in a
  * content-addressed cache whose key is source sha256 + patches + fragment + toolchain identity
- * (the lock's digest) + platform + this recipe's version; a hit needs no toolchain at all.
+ * (the lock's digest, or the host toolchain's fingerprint) + platform + this recipe's version; a
+ * hit of the locked route needs no toolchain at all.
  */
 import { mkdir, mkdtemp, readFile, realpath, symlink, writeFile, copyFile, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
@@ -13,12 +15,14 @@ import { cacheRoot, cachedEntry, exists } from "../lib/cache.js";
 import { UsageError, CheckFailure } from "../lib/errors.js";
 import { hostArchitecture } from "../lib/platform.js";
 import { checkBinary, readElfFile } from "../lib/elf.js";
-import { run, runChecked } from "../lib/exec.js";
+import { run, runChecked, which } from "../lib/exec.js";
 import { sha256, sha256File } from "../lib/hash.js";
 import type { Logger } from "../lib/log.js";
 import { saveAttributionInputs, ATTRIBUTION_LDFLAGS } from "../size/attribution-inputs.js";
-import { lockedTree } from "../toolchain/fetch.js";
+import { lockedTree, type MirrorConfig } from "../toolchain/fetch.js";
 import { readLock, rolePackages, toolchainRecord } from "../toolchain/lock.js";
+import { toolchainRoute, type ToolchainRoute } from "../toolchain/route.js";
+import { muslVersion } from "./sbom.js";
 import { lockedCompiler, WRAPPERS_VERSION, type LockedCompiler } from "../toolchain/wrappers.js";
 import type { SourceResult } from "./source.js";
 
@@ -132,24 +136,180 @@ const toolchainCache = new Map<string, Promise<Toolchain>>();
  * on first use (src/toolchain/fetch.ts). Nothing of the host's compiler, binutils, musl or kernel
  * headers is used.
  */
-export function detectToolchain(platform: Platform, opts: { log: Logger; cacheDir?: string }): Promise<Toolchain> {
+export function detectToolchain(platform: Platform, opts: { log: Logger; cacheDir?: string; mirrors?: MirrorConfig }): Promise<Toolchain> {
   const cacheDir = opts.cacheDir ?? cacheRoot();
   const k = `${platform} ${cacheDir}`;
   let p = toolchainCache.get(k);
   if (!p) {
-    p = fetchToolchain(platform, opts.log, cacheDir);
+    p = fetchToolchain(platform, opts.log, cacheDir, opts.mirrors);
     toolchainCache.set(k, p);
     p.catch(() => toolchainCache.delete(k));
   }
   return p;
 }
 
-async function fetchToolchain(platform: Platform, log: Logger, cacheDir: string): Promise<Toolchain> {
+async function fetchToolchain(platform: Platform, log: Logger, cacheDir: string, mirrors?: MirrorConfig): Promise<Toolchain> {
   const host = hostArchitecture();
   const { identity, record } = toolchainIdentity(platform, host);
-  const tree = await lockedTree(readLock(), host, { log, cacheDir });
+  const tree = await lockedTree(readLock(), host, { log, cacheDir, ...(mirrors ? { mirrors } : {}) });
   const compiler = await lockedCompiler(tree.root, tree.digest, host, platform, cacheDir);
   return { platform, compiler, cflags: CFLAGS[platform], headerLinks: compiler.headers, identity, record };
+}
+
+// ---------------------------------------------------------------- the host route
+
+/** The host's toolchain of a platform, where the route is "host": what doctor installs (musl-amd64, cross-arm64). */
+export interface HostToolchainSpec {
+  /** The musl wrapper (CC). */
+  cc: string;
+  /** The gcc driver it runs. */
+  gcc: string;
+  /** CROSS_COMPILE: "" for the host's own binutils. */
+  prefix: string;
+  headers: Record<string, string>;
+  /** What provides it (Debian packages) and doctor's ids that install it. */
+  packages: string;
+  doctor: string;
+}
+
+const HEADERS = ["linux", "asm-generic", "mtd", "scsi"];
+const usrInclude = (triple: string) => ({
+  ...Object.fromEntries(HEADERS.map((d) => [d, `/usr/include/${d}`])),
+  asm: `/usr/include/${triple}/asm`,
+});
+
+export function hostToolchainSpec(platform: Platform, host = hostArchitecture()): HostToolchainSpec {
+  toolchainSpec(platform, host);
+  if (platform === "linux/amd64")
+    return {
+      cc: "musl-gcc",
+      gcc: "x86_64-linux-gnu-gcc",
+      prefix: "",
+      headers: usrInclude("x86_64-linux-gnu"),
+      packages: "musl-tools gcc binutils make linux-libc-dev",
+      doctor: "musl-amd64",
+    };
+  if (host === "arm64")
+    return {
+      cc: "aarch64-linux-musl-gcc",
+      gcc: "aarch64-linux-gnu-gcc",
+      prefix: "",
+      headers: usrInclude("aarch64-linux-gnu"),
+      packages: "musl-dev gcc binutils make linux-libc-dev",
+      doctor: "musl-amd64,cross-arm64",
+    };
+  return {
+    cc: "aarch64-linux-musl-gcc",
+    gcc: "aarch64-linux-gnu-gcc",
+    prefix: "aarch64-linux-gnu-",
+    headers: Object.fromEntries([...HEADERS, "asm"].map((d) => [d, `/usr/aarch64-linux-gnu/include/${d}`])),
+    packages: "gcc-aarch64-linux-gnu musl-dev:arm64 libc6-dev-arm64-cross (after dpkg --add-architecture arm64), gcc, make",
+    doctor: "musl-amd64,cross-arm64",
+  };
+}
+
+type Runner = typeof run;
+
+/** "<package> <version>" of the Debian package owning `path` (its arch qualifier dropped), when dpkg knows it. */
+export async function ownerPackage(path: string, runner: Runner = run): Promise<string | undefined> {
+  const owner = await runner("dpkg-query", ["-S", path]).catch(() => undefined);
+  const m = owner?.code === 0 ? /^([a-z0-9][a-z0-9+.-]*)(:[a-z0-9-]+)?: /.exec(owner.stdout.trim()) : null;
+  if (!m) return undefined;
+  const v = await runner("dpkg-query", ["-W", "-f", "${Version}", `${m[1]}${m[2] ?? ""}`]).catch(() => undefined);
+  const version = v?.code === 0 ? v.stdout.trim() : "";
+  return version ? `${m[1]} ${version}` : undefined;
+}
+
+const firstLine = (s: string) => s.split("\n")[0]?.trim() ?? "";
+
+/** What the probe of a host toolchain found: versions as the programs tell them, and the real paths dpkg is asked about. */
+export interface HostProbe {
+  /** `cc -dumpfullversion` */
+  gcc: string;
+  /** `ld --version`'s first line */
+  ld: string;
+  paths: { gcc: string; ld: string; libc?: string; headers: string };
+}
+
+/**
+ * What build.json and the provenance record of a host-toolchain build: route "host", and the
+ * compiler, binutils, musl and kernel headers as Debian packages where dpkg owns them (named as
+ * the lock names them, so a host with the lock's versions differs in the route alone), else as the
+ * programs tell their versions.
+ */
+export async function hostToolchainRecord(
+  spec: HostToolchainSpec,
+  probe: HostProbe,
+  runner: Runner = run,
+): Promise<Record<string, string>> {
+  const musl = probe.paths.libc ? await ownerPackage(probe.paths.libc, runner) : undefined;
+  const headers = await ownerPackage(probe.paths.headers, runner);
+  return {
+    route: "host",
+    compiler: (await ownerPackage(probe.paths.gcc, runner)) ?? `${spec.gcc} ${probe.gcc}`,
+    binutils: (await ownerPackage(probe.paths.ld, runner)) ?? probe.ld,
+    musl: musl ?? `musl ${(await muslVersion(spec.cc, runner)).version}`,
+    ...(headers ? { kernelHeaders: headers } : {}),
+  };
+}
+
+const hostCache = new Map<Platform, Promise<Toolchain>>();
+
+/** The host's toolchain of a platform, checked complete and fingerprinted (once per process). */
+export function hostToolchain(platform: Platform): Promise<Toolchain> {
+  let p = hostCache.get(platform);
+  if (!p) {
+    p = probeHostToolchain(platform);
+    hostCache.set(platform, p);
+    p.catch(() => hostCache.delete(platform));
+  }
+  return p;
+}
+
+async function probeHostToolchain(platform: Platform): Promise<Toolchain> {
+  const t = hostToolchainSpec(platform);
+  const missing: string[] = [];
+  for (const tool of [t.cc, t.gcc, `${t.prefix}ld`, `${t.prefix}strip`, `${t.prefix}readelf`, `${t.prefix}nm`, "gcc", "make"])
+    if (!(await which(tool))) missing.push(tool);
+  for (const [name, target] of Object.entries(t.headers)) if (!(await exists(target))) missing.push(`${target} (kernel headers: ${name}/)`);
+  if (missing.length > 0)
+    throw new UsageError(
+      `the host toolchain of ${platform} (used because no Debian archive is known for the locked one) is incomplete: missing ${[...new Set(missing)].join(", ")}.\n` +
+        `Install it with \`kimigayo doctor --fix --only ${t.doctor}\` (Debian packages: ${t.packages}), or give a Debian mirror for the locked toolchain (--debian-mirror, the debian-mirror input, KIMIGAYO_DEBIAN_MIRROR).`,
+    );
+  const cflags = CFLAGS[platform];
+  const gcc = firstLine((await runChecked(t.cc, ["-dumpfullversion"])).stdout);
+  const version = firstLine((await runChecked(t.cc, ["--version"])).stdout);
+  const linked = await linkedFiles(t.cc, cflags);
+  const makeVersion = firstLine((await runChecked("make", ["--version"])).stdout);
+  const ld = firstLine((await runChecked(`${t.prefix}ld`, ["--version"])).stdout);
+  const real = async (p: string) => realpath(p).catch(() => p);
+  const libc = Object.keys(linked).find((p) => p.endsWith("/libc.a"));
+  const record = await hostToolchainRecord(t, {
+    gcc,
+    ld,
+    paths: {
+      gcc: await real((await which(t.gcc)) ?? t.gcc),
+      ld: await real((await which(`${t.prefix}ld`)) ?? `${t.prefix}ld`),
+      headers: await real(join(t.headers.asm!, "types.h")),
+      ...(libc ? { libc } : {}),
+    },
+  });
+  const identity = sha256(
+    JSON.stringify({ route: "host", platform, cc: t.cc, cflags, ldflags: COMMON_LDFLAGS, version, linked, makeVersion, ld, record }),
+  ).slice(0, 16);
+  const compiler: LockedCompiler = { cc: t.cc, prefix: t.prefix, hostcc: "gcc", make: "make", headers: t.headers };
+  return { platform, compiler, cflags, headerLinks: t.headers, identity, record };
+}
+
+/** The toolchain identity (cache key) and record (build.json, provenance) of a platform on a route. */
+export async function routeIdentity(
+  platform: Platform,
+  route: ToolchainRoute,
+): Promise<{ identity: string; record: Record<string, string> }> {
+  if (route.kind === "lock") return toolchainIdentity(platform);
+  const tc = await hostToolchain(platform);
+  return { identity: tc.identity, record: tc.record };
 }
 
 /**
@@ -295,6 +455,8 @@ export interface BuildOptions {
   cacheDir?: string;
   jobs?: number;
   sourceDateEpoch: number;
+  /** Which toolchain (src/toolchain/route.ts); default: this host's route from process.env. */
+  route?: ToolchainRoute;
 }
 
 export async function buildBusybox(
@@ -306,7 +468,9 @@ export async function buildBusybox(
 ): Promise<BusyboxBuild> {
   const fragmentText = variant.fragment?.text ?? (await readFile(variant.busyboxConfig, "utf8"));
   const fragment = parseFragment(fragmentText, variant.busyboxConfig, (line) => fragmentOrigin(variant, line));
-  const id = toolchainIdentity(platform);
+  const cacheDir = opts.cacheDir ?? cacheRoot();
+  const route = opts.route ?? toolchainRoute(readLock(), hostArchitecture(), process.env, cacheDir);
+  const id = await routeIdentity(platform, route);
   const key = sha256(
     JSON.stringify({
       recipe: RECIPE_VERSION,
@@ -317,11 +481,13 @@ export async function buildBusybox(
       epoch: opts.sourceDateEpoch,
     }),
   ).slice(0, 32);
-  const cacheDir = opts.cacheDir ?? cacheRoot();
   const label = `${variant.name} ${platform}`;
   const started = Date.now();
   const entry = await cachedEntry(join(cacheDir, "busybox"), key, async (tmp) => {
-    const tc = await detectToolchain(platform, { log: opts.log, cacheDir });
+    const tc =
+      route.kind === "lock"
+        ? await detectToolchain(platform, { log: opts.log, cacheDir, mirrors: route.mirrors })
+        : await hostToolchain(platform);
     const facts = await compile(cfg, variant, platform, fragment, tc, tree.dir, tmp, key, opts);
     facts.buildSeconds = (Date.now() - started) / 1000;
     await writeFile(join(tmp, "facts.json"), `${JSON.stringify(facts, null, 2)}\n`);

@@ -46,7 +46,12 @@ export function snapshotBaseOf(sources: readonly AptSourceFile[]): string | unde
   return undefined;
 }
 
-export function mirrorConfig(env: NodeJS.ProcessEnv = process.env, sources = readAptSourceFiles()): MirrorConfig {
+/** The apt folder whose sources name the Debian archives: KIMIGAYO_APT_DIR (tests hide the host's sources with it), else /etc/apt. */
+export function aptDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.KIMIGAYO_APT_DIR || "/etc/apt";
+}
+
+export function mirrorConfig(env: NodeJS.ProcessEnv = process.env, sources = readAptSourceFiles(aptDir(env))): MirrorConfig {
   const snapshot = env.KIMIGAYO_DEBIAN_SNAPSHOT || snapshotBaseOf(sources);
   return { ...(env.KIMIGAYO_DEBIAN_MIRROR ? { mirror: env.KIMIGAYO_DEBIAN_MIRROR } : {}), ...(snapshot ? { snapshot } : {}), sources };
 }

@@ -148,6 +148,7 @@ export function toolchainRecord(lock: ToolchainLock, host: Arch, platform: Platf
     return `${p.name} ${p.version}`;
   };
   return {
+    route: "lock",
     lock: lockDigest(lock, host),
     release: `Debian ${lock.release}`,
     compiler: v(roles.compiler),

@@ -22,7 +22,9 @@ import { ANNOTATIONS, INDEX_MEDIA_TYPES, type ImageIndex, type ImageManifest } f
 import { runBuild } from "../pipeline/build.js";
 import { LAYER_COMPRESSOR_ID } from "../oci/gzip.js";
 import { hostArchitecture } from "../lib/platform.js";
-import { readLock, toolchainRecord } from "../toolchain/lock.js";
+import { readLock } from "../toolchain/lock.js";
+import { hostRouteWarning, toolchainRoute, type ToolchainRoute } from "../toolchain/route.js";
+import { routeIdentity } from "../build/busybox.js";
 import { BUNDLE_MEDIA_TYPE } from "../attest/referrer.js";
 import { SLSA_PROVENANCE_V1, type ProvenancePredicate, type Statement } from "../attest/statement.js";
 
@@ -48,7 +50,7 @@ export interface PlatformRebuild {
   /** Config files whose sha256 is not the one the provenance recorded. */
   inputs: { file: string; recorded: string; now: string }[];
   /** The toolchain the provenance recorded and the one this rebuild uses, and the fields that differ. */
-  toolchain: { recorded: Record<string, string>; now: Record<string, string>; differs: string[] };
+  toolchain: { recorded: Record<string, string>; now: Record<string, string>; differs: string[]; summary: string };
   /** Each layer's compressed digest and diff_id (the uncompressed tar's digest), published and rebuilt. */
   layers: LayerComparison[];
   files: FileDifference[];
@@ -64,6 +66,26 @@ export interface LayerComparison {
 /** The fields of the recorded toolchain (lock, compiler, binutils, musl, …) whose value this rebuild's differs from. */
 export function toolchainDifferences(recorded: Record<string, string>, now: Record<string, string>): string[] {
   return Object.keys(now).filter((k) => recorded[k] !== undefined && recorded[k] !== now[k]);
+}
+
+/**
+ * A toolchain record in a sentence: "the host toolchain gcc-13 13.2.0-23ubuntu4 / musl-dev 1.2.4-2
+ * (binutils-x86-64-linux-gnu 2.42-4ubuntu2)", "lock sha256:0123456789ab… (gcc-12 12.2.0-14, …)".
+ */
+export function describeToolchain(t: Record<string, string>): string {
+  const parts = [t.compiler, t.binutils, t.musl].filter(Boolean);
+  if (t.route === "host")
+    return `the host toolchain ${[t.compiler, t.musl].filter(Boolean).join(" / ")}${t.binutils ? ` (${t.binutils})` : ""}`;
+  if (t.lock) return `lock ${t.lock.slice(0, 19)}… (${parts.join(", ")})`;
+  return parts.length > 0 ? parts.join(", ") : "a toolchain the provenance does not record";
+}
+
+/** This host's route for the rebuild (once), with the host route's warning. */
+function chooseRebuildRoute(req: RebuildRequest): ToolchainRoute {
+  const lock = readLock();
+  const route = toolchainRoute(lock, hostArchitecture(), req.env);
+  if (route.kind === "host") req.log.warn(hostRouteWarning(route, lock, hostArchitecture()));
+  return route;
 }
 
 /** Pairs the layers by position; names the compressor when a layer's diff_id matches but its digest does not. */
@@ -203,6 +225,7 @@ export async function rebuildAndCompare(req: RebuildRequest): Promise<RebuildRes
     if (targets.length === 0) throw new UsageError(`rebuild: ${req.image} has no ${req.platform} image`);
   }
   const platforms: PlatformRebuild[] = [];
+  let route: ToolchainRoute | undefined;
   for (const [n, t] of targets.entries()) {
     const s = await provenanceOf(req.client, req.repository, t.digest);
     const params = s.predicate.buildDefinition.externalParameters;
@@ -211,15 +234,13 @@ export async function rebuildAndCompare(req: RebuildRequest): Promise<RebuildRes
     req.log.info(`rebuilding ${params.variant} ${platform} from ${params.config} at SOURCE_DATE_EPOCH=${params.sourceDateEpoch}`);
     // The toolchain first: a rebuild with another compiler or musl is not expected to match.
     const recordedToolchain = s.predicate.buildDefinition.internalParameters.toolchain ?? {};
-    const nowToolchain = toolchainRecord(readLock(), hostArchitecture(), platform);
+    route ??= chooseRebuildRoute(req);
+    const nowToolchain = (await routeIdentity(platform, route)).record;
     const differs = toolchainDifferences(recordedToolchain, nowToolchain);
-    const show = (t: Record<string, string>) =>
-      [t.compiler, t.binutils, t.musl, t.lock ? `lock ${t.lock.slice(0, 19)}…` : undefined].filter(Boolean).join(", ") || "(not recorded)";
-    if (differs.length > 0 || !recordedToolchain.lock)
-      req.log.warn(
-        `${platform}: built with ${show(recordedToolchain)}; rebuilding with ${show(nowToolchain)}${differs.length > 0 ? ` (differs: ${differs.join(", ")})` : ""}`,
-      );
-    else req.log.info(`${platform}: the same toolchain as the provenance records (${show(nowToolchain)})`);
+    const summary = `built with ${describeToolchain(recordedToolchain)}, rebuilding with ${describeToolchain(nowToolchain)}`;
+    if (differs.length > 0 || !recordedToolchain.lock || nowToolchain.route === "host")
+      req.log.warn(`${platform}: ${summary}${differs.length > 0 ? ` (differs: ${differs.join(", ")})` : ""}`);
+    else req.log.info(`${platform}: the same toolchain as the provenance records (${describeToolchain(nowToolchain)})`);
     const inputs = await inputDifferences(s.predicate, req.repoDir);
     for (const i of inputs) req.log.warn(`${i.file}: sha256 ${i.now}, the provenance recorded ${i.recorded}`);
     const published = JSON.parse((await req.client.getManifest(req.repository, t.digest)).bytes.toString("utf8")) as ImageManifest;
@@ -236,6 +257,7 @@ export async function rebuildAndCompare(req: RebuildRequest): Promise<RebuildRes
       engine: params.engine === "buildx" ? "buildx" : "oci",
       repoDir: req.repoDir,
       env: annotationEnv(published.annotations, req.env, params.sourceDateEpoch),
+      toolchainRoute: route,
     });
     const rebuilt = built.layouts?.[0]?.manifests.find((m) => m.platform === platform);
     if (!rebuilt) throw new CheckFailure(`the rebuild made no ${platform} image`);
@@ -260,7 +282,7 @@ export async function rebuildAndCompare(req: RebuildRequest): Promise<RebuildRes
       rebuilt: rebuilt.digest,
       match,
       inputs,
-      toolchain: { recorded: recordedToolchain, now: nowToolchain, differs },
+      toolchain: { recorded: recordedToolchain, now: nowToolchain, differs, summary },
       layers,
       files,
     });

@@ -11,6 +11,7 @@ import {
   installCliLauncher,
   needsQemu,
   neededPrerequisites,
+  routeOnRunner,
   type SetupDeps,
 } from "../../src/action/setup.js";
 import type { RunResult } from "../../src/lib/exec.js";
@@ -39,6 +40,7 @@ const deps = (over: Partial<SetupDeps>): SetupDeps => ({
   root: () => true,
   hostArch: "x64",
   cli: ["/usr/bin/node", "/action/dist/cli/index.js"],
+  route: () => "lock",
   ...over,
 });
 
@@ -76,6 +78,57 @@ describe("action setup: the prerequisites each command installs", () => {
       [{ command: "bench", platforms: "linux/arm64" }, "x64", ["build-tools", "binfmt", "docker-client", "dockerd", "busybox-static"]],
     ];
     for (const [i, host, want] of table) assert.deepEqual(neededPrerequisites(inputs(i), host), want, `${JSON.stringify(i)} on ${host}`);
+  });
+
+  it("on the host route (no Debian archive known, as on GitHub's Ubuntu runners) a build installs the host's compilers of its platforms", () => {
+    const table: [Record<string, string>, string, string[]][] = [
+      [{ command: "build" }, "x64", ["build-tools", "musl-amd64", "cross-arm64"]],
+      [{ command: "build", platforms: "linux/amd64" }, "x64", ["build-tools", "musl-amd64"]],
+      [{ command: "build", platforms: "linux/arm64" }, "x64", ["build-tools", "musl-amd64", "cross-arm64"]],
+      [{ command: "build", platforms: "linux/arm64" }, "arm64", ["build-tools", "musl-amd64", "cross-arm64"]],
+      [
+        { command: "release", "dry-run": "true" },
+        "x64",
+        ["build-tools", "musl-amd64", "cross-arm64", "binfmt", "docker-client", "dockerd"],
+      ],
+      // Nothing compiles: the route does not matter.
+      [{ command: "release", tag: "v2.1.0", "from-published": "artifacts" }, "x64", []],
+      [{ command: "size-check" }, "x64", []],
+    ];
+    for (const [i, host, want] of table)
+      assert.deepEqual(neededPrerequisites(inputs(i), host, "host"), want, `${JSON.stringify(i)} on ${host}`);
+  });
+
+  it("asks the route only of commands that compile, and installs by it", async () => {
+    const asked: string[] = [];
+    const route = (i: { command: string }) => (asked.push(i.command), "host" as const);
+    const f = fakeRunner({ node: { code: 0 } });
+    const r = await ensurePrerequisites(
+      inputs({ command: "build", platforms: "linux/amd64" }),
+      silentLogger,
+      deps({ runner: f.runner, route, missing: async (ids) => ids.filter((id) => id === "musl-amd64") }),
+    );
+    assert.match(r, /^installed musl-amd64/);
+    assert.match(f.calls[0]!, /doctor --fix --only musl-amd64$/);
+    await ensurePrerequisites(inputs({ command: "size-check" }), silentLogger, deps({ route }));
+    assert.deepEqual(asked, ["build"]);
+  });
+
+  it("the runner's route: host without a Debian archive, the lock with the debian-mirror input", async () => {
+    const apt = await mkdtemp(join(tmpdir(), "kimigayo-apt-"));
+    const cache = await mkdtemp(join(tmpdir(), "kimigayo-route-cache-"));
+    const saved = process.env.KIMIGAYO_CACHE;
+    process.env.KIMIGAYO_CACHE = cache;
+    try {
+      const env = { KIMIGAYO_APT_DIR: apt };
+      assert.equal(routeOnRunner(inputs({ command: "build" }), env), "host");
+      assert.equal(routeOnRunner(inputs({ command: "build", "debian-mirror": "http://127.0.0.1:9/mirror" }), env), "lock");
+    } finally {
+      if (saved === undefined) delete process.env.KIMIGAYO_CACHE;
+      else process.env.KIMIGAYO_CACHE = saved;
+      await rm(apt, { recursive: true, force: true });
+      await rm(cache, { recursive: true, force: true });
+    }
   });
 
   it("on an arm64 host, a build or bench of linux/amd64 is bad input before anything is installed; other commands are not", () => {
