@@ -18,7 +18,7 @@ import type { BuildResult } from "../results/build.js";
 import { readGitHubEvent } from "../results/github-event.js";
 import { exitCodeOf, formatError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
-import { restoreBuildCache, saveBuildCache } from "./cache.js";
+import { restoreBuildCache, restoreToolchainCache, saveBuildCache, saveToolchainCache } from "./cache.js";
 import { ensureBuildxBuilder, ensurePrerequisites, installCliLauncher } from "./setup.js";
 import { githubClient, githubToken as githubTokenOf } from "../github/client.js";
 import { upsertStickyComment } from "../github/comments.js";
@@ -249,6 +249,8 @@ export async function run(): Promise<void> {
       // `kimigayo` for the job's later run: steps (GitHub gives them no path to this action).
       core.addPath(await installCliLauncher(process.env.RUNNER_TEMP));
     }
+    // The toolchain first: a restored locked tree is the lock's route, which needs no host compiler from setup.
+    const toolchain = compilesBusybox(inputs) ? await restoreToolchainCache(log) : undefined;
     log.debug(`setup: prerequisites ${await ensurePrerequisites(inputs, log)}, buildx ${await ensureBuildxBuilder(inputs, log)}`);
     const cached = compilesBusybox(inputs) ? await restoreBuildCache(inputs.config, log) : undefined;
     const { code, report } = await runCommand(inputs, ctx);
@@ -259,6 +261,7 @@ export async function run(): Promise<void> {
       }
     }
     if (cached && code === 0) await saveBuildCache(cached, log);
+    if (toolchain && code === 0) await saveToolchainCache(toolchain, log);
     if (code !== 0) core.setFailed(`kimigayo ${inputs.command} exited with ${code}`);
     process.exitCode = code;
   } catch (err) {
