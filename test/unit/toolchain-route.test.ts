@@ -239,3 +239,32 @@ describe("what a host-toolchain build records", () => {
     t.diagnostic(`host record: ${JSON.stringify(id.record)}`);
   });
 });
+
+describe("doctor's toolchain item follows the route", () => {
+  it("no Debian archive known: ✓ saying builds use the host toolchain, why, and how to get the locked one", async () => {
+    const { PREREQUISITES } = await import("../../src/doctor/prerequisites.js");
+    const item = PREREQUISITES.find((p) => p.id === "toolchain")!;
+    const dir = mkdtempSync(join(tmpdir(), "kimigayo-doctor-route-"));
+    const saved = { apt: process.env.KIMIGAYO_APT_DIR, cache: process.env.KIMIGAYO_CACHE, mirror: process.env.KIMIGAYO_DEBIAN_MIRROR };
+    Object.assign(process.env, { KIMIGAYO_APT_DIR: join(dir, "apt"), KIMIGAYO_CACHE: join(dir, "cache") });
+    delete process.env.KIMIGAYO_DEBIAN_MIRROR;
+    try {
+      const r = await item.check();
+      assert.equal(r.ok, true);
+      assert.match(
+        r.detail,
+        /^builds use the HOST toolchain \(musl-amd64, cross-arm64 below\), not the lock sha256:[0-9a-f]{12}…: no URL is known/,
+      );
+      assert.match(r.detail, /set KIMIGAYO_DEBIAN_MIRROR \(or --debian-mirror, the debian-mirror input\)/);
+    } finally {
+      for (const [k, v] of [
+        ["KIMIGAYO_APT_DIR", saved.apt],
+        ["KIMIGAYO_CACHE", saved.cache],
+        ["KIMIGAYO_DEBIAN_MIRROR", saved.mirror],
+      ] as const)
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
