@@ -1,11 +1,12 @@
 /**
- * npm run bench:hosts [-- --variant minimal,standard --platform linux/amd64,linux/arm64 --arm64 --no-trixie]
+ * npm run bench:hosts [-- --variant minimal,standard --platform linux/amd64,linux/arm64 --arm64 --no-trixie --host-route]
  *
  * Same bytes on other hosts: builds the variants cold (empty cache, toolchain fetch included) on
  * this host and in a Debian 13 (trixie) chroot made with mmdebstrap that has none of this host's
  * toolchain packages (no gcc, binutils, musl; its own Node, coreutils, glibc), and, with --arm64,
  * in an arm64 Debian 12 chroot run under QEMU user mode (binfmt), which builds linux/arm64 natively
- * with the arm64 host's lock. Prints each image's manifest digest per host side by side: "same"
+ * with the arm64 host's lock. With --host-route, also on this host with apt's sources hidden
+ * (KIMIGAYO_APT_DIR, no mirror): the host toolchain's route (src/toolchain/route.ts). Prints each image's manifest digest per host side by side: "same"
  * or "differs". Needs root (chroot, mounts) and mmdebstrap. Slow (a cold build per host; under
  * QEMU much slower), so a benchmark, not a test. The chroots are kept in $KIMIGAYO_BENCH_HOSTS
  * (default /var/tmp/kimigayo-bench-hosts) for the next run.
@@ -50,6 +51,8 @@ interface Host {
   name: string;
   dir?: string;
   platforms: string;
+  /** Build with the host's toolchain: no Debian archive known. */
+  hostRoute?: boolean;
 }
 
 function makeChroot(dir: string, suite: string, arch: string, m: { debian: string }): void {
@@ -104,9 +107,16 @@ function inChroot(dir: string, script: string): string {
 
 type Digests = Map<string, { manifest: string; busybox: string; lock: string }>;
 
+/** An empty apt folder for the host route's build. */
+const noSources = () => sh("mktemp", ["-d", "/tmp/kimigayo-bench-hosts-apt-XXXXXX"], { quiet: true }).trim();
+
 function digestsOf(buildJson: string): Digests {
   const b = JSON.parse(buildJson) as {
-    images: { variant: string; platform: string; busybox: { sha256: string; toolchain?: { lock?: string } } }[];
+    images: {
+      variant: string;
+      platform: string;
+      busybox: { sha256: string; toolchain?: { lock?: string; route?: string; compiler?: string } };
+    }[];
     layouts: { variant: string; manifests: { platform: string; digest: string }[] }[];
   };
   const out: Digests = new Map();
@@ -116,7 +126,9 @@ function digestsOf(buildJson: string): Digests {
       out.set(`${l.variant} ${m.platform}`, {
         manifest: m.digest,
         busybox: img?.busybox.sha256 ?? "?",
-        lock: img?.busybox.toolchain?.lock ?? "?",
+        lock:
+          img?.busybox.toolchain?.lock ??
+          (img?.busybox.toolchain?.route === "host" ? `the host's (${img.busybox.toolchain.compiler})` : "?"),
       });
     }
   return out;
@@ -127,6 +139,7 @@ const m = mirror();
 const revision = sh("git", ["-C", ROOT, "rev-parse", "HEAD"], { quiet: true }).trim();
 const hosts: Host[] = [
   { name: "this host", platforms },
+  ...(process.argv.includes("--host-route") ? [{ name: "this host, host route", platforms, hostRoute: true }] : []),
   ...(process.argv.includes("--no-trixie") ? [] : [{ name: "Debian 13 chroot", dir: join(home, "trixie-amd64"), platforms }]),
   ...(withArm64 ? [{ name: "arm64 Debian 12 (QEMU)", dir: join(home, "bookworm-arm64"), platforms: "linux/arm64" }] : []),
 ];
@@ -135,8 +148,11 @@ for (const host of hosts) {
   const t0 = Date.now();
   // From source under tsx where its esbuild binary runs (amd64); elsewhere the bundle (npm run bundle first).
   const entry = host.dir?.endsWith("arm64") ? "dist/cli/index.js" : "--import tsx src/cli.ts";
+  const source = host.hostRoute
+    ? `KIMIGAYO_APT_DIR=${noSources()} KIMIGAYO_DEBIAN_MIRROR= KIMIGAYO_DEBIAN_SNAPSHOT=`
+    : `KIMIGAYO_DEBIAN_MIRROR=${m.root}`;
   const build = (cache: string, out: string) =>
-    `GITHUB_SHA=${revision} KIMIGAYO_CACHE=${cache} KIMIGAYO_DEBIAN_MIRROR=${m.root} node ${entry} build --variant ${variants} --platform ${host.platforms} --engine oci --out ${out} >&2`;
+    `GITHUB_SHA=${revision} KIMIGAYO_CACHE=${cache} ${source} node ${entry} build --variant ${variants} --platform ${host.platforms} --engine oci --out ${out} >&2`;
   let buildJson: string;
   let tools: string;
   if (!host.dir) {
