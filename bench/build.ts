@@ -14,10 +14,16 @@ import { silentLogger } from "../src/lib/log.js";
 import { runBuild } from "../src/pipeline/build.js";
 import { sourceCachePath } from "../src/build/source.js";
 import { table } from "../src/cli/table.js";
+import { hostArchitecture } from "../src/lib/platform.js";
+import { readLock } from "../src/toolchain/lock.js";
+import { toolchainRoute } from "../src/toolchain/route.js";
 
 const cfg = await loadConfig(resolve(process.argv[2] ?? "configs/kimigayo.yml"));
 const work = mkdtempSync(join(tmpdir(), "kimigayo-bench-"));
 const rows: string[][] = [];
+// The route a cold build takes here (each cold build has an empty cache: the locked toolchain is fetched in it).
+const route = toolchainRoute(readLock(), hostArchitecture(), process.env, join(work, "no-cache"));
+process.stderr.write(`toolchain: ${route.kind === "lock" ? "the lock's, fetched by every cold build" : `the host's (${route.why})`}\n`);
 const cold = new Map<string, number>();
 let failed = false;
 const mark = (ok: boolean) => {

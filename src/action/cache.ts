@@ -8,6 +8,11 @@
  * key. The toolchain identity inside each entry's own key guards the rest. A miss restores the
  * newest entry of the same OS and architecture (restore key), whose binaries may still serve.
  * Errors from the cache service only warn: a cache is never a reason to fail a build.
+ *
+ * The unpacked locked toolchain is carried the same way under its own key, the lock's digest for
+ * this runner's architecture (restoreToolchainCache): a warm job fetches no package, and a job
+ * without a Debian mirror that restores it builds with the lock rather than the host's toolchain
+ * (src/toolchain/route.ts: an unpacked tree is the lock's route).
  */
 import * as cache from "@actions/cache";
 import { readFile } from "node:fs/promises";
@@ -20,6 +25,10 @@ import { UsageError } from "../lib/errors.js";
 import { sha256 } from "../lib/hash.js";
 import { effectiveEpoch } from "../stages/build/context.js";
 import { silentLogger, type Logger } from "../lib/log.js";
+import { existsSync } from "node:fs";
+import { hostArchitecture } from "../lib/platform.js";
+import { lockDigest, readLock } from "../toolchain/lock.js";
+import { lockedTreeDir } from "../toolchain/route.js";
 
 export interface CacheHandle {
   key: string;
@@ -77,5 +86,45 @@ export async function saveBuildCache(handle: CacheHandle, log: Logger): Promise<
     log.info(id === -1 ? `build cache not saved as ${handle.key} (see above)` : `build cache saved as ${handle.key}`);
   } catch (e) {
     log.warn(`build cache save failed (the build itself succeeded): ${(e as Error).message}`);
+  }
+}
+
+/** The key of this runner's unpacked locked toolchain: the lock's digest of the host's set, and the folder it lives in. */
+export function toolchainCacheKey(cacheDir = cacheRoot()): { key: string; path: string } {
+  const lock = readLock();
+  const host = hostArchitecture();
+  return {
+    key: `kimigayo-toolchain-v1-${platform()}-${host}-${lockDigest(lock, host).replace(/^sha256:/, "")}`,
+    path: lockedTreeDir(lock, host, cacheDir),
+  };
+}
+
+/** Restores the unpacked locked toolchain (exact key only: another lock's tree is of no use). */
+export async function restoreToolchainCache(log: Logger): Promise<CacheHandle | undefined> {
+  if (!cache.isFeatureAvailable()) return undefined;
+  try {
+    const { key, path } = toolchainCacheKey();
+    if (existsSync(join(path, "root"))) return { key, paths: [path], hit: true };
+    const restored = await cache.restoreCache([path], key);
+    log.info(restored ? `toolchain cache restored (${restored})` : `toolchain cache: nothing restored for ${key}`);
+    return { key, paths: [path], hit: restored === key };
+  } catch (e) {
+    log.warn(`toolchain cache restore failed, fetching the toolchain if the build needs it: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+/** Saves the unpacked locked toolchain when this job fetched it (a host-toolchain build has none to save). */
+export async function saveToolchainCache(handle: CacheHandle, log: Logger): Promise<void> {
+  if (handle.hit) return;
+  if (!handle.paths.every((p) => existsSync(join(p, "root")))) {
+    log.debug("toolchain cache: no locked toolchain was unpacked in this job (a cache hit, or the host toolchain), nothing to save");
+    return;
+  }
+  try {
+    const id = await cache.saveCache(handle.paths, handle.key);
+    log.info(id === -1 ? `toolchain cache not saved as ${handle.key} (see above)` : `toolchain cache saved as ${handle.key}`);
+  } catch (e) {
+    log.warn(`toolchain cache save failed (the build itself succeeded): ${(e as Error).message}`);
   }
 }

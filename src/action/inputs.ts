@@ -62,6 +62,7 @@ export const inputSchema = z.object({
   "signer-workflow": z.string().optional(),
   "signer-ref": z.string().optional(),
   "trusted-root": z.string().optional(),
+  "debian-mirror": z.string().optional(),
 });
 
 export type ActionInputs = z.output<typeof inputSchema>;
@@ -137,7 +138,14 @@ export type ActionCommand = (typeof ACTION_COMMANDS)[number];
  * --report and --markdown of size-check) is named for each.
  */
 export const INPUT_FLAGS: Record<ActionCommand, Partial<Record<keyof ActionInputs, readonly string[]>>> = {
-  build: { config: ["--config"], variants: ["--variant"], platforms: ["--platform"], engine: ["--engine"], out: ["--out"] },
+  build: {
+    config: ["--config"],
+    variants: ["--variant"],
+    platforms: ["--platform"],
+    engine: ["--engine"],
+    out: ["--out"],
+    "debian-mirror": ["--debian-mirror"],
+  },
   "size-check": {
     config: ["--config"],
     out: ["--out", "--report", "--markdown"],
@@ -180,6 +188,7 @@ export const INPUT_FLAGS: Record<ActionCommand, Partial<Record<keyof ActionInput
     baseline: ["--baseline"],
     "from-published": ["--from-published"],
     "bench-runs": ["--bench-runs"],
+    "debian-mirror": ["--debian-mirror"],
   },
   changelog: { config: ["--config"], tag: ["--tag"] },
   verify: {
@@ -212,9 +221,10 @@ export function toArgv(i: ActionInputs): string[] {
   const variants = () => (i.variants.length > 0 ? [flag("variants"), i.variants.join(",")] : []);
   const platforms = () => (i.platforms.length > 0 ? [flag("platforms"), i.platforms.join(",")] : []);
   const image = () => (i.image ? [flag("image"), i.image] : []);
+  const mirror = () => (i["debian-mirror"] ? [flag("debian-mirror"), i["debian-mirror"]] : []);
   switch (i.command) {
     case "build":
-      argv.push(...variants(), ...platforms(), flag("engine"), i.engine, flag("out"), i.out);
+      argv.push(...variants(), ...platforms(), flag("engine"), i.engine, flag("out"), i.out, ...mirror());
       break;
     case "size-check":
       argv.push(flag("out"), i.out, flag("out", 1), `${i.out}/size-report.json`, flag("out", 2), `${i.out}/size-report.md`);
@@ -246,6 +256,7 @@ export function toArgv(i: ActionInputs): string[] {
       if (i.baseline) argv.push(flag("baseline"), i.baseline);
       if (i["from-published"]) argv.push(flag("from-published"), i["from-published"]);
       if (i["bench-runs"]) argv.push(flag("bench-runs"), i["bench-runs"]);
+      argv.push(...mirror());
       break;
     case "changelog":
       if (i.tag) argv.push(flag("tag"), i.tag);

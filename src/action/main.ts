@@ -7,7 +7,7 @@ import { commandContext } from "../cli/main.js";
 import { githubToken as githubTokenOf } from "../github/client.js";
 import { exitCodeOf, formatError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
-import { restoreBuildCache, saveBuildCache } from "./cache.js";
+import { restoreBuildCache, restoreToolchainCache, saveBuildCache, saveToolchainCache } from "./cache.js";
 import { getInputs, inputNames, toArgv, type ActionInputs } from "./inputs.js";
 import { ensureBuildxBuilder, ensurePrerequisites, installCliLauncher } from "./setup.js";
 
@@ -97,6 +97,8 @@ export async function run(): Promise<void> {
     }
     // buildx first: `engine: buildx` without it is bad input, refused before anything is installed.
     const buildx = await ensureBuildxBuilder(inputs, log);
+    // Then the toolchain: a restored locked tree is the lock's route, which needs no host compiler from setup.
+    const toolchain = compilesBusybox(inputs) ? await restoreToolchainCache(log) : undefined;
     log.debug(`setup: buildx ${buildx}, prerequisites ${await ensurePrerequisites(inputs, log)}`);
     const cached = compilesBusybox(inputs) ? await restoreBuildCache(inputs.config, log) : undefined;
     const { code, report } = await runCommand(inputs, ctx);
@@ -107,6 +109,7 @@ export async function run(): Promise<void> {
       }
     }
     if (cached && code === 0) await saveBuildCache(cached, log);
+    if (toolchain && code === 0) await saveToolchainCache(toolchain, log);
     if (code !== 0) core.setFailed(`kimigayo ${inputs.command} exited with ${code}`);
     process.exitCode = code;
   } catch (err) {

@@ -1,9 +1,11 @@
 /**
  * What the action prepares on the runner before a command, so a workflow needs no separate
  * setup steps:
- * - the host prerequisites the command uses (doctor's ids: the cross toolchain of each platform it
- *   builds, Docker and QEMU binfmt where it runs containers of another architecture, Debian's
- *   static BusyBox for the bench reference), installed through `kimigayo doctor --fix --only IDS`,
+ * - the host prerequisites the command uses (doctor's ids: the base build tools — the locked
+ *   toolchain the build fetches itself, as the runner user —, the host's compilers only where no
+ *   Debian archive is known and the build falls back to them, Docker and QEMU binfmt where it runs
+ *   containers of another architecture, Debian's static BusyBox for the bench reference),
+ *   installed through `kimigayo doctor --fix --only IDS`,
  *   as root or through passwordless sudo (as GitHub's hosted runners allow);
  * - a buildx builder that can export an OCI layout when the buildx engine is used;
  * - `kimigayo` on PATH for the job's later `run:` steps (the bundled CLI, run by this node).
@@ -20,6 +22,9 @@ import { selfCommand } from "../lib/self.js";
 import { buildxAvailable, buildxBuilder } from "../build/buildx.js";
 import { buildxMissing } from "../build/engine.js";
 import { toolchainSpec } from "../build/busybox.js";
+import { hostArchitecture } from "../lib/platform.js";
+import { readLock } from "../toolchain/lock.js";
+import { toolchainRoute, type ToolchainRoute } from "../toolchain/route.js";
 import type { ActionInputs } from "./inputs.js";
 
 type Runner = (cmd: string, args: readonly string[], opts?: RunOptions) => Promise<RunResult>;
@@ -32,6 +37,14 @@ export interface SetupDeps {
   hostArch: string;
   /** argv that runs the bundled CLI. */
   cli: string[];
+  /** The toolchain route a build of these inputs takes on this runner (src/toolchain/route.ts). */
+  route: (i: ActionInputs) => ToolchainRoute["kind"];
+}
+
+/** The route from the runner's apt sources, environment and the debian-mirror input. */
+export function routeOnRunner(i: ActionInputs, env: NodeJS.ProcessEnv = process.env): ToolchainRoute["kind"] {
+  const withMirror = i["debian-mirror"] ? { ...env, KIMIGAYO_DEBIAN_MIRROR: i["debian-mirror"] } : env;
+  return toolchainRoute(readLock(), hostArchitecture(), withMirror).kind;
 }
 
 async function missingOnHost(ids: readonly string[]): Promise<string[]> {
@@ -49,6 +62,7 @@ const defaults = (): SetupDeps => ({
   missing: missingOnHost,
   root: isRoot,
   hostArch: arch(),
+  route: routeOnRunner,
   // Asked only when something must be installed.
   get cli() {
     return selfCommand();
@@ -69,11 +83,16 @@ export function needsQemu(i: ActionInputs, hostArch: string): boolean {
   return platformsOf(i).some((a) => a !== host);
 }
 
-/** Doctor's prerequisite ids a command uses on this host, in doctor's order. */
-export function neededPrerequisites(i: ActionInputs, hostArch: string): string[] {
+/**
+ * Doctor's prerequisite ids a command uses on this host, in doctor's order. On the locked route no
+ * compiler: the build fetches the locked toolchain itself (src/toolchain), as the runner user. On
+ * the host route (no Debian archive known) the host's compilers of each platform it builds, as
+ * doctor installs them: musl-amd64 (musl-gcc, gcc and make, also the helper programs' HOSTCC) and
+ * cross-arm64 for arm64.
+ */
+export function neededPrerequisites(i: ActionInputs, hostArch: string, route: ToolchainRoute["kind"] = "lock"): string[] {
   const host = hostArch === "arm64" ? "arm64" : "amd64";
-  // A compiler per platform: musl-gcc builds amd64 on an amd64 host; arm64 uses the aarch64 musl toolchain.
-  const compilers = platformsOf(i).flatMap((a) => (a === "arm64" ? ["cross-arm64"] : a === host ? ["musl-amd64"] : []));
+  const compilers = route === "host" ? ["musl-amd64", ...(platformsOf(i).includes("arm64") ? ["cross-arm64"] : [])] : [];
   const ids = new Set<string>();
   const add = (...x: string[]) => x.forEach((id) => ids.add(id));
   // A release from published images builds and runs nothing: notes, assets and the GitHub Release.
@@ -82,14 +101,15 @@ export function neededPrerequisites(i: ActionInputs, hostArch: string): string[]
   if (builds || i.command === "bench") for (const a of platformsOf(i)) toolchainSpec(`linux/${a}`, host);
   if (builds) add("build-tools", ...compilers);
   if (builds && i.command === "release") add("docker-client", "dockerd");
-  if (i.command === "bench") add("build-tools", ...compilers, "docker-client", "dockerd", "busybox-static");
+  if (i.command === "bench") add("build-tools", "docker-client", "dockerd", "busybox-static");
   if (needsQemu(i, hostArch)) add("binfmt");
   return PREREQUISITES.map((p) => p.id).filter((id) => ids.has(id));
 }
 
 /** Installs what the command needs and lacks; returns what it did (or why it could not). */
 export async function ensurePrerequisites(i: ActionInputs, log: Logger, deps: SetupDeps = defaults()): Promise<string> {
-  const needed = neededPrerequisites(i, deps.hostArch);
+  const builds = i.command === "build" || (i.command === "release" && !i["from-published"]);
+  const needed = neededPrerequisites(i, deps.hostArch, builds ? deps.route(i) : "lock");
   if (needed.length === 0) return "none needed";
   const missing = await deps.missing(needed);
   if (missing.length === 0) return `present: ${needed.join(", ")}`;

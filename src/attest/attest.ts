@@ -5,8 +5,7 @@
  * referrer that cannot be attached is named and the others still go on; the result lists both.
  */
 import { readFile } from "node:fs/promises";
-import type { Config, Platform } from "../config/schema.js";
-import { compilerFor } from "../build/busybox.js";
+import type { Config } from "../config/schema.js";
 import { sha256 } from "../lib/hash.js";
 import type { Logger } from "../lib/log.js";
 import { type ReferrerArtifact, attachReferrer, ReferrerError, type AttachOptions } from "../oci/referrers.js";
@@ -105,7 +104,12 @@ export async function provenanceStatement(
       patches,
     },
     configFiles,
-    toolchain: { ...(subject.platform ? { cc: compilerFor(subject.platform as Platform) } : {}), ...req.toolchain },
+    toolchain: {
+      ...(subject.platform
+        ? (b.images.find((i) => i.variant === variant && i.platform === subject.platform)?.busybox.toolchain ?? {})
+        : {}),
+      ...req.toolchain,
+    },
     cacheKey: inputsKey([b.busybox.sha256, ...patches.map((p) => p.digest.sha256 ?? ""), ...configFiles.map((f) => f.digest.sha256 ?? "")]),
     builder: { id: builderId(env), version: TOOL_VERSION },
     ...(env.GITHUB_RUN_ID
@@ -150,9 +154,12 @@ export async function attestImages(req: AttestRequest): Promise<AttestResult> {
   for (const v of req.variants) {
     for (const m of v.manifests) {
       const subject = { digest: m.digest, mediaType: MEDIA_TYPES.ociManifest };
-      const sbom = req.build.images.find((i) => i.variant === v.variant && i.platform === m.platform)?.sbom;
+      const image = req.build.images.find((i) => i.variant === v.variant && i.platform === m.platform);
+      const sbom = image?.sbom;
       const doc = sbom ? await readSbom(sbom) : undefined;
-      const withToolchain = { ...req, toolchain: { ...(doc ? toolchainOf(doc) : {}), ...req.toolchain } };
+      // The SBOM's musl only for an older build.json without the locked toolchain's record (which names musl-dev's version).
+      const fromSbom = doc && !image?.busybox.toolchain ? toolchainOf(doc) : {};
+      const withToolchain = { ...req, toolchain: { ...fromSbom, ...req.toolchain } };
       await attach(
         v.variant,
         m.platform,

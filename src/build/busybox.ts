@@ -1,8 +1,11 @@
 /**
  * busybox stage: verified tarball + variant fragment + platform -> a static, stripped BusyBox
- * and its facts. allnoconfig + the fragment + CONFIG_STATIC=y, cross-compiled on the host
- * against musl (QEMU never compiles). Results live in a content-addressed cache whose key is
- * source sha256 + patches + fragment + toolchain identity + platform + this recipe's version.
+ * and its facts. allnoconfig + the fragment + CONFIG_STATIC=y, compiled against musl with the
+ * locked toolchain (configs/toolchain.lock.json; QEMU never compiles), or, where no Debian archive
+ * is known to fetch it from, the host's (src/toolchain/route.ts). Results live in a
+ * content-addressed cache whose key is source sha256 + patches + fragment + toolchain identity
+ * (the lock's digest, or the host toolchain's fingerprint) + platform + this recipe's version; a
+ * hit of the locked route needs no toolchain at all.
  */
 import { mkdir, mkdtemp, readFile, realpath, symlink, writeFile, copyFile, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
@@ -17,10 +20,15 @@ import { sha256, sha256File } from "../lib/hash.js";
 import type { Logger } from "../lib/log.js";
 import { saveAttributionInputs, ATTRIBUTION_LDFLAGS } from "../size/attribution-inputs.js";
 import { FACTS_FILE, readBusyboxFacts, writeBusyboxFacts, type Applet, type BusyboxFacts } from "../results/busybox-facts.js";
+import { lockedTree, type MirrorConfig } from "../toolchain/fetch.js";
+import { readLock, rolePackages, toolchainRecord } from "../toolchain/lock.js";
+import { toolchainRoute, type ToolchainRoute } from "../toolchain/route.js";
+import { muslVersion } from "./sbom.js";
+import { lockedCompiler, WRAPPERS_VERSION, type LockedCompiler } from "../toolchain/wrappers.js";
 import type { SourceResult } from "./source.js";
 
 /** Bump when the way a binary is made changes, so old cache entries are not reused. */
-const RECIPE_VERSION = "3";
+const RECIPE_VERSION = "4";
 
 /** Symbols the build owns; a fragment may not set them. */
 const BUILD_OWNED = [
@@ -41,12 +49,14 @@ export interface BusyboxBuild extends BusyboxFacts {
 
 interface Toolchain {
   platform: Platform;
-  cc: string;
-  crossCompile: string;
+  /** The locked toolchain's wrappers (src/toolchain/wrappers.ts). */
+  compiler: LockedCompiler;
   cflags: string[];
-  /** Kernel headers the musl wrapper hides: linux/, asm/, asm-generic/, mtd/, scsi/. */
+  /** Kernel headers the musl specs hide: linux/, asm/, asm-generic/, mtd/, scsi/ (of the locked linux-libc-dev). */
   headerLinks: Record<string, string>;
   identity: string;
+  /** The lock's digest and the compiler, binutils, musl and kernel-header packages (build.json, provenance). */
+  record: Record<string, string>;
 }
 
 /**
@@ -67,101 +77,221 @@ const COMMON_LDFLAGS = [
   ATTRIBUTION_LDFLAGS,
 ];
 
-const TOOLCHAINS: Record<
-  Platform,
-  { cc: string; crossCompile: string; cflags: string[]; headers: (d: string) => Record<string, string>; packages: string }
-> = {
-  "linux/amd64": {
-    cc: "musl-gcc",
-    crossCompile: "",
-    cflags: [...COMMON_CFLAGS, "-fcf-protection=none"],
-    headers: () => ({
-      linux: "/usr/include/linux",
-      "asm-generic": "/usr/include/asm-generic",
-      mtd: "/usr/include/mtd",
-      scsi: "/usr/include/scsi",
-      asm: "/usr/include/x86_64-linux-gnu/asm",
-    }),
-    packages: "musl-tools linux-libc-dev",
-  },
-  "linux/arm64": {
-    cc: "aarch64-linux-musl-gcc",
-    crossCompile: "aarch64-linux-gnu-",
-    cflags: [...COMMON_CFLAGS, "-mbranch-protection=none"],
-    headers: () =>
-      Object.fromEntries(["linux", "asm", "asm-generic", "mtd", "scsi"].map((d) => [d, `/usr/aarch64-linux-gnu/include/${d}`])),
-    packages: "gcc-aarch64-linux-gnu musl-dev:arm64 libc6-dev-arm64-cross (after dpkg --add-architecture arm64)",
-  },
+const CFLAGS: Record<Platform, string[]> = {
+  "linux/amd64": [...COMMON_CFLAGS, "-fcf-protection=none"],
+  "linux/arm64": [...COMMON_CFLAGS, "-mbranch-protection=none"],
 };
 
 /**
- * The toolchain of `platform` on this host. On an amd64 host arm64 is cross-compiled (the table
- * above); on an arm64 host arm64 is native: the aarch64 musl wrapper of the native musl-dev, the
- * host's own binutils and kernel headers (GNU's aarch64 cross packages exist only for other
- * hosts). amd64 is not built on an arm64 host: nothing cross-compiles to it there, and musl-gcc
- * would make arm64 code under an amd64 name. That is bad input, refused before any work.
+ * The locked packages that build `platform` on this host (configs/toolchain.lock.json). On an
+ * amd64 host arm64 is cross-compiled (GNU's aarch64 cross gcc and binutils, musl-dev:arm64); on an
+ * arm64 host arm64 is native. amd64 is not built on an arm64 host: nothing cross-compiles to it
+ * there. That is bad input, refused before any work.
  */
-export function toolchainSpec(platform: Platform, host = hostArchitecture()): (typeof TOOLCHAINS)[Platform] {
+export function toolchainSpec(platform: Platform, host = hostArchitecture()): ReturnType<typeof rolePackages> {
   if (host === "arm64" && platform === "linux/amd64")
     throw new UsageError(
       "linux/amd64 cannot be built on an arm64 host (no amd64 cross toolchain is set up there): build it on an amd64 machine or runner (ubuntu-24.04), as release.yml's matrix does, or choose --platform linux/arm64",
     );
-  const t = TOOLCHAINS[platform];
-  if (host !== "arm64" || platform !== "linux/arm64") return t;
-  return {
-    ...t,
-    crossCompile: "",
-    headers: () => ({
-      linux: "/usr/include/linux",
-      "asm-generic": "/usr/include/asm-generic",
-      mtd: "/usr/include/mtd",
-      scsi: "/usr/include/scsi",
-      asm: "/usr/include/aarch64-linux-gnu/asm",
-    }),
-    packages: "musl-dev linux-libc-dev binutils",
-  };
+  return rolePackages(host, platform);
 }
 
-/** The musl compiler wrapper of a platform (for the SBOM's musl version). */
-export function compilerFor(platform: Platform): string {
-  return TOOLCHAINS[platform].cc;
+/**
+ * What identifies a platform's toolchain in the cache key, without fetching it: the lock's digest
+ * (every package's sha256), the wrappers' version and the flags. A cached binary is reused without
+ * the toolchain being fetched at all.
+ */
+export function toolchainIdentity(platform: Platform, host = hostArchitecture()): { identity: string; record: Record<string, string> } {
+  toolchainSpec(platform, host);
+  const lock = readLock();
+  const record = toolchainRecord(lock, host, platform);
+  const identity = sha256(
+    JSON.stringify({ platform, lock: record.lock, wrappers: WRAPPERS_VERSION, cflags: CFLAGS[platform], ldflags: COMMON_LDFLAGS }),
+  ).slice(0, 16);
+  return { identity, record };
 }
 
-const toolchainCache = new Map<Platform, Promise<Toolchain>>();
+const toolchainCache = new Map<string, Promise<Toolchain>>();
 
-/** Finds the platform's cross toolchain and fingerprints it (compiler version + musl libc.a). */
-export function detectToolchain(platform: Platform): Promise<Toolchain> {
-  let p = toolchainCache.get(platform);
+/**
+ * The platform's toolchain: the lock's packages for this host, fetched and unpacked into the cache
+ * on first use (src/toolchain/fetch.ts). Nothing of the host's compiler, binutils, musl or kernel
+ * headers is used.
+ */
+export function detectToolchain(platform: Platform, opts: { log: Logger; cacheDir?: string; mirrors?: MirrorConfig }): Promise<Toolchain> {
+  const cacheDir = opts.cacheDir ?? cacheRoot();
+  const k = `${platform} ${cacheDir}`;
+  let p = toolchainCache.get(k);
   if (!p) {
-    p = probeToolchain(platform);
-    toolchainCache.set(platform, p);
-    p.catch(() => toolchainCache.delete(platform));
+    p = fetchToolchain(platform, opts.log, cacheDir, opts.mirrors);
+    toolchainCache.set(k, p);
+    p.catch(() => toolchainCache.delete(k));
   }
   return p;
 }
 
-async function probeToolchain(platform: Platform): Promise<Toolchain> {
-  const t = toolchainSpec(platform);
-  const missing: string[] = [];
-  for (const tool of [t.cc, `${t.crossCompile}strip`, `${t.crossCompile}readelf`, "make", "bzip2"])
-    if (!(await which(tool))) missing.push(tool);
-  const headerLinks = t.headers("");
-  for (const [name, target] of Object.entries(headerLinks))
-    if (!(await exists(target))) missing.push(`${target} (kernel headers: ${name}/)`);
-  if (missing.length > 0) {
-    throw new UsageError(
-      `the ${platform} toolchain is incomplete: missing ${missing.join(", ")}.\n` +
-        `Install it with \`kimigayo doctor --fix\` (Debian packages: ${t.packages}).`,
-    );
+async function fetchToolchain(platform: Platform, log: Logger, cacheDir: string, mirrors?: MirrorConfig): Promise<Toolchain> {
+  const host = hostArchitecture();
+  const { identity, record } = toolchainIdentity(platform, host);
+  const tree = await lockedTree(readLock(), host, { log, cacheDir, ...(mirrors ? { mirrors } : {}) });
+  const compiler = await lockedCompiler(tree.root, tree.digest, host, platform, cacheDir);
+  return { platform, compiler, cflags: CFLAGS[platform], headerLinks: compiler.headers, identity, record };
+}
+
+// ---------------------------------------------------------------- the host route
+
+/** The host's toolchain of a platform, where the route is "host": what doctor installs (musl-amd64, cross-arm64). */
+export interface HostToolchainSpec {
+  /** The musl wrapper (CC). */
+  cc: string;
+  /** The gcc driver it runs. */
+  gcc: string;
+  /** CROSS_COMPILE: "" for the host's own binutils. */
+  prefix: string;
+  headers: Record<string, string>;
+  /** What provides it (Debian packages) and doctor's ids that install it. */
+  packages: string;
+  doctor: string;
+}
+
+const HEADERS = ["linux", "asm-generic", "mtd", "scsi"];
+const usrInclude = (triple: string) => ({
+  ...Object.fromEntries(HEADERS.map((d) => [d, `/usr/include/${d}`])),
+  asm: `/usr/include/${triple}/asm`,
+});
+
+export function hostToolchainSpec(platform: Platform, host = hostArchitecture()): HostToolchainSpec {
+  toolchainSpec(platform, host);
+  if (platform === "linux/amd64")
+    return {
+      cc: "musl-gcc",
+      gcc: "x86_64-linux-gnu-gcc",
+      prefix: "",
+      headers: usrInclude("x86_64-linux-gnu"),
+      packages: "musl-tools gcc binutils make linux-libc-dev",
+      doctor: "musl-amd64",
+    };
+  if (host === "arm64")
+    return {
+      cc: "aarch64-linux-musl-gcc",
+      gcc: "aarch64-linux-gnu-gcc",
+      prefix: "",
+      headers: usrInclude("aarch64-linux-gnu"),
+      packages: "musl-dev gcc binutils make linux-libc-dev",
+      doctor: "musl-amd64,cross-arm64",
+    };
+  return {
+    cc: "aarch64-linux-musl-gcc",
+    gcc: "aarch64-linux-gnu-gcc",
+    prefix: "aarch64-linux-gnu-",
+    headers: Object.fromEntries([...HEADERS, "asm"].map((d) => [d, `/usr/aarch64-linux-gnu/include/${d}`])),
+    packages: "gcc-aarch64-linux-gnu musl-dev:arm64 libc6-dev-arm64-cross (after dpkg --add-architecture arm64), gcc, make",
+    doctor: "musl-amd64,cross-arm64",
+  };
+}
+
+type Runner = typeof run;
+
+/** "<package> <version>" of the Debian package owning `path` (its arch qualifier dropped), when dpkg knows it. */
+export async function ownerPackage(path: string, runner: Runner = run): Promise<string | undefined> {
+  const owner = await runner("dpkg-query", ["-S", path]).catch(() => undefined);
+  const m = owner?.code === 0 ? /^([a-z0-9][a-z0-9+.-]*)(:[a-z0-9-]+)?: /.exec(owner.stdout.trim()) : null;
+  if (!m) return undefined;
+  const v = await runner("dpkg-query", ["-W", "-f", "${Version}", `${m[1]}${m[2] ?? ""}`]).catch(() => undefined);
+  const version = v?.code === 0 ? v.stdout.trim() : "";
+  return version ? `${m[1]} ${version}` : undefined;
+}
+
+const firstLine = (s: string) => s.split("\n")[0]?.trim() ?? "";
+
+/** What the probe of a host toolchain found: versions as the programs tell them, and the real paths dpkg is asked about. */
+export interface HostProbe {
+  /** `cc -dumpfullversion` */
+  gcc: string;
+  /** `ld --version`'s first line */
+  ld: string;
+  paths: { gcc: string; ld: string; libc?: string; headers: string };
+}
+
+/**
+ * What build.json and the provenance record of a host-toolchain build: route "host", and the
+ * compiler, binutils, musl and kernel headers as Debian packages where dpkg owns them (named as
+ * the lock names them, so a host with the lock's versions differs in the route alone), else as the
+ * programs tell their versions.
+ */
+export async function hostToolchainRecord(
+  spec: HostToolchainSpec,
+  probe: HostProbe,
+  runner: Runner = run,
+): Promise<Record<string, string>> {
+  const musl = probe.paths.libc ? await ownerPackage(probe.paths.libc, runner) : undefined;
+  const headers = await ownerPackage(probe.paths.headers, runner);
+  return {
+    route: "host",
+    compiler: (await ownerPackage(probe.paths.gcc, runner)) ?? `${spec.gcc} ${probe.gcc}`,
+    binutils: (await ownerPackage(probe.paths.ld, runner)) ?? probe.ld,
+    musl: musl ?? `musl ${(await muslVersion(spec.cc, runner)).version}`,
+    ...(headers ? { kernelHeaders: headers } : {}),
+  };
+}
+
+const hostCache = new Map<Platform, Promise<Toolchain>>();
+
+/** The host's toolchain of a platform, checked complete and fingerprinted (once per process). */
+export function hostToolchain(platform: Platform): Promise<Toolchain> {
+  let p = hostCache.get(platform);
+  if (!p) {
+    p = probeHostToolchain(platform);
+    hostCache.set(platform, p);
+    p.catch(() => hostCache.delete(platform));
   }
-  const version = (await runChecked(t.cc, ["--version"])).stdout.split("\n")[0] ?? "";
-  const linked = await linkedFiles(t.cc, t.cflags);
-  const makeVersion = (await runChecked("make", ["--version"])).stdout.split("\n")[0] ?? "";
-  const ldVersion = (await runChecked(`${t.crossCompile}ld`, ["--version"])).stdout.split("\n")[0] ?? "";
+  return p;
+}
+
+async function probeHostToolchain(platform: Platform): Promise<Toolchain> {
+  const t = hostToolchainSpec(platform);
+  const missing: string[] = [];
+  for (const tool of [t.cc, t.gcc, `${t.prefix}ld`, `${t.prefix}strip`, `${t.prefix}readelf`, `${t.prefix}nm`, "gcc", "make"])
+    if (!(await which(tool))) missing.push(tool);
+  for (const [name, target] of Object.entries(t.headers)) if (!(await exists(target))) missing.push(`${target} (kernel headers: ${name}/)`);
+  if (missing.length > 0)
+    throw new UsageError(
+      `the host toolchain of ${platform} (used because no Debian archive is known for the locked one) is incomplete: missing ${[...new Set(missing)].join(", ")}.\n` +
+        `Install it with \`kimigayo doctor --fix --only ${t.doctor}\` (Debian packages: ${t.packages}), or give a Debian mirror for the locked toolchain (--debian-mirror, the debian-mirror input, KIMIGAYO_DEBIAN_MIRROR).`,
+    );
+  const cflags = CFLAGS[platform];
+  const gcc = firstLine((await runChecked(t.cc, ["-dumpfullversion"])).stdout);
+  const version = firstLine((await runChecked(t.cc, ["--version"])).stdout);
+  const linked = await linkedFiles(t.cc, cflags);
+  const makeVersion = firstLine((await runChecked("make", ["--version"])).stdout);
+  const ld = firstLine((await runChecked(`${t.prefix}ld`, ["--version"])).stdout);
+  const real = async (p: string) => realpath(p).catch(() => p);
+  const libc = Object.keys(linked).find((p) => p.endsWith("/libc.a"));
+  const record = await hostToolchainRecord(t, {
+    gcc,
+    ld,
+    paths: {
+      gcc: await real((await which(t.gcc)) ?? t.gcc),
+      ld: await real((await which(`${t.prefix}ld`)) ?? `${t.prefix}ld`),
+      headers: await real(join(t.headers.asm!, "types.h")),
+      ...(libc ? { libc } : {}),
+    },
+  });
   const identity = sha256(
-    JSON.stringify({ platform, cc: t.cc, cflags: t.cflags, ldflags: COMMON_LDFLAGS, version, linked, makeVersion, ldVersion }),
+    JSON.stringify({ route: "host", platform, cc: t.cc, cflags, ldflags: COMMON_LDFLAGS, version, linked, makeVersion, ld, record }),
   ).slice(0, 16);
-  return { platform, cc: t.cc, crossCompile: t.crossCompile, cflags: t.cflags, headerLinks, identity };
+  const compiler: LockedCompiler = { cc: t.cc, prefix: t.prefix, hostcc: "gcc", make: "make", headers: t.headers };
+  return { platform, compiler, cflags, headerLinks: t.headers, identity, record };
+}
+
+/** The toolchain identity (cache key) and record (build.json, provenance) of a platform on a route. */
+export async function routeIdentity(
+  platform: Platform,
+  route: ToolchainRoute,
+): Promise<{ identity: string; record: Record<string, string> }> {
+  if (route.kind === "lock") return toolchainIdentity(platform);
+  const tc = await hostToolchain(platform);
+  return { identity: tc.identity, record: tc.record };
 }
 
 /**
@@ -307,6 +437,8 @@ export interface BuildOptions {
   cacheDir?: string;
   jobs?: number;
   sourceDateEpoch: number;
+  /** Which toolchain (src/toolchain/route.ts); default: this host's route from process.env. */
+  route?: ToolchainRoute;
 }
 
 export async function buildBusybox(
@@ -318,21 +450,26 @@ export async function buildBusybox(
 ): Promise<BusyboxBuild> {
   const fragmentText = variant.fragment?.text ?? (await readFile(variant.busyboxConfig, "utf8"));
   const fragment = parseFragment(fragmentText, variant.busyboxConfig, (line) => fragmentOrigin(variant, line));
-  const tc = await detectToolchain(platform);
+  const cacheDir = opts.cacheDir ?? cacheRoot();
+  const route = opts.route ?? toolchainRoute(readLock(), hostArchitecture(), process.env, cacheDir);
+  const id = await routeIdentity(platform, route);
   const key = sha256(
     JSON.stringify({
       recipe: RECIPE_VERSION,
       source: tree.key,
       fragment: fragmentText,
-      toolchain: tc.identity,
+      toolchain: id.identity,
       platform,
       epoch: opts.sourceDateEpoch,
     }),
   ).slice(0, 32);
-  const cacheDir = opts.cacheDir ?? cacheRoot();
   const label = `${variant.name} ${platform}`;
   const started = Date.now();
   const entry = await cachedEntry(join(cacheDir, "busybox"), key, async (tmp) => {
+    const tc =
+      route.kind === "lock"
+        ? await detectToolchain(platform, { log: opts.log, cacheDir, mirrors: route.mirrors })
+        : await hostToolchain(platform);
     const facts = await compile(cfg, variant, platform, fragment, tc, tree.dir, tmp, key, opts);
     facts.buildSeconds = (Date.now() - started) / 1000;
     await writeBusyboxFacts(join(tmp, FACTS_FILE), facts);
@@ -360,11 +497,12 @@ async function compile(
   await mkdir(inc, { recursive: true });
   for (const [name, target] of Object.entries(tc.headerLinks)) await symlink(target, join(inc, name));
   const env = { ...process.env, SOURCE_DATE_EPOCH: String(opts.sourceDateEpoch), LC_ALL: "C", TZ: "UTC", KBUILD_VERBOSE: "0" };
+  const vars = toolVariables(platform, tc.compiler);
   const make = (args: string[], input?: string) =>
-    run("make", ["-s", "-C", obj, ...args], { env, ...(input !== undefined ? { input } : {}) });
+    run(tc.compiler.make, ["-s", "-C", obj, ...vars, ...args], { env, ...(input !== undefined ? { input } : {}) });
   const label = `${variant.name} ${platform}`;
 
-  let r = await run("make", ["-s", "-C", tree, `O=${obj}`, "allnoconfig"], { env });
+  let r = await run(tc.compiler.make, ["-s", "-C", tree, `O=${obj}`, ...vars, "allnoconfig"], { env });
   if (r.code !== 0) throw new Error(`${label}: make allnoconfig failed:\n${tail(r)}`);
   const settings = [
     ...fragment,
@@ -392,10 +530,10 @@ async function compile(
   }
 
   const jobs = String(opts.jobs ?? Math.max(1, cpus().length));
-  const makeVars = [`CC=${tc.cc}`, ...(tc.crossCompile ? [`CROSS_COMPILE=${tc.crossCompile}`] : []), `-j${jobs}`];
+  const makeVars = [...vars, `-j${jobs}`];
   log.info(`${label}: compiling BusyBox ${cfg.busybox.version} (${fragment.length} fragment lines, -j${jobs})`);
   let lines = 0;
-  r = await run("make", ["-C", obj, ...makeVars, "busybox", "busybox.links"], {
+  r = await run(tc.compiler.make, ["-C", obj, ...makeVars, "busybox", "busybox.links"], {
     env,
     onOutput: (c) => {
       lines += (c.match(/\n/g) ?? []).length;
@@ -407,14 +545,14 @@ async function compile(
   const binary = join(outDir, "busybox");
   await copyFile(join(obj, "busybox"), binary);
   // The busybox target strips already; strip again with the platform's own strip to be sure.
-  await runChecked(`${tc.crossCompile}strip`, ["--strip-all", "-R", ".comment", "-R", ".note", binary]);
+  await runChecked(`${tc.compiler.prefix}strip`, ["--strip-all", "-R", ".comment", "-R", ".note", binary]);
   const elf = await readElfFile(binary);
   const problems = checkBinary(elf, platform);
   if (problems.length > 0) throw new CheckFailure(`${label}: the binary fails the ELF check: ${problems.join("; ")}`);
   const applets = parseLinks(await readFile(join(obj, "busybox.links"), "utf8"));
   const bytes = await readFile(binary);
   // The link map, Kbuild lines and .config, kept next to the binary for size-check's attribution.
-  await saveAttributionInputs(obj, outDir, tc.crossCompile);
+  await saveAttributionInputs(obj, outDir, tc.compiler.prefix);
   await rm(obj, { recursive: true, force: true });
   await rm(inc, { recursive: true, force: true });
   return {
@@ -427,8 +565,25 @@ async function compile(
     applets,
     elf: { machine: elf.machineName, static: elf.isStatic, stripped: elf.stripped },
     toolchain: tc.identity,
+    toolchainPackages: tc.record,
     buildSeconds: 0,
   };
+}
+
+/**
+ * make's variables for the locked toolchain. ARCH is given, not derived: BusyBox's Makefile takes
+ * SUBARCH from CROSS_COMPILE's first dash-separated field, which for a prefix under a folder with a
+ * dash in its path (~/.cache/kimigayo/toolchain-bin/…) is part of that path, so arch/x86_64/Makefile
+ * (-malign-data=abi) was skipped and the binary depended on where the cache is. The values are what
+ * a host's own compiler gives (uname -m), so the bytes are those of a host build.
+ */
+export function toolVariables(platform: Platform, compiler: Pick<LockedCompiler, "cc" | "prefix" | "hostcc">): string[] {
+  return [
+    `ARCH=${platform === "linux/amd64" ? "x86_64" : "aarch64"}`,
+    `CC=${compiler.cc}`,
+    `CROSS_COMPILE=${compiler.prefix}`,
+    `HOSTCC=${compiler.hostcc}`,
+  ];
 }
 
 /** busybox.links lists one install path per applet ("/bin/ls"). */

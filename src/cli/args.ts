@@ -5,6 +5,7 @@ import { MAX_EPOCH } from "../config/schema.js";
 import { UsageError } from "../lib/errors.js";
 import { isRepositoryReference, parseReference } from "../oci/reference.js";
 import { attemptTimeoutFromEnv, backoffFromEnv } from "../oci/registry.js";
+import { checkArchiveUrl, MIRROR_FORM, SNAPSHOT_FORM } from "../toolchain/route.js";
 
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
@@ -173,6 +174,25 @@ export function checkEnvironment(env: NodeJS.ProcessEnv): void {
     }
   }
   if (env.KIMIGAYO_CACHE) outputFolder("KIMIGAYO_CACHE", env.KIMIGAYO_CACHE);
+  if (env.KIMIGAYO_DEBIAN_MIRROR) checkArchiveUrl("KIMIGAYO_DEBIAN_MIRROR", env.KIMIGAYO_DEBIAN_MIRROR, MIRROR_FORM);
+  if (env.KIMIGAYO_DEBIAN_SNAPSHOT) checkArchiveUrl("KIMIGAYO_DEBIAN_SNAPSHOT", env.KIMIGAYO_DEBIAN_SNAPSHOT, SNAPSHOT_FORM);
   attemptTimeoutFromEnv(env);
   backoffFromEnv(env);
+}
+
+/** The --debian-mirror flag of the commands that compile (build, release, rebuild): where the locked toolchain is fetched from. */
+export const DEBIAN_MIRROR_OPTION: OptionSpec = { "debian-mirror": { type: "string" } };
+export const DEBIAN_MIRROR_USAGE =
+  "  --debian-mirror  where the locked toolchain's Debian packages are fetched from: a folder holding debian/ and\n" +
+  "              debian-security/ (default: KIMIGAYO_DEBIAN_MIRROR, else apt's sources); with none known the\n" +
+  "              host's toolchain compiles, with a warning (README: the locked toolchain)";
+
+export function debianMirrorFlag(v: string | boolean | string[] | undefined): { debianMirror?: string } {
+  const s = str(v);
+  return s === undefined ? {} : { debianMirror: checkArchiveUrl("--debian-mirror", s, MIRROR_FORM) };
+}
+
+/** The environment a command compiles in: --debian-mirror given is KIMIGAYO_DEBIAN_MIRROR (the one place the route reads it). */
+export function withDebianMirror(env: NodeJS.ProcessEnv, o: { debianMirror?: string }): NodeJS.ProcessEnv {
+  return o.debianMirror ? { ...env, KIMIGAYO_DEBIAN_MIRROR: o.debianMirror } : env;
 }

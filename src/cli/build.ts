@@ -2,11 +2,20 @@ import { UsageError } from "../lib/errors.js";
 import { selectPlatforms, selectVariants } from "../config/load.js";
 import { runBuild, type BuildResult } from "../pipeline/build.js";
 import { parseEngine, type EngineRequest } from "../build/engine.js";
-import { commonOptions, outputFolder, parseCommandArgs, str } from "./args.js";
+import {
+  commonOptions,
+  DEBIAN_MIRROR_OPTION,
+  DEBIAN_MIRROR_USAGE,
+  debianMirrorFlag,
+  outputFolder,
+  parseCommandArgs,
+  str,
+  withDebianMirror,
+} from "./args.js";
 import type { ActionReport, Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
 
-const USAGE = `usage: kimigayo build [--variant V|all] [--platform P,...] [--engine oci|buildx|auto|none] [--out DIR] [--parallel N] [--config FILE] [--json]
+const USAGE = `usage: kimigayo build [--variant V|all] [--platform P,...] [--engine oci|buildx|auto|none] [--out DIR] [--parallel N] [--debian-mirror URL] [--config FILE] [--json]
 
 Builds BusyBox (static, musl, cross-compiled) and the rootfs layer tar of each variant and platform.
   --variant   minimal, standard, extended, a comma list, or all (default: all)
@@ -14,7 +23,8 @@ Builds BusyBox (static, musl, cross-compiled) and the rootfs layer tar of each v
   --out       output folder (default: out); writes rootfs/*.tar and build.json
   --engine    image engine: oci (native, no daemon), buildx, auto (buildx where it works, else oci; the default),
               or none (stop after the rootfs); writes an OCI image layout per variant to <out>/oci/<variant>
-  --parallel  builds at a time (default: one per platform, up to the core count)`;
+  --parallel  builds at a time (default: one per platform, up to the core count)
+${DEBIAN_MIRROR_USAGE}`;
 
 export interface BuildOptions extends CommandOptions {
   variant?: string;
@@ -22,6 +32,7 @@ export interface BuildOptions extends CommandOptions {
   out: string;
   parallel?: number;
   engine: EngineRequest | "none";
+  debianMirror?: string;
 }
 
 export function parseBuildOptions(argv: string[]): BuildOptions {
@@ -34,6 +45,7 @@ export function parseBuildOptions(argv: string[]): BuildOptions {
       out: { type: "string" },
       parallel: { type: "string" },
       engine: { type: "string" },
+      ...DEBIAN_MIRROR_OPTION,
     },
     USAGE,
   );
@@ -49,6 +61,7 @@ export function parseBuildOptions(argv: string[]): BuildOptions {
     out: outputFolder("--out", str(o.out) ?? "out"),
     ...(parallel ? { parallel: Number(parallel) } : {}),
     engine: engine === "none" ? "none" : parseEngine(engine),
+    ...debianMirrorFlag(o["debian-mirror"]),
   };
 }
 
@@ -66,7 +79,7 @@ export async function build(ctx: CommandContext, o: BuildOptions): Promise<Build
     outDir: o.out,
     log: ctx.log,
     repoDir: ctx.cwd,
-    env: ctx.env,
+    env: withDebianMirror(ctx.env, o),
     ...(o.parallel ? { parallel: o.parallel } : {}),
   });
   ctx.log.info(`\n${formatBuild(result)}`);

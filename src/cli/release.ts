@@ -2,12 +2,24 @@ import { MAX_RUNS } from "../bench/bench.js";
 import { UsageError } from "../lib/errors.js";
 import { release, type ReleaseResult } from "../pipeline/release.js";
 import { parseEngine, type EngineRequest } from "../build/engine.js";
-import { commonOptions, imageFlag, inputFolder, outputFolder, parseCommandArgs, str, wholeNumber } from "./args.js";
+import {
+  commonOptions,
+  DEBIAN_MIRROR_OPTION,
+  DEBIAN_MIRROR_USAGE,
+  debianMirrorFlag,
+  imageFlag,
+  inputFolder,
+  outputFolder,
+  parseCommandArgs,
+  str,
+  wholeNumber,
+  withDebianMirror,
+} from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 import { formatPublish, publishedOutputs } from "./publish.js";
 
 const USAGE = `usage: kimigayo release --tag vX.Y.Z [--dry-run] [--image REPO] [--out DIR] [--repo OWNER/NAME] [--engine E] [--baseline B]
-                        [--bench-runs N] [--from-published DIR] [--json]
+                        [--bench-runs N] [--from-published DIR] [--debian-mirror URL] [--json]
 
 Runs the whole release for a git tag: build -> size-check (a failure stops the release) ->
 push by digest -> smoke -> bench -> attest -> RELEASE_NOTES.md and assets -> tags -> GitHub
@@ -26,7 +38,8 @@ exits 1 naming each difference.
   --from-published  the release job of a spread-out workflow: DIR holds the platform jobs' build.json,
               rootfs tars and SBOMs and the merge job's published.json (\`merge --out --defer-tags\`);
               nothing is built or pushed: size-check, attest, notes, assets, the tags merge
-              deferred, and the GitHub Release`;
+              deferred, and the GitHub Release
+${DEBIAN_MIRROR_USAGE}`;
 
 function benchRuns(s: string): number {
   return wholeNumber("release: --bench-runs", s, 0, MAX_RUNS, " (0 skips the benchmark)");
@@ -42,6 +55,7 @@ export interface ReleaseOptions extends CommandOptions {
   baseline?: string;
   benchRuns?: number;
   fromPublished?: string;
+  debianMirror?: string;
 }
 
 export function parseReleaseOptions(argv: string[]): ReleaseOptions {
@@ -58,6 +72,7 @@ export function parseReleaseOptions(argv: string[]): ReleaseOptions {
       baseline: { type: "string" },
       "bench-runs": { type: "string" },
       "from-published": { type: "string" },
+      ...DEBIAN_MIRROR_OPTION,
     },
     USAGE,
   );
@@ -72,6 +87,7 @@ export function parseReleaseOptions(argv: string[]): ReleaseOptions {
     ...(str(o.baseline) ? { baseline: str(o.baseline)! } : {}),
     ...(str(o["bench-runs"]) !== undefined ? { benchRuns: benchRuns(str(o["bench-runs"])!) } : {}),
     ...(str(o["from-published"]) !== undefined ? { fromPublished: inputFolder("--from-published", str(o["from-published"])!) } : {}),
+    ...debianMirrorFlag(o["debian-mirror"]),
   };
 }
 
@@ -89,7 +105,7 @@ export async function releaseTag(ctx: CommandContext, o: ReleaseOptions): Promis
     outDir: o.out,
     repoDir: ctx.cwd,
     log: ctx.log,
-    env: ctx.env,
+    env: withDebianMirror(ctx.env, o),
     ...(ctx.credentials.githubToken ? { githubToken: ctx.credentials.githubToken } : {}),
     ...(ctx.credentials.registry ? { registry: { explicit: ctx.credentials.registry } } : {}),
     ...(o.engine ? { engine: o.engine } : {}),

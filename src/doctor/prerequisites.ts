@@ -12,6 +12,9 @@ import { hostArchitecture } from "../lib/platform.js";
 import { isUbuntu, locate, osRelease, versionOf } from "./host.js";
 import { checkDockerd, checkRegistry, REGISTRY_CONFIG, startDockerd, startRegistry } from "./services.js";
 import type { CheckResult, Prerequisite } from "./types.js";
+import { checkLockedTree, lockedTree } from "../toolchain/fetch.js";
+import { lockDigest, readLock } from "../toolchain/lock.js";
+import { toolchainRoute } from "../toolchain/route.js";
 import { ensureUbuntuPorts, PORTS_SOURCES_FILE, readAptFolder, servesFromPorts } from "./ubuntu-ports.js";
 
 /** Something a prerequisite needs on disk: a command on PATH or an absolute path, and who provides it. */
@@ -121,20 +124,28 @@ async function checkStaticBusybox(): Promise<CheckResult> {
 // ---------------------------------------------------------------- the table
 
 /** On an arm64 host the arm64 toolchain is the native musl wrapper, binutils and kernel headers (see toolchainSpec). */
-const NATIVE_ARM64 = providedBy({ id: "cross-arm64", title: "arm64 toolchain (native musl)", needs: ["build-tools"] }, [
-  { what: "aarch64-linux-musl-gcc", packages: ["musl-dev"] },
-  { what: "strip", packages: ["binutils"], versionArgs: ["--version"] },
+const NATIVE_ARM64 = providedBy(
   {
-    what: "/usr/include/aarch64-linux-gnu/asm",
-    label: "kernel headers /usr/include/aarch64-linux-gnu/asm",
-    packages: ["linux-libc-dev"],
+    id: "cross-arm64",
+    title: "arm64 host toolchain (native musl): builds where no Debian archive is known, the ELF tests",
+    needs: ["build-tools"],
   },
-]);
+  [
+    { what: "aarch64-linux-musl-gcc", packages: ["musl-dev"] },
+    { what: "make", packages: ["make"], versionArgs: ["--version"] },
+    { what: "strip", packages: ["binutils"], versionArgs: ["--version"] },
+    {
+      what: "/usr/include/aarch64-linux-gnu/asm",
+      label: "kernel headers /usr/include/aarch64-linux-gnu/asm",
+      packages: ["linux-libc-dev"],
+    },
+  ],
+);
 
 const CROSS_ARM64 = providedBy(
   {
     id: "cross-arm64",
-    title: "arm64 cross toolchain",
+    title: "arm64 host cross toolchain: builds where no Debian archive is known, the ELF tests",
     needs: ["build-tools"],
     get fixHint(): string {
       return isUbuntu()
@@ -166,21 +177,55 @@ const CROSS_ARM64 = providedBy(
   ],
 );
 
+/**
+ * The compiler, binutils, musl, kernel headers and make of a build are the lock's
+ * (configs/toolchain.lock.json), fetched into the cache by the build itself; the host lends only
+ * the base tools below. Where no Debian archive is known to fetch it from (GitHub's Ubuntu
+ * runners without a debian-mirror), builds fall back to the host toolchain further down
+ * (musl-amd64, cross-arm64: what the toolchain item then names), which also makes the ELF tests'
+ * fixture programs.
+ */
 export const PREREQUISITES: Prerequisite[] = [
   providedBy({ id: "build-tools", title: "build tools" }, [
-    { what: "make", packages: ["make"], versionArgs: ["--version"] },
-    { what: "gcc", packages: ["gcc"], versionArgs: ["-dumpfullversion"] },
-    { what: "/usr/include/stdio.h", label: "libc headers", packages: ["libc6-dev"] },
+    { what: "dpkg-deb", packages: ["dpkg"], versionArgs: ["--version"] },
     { what: "bzip2", packages: ["bzip2"], versionArgs: ["--version"] },
     { what: "xz", packages: ["xz-utils"], versionArgs: ["--version"] },
     { what: "patch", packages: ["patch"], versionArgs: ["--version"] },
     { what: "file", packages: ["file"], versionArgs: ["--version"] },
     { what: "tar", packages: ["tar"], versionArgs: ["--version"] },
-    { what: "readelf", packages: ["binutils"], versionArgs: ["--version"] },
   ]),
-  providedBy({ id: "musl-amd64", title: "musl toolchain (amd64)", needs: ["build-tools"] }, [
-    { what: "musl-gcc", packages: ["musl-tools"] },
-  ]),
+  {
+    id: "toolchain",
+    title: "locked toolchain (configs/toolchain.lock.json)",
+    needs: ["build-tools"],
+    fixHint: "kimigayo doctor --fix --only toolchain (fetches the lock's Debian packages into the cache; the first build does the same)",
+    async check() {
+      const lock = readLock();
+      const route = toolchainRoute(lock, hostArchitecture());
+      if (route.kind === "host")
+        return {
+          ok: true,
+          detail:
+            `builds use the HOST toolchain (musl-amd64, cross-arm64 below), not the lock ${lockDigest(lock, hostArchitecture()).slice(0, 19)}…: ${route.why}. ` +
+            "Their bytes may differ from the locked build's; for the locked toolchain set KIMIGAYO_DEBIAN_MIRROR (or --debian-mirror, the debian-mirror input)",
+        };
+      return checkLockedTree(lock, hostArchitecture(), { mirrors: route.mirrors });
+    },
+    async fix(log: Logger): Promise<string[]> {
+      const t = await lockedTree(readLock(), hostArchitecture(), { log });
+      return t.hit ? [] : [`fetched the locked toolchain ${t.digest.slice(0, 19)}… into ${t.root}`];
+    },
+  },
+  providedBy(
+    { id: "musl-amd64", title: "host toolchain (musl): builds where no Debian archive is known, the ELF tests", needs: ["build-tools"] },
+    [
+      { what: "gcc", packages: ["gcc"], versionArgs: ["-dumpfullversion"] },
+      { what: "make", packages: ["make"], versionArgs: ["--version"] },
+      { what: "/usr/include/stdio.h", label: "libc headers", packages: ["libc6-dev"] },
+      { what: "readelf", packages: ["binutils"], versionArgs: ["--version"] },
+      { what: "musl-gcc", packages: ["musl-tools"] },
+    ],
+  ),
   hostArchitecture() === "arm64" ? NATIVE_ARM64 : CROSS_ARM64,
   {
     ...providedBy({ id: "binfmt", title: "QEMU binfmt for arm64" }, [

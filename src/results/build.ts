@@ -32,6 +32,8 @@ export const imageBuildSchema = z.object({
     stripped: z.boolean(),
     machine: z.string(),
     cache,
+    /** The toolchain lock's digest and the compiler, binutils, musl and kernel-header packages; absent in older build.json files. */
+    toolchain: z.record(z.string(), z.string()).optional(),
   }),
   rootfs: z.object({ tar: z.string(), size: count, sha256: z.string(), files: z.array(rootfsFileSchema) }),
   services: z.object({

@@ -23,6 +23,8 @@ export const busyboxFactsSchema = z.object({
   applets: z.array(appletSchema),
   elf: z.object({ machine: z.string(), static: z.boolean(), stripped: z.boolean() }),
   toolchain: z.string(),
+  /** The lock's digest and the compiler, binutils, musl and kernel-header packages that made it. */
+  toolchainPackages: z.record(z.string(), z.string()),
   buildSeconds: z.number().nonnegative(),
 });
 

@@ -23,6 +23,11 @@ import type { RegistryClient } from "../oci/registry.js";
 import { OCI } from "../oci/schema.js";
 import { ANNOTATIONS, INDEX_MEDIA_TYPES } from "../oci/types.js";
 import { runBuild } from "../pipeline/build.js";
+import { LAYER_COMPRESSOR_ID } from "../oci/gzip.js";
+import { hostArchitecture } from "../lib/platform.js";
+import { readLock } from "../toolchain/lock.js";
+import { hostRouteWarning, toolchainRoute, type ToolchainRoute } from "../toolchain/route.js";
+import { routeIdentity } from "../build/busybox.js";
 import { BUNDLE_MEDIA_TYPE } from "../attest/referrer.js";
 import {
   provenancePredicateSchema,
@@ -53,7 +58,62 @@ export interface PlatformRebuild {
   match: boolean;
   /** Config files whose sha256 is not the one the provenance recorded. */
   inputs: { file: string; recorded: string; now: string }[];
+  /** The toolchain the provenance recorded and the one this rebuild uses, and the fields that differ. */
+  toolchain: { recorded: Record<string, string>; now: Record<string, string>; differs: string[]; summary: string };
+  /** Each layer's compressed digest and diff_id (the uncompressed tar's digest), published and rebuilt. */
+  layers: LayerComparison[];
   files: FileDifference[];
+}
+
+export interface LayerComparison {
+  published: { digest: string; diffId: string };
+  rebuilt: { digest: string; diffId: string };
+  /** Set when only the compressed bytes differ: the same tar, compressed otherwise. */
+  compressedOnly?: string;
+}
+
+/** The fields of the recorded toolchain (lock, compiler, binutils, musl, …) whose value this rebuild's differs from. */
+export function toolchainDifferences(recorded: Record<string, string>, now: Record<string, string>): string[] {
+  return Object.keys(now).filter((k) => recorded[k] !== undefined && recorded[k] !== now[k]);
+}
+
+/**
+ * A toolchain record in a sentence: "the host toolchain gcc-13 13.2.0-23ubuntu4 / musl-dev 1.2.4-2
+ * (binutils-x86-64-linux-gnu 2.42-4ubuntu2)", "lock sha256:0123456789ab… (gcc-12 12.2.0-14, …)".
+ */
+export function describeToolchain(t: Record<string, string>): string {
+  const parts = [t.compiler, t.binutils, t.musl].filter(Boolean);
+  if (t.route === "host")
+    return `the host toolchain ${[t.compiler, t.musl].filter(Boolean).join(" / ")}${t.binutils ? ` (${t.binutils})` : ""}`;
+  if (t.lock) return `lock ${t.lock.slice(0, 19)}… (${parts.join(", ")})`;
+  return parts.length > 0 ? parts.join(", ") : "a toolchain the provenance does not record";
+}
+
+/** This host's route for the rebuild (once), with the host route's warning. */
+function chooseRebuildRoute(req: RebuildRequest): ToolchainRoute {
+  const lock = readLock();
+  const route = toolchainRoute(lock, hostArchitecture(), req.env);
+  if (route.kind === "host") req.log.warn(hostRouteWarning(route, lock, hostArchitecture()));
+  return route;
+}
+
+/** Pairs the layers by position; names the compressor when a layer's diff_id matches but its digest does not. */
+export function compareLayers(
+  published: { digest: string; diffId: string }[],
+  rebuilt: { digest: string; diffId: string }[],
+  compressor: string,
+): LayerComparison[] {
+  const out: LayerComparison[] = [];
+  for (let i = 0; i < Math.max(published.length, rebuilt.length); i++) {
+    const a = published[i] ?? { digest: "(none)", diffId: "(none)" };
+    const b = rebuilt[i] ?? { digest: "(none)", diffId: "(none)" };
+    const compressedOnly =
+      a.diffId === b.diffId && a.digest !== b.digest
+        ? `the same tar (diff_id ${a.diffId}) compressed to other bytes: this rebuild compresses with ${compressor}`
+        : undefined;
+    out.push({ published: a, rebuilt: b, ...(compressedOnly ? { compressedOnly } : {}) });
+  }
+  return out;
 }
 
 export interface RebuildResult {
@@ -183,12 +243,22 @@ export async function rebuildAndCompare(req: RebuildRequest): Promise<RebuildRes
     if (targets.length === 0) throw new UsageError(`rebuild: ${req.image} has no ${req.platform} image`);
   }
   const platforms: PlatformRebuild[] = [];
+  let route: ToolchainRoute | undefined;
   for (const [n, t] of targets.entries()) {
     const s = await provenanceOf(req.client, req.repository, t.digest);
     const params = s.predicate.buildDefinition.externalParameters;
     const platform = (params.platform ?? t.platform) as Platform | undefined;
     if (!platform) throw new CheckFailure(`the provenance of ${t.digest} names no platform`);
     req.log.info(`rebuilding ${params.variant} ${platform} from ${params.config} at SOURCE_DATE_EPOCH=${params.sourceDateEpoch}`);
+    // The toolchain first: a rebuild with another compiler or musl is not expected to match.
+    const recordedToolchain = s.predicate.buildDefinition.internalParameters.toolchain ?? {};
+    route ??= chooseRebuildRoute(req);
+    const nowToolchain = (await routeIdentity(platform, route)).record;
+    const differs = toolchainDifferences(recordedToolchain, nowToolchain);
+    const summary = `built with ${describeToolchain(recordedToolchain)}, rebuilding with ${describeToolchain(nowToolchain)}`;
+    if (differs.length > 0 || !recordedToolchain.lock || nowToolchain.route === "host")
+      req.log.warn(`${platform}: ${summary}${differs.length > 0 ? ` (differs: ${differs.join(", ")})` : ""}`);
+    else req.log.info(`${platform}: the same toolchain as the provenance records (${describeToolchain(nowToolchain)})`);
     const inputs = await inputDifferences(s.predicate, req.repoDir);
     for (const i of inputs) req.log.warn(`${i.file}: sha256 ${i.now}, the provenance recorded ${i.recorded}`);
     const published = (await req.client.getManifestAs(req.repository, t.digest, OCI.manifest)).doc;
@@ -205,17 +275,33 @@ export async function rebuildAndCompare(req: RebuildRequest): Promise<RebuildRes
       engine: params.engine === "buildx" ? "buildx" : "oci",
       repoDir: req.repoDir,
       env: annotationEnv(published.annotations, req.env, params.sourceDateEpoch),
+      toolchainRoute: route,
     });
     const rebuilt = built.layouts?.[0]?.manifests.find((m) => m.platform === platform);
     if (!rebuilt) throw new CheckFailure(`the rebuild made no ${platform} image`);
     const match = rebuilt.digest === t.digest;
+    const publishedConfig = await req.client.getBlobAs(req.repository, published.config.digest, OCI.config);
+    const layers = compareLayers(
+      published.layers.map((l, i) => ({ digest: l.digest, diffId: publishedConfig.rootfs?.diff_ids?.[i] ?? "(none)" })),
+      rebuilt.layers.map((l) => ({ digest: l.digest, diffId: l.diffId })),
+      LAYER_COMPRESSOR_ID,
+    );
     let files: FileDifference[] = [];
     if (!match) {
       const layer = gunzipSync(await req.client.getBlob(req.repository, published.layers[0]!.digest));
       const tar = await readFile(built.images.find((i) => i.platform === platform)!.rootfs.tar);
       files = layerDifferences(layer, tar);
     }
-    platforms.push({ platform, published: t.digest, rebuilt: rebuilt.digest, match, inputs, files });
+    platforms.push({
+      platform,
+      published: t.digest,
+      rebuilt: rebuilt.digest,
+      match,
+      inputs,
+      toolchain: { recorded: recordedToolchain, now: nowToolchain, differs, summary },
+      layers,
+      files,
+    });
   }
   return { image: `${req.image}`, platforms, passed: platforms.every((p) => p.match) };
 }

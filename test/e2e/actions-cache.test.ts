@@ -8,12 +8,14 @@
  * loopback here) and compiles nothing, nor saves again. Then a pull request's job restores the
  * default branch's entry from its own scope and compiles nothing either. The workspace has no
  * configs/kimigayo.yml, so the action builds its built-in config, and the key is that config's.
+ * The unpacked locked toolchain travels the same way under the lock's digest: the first run fetches
+ * and saves it, the later ones restore it before setup.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { cacheKeys } from "../../src/action/cache.js";
+import { cacheKeys, toolchainCacheKey } from "../../src/action/cache.js";
 import { ensureAzureBlobHostName, startActionsCache, type ActionsCacheService } from "../support/actions-cache.js";
 import { needs } from "../support/prerequisites.js";
 import {
@@ -48,6 +50,8 @@ describe("the BusyBox build cache through @actions/cache, against the cache serv
   let actionDir = "";
   let workspace: Workspace | undefined;
   let key = "";
+  /** The unpacked locked toolchain's key: the lock's digest of this host's set. */
+  const toolchainKey = toolchainCacheKey().key;
 
   before(async () => {
     need.check();
@@ -105,9 +109,20 @@ describe("the BusyBox build cache through @actions/cache, against the cache serv
     assert.equal(entry.scope, "refs/heads/main");
     assert.ok(entry.size! > 100_000, `the archive holds the build and the source tarball (${entry.size} B)`);
     assert.equal(await svc.blobSize(entry), entry.size, "Azurite holds the finalized size");
+    // The toolchain: looked up before setup (a miss), fetched by the build, saved after the build's entry.
+    assert.match(r.log, new RegExp(`toolchain cache: nothing restored for ${toolchainKey}`));
+    assert.match(r.log, new RegExp(`toolchain cache saved as ${toolchainKey}`), tail(r));
+    assert.ok(svc.entries.find((e) => e.key === toolchainKey)?.finalized, "the toolchain entry is finalized");
     assert.deepEqual(
       svc.calls.map((c) => `${c.method} ${c.code}`),
-      ["GetCacheEntryDownloadURL ok", "CreateCacheEntry ok", "FinalizeCacheEntryUpload ok"],
+      [
+        "GetCacheEntryDownloadURL ok",
+        "GetCacheEntryDownloadURL ok",
+        "CreateCacheEntry ok",
+        "FinalizeCacheEntryUpload ok",
+        "CreateCacheEntry ok",
+        "FinalizeCacheEntryUpload ok",
+      ],
     );
   });
 
@@ -119,12 +134,13 @@ describe("the BusyBox build cache through @actions/cache, against the cache serv
     // The Azure SDK's download (the plain HTTP one prints no such line).
     assert.match(r.log, /^Received \d+ of \d+ \(100\.0%\)/m);
     assert.match(r.log, new RegExp(`build cache restored \\(${key}\\)`));
+    assert.match(r.log, new RegExp(`toolchain cache restored \\(${toolchainKey}\\)`));
     assert.equal(compiles(r), 0, tail(r));
     assert.deepEqual(busyboxCache(r), ["hit"]);
     assert.deepEqual(
       svc.calls.slice(before).map((c) => `${c.method} ${c.code}`),
-      ["GetCacheEntryDownloadURL ok"],
-      "an exact hit is not saved again",
+      ["GetCacheEntryDownloadURL ok", "GetCacheEntryDownloadURL ok"],
+      "exact hits (the toolchain, the build) are not saved again",
     );
   });
 
@@ -136,11 +152,11 @@ describe("the BusyBox build cache through @actions/cache, against the cache serv
     assert.equal(compiles(r), 0, tail(r));
     assert.deepEqual(
       svc.calls.slice(before).map((c) => `${c.method} ${c.code}`),
-      ["GetCacheEntryDownloadURL ok"],
+      ["GetCacheEntryDownloadURL ok", "GetCacheEntryDownloadURL ok"],
     );
     assert.deepEqual(
       svc.entries.map((e) => e.scope),
-      ["refs/heads/main"],
+      ["refs/heads/main", "refs/heads/main"],
     );
   });
 });

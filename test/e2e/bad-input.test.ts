@@ -176,24 +176,26 @@ describe("bad input and failed builds", () => {
     assert.deepEqual(cacheEntries(cache), []);
   });
 
-  it("a missing toolchain: exit 2, names the tool and the fix", () => {
-    // A PATH without the musl wrapper: every other tool of /usr/bin and /bin stays reachable.
-    const bin = join(work, "bin-no-musl");
+  it("no dpkg-deb to unpack the locked toolchain: exit 2, names the tool and the fix, no cache entry", () => {
+    // A PATH without dpkg-deb: every other tool of /usr/bin and /bin stays reachable.
+    const bin = join(work, "bin-no-dpkg-deb");
     mkdirSync(bin, { recursive: true });
     for (const dir of ["/usr/bin", "/bin"]) {
       for (const f of readdirSync(dir)) {
-        if (/musl-gcc$/.test(f) || existsSync(join(bin, f))) continue;
+        if (f === "dpkg-deb" || existsSync(join(bin, f))) continue;
         symlinkSync(join(dir, f), join(bin, f));
       }
     }
     const cfg = project("toolchain", (y) => y);
+    const cache = join(work, "cache-tc");
     const r = cli(["build", "--config", cfg, "--variant", "minimal", "--platform", "amd64"], {
       PATH: `${bin}:/usr/local/bin`,
-      KIMIGAYO_CACHE: join(work, "cache-tc"),
+      KIMIGAYO_CACHE: cache,
     });
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /linux\/amd64 toolchain is incomplete: missing musl-gcc/);
-    assert.match(r.stderr, /kimigayo doctor --fix/);
+    assert.match(r.stderr, /dpkg-deb is not on PATH/);
+    assert.match(r.stderr, /kimigayo doctor --fix --only build-tools/);
+    assert.deepEqual(cacheEntries(cache), []);
   });
 
   it("a failing compile: exit 1 with the compiler's error, no cache entry left", () => {

@@ -146,7 +146,7 @@ describe(
       seedSourceCache(config);
       workspace = newWorkspace("kimigayo-downstream", { "README.md": "# A downstream repository\n\nIt uses kimigayo/build-action@v2.\n" });
       job = newJob({ workspace: workspace.dir, repository: "Octo-Org/downstream", event: { tag: "v1.0.0" } });
-      // As on a fresh hosted runner, the amd64 musl toolchain is absent: the build step must install it through sudo.
+      // As on a fresh hosted runner, no musl toolchain: the build needs none (it fetches the locked one).
       const removed = spawnSync("apt-get", ["remove", "-y", "-qq", "musl-tools"], {
         encoding: "utf8",
         env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
@@ -176,7 +176,7 @@ describe(
       assert.equal(statSync(`${actionDir}/dist/index.js`).uid, statSync(RUNNER_HOME).uid, "owned by the runner");
     });
 
-    it("command build: installs the absent toolchain through sudo, builds minimal for linux/amd64; outputs, summary, out/ owned by the runner", async () => {
+    it("command build: no host musl, no toolchain installed through sudo: the locked one is fetched into the runner's cache; minimal for linux/amd64; outputs, summary, out/ owned by the runner", async () => {
       const r = await runAction({
         job,
         actionDir,
@@ -188,23 +188,28 @@ describe(
         r.annotations.filter((a) => a.level === "error"),
         [],
       );
-      // The runner is not root: the action installed the missing toolchain through passwordless sudo.
-      assert.match(r.log, /install musl-amd64 \(kimigayo doctor --fix\)/);
-      assert.match(r.log, /setup: prerequisites installed musl-amd64 \(sudo -n -E /);
-      assert.equal(spawnSync("sh", ["-c", "command -v musl-gcc"]).status, 0, "musl-gcc is back");
+      // No compiler is installed for a build: the locked toolchain is the runner's own, in its cache.
+      assert.doesNotMatch(r.log, /install musl-amd64/);
+      assert.notEqual(spawnSync("sh", ["-c", "command -v musl-gcc"]).status, 0, "musl-gcc was not installed");
+      assert.ok(existsSync(`${RUNNER_HOME}/.cache/kimigayo/toolchain`), "the locked toolchain is in the runner's cache");
+      assert.equal(statSync(`${RUNNER_HOME}/.cache/kimigayo/toolchain`).uid, statSync(RUNNER_HOME).uid, "owned by the runner");
       const sizes = JSON.parse(r.outputs.sizes ?? "null") as { variant: string; platform: string; rootfs: number; busybox: number }[];
       assert.deepEqual(
         sizes.map((s) => `${s.variant} ${s.platform}`),
         ["minimal linux/amd64"],
       );
       const build = JSON.parse(readFileSync(inWorkspace(r.outputs["build-json"]!), "utf8")) as {
-        images: { rootfs: { size: number; tar: string }; busybox: { size: number; static: boolean; machine: string; binary: string } }[];
+        images: {
+          rootfs: { size: number; tar: string };
+          busybox: { size: number; static: boolean; machine: string; binary: string; toolchain?: Record<string, string> };
+        }[];
       };
       const image = build.images[0]!;
       assert.equal(image.rootfs.size, sizes[0]!.rootfs);
       assert.equal(image.busybox.size, sizes[0]!.busybox);
       assert.equal(statSync(inWorkspace(image.rootfs.tar)).size, image.rootfs.size, "the rootfs tar is in the workspace, with that size");
       assert.deepEqual([image.busybox.static, image.busybox.machine], [true, "x86-64"]);
+      assert.match(image.busybox.toolchain?.lock ?? "", /^sha256:[0-9a-f]{64}$/);
       assert.ok(image.busybox.binary.startsWith(`${RUNNER_HOME}/.cache/kimigayo/`), `built in the runner's cache: ${image.busybox.binary}`);
       assert.deepEqual(JSON.parse(r.outputs.result!).images.length, 1);
       // The job summary: the build table, with the same figures.

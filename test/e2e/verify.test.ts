@@ -11,9 +11,9 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createServer, request, type Server } from "node:http";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { needs } from "../support/prerequisites.js";
 import { close, listen, UPSTREAM } from "../support/registry-proxy.js";
 import { githubClaims } from "../support/oidc.js";
@@ -23,6 +23,7 @@ import { attestImages, provenanceStatement } from "../../src/attest/attest.js";
 import { attestationArtifact } from "../../src/attest/referrer.js";
 import { sigstoreSigner, type StatementSigner } from "../../src/attest/sign.js";
 import { loadConfig } from "../../src/config/load.js";
+import { sourceCachePath } from "../../src/build/source.js";
 import type { Config } from "../../src/config/schema.js";
 import { silentLogger } from "../../src/lib/log.js";
 import { canonicalJsonBytes } from "../../src/oci/json.js";
@@ -215,6 +216,48 @@ describe("kimigayo verify against the local registry", { skip: need.skip }, () =
   });
 });
 
+/**
+ * minimal linux/amd64 built (with `env`), published to its own repository and attested with the
+ * local Sigstore, from a checkout of its own in a temporary folder: a test may change a config
+ * file there, never in the working tree.
+ */
+async function publishAttested(sigstore: LocalSigstore, name: string, env: NodeJS.ProcessEnv) {
+  const repoDir = mkdtempSync(join(tmpdir(), `${name}-`));
+  cpSync(join(ROOT, "configs"), join(repoDir, "configs"), { recursive: true });
+  const config = join(repoDir, "configs/kimigayo.yml");
+  const out = join(repoDir, "out");
+  const b = await cliAsync(
+    ["build", "--config", config, "--variant", "minimal", "--platform", "linux/amd64", "--engine", "oci", "--out", out, "--json"],
+    env,
+    repoDir,
+  );
+  assert.equal(b.code, 0, b.stderr.slice(-3000));
+  const cfg = await loadConfig(config);
+  const repo = `test-${runId}/${name}`;
+  const image = `${REAL}/${repo}`;
+  const p = await cliAsync(
+    ["publish", "--config", config, "--out", out, "--image", image, "--version", cfg.version, "--json"],
+    { GITHUB_REF: "" },
+    repoDir,
+  );
+  assert.equal(p.code, 0, p.stderr.slice(-3000));
+  const pub = JSON.parse(p.stdout) as PublishResult;
+  const r = await attestImages({
+    client: new RegistryClient(REAL, HERMETIC),
+    repository: repo,
+    image,
+    variants: pub.variants,
+    build: JSON.parse(b.stdout) as BuildResult,
+    config: cfg,
+    signer: sigstoreSigner(sigstore, () => sigstore.oidc.token(githubClaims({ repository: REPOSITORY }))),
+    log: silentLogger,
+    repoDir,
+    env: {},
+  });
+  assert.deepEqual(r.failed, []);
+  return { repoDir, image, index: pub.variants[0]!.index, build: JSON.parse(b.stdout) as BuildResult, stderr: b.stderr };
+}
+
 describe("kimigayo rebuild --verify against the local registry", { skip: need.skip }, () => {
   beforeEach(need.check);
   let sigstore: LocalSigstore;
@@ -225,41 +268,7 @@ describe("kimigayo rebuild --verify against the local registry", { skip: need.sk
   before(async () => {
     need.check();
     sigstore = await startLocalSigstore();
-    // A checkout of its own in a temporary folder: the test changes a config file there, never in the working tree.
-    repoDir = mkdtempSync(join(tmpdir(), "rebuild-"));
-    cpSync(join(ROOT, "configs"), join(repoDir, "configs"), { recursive: true });
-    const config = join(repoDir, "configs/kimigayo.yml");
-    const out = join(repoDir, "out");
-    const b = await cliAsync(
-      ["build", "--config", config, "--variant", "minimal", "--platform", "linux/amd64", "--engine", "oci", "--out", out, "--json"],
-      {},
-      repoDir,
-    );
-    assert.equal(b.code, 0, b.stderr.slice(-3000));
-    const cfg = await loadConfig(config);
-    const repo = `test-${runId}/rebuild`;
-    image = `${REAL}/${repo}`;
-    const p = await cliAsync(
-      ["publish", "--config", config, "--out", out, "--image", image, "--version", cfg.version, "--json"],
-      { GITHUB_REF: "" },
-      repoDir,
-    );
-    assert.equal(p.code, 0, p.stderr.slice(-3000));
-    const pub = JSON.parse(p.stdout) as PublishResult;
-    index = pub.variants[0]!.index;
-    const r = await attestImages({
-      client: new RegistryClient(REAL, HERMETIC),
-      repository: repo,
-      image,
-      variants: pub.variants,
-      build: JSON.parse(b.stdout) as BuildResult,
-      config: cfg,
-      signer: sigstoreSigner(sigstore, () => sigstore.oidc.token(githubClaims({ repository: REPOSITORY }))),
-      log: silentLogger,
-      repoDir,
-      env: {},
-    });
-    assert.deepEqual(r.failed, []);
+    ({ repoDir, image, index } = await publishAttested(sigstore, "rebuild", {}));
   });
   after(() => sigstore?.close());
 
@@ -268,9 +277,21 @@ describe("kimigayo rebuild --verify against the local registry", { skip: need.sk
     assert.equal(r.code, 0, r.stderr.slice(-3000));
     const result = JSON.parse(r.stdout) as {
       passed: boolean;
-      platforms: { platform: string; match: boolean; published: string; rebuilt: string }[];
+      platforms: {
+        platform: string;
+        match: boolean;
+        published: string;
+        rebuilt: string;
+        toolchain: { recorded: Record<string, string>; differs: string[] };
+        layers: { published: { digest: string; diffId: string }; rebuilt: { digest: string; diffId: string } }[];
+      }[];
     };
     assert.equal(result.passed, true);
+    // The provenance recorded the locked toolchain, and the rebuild used the same one.
+    assert.match(result.platforms[0]!.toolchain.recorded.lock ?? "", /^sha256:[0-9a-f]{64}$/);
+    assert.deepEqual(result.platforms[0]!.toolchain.differs, []);
+    assert.match(r.stderr, /linux\/amd64: the same toolchain as the provenance records \(lock sha256:[0-9a-f]{12}… \(gcc-12 /);
+    assert.deepEqual(result.platforms[0]!.layers[0]!.published, result.platforms[0]!.layers[0]!.rebuilt);
     assert.deepEqual(
       result.platforms.map((p) => [p.platform, p.match, p.published === p.rebuilt]),
       [["linux/amd64", true, true]],
@@ -290,8 +311,16 @@ describe("kimigayo rebuild --verify against the local registry", { skip: need.sk
       /input configs\/sysctl\/99-kimigayo-performance\.conf changed: sha256 [0-9a-f]{64}, the provenance recorded [0-9a-f]{64}/,
     );
     const result = JSON.parse(r.stdout) as {
-      platforms: { files: { path: string; published?: { sha256: string; size: number }; rebuilt?: { sha256: string; size: number } }[] }[];
+      platforms: {
+        files: { path: string; published?: { sha256: string; size: number }; rebuilt?: { sha256: string; size: number } }[];
+        layers: { published: { diffId: string }; rebuilt: { diffId: string }; compressedOnly?: string }[];
+      }[];
     };
+    // Other content, not only other compression: the diff_ids differ too.
+    const layer = result.platforms[0]!.layers[0]!;
+    assert.notEqual(layer.published.diffId, layer.rebuilt.diffId);
+    assert.equal(layer.compressedOnly, undefined);
+    assert.match(r.stderr, /layer 0: other content \(diff_id published sha256:/);
     const files = result.platforms[0]!.files;
     assert.deepEqual(
       files.map((f) => f.path),
@@ -313,5 +342,62 @@ describe("kimigayo rebuild --verify against the local registry", { skip: need.sk
     const badPlatform = cli(["rebuild", "--verify", `${image}@${index}`, "--platform", "linux/s390x"]);
     assert.equal(badPlatform.code, 2);
     assert.match(badPlatform.stderr, /--platform "linux\/s390x" is not one of linux\/amd64, linux\/arm64/);
+  });
+});
+
+describe("rebuild --verify of an image built with the host toolchain (no Debian archive known)", { skip: need.skip }, () => {
+  beforeEach(need.check);
+  let sigstore: LocalSigstore;
+  let built: Awaited<ReturnType<typeof publishAttested>>;
+
+  before(async () => {
+    need.check();
+    sigstore = await startLocalSigstore();
+    // apt's sources hidden and a cache without the locked tree: the build takes the host's route.
+    const cache = mkdtempSync(join(E2E_DIR, "host-route-cache-"));
+    const cfg = await loadConfig(join(ROOT, "configs/kimigayo.yml"));
+    mkdirSync(dirname(sourceCachePath(cfg.busybox.sha256, cache)), { recursive: true });
+    copyFileSync(sourceCachePath(cfg.busybox.sha256), sourceCachePath(cfg.busybox.sha256, cache));
+    const noDebian = {
+      KIMIGAYO_CACHE: cache,
+      KIMIGAYO_APT_DIR: mkdtempSync(join(E2E_DIR, "apt-")),
+      KIMIGAYO_DEBIAN_MIRROR: "",
+      KIMIGAYO_DEBIAN_SNAPSHOT: "",
+    };
+    built = await publishAttested(sigstore, "host-route", noDebian);
+  });
+  after(() => sigstore?.close());
+
+  it("the provenance records route host; the rebuild with the lock names both toolchains first", async () => {
+    assert.match(built.stderr, /compiling with the HOST toolchain, not the locked one/);
+    assert.equal(built.build.images[0]!.busybox.toolchain?.route, "host");
+    const r = await cliAsync(["rebuild", "--verify", `${built.image}@${built.index}`, "--json"], {}, built.repoDir);
+    const result = JSON.parse(r.stdout) as {
+      passed: boolean;
+      platforms: {
+        match: boolean;
+        toolchain: { recorded: Record<string, string>; now: Record<string, string>; differs: string[]; summary: string };
+      }[];
+    };
+    const tc = result.platforms[0]!.toolchain;
+    assert.equal(tc.recorded.route, "host");
+    assert.equal(tc.recorded.lock, undefined);
+    assert.equal(tc.now.route, "lock");
+    assert.equal(tc.differs[0], "route");
+    assert.match(
+      r.stderr,
+      /linux\/amd64: built with the host toolchain gcc-\d+ \S+ \/ musl-dev \S+ \(binutils-\S+ \S+\), rebuilding with lock sha256:[0-9a-f]{12}… \(/,
+    );
+    // The toolchain is named before anything else the rebuild reports.
+    const named = r.stderr.indexOf("built with the host toolchain");
+    const verdict = r.stderr.search(/linux\/amd64: (✓ reproduced|✗ differs)/);
+    assert.ok(named >= 0 && verdict > named, "the toolchain line comes before the verdict");
+    // Whether the bytes agree depends on the host's packages: on a host whose gcc, binutils and musl are the lock's
+    // versions they do (exit 0); elsewhere exit 1 naming the toolchain first.
+    if (result.platforms[0]!.match) assert.equal(r.code, 0, r.stderr.slice(-3000));
+    else {
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /rebuild: linux\/amd64 \(toolchain route/);
+    }
   });
 });

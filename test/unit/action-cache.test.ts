@@ -11,7 +11,17 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { arch, platform, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { cacheKeys, restoreBuildCache, saveBuildCache } from "../../src/action/cache.js";
+import {
+  cacheKeys,
+  restoreBuildCache,
+  restoreToolchainCache,
+  saveBuildCache,
+  saveToolchainCache,
+  toolchainCacheKey,
+} from "../../src/action/cache.js";
+import { hostArchitecture } from "../../src/lib/platform.js";
+import { lockDigest, readLock } from "../../src/toolchain/lock.js";
+import { toolchainRoute } from "../../src/toolchain/route.js";
 import type { Logger } from "../../src/lib/log.js";
 import { startActionsCache, type ActionsCacheService } from "../support/actions-cache.js";
 
@@ -182,6 +192,45 @@ describe("restore and save through @actions/cache, against the cache service sta
     const calls = svc.calls.length;
     await saveBuildCache(hit!, logger());
     assert.equal(svc.calls.length, calls, "an exact hit calls the service no more");
+  });
+
+  test("the unpacked locked toolchain: keyed by the lock's digest; nothing saved without a tree; saved, restored into a fresh cache, then the lock's route", async () => {
+    const lock = readLock();
+    const host = hostArchitecture();
+    const { key, path } = toolchainCacheKey();
+    assert.equal(key, `kimigayo-toolchain-v1-${platform()}-${host}-${lockDigest(lock, host).slice(7)}`);
+    assert.equal(path, join(cache, "toolchain", lockDigest(lock, host).slice(7, 39)));
+
+    let log = logger();
+    const miss = await restoreToolchainCache(log);
+    assert.deepEqual([miss?.key, miss?.hit], [key, false]);
+    assert.deepEqual(log.lines, [`info toolchain cache: nothing restored for ${key}`]);
+    // A host-toolchain build unpacked nothing: nothing to save, no call to the service.
+    let calls = svc.calls.length;
+    log = logger();
+    await saveToolchainCache(miss!, log);
+    assert.equal(svc.calls.length, calls);
+    assert.match(log.lines.join("\n"), /^debug toolchain cache: no locked toolchain was unpacked in this job/);
+
+    mkdirSync(join(path, "root", "usr", "bin"), { recursive: true });
+    writeFileSync(join(path, "root", "usr", "bin", "x86_64-linux-gnu-gcc-12"), "gcc");
+    log = logger();
+    await saveToolchainCache(miss!, log);
+    assert.deepEqual(log.lines, [`info toolchain cache saved as ${key}`]);
+    assert.ok(svc.entries.find((e) => e.key === key)?.finalized);
+
+    rmSync(cache, { recursive: true });
+    const apt = mkdtempSync(join(tmp, "apt-")); // no Debian archive named: without the tree, the host's route
+    assert.equal(toolchainRoute(lock, host, { KIMIGAYO_APT_DIR: apt }, cache).kind, "host");
+    log = logger();
+    const hit = await restoreToolchainCache(log);
+    assert.deepEqual([hit?.hit, log.lines], [true, [`info toolchain cache restored (${key})`]]);
+    assert.equal(readFileSync(join(path, "root", "usr", "bin", "x86_64-linux-gnu-gcc-12"), "utf8"), "gcc");
+    assert.equal(toolchainRoute(lock, host, { KIMIGAYO_APT_DIR: apt }, cache).kind, "lock", "a restored tree is the lock's route");
+    calls = svc.calls.length;
+    await saveToolchainCache(hit!, logger());
+    const again = await restoreToolchainCache(logger());
+    assert.deepEqual([again?.hit, svc.calls.length], [true, calls], "a tree on disk: no call to the service");
   });
 
   test("a config that does not load: no cache and no warning (the command reports it as bad input)", async () => {

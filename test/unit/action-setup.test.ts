@@ -11,6 +11,7 @@ import {
   installCliLauncher,
   needsQemu,
   neededPrerequisites,
+  routeOnRunner,
   type SetupDeps,
 } from "../../src/action/setup.js";
 import type { RunResult } from "../../src/lib/exec.js";
@@ -39,6 +40,7 @@ const deps = (over: Partial<SetupDeps>): SetupDeps => ({
   root: () => true,
   hostArch: "x64",
   cli: ["/usr/bin/node", "/action/dist/cli/index.js"],
+  route: () => "lock",
   ...over,
 });
 
@@ -62,27 +64,71 @@ describe("action setup: QEMU binfmt", () => {
 describe("action setup: the prerequisites each command installs", () => {
   it("a table of command, platforms and host to doctor's ids", () => {
     const table: [Record<string, string>, string, string[]][] = [
-      [{ command: "build" }, "x64", ["build-tools", "musl-amd64", "cross-arm64"]],
-      [{ command: "build", platforms: "linux/amd64" }, "x64", ["build-tools", "musl-amd64"]],
-      [{ command: "build", platforms: "linux/arm64" }, "arm64", ["build-tools", "cross-arm64"]],
+      // No compiler: the build fetches the locked toolchain itself, as the runner user.
+      [{ command: "build" }, "x64", ["build-tools"]],
+      [{ command: "build", platforms: "linux/amd64" }, "x64", ["build-tools"]],
+      [{ command: "build", platforms: "linux/arm64" }, "arm64", ["build-tools"]],
       [{ command: "size-check" }, "x64", []],
       [{ command: "publish" }, "x64", []],
       [{ command: "merge" }, "x64", []],
       [{ command: "doctor" }, "x64", []],
+      [{ command: "release", "dry-run": "true" }, "x64", ["build-tools", "binfmt", "docker-client", "dockerd"]],
+      [{ command: "release", tag: "v2.1.0", "from-published": "artifacts" }, "x64", []],
+      [{ command: "bench", platforms: "linux/amd64" }, "x64", ["build-tools", "docker-client", "dockerd", "busybox-static"]],
+      [{ command: "bench", platforms: "linux/arm64" }, "x64", ["build-tools", "binfmt", "docker-client", "dockerd", "busybox-static"]],
+    ];
+    for (const [i, host, want] of table) assert.deepEqual(neededPrerequisites(inputs(i), host), want, `${JSON.stringify(i)} on ${host}`);
+  });
+
+  it("on the host route (no Debian archive known, as on GitHub's Ubuntu runners) a build installs the host's compilers of its platforms", () => {
+    const table: [Record<string, string>, string, string[]][] = [
+      [{ command: "build" }, "x64", ["build-tools", "musl-amd64", "cross-arm64"]],
+      [{ command: "build", platforms: "linux/amd64" }, "x64", ["build-tools", "musl-amd64"]],
+      [{ command: "build", platforms: "linux/arm64" }, "x64", ["build-tools", "musl-amd64", "cross-arm64"]],
+      [{ command: "build", platforms: "linux/arm64" }, "arm64", ["build-tools", "musl-amd64", "cross-arm64"]],
       [
         { command: "release", "dry-run": "true" },
         "x64",
         ["build-tools", "musl-amd64", "cross-arm64", "binfmt", "docker-client", "dockerd"],
       ],
+      // Nothing compiles: the route does not matter.
       [{ command: "release", tag: "v2.1.0", "from-published": "artifacts" }, "x64", []],
-      [{ command: "bench", platforms: "linux/amd64" }, "x64", ["build-tools", "musl-amd64", "docker-client", "dockerd", "busybox-static"]],
-      [
-        { command: "bench", platforms: "linux/arm64" },
-        "x64",
-        ["build-tools", "cross-arm64", "binfmt", "docker-client", "dockerd", "busybox-static"],
-      ],
+      [{ command: "size-check" }, "x64", []],
     ];
-    for (const [i, host, want] of table) assert.deepEqual(neededPrerequisites(inputs(i), host), want, `${JSON.stringify(i)} on ${host}`);
+    for (const [i, host, want] of table)
+      assert.deepEqual(neededPrerequisites(inputs(i), host, "host"), want, `${JSON.stringify(i)} on ${host}`);
+  });
+
+  it("asks the route only of commands that compile, and installs by it", async () => {
+    const asked: string[] = [];
+    const route = (i: { command: string }) => (asked.push(i.command), "host" as const);
+    const f = fakeRunner({ node: { code: 0 } });
+    const r = await ensurePrerequisites(
+      inputs({ command: "build", platforms: "linux/amd64" }),
+      silentLogger,
+      deps({ runner: f.runner, route, missing: async (ids) => ids.filter((id) => id === "musl-amd64") }),
+    );
+    assert.match(r, /^installed musl-amd64/);
+    assert.match(f.calls[0]!, /doctor --fix --only musl-amd64$/);
+    await ensurePrerequisites(inputs({ command: "size-check" }), silentLogger, deps({ route }));
+    assert.deepEqual(asked, ["build"]);
+  });
+
+  it("the runner's route: host without a Debian archive, the lock with the debian-mirror input", async () => {
+    const apt = await mkdtemp(join(tmpdir(), "kimigayo-apt-"));
+    const cache = await mkdtemp(join(tmpdir(), "kimigayo-route-cache-"));
+    const saved = process.env.KIMIGAYO_CACHE;
+    process.env.KIMIGAYO_CACHE = cache;
+    try {
+      const env = { KIMIGAYO_APT_DIR: apt };
+      assert.equal(routeOnRunner(inputs({ command: "build" }), env), "host");
+      assert.equal(routeOnRunner(inputs({ command: "build", "debian-mirror": "http://127.0.0.1:9/mirror" }), env), "lock");
+    } finally {
+      if (saved === undefined) delete process.env.KIMIGAYO_CACHE;
+      else process.env.KIMIGAYO_CACHE = saved;
+      await rm(apt, { recursive: true, force: true });
+      await rm(cache, { recursive: true, force: true });
+    }
   });
 
   it("on an arm64 host, a build or bench of linux/amd64 is bad input before anything is installed; other commands are not", () => {
@@ -111,7 +157,7 @@ describe("action setup: the prerequisites each command installs", () => {
         silentLogger,
         deps({ runner: f.runner, missing: async () => [] }),
       ),
-      "present: build-tools, musl-amd64, docker-client, dockerd, busybox-static",
+      "present: build-tools, docker-client, dockerd, busybox-static",
     );
     assert.deepEqual(f.calls, []);
   });
@@ -249,19 +295,23 @@ describe("toolchains by host", () => {
     );
   });
 
-  it("amd64 host: native musl-gcc for amd64, GNU's aarch64 cross binutils and headers for arm64", () => {
-    const amd = toolchainSpec("linux/amd64", "amd64");
-    assert.deepEqual([amd.cc, amd.crossCompile, amd.headers("").asm], ["musl-gcc", "", "/usr/include/x86_64-linux-gnu/asm"]);
-    const arm = toolchainSpec("linux/arm64", "amd64");
-    assert.deepEqual(
-      [arm.cc, arm.crossCompile, arm.headers("").asm],
-      ["aarch64-linux-musl-gcc", "aarch64-linux-gnu-", "/usr/aarch64-linux-gnu/include/asm"],
-    );
+  it("amd64 host: the locked native gcc-12 for amd64, GNU's aarch64 cross gcc and binutils for arm64", () => {
+    assert.deepEqual(toolchainSpec("linux/amd64", "amd64"), {
+      compiler: "gcc-12",
+      binutils: "binutils-x86-64-linux-gnu",
+      musl: "musl-dev:amd64",
+      headers: "linux-libc-dev:amd64",
+    });
+    assert.deepEqual(toolchainSpec("linux/arm64", "amd64"), {
+      compiler: "gcc-12-aarch64-linux-gnu",
+      binutils: "binutils-aarch64-linux-gnu",
+      musl: "musl-dev:arm64",
+      headers: "linux-libc-dev:arm64",
+    });
   });
 
-  it("arm64 host: arm64 is native (the host's binutils and headers); amd64 is refused as bad input", () => {
-    const arm = toolchainSpec("linux/arm64", "arm64");
-    assert.deepEqual([arm.cc, arm.crossCompile, arm.headers("").asm], ["aarch64-linux-musl-gcc", "", "/usr/include/aarch64-linux-gnu/asm"]);
+  it("arm64 host: arm64 is native (the locked gcc-12 of arm64); amd64 is refused as bad input", () => {
+    assert.equal(toolchainSpec("linux/arm64", "arm64").compiler, "gcc-12");
     assert.throws(() => toolchainSpec("linux/amd64", "arm64"), UsageError);
   });
 });

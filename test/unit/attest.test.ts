@@ -50,6 +50,16 @@ const ENV = {
   GITHUB_SERVER_URL: "https://github.com",
 };
 
+/** What build.json records of the locked toolchain (src/toolchain/lock.ts toolchainRecord). */
+const TOOLCHAIN = {
+  lock: `sha256:${"5".repeat(64)}`,
+  release: "Debian bookworm",
+  compiler: "gcc-12 12.2.0-14+deb12u1",
+  binutils: "binutils-x86-64-linux-gnu 2.40-2",
+  musl: "musl-dev 1.2.3-1",
+  kernelHeaders: "linux-libc-dev 6.1.192-3",
+};
+
 function buildOf(cfg: Config): BuildResult {
   return {
     config: cfg.file,
@@ -62,8 +72,12 @@ function buildOf(cfg: Config): BuildResult {
     },
     out: "/tmp/out",
     images: [
-      { variant: "minimal", platform: "linux/amd64" },
-      { variant: "minimal", platform: "linux/arm64" },
+      { variant: "minimal", platform: "linux/amd64", busybox: { toolchain: TOOLCHAIN } },
+      {
+        variant: "minimal",
+        platform: "linux/arm64",
+        busybox: { toolchain: { ...TOOLCHAIN, compiler: "gcc-12-aarch64-linux-gnu 12.2.0-14cross1" } },
+      },
     ],
     engine: { engine: "oci", reason: "test" },
     seconds: { source: 0, total: 0 },
@@ -104,7 +118,8 @@ describe("provenance statement", () => {
     });
     assert.equal(s.predicate.runDetails.builder.id, `https://github.com/${REPO}/.github/workflows/release.yml@refs/tags/v2.1.0`);
     assert.equal(s.predicate.runDetails.metadata.invocationId, `https://github.com/${REPO}/actions/runs/42`);
-    assert.equal(s.predicate.buildDefinition.internalParameters.toolchain.cc, "musl-gcc");
+    // The platform's own toolchain record from build.json: the lock's digest and the package versions.
+    assert.deepEqual(s.predicate.buildDefinition.internalParameters.toolchain, TOOLCHAIN);
     assert.match(s.predicate.buildDefinition.internalParameters.cacheKey ?? "", /^kimigayo-inputs-[0-9a-f]{32}$/);
   });
 

@@ -480,6 +480,29 @@ table("environment", buildCommand, () => [
     want: [/KIMIGAYO_REGISTRY_TIMEOUT="0\.0001" is not a timeout: .*at least 0\.001 \(1 ms\)/],
   },
   {
+    name: "KIMIGAYO_DEBIAN_MIRROR that is not http(s)",
+    env: { KIMIGAYO_DEBIAN_MIRROR: "ftp://mirror.invalid/debian-archive" },
+    argv: () => ["--config", CONFIG],
+    want: [
+      /KIMIGAYO_DEBIAN_MIRROR "ftp:\/\/mirror\.invalid\/debian-archive" is not allowed: ftp: is not fetched \(http or https only\); expected an http\(s\) URL of a folder holding Debian's archives/,
+    ],
+  },
+  {
+    name: "KIMIGAYO_DEBIAN_SNAPSHOT that is not a URL",
+    env: { KIMIGAYO_DEBIAN_SNAPSHOT: "snapshot/archive" },
+    argv: () => ["--config", CONFIG],
+    want: [
+      /KIMIGAYO_DEBIAN_SNAPSHOT "snapshot\/archive" is not allowed: not a URL; expected an http\(s\) URL of a snapshot archive's base/,
+    ],
+  },
+  {
+    name: "build --debian-mirror with a query",
+    env: { KIMIGAYO_CACHE: join(work, "cache-never-made-mirror") },
+    untouched: join(work, "cache-never-made-mirror"),
+    argv: () => ["--config", CONFIG, "--debian-mirror", "http://127.0.0.1:9/m?x=1"],
+    want: [/--debian-mirror "http:\/\/127\.0\.0\.1:9\/m\?x=1" is not allowed: a folder's URL has no \?query or #fragment/],
+  },
+  {
     name: "build --parallel as many digits as 1e23",
     argv: () => ["--config", CONFIG, "--parallel", "100000000000000000000000"],
     want: [/--parallel must be a positive integer, got "100000000000000000000000" \(1 to 1024\)/],
@@ -561,6 +584,18 @@ describe("the action: bad input named as the input", () => {
       inputs: { command: "bench", "bench-runs": "100000000000000000000000" },
       want: [/bench: bench-runs must be in 1\.\.1000, got 100000000000000000000000/],
       not: /--runs\b|1e\+23/,
+    },
+    {
+      name: "debian-mirror with credentials",
+      inputs: { command: "build", "debian-mirror": "https://user:pw@127.0.0.1:9/debian-mirror" },
+      want: [/debian-mirror "https:\/\/user:pw@127\.0\.0\.1:9\/debian-mirror" is not allowed: credentials do not belong in the URL/],
+      not: /--debian-mirror\b/,
+    },
+    {
+      name: "debian-mirror of release, not a URL",
+      inputs: { command: "release", tag: "v2.1.0", "debian-mirror": "debian" },
+      want: [/debian-mirror "debian" is not allowed: not a URL/],
+      not: /--debian-mirror\b/,
     },
     {
       name: "fail-on-budget: tRUE",

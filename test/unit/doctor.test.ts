@@ -79,6 +79,7 @@ describe("orderPrerequisites", () => {
       "musl-amd64",
       "registry",
       "skopeo",
+      "toolchain",
     ]);
   });
 });

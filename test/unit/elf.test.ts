@@ -27,7 +27,8 @@ function compile(name: string, cc: string, flags: string[]): string {
 }
 
 /** The host tools these tests read binaries with, and the compilers, by doctor's prerequisite ids. */
-const buildTools = await needs("build-tools");
+// readelf (the oracle) and gcc come with musl-amd64, the host compilers for these fixtures.
+const buildTools = await needs("build-tools", "musl-amd64");
 const staticBusybox = await needs("busybox-static");
 const COMPILER_NEEDS: Record<string, Need> = {
   gcc: buildTools,

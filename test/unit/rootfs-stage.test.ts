@@ -422,6 +422,7 @@ describe("rootfsEntries and the layer tar", () => {
       applets: APPLETS,
       elf: { machine: "x86-64", static: true, stripped: true },
       toolchain: "test",
+      toolchainPackages: {},
       buildSeconds: 0,
       binary: join(dir, "busybox.bin"),
       hit: true,

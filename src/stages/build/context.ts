@@ -9,6 +9,7 @@ import type { Logger } from "../../lib/log.js";
 import type { BuildResult, ImageBuild, LayoutBuild } from "../../results/build.js";
 import type { BusyboxBuild, SourceTree } from "../../build/busybox.js";
 import type { EngineRequest, ResolvedEngine } from "../../build/engine.js";
+import type { ToolchainRoute } from "../../toolchain/route.js";
 
 export interface BuildRequest {
   config: Config;
@@ -25,6 +26,8 @@ export interface BuildRequest {
   repoDir?: string;
   /** The environment (SOURCE_DATE_EPOCH, GITHUB_SHA, GITHUB_SERVER_URL, GITHUB_REPOSITORY); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** The toolchain route, when the caller chose it already (rebuild); default: from env and the cache. */
+  toolchainRoute?: ToolchainRoute;
 }
 
 export interface BuildContext {
@@ -38,6 +41,7 @@ export interface BuildContext {
   engineRequest: EngineRequest | "none";
   repoDir: string;
   env: NodeJS.ProcessEnv;
+  toolchainRoute?: ToolchainRoute;
   /** SOURCE_DATE_EPOCH of every file and image. */
   epoch: number;
   /** Builds at a time, and make jobs for each. */
@@ -87,6 +91,7 @@ export function buildContext(req: BuildRequest, cores: number): BuildContext {
     engineRequest: req.engine ?? "auto",
     repoDir: req.repoDir ?? process.cwd(),
     env,
+    ...(req.toolchainRoute ? { toolchainRoute: req.toolchainRoute } : {}),
     epoch: effectiveEpoch(req.config, env),
     parallel,
     jobs: Math.max(1, Math.floor(cores / parallel)),

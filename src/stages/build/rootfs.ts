@@ -36,6 +36,7 @@ export const rootfs: Stage<BuildContext> = {
           stripped: bb.elf.stripped,
           machine: bb.elf.machine,
           cache: bb.hit ? "hit" : "miss",
+          toolchain: bb.toolchainPackages,
         },
         rootfs: { tar: fs.tar, size: fs.size, sha256: fs.sha256, files: fs.files },
         services: fs.services,

@@ -4,15 +4,14 @@ import { join } from "node:path";
 import { mapLimit } from "../../lib/concurrency.js";
 import type { ImageBuild } from "../../results/build.js";
 import { writeSbom as saveSbom } from "../../results/sbom.js";
-import { compilerFor } from "../../build/busybox.js";
 import { rfc3339 } from "../../build/image.js";
-import { muslVersion, rootfsFiles, spdxFor } from "../../build/sbom.js";
+import { rootfsFiles, spdxFor, upstreamVersion } from "../../build/sbom.js";
 import type { Stage } from "../stage.js";
 import { need, type BuildContext } from "./context.js";
 
 async function writeSbom(ctx: BuildContext, image: ImageBuild, sourceSha256: string): Promise<string> {
   const cfg = ctx.config;
-  const musl = await muslVersion(compilerFor(image.platform));
+  const musl = { version: upstreamVersion(image.busybox.toolchain?.musl?.split(" ")[1] ?? "unknown") };
   const doc = spdxFor({
     variant: image.variant,
     platform: image.platform,
