@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { isAbsolute, relative } from "node:path";
 import type { Config } from "../config/schema.js";
-import { readServices } from "../build/rootfs.js";
+import { readServices } from "../config/services.js";
 import { sha256 } from "../lib/hash.js";
 import { digestHex, isDigest } from "../oci/digest.js";
 

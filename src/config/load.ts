@@ -46,7 +46,7 @@ import {
   type VariantConfig,
 } from "./schema.js";
 import { joinPath, parseYaml, type Position } from "./yaml.js";
-import { checkServices, readServices, type Service } from "../build/rootfs.js";
+import { checkServices, readServices, type Service } from "./services.js";
 
 export interface ConfigProblem {
   field: string;
