@@ -14,6 +14,10 @@ import type { Position } from "./yaml.js";
 export { PLATFORMS, type Platform } from "../lib/platform.js";
 import { PLATFORMS, type Platform } from "../lib/platform.js";
 
+/** The engines that build an image (`kimigayo build --engine`, build.json's `engine`): src/build/engine.ts. */
+export const ENGINES = ["oci", "buildx"] as const;
+export type Engine = (typeof ENGINES)[number];
+
 export const DEFAULT_SOURCE_DATE_EPOCH = 1767225600;
 export const DEFAULT_IMAGE = "127.0.0.1:5000/kimigayo";
 export const DEFAULT_FILE_MODE = 0o644;
