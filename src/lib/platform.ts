@@ -7,7 +7,12 @@ export const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
 export type Platform = (typeof PLATFORMS)[number];
 export type Arch = "amd64" | "arm64";
 
-import type { OciPlatform } from "../oci/types.js";
+/** A platform as OCI image indexes and image configs write it. */
+export interface OciPlatform {
+  architecture: string;
+  os: string;
+  variant?: string;
+}
 
 /** Other names of each architecture: the kernel's (uname -m) and Node's (process.arch). */
 const ARCH_ALIASES: Record<Arch, readonly string[]> = { amd64: ["x86_64", "x64"], arm64: ["aarch64"] };

@@ -2,6 +2,8 @@
  * OCI image-spec types (v1.1) and the media types we write and read. We write OCI media types
  * only; Docker's manifest list and v2 manifest are accepted when reading from a registry.
  */
+import type { OciPlatform } from "../lib/platform.js";
+
 export const MEDIA_TYPES = {
   ociIndex: "application/vnd.oci.image.index.v1+json",
   ociManifest: "application/vnd.oci.image.manifest.v1+json",
@@ -34,12 +36,6 @@ export const ANNOTATIONS = {
 } as const;
 
 export type Annotations = Record<string, string>;
-
-export interface OciPlatform {
-  architecture: string;
-  os: string;
-  variant?: string;
-}
 
 export interface Descriptor {
   mediaType: string;
