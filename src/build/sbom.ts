@@ -24,18 +24,14 @@ import { TOOL_NAME, TOOL_VERSION } from "../lib/tool.js";
 import { readTar } from "../lib/tar.js";
 import { isDigest } from "../oci/digest.js";
 import { canonicalJson, canonicalJsonBytes } from "../oci/json.js";
-import { ANNOTATIONS, INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES, MEDIA_TYPES, type Descriptor, type ImageIndex } from "../oci/types.js";
+import { ANNOTATIONS, INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES, type Descriptor } from "../oci/types.js";
 import { IMAGE_LICENSES } from "./image.js";
-import { referrerArtifact, referrersTag, type ReferrerManifest } from "../oci/referrers.js";
+import { referrerArtifact, type ReferrerManifest } from "../oci/referrers.js";
 
 export const SPDX_VERSION = "SPDX-2.3";
 export const SPDX_MEDIA_TYPE = "application/spdx+json";
 /** SPDX 2.3 §6.8: a tool creator is "Tool: toolidentifier-version". */
 export const SPDX_CREATOR = `Tool: ${TOOL_NAME}-${TOOL_VERSION}`;
-/** The OCI empty descriptor and the referrers tag schema, for the SBOM artifact's users (defined with the referrers). */
-export { EMPTY_DESCRIPTOR, EMPTY_JSON, EMPTY_MEDIA_TYPE, referrersTag, type ReferrerManifest } from "../oci/referrers.js";
-
-export const SPDX_ID = /^SPDXRef-[A-Za-z0-9.-]+$/;
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const HEX = { SHA1: /^[0-9a-f]{40}$/, SHA256: /^[0-9a-f]{64}$/ } as const;
 
@@ -391,8 +387,6 @@ export interface SbomArtifact {
   descriptor: Descriptor & { artifactType: string };
   /** Pushed before the manifest: the empty config and the SPDX document. */
   blobs: Blob[];
-  /** The referrers tag schema's tag for the subject (registries without the referrers API). */
-  fallbackTag: string;
 }
 
 /** The SPDX document wrapped as an OCI artifact whose subject is the image manifest. */
@@ -409,14 +403,5 @@ export function sbomArtifact(spdx: SpdxDocument, subject: { mediaType: string; d
     annotations: { [ANNOTATIONS.created]: spdx.creationInfo.created },
     subject,
   });
-  return { manifest, manifestBytes, descriptor, blobs, fallbackTag: referrersTag(subject.digest) };
-}
-
-/**
- * The referrers index to push under the fallback tag: the existing one (if the tag exists) with
- * `referrer` added once. The registry's own referrers API needs none of this.
- */
-export function referrersIndex(existing: ImageIndex | undefined, referrer: Descriptor & { artifactType: string }): ImageIndex {
-  const manifests = (existing?.manifests ?? []).filter((d) => d.digest !== referrer.digest);
-  return { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: [...manifests, referrer] };
+  return { manifest, manifestBytes, descriptor, blobs };
 }
