@@ -39,7 +39,8 @@ export const inputSchema = z.object({
   username: z.string().optional(),
   password: z.string().optional(),
   "github-token": z.string().optional(),
-  push: bool("push").default("true"),
+  /** Deprecated (action.yml's deprecationMessage warns): accepted, unused; removed in v3. */
+  push: bool("push").optional(),
   "by-digest": bool("by-digest").default("false"),
   smoke: bool("smoke").default("false"),
   digests: z.string().optional(),
