@@ -13,7 +13,7 @@ import { buildContext, need } from "../stages/build/context.js";
 import type { ReleaseContext, ReleaseRequest } from "../stages/release/context.js";
 import type { SmokeResult } from "../build/smoke.js";
 import { restoreFromPublished } from "../stages/release/from-published.js";
-import { runStages, type RunOptions } from "./runner.js";
+import { runStages } from "./runner.js";
 import { RELEASE } from "./stages.js";
 
 export type { ReleaseRequest } from "../stages/release/context.js";
@@ -73,13 +73,12 @@ export function releaseResult(ctx: ReleaseContext): ReleaseResult {
 }
 
 /**
- * Runs the release; `from` starts later in the list on a context restored from saved results.
- * With req.fromPublished the stages the platform and merge jobs ran are restored from their
- * artifacts instead (stages/release/from-published.ts): nothing is built or pushed.
+ * Runs the release. With req.fromPublished the stages the platform and merge jobs ran are
+ * restored from their artifacts (stages/release/from-published.ts): nothing is built or pushed.
  */
-export async function release(req: ReleaseRequest, opts: RunOptions & { context?: ReleaseContext } = {}): Promise<ReleaseResult> {
-  const ctx = opts.context ?? releaseContext(req);
+export async function release(req: ReleaseRequest): Promise<ReleaseResult> {
+  const ctx = releaseContext(req);
   const restored = req.fromPublished ? await restoreFromPublished(ctx, req.fromPublished) : undefined;
-  await runStages(RELEASE, ctx, { ...(opts.from ? { from: opts.from } : {}), ...(restored ? { restored } : {}) });
+  await runStages(RELEASE, ctx, restored ? { restored } : {});
   return releaseResult(ctx);
 }
