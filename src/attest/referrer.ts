@@ -9,7 +9,7 @@ import { ANNOTATIONS } from "../oci/types.js";
 
 export const BUNDLE_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
 export const PREDICATE_TYPE_ANNOTATION = "dev.sigstore.bundle.predicateType";
-export const BUNDLE_CONTENT_ANNOTATION = "dev.sigstore.bundle.content";
+const BUNDLE_CONTENT_ANNOTATION = "dev.sigstore.bundle.content";
 
 export function attestationArtifact(
   bundle: SerializedBundle,
