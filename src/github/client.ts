@@ -111,15 +111,6 @@ export function githubToken(input: string | undefined, env: NodeJS.ProcessEnv = 
   return input?.trim() || env[TOKEN_ENV]?.trim() || undefined;
 }
 
-/** The uploads root that goes with an API root, when it can be told: github.com, GHES, GHE.com. */
-export function defaultUploadsUrl(apiUrl: string): string | undefined {
-  const u = new URL(apiUrl);
-  if (u.hostname === "api.github.com") return "https://uploads.github.com";
-  if (/^api\.[^.]+\.ghe\.com$/.test(u.hostname)) return `${u.protocol}//uploads.${u.hostname.slice("api.".length)}`;
-  if (/\/api\/v3\/?$/.test(u.pathname)) return `${u.origin}${u.pathname.replace(/\/api\/v3\/?$/, "/api/uploads")}`;
-  return undefined;
-}
-
 interface HttpErrorLike {
   name?: string;
   message?: string;

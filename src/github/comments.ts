@@ -13,7 +13,7 @@ export interface StickyCommentOptions {
   owner: string;
   repo: string;
   issueNumber: number;
-  /** The hidden marker, an HTML comment such as `<!-- kimigayo:report -->` (see stickyMarker). */
+  /** The hidden marker, an HTML comment such as `<!-- kimigayo:report -->`. */
   marker: string;
   /** Markdown. The marker is put on the first line when the body does not already carry it. */
   body: string;
@@ -25,12 +25,6 @@ export interface StickyCommentResult {
   url: string;
   /** Extra marked comments (left by a race between two runs) that were deleted. */
   duplicatesDeleted: number;
-}
-
-/** The marker for a sticky comment named `name`: `<!-- kimigayo:name -->`. */
-export function stickyMarker(name: string): string {
-  if (!/^[\w.:-]+$/.test(name)) throw new Error(`sticky comment name "${name}" may only hold letters, digits, "_", ".", ":" and "-"`);
-  return `<!-- kimigayo:${name} -->`;
 }
 
 /** The body as posted: marker first, cut to GitHub's limit with a note when too long. */
