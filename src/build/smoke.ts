@@ -12,9 +12,6 @@ import type { Logger } from "../lib/log.js";
 import { CREDENTIALS_HINT, redact, resolveCredentials, secretsOf, type Credentials, type CredentialSources } from "../oci/credentials.js";
 import { DOCKER_HUB, parseReference } from "../oci/reference.js";
 
-// The boot is the one in src/lib/docker.ts (the benchmark uses it too); the e2e tests take it from here.
-export { bootToReady, READY_LINE } from "../lib/docker.js";
-
 /** A boot as the smoke result records it (plain data). */
 export type BootResult = Pick<Booted, "line" | "readyMs" | "services" | "wallMs">;
 

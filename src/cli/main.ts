@@ -10,7 +10,6 @@ import { COMMANDS } from "./commands.js";
 import { execute, reportError } from "./execute.js";
 
 export type { Command, CommandContext } from "./command.js";
-export { COMMANDS } from "./commands.js";
 
 export const DEFAULT_CONFIG = BUILTIN_CONFIG;
 

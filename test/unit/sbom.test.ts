@@ -13,7 +13,9 @@ import { dirname, join } from "node:path";
 import type { RunResult } from "../../src/lib/exec.js";
 import { run, which } from "../../src/lib/exec.js";
 import { readTar, writeTar } from "../../src/lib/tar.js";
-import { canonicalJsonBytes, digestOf, MEDIA_TYPES } from "../../src/oci/index.js";
+import { digestOf } from "../../src/oci/digest.js";
+import { canonicalJsonBytes } from "../../src/oci/json.js";
+import { MEDIA_TYPES } from "../../src/oci/types.js";
 import { rfc3339 } from "../../src/build/image.js";
 import { EMPTY_DESCRIPTOR, referrersTag } from "../../src/oci/referrers.js";
 import {
