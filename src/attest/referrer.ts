@@ -8,7 +8,7 @@ import { referrerArtifact, type ReferrerArtifact } from "../oci/referrers.js";
 import { ANNOTATIONS } from "../oci/types.js";
 
 export const BUNDLE_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
-export const PREDICATE_TYPE_ANNOTATION = "dev.sigstore.bundle.predicateType";
+const PREDICATE_TYPE_ANNOTATION = "dev.sigstore.bundle.predicateType";
 const BUNDLE_CONTENT_ANNOTATION = "dev.sigstore.bundle.content";
 
 export function attestationArtifact(

@@ -174,8 +174,3 @@ export function githubParameters(env: NodeJS.ProcessEnv): Pick<KimigayoParameter
     ...(env.GITHUB_SHA ? { revision: env.GITHUB_SHA } : {}),
   };
 }
-
-/** The statement's bytes as signed (DSSE payload). */
-export function statementBytes(s: Statement): Buffer {
-  return Buffer.from(JSON.stringify(s), "utf8");
-}

@@ -31,7 +31,6 @@ import { inspectImage, loadArchive } from "./docker.js";
 import type { Subject } from "./types.js";
 
 export const BUILTIN_REFERENCES = ["floor", "busybox-glibc"] as const;
-export type BuiltinReference = (typeof BUILTIN_REFERENCES)[number];
 
 export const BENCH_REPO = "kimigayo-bench";
 

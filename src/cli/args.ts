@@ -130,14 +130,6 @@ export function inputFolder(name: string, path: string): string {
   return path;
 }
 
-/** A file the command reads (--trusted-root): it must exist and be a file. */
-export function inputFile(name: string, path: string): string {
-  const st = statOf(path);
-  if (!st) throw new UsageError(`${name} ${JSON.stringify(path)}: no such file`);
-  if (st.isDirectory()) throw new UsageError(`${name} ${JSON.stringify(path)} is a folder; expected a file`);
-  return path;
-}
-
 function statOf(path: string) {
   try {
     return statSync(resolve(path), { throwIfNoEntry: false });

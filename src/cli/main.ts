@@ -9,7 +9,7 @@ import type { CommandContext } from "./command.js";
 import { COMMANDS } from "./commands.js";
 import { execute, reportError } from "./execute.js";
 
-export type { Command, CommandContext } from "./command.js";
+export type { CommandContext } from "./command.js";
 
 export const DEFAULT_CONFIG = BUILTIN_CONFIG;
 

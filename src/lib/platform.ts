@@ -38,10 +38,6 @@ export function parsePlatform(s: string): Platform | undefined {
   return `linux/${a}`;
 }
 
-export function isPlatform(s: string): s is Platform {
-  return (PLATFORMS as readonly string[]).includes(s);
-}
-
 /** "linux/arm64" → "arm64" (file names, Docker's TARGETARCH). */
 export function archOf(p: Platform): Arch {
   return p.slice("linux/".length) as Arch;

@@ -28,7 +28,7 @@ import type { PublishedVariant, PublishResult } from "../results/published.js";
 import { attachReferrer } from "../oci/referrers.js";
 import { sbomArtifact, type SpdxDocument } from "../build/sbom.js";
 
-export type { PublishedVariant, PublishResult } from "../results/published.js";
+export type { PublishResult } from "../results/published.js";
 
 /**
  * Where tags come from: --version, else GitHub's event (tag push, branch push, pull request),

@@ -30,7 +30,7 @@ import {
 import { bundleToJSON } from "@sigstore/bundle";
 import { DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness, type Witness } from "@sigstore/sign";
 import type { StatementSigner } from "../../src/attest/sign.js";
-import { PAYLOAD_TYPE, statementBytes } from "../../src/attest/statement.js";
+import { PAYLOAD_TYPE } from "../../src/attest/statement.js";
 import { startOidcStandIn, type OidcStandIn } from "./oidc.js";
 
 export interface SigstoreEndpoints {
@@ -50,7 +50,8 @@ export function sigstoreSigner(endpoints: SigstoreEndpoints, identityToken: () =
   return {
     describe: `Sigstore at ${endpoints.fulcioURL}`,
     async sign(s) {
-      const bundle = await builder.create({ data: statementBytes(s), type: PAYLOAD_TYPE });
+      // The DSSE payload: the statement as JSON, as @actions/attest signs it.
+      const bundle = await builder.create({ data: Buffer.from(JSON.stringify(s), "utf8"), type: PAYLOAD_TYPE });
       return bundleToJSON(bundle);
     },
   };
