@@ -44,5 +44,3 @@ export const savedSizeReportSchema = z.looseObject({
   version: z.string().optional(),
   images: z.array(savedImageReportSchema),
 });
-
-export type SavedSizeReport = z.infer<typeof savedSizeReportSchema>;
