@@ -14,7 +14,7 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { archOf, ociPlatform, type Platform } from "../lib/platform.js";
+import { archOf, ociPlatform, platformOf, type Platform } from "../lib/platform.js";
 import { UsageError } from "../lib/errors.js";
 import { checkBinary, readElfFile } from "../lib/elf.js";
 import { run, which } from "../lib/exec.js";
@@ -187,8 +187,7 @@ export async function kimigayoImage(build: BuildResult, variant: string, platfor
   let layout: LocalImage["layout"];
   if (layoutBuild) {
     const image = await readImage(layoutBuild.layout, layoutBuild.ref).catch(() => undefined);
-    const [os, architecture] = platform.split("/");
-    const m = image?.manifests.find((x) => x.descriptor.platform?.os === os && x.descriptor.platform?.architecture === architecture);
+    const m = image?.manifests.find((x) => platformOf(x.descriptor.platform) === platform);
     if (m) {
       const bytes = await readFile(blobPath(layoutBuild.layout, m.manifest.config.digest)).catch(() => undefined);
       const parsed = bytes ? (JSON.parse(bytes.toString()) as ImageConfig) : undefined;

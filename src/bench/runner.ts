@@ -8,6 +8,7 @@ import { gunzipSync } from "node:zlib";
 import { CheckFailure } from "../lib/errors.js";
 import { run } from "../lib/exec.js";
 import { silentLogger, type Logger } from "../lib/log.js";
+import { parsePlatform } from "../lib/platform.js";
 import { pushLayout, pushPlatform } from "../oci/push.js";
 import type { RegistryClient } from "../oci/registry.js";
 import type { ImageManifest } from "../oci/types.js";
@@ -409,18 +410,19 @@ function slug(s: string): string {
 
 /** Puts the subject in the local registry; returns where. Built images go through the project's push code, others through skopeo. */
 async function pushSubject(s: Subject, client: RegistryClient): Promise<{ repository: string; digest: string }> {
-  const [os, architecture] = s.platform.split("/") as [string, string];
   if (s.layout) {
     const repository = `${BENCH_REPO}/${slug(s.kind === "kimigayo" ? s.label.split(" ")[0]! : s.kind)}`;
     if (s.layout.multiPlatform) {
-      const r = await pushPlatform(s.layout.dir, repository, { os, architecture }, client, silentLogger, { ref: s.layout.ref });
+      const platform = parsePlatform(s.platform);
+      if (!platform) throw new Error(`${s.label}: ${s.platform} is not a platform the project builds`);
+      const r = await pushPlatform(s.layout.dir, repository, platform, client, silentLogger, { ref: s.layout.ref });
       return { repository, digest: r.digest };
     }
     const r = await pushLayout(s.layout.dir, repository, [s.layout.ref], client, silentLogger, { ref: s.layout.ref });
     return { repository, digest: r.manifests[0]! };
   }
   const repository = `${BENCH_REPO}/ext-${slug(s.label)}`;
-  const tag = architecture;
+  const tag = s.platform.split("/")[1]!;
   const r = await run(
     "skopeo",
     [

@@ -70,7 +70,6 @@ export interface ImageResult {
   compressor: string;
 }
 
-export { ociPlatform };
 
 /** RFC 3339 in UTC, whole seconds: 1767225600 -> "2026-01-01T00:00:00Z". */
 export function rfc3339(epochSeconds: number): string {

@@ -8,6 +8,7 @@
 import { UsageError } from "../lib/errors.js";
 import { mapLimit } from "../lib/concurrency.js";
 import type { Logger } from "../lib/log.js";
+import { platformOf, type Platform } from "../lib/platform.js";
 import { fileBlob } from "./blob-source.js";
 import { blobPath, readBlob, readImage, type LayoutImage } from "./layout.js";
 import { isTag } from "./reference.js";
@@ -122,27 +123,25 @@ export interface PlatformPushResult {
 export async function pushPlatform(
   layoutDir: string,
   repo: string,
-  platform: { os: string; architecture: string },
+  platform: Platform,
   client: RegistryClient,
   log: Logger,
   opts: PushOptions = {},
 ): Promise<PlatformPushResult> {
   const before = { ...client.stats };
   const image = await readImage(layoutDir, opts.ref);
-  const chosen = image.manifests.filter(
-    (m) => m.descriptor.platform?.os === platform.os && m.descriptor.platform?.architecture === platform.architecture,
-  );
+  const chosen = image.manifests.filter((m) => platformOf(m.descriptor.platform) === platform);
   const one = chosen[0];
   if (!one) {
     const have = image.manifests.map((m) => `${m.descriptor.platform?.os}/${m.descriptor.platform?.architecture}`).join(", ");
-    throw new UsageError(`${layoutDir} has no ${platform.os}/${platform.architecture} image; it has ${have || "none"}`);
+    throw new UsageError(`${layoutDir} has no ${platform} image; it has ${have || "none"}`);
   }
   await client.ping();
   await pushManifests(layoutDir, repo, [one], client, log, opts);
-  log.info(`pushed ${client.registry}/${repo}@${one.descriptor.digest} (${platform.os}/${platform.architecture}, by digest, untagged)`);
+  log.info(`pushed ${client.registry}/${repo}@${one.descriptor.digest} (${platform}, by digest, untagged)`);
   return {
     repository: repo,
-    platform: `${platform.os}/${platform.architecture}`,
+    platform,
     digest: one.descriptor.digest,
     size: one.descriptor.size,
     mediaType: one.descriptor.mediaType,

@@ -10,6 +10,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isActionsOwn } from "../config/builtin.js";
 import type { Config, Platform } from "../config/schema.js";
+import { archOf } from "../lib/platform.js";
 import { UsageError } from "../lib/errors.js";
 import { releaseTags, currentBranch, headSha, tagsAtHead } from "../lib/git.js";
 import type { Logger } from "../lib/log.js";
@@ -20,7 +21,7 @@ import { parseReference } from "../oci/reference.js";
 import { RegistryClient, type RegistryClientOptions, type RegistryStats } from "../oci/registry.js";
 import { MEDIA_TYPES } from "../oci/types.js";
 import { computeTags, plannedTags, tagOrder, type TagMove, type TagResult, type TagSource } from "./tags.js";
-import { imageIndex, ociPlatform } from "../build/image.js";
+import { imageIndex } from "../build/image.js";
 import type { BuildResult, LayoutBuild } from "../results/build.js";
 import { readDigestFile, type DigestFile } from "../results/digests.js";
 import { readGitHubEvent } from "../results/github-event.js";
@@ -230,8 +231,7 @@ export async function publishByDigest(
   await mkdir(req.digestsDir, { recursive: true });
   const out: DigestFile[] = [];
   for (const layout of layoutsOf(req.build)) {
-    const p = ociPlatform(req.platform);
-    const r = await pushPlatform(layout.layout, repository, p, client, req.log, { ref: layout.ref });
+    const r = await pushPlatform(layout.layout, repository, req.platform, client, req.log, { ref: layout.ref });
     // The platform's SBOM referrer goes in with it, before `merge` moves any tag (as publish does).
     const sboms = await pushSboms(client, repository, req.build, {
       variant: layout.variant,
@@ -247,7 +247,7 @@ export async function publishByDigest(
       mediaType: r.mediaType,
       annotations: r.annotations,
     };
-    await writeFile(join(req.digestsDir, `${layout.variant}-${p.architecture}.json`), `${JSON.stringify(file, null, 2)}\n`);
+    await writeFile(join(req.digestsDir, `${layout.variant}-${archOf(req.platform)}.json`), `${JSON.stringify(file, null, 2)}\n`);
     out.push(file);
   }
   return out;

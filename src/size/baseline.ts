@@ -12,7 +12,8 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { PLATFORMS, type Platform } from "../config/schema.js";
+import type { Platform } from "../config/schema.js";
+import { platformOf } from "../lib/platform.js";
 import { UsageError } from "../lib/errors.js";
 import { describeIssue } from "../lib/saved.js";
 import { savedSizeReportSchema } from "../results/size-report.js";
@@ -174,11 +175,6 @@ export function candidateRefs(ref: ImageReference, variant: string, variants: Im
 
 function refText(r: ImageReference, ref: string): string {
   return `${r.registry}/${r.repository}${ref.startsWith("sha256:") ? "@" : ":"}${ref}`;
-}
-
-function platformOf(p: { os?: string; architecture?: string } | undefined): Platform | undefined {
-  const name = `${p?.os ?? ""}/${p?.architecture ?? ""}`;
-  return (PLATFORMS as readonly string[]).includes(name) ? (name as Platform) : undefined;
 }
 
 async function readPlatformImage(

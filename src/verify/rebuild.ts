@@ -14,6 +14,7 @@ import { loadConfig } from "../config/load.js";
 import type { Platform } from "../config/schema.js";
 import { CheckFailure, UsageError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
+import { platformOf } from "../lib/platform.js";
 import { readTar, type TarReadEntry } from "../lib/tar.js";
 import { digestHex, digestOf } from "../oci/digest.js";
 import { listReferrers } from "../oci/referrers.js";
@@ -158,7 +159,7 @@ export async function rebuildAndCompare(req: RebuildRequest): Promise<RebuildRes
     const index = JSON.parse(top.bytes.toString("utf8")) as ImageIndex;
     targets = index.manifests
       .filter((d) => d.platform && d.platform.os !== "unknown")
-      .map((d) => ({ platform: `${d.platform!.os}/${d.platform!.architecture}`, digest: d.digest }));
+      .map((d) => ({ platform: platformOf(d.platform) ?? `${d.platform!.os}/${d.platform!.architecture}`, digest: d.digest }));
   } else targets = [{ digest: top.digest }];
   if (req.platform) {
     targets = targets.filter((t) => t.platform === req.platform);
