@@ -30,6 +30,7 @@ import {
   type Statement,
 } from "./statement.js";
 import { TOOL_VERSION } from "../lib/tool.js";
+import { imageAt } from "../oci/reference.js";
 
 export { TOOL_VERSION };
 
@@ -130,7 +131,7 @@ export async function attestImages(req: AttestRequest): Promise<AttestResult> {
     try {
       const bundle = await req.signer.sign(s);
       const size = (await req.client.headManifest(req.repository, subject.digest))?.size;
-      if (size === undefined) throw new Error(`${req.image}@${subject.digest} is not in the registry`);
+      if (size === undefined) throw new Error(`${imageAt(req.image, subject.digest)} is not in the registry`);
       const art: ReferrerArtifact = attestationArtifact(bundle, s.predicateType, { ...subject, size });
       const r = await attachReferrer(req.client, req.repository, art, req.referrers);
       rec.referrer = r.digest;

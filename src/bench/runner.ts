@@ -19,6 +19,7 @@ import { containerIds, firstLine, startIdle, stopBooted, timedDocker, type Conta
 import { BENCH_REPO } from "./images.js";
 import { ratioSummary, summarize } from "./stats.js";
 import type { BenchGroup, CaseName, Measure, MemoryRun, Subject } from "./types.js";
+import { formatReference } from "../oci/reference.js";
 
 export interface RunContext {
   runs: number;
@@ -430,13 +431,13 @@ async function pushSubject(s: Subject, client: RegistryClient): Promise<{ reposi
       "--insecure-policy",
       "--dest-tls-verify=false",
       `docker-daemon:${s.image}`,
-      `docker://${client.registry}/${repository}:${tag}`,
+      `docker://${formatReference({ registry: client.registry, repository, tag })}`,
     ],
     { timeoutMs: 300_000 },
   ).catch((e: Error) => ({ code: 127, stdout: "", stderr: e.message }));
   if (r.code !== 0) throw new Error(`skopeo copy of ${s.image} to ${client.registry} failed: ${firstLine(r.stderr)}`);
   const head = await client.headManifest(repository, tag);
-  if (!head?.digest) throw new Error(`${client.registry}/${repository}:${tag} is not there after skopeo copy`);
+  if (!head?.digest) throw new Error(`${formatReference({ registry: client.registry, repository, tag })} is not there after skopeo copy`);
   return { repository, digest: head.digest };
 }
 

@@ -23,7 +23,7 @@ import { archOf, platformOf } from "../lib/platform.js";
 import { versionAtLeast } from "../lib/version.js";
 import { isDigest } from "../oci/digest.js";
 import { initLayout, readBlob, readImage, readJsonBlob, readLayout, writeLayoutIndex } from "../oci/layout.js";
-import { isTag, parseReference } from "../oci/reference.js";
+import { isTag, parseReference, imageAt } from "../oci/reference.js";
 import { ANNOTATIONS, type Annotations, type Descriptor, type ImageConfig } from "../oci/types.js";
 import {
   IMAGE_CMD,
@@ -118,7 +118,7 @@ function outputArgs(o: BuildxArgs): { output: string; tags: string[] } {
       } else {
         if (out.tags.length === 0) fail(o.variant, `no tag given for ${out.image}; pass at least one, or push by digest`);
         fields.push("type=image", "push=true", "oci-mediatypes=true");
-        tags = [...new Set(out.tags)].map((t) => `${out.image}:${t}`);
+        tags = [...new Set(out.tags)].map((t) => imageAt(out.image, t));
       }
       break;
     }

@@ -21,6 +21,7 @@ import { RegistryError } from "./errors.js";
 import { canonicalJsonBytes } from "./json.js";
 import type { RegistryClient } from "./registry.js";
 import { INDEX_MEDIA_TYPES, MEDIA_TYPES, type Descriptor, type ImageIndex } from "./types.js";
+import { imageAt } from "./reference.js";
 
 /** A referrer as a referrers list shows it: its manifest's descriptor with artifactType (and annotations). */
 export type ReferrerDescriptor = Descriptor & { artifactType: string };
@@ -154,7 +155,7 @@ export async function readFallbackIndex(client: RegistryClient, repository: stri
   try {
     const m = await client.getManifest(repository, tag);
     if (!INDEX_MEDIA_TYPES.includes(m.mediaType))
-      throw new RegistryError(`${repository}:${tag} is a ${m.mediaType}, not a referrers index: refusing to overwrite it`);
+      throw new RegistryError(`${imageAt(repository, tag)} is a ${m.mediaType}, not a referrers index: refusing to overwrite it`);
     return (JSON.parse(m.bytes.toString("utf8")) as ImageIndex).manifests ?? [];
   } catch (err) {
     if (err instanceof RegistryError && err.status === 404) return [];
@@ -240,7 +241,7 @@ async function addToFallbackIndex(
     if (writes >= maxWrites) {
       const missing = merged.filter((d) => !have.has(d.digest)).map((d) => d.digest);
       throw new RegistryError(
-        `the referrers index ${repository}:${tag} kept changing under concurrent writers; after ${writes} writes it still lacks ${missing.join(", ")}`,
+        `the referrers index ${imageAt(repository, tag)} kept changing under concurrent writers; after ${writes} writes it still lacks ${missing.join(", ")}`,
       );
     }
     known = merged;

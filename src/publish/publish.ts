@@ -17,7 +17,7 @@ import type { Logger } from "../lib/log.js";
 import { digestOf } from "../oci/digest.js";
 import { canonicalJsonBytes } from "../oci/json.js";
 import { pushLayout, pushPlatform, type PushResult } from "../oci/push.js";
-import { parseReference } from "../oci/reference.js";
+import { parseReference, imageAt } from "../oci/reference.js";
 import { RegistryClient, type RegistryClientOptions, type RegistryStats } from "../oci/registry.js";
 import { MEDIA_TYPES } from "../oci/types.js";
 import { computeTags, plannedTags, tagOrder, type TagMove, type TagResult, type TagSource } from "./tags.js";
@@ -152,7 +152,7 @@ export async function publish(req: PublishRequest): Promise<PublishResult> {
       index: r.indexDigest,
       manifests: layout.manifests.map((m) => ({ platform: m.platform, digest: m.digest })),
       tags,
-      references: [`${req.image}@${r.indexDigest}`, ...tags.map((t) => `${req.image}:${t}`)],
+      references: [imageAt(req.image, r.indexDigest), ...tags.map((t) => imageAt(req.image, t))],
       stats: pickStats(r.stats),
     };
   });
@@ -287,7 +287,7 @@ export async function merge(req: {
       const have = await client.headManifest(repository, e.digest);
       if (!have)
         throw new UsageError(
-          `${req.image}@${e.digest} (${variant} ${e.platform}) is not in the registry: push it with \`kimigayo publish --by-digest\` first`,
+          `${imageAt(req.image, e.digest)} (${variant} ${e.platform}) is not in the registry: push it with \`kimigayo publish --by-digest\` first`,
         );
     }
     const annotations = list[0]!.annotations;
@@ -335,7 +335,7 @@ function withTags(result: PublishResult, tags: TagResult, image = result.image):
       return {
         ...v,
         tags: moved,
-        references: [`${image}@${v.index}`, ...moved.map((t) => `${image}:${t}`)],
+        references: [imageAt(image, v.index), ...moved.map((t) => imageAt(image, t))],
         stats: { ...v.stats, manifestsPut: v.stats.manifestsPut + moved.length },
       };
     }),

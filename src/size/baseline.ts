@@ -18,7 +18,7 @@ import { UsageError } from "../lib/errors.js";
 import { describeIssue } from "../lib/saved.js";
 import { savedSizeReportSchema } from "../results/size-report.js";
 import type { Logger } from "../lib/log.js";
-import { parseReference, type ImageReference } from "../oci/reference.js";
+import { parseReference, type ImageReference, formatReference, imageAt } from "../oci/reference.js";
 import { RegistryError } from "../oci/errors.js";
 import { RegistryClient, type RegistryClientOptions } from "../oci/registry.js";
 import { ANNOTATIONS, INDEX_MEDIA_TYPES, type ImageConfig, type ImageIndex, type ImageManifest } from "../oci/types.js";
@@ -173,9 +173,7 @@ export function candidateRefs(ref: ImageReference, variant: string, variants: Im
   return isDefault ? [own, tag] : [own];
 }
 
-function refText(r: ImageReference, ref: string): string {
-  return `${r.registry}/${r.repository}${ref.startsWith("sha256:") ? "@" : ":"}${ref}`;
-}
+const refText = (r: ImageReference, ref: string) => imageAt(formatReference({ registry: r.registry, repository: r.repository }), ref);
 
 async function readPlatformImage(
   client: RegistryClient,
@@ -270,7 +268,7 @@ export async function imageBaseline(spec: string, opts: ImageBaselineOptions): P
           uncompressed: null,
           compressed: got.compressed,
           applets: null,
-          reference: `${ref.registry}/${repo}@${got.digest}`,
+          reference: formatReference({ registry: ref.registry, repository: repo, digest: got.digest }),
           ...(got.version ? { version: got.version } : {}),
         });
       }
@@ -311,7 +309,7 @@ export async function lastReleaseTag(
     const status = err instanceof RegistryError ? err.status : undefined;
     const denied = status === 401 || status === 403 ? (client.account ? "no access with the credentials given" : "private") : undefined;
     throw new UsageError(
-      `--baseline last-release: cannot list the tags of ${ref.registry}/${ref.repository}${denied ? ` (${denied})` : ""}: ${describeCause(err)}`,
+      `--baseline last-release: cannot list the tags of ${formatReference({ registry: ref.registry, repository: ref.repository })}${denied ? ` (${denied})` : ""}: ${describeCause(err)}`,
     );
   }
   const tags = found ?? [];
@@ -354,8 +352,8 @@ export async function resolveBaseline(spec: string, opts: ResolveBaselineOptions
         notes: [`--baseline last-release: no release yet: ${opts.image} has no release tag (X.Y.Z)${seen}; growth budgets not checked`],
       };
     }
-    const b = await imageBaseline(`${opts.image}:${tag}`, opts);
-    return { baseline: { ...b, source: `${opts.image}:${tag} (last-release)` }, notes: [] };
+    const b = await imageBaseline(imageAt(opts.image, tag), opts);
+    return { baseline: { ...b, source: `${imageAt(opts.image, tag)} (last-release)` }, notes: [] };
   }
   if (existsSync(spec)) return { baseline: await reportBaseline(spec, variantNames), notes: [] };
   let ref: ImageReference | undefined;

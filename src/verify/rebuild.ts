@@ -23,6 +23,7 @@ import { ANNOTATIONS, INDEX_MEDIA_TYPES, type ImageIndex, type ImageManifest } f
 import { runBuild } from "../pipeline/build.js";
 import { BUNDLE_MEDIA_TYPE } from "../attest/referrer.js";
 import { SLSA_PROVENANCE_V1, type ProvenancePredicate, type Statement } from "../attest/statement.js";
+import { imageAt } from "../oci/reference.js";
 
 export interface FileFacts {
   size: number;
@@ -69,7 +70,9 @@ export async function provenanceOf(client: RegistryClient, repo: string, digest:
     const s = JSON.parse(Buffer.from(payload, "base64").toString("utf8")) as Statement<ProvenancePredicate>;
     if (s.predicateType === SLSA_PROVENANCE_V1 && s.subject.some((x) => x.digest.sha256 === digestHex(digest))) return s;
   }
-  throw new CheckFailure(`${repo}@${digest} has no provenance attestation to rebuild from (attach one with the release's attest stage)`);
+  throw new CheckFailure(
+    `${imageAt(repo, digest)} has no provenance attestation to rebuild from (attach one with the release's attest stage)`,
+  );
 }
 
 const octal = (tar: Uint8Array, at: number, width: number): number =>

@@ -23,6 +23,7 @@ import { listReferrers } from "../oci/referrers.js";
 import type { RegistryClient } from "../oci/registry.js";
 import { INDEX_MEDIA_TYPES, type ImageIndex, type ImageManifest } from "../oci/types.js";
 import { checkBundle, type IdentityPolicy, type SignerIdentity } from "./signature.js";
+import { formatReference, imageAt } from "../oci/reference.js";
 
 export const SPDX_ARTIFACT_TYPE = "application/spdx+json";
 
@@ -150,7 +151,7 @@ async function attestationsOf(
 export async function verifyImage(req: VerifyRequest): Promise<VerifyResult> {
   const failures: string[] = [];
   const subjects: SubjectReport[] = [];
-  const reference = `${req.client.registry}/${req.repository}${req.ref.startsWith("sha256:") ? "@" : ":"}${req.ref}`;
+  const reference = imageAt(formatReference({ registry: req.client.registry, repository: req.repository }), req.ref);
   const top = await req.client.getManifest(req.repository, req.ref);
   const platforms: { target: string; digest: string }[] = [];
   if (INDEX_MEDIA_TYPES.includes(top.mediaType)) {
