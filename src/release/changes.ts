@@ -24,7 +24,7 @@
  */
 import { CommitParser } from "conventional-commits-parser";
 import { UsageError } from "../lib/errors.js";
-import { run } from "../lib/exec.js";
+import { git, tagExists } from "../lib/git.js";
 import { compareSemver, parseSemver } from "../lib/version.js";
 
 export interface Author {
@@ -208,12 +208,6 @@ function toChange(parsed: Parsed, sha: string, shas: string[], author: Author, k
   return change;
 }
 
-async function git(cwd: string, args: string[]): Promise<string> {
-  const r = await run("git", args, { cwd });
-  if (r.code !== 0) throw new Error(`git ${args.join(" ")} failed: ${r.stderr.trim()}`);
-  return r.stdout;
-}
-
 interface Commit {
   sha: string;
   parents: string[];
@@ -316,9 +310,8 @@ export async function collectChanges(
   tag: string,
   opts: { previous?: string | null; untaggedHead?: boolean; types?: readonly string[] } = {},
 ): Promise<ChangeSet> {
-  const exists = await run("git", ["rev-parse", "-q", "--verify", `refs/tags/${tag}`], { cwd });
   let rev = tag;
-  if (exists.code !== 0) {
+  if (!(await tagExists(cwd, tag))) {
     if (!opts.untaggedHead) {
       throw new UsageError(`tag ${tag} does not exist in ${cwd}: create and push it first (git tag ${tag} && git push origin ${tag})`);
     }
