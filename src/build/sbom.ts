@@ -18,6 +18,7 @@ import { createHash } from "node:crypto";
 import { readFile, realpath, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Platform } from "../config/schema.js";
+import { sha256 } from "../lib/hash.js";
 import { run, type RunOptions, type RunResult } from "../lib/exec.js";
 import { archOf } from "../lib/platform.js";
 import { TOOL_NAME, TOOL_VERSION } from "../lib/tool.js";
@@ -132,13 +133,9 @@ function sha1Hex(data: Uint8Array): string {
   return createHash("sha1").update(data).digest("hex");
 }
 
-function sha256Hex(data: Uint8Array | string): string {
-  return createHash("sha256").update(data).digest("hex");
-}
-
 /** SHA1 and SHA256 of a file's content. */
 export function fileChecksums(data: Uint8Array): { sha1: string; sha256: string } {
-  return { sha1: sha1Hex(data), sha256: sha256Hex(data) };
+  return { sha1: sha1Hex(data), sha256: sha256(data) };
 }
 
 /** Every regular file in a layer tar, with both checksums, sorted by path. Links and directories are left out. */
@@ -303,7 +300,7 @@ export function spdxFor(o: SpdxOptions): SpdxDocument {
     files,
     relationships,
   };
-  const contentHash = sha256Hex(canonicalJson(doc));
+  const contentHash = sha256(canonicalJson(doc));
   const documentNamespace = `${o.namespace.replace(/\/+$/, "")}/${imageName}-${purlPart(o.version)}-linux-${arch}-${contentHash}`;
   return { ...doc, documentNamespace };
 }

@@ -14,7 +14,7 @@
  * completes it. A create whose answer was lost and retried may leave a second draft: the newest
  * extras are deleted (drafts are never seen by users), and the oldest goes on.
  */
-import { createHash } from "node:crypto";
+import { sha256 } from "../lib/hash.js";
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../lib/errors.js";
 import type { GitHubClient, Octokit } from "./client.js";
@@ -96,8 +96,6 @@ async function drafts(octokit: Octokit, owner: string, repo: string, tag: string
   const all = await octokit.paginate(octokit.rest.repos.listReleases, { owner, repo, per_page: 100 });
   return all.filter((r) => r.draft && r.tag_name === tag).sort((a, b) => a.id - b.id);
 }
-
-const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
 export async function publishRelease(opts: PublishReleaseOptions): Promise<PublishReleaseResult> {
   const { client, owner, repo, tag } = opts;
