@@ -14,7 +14,7 @@ import type { RegistryClient } from "../oci/registry.js";
 import type { ImageManifest } from "../oci/types.js";
 import { memoryReader, sampleMemory } from "./cgroup.js";
 import { BENCH_COMMANDS, DATA_MOUNT, commandArgv } from "./commands.js";
-import { bootToReady, type Booted } from "../lib/docker.js";
+import { bootToReady, dockerRunArgs, type Booted } from "../lib/docker.js";
 import { containerIds, firstLine, startIdle, stopBooted, timedDocker, type ContainerNames } from "./docker.js";
 import { BENCH_REPO } from "./images.js";
 import { ratioSummary, summarize } from "./stats.js";
@@ -86,16 +86,8 @@ function addRatio(g: BenchGroup, a: Measure | undefined, b: Measure | undefined,
     });
 }
 
-const runArgs = (s: Subject, argv: string[], extra: string[] = []) => [
-  "run",
-  "--rm",
-  "--pull=never",
-  "--platform",
-  s.platform,
-  ...extra,
-  s.image,
-  ...argv,
-];
+const runArgs = (s: Subject, argv: string[], extra: string[] = []) =>
+  dockerRunArgs(s.image, undefined, { remove: true, platform: s.platform, extra, command: argv });
 
 // ---------------------------------------------------------------------------
 // startup: docker run --rm --pull=never IMAGE true

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bootToReady, dockerBin, type Booted } from "../lib/docker.js";
+import { bootToReady, dockerBin, dockerRunArgs, type Booted } from "../lib/docker.js";
 import { run } from "../lib/exec.js";
 import type { Logger } from "../lib/log.js";
 import { CREDENTIALS_HINT, redact, resolveCredentials, secretsOf, type Credentials, type CredentialSources } from "../oci/credentials.js";
@@ -73,7 +73,7 @@ async function dockerPull(image: string, platform: string, credentials?: Credent
 export async function smoke(image: string, platform: string, log: Logger, registry: CredentialSources = {}): Promise<SmokeResult> {
   const d = dockerBin();
   await dockerPull(image, platform, resolveCredentials(parseReference(image).registry, registry));
-  const t = await run(d, ["run", "--rm", "--platform", platform, image, "busybox", "true"]);
+  const t = await run(d, dockerRunArgs(image, undefined, { remove: true, pull: "missing", platform, command: ["busybox", "true"] }));
   if (t.code !== 0) throw new Error(`${image} (${platform}): busybox true exited ${t.code}: ${t.stderr.trim()}`);
   const name = `kimigayo-smoke-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {

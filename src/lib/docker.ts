@@ -48,19 +48,22 @@ export interface BootOptions {
   remove?: boolean;
 }
 
-/** `docker run [-d] [--rm] --pull=never --name NAME [--platform P] [extra] IMAGE COMMAND…`: never a pull, always a name. */
+/**
+ * The one builder of `docker run` arguments: `run [-d] [--rm] [--pull=never] [--name NAME]
+ * [--platform P] [extra] IMAGE COMMAND…`. Never a pull unless `pull: "missing"` (docker's own
+ * default, for an image just pulled by digest); a name when one is given.
+ */
 export function dockerRunArgs(
   image: string,
-  name: string,
-  opts: Pick<BootOptions, "platform" | "extra" | "remove"> & { command: string[]; detach?: boolean },
+  name: string | undefined,
+  opts: Pick<BootOptions, "platform" | "extra" | "remove"> & { command: string[]; detach?: boolean; pull?: "never" | "missing" },
 ): string[] {
   return [
     "run",
     ...(opts.detach ? ["-d"] : []),
     ...(opts.remove ? ["--rm"] : []),
-    "--pull=never",
-    "--name",
-    name,
+    ...(opts.pull === "missing" ? [] : ["--pull=never"]),
+    ...(name !== undefined ? ["--name", name] : []),
     ...(opts.platform ? ["--platform", opts.platform] : []),
     ...(opts.extra ?? []),
     image,
