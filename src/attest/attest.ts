@@ -32,8 +32,6 @@ import {
 import { TOOL_VERSION } from "../lib/tool.js";
 import { imageAt } from "../oci/reference.js";
 
-export { TOOL_VERSION };
-
 export interface AttestRequest {
   client: RegistryClient;
   repository: string;
@@ -51,7 +49,7 @@ export interface AttestRequest {
   referrers?: AttachOptions;
 }
 
-export interface AttestationRecord {
+interface AttestationRecord {
   variant: string;
   /** The subject: a platform ("linux/amd64") or "index". */
   target: string;
@@ -114,7 +112,7 @@ export async function provenanceStatement(
 }
 
 /** The key of everything that decides a build's bytes (source, patches, config files): equal keys, equal inputs. */
-export function inputsKey(digests: string[]): string {
+function inputsKey(digests: string[]): string {
   return `kimigayo-inputs-${sha256(digests.join("\n")).slice(0, 32)}`;
 }
 

@@ -34,7 +34,7 @@ export const BUILTIN_REFERENCES = ["floor", "busybox-glibc"] as const;
 
 export const BENCH_REPO = "kimigayo-bench";
 
-export const FLOOR_SOURCE = "int main(void) { return 0; }\n";
+const FLOOR_SOURCE = "int main(void) { return 0; }\n";
 const FLOOR_CC: Record<Platform, { cc: string; pkg: string }> = {
   "linux/amd64": { cc: "musl-gcc", pkg: "musl-tools" },
   "linux/arm64": { cc: "aarch64-linux-musl-gcc", pkg: "musl-dev:arm64 and gcc-aarch64-linux-gnu" },
@@ -66,7 +66,7 @@ export function dockerArchive(layer: Buffer, config: Buffer, tag: string): Buffe
 }
 
 /** Loads the image unless the engine already has `tag` as exactly this config (image ID = config digest). */
-export async function ensureLoaded(layer: Buffer, config: Buffer, tag: string): Promise<void> {
+async function ensureLoaded(layer: Buffer, config: Buffer, tag: string): Promise<void> {
   const have = await inspectImage(tag);
   if (have?.id === `sha256:${sha256(config)}`) return;
   await loadArchive(dockerArchive(layer, config, tag));

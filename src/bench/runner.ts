@@ -93,7 +93,7 @@ const runArgs = (s: Subject, argv: string[], extra: string[] = []) =>
 // startup: docker run --rm --pull=never IMAGE true
 // ---------------------------------------------------------------------------
 
-export async function startupCase(g: BenchGroup, ctx: RunContext): Promise<void> {
+async function startupCase(g: BenchGroup, ctx: RunContext): Promise<void> {
   const alive: Subject[] = [];
   for (const s of [g.image, ...g.references]) {
     const r = await timedDocker(runArgs(s, s.trueCommand));
@@ -159,7 +159,7 @@ export function readyClock(lines: readonly string[]): { resolution: number; note
     : { resolution: 10, note: "printed by the rc: /proc/uptime (10 ms ticks) from the rc's start to all services up" };
 }
 
-export async function bootCase(g: BenchGroup, ctx: RunContext): Promise<void> {
+async function bootCase(g: BenchGroup, ctx: RunContext): Promise<void> {
   if (!g.image.boots) {
     g.notes.push(`boot: ${g.image.label} does not boot /sbin/init`);
     return;
@@ -225,9 +225,9 @@ export async function bootCase(g: BenchGroup, ctx: RunContext): Promise<void> {
 
 export const MEMORY_METRICS = { afterReady: "memory after ready", peak: "memory peak" } as const;
 /** The cgroup charges memory by the page. */
-export const PAGE_BYTES = 4096;
+const PAGE_BYTES = 4096;
 
-export async function memoryCase(g: BenchGroup, ctx: RunContext): Promise<void> {
+async function memoryCase(g: BenchGroup, ctx: RunContext): Promise<void> {
   if (!g.image.boots) return;
   const { runs, windowMs, intervalMs } = ctx.memory;
   // --aa: the image's twin boots right after it in every round, for the noise floor.
@@ -312,7 +312,7 @@ export async function memoryCase(g: BenchGroup, ctx: RunContext): Promise<void> 
 // commands: the text tools, by docker exec into one running container, and one docker run each
 // ---------------------------------------------------------------------------
 
-export async function commandsCase(g: BenchGroup, ctx: RunContext): Promise<void> {
+async function commandsCase(g: BenchGroup, ctx: RunContext): Promise<void> {
   if (!ctx.dataDir) throw new Error("internal: the commands case needs the data set");
   const mount = ["-v", `${ctx.dataDir}:${DATA_MOUNT}:ro`];
   // The A/A twin (--aa) takes part like a reference, for the noise floor; it is no ratio's reference.
@@ -434,7 +434,7 @@ async function pushSubject(s: Subject, client: RegistryClient): Promise<{ reposi
 }
 
 /** One pull: manifest, config and layers, digests verified, gzip layers decompressed. */
-export async function pullOnce(client: RegistryClient, repository: string, digest: string): Promise<{ ms: number; bytes: number }> {
+async function pullOnce(client: RegistryClient, repository: string, digest: string): Promise<{ ms: number; bytes: number }> {
   const t0 = process.hrtime.bigint();
   const m = await client.getManifest(repository, digest);
   const manifest = JSON.parse(m.bytes.toString()) as ImageManifest;
@@ -447,7 +447,7 @@ export async function pullOnce(client: RegistryClient, repository: string, diges
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, bytes };
 }
 
-export async function pullCase(g: BenchGroup, ctx: RunContext): Promise<void> {
+async function pullCase(g: BenchGroup, ctx: RunContext): Promise<void> {
   const client = ctx.registry;
   if (!client) return;
   const pushed = new Map<Subject, { repository: string; digest: string }>();

@@ -36,11 +36,11 @@ import {
 } from "./image.js";
 
 /** The first buildx with `--annotation` (0.12.0). */
-export const MIN_BUILDX_VERSION = "0.12.0";
+const MIN_BUILDX_VERSION = "0.12.0";
 
-export type Provenance = boolean | "min" | "max";
+type Provenance = boolean | "min" | "max";
 
-export type BuildxOutput =
+type BuildxOutput =
   /** An OCI image layout directory (type=oci,tar=false). */
   | { type: "oci"; dest: string }
   /** Pushed to a registry: as tags of `image`, or by digest only (for a later merge into one index). */
@@ -48,7 +48,7 @@ export type BuildxOutput =
   /** Loaded into the Docker engine under `tag` (one platform only). */
   | { type: "docker"; tag: string };
 
-export type BuildxProgress = "auto" | "plain" | "tty" | "quiet" | "rawjson";
+type BuildxProgress = "auto" | "plain" | "tty" | "quiet" | "rawjson";
 
 export interface BuildxArgs {
   variant: string;
@@ -171,7 +171,7 @@ export function buildxArgs(o: BuildxArgs): string[] {
 // ---------------------------------------------------------------------------
 
 /** The rootfs tar's name inside the build context, with ${TARGETARCH} left for BuildKit to fill. */
-export function contextTarName(variant: string, arch: string): string {
+function contextTarName(variant: string, arch: string): string {
   return `kimigayo-${variant}-${arch}.tar`;
 }
 

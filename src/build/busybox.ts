@@ -37,7 +37,7 @@ export interface Applet {
   path: string;
 }
 
-export interface BusyboxFacts {
+interface BusyboxFacts {
   variant: string;
   platform: Platform;
   busyboxVersion: string;
@@ -146,7 +146,7 @@ export function compilerFor(platform: Platform): string {
 const toolchainCache = new Map<Platform, Promise<Toolchain>>();
 
 /** Finds the platform's cross toolchain and fingerprints it (compiler version + musl libc.a). */
-export function detectToolchain(platform: Platform): Promise<Toolchain> {
+function detectToolchain(platform: Platform): Promise<Toolchain> {
   let p = toolchainCache.get(platform);
   if (!p) {
     p = probeToolchain(platform);
@@ -214,7 +214,7 @@ export interface FragmentLine {
 }
 
 /** Where line `line` of the fragment a variant builds came from (its file, or for a derived fragment the line's origin). */
-export function fragmentOrigin(variant: VariantConfig, line: number): { file: string; line: number } {
+function fragmentOrigin(variant: VariantConfig, line: number): { file: string; line: number } {
   return variant.fragment?.origins[line - 1] ?? { file: variant.busyboxConfig, line };
 }
 

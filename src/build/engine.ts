@@ -9,7 +9,7 @@ import { UsageError } from "../lib/errors.js";
 import { buildWithBuildx, buildxUsable, type BuildxAvailability, type BuildxImageOptions } from "./buildx.js";
 import { buildImage, type ImageResult } from "./image.js";
 
-export const ENGINE_REQUESTS = [...ENGINES, "auto"] as const;
+const ENGINE_REQUESTS = [...ENGINES, "auto"] as const;
 export type EngineRequest = (typeof ENGINE_REQUESTS)[number];
 
 export function parseEngine(s: string): EngineRequest {

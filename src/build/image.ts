@@ -100,7 +100,7 @@ export function imageAnnotations(opts: Pick<ImageOptions, "config" | "variant" |
   return a;
 }
 
-export function imageConfig(opts: ImageOptions, platform: Platform, diffIds: string[]): ImageConfig {
+function imageConfig(opts: ImageOptions, platform: Platform, diffIds: string[]): ImageConfig {
   const created = rfc3339(opts.sourceDateEpoch);
   return {
     ...ociPlatform(platform),

@@ -61,7 +61,7 @@ const BASE_DIRS: [string, number][] = [
   ["var/log", 0o755],
 ];
 
-export function osRelease(cfg: Config, variant: VariantConfig): string {
+function osRelease(cfg: Config, variant: VariantConfig): string {
   return [
     `NAME="Kimigayo OS"`,
     `ID=kimigayo`,

@@ -29,25 +29,25 @@ import { ANNOTATIONS, INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES, type Descriptor }
 import { IMAGE_LICENSES } from "./image.js";
 import { referrerArtifact, type ReferrerManifest } from "../oci/referrers.js";
 
-export const SPDX_VERSION = "SPDX-2.3";
-export const SPDX_MEDIA_TYPE = "application/spdx+json";
+const SPDX_VERSION = "SPDX-2.3";
+const SPDX_MEDIA_TYPE = "application/spdx+json";
 /** SPDX 2.3 §6.8: a tool creator is "Tool: toolidentifier-version". */
-export const SPDX_CREATOR = `Tool: ${TOOL_NAME}-${TOOL_VERSION}`;
+const SPDX_CREATOR = `Tool: ${TOOL_NAME}-${TOOL_VERSION}`;
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const HEX = { SHA1: /^[0-9a-f]{40}$/, SHA256: /^[0-9a-f]{64}$/ } as const;
 
-export interface SpdxChecksum {
+interface SpdxChecksum {
   algorithm: "SHA1" | "SHA256";
   checksumValue: string;
 }
 
-export interface SpdxExternalRef {
+interface SpdxExternalRef {
   referenceCategory: "PACKAGE-MANAGER";
   referenceType: "purl";
   referenceLocator: string;
 }
 
-export interface SpdxPackage {
+interface SpdxPackage {
   SPDXID: string;
   name: string;
   versionInfo?: string;
@@ -67,7 +67,7 @@ export interface SpdxPackage {
   externalRefs?: SpdxExternalRef[];
 }
 
-export interface SpdxFile {
+interface SpdxFile {
   SPDXID: string;
   fileName: string;
   checksums: SpdxChecksum[];
@@ -75,7 +75,7 @@ export interface SpdxFile {
   copyrightText: string;
 }
 
-export interface SpdxRelationship {
+interface SpdxRelationship {
   spdxElementId: string;
   relationshipType: "DESCRIBES" | "CONTAINS" | "STATIC_LINK" | "GENERATED_FROM";
   relatedSpdxElement: string;
@@ -134,7 +134,7 @@ function sha1Hex(data: Uint8Array): string {
 }
 
 /** SHA1 and SHA256 of a file's content. */
-export function fileChecksums(data: Uint8Array): { sha1: string; sha256: string } {
+function fileChecksums(data: Uint8Array): { sha1: string; sha256: string } {
   return { sha1: sha1Hex(data), sha256: sha256(data) };
 }
 
@@ -371,7 +371,7 @@ export async function muslVersion(cc: string, runner: Runner = run): Promise<Mus
 // The OCI artifact (a referrer of the image manifest)
 // ---------------------------------------------------------------------------
 
-export interface Blob {
+interface Blob {
   descriptor: Descriptor;
   data: Buffer;
 }

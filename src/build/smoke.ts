@@ -13,7 +13,7 @@ import { CREDENTIALS_HINT, redact, resolveCredentials, secretsOf, type Credentia
 import { DOCKER_HUB, parseReference } from "../oci/reference.js";
 
 /** A boot as the smoke result records it (plain data). */
-export type BootResult = Pick<Booted, "line" | "readyMs" | "services" | "wallMs">;
+type BootResult = Pick<Booted, "line" | "readyMs" | "services" | "wallMs">;
 
 export interface SmokeResult {
   image: string;

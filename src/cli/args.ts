@@ -9,7 +9,7 @@ import { attemptTimeoutFromEnv } from "../oci/registry.js";
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
 /** Options every command takes. */
-export const COMMON: OptionSpec = {
+const COMMON: OptionSpec = {
   config: { type: "string", short: "c" },
   json: { type: "boolean" },
   verbose: { type: "boolean", short: "v" },

@@ -11,7 +11,7 @@ import { execute, reportError } from "./execute.js";
 
 export type { CommandContext } from "./command.js";
 
-export const DEFAULT_CONFIG = BUILTIN_CONFIG;
+const DEFAULT_CONFIG = BUILTIN_CONFIG;
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

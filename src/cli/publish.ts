@@ -116,7 +116,7 @@ export type PublishCommandResult =
   | { kind: "published"; result: PublishResult; smoke?: SmokeResult[] };
 
 /** `kimigayo publish`: the build's layouts to the registry, tags last; or one platform by digest. */
-export async function publishImages(ctx: CommandContext, o: PublishOptions): Promise<PublishCommandResult> {
+async function publishImages(ctx: CommandContext, o: PublishOptions): Promise<PublishCommandResult> {
   const cfg = await ctx.config(o.config);
   const image = o.image ?? cfg.image;
   const registry = registryOptions(o, ctx);
@@ -222,7 +222,7 @@ async function digestFiles(paths: string[]): Promise<string[]> {
 }
 
 /** `kimigayo merge`: each variant's index and tags (or, --defer-tags, the tags recorded) from the digest files of every platform's runner. */
-export async function mergeDigests(ctx: CommandContext, o: MergeOptions): Promise<PublishResult> {
+async function mergeDigests(ctx: CommandContext, o: MergeOptions): Promise<PublishResult> {
   const cfg = await ctx.config(o.config);
   const image = o.image ?? cfg.image;
   if (o.digests.length === 0) throw new UsageError(`merge needs --digests FILE (one per variant and platform)\n\n${MERGE_USAGE}`);

@@ -53,7 +53,7 @@ export function parseRebuildOptions(argv: string[]): RebuildOptions {
 const showFacts = (f: FileFacts | undefined) =>
   f ? `${f.type} ${f.size} B sha256 ${f.sha256.slice(0, 12) || "-"} mode ${f.mode} mtime ${f.mtime}` : "absent";
 
-export function formatRebuild(r: RebuildResult): string {
+function formatRebuild(r: RebuildResult): string {
   const lines: string[] = [];
   for (const p of r.platforms) {
     lines.push(`${p.platform}: ${p.match ? "✓ reproduced" : "✗ differs"} (published ${p.published}, rebuilt ${p.rebuilt})`);
@@ -63,7 +63,7 @@ export function formatRebuild(r: RebuildResult): string {
   return lines.join("\n");
 }
 
-export async function rebuild(ctx: CommandContext, o: RebuildOptions): Promise<RebuildResult> {
+async function rebuild(ctx: CommandContext, o: RebuildOptions): Promise<RebuildResult> {
   const ref = parseReference(o.image);
   const client = new RegistryClient(ref.registry, {
     log: ctx.log,

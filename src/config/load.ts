@@ -94,7 +94,7 @@ export interface LoadOptions {
 }
 
 /** How many bases a config may stand on (a base of a base ...). */
-export const MAX_BASE_DEPTH = 8;
+const MAX_BASE_DEPTH = 8;
 
 export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<Config> {
   let text: string;

@@ -7,7 +7,7 @@ import { dirname, resolve } from "node:path";
 import { UsageError } from "../lib/errors.js";
 import type { VariantConfig } from "./schema.js";
 
-export const RUNLEVELS = ["sysinit", "boot", "default", "shutdown"] as const;
+const RUNLEVELS = ["sysinit", "boot", "default", "shutdown"] as const;
 export type Runlevel = (typeof RUNLEVELS)[number];
 
 export interface Service {

@@ -26,8 +26,8 @@ import { redact } from "../oci/credentials.js";
 export type Octokit = ReturnType<typeof getOctokit>;
 
 /** Where a token comes from: the action's input, else the environment. */
-export const TOKEN_INPUT = "github-token";
-export const TOKEN_ENV = "GITHUB_TOKEN";
+const TOKEN_INPUT = "github-token";
+const TOKEN_ENV = "GITHUB_TOKEN";
 
 export interface GitHubClientOptions {
   /** A token (GITHUB_TOKEN, a PAT, an app token). Missing or blank: UsageError, nothing is sent. */
@@ -47,7 +47,7 @@ export interface GitHubClientOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export interface GitHubRetryOptions {
+interface GitHubRetryOptions {
   /** Retries of a 5xx answer or a dropped connection, after the first try (default 3). */
   retries?: number;
   /** Waits for a rate limit (secondary or primary) per request (default 3). */

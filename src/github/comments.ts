@@ -6,7 +6,7 @@ import type { GitHubClient } from "./client.js";
 import { isNotFound } from "./client.js";
 
 /** GitHub refuses comment bodies longer than this (characters). */
-export const MAX_COMMENT_LENGTH = 65536;
+const MAX_COMMENT_LENGTH = 65536;
 
 export interface StickyCommentOptions {
   client: GitHubClient;
@@ -28,7 +28,7 @@ export interface StickyCommentResult {
 }
 
 /** The body as posted: marker first, cut to GitHub's limit with a note when too long. */
-export function stickyBody(marker: string, body: string): string {
+function stickyBody(marker: string, body: string): string {
   const full = body.includes(marker) ? body : `${marker}\n${body}`;
   if (full.length <= MAX_COMMENT_LENGTH) return full;
   const note = "\n\n… (cut: the comment is longer than GitHub allows)";

@@ -71,7 +71,7 @@ type Asset = Release["assets"][number];
 const ASSET_NAME = /^(?!\.)[A-Za-z0-9._-]+(?<!\.)$/;
 
 /** sha256sum's lines: "HEX  NAME" (or "HEX *NAME") -> name -> hex. */
-export function parseSha256Sums(text: string, where = "SHA256SUMS"): Map<string, string> {
+function parseSha256Sums(text: string, where = "SHA256SUMS"): Map<string, string> {
   const sums = new Map<string, string>();
   for (const [i, line] of text.split("\n").entries()) {
     if (!line.trim()) continue;

@@ -31,7 +31,7 @@ const REGISTRY = new RegExp(`^(?:${HOST_LABEL}(?:\\.${HOST_LABEL})*|\\[[0-9a-fA-
 /** The whole name (registry and repository, as written) is at most this long. */
 const NAME_MAX = 255;
 
-export function isRegistryHost(s: string): boolean {
+function isRegistryHost(s: string): boolean {
   return REGISTRY.test(s);
 }
 

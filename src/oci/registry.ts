@@ -34,14 +34,14 @@ import { describeFailure, networkReason, RegistryError, registryRetryable } from
 import { isRepositoryName, isTag, parseReference, registryBaseUrl, formatReference, imageAt } from "./reference.js";
 import { MANIFEST_ACCEPT, type ImageIndex } from "./types.js";
 
-export const DEFAULT_CHUNK_THRESHOLD = 5 * 1024 * 1024;
-export const DEFAULT_CHUNK_SIZE = 5 * 1024 * 1024;
+const DEFAULT_CHUNK_THRESHOLD = 5 * 1024 * 1024;
+const DEFAULT_CHUNK_SIZE = 5 * 1024 * 1024;
 const USER_AGENT = "kimigayo-build-action";
 /** The default time one attempt (one request) may take, and the whole operation's retry budget. */
-export const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
-export const DEFAULT_BUDGET_MS = 120_000;
+const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
+const DEFAULT_BUDGET_MS = 120_000;
 /** Seconds per attempt, overriding the default (whole or decimal seconds, > 0). */
-export const ENV_TIMEOUT = "KIMIGAYO_REGISTRY_TIMEOUT";
+const ENV_TIMEOUT = "KIMIGAYO_REGISTRY_TIMEOUT";
 
 /**
  * KIMIGAYO_REGISTRY_TIMEOUT as milliseconds, undefined when unset; a UsageError (bad input) when it
@@ -89,7 +89,7 @@ export interface RegistryStats {
   manifestBytesUploaded: number;
 }
 
-export function emptyStats(): RegistryStats {
+function emptyStats(): RegistryStats {
   return {
     requests: 0,
     retries: 0,

@@ -31,7 +31,7 @@ export interface ReleaseResult {
   release?: { id: number; url: string; action: string };
 }
 
-export function releaseContext(req: ReleaseRequest): ReleaseContext {
+function releaseContext(req: ReleaseRequest): ReleaseContext {
   const cfg = req.config;
   return {
     ...buildContext(
@@ -54,7 +54,7 @@ export function releaseContext(req: ReleaseRequest): ReleaseContext {
 }
 
 /** The release's result, from a context the RELEASE stages have run on. */
-export function releaseResult(ctx: ReleaseContext): ReleaseResult {
+function releaseResult(ctx: ReleaseContext): ReleaseResult {
   const tags = need(ctx.tags, "the tag plan", "release");
   const notes = need(ctx.notes, "the notes", "release");
   return {

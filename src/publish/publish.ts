@@ -180,7 +180,7 @@ export class TagPhaseError extends Error {
  * tags first). When one fails, the error lists the tags that moved and the ones that did not; the
  * images are all in the registry by then, so running the same command again (`rerun`) moves the rest.
  */
-export async function moveTags(
+async function moveTags(
   client: RegistryClient,
   repository: string,
   image: string,

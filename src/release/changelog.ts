@@ -68,7 +68,7 @@ async function tagDate(cwd: string, tag: string): Promise<string> {
 }
 
 /** The section of one release tag, from git history. */
-export async function changelogSection(
+async function changelogSection(
   cwd: string,
   tag: string,
   opts: { repoUrl?: string; types?: readonly NoteType[] } = {},

@@ -109,7 +109,7 @@ export function isReleaseCommit(header: string): boolean {
   return RELEASE_COMMIT.test(header.trim());
 }
 
-export function isBot(name: string, email = "", type?: string): boolean {
+function isBot(name: string, email = "", type?: string): boolean {
   return type === "Bot" || /\[bot\]$/i.test(name) || /\[bot\]@users\.noreply\.github\.com$/i.test(email);
 }
 
@@ -251,7 +251,7 @@ export async function previousRelease(cwd: string, tag: string, rev = tag): Prom
 }
 
 /** The types a change can have besides "other" (the rest land there). */
-export const CONVENTIONAL_TYPES = ["feat", "fix", "perf", "revert", "refactor", "docs", "build", "ci", "test", "chore", "style"];
+const CONVENTIONAL_TYPES = ["feat", "fix", "perf", "revert", "refactor", "docs", "build", "ci", "test", "chore", "style"];
 
 /**
  * Pairs the reverts in `changes` (oldest first) with what they revert: the change of the commit a
@@ -260,7 +260,7 @@ export const CONVENTIONAL_TYPES = ["feat", "fix", "perf", "revert", "refactor", 
  * change it removed comes back; one it brought back goes again) and goes itself. A revert whose
  * target is not there stays: as a revert, or, for a revert of a revert, as the change it restores.
  */
-export function pairReverts(
+function pairReverts(
   changes: Change[],
   revertsOf: Map<Change, { sha?: string; header?: string; depth?: number; original?: string }>,
 ): Change[] {

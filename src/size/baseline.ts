@@ -25,7 +25,7 @@ import { ANNOTATIONS, INDEX_MEDIA_TYPES, type ImageConfig, type ImageIndex, type
 import { compareSemver, parseSemver } from "../lib/version.js";
 import { SIZE_REPORT_SCHEMA, type Baseline, type BaselineImage, type HistoryEntry } from "./types.js";
 
-export const LAST_RELEASE = "last-release";
+const LAST_RELEASE = "last-release";
 
 /** An error's message with the causes underneath it: "… failed: fetch failed (bad port)", "(ECONNREFUSED)". */
 export function describeCause(err: unknown): string {
@@ -189,7 +189,7 @@ async function readPlatformImage(
 }
 
 /** Reads a published image as the baseline of each wanted image (compressed sizes only). */
-export async function imageBaseline(spec: string, opts: ImageBaselineOptions): Promise<Baseline> {
+async function imageBaseline(spec: string, opts: ImageBaselineOptions): Promise<Baseline> {
   let ref: ImageReference;
   try {
     ref = parseReference(spec);
@@ -291,7 +291,7 @@ export async function imageBaseline(spec: string, opts: ImageBaselineOptions): P
  * A registry that refuses the read (401/403: a private package, or credentials without access) is
  * a UsageError saying which credentials to give.
  */
-export async function lastReleaseTag(
+async function lastReleaseTag(
   image: string,
   registry: RegistryClientOptions = {},
 ): Promise<{ tag?: string; tags: string[]; exists: boolean }> {

@@ -33,13 +33,13 @@ export interface FileFacts {
   type: string;
 }
 
-export interface FileDifference {
+interface FileDifference {
   path: string;
   published?: FileFacts;
   rebuilt?: FileFacts;
 }
 
-export interface PlatformRebuild {
+interface PlatformRebuild {
   platform: string;
   published: string;
   rebuilt: string;
@@ -56,7 +56,7 @@ export interface RebuildResult {
 }
 
 /** The provenance statement attached to `digest` (unverified: see `kimigayo verify`). */
-export async function provenanceOf(client: RegistryClient, repo: string, digest: string): Promise<Statement<ProvenancePredicate>> {
+async function provenanceOf(client: RegistryClient, repo: string, digest: string): Promise<Statement<ProvenancePredicate>> {
   for (const r of await listReferrers(client, repo, digest)) {
     if (r.artifactType !== BUNDLE_MEDIA_TYPE) continue;
     if (r.annotations?.["dev.sigstore.bundle.predicateType"] && r.annotations["dev.sigstore.bundle.predicateType"] !== SLSA_PROVENANCE_V1)
@@ -103,7 +103,7 @@ function facts(tar: Uint8Array, e: TarReadEntry): FileFacts {
 }
 
 /** Entries that differ between two layer tars, by path, in path order. */
-export function layerDifferences(published: Uint8Array, rebuilt: Uint8Array): FileDifference[] {
+function layerDifferences(published: Uint8Array, rebuilt: Uint8Array): FileDifference[] {
   const a = new Map(readTar(published).map((e) => [e.path, facts(published, e)]));
   const b = new Map(readTar(rebuilt).map((e) => [e.path, facts(rebuilt, e)]));
   const out: FileDifference[] = [];

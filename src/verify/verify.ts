@@ -25,7 +25,7 @@ import { INDEX_MEDIA_TYPES, type ImageIndex, type ImageManifest } from "../oci/t
 import { checkBundle, type IdentityPolicy, type SignerIdentity } from "./signature.js";
 import { formatReference, imageAt } from "../oci/reference.js";
 
-export const SPDX_ARTIFACT_TYPE = "application/spdx+json";
+const SPDX_ARTIFACT_TYPE = "application/spdx+json";
 
 export interface VerifyRequest {
   client: RegistryClient;
@@ -36,7 +36,7 @@ export interface VerifyRequest {
   identity: IdentityPolicy;
 }
 
-export interface SubjectReport {
+interface SubjectReport {
   /** "index", or the platform ("linux/amd64"). */
   target: string;
   digest: string;

@@ -13,7 +13,7 @@ import { need } from "../build/context.js";
 import type { Stage } from "../stage.js";
 import type { ReleaseContext } from "./context.js";
 
-export const DEFAULT_RELEASE_BENCH_RUNS = 5;
+const DEFAULT_RELEASE_BENCH_RUNS = 5;
 
 async function releaseBench(ctx: ReleaseContext, runs: number): Promise<BenchRow[]> {
   const platform: Platform = process.arch === "arm64" ? "linux/arm64" : "linux/amd64";
