@@ -16,7 +16,7 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { readAptSources } from "../src/doctor/apt-sources.js";
+import { readAptSources } from "../src/lib/apt-sources.js";
 import { table } from "../src/cli/table.js";
 
 const ROOT = resolve(import.meta.dirname, "..");

@@ -6068,7 +6068,7 @@ Object.defineProperty(exports, "CIContextProvider", ({ enumerable: true, get: fu
 
 /***/ }),
 
-/***/ 23427:
+/***/ 45808:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 var __webpack_unused_export__;
@@ -21208,7 +21208,7 @@ const buildIntotoStatement = (subjects, predicate) => {
 };
 //# sourceMappingURL=intoto.js.map
 // EXTERNAL MODULE: ./node_modules/@actions/attest/node_modules/@sigstore/sign/dist/index.js
-var sign_dist = __webpack_require__(23427);
+var sign_dist = __webpack_require__(45808);
 ;// CONCATENATED MODULE: ./node_modules/@actions/attest/lib/sign.js
 var sign_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }

@@ -8,7 +8,7 @@ import { imageFlag, outputFolder } from "../cli/args.js";
 import { UsageError } from "../lib/errors.js";
 import { parseReleaseVersion } from "../lib/version.js";
 
-export const ACTION_COMMANDS = ["build", "size-check", "bench", "publish", "merge", "release", "doctor", "changelog", "verify"] as const;
+const ACTION_COMMANDS = ["build", "size-check", "bench", "publish", "merge", "release", "doctor", "changelog", "verify"] as const;
 
 const list = z.string().transform((s) =>
   s
@@ -39,7 +39,8 @@ export const inputSchema = z.object({
   username: z.string().optional(),
   password: z.string().optional(),
   "github-token": z.string().optional(),
-  push: bool("push").default("true"),
+  /** Deprecated (action.yml's deprecationMessage warns): accepted, unused; removed in v3. */
+  push: bool("push").optional(),
   "by-digest": bool("by-digest").default("false"),
   smoke: bool("smoke").default("false"),
   digests: z.string().optional(),
@@ -137,7 +138,7 @@ export type ActionCommand = (typeof ACTION_COMMANDS)[number];
  * through it (inputNames), so the two cannot drift. An input feeding several flags (out: --out,
  * --report and --markdown of size-check) is named for each.
  */
-export const INPUT_FLAGS: Record<ActionCommand, Partial<Record<keyof ActionInputs, readonly string[]>>> = {
+const INPUT_FLAGS: Record<ActionCommand, Partial<Record<keyof ActionInputs, readonly string[]>>> = {
   build: {
     config: ["--config"],
     variants: ["--variant"],

@@ -30,8 +30,7 @@ import {
   type Statement,
 } from "./statement.js";
 import { TOOL_VERSION } from "../lib/tool.js";
-
-export { TOOL_VERSION };
+import { imageAt } from "../oci/reference.js";
 
 export interface AttestRequest {
   client: RegistryClient;
@@ -50,7 +49,7 @@ export interface AttestRequest {
   referrers?: AttachOptions;
 }
 
-export interface AttestationRecord {
+interface AttestationRecord {
   variant: string;
   /** The subject: a platform ("linux/amd64") or "index". */
   target: string;
@@ -120,7 +119,7 @@ export async function provenanceStatement(
 }
 
 /** The key of everything that decides a build's bytes (source, patches, config files): equal keys, equal inputs. */
-export function inputsKey(digests: string[]): string {
+function inputsKey(digests: string[]): string {
   return `kimigayo-inputs-${sha256(digests.join("\n")).slice(0, 32)}`;
 }
 
@@ -139,7 +138,7 @@ export async function attestImages(req: AttestRequest): Promise<AttestResult> {
     try {
       const bundle = await req.signer.sign(s);
       const size = (await req.client.headManifest(req.repository, subject.digest))?.size;
-      if (size === undefined) throw new Error(`${req.image}@${subject.digest} is not in the registry`);
+      if (size === undefined) throw new Error(`${imageAt(req.image, subject.digest)} is not in the registry`);
       const art: ReferrerArtifact = attestationArtifact(bundle, s.predicateType, { ...subject, size });
       const r = await attachReferrer(req.client, req.repository, art, req.referrers);
       rec.referrer = r.digest;

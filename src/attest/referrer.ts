@@ -8,8 +8,8 @@ import { referrerArtifact, type ReferrerArtifact } from "../oci/referrers.js";
 import { ANNOTATIONS } from "../oci/types.js";
 
 export const BUNDLE_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
-export const PREDICATE_TYPE_ANNOTATION = "dev.sigstore.bundle.predicateType";
-export const BUNDLE_CONTENT_ANNOTATION = "dev.sigstore.bundle.content";
+const PREDICATE_TYPE_ANNOTATION = "dev.sigstore.bundle.predicateType";
+const BUNDLE_CONTENT_ANNOTATION = "dev.sigstore.bundle.content";
 
 export function attestationArtifact(
   bundle: SerializedBundle,

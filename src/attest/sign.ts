@@ -1,44 +1,17 @@
 /**
  * Signing in-toto statements into Sigstore bundles (DSSE envelope, Fulcio certificate, Rekor
- * entry, RFC 3161 timestamp). Two signers behind one interface:
- *
- * - github: @actions/attest with the runner's OIDC token (needs `id-token: write`); it also stores
- *   the attestation with GitHub's attestation API (needs `attestations: write`). Only on GitHub.
- * - sigstore: @sigstore/sign against the Fulcio, Rekor and timestamp URLs given, with an identity
- *   token given (the tests' local Sigstore stand-in; any private Sigstore instance).
+ * entry, RFC 3161 timestamp) behind one interface: @actions/attest with the runner's OIDC token
+ * (needs `id-token: write`); it also stores the attestation with GitHub's attestation API (needs
+ * `attestations: write`). Only on GitHub. The tests sign with test/support/sigstore.ts's signer.
  */
-import { bundleToJSON, type SerializedBundle } from "@sigstore/bundle";
-import { DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness, type Witness } from "@sigstore/sign";
+import type { SerializedBundle } from "@sigstore/bundle";
 import { UsageError } from "../lib/errors.js";
-import { PAYLOAD_TYPE, statementBytes, type Statement } from "./statement.js";
-
-export interface SigstoreEndpoints {
-  fulcioURL: string;
-  rekorURL: string;
-  tsaURL?: string;
-}
+import type { Statement } from "./statement.js";
 
 export interface StatementSigner {
   /** Who signs, for logs ("GitHub Actions OIDC via @actions/attest", "Sigstore at URL"). */
   describe: string;
   sign(statement: Statement): Promise<SerializedBundle>;
-}
-
-/** A signer for explicit Sigstore endpoints and an identity token (an OIDC JWT). */
-export function sigstoreSigner(endpoints: SigstoreEndpoints, identityToken: () => Promise<string>): StatementSigner {
-  const witnesses: Witness[] = [new RekorWitness({ rekorBaseURL: endpoints.rekorURL, entryType: "intoto" })];
-  if (endpoints.tsaURL) witnesses.push(new TSAWitness({ tsaBaseURL: endpoints.tsaURL }));
-  const builder = new DSSEBundleBuilder({
-    signer: new FulcioSigner({ fulcioBaseURL: endpoints.fulcioURL, identityProvider: { getToken: identityToken } }),
-    witnesses,
-  });
-  return {
-    describe: `Sigstore at ${endpoints.fulcioURL}`,
-    async sign(s) {
-      const bundle = await builder.create({ data: statementBytes(s), type: PAYLOAD_TYPE });
-      return bundleToJSON(bundle);
-    },
-  };
 }
 
 /**

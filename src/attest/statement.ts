@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { isAbsolute, relative } from "node:path";
 import type { Config } from "../config/schema.js";
-import { readServices } from "../build/rootfs.js";
+import { readServices } from "../config/services.js";
 import { sha256 } from "../lib/hash.js";
 import { z } from "zod";
 import { digestHex, isDigest } from "../oci/digest.js";
@@ -216,9 +216,4 @@ export function githubParameters(env: NodeJS.ProcessEnv): Pick<KimigayoParameter
     ...(env.GITHUB_REF ? { ref: env.GITHUB_REF } : m ? { ref: m[2]! } : {}),
     ...(env.GITHUB_SHA ? { revision: env.GITHUB_SHA } : {}),
   };
-}
-
-/** The statement's bytes as signed (DSSE payload). */
-export function statementBytes(s: Statement): Buffer {
-  return Buffer.from(JSON.stringify(s), "utf8");
 }

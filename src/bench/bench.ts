@@ -23,8 +23,8 @@ import { CASES, type BenchGroup, type BenchResult, type CaseName, type Execution
 
 export const DEFAULT_RUNS = 20;
 export const MAX_RUNS = 1000;
-export const MEMORY_WINDOW_MS = 10_000;
-export const MEMORY_INTERVAL_MS = 100;
+const MEMORY_WINDOW_MS = 10_000;
+const MEMORY_INTERVAL_MS = 100;
 
 export interface ImageUnderTest {
   label: string;
@@ -59,7 +59,7 @@ export interface BenchRequest {
   aa?: boolean;
 }
 
-export function executionOf(platform: string): Execution {
+function executionOf(platform: string): Execution {
   return platform === hostPlatform() ? "native" : "emulated (QEMU)";
 }
 

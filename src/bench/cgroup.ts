@@ -18,7 +18,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
-export const CGROUP_ROOT = "/sys/fs/cgroup";
+const CGROUP_ROOT = "/sys/fs/cgroup";
 
 export interface MemorySample {
   /** Bytes in use without the page cache: anonymous and shared memory plus kernel memory. */
@@ -82,7 +82,7 @@ export function memoryCgroupPath(procCgroup: string, version: "v1" | "v2"): stri
   return undefined;
 }
 
-export function cgroupVersion(root = CGROUP_ROOT): "v1" | "v2" {
+function cgroupVersion(root = CGROUP_ROOT): "v1" | "v2" {
   return existsSync(join(root, "cgroup.controllers")) ? "v2" : "v1";
 }
 

@@ -41,7 +41,7 @@ export const DEFAULT_THRESHOLD_PCT = 10;
 export type Verdict = "regression" | "unconfirmed" | "noise" | "load" | "ok" | "improved" | "new" | "missing";
 
 /** A figure as the gate reads it from an entry: median, p95, the clock's resolution and the A/A noise floor (%). */
-export interface GateFigure {
+interface GateFigure {
   value: number;
   p95: number;
   /** The best run (extra's min=), when the entry has it. */
@@ -52,7 +52,7 @@ export interface GateFigure {
   machine?: number;
 }
 
-export interface GateRow {
+interface GateRow {
   name: string;
   unit: string;
   verdict: Verdict;

@@ -14,7 +14,7 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { archOf, ociPlatform, type Platform } from "../lib/platform.js";
+import { archOf, ociPlatform, platformOf, type Platform } from "../lib/platform.js";
 import { UsageError } from "../lib/errors.js";
 import { checkBinary, readElfFile } from "../lib/elf.js";
 import { run, which } from "../lib/exec.js";
@@ -32,11 +32,10 @@ import { inspectImage, loadArchive } from "./docker.js";
 import type { Subject } from "./types.js";
 
 export const BUILTIN_REFERENCES = ["floor", "busybox-glibc"] as const;
-export type BuiltinReference = (typeof BUILTIN_REFERENCES)[number];
 
 export const BENCH_REPO = "kimigayo-bench";
 
-export const FLOOR_SOURCE = "int main(void) { return 0; }\n";
+const FLOOR_SOURCE = "int main(void) { return 0; }\n";
 const FLOOR_CC: Record<Platform, { cc: string; pkg: string }> = {
   "linux/amd64": { cc: "musl-gcc", pkg: "musl-tools" },
   "linux/arm64": { cc: "aarch64-linux-musl-gcc", pkg: "musl-dev:arm64 and gcc-aarch64-linux-gnu" },
@@ -68,7 +67,7 @@ export function dockerArchive(layer: Buffer, config: Buffer, tag: string): Buffe
 }
 
 /** Loads the image unless the engine already has `tag` as exactly this config (image ID = config digest). */
-export async function ensureLoaded(layer: Buffer, config: Buffer, tag: string): Promise<void> {
+async function ensureLoaded(layer: Buffer, config: Buffer, tag: string): Promise<void> {
   const have = await inspectImage(tag);
   if (have?.id === `sha256:${sha256(config)}`) return;
   await loadArchive(dockerArchive(layer, config, tag));
@@ -189,8 +188,7 @@ export async function kimigayoImage(build: BuildResult, variant: string, platfor
   let layout: LocalImage["layout"];
   if (layoutBuild) {
     const image = await readImage(layoutBuild.layout, layoutBuild.ref).catch(() => undefined);
-    const [os, architecture] = platform.split("/");
-    const m = image?.manifests.find((x) => x.descriptor.platform?.os === os && x.descriptor.platform?.architecture === architecture);
+    const m = image?.manifests.find((x) => platformOf(x.descriptor.platform) === platform);
     if (m) {
       const bytes = await readFile(blobPath(layoutBuild.layout, m.manifest.config.digest)).catch(() => undefined);
       const parsed = bytes ? parseOci(bytes, OCI.config, blobPath(layoutBuild.layout, m.manifest.config.digest)) : undefined;

@@ -8,16 +8,18 @@ import { gunzipSync } from "node:zlib";
 import { CheckFailure } from "../lib/errors.js";
 import { run } from "../lib/exec.js";
 import { silentLogger, type Logger } from "../lib/log.js";
+import { parsePlatform } from "../lib/platform.js";
 import { pushLayout, pushPlatform } from "../oci/push.js";
 import type { RegistryClient } from "../oci/registry.js";
 import { OCI } from "../oci/schema.js";
 import { memoryReader, sampleMemory } from "./cgroup.js";
 import { BENCH_COMMANDS, DATA_MOUNT, commandArgv } from "./commands.js";
-import { bootToReady, type Booted } from "../lib/docker.js";
+import { bootToReady, dockerRunArgs, type Booted } from "../lib/docker.js";
 import { containerIds, firstLine, startIdle, stopBooted, timedDocker, type ContainerNames } from "./docker.js";
 import { BENCH_REPO } from "./images.js";
 import { ratioSummary, summarize } from "./stats.js";
 import type { BenchGroup, CaseName, Measure, MemoryRun, Subject } from "./types.js";
+import { formatReference } from "../oci/reference.js";
 
 export interface RunContext {
   runs: number;
@@ -84,22 +86,14 @@ function addRatio(g: BenchGroup, a: Measure | undefined, b: Measure | undefined,
     });
 }
 
-const runArgs = (s: Subject, argv: string[], extra: string[] = []) => [
-  "run",
-  "--rm",
-  "--pull=never",
-  "--platform",
-  s.platform,
-  ...extra,
-  s.image,
-  ...argv,
-];
+const runArgs = (s: Subject, argv: string[], extra: string[] = []) =>
+  dockerRunArgs(s.image, undefined, { remove: true, platform: s.platform, extra, command: argv });
 
 // ---------------------------------------------------------------------------
 // startup: docker run --rm --pull=never IMAGE true
 // ---------------------------------------------------------------------------
 
-export async function startupCase(g: BenchGroup, ctx: RunContext): Promise<void> {
+async function startupCase(g: BenchGroup, ctx: RunContext): Promise<void> {
   const alive: Subject[] = [];
   for (const s of [g.image, ...g.references]) {
     const r = await timedDocker(runArgs(s, s.trueCommand));
@@ -165,7 +159,7 @@ export function readyClock(lines: readonly string[]): { resolution: number; note
     : { resolution: 10, note: "printed by the rc: /proc/uptime (10 ms ticks) from the rc's start to all services up" };
 }
 
-export async function bootCase(g: BenchGroup, ctx: RunContext): Promise<void> {
+async function bootCase(g: BenchGroup, ctx: RunContext): Promise<void> {
   if (!g.image.boots) {
     g.notes.push(`boot: ${g.image.label} does not boot /sbin/init`);
     return;
@@ -231,9 +225,9 @@ export async function bootCase(g: BenchGroup, ctx: RunContext): Promise<void> {
 
 export const MEMORY_METRICS = { afterReady: "memory after ready", peak: "memory peak" } as const;
 /** The cgroup charges memory by the page. */
-export const PAGE_BYTES = 4096;
+const PAGE_BYTES = 4096;
 
-export async function memoryCase(g: BenchGroup, ctx: RunContext): Promise<void> {
+async function memoryCase(g: BenchGroup, ctx: RunContext): Promise<void> {
   if (!g.image.boots) return;
   const { runs, windowMs, intervalMs } = ctx.memory;
   // --aa: the image's twin boots right after it in every round, for the noise floor.
@@ -318,7 +312,7 @@ export async function memoryCase(g: BenchGroup, ctx: RunContext): Promise<void> 
 // commands: the text tools, by docker exec into one running container, and one docker run each
 // ---------------------------------------------------------------------------
 
-export async function commandsCase(g: BenchGroup, ctx: RunContext): Promise<void> {
+async function commandsCase(g: BenchGroup, ctx: RunContext): Promise<void> {
   if (!ctx.dataDir) throw new Error("internal: the commands case needs the data set");
   const mount = ["-v", `${ctx.dataDir}:${DATA_MOUNT}:ro`];
   // The A/A twin (--aa) takes part like a reference, for the noise floor; it is no ratio's reference.
@@ -409,18 +403,19 @@ function slug(s: string): string {
 
 /** Puts the subject in the local registry; returns where. Built images go through the project's push code, others through skopeo. */
 async function pushSubject(s: Subject, client: RegistryClient): Promise<{ repository: string; digest: string }> {
-  const [os, architecture] = s.platform.split("/") as [string, string];
   if (s.layout) {
     const repository = `${BENCH_REPO}/${slug(s.kind === "kimigayo" ? s.label.split(" ")[0]! : s.kind)}`;
     if (s.layout.multiPlatform) {
-      const r = await pushPlatform(s.layout.dir, repository, { os, architecture }, client, silentLogger, { ref: s.layout.ref });
+      const platform = parsePlatform(s.platform);
+      if (!platform) throw new Error(`${s.label}: ${s.platform} is not a platform the project builds`);
+      const r = await pushPlatform(s.layout.dir, repository, platform, client, silentLogger, { ref: s.layout.ref });
       return { repository, digest: r.digest };
     }
     const r = await pushLayout(s.layout.dir, repository, [s.layout.ref], client, silentLogger, { ref: s.layout.ref });
     return { repository, digest: r.manifests[0]! };
   }
   const repository = `${BENCH_REPO}/ext-${slug(s.label)}`;
-  const tag = architecture;
+  const tag = s.platform.split("/")[1]!;
   const r = await run(
     "skopeo",
     [
@@ -428,18 +423,18 @@ async function pushSubject(s: Subject, client: RegistryClient): Promise<{ reposi
       "--insecure-policy",
       "--dest-tls-verify=false",
       `docker-daemon:${s.image}`,
-      `docker://${client.registry}/${repository}:${tag}`,
+      `docker://${formatReference({ registry: client.registry, repository, tag })}`,
     ],
     { timeoutMs: 300_000 },
   ).catch((e: Error) => ({ code: 127, stdout: "", stderr: e.message }));
   if (r.code !== 0) throw new Error(`skopeo copy of ${s.image} to ${client.registry} failed: ${firstLine(r.stderr)}`);
   const head = await client.headManifest(repository, tag);
-  if (!head?.digest) throw new Error(`${client.registry}/${repository}:${tag} is not there after skopeo copy`);
+  if (!head?.digest) throw new Error(`${formatReference({ registry: client.registry, repository, tag })} is not there after skopeo copy`);
   return { repository, digest: head.digest };
 }
 
 /** One pull: manifest, config and layers, digests verified, gzip layers decompressed. */
-export async function pullOnce(client: RegistryClient, repository: string, digest: string): Promise<{ ms: number; bytes: number }> {
+async function pullOnce(client: RegistryClient, repository: string, digest: string): Promise<{ ms: number; bytes: number }> {
   const t0 = process.hrtime.bigint();
   const { fetched: m, doc: manifest } = await client.getManifestAs(repository, digest, OCI.manifest);
   let bytes = m.size + (await client.getBlob(repository, manifest.config.digest)).length;
@@ -451,7 +446,7 @@ export async function pullOnce(client: RegistryClient, repository: string, diges
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, bytes };
 }
 
-export async function pullCase(g: BenchGroup, ctx: RunContext): Promise<void> {
+async function pullCase(g: BenchGroup, ctx: RunContext): Promise<void> {
   const client = ctx.registry;
   if (!client) return;
   const pushed = new Map<Subject, { repository: string; digest: string }>();

@@ -37,14 +37,6 @@ export function quantile(values: readonly number[], q: number): number {
   return quantileSorted(finite(values, "quantile"), q);
 }
 
-export function median(values: readonly number[]): number {
-  return quantileSorted(finite(values, "median"), 0.5);
-}
-
-export function p95(values: readonly number[]): number {
-  return quantileSorted(finite(values, "p95"), 0.95);
-}
-
 export function summarize(values: readonly number[]): Summary {
   const sorted = finite(values, "summary");
   return {

@@ -25,7 +25,7 @@ import { versionAtLeast } from "../lib/version.js";
 import { isDigest } from "../oci/digest.js";
 import { canonicalJsonBytes } from "../oci/json.js";
 import { blobPath, initLayout, readBlob, readImage, readJsonBlob, readLayout, writeBlob, writeLayoutIndex } from "../oci/layout.js";
-import { isTag, parseReference } from "../oci/reference.js";
+import { imageAt, isTag, parseReference } from "../oci/reference.js";
 import { descriptorSchema, OCI } from "../oci/schema.js";
 import { ANNOTATIONS, MEDIA_TYPES, type Annotations, type Descriptor } from "../oci/types.js";
 import {
@@ -40,11 +40,11 @@ import {
 } from "./image.js";
 
 /** The first buildx with `--annotation` (0.12.0). */
-export const MIN_BUILDX_VERSION = "0.12.0";
+const MIN_BUILDX_VERSION = "0.12.0";
 
-export type Provenance = boolean | "min" | "max";
+type Provenance = boolean | "min" | "max";
 
-export type BuildxOutput =
+type BuildxOutput =
   /** An OCI image layout directory (type=oci,tar=false). */
   | { type: "oci"; dest: string }
   /** Pushed to a registry: as tags of `image`, or by digest only (for a later merge into one index). */
@@ -52,7 +52,7 @@ export type BuildxOutput =
   /** Loaded into the Docker engine under `tag` (one platform only). */
   | { type: "docker"; tag: string };
 
-export type BuildxProgress = "auto" | "plain" | "tty" | "quiet" | "rawjson";
+type BuildxProgress = "auto" | "plain" | "tty" | "quiet" | "rawjson";
 
 export interface BuildxArgs {
   variant: string;
@@ -122,7 +122,7 @@ function outputArgs(o: BuildxArgs): { output: string; tags: string[] } {
       } else {
         if (out.tags.length === 0) fail(o.variant, `no tag given for ${out.image}; pass at least one, or push by digest`);
         fields.push("type=image", "push=true", "oci-mediatypes=true");
-        tags = [...new Set(out.tags)].map((t) => `${out.image}:${t}`);
+        tags = [...new Set(out.tags)].map((t) => imageAt(out.image, t));
       }
       break;
     }
@@ -175,7 +175,7 @@ export function buildxArgs(o: BuildxArgs): string[] {
 // ---------------------------------------------------------------------------
 
 /** The rootfs tar's name inside the build context, with ${TARGETARCH} left for BuildKit to fill. */
-export function contextTarName(variant: string, arch: string): string {
+function contextTarName(variant: string, arch: string): string {
   return `kimigayo-${variant}-${arch}.tar`;
 }
 

@@ -328,7 +328,7 @@ export interface FragmentLine {
 }
 
 /** Where line `line` of the fragment a variant builds came from (its file, or for a derived fragment the line's origin). */
-export function fragmentOrigin(variant: VariantConfig, line: number): { file: string; line: number } {
+function fragmentOrigin(variant: VariantConfig, line: number): { file: string; line: number } {
   return variant.fragment?.origins[line - 1] ?? { file: variant.busyboxConfig, line };
 }
 

@@ -4,13 +4,12 @@
  * builder can export an OCI layout (buildxUsable), and oci elsewhere; asking for buildx where it
  * is missing is a usage error (exit 2).
  */
+import { ENGINES, type Engine } from "../config/schema.js";
 import { UsageError } from "../lib/errors.js";
 import { buildWithBuildx, buildxUsable, type BuildxAvailability, type BuildxImageOptions } from "./buildx.js";
 import { buildImage, type ImageResult } from "./image.js";
 
-export const ENGINES = ["oci", "buildx"] as const;
-export type Engine = (typeof ENGINES)[number];
-export const ENGINE_REQUESTS = [...ENGINES, "auto"] as const;
+const ENGINE_REQUESTS = [...ENGINES, "auto"] as const;
 export type EngineRequest = (typeof ENGINE_REQUESTS)[number];
 
 export function parseEngine(s: string): EngineRequest {

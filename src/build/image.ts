@@ -70,8 +70,6 @@ export interface ImageResult {
   compressor: string;
 }
 
-export { ociPlatform };
-
 /** RFC 3339 in UTC, whole seconds: 1767225600 -> "2026-01-01T00:00:00Z". */
 export function rfc3339(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -102,7 +100,7 @@ export function imageAnnotations(opts: Pick<ImageOptions, "config" | "variant" |
   return a;
 }
 
-export function imageConfig(opts: ImageOptions, platform: Platform, diffIds: string[]): ImageConfig {
+function imageConfig(opts: ImageOptions, platform: Platform, diffIds: string[]): ImageConfig {
   const created = rfc3339(opts.sourceDateEpoch);
   return {
     ...ociPlatform(platform),

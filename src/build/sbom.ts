@@ -18,83 +18,23 @@ import { createHash } from "node:crypto";
 import { readFile, realpath, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Platform } from "../config/schema.js";
+import { sha256 } from "../lib/hash.js";
 import { run, type RunOptions, type RunResult } from "../lib/exec.js";
 import { archOf } from "../lib/platform.js";
 import { TOOL_NAME, TOOL_VERSION } from "../lib/tool.js";
 import { readTar } from "../lib/tar.js";
 import { isDigest } from "../oci/digest.js";
 import { canonicalJson, canonicalJsonBytes } from "../oci/json.js";
-import { ANNOTATIONS, INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES, MEDIA_TYPES, type Descriptor, type ImageIndex } from "../oci/types.js";
+import { ANNOTATIONS, INDEX_MEDIA_TYPES, MANIFEST_MEDIA_TYPES, type Descriptor } from "../oci/types.js";
 import { IMAGE_LICENSES } from "./image.js";
-import { referrerArtifact, referrersTag, type ReferrerManifest } from "../oci/referrers.js";
+import { referrerArtifact, type ReferrerManifest } from "../oci/referrers.js";
+import { SPDX_VERSION, type SpdxDocument, type SpdxFile, type SpdxPackage, type SpdxRelationship } from "../results/spdx.js";
 
-export const SPDX_VERSION = "SPDX-2.3";
-export const SPDX_MEDIA_TYPE = "application/spdx+json";
+const SPDX_MEDIA_TYPE = "application/spdx+json";
 /** SPDX 2.3 §6.8: a tool creator is "Tool: toolidentifier-version". */
-export const SPDX_CREATOR = `Tool: ${TOOL_NAME}-${TOOL_VERSION}`;
-/** The OCI empty descriptor and the referrers tag schema, for the SBOM artifact's users (defined with the referrers). */
-export { EMPTY_DESCRIPTOR, EMPTY_JSON, EMPTY_MEDIA_TYPE, referrersTag, type ReferrerManifest } from "../oci/referrers.js";
-
-export const SPDX_ID = /^SPDXRef-[A-Za-z0-9.-]+$/;
+const SPDX_CREATOR = `Tool: ${TOOL_NAME}-${TOOL_VERSION}`;
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const HEX = { SHA1: /^[0-9a-f]{40}$/, SHA256: /^[0-9a-f]{64}$/ } as const;
-
-export interface SpdxChecksum {
-  algorithm: "SHA1" | "SHA256";
-  checksumValue: string;
-}
-
-export interface SpdxExternalRef {
-  referenceCategory: "PACKAGE-MANAGER";
-  referenceType: "purl";
-  referenceLocator: string;
-}
-
-export interface SpdxPackage {
-  SPDXID: string;
-  name: string;
-  versionInfo?: string;
-  packageFileName?: string;
-  downloadLocation: string;
-  /** §7.8: false only for a package that contains no file in this document. */
-  filesAnalyzed: boolean;
-  /** §7.9: present exactly when filesAnalyzed is true (packageVerificationCode). */
-  packageVerificationCode?: { packageVerificationCodeValue: string; packageVerificationCodeExcludedFiles?: string[] };
-  checksums?: SpdxChecksum[];
-  licenseConcluded: string;
-  licenseDeclared: string;
-  copyrightText: string;
-  primaryPackagePurpose?: "CONTAINER" | "APPLICATION" | "LIBRARY";
-  summary?: string;
-  comment?: string;
-  externalRefs?: SpdxExternalRef[];
-}
-
-export interface SpdxFile {
-  SPDXID: string;
-  fileName: string;
-  checksums: SpdxChecksum[];
-  licenseConcluded: string;
-  copyrightText: string;
-}
-
-export interface SpdxRelationship {
-  spdxElementId: string;
-  relationshipType: "DESCRIBES" | "CONTAINS" | "STATIC_LINK" | "GENERATED_FROM";
-  relatedSpdxElement: string;
-}
-
-export interface SpdxDocument {
-  spdxVersion: typeof SPDX_VERSION;
-  dataLicense: "CC0-1.0";
-  SPDXID: "SPDXRef-DOCUMENT";
-  name: string;
-  documentNamespace: string;
-  creationInfo: { created: string; creators: string[] };
-  packages: SpdxPackage[];
-  files: SpdxFile[];
-  relationships: SpdxRelationship[];
-}
 
 export interface SbomFile {
   /** Absolute path in the image: "/etc/rc.conf". */
@@ -136,13 +76,9 @@ function sha1Hex(data: Uint8Array): string {
   return createHash("sha1").update(data).digest("hex");
 }
 
-function sha256Hex(data: Uint8Array | string): string {
-  return createHash("sha256").update(data).digest("hex");
-}
-
 /** SHA1 and SHA256 of a file's content. */
-export function fileChecksums(data: Uint8Array): { sha1: string; sha256: string } {
-  return { sha1: sha1Hex(data), sha256: sha256Hex(data) };
+function fileChecksums(data: Uint8Array): { sha1: string; sha256: string } {
+  return { sha1: sha1Hex(data), sha256: sha256(data) };
 }
 
 /** Every regular file in a layer tar, with both checksums, sorted by path. Links and directories are left out. */
@@ -307,7 +243,7 @@ export function spdxFor(o: SpdxOptions): SpdxDocument {
     files,
     relationships,
   };
-  const contentHash = sha256Hex(canonicalJson(doc));
+  const contentHash = sha256(canonicalJson(doc));
   const documentNamespace = `${o.namespace.replace(/\/+$/, "")}/${imageName}-${purlPart(o.version)}-linux-${arch}-${contentHash}`;
   return { ...doc, documentNamespace };
 }
@@ -378,7 +314,7 @@ export async function muslVersion(cc: string, runner: Runner = run): Promise<Mus
 // The OCI artifact (a referrer of the image manifest)
 // ---------------------------------------------------------------------------
 
-export interface Blob {
+interface Blob {
   descriptor: Descriptor;
   data: Buffer;
 }
@@ -391,8 +327,6 @@ export interface SbomArtifact {
   descriptor: Descriptor & { artifactType: string };
   /** Pushed before the manifest: the empty config and the SPDX document. */
   blobs: Blob[];
-  /** The referrers tag schema's tag for the subject (registries without the referrers API). */
-  fallbackTag: string;
 }
 
 /** The SPDX document wrapped as an OCI artifact whose subject is the image manifest. */
@@ -409,14 +343,5 @@ export function sbomArtifact(spdx: SpdxDocument, subject: { mediaType: string; d
     annotations: { [ANNOTATIONS.created]: spdx.creationInfo.created },
     subject,
   });
-  return { manifest, manifestBytes, descriptor, blobs, fallbackTag: referrersTag(subject.digest) };
-}
-
-/**
- * The referrers index to push under the fallback tag: the existing one (if the tag exists) with
- * `referrer` added once. The registry's own referrers API needs none of this.
- */
-export function referrersIndex(existing: ImageIndex | undefined, referrer: Descriptor & { artifactType: string }): ImageIndex {
-  const manifests = (existing?.manifests ?? []).filter((d) => d.digest !== referrer.digest);
-  return { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: [...manifests, referrer] };
+  return { manifest, manifestBytes, descriptor, blobs };
 }

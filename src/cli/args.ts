@@ -10,7 +10,7 @@ import { checkArchiveUrl, MIRROR_FORM, SNAPSHOT_FORM } from "../toolchain/route.
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 
 /** Options every command takes. */
-export const COMMON: OptionSpec = {
+const COMMON: OptionSpec = {
   config: { type: "string", short: "c" },
   json: { type: "boolean" },
   verbose: { type: "boolean", short: "v" },
@@ -128,14 +128,6 @@ export function inputFolder(name: string, path: string): string {
   const st = statOf(path);
   if (!st) throw new UsageError(`${name} ${JSON.stringify(path)}: no such folder`);
   if (!st.isDirectory()) throw new UsageError(`${name} ${JSON.stringify(path)} is a file; expected a folder`);
-  return path;
-}
-
-/** A file the command reads (--trusted-root): it must exist and be a file. */
-export function inputFile(name: string, path: string): string {
-  const st = statOf(path);
-  if (!st) throw new UsageError(`${name} ${JSON.stringify(path)}: no such file`);
-  if (st.isDirectory()) throw new UsageError(`${name} ${JSON.stringify(path)} is a folder; expected a file`);
   return path;
 }
 

@@ -189,7 +189,7 @@ export type BenchCommandResult = BenchResult & {
 };
 
 /** `kimigayo bench`: the build's images (or --image) against the references; the gate against --baseline. */
-export async function bench(ctx: CommandContext, o: BenchCommandOptions): Promise<BenchCommandResult> {
+async function bench(ctx: CommandContext, o: BenchCommandOptions): Promise<BenchCommandResult> {
   const out = resolve(o.out);
   // Read the baseline first: a bad file should fail in a second, not after the benchmark.
   const baseline = o.baseline ? await readBaseline(resolve(o.baseline)) : undefined;

@@ -69,7 +69,7 @@ export function parseBuildOptions(argv: string[]): BuildOptions {
 const MAX_PARALLEL = 1024;
 
 /** `kimigayo build`: the BUILD stages for the selected variants and platforms. */
-export async function build(ctx: CommandContext, o: BuildOptions): Promise<BuildResult> {
+async function build(ctx: CommandContext, o: BuildOptions): Promise<BuildResult> {
   const cfg = await ctx.config(o.config);
   const result = await runBuild({
     engine: o.engine,
@@ -118,7 +118,7 @@ export const buildCommand: Command<BuildOptions, BuildResult> = {
   action: buildReport,
 };
 
-export function formatBuild(r: BuildResult): string {
+function formatBuild(r: BuildResult): string {
   const rows = r.images.map((i) => [
     i.variant,
     i.platform,

@@ -9,7 +9,7 @@ import { selfCommand } from "../lib/self.js";
 import { sha256File } from "../lib/hash.js";
 import type { Logger } from "../lib/log.js";
 import { fetchSource, sourceCachePath } from "../build/source.js";
-import { parseDoctorResult } from "../results/doctor.js";
+import { parseDoctorResult } from "../doctor/child-result.js";
 import { commonOptions, parseCommandArgs, str } from "./args.js";
 import type { Command, CommandContext, CommandOptions } from "./command.js";
 
@@ -28,7 +28,7 @@ export interface DoctorOptions extends CommandOptions {
   only?: string[];
 }
 
-export function parseDoctorOptions(argv: string[]): DoctorOptions {
+function parseDoctorOptions(argv: string[]): DoctorOptions {
   const o = parseCommandArgs("doctor", argv, { fix: { type: "boolean" }, only: { type: "string" } }, USAGE);
   const only = str(o.only)
     ?.split(",")
@@ -38,7 +38,7 @@ export function parseDoctorOptions(argv: string[]): DoctorOptions {
 }
 
 /** `kimigayo doctor`: each host prerequisite, and the pinned BusyBox source; --fix installs what is missing. */
-export async function checkHost(ctx: CommandContext, o: DoctorOptions): Promise<DoctorResult> {
+async function checkHost(ctx: CommandContext, o: DoctorOptions): Promise<DoctorResult> {
   const wantSource = !o.only || o.only.includes("busybox-source");
   const only = o.only?.filter((id) => id !== "busybox-source");
   const host = await doctor({ fix: o.fix, log: ctx.log, elevate: (ids) => doctorAsRoot(ids, ctx.log), ...(only ? { only } : {}) });
@@ -94,7 +94,7 @@ async function doctorAsRoot(ids: string[], log: Logger): Promise<Map<string, str
  * machine that cannot reach them, from Debian's source package, whose orig tarball is the
  * upstream release byte for byte (the sha256 pin is checked either way).
  */
-export async function busyboxSource(cfg: Config, fix: boolean, log: Logger): Promise<DoctorItem> {
+async function busyboxSource(cfg: Config, fix: boolean, log: Logger): Promise<DoctorItem> {
   const { version, sha256 } = cfg.busybox;
   const path = sourceCachePath(sha256);
   const debVersion = DEBIAN_SOURCE_VERSIONS[version];

@@ -9,10 +9,9 @@ import type { CommandContext } from "./command.js";
 import { COMMANDS } from "./commands.js";
 import { execute, reportError } from "./execute.js";
 
-export type { Command, CommandContext } from "./command.js";
-export { COMMANDS } from "./commands.js";
+export type { CommandContext } from "./command.js";
 
-export const DEFAULT_CONFIG = BUILTIN_CONFIG;
+const DEFAULT_CONFIG = BUILTIN_CONFIG;
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

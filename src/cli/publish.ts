@@ -13,6 +13,7 @@ import { smoke, type SmokeResult } from "../build/smoke.js";
 import { commonOptions, imageFlag, outputFolder, parseCommandArgs, str } from "./args.js";
 import type { ActionReport, Command, CommandContext, CommandOptions } from "./command.js";
 import { table } from "./table.js";
+import { imageAt } from "../oci/reference.js";
 
 const PUBLISH_USAGE = `usage: kimigayo publish [--image REPO] [--version X.Y.Z] [--out DIR] [--smoke] [--json]
        kimigayo publish --by-digest --platform P [--image REPO] [--digests-dir DIR] [--out DIR] [--smoke]
@@ -115,7 +116,7 @@ export type PublishCommandResult =
   | { kind: "published"; result: PublishResult; smoke?: SmokeResult[] };
 
 /** `kimigayo publish`: the build's layouts to the registry, tags last; or one platform by digest. */
-export async function publishImages(ctx: CommandContext, o: PublishOptions): Promise<PublishCommandResult> {
+async function publishImages(ctx: CommandContext, o: PublishOptions): Promise<PublishCommandResult> {
   const cfg = await ctx.config(o.config);
   const image = o.image ?? cfg.image;
   const registry = registryOptions(o, ctx);
@@ -137,7 +138,7 @@ export async function publishImages(ctx: CommandContext, o: PublishOptions): Pro
     ctx.log.info(`wrote ${files.length} digest file(s) to ${digestsDir}`);
     if (!o.smoke) return { kind: "by-digest", image, digestsDir, digests: files };
     const smokes: SmokeResult[] = [];
-    for (const f of files) smokes.push(await smoke(`${image}@${f.digest}`, f.platform, ctx.log, registry));
+    for (const f of files) smokes.push(await smoke(imageAt(image, f.digest), f.platform, ctx.log, registry));
     return { kind: "by-digest", image, digestsDir, digests: files, smoke: smokes };
   }
   const tags = planTags(await tagSourceFrom({ ...(o.version ? { version: o.version } : {}), env: ctx.env, cwd: ctx.cwd }), cfg);
@@ -146,7 +147,7 @@ export async function publishImages(ctx: CommandContext, o: PublishOptions): Pro
   if (!o.smoke) return { kind: "published", result };
   const smokes: SmokeResult[] = [];
   for (const v of result.variants)
-    for (const m of v.manifests) smokes.push(await smoke(`${image}@${m.digest}`, m.platform, ctx.log, registry));
+    for (const m of v.manifests) smokes.push(await smoke(imageAt(image, m.digest), m.platform, ctx.log, registry));
   return { kind: "published", result, smoke: smokes };
 }
 
@@ -230,7 +231,7 @@ async function digestFiles(paths: string[]): Promise<string[]> {
 }
 
 /** `kimigayo merge`: each variant's index and tags (or, --defer-tags, the tags recorded) from the digest files of every platform's runner. */
-export async function mergeDigests(ctx: CommandContext, o: MergeOptions): Promise<PublishResult> {
+async function mergeDigests(ctx: CommandContext, o: MergeOptions): Promise<PublishResult> {
   const cfg = await ctx.config(o.config);
   const image = o.image ?? cfg.image;
   if (o.digests.length === 0) throw new UsageError(`merge needs --digests FILE (one per variant and platform)\n\n${MERGE_USAGE}`);

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PLATFORMS } from "../config/schema.js";
+import { parsePlatform } from "../lib/platform.js";
 import { UsageError } from "../lib/errors.js";
 import { parseReference } from "../oci/reference.js";
 import { RegistryClient } from "../oci/registry.js";
@@ -54,9 +55,10 @@ export function parseRebuildOptions(argv: string[]): RebuildOptions {
   } catch (e) {
     throw new UsageError(`rebuild: ${(e as Error).message}`);
   }
-  const platform = str(o.platform);
-  if (platform !== undefined && !(PLATFORMS as readonly string[]).includes(platform))
-    throw new UsageError(`rebuild: --platform ${JSON.stringify(platform)} is not one of ${PLATFORMS.join(", ")}`);
+  const given = str(o.platform);
+  const platform = given === undefined ? undefined : parsePlatform(given);
+  if (given !== undefined && platform === undefined)
+    throw new UsageError(`rebuild: --platform ${JSON.stringify(given)} is not one of ${PLATFORMS.join(", ")}`);
   return { ...commonOptions(o), image, ...(platform ? { platform } : {}), ...debianMirrorFlag(o["debian-mirror"]) };
 }
 
@@ -81,7 +83,7 @@ export function formatRebuild(r: RebuildResult): string {
   return lines.join("\n");
 }
 
-export async function rebuild(ctx: CommandContext, o: RebuildOptions): Promise<RebuildResult> {
+async function rebuild(ctx: CommandContext, o: RebuildOptions): Promise<RebuildResult> {
   const ref = parseReference(o.image);
   const client = new RegistryClient(ref.registry, {
     log: ctx.log,

@@ -92,7 +92,7 @@ export function parseReleaseOptions(argv: string[]): ReleaseOptions {
 }
 
 /** `kimigayo release`: the RELEASE stages for a tag. */
-export async function releaseTag(ctx: CommandContext, o: ReleaseOptions): Promise<ReleaseResult> {
+async function releaseTag(ctx: CommandContext, o: ReleaseOptions): Promise<ReleaseResult> {
   const cfg = await ctx.config(o.config);
   // A dry run previews the configured version's release when no tag is given.
   const tag = o.tag ?? (o.dryRun ? `v${cfg.version}` : undefined);

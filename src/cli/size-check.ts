@@ -41,7 +41,7 @@ baseline, the change of /bin/busybox is broken down by option (top contributors)
   --json      the report as JSON on stdout`;
 
 /** "CONFIG_HTTPD +12,345 B". */
-export function formatContributor(c: Contributor): string {
+function formatContributor(c: Contributor): string {
   return `${c.name} ${formatDeltaBytes(c.delta)}`;
 }
 
@@ -158,7 +158,7 @@ function overBudget(report: SizeReport): string | undefined {
 }
 
 /** `kimigayo size-check`: measures the last build against its budgets; writes --report and --markdown. */
-export async function sizeCheck(ctx: CommandContext, o: SizeCheckOptions): Promise<SizeCheckCommandResult> {
+async function sizeCheck(ctx: CommandContext, o: SizeCheckOptions): Promise<SizeCheckCommandResult> {
   const loaded = await ctx.config(o.config);
   const cfg = o.image ? { ...loaded, image: o.image } : loaded;
   // A baseline file is read first: a bad one is named before anything is measured or fetched.

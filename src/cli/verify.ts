@@ -84,7 +84,7 @@ export function parseVerifyOptions(argv: string[]): VerifyOptions {
   };
 }
 
-export function formatVerify(r: VerifyResult): string {
+function formatVerify(r: VerifyResult): string {
   const lines = [`${r.reference} (${r.digest})`];
   for (const s of r.subjects) {
     const atts = s.attestations.map((a) => a.predicateType.replace(/^https:\/\//, "")).join(", ") || "none";
@@ -113,7 +113,7 @@ export function verifyMarkdown(r: VerifyResult): string {
   return `${out.join("\n")}\n`;
 }
 
-export async function verify(ctx: CommandContext, o: VerifyOptions): Promise<VerifyResult> {
+async function verify(ctx: CommandContext, o: VerifyOptions): Promise<VerifyResult> {
   const ref = parseReference(o.image);
   let trust: TrustMaterial;
   if (o.trustedRoot) trust = await trustFromFile(resolve(ctx.cwd, o.trustedRoot));

@@ -26,7 +26,7 @@ export function findActionRoot(start: string): string | undefined {
 }
 
 /** Where this module runs from. */
-export function moduleFile(): string {
+function moduleFile(): string {
   return fileURLToPath(import.meta.url);
 }
 

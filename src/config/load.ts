@@ -45,8 +45,9 @@ import {
   invisibleIn,
   type VariantConfig,
 } from "./schema.js";
+import { parsePlatform } from "../lib/platform.js";
 import { joinPath, parseYaml, type Position } from "./yaml.js";
-import { checkServices, readServices, type Service } from "../build/rootfs.js";
+import { checkServices, readServices, type Service } from "./services.js";
 
 export interface ConfigProblem {
   field: string;
@@ -93,7 +94,7 @@ export interface LoadOptions {
 }
 
 /** How many bases a config may stand on (a base of a base ...). */
-export const MAX_BASE_DEPTH = 8;
+const MAX_BASE_DEPTH = 8;
 
 export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<Config> {
   let text: string;
@@ -729,20 +730,25 @@ export function selectVariants(config: Config, spec: string | undefined): Varian
   return config.variants.filter((v) => wanted.includes(v.name));
 }
 
-/** Like selectVariants for platforms; `amd64` is accepted for `linux/amd64`. Only platforms in the config are allowed. */
+/**
+ * Like selectVariants for platforms, each written as parsePlatform reads it (`amd64`, `aarch64`,
+ * `linux/arm64/v8` too). Only platforms in the config are allowed.
+ */
 export function selectPlatforms(config: Config, spec: string | undefined): Platform[] {
   if (spec === undefined || spec.trim() === "" || spec.trim() === "all") return config.platforms;
   const given = splitSpec(spec, "platforms");
   if (given.includes("all")) throw allMixed("platform", spec);
-  const full = (p: string) => (p.includes("/") ? p : `linux/${p}`);
-  const unknown = given.filter((p) => !(config.platforms as string[]).includes(full(p)));
+  const unknown = given.filter((p) => {
+    const q = parsePlatform(p);
+    return q === undefined || !config.platforms.includes(q);
+  });
   if (unknown.length > 0) {
-    const notInConfig = unknown.map(full).filter((p) => (PLATFORMS as readonly string[]).includes(p));
+    const notInConfig = unknown.map(parsePlatform).filter((p) => p !== undefined);
     const extra = notInConfig.length > 0 ? `; ${notInConfig.join(", ")} must first be added to platforms in the config` : "";
     throw new UsageError(
       `unknown platform${unknown.length > 1 ? "s" : ""} ${unknown.map((p) => JSON.stringify(p)).join(", ")}; allowed: ${config.platforms.join(", ")} (or all)${extra}`,
     );
   }
-  const wanted = given.map(full);
+  const wanted = given.map(parsePlatform);
   return config.platforms.filter((p) => wanted.includes(p));
 }

@@ -14,6 +14,10 @@ import type { Position } from "./yaml.js";
 export { PLATFORMS, type Platform } from "../lib/platform.js";
 import { PLATFORMS, type Platform } from "../lib/platform.js";
 
+/** The engines that build an image (`kimigayo build --engine`, build.json's `engine`): src/build/engine.ts. */
+export const ENGINES = ["oci", "buildx"] as const;
+export type Engine = (typeof ENGINES)[number];
+
 export const DEFAULT_SOURCE_DATE_EPOCH = 1767225600;
 export const DEFAULT_IMAGE = "127.0.0.1:5000/kimigayo";
 export const DEFAULT_FILE_MODE = 0o644;
@@ -22,7 +26,7 @@ export const VARIANT_NAME = /^[a-z][a-z0-9-]{0,30}$/;
  * Names a variant may not take: "all" selects every variant (--variant all), and a variant's
  * "latest of this variant" tag would overwrite the latest and edge image tags.
  */
-export const RESERVED_VARIANT_NAMES = ["all", "latest", "edge"] as const;
+const RESERVED_VARIANT_NAMES = ["all", "latest", "edge"] as const;
 /** The largest timestamp a tar header holds (11 octal digits): 8589934591, in the year 2242. */
 export const MAX_EPOCH = 0o77777777777;
 
@@ -157,7 +161,7 @@ function imageMessage(v: unknown): string {
 }
 
 /** An image path: absolute, normalized, not the root. */
-export function isImagePath(s: string): boolean {
+function isImagePath(s: string): boolean {
   if (!s.startsWith("/") || s === "/" || s.endsWith("/") || s.includes("\0")) return false;
   return s
     .slice(1)
@@ -180,7 +184,7 @@ function isUrl(s: string): boolean {
  * Where a file copied into an image may come from: inside `dir`, the folder of the config that
  * names it, after resolving symlinks. Returns why not, or undefined when it is inside.
  */
-export function outsideFolder(p: string, abs: string, dir: string): string | undefined {
+function outsideFolder(p: string, abs: string, dir: string): string | undefined {
   if (isAbsolute(p)) return `${show(p)} is an absolute path; files copied into the image must be given relative to ${dir}`;
   const inside = (child: string, parent: string) => {
     const rel = relative(parent, child);

@@ -14,7 +14,7 @@ const UNITS: Readonly<Record<string, bigint>> = {
   GiB: 1024n ** 3n,
 };
 
-export const SIZE_UNITS: readonly string[] = Object.keys(UNITS);
+const SIZE_UNITS: readonly string[] = Object.keys(UNITS);
 
 const ALLOWED = `allowed units: ${SIZE_UNITS.join(", ")} (KB = 1000 B, KiB = 1024 B), or a bare integer number of bytes`;
 

@@ -6,7 +6,7 @@ import { run, runChecked } from "../lib/exec.js";
 import type { Logger } from "../lib/log.js";
 import type { CheckResult } from "./types.js";
 
-export const BINFMT_DIR = "/proc/sys/fs/binfmt_misc";
+const BINFMT_DIR = "/proc/sys/fs/binfmt_misc";
 const ENTRY = `${BINFMT_DIR}/qemu-aarch64`;
 
 export interface BinfmtEntry {
@@ -26,7 +26,7 @@ export function parseBinfmtEntry(text: string): BinfmtEntry {
   return entry;
 }
 
-export function binfmtMounted(): boolean {
+function binfmtMounted(): boolean {
   return existsSync(`${BINFMT_DIR}/register`) || existsSync(`${BINFMT_DIR}/status`);
 }
 

@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { run } from "../lib/exec.js";
 import type { Logger } from "../lib/log.js";
 import { aptUpdate } from "./apt.js";
-import { type AptEntry, parseDeb822, parseOneLine, readAptSources } from "./apt-sources.js";
+import { type AptEntry, parseDeb822, parseOneLine, readAptSources } from "../lib/apt-sources.js";
 
-export const DEB_SRC_FILE = "kimigayo-deb-src.sources";
+const DEB_SRC_FILE = "kimigayo-deb-src.sources";
 const SID_SUITES = ["sid", "unstable"];
 
 /** An enabled deb-src entry for Debian sid, if any. */
@@ -61,7 +61,7 @@ export function debianArchiveEntry(aptDir: string, byHand: string): AptEntry {
 }
 
 /** Makes sure apt has a deb-src sid entry; returns its file and whether it was just written. */
-export function ensureDebSrcSid(aptDir = "/etc/apt"): { file: string; created: boolean } {
+function ensureDebSrcSid(aptDir = "/etc/apt"): { file: string; created: boolean } {
   const existing = findDebSrcSid(readAptSources(aptDir));
   if (existing) return { file: existing.file, created: false };
   const file = join(aptDir, "sources.list.d", DEB_SRC_FILE);

@@ -196,7 +196,7 @@ export async function doctor(opts: DoctorRequest): Promise<DoctorResult> {
 }
 
 /** Whether `sudo` runs without asking for a password (GitHub's hosted runners allow it). */
-export async function hasPasswordlessSudo(): Promise<boolean> {
+async function hasPasswordlessSudo(): Promise<boolean> {
   const r = await run("sudo", ["-n", "true"], { timeoutMs: 10_000 }).catch(() => undefined);
   return r?.code === 0;
 }

@@ -4,7 +4,7 @@
  */
 import type { Logger } from "../lib/log.js";
 import { addArchitecture, foreignArchitectures, nativeArchitecture } from "./apt.js";
-import { entriesOf, readAptSources } from "./apt-sources.js";
+import { entriesOf, readAptSources } from "../lib/apt-sources.js";
 import { checkBinfmt, enableBinfmt, mountBinfmt } from "./binfmt.js";
 import { BUILDX_FIX_HINT, buildxPackages, checkBuildx, ensureTrixieSource, fixBuildx, isDebian12 } from "./buildx.js";
 import { readElfFile } from "../lib/elf.js";

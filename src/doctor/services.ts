@@ -9,7 +9,7 @@ import type { CheckResult } from "./types.js";
 
 // ---------------------------------------------------------------- dockerd
 
-export const DOCKERD_LOG = "/var/log/kimigayo-dockerd.log";
+const DOCKERD_LOG = "/var/log/kimigayo-dockerd.log";
 const DOCKERD_WAIT_MS = 30_000;
 
 /**
@@ -80,8 +80,8 @@ export async function startDockerd(log: Logger): Promise<string[]> {
 // ---------------------------------------------------------------- registry
 
 export const REGISTRY_CONFIG = "/etc/kimigayo/registry.yml";
-export const REGISTRY_STORAGE = "/var/lib/kimigayo-registry";
-export const REGISTRY_LOG = "/var/log/kimigayo-registry.log";
+const REGISTRY_STORAGE = "/var/lib/kimigayo-registry";
+const REGISTRY_LOG = "/var/log/kimigayo-registry.log";
 const REGISTRY_WAIT_MS = 20_000;
 
 /** The docker-registry (distribution 2.8) configuration doctor writes. */
@@ -153,7 +153,7 @@ async function registryAnswers(): Promise<boolean> {
 }
 
 /** Writes the config file when its content differs; returns the actions taken. */
-export function writeRegistryConfig(file = REGISTRY_CONFIG): string[] {
+function writeRegistryConfig(file = REGISTRY_CONFIG): string[] {
   const want = registryConfig();
   if (existsSync(file) && readFileSync(file, "utf8") === want) return [];
   mkdirSync(dirname(file), { recursive: true });

@@ -25,7 +25,7 @@ import {
   parseOneLine,
   readAptSourceFiles,
   readMirrorLists,
-} from "./apt-sources.js";
+} from "../lib/apt-sources.js";
 
 /** The file doctor writes under sources.list.d. */
 export const PORTS_SOURCES_FILE = "kimigayo-ubuntu-ports.sources";
@@ -228,7 +228,7 @@ export function planUbuntuPorts(folder: AptFolder, opts: { architectures: readon
 }
 
 /** Writes each edit whole: a temporary file beside it (a name apt ignores), then a rename; an existing file keeps its mode. */
-export function applyAptEdits(edits: readonly AptEdit[]): string[] {
+function applyAptEdits(edits: readonly AptEdit[]): string[] {
   for (const edit of edits) {
     mkdirSync(dirname(edit.file), { recursive: true });
     const mode = existsSync(edit.file) ? statSync(edit.file).mode & 0o7777 : 0o644;

@@ -26,8 +26,8 @@ import { redact } from "../oci/credentials.js";
 export type Octokit = ReturnType<typeof getOctokit>;
 
 /** Where a token comes from: the action's input, else the environment. */
-export const TOKEN_INPUT = "github-token";
-export const TOKEN_ENV = "GITHUB_TOKEN";
+const TOKEN_INPUT = "github-token";
+const TOKEN_ENV = "GITHUB_TOKEN";
 
 export interface GitHubClientOptions {
   /** A token (GITHUB_TOKEN, a PAT, an app token). Missing or blank: UsageError, nothing is sent. */
@@ -47,7 +47,7 @@ export interface GitHubClientOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export interface GitHubRetryOptions {
+interface GitHubRetryOptions {
   /** Retries of a 5xx answer or a dropped connection, after the first try (default 3). */
   retries?: number;
   /** Waits for a rate limit (secondary or primary) per request (default 3). */
@@ -109,15 +109,6 @@ export class GitHubError extends Error {
 /** The token from the action's input, else $GITHUB_TOKEN; undefined when neither is set. */
 export function githubToken(input: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
   return input?.trim() || env[TOKEN_ENV]?.trim() || undefined;
-}
-
-/** The uploads root that goes with an API root, when it can be told: github.com, GHES, GHE.com. */
-export function defaultUploadsUrl(apiUrl: string): string | undefined {
-  const u = new URL(apiUrl);
-  if (u.hostname === "api.github.com") return "https://uploads.github.com";
-  if (/^api\.[^.]+\.ghe\.com$/.test(u.hostname)) return `${u.protocol}//uploads.${u.hostname.slice("api.".length)}`;
-  if (/\/api\/v3\/?$/.test(u.pathname)) return `${u.origin}${u.pathname.replace(/\/api\/v3\/?$/, "/api/uploads")}`;
-  return undefined;
 }
 
 interface HttpErrorLike {

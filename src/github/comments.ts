@@ -6,14 +6,14 @@ import type { GitHubClient } from "./client.js";
 import { isNotFound } from "./client.js";
 
 /** GitHub refuses comment bodies longer than this (characters). */
-export const MAX_COMMENT_LENGTH = 65536;
+const MAX_COMMENT_LENGTH = 65536;
 
 export interface StickyCommentOptions {
   client: GitHubClient;
   owner: string;
   repo: string;
   issueNumber: number;
-  /** The hidden marker, an HTML comment such as `<!-- kimigayo:report -->` (see stickyMarker). */
+  /** The hidden marker, an HTML comment such as `<!-- kimigayo:report -->`. */
   marker: string;
   /** Markdown. The marker is put on the first line when the body does not already carry it. */
   body: string;
@@ -27,14 +27,8 @@ export interface StickyCommentResult {
   duplicatesDeleted: number;
 }
 
-/** The marker for a sticky comment named `name`: `<!-- kimigayo:name -->`. */
-export function stickyMarker(name: string): string {
-  if (!/^[\w.:-]+$/.test(name)) throw new Error(`sticky comment name "${name}" may only hold letters, digits, "_", ".", ":" and "-"`);
-  return `<!-- kimigayo:${name} -->`;
-}
-
 /** The body as posted: marker first, cut to GitHub's limit with a note when too long. */
-export function stickyBody(marker: string, body: string): string {
+function stickyBody(marker: string, body: string): string {
   const full = body.includes(marker) ? body : `${marker}\n${body}`;
   if (full.length <= MAX_COMMENT_LENGTH) return full;
   const note = "\n\n… (cut: the comment is longer than GitHub allows)";

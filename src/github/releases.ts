@@ -14,7 +14,7 @@
  * completes it. A create whose answer was lost and retried may leave a second draft: the newest
  * extras are deleted (drafts are never seen by users), and the oldest goes on.
  */
-import { createHash } from "node:crypto";
+import { sha256 } from "../lib/hash.js";
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../lib/errors.js";
 import type { GitHubClient, Octokit } from "./client.js";
@@ -73,7 +73,7 @@ type Asset = Release["assets"][number];
 const ASSET_NAME = /^(?!\.)[A-Za-z0-9._-]+(?<!\.)$/;
 
 /** sha256sum's lines: "HEX  NAME" (or "HEX *NAME") -> name -> hex. */
-export function parseSha256Sums(text: string, where = "SHA256SUMS"): Map<string, string> {
+function parseSha256Sums(text: string, where = "SHA256SUMS"): Map<string, string> {
   const sums = new Map<string, string>();
   for (const [i, line] of text.split("\n").entries()) {
     if (!line.trim()) continue;
@@ -98,8 +98,6 @@ async function drafts(octokit: Octokit, owner: string, repo: string, tag: string
   const all = await octokit.paginate(octokit.rest.repos.listReleases, { owner, repo, per_page: 100 });
   return all.filter((r) => r.draft && r.tag_name === tag).sort((a, b) => a.id - b.id);
 }
-
-const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
 export async function publishRelease(opts: PublishReleaseOptions): Promise<PublishReleaseResult> {
   const { client, owner, repo, tag } = opts;

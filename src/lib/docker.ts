@@ -1,12 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { constants, tmpdir } from "node:os";
-import { join } from "node:path";
+import { constants } from "node:os";
 import { StringDecoder } from "node:string_decoder";
-import { CREDENTIALS_HINT, redact, secretsOf, type Credentials } from "../oci/credentials.js";
-import { DOCKER_HUB, parseReference } from "../oci/reference.js";
-import { run } from "./exec.js";
 
 /**
  * The docker client to use. Debian's own client (/usr/bin/docker, from docker.io) matches the
@@ -20,47 +15,6 @@ export function dockerBin(): string {
 }
 
 export const DEFAULT_REGISTRY = "127.0.0.1:5000";
-
-/**
- * `docker pull --platform P IMAGE`. With credentials (the step's: a private package needs them;
- * the action's own registry client holds them, docker does not) docker logs in first, into a
- * temporary DOCKER_CONFIG folder of its own (the password on stdin, never in argv), which is
- * removed afterwards: the user's docker config is neither read nor changed. Without credentials,
- * docker's own config decides (an earlier `docker login`, or anonymous).
- */
-export async function dockerPull(image: string, platform: string, credentials?: Credentials): Promise<void> {
-  const d = dockerBin();
-  const secrets = secretsOf(credentials);
-  const config = credentials ? await mkdtemp(join(tmpdir(), "kimigayo-docker-config-")) : undefined;
-  try {
-    const args = config ? ["--config", config] : [];
-    if (config && credentials) {
-      const host = parseReference(image).registry;
-      // Docker Hub's login server is the client's default; any other registry is named.
-      const server = host === DOCKER_HUB ? [] : [host];
-      const login = await run(d, [...args, "login", "--username", credentials.username, "--password-stdin", ...server], {
-        input: credentials.password,
-      });
-      if (login.code !== 0)
-        throw new Error(
-          redact(`docker login ${host} as ${credentials.username} failed (for docker pull ${image}): ${login.stderr.trim()}`, secrets),
-        );
-    }
-    const pull = await run(d, [...args, "pull", "--platform", platform, image]);
-    if (pull.code !== 0) {
-      const why = pull.stderr.trim();
-      const denied = /denied|unauthori[sz]ed|authentication required|no basic auth credentials/i.test(why);
-      const hint = !denied
-        ? ""
-        : credentials
-          ? `; the credentials for user ${credentials.username} give no read access to it (on GitHub: the job needs \`permissions: packages: read\`)`
-          : `; the package is private (every new GHCR package is) or does not exist: ${CREDENTIALS_HINT}`;
-      throw new Error(redact(`docker pull ${image} failed: ${why}${hint}`, secrets));
-    }
-  } finally {
-    if (config) await rm(config, { recursive: true, force: true });
-  }
-}
 
 /**
  * The line the image's rc prints when every service is up: "kimigayo: ready in 3.412 ms (3 services)"
@@ -94,19 +48,22 @@ export interface BootOptions {
   remove?: boolean;
 }
 
-/** `docker run [-d] [--rm] --pull=never --name NAME [--platform P] [extra] IMAGE COMMAND…`: never a pull, always a name. */
+/**
+ * The one builder of `docker run` arguments: `run [-d] [--rm] [--pull=never] [--name NAME]
+ * [--platform P] [extra] IMAGE COMMAND…`. Never a pull unless `pull: "missing"` (docker's own
+ * default, for an image just pulled by digest); a name when one is given.
+ */
 export function dockerRunArgs(
   image: string,
-  name: string,
-  opts: Pick<BootOptions, "platform" | "extra" | "remove"> & { command: string[]; detach?: boolean },
+  name: string | undefined,
+  opts: Pick<BootOptions, "platform" | "extra" | "remove"> & { command: string[]; detach?: boolean; pull?: "never" | "missing" },
 ): string[] {
   return [
     "run",
     ...(opts.detach ? ["-d"] : []),
     ...(opts.remove ? ["--rm"] : []),
-    "--pull=never",
-    "--name",
-    name,
+    ...(opts.pull === "missing" ? [] : ["--pull=never"]),
+    ...(name !== undefined ? ["--name", name] : []),
     ...(opts.platform ? ["--platform", opts.platform] : []),
     ...(opts.extra ?? []),
     image,

@@ -43,7 +43,7 @@ export class ElfError extends Error {
 }
 
 /** At most this many program headers / section headers (they must also fit in the file). */
-export const MAX_TABLE_ENTRIES = 65535;
+const MAX_TABLE_ENTRIES = 65535;
 
 const PT_LOAD = 1;
 const PT_DYNAMIC = 2;
@@ -78,7 +78,7 @@ function hex(v: bigint | number): string {
   return `0x${v.toString(16)}`;
 }
 
-export function machineName(machine: number): string {
+function machineName(machine: number): string {
   return MACHINE_NAMES[machine] ?? `unknown (${hex(machine)})`;
 }
 

@@ -1,22 +1,30 @@
 import { run } from "./exec.js";
 
-/** A git query in `cwd`; undefined when git or the repository is missing. */
-async function git(cwd: string, args: string[]): Promise<string | undefined> {
-  const r = await run("git", args, { cwd }).catch(() => undefined);
-  return r && r.code === 0 ? r.stdout.trim() : undefined;
+/** The one git runner: `git ARGS` in `cwd`, its stdout; a failure is an error naming the command and git's message. */
+export async function git(cwd: string, args: string[]): Promise<string> {
+  const r = await run("git", args, { cwd });
+  if (r.code !== 0) throw new Error(`git ${args.join(" ")} failed: ${r.stderr.trim()}`);
+  return r.stdout;
 }
 
+/** A git query in `cwd`, trimmed; undefined when git or the repository is missing, or git says no. */
+const query = (cwd: string, args: string[]): Promise<string | undefined> =>
+  git(cwd, args).then(
+    (out) => out.trim(),
+    () => undefined,
+  );
+
 /** Whether `cwd` is inside a git work tree (git installed and a repository found). */
-export const isGitRepository = async (cwd: string) => (await git(cwd, ["rev-parse", "--is-inside-work-tree"])) === "true";
-export const headSha = (cwd: string) => git(cwd, ["rev-parse", "HEAD"]);
-export const currentBranch = (cwd: string) => git(cwd, ["rev-parse", "--abbrev-ref", "HEAD"]);
+export const isGitRepository = async (cwd: string) => (await query(cwd, ["rev-parse", "--is-inside-work-tree"])) === "true";
+export const headSha = (cwd: string) => query(cwd, ["rev-parse", "HEAD"]);
+export const currentBranch = (cwd: string) => query(cwd, ["rev-parse", "--abbrev-ref", "HEAD"]);
 /** Release tags (v*) that point at HEAD. */
 export const tagsAtHead = async (cwd: string) =>
-  ((await git(cwd, ["tag", "--points-at", "HEAD", "--list", "v*"])) ?? "").split("\n").filter(Boolean);
+  ((await query(cwd, ["tag", "--points-at", "HEAD", "--list", "v*"])) ?? "").split("\n").filter(Boolean);
 /** Every release tag (v*) in the repository. */
-export const releaseTags = async (cwd: string) => ((await git(cwd, ["tag", "--list", "v*"])) ?? "").split("\n").filter(Boolean);
+export const releaseTags = async (cwd: string) => ((await query(cwd, ["tag", "--list", "v*"])) ?? "").split("\n").filter(Boolean);
 export const tagExists = async (cwd: string, tag: string) =>
-  (await git(cwd, ["rev-parse", "-q", "--verify", `refs/tags/${tag}`])) !== undefined;
+  (await query(cwd, ["rev-parse", "-q", "--verify", `refs/tags/${tag}`])) !== undefined;
 
 /**
  * The web address of a repository from a git remote, for org.opencontainers.image.source: an
@@ -71,6 +79,6 @@ export async function sourceUrl(cwd: string, env: NodeJS.ProcessEnv): Promise<st
     const fromGitHub = repositoryUrl(`${env.GITHUB_SERVER_URL.replace(/\/+$/, "")}/${env.GITHUB_REPOSITORY}`);
     if (fromGitHub) return fromGitHub;
   }
-  const remote = await git(cwd, ["remote", "get-url", "origin"]);
+  const remote = await query(cwd, ["remote", "get-url", "origin"]);
   return remote === undefined ? undefined : repositoryUrl(remote);
 }

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 
-export function sha256(data: string | Buffer): string {
+/** The one sha256 helper: hex of bytes or a string (UTF-8), or of a file read as a stream (sha256File). */
+export function sha256(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 

@@ -7,7 +7,13 @@ export const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
 export type Platform = (typeof PLATFORMS)[number];
 export type Arch = "amd64" | "arm64";
 
-import type { OciPlatform } from "../oci/types.js";
+/** A platform as OCI image indexes and image configs write it. */
+export interface OciPlatform {
+  architecture: string;
+  os: string;
+  variant?: string;
+  [key: string]: unknown;
+}
 
 /** Other names of each architecture: the kernel's (uname -m) and Node's (process.arch). */
 const ARCH_ALIASES: Record<Arch, readonly string[]> = { amd64: ["x86_64", "x64"], arm64: ["aarch64"] };
@@ -31,10 +37,6 @@ export function parsePlatform(s: string): Platform | undefined {
   const a = archName(arch);
   if (a === undefined || (variant !== undefined && variant !== ARCH_VARIANT[a])) return undefined;
   return `linux/${a}`;
-}
-
-export function isPlatform(s: string): s is Platform {
-  return (PLATFORMS as readonly string[]).includes(s);
 }
 
 /** "linux/arm64" → "arm64" (file names, Docker's TARGETARCH). */

@@ -18,7 +18,7 @@ export interface SavedKind {
 }
 
 /** `images[0].busybox.size` */
-export function fieldPath(path: readonly PropertyKey[]): string {
+function fieldPath(path: readonly PropertyKey[]): string {
   return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("");
 }
 
@@ -32,7 +32,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): { found: boolean;
 }
 
 /** A JSON value as a reader would want to see it: short, quoted strings, kinds for containers. */
-export function showJson(v: unknown): string {
+function showJson(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return v.length === 0 ? "an empty list" : "a list";
   if (typeof v === "object") return "an object";

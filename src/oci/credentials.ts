@@ -28,7 +28,7 @@ export interface CredentialSources {
 export const ENV_USER = "KIMIGAYO_REGISTRY_USER";
 export const ENV_PASSWORD = "KIMIGAYO_REGISTRY_PASSWORD";
 
-export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.DOCKER_CONFIG ?? join(homedir(), ".docker"), "config.json");
 }
 

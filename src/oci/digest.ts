@@ -1,10 +1,10 @@
 /** Content digests as OCI writes them: "sha256:<64 lowercase hex>". Only sha256 is produced or accepted. */
-import { createHash } from "node:crypto";
+import { sha256 } from "../lib/hash.js";
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 export function digestOf(data: Uint8Array | string): string {
-  return `sha256:${createHash("sha256").update(data).digest("hex")}`;
+  return `sha256:${sha256(data)}`;
 }
 
 export function isDigest(s: string): boolean {

@@ -18,8 +18,8 @@
 import { gzip } from "pako";
 import { digestOf } from "./digest.js";
 
-export const GZIP_LEVEL = 9;
-export const GZIP_OS_UNKNOWN = 255;
+const GZIP_LEVEL = 9;
+const GZIP_OS_UNKNOWN = 255;
 /** The layer compressor, as build results and provenance name it (its version is checked against package.json by a test). */
 export const LAYER_COMPRESSOR = { name: "pako", version: "2.1.0", format: "gzip", level: GZIP_LEVEL } as const;
 export const LAYER_COMPRESSOR_ID = `${LAYER_COMPRESSOR.name} ${LAYER_COMPRESSOR.version} ${LAYER_COMPRESSOR.format} -${LAYER_COMPRESSOR.level}`;

@@ -99,7 +99,7 @@ export async function readLayout(dir: string): Promise<ImageIndex> {
 }
 
 /** The top-level descriptor named `ref` (its ref.name annotation), or the only one when `ref` is not given. */
-export function resolveRef(dir: string, index: ImageIndex, ref?: string): Descriptor {
+function resolveRef(dir: string, index: ImageIndex, ref?: string): Descriptor {
   const names = index.manifests.map((d) => d.annotations?.[ANNOTATIONS.refName]).filter((n) => n !== undefined);
   if (ref !== undefined) {
     const found = index.manifests.find((d) => d.annotations?.[ANNOTATIONS.refName] === ref);

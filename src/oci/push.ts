@@ -8,9 +8,10 @@
 import { UsageError } from "../lib/errors.js";
 import { mapLimit } from "../lib/concurrency.js";
 import type { Logger } from "../lib/log.js";
+import { platformOf, type Platform } from "../lib/platform.js";
 import { fileBlob } from "./blob-source.js";
 import { blobPath, readBlob, readImage, type LayoutImage } from "./layout.js";
-import { isTag } from "./reference.js";
+import { isTag, formatReference } from "./reference.js";
 import { statsSince, type RegistryClient, type RegistryStats } from "./registry.js";
 import type { Descriptor } from "./types.js";
 
@@ -50,7 +51,7 @@ export async function pushLayout(
   const t0 = Date.now();
   const before = { ...client.stats };
   // The step ends (✔) only when the push succeeded; a failure is reported by whoever catches it.
-  const end = log.step(`push ${client.registry}/${repo}`);
+  const end = log.step(`push ${formatReference({ registry: client.registry, repository: repo })}`);
   const image = await readImage(layoutDir, opts.ref);
   // Reachable and authorised before any work; a Basic challenge is answered once here.
   await client.ping();
@@ -64,7 +65,7 @@ export async function pushLayout(
 
   const stats = statsSince(before, client.stats);
   log.info(
-    `pushed ${client.registry}/${repo}@${image.root.digest}${tags.length ? ` as ${tags.join(", ")}` : ""}: ` +
+    `pushed ${formatReference({ registry: client.registry, repository: repo, digest: image.root.digest })}${tags.length ? ` as ${tags.join(", ")}` : ""}: ` +
       `${stats.blobsUploaded} blob(s) uploaded (${stats.blobBytesUploaded.toLocaleString("en-US")} B), ` +
       `${stats.blobsSkipped} already there, ${stats.blobsMounted} mounted`,
   );
@@ -122,27 +123,27 @@ export interface PlatformPushResult {
 export async function pushPlatform(
   layoutDir: string,
   repo: string,
-  platform: { os: string; architecture: string },
+  platform: Platform,
   client: RegistryClient,
   log: Logger,
   opts: PushOptions = {},
 ): Promise<PlatformPushResult> {
   const before = { ...client.stats };
   const image = await readImage(layoutDir, opts.ref);
-  const chosen = image.manifests.filter(
-    (m) => m.descriptor.platform?.os === platform.os && m.descriptor.platform?.architecture === platform.architecture,
-  );
+  const chosen = image.manifests.filter((m) => platformOf(m.descriptor.platform) === platform);
   const one = chosen[0];
   if (!one) {
     const have = image.manifests.map((m) => `${m.descriptor.platform?.os}/${m.descriptor.platform?.architecture}`).join(", ");
-    throw new UsageError(`${layoutDir} has no ${platform.os}/${platform.architecture} image; it has ${have || "none"}`);
+    throw new UsageError(`${layoutDir} has no ${platform} image; it has ${have || "none"}`);
   }
   await client.ping();
   await pushManifests(layoutDir, repo, [one], client, log, opts);
-  log.info(`pushed ${client.registry}/${repo}@${one.descriptor.digest} (${platform.os}/${platform.architecture}, by digest, untagged)`);
+  log.info(
+    `pushed ${formatReference({ registry: client.registry, repository: repo, digest: one.descriptor.digest })} (${platform}, by digest, untagged)`,
+  );
   return {
     repository: repo,
-    platform: `${platform.os}/${platform.architecture}`,
+    platform,
     digest: one.descriptor.digest,
     size: one.descriptor.size,
     mediaType: one.descriptor.mediaType,

@@ -31,7 +31,7 @@ const REGISTRY = new RegExp(`^(?:${HOST_LABEL}(?:\\.${HOST_LABEL})*|\\[[0-9a-fA-
 /** The whole name (registry and repository, as written) is at most this long. */
 const NAME_MAX = 255;
 
-export function isRegistryHost(s: string): boolean {
+function isRegistryHost(s: string): boolean {
   return REGISTRY.test(s);
 }
 
@@ -80,8 +80,17 @@ export function isRepositoryReference(s: string): boolean {
   }
 }
 
+/** The one way a reference is written: "registry/repository[:tag][@digest]". */
 export function formatReference(r: ImageReference): string {
   return `${r.registry}/${r.repository}${r.tag !== undefined ? `:${r.tag}` : ""}${r.digest !== undefined ? `@${r.digest}` : ""}`;
+}
+
+/**
+ * `name` (an image as given: "[registry/]repository", or a repository inside a registry) at `ref`:
+ * "name@sha256:…" when `ref` is a digest, "name:tag" otherwise.
+ */
+export function imageAt(name: string, ref: string): string {
+  return `${name}${ref.startsWith("sha256:") ? "@" : ":"}${ref}`;
 }
 
 /** Loopback registries speak plain http (as docker treats 127.0.0.0/8 as insecure); others https unless `insecure`. */

@@ -22,6 +22,7 @@ import { canonicalJsonBytes } from "./json.js";
 import { OCI } from "./schema.js";
 import type { RegistryClient } from "./registry.js";
 import { INDEX_MEDIA_TYPES, MEDIA_TYPES, type Descriptor, type ImageIndex } from "./types.js";
+import { imageAt } from "./reference.js";
 
 /** A referrer as a referrers list shows it: its manifest's descriptor with artifactType (and annotations). */
 export type ReferrerDescriptor = Descriptor & { artifactType: string };
@@ -37,8 +38,8 @@ export interface ReferrerArtifact {
 }
 
 /** The OCI empty config (`{}`), the config of every artifact manifest here. */
-export const EMPTY_MEDIA_TYPE = "application/vnd.oci.empty.v1+json";
-export const EMPTY_JSON = Buffer.from("{}");
+const EMPTY_MEDIA_TYPE = "application/vnd.oci.empty.v1+json";
+const EMPTY_JSON = Buffer.from("{}");
 export const EMPTY_DESCRIPTOR: Descriptor = { mediaType: EMPTY_MEDIA_TYPE, digest: digestOf(EMPTY_JSON), size: EMPTY_JSON.length };
 
 export interface ReferrerManifest {
@@ -93,7 +94,7 @@ export function referrerArtifact(o: {
   };
 }
 
-export type ReferrersMode = "api" | "fallback";
+type ReferrersMode = "api" | "fallback";
 
 export interface AttachOptions {
   /** Re-reads of the fallback index after writing it; default 3. */
@@ -120,7 +121,7 @@ export function referrersTag(subjectDigest: string): string {
 }
 
 /** Every descriptor of `lists`, once each (the first occurrence wins), in first-seen order. */
-export function mergeReferrers(...lists: readonly Descriptor[][]): Descriptor[] {
+function mergeReferrers(...lists: readonly Descriptor[][]): Descriptor[] {
   const seen = new Map<string, Descriptor>();
   for (const list of lists) for (const d of list) if (!seen.has(d.digest)) seen.set(d.digest, d);
   return [...seen.values()];
@@ -137,7 +138,7 @@ const modes = new WeakMap<RegistryClient, Map<string, Promise<ReferrersMode>>>()
  * Whether the registry serves the referrers API for `repository` (probed with the subject at
  * hand, once per client and repository). 404 (or 405 or 501, see getReferrers) means no; any other failure throws.
  */
-export function referrersMode(client: RegistryClient, repository: string, subject: string): Promise<ReferrersMode> {
+function referrersMode(client: RegistryClient, repository: string, subject: string): Promise<ReferrersMode> {
   let perRepo = modes.get(client);
   if (!perRepo) modes.set(client, (perRepo = new Map()));
   let mode = perRepo.get(repository);
@@ -155,7 +156,7 @@ export async function readFallbackIndex(client: RegistryClient, repository: stri
   try {
     const m = await client.getManifest(repository, tag);
     if (!INDEX_MEDIA_TYPES.includes(m.mediaType))
-      throw new RegistryError(`${repository}:${tag} is a ${m.mediaType}, not a referrers index: refusing to overwrite it`);
+      throw new RegistryError(`${imageAt(repository, tag)} is a ${m.mediaType}, not a referrers index: refusing to overwrite it`);
     return client.parseManifest(repository, tag, m, OCI.index).manifests;
   } catch (err) {
     if (err instanceof RegistryError && err.status === 404) return [];
@@ -241,7 +242,7 @@ async function addToFallbackIndex(
     if (writes >= maxWrites) {
       const missing = merged.filter((d) => !have.has(d.digest)).map((d) => d.digest);
       throw new RegistryError(
-        `the referrers index ${repository}:${tag} kept changing under concurrent writers; after ${writes} writes it still lacks ${missing.join(", ")}`,
+        `the referrers index ${imageAt(repository, tag)} kept changing under concurrent writers; after ${writes} writes it still lacks ${missing.join(", ")}`,
       );
     }
     known = merged;

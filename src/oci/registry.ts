@@ -32,18 +32,18 @@ import {
 } from "./credentials.js";
 import { digestOf, isDigest, verifyDigest } from "./digest.js";
 import { describeFailure, networkReason, RegistryError, registryRetryable } from "./errors.js";
-import { isRepositoryName, isTag, parseReference, registryBaseUrl } from "./reference.js";
+import { isRepositoryName, isTag, parseReference, registryBaseUrl, formatReference, imageAt } from "./reference.js";
 import { errorBodySchema, OCI, parseOci, type OciDocument } from "./schema.js";
 import { MANIFEST_ACCEPT, type ImageIndex } from "./types.js";
 
-export const DEFAULT_CHUNK_THRESHOLD = 5 * 1024 * 1024;
-export const DEFAULT_CHUNK_SIZE = 5 * 1024 * 1024;
+const DEFAULT_CHUNK_THRESHOLD = 5 * 1024 * 1024;
+const DEFAULT_CHUNK_SIZE = 5 * 1024 * 1024;
 const USER_AGENT = "kimigayo-build-action";
 /** The default time one attempt (one request) may take, and the whole operation's retry budget. */
-export const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
-export const DEFAULT_BUDGET_MS = 120_000;
+const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
+const DEFAULT_BUDGET_MS = 120_000;
 /** Seconds per attempt, overriding the default (whole or decimal seconds, > 0). */
-export const ENV_TIMEOUT = "KIMIGAYO_REGISTRY_TIMEOUT";
+const ENV_TIMEOUT = "KIMIGAYO_REGISTRY_TIMEOUT";
 
 /**
  * KIMIGAYO_REGISTRY_TIMEOUT as milliseconds, undefined when unset; a UsageError (bad input) when it
@@ -111,7 +111,7 @@ export interface RegistryStats {
   manifestBytesUploaded: number;
 }
 
-export function emptyStats(): RegistryStats {
+function emptyStats(): RegistryStats {
   return {
     requests: 0,
     retries: 0,
@@ -248,7 +248,7 @@ export class RegistryClient {
     return this.op(`get blob ${digest} from ${repo}`, async () => {
       const res = await this.send({ method: "GET", url: `/v2/${repo}/blobs/${digest}`, scopes: [pull(repo)], ok: [200] });
       const data = Buffer.from(await res.arrayBuffer());
-      verifyDigest(data, digest, `blob from ${this.registry}/${repo}`);
+      verifyDigest(data, digest, `blob from ${formatReference({ registry: this.registry, repository: repo })}`);
       return data;
     });
   }
@@ -285,7 +285,7 @@ export class RegistryClient {
       });
       const bytes = Buffer.from(await res.arrayBuffer());
       const digest = digestOf(bytes);
-      if (isDigest(ref)) verifyDigest(bytes, ref, `manifest from ${this.registry}/${repo}`);
+      if (isDigest(ref)) verifyDigest(bytes, ref, `manifest from ${formatReference({ registry: this.registry, repository: repo })}`);
       return { mediaType: mediaTypeOf(res), digest, size: bytes.length, bytes };
     });
   }
@@ -325,7 +325,7 @@ export class RegistryClient {
     checkRepo(repo);
     checkRef(ref);
     const digest = digestOf(bytes);
-    if (isDigest(ref) && ref !== digest) throw new Error(`manifest for ${repo}@${ref} hashes to ${digest}`);
+    if (isDigest(ref) && ref !== digest) throw new Error(`manifest for ${imageAt(repo, ref)} hashes to ${digest}`);
     await this.op(`put manifest ${repo}:${ref}`, async () => {
       const res = await this.send({
         method: "PUT",
@@ -375,7 +375,7 @@ export class RegistryClient {
   async getReferrers(repo: string, digest: string): Promise<ImageIndex | undefined> {
     checkRepo(repo);
     checkDigest(digest);
-    const res = await this.op(`get referrers of ${repo}@${digest}`, () =>
+    const res = await this.op(`get referrers of ${imageAt(repo, digest)}`, () =>
       this.send({ method: "GET", url: `/v2/${repo}/referrers/${digest}`, scopes: [pull(repo)], ok: [200, 404, 405, 501] }),
     );
     // 404 is the spec's "no referrers API"; 405 and 501 are how older registries and proxies say the same.

@@ -100,7 +100,6 @@ export const tokenAnswerSchema = z.looseObject({
 /** An OCI error body: {"errors": [{"code", "message"}, ...]}; entries are read field by field, each may be anything. */
 export const errorBodySchema = z.looseObject({ errors: z.array(z.unknown()) });
 
-export type OciPlatform = z.infer<typeof platformSchema>;
 export type Descriptor = z.infer<typeof descriptorSchema>;
 export type ImageManifest = z.infer<typeof imageManifestSchema>;
 export type ImageIndex = z.infer<typeof imageIndexSchema>;

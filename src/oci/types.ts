@@ -2,6 +2,7 @@
  * OCI image-spec types (v1.1) and the media types we write and read. We write OCI media types
  * only; Docker's manifest list and v2 manifest are accepted when reading from a registry.
  */
+
 export const MEDIA_TYPES = {
   ociIndex: "application/vnd.oci.image.index.v1+json",
   ociManifest: "application/vnd.oci.image.manifest.v1+json",
@@ -36,4 +37,4 @@ export const ANNOTATIONS = {
 export type Annotations = Record<string, string>;
 
 /** The documents' types, inferred from the schemas every document read is parsed with. */
-export type { Descriptor, ImageConfig, ImageIndex, ImageManifest, OciPlatform } from "./schema.js";
+export type { Descriptor, ImageConfig, ImageIndex, ImageManifest } from "./schema.js";

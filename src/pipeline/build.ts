@@ -11,9 +11,7 @@ import { resolveImageEngine } from "../stages/build/image.js";
 import { runStages } from "./runner.js";
 import { BUILD } from "./stages.js";
 
-export type { BuildResult, ImageBuild, LayoutBuild } from "../results/build.js";
-export { readBuildResult } from "../results/build.js";
-export { effectiveEpoch, type BuildRequest } from "../stages/build/context.js";
+export type { BuildResult } from "../results/build.js";
 
 export async function runBuild(req: BuildRequest): Promise<BuildResult> {
   const ctx = buildContext({ ...req, outDir: resolve(req.outDir) }, cpus().length);

@@ -14,7 +14,7 @@ import type { ReleaseContext, ReleaseRequest } from "../stages/release/context.j
 import type { SmokeResult } from "../build/smoke.js";
 import { resolveImageEngine } from "../stages/build/image.js";
 import { restoreFromPublished } from "../stages/release/from-published.js";
-import { runStages, type RunOptions } from "./runner.js";
+import { runStages } from "./runner.js";
 import { RELEASE } from "./stages.js";
 
 export type { ReleaseRequest } from "../stages/release/context.js";
@@ -32,7 +32,7 @@ export interface ReleaseResult {
   release?: { id: number; url: string; action: string };
 }
 
-export function releaseContext(req: ReleaseRequest): ReleaseContext {
+function releaseContext(req: ReleaseRequest): ReleaseContext {
   const cfg = req.config;
   return {
     ...buildContext(
@@ -55,7 +55,7 @@ export function releaseContext(req: ReleaseRequest): ReleaseContext {
 }
 
 /** The release's result, from a context the RELEASE stages have run on. */
-export function releaseResult(ctx: ReleaseContext): ReleaseResult {
+function releaseResult(ctx: ReleaseContext): ReleaseResult {
   const tags = need(ctx.tags, "the tag plan", "release");
   const notes = need(ctx.notes, "the notes", "release");
   return {
@@ -74,15 +74,14 @@ export function releaseResult(ctx: ReleaseContext): ReleaseResult {
 }
 
 /**
- * Runs the release; `from` starts later in the list on a context restored from saved results.
- * With req.fromPublished the stages the platform and merge jobs ran are restored from their
- * artifacts instead (stages/release/from-published.ts): nothing is built or pushed.
+ * Runs the release. With req.fromPublished the stages the platform and merge jobs ran are
+ * restored from their artifacts (stages/release/from-published.ts): nothing is built or pushed.
  */
-export async function release(req: ReleaseRequest, opts: RunOptions & { context?: ReleaseContext } = {}): Promise<ReleaseResult> {
-  const ctx = opts.context ?? releaseContext(req);
+export async function release(req: ReleaseRequest): Promise<ReleaseResult> {
+  const ctx = releaseContext(req);
   const restored = req.fromPublished ? await restoreFromPublished(ctx, req.fromPublished) : undefined;
   // A release that builds resolves its engine before any work (a release from saved results has one).
-  if (!restored && !opts.from) await resolveImageEngine(ctx);
-  await runStages(RELEASE, ctx, { ...(opts.from ? { from: opts.from } : {}), ...(restored ? { restored } : {}) });
+  if (!restored) await resolveImageEngine(ctx);
+  await runStages(RELEASE, ctx, restored ? { restored } : {});
   return releaseResult(ctx);
 }

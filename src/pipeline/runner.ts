@@ -1,7 +1,7 @@
 /**
  * The one runner of the stage lists: each stage in order, logged as a step and timed; a stage that
- * does not run says why. `from` starts later in the list, on a context restored from saved
- * results (the release job of a spread-out workflow starts from published digests and a build).
+ * does not run says why. Stages whose results were restored from saved files are skipped (the
+ * release job of a spread-out workflow starts from published digests and a build).
  */
 import { UsageError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
@@ -15,14 +15,8 @@ export interface StageRun {
 }
 
 export interface RunOptions {
-  /** Start at this stage: the ones before it are skipped, their results taken from the context. */
-  from?: string;
   /** Stages whose results the context already holds (restored from saved files), each with why. */
   restored?: Readonly<Record<string, string>>;
-}
-
-export function stageNames(stages: readonly Stage<never>[]): string[] {
-  return stages.map((s) => s.name);
 }
 
 export async function runStages<C extends { log: Logger }>(
@@ -30,14 +24,13 @@ export async function runStages<C extends { log: Logger }>(
   ctx: C,
   opts: RunOptions = {},
 ): Promise<StageRun[]> {
-  const start = opts.from === undefined ? 0 : stages.findIndex((s) => s.name === opts.from);
-  const unknown = [...(start < 0 ? [opts.from] : []), ...Object.keys(opts.restored ?? {}).filter((n) => !stages.some((s) => s.name === n))];
+  const unknown = Object.keys(opts.restored ?? {}).filter((n) => !stages.some((s) => s.name === n));
   if (unknown.length > 0) {
     throw new UsageError(`no stage named ${JSON.stringify(unknown[0])}; the stages are: ${stages.map((s) => s.name).join(", ")}`);
   }
   const runs: StageRun[] = [];
-  for (const [i, stage] of stages.entries()) {
-    const skipped = i < start ? `starting from ${opts.from}, with the saved results` : (opts.restored?.[stage.name] ?? stage.skip?.(ctx));
+  for (const stage of stages) {
+    const skipped = opts.restored?.[stage.name] ?? stage.skip?.(ctx);
     if (skipped) {
       ctx.log.info(`⏭ ${stage.name}: skipped (${skipped})`);
       runs.push({ name: stage.name, skipped, seconds: 0 });

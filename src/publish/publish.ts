@@ -15,11 +15,11 @@ import type { Logger } from "../lib/log.js";
 import { digestOf } from "../oci/digest.js";
 import { canonicalJsonBytes } from "../oci/json.js";
 import { pushLayout, pushPlatform, type PushResult } from "../oci/push.js";
-import { parseReference } from "../oci/reference.js";
+import { parseReference, imageAt } from "../oci/reference.js";
 import { RegistryClient, type RegistryClientOptions, type RegistryStats } from "../oci/registry.js";
 import { MEDIA_TYPES } from "../oci/types.js";
 import { computeTags, plannedTags, tagOrder, type TagMove, type TagResult, type TagSource } from "./tags.js";
-import { imageIndex, ociPlatform } from "../build/image.js";
+import { imageIndex } from "../build/image.js";
 import type { BuildResult, LayoutBuild } from "../results/build.js";
 import { readDigestFile, writeDigestFile, type DigestFile } from "../results/digests.js";
 import { readGitHubEvent } from "../results/github-event.js";
@@ -28,7 +28,7 @@ import { readSbom } from "../results/sbom.js";
 import { attachReferrer } from "../oci/referrers.js";
 import { sbomArtifact } from "../build/sbom.js";
 
-export type { PublishedVariant, PublishResult } from "../results/published.js";
+export type { PublishResult } from "../results/published.js";
 
 /**
  * Where tags come from: --version, else GitHub's event (tag push, branch push, pull request),
@@ -151,7 +151,7 @@ export async function publish(req: PublishRequest): Promise<PublishResult> {
       index: r.indexDigest,
       manifests: layout.manifests.map((m) => ({ platform: m.platform, digest: m.digest })),
       tags,
-      references: [`${req.image}@${r.indexDigest}`, ...tags.map((t) => `${req.image}:${t}`)],
+      references: [imageAt(req.image, r.indexDigest), ...tags.map((t) => imageAt(req.image, t))],
       stats: pickStats(r.stats),
     };
   });
@@ -179,7 +179,7 @@ export class TagPhaseError extends Error {
  * tags first). When one fails, the error lists the tags that moved and the ones that did not; the
  * images are all in the registry by then, so running the same command again (`rerun`) moves the rest.
  */
-export async function moveTags(
+async function moveTags(
   client: RegistryClient,
   repository: string,
   image: string,
@@ -230,8 +230,7 @@ export async function publishByDigest(
   await mkdir(req.digestsDir, { recursive: true });
   const out: DigestFile[] = [];
   for (const layout of layoutsOf(req.build)) {
-    const p = ociPlatform(req.platform);
-    const r = await pushPlatform(layout.layout, repository, p, client, req.log, { ref: layout.ref });
+    const r = await pushPlatform(layout.layout, repository, req.platform, client, req.log, { ref: layout.ref });
     // The platform's SBOM referrer goes in with it, before `merge` moves any tag (as publish does).
     const sboms = await pushSboms(client, repository, req.build, {
       variant: layout.variant,
@@ -287,7 +286,7 @@ export async function merge(req: {
       const have = await client.headManifest(repository, e.digest);
       if (!have)
         throw new UsageError(
-          `${req.image}@${e.digest} (${variant} ${e.platform}) is not in the registry: push it with \`kimigayo publish --by-digest\` first`,
+          `${imageAt(req.image, e.digest)} (${variant} ${e.platform}) is not in the registry: push it with \`kimigayo publish --by-digest\` first`,
         );
     }
     const annotations = list[0]!.annotations;
@@ -335,7 +334,7 @@ function withTags(result: PublishResult, tags: TagResult, image = result.image):
       return {
         ...v,
         tags: moved,
-        references: [`${image}@${v.index}`, ...moved.map((t) => `${image}:${t}`)],
+        references: [imageAt(image, v.index), ...moved.map((t) => imageAt(image, t))],
         stats: { ...v.stats, manifestsPut: v.stats.manifestsPut + moved.length },
       };
     }),

@@ -16,7 +16,7 @@
 import { parseExtra, DEFAULT_THRESHOLD_PCT } from "../bench/gate.js";
 import { mdTable, mdText, xychart } from "../lib/markdown.js";
 import { formatBytes, formatDelta, formatPercent, formatValue, percentChange } from "../lib/format.js";
-import { archOf, isPlatform, type Platform } from "../lib/platform.js";
+import { archOf, PLATFORMS, type Platform } from "../lib/platform.js";
 import { parseBenchmarkEntries, type BenchmarkEntry } from "../results/benchmark.js";
 import { savedSizeReportSchema, type SavedSizeReport } from "../results/size-report.js";
 import { UsageError } from "../lib/errors.js";
@@ -49,8 +49,9 @@ export function platformBench(entries: BenchmarkEntry[], where: string): Platfor
       `${where}: expected the figures of one platform, measured one way ("linux/amd64 native" in each entry's extra), found ${seen.size === 0 ? "none" : [...seen].join(", ")}`,
     );
   }
-  const [platform, ...rest] = [...seen][0]!.split(" ");
-  if (!isPlatform(platform!)) throw new UsageError(`${where}: ${platform} is not a platform kimigayo builds`);
+  const [name, ...rest] = [...seen][0]!.split(" ");
+  const platform = PLATFORMS.find((p) => p === name);
+  if (!platform) throw new UsageError(`${where}: ${name} is not a platform kimigayo builds`);
   return { platform, execution: rest.join(" "), entries };
 }
 

@@ -13,7 +13,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { UsageError } from "../lib/errors.js";
-import { run } from "../lib/exec.js";
+import { git } from "../lib/git.js";
 import { compareSemver, parseSemver } from "../lib/version.js";
 import { collectChanges } from "./changes.js";
 import { changesBody, compareUrl, type NoteType } from "./notes.js";
@@ -64,12 +64,11 @@ export function upsertSection(file: string, section: ChangelogSection): { text: 
 }
 
 async function tagDate(cwd: string, tag: string): Promise<string> {
-  const r = await run("git", ["for-each-ref", "--format=%(creatordate:short)", `refs/tags/${tag}`], { cwd });
-  return r.stdout.trim();
+  return (await git(cwd, ["for-each-ref", "--format=%(creatordate:short)", `refs/tags/${tag}`]).catch(() => "")).trim();
 }
 
 /** The section of one release tag, from git history. */
-export async function changelogSection(
+async function changelogSection(
   cwd: string,
   tag: string,
   opts: { repoUrl?: string; types?: readonly NoteType[] } = {},

@@ -24,7 +24,7 @@
  */
 import { CommitParser } from "conventional-commits-parser";
 import { UsageError } from "../lib/errors.js";
-import { run } from "../lib/exec.js";
+import { git, tagExists } from "../lib/git.js";
 import { compareSemver, parseSemver } from "../lib/version.js";
 
 export interface Author {
@@ -109,7 +109,7 @@ export function isReleaseCommit(header: string): boolean {
   return RELEASE_COMMIT.test(header.trim());
 }
 
-export function isBot(name: string, email = "", type?: string): boolean {
+function isBot(name: string, email = "", type?: string): boolean {
   return type === "Bot" || /\[bot\]$/i.test(name) || /\[bot\]@users\.noreply\.github\.com$/i.test(email);
 }
 
@@ -208,12 +208,6 @@ function toChange(parsed: Parsed, sha: string, shas: string[], author: Author, k
   return change;
 }
 
-async function git(cwd: string, args: string[]): Promise<string> {
-  const r = await run("git", args, { cwd });
-  if (r.code !== 0) throw new Error(`git ${args.join(" ")} failed: ${r.stderr.trim()}`);
-  return r.stdout;
-}
-
 interface Commit {
   sha: string;
   parents: string[];
@@ -257,7 +251,7 @@ export async function previousRelease(cwd: string, tag: string, rev = tag): Prom
 }
 
 /** The types a change can have besides "other" (the rest land there). */
-export const CONVENTIONAL_TYPES = ["feat", "fix", "perf", "revert", "refactor", "docs", "build", "ci", "test", "chore", "style"];
+const CONVENTIONAL_TYPES = ["feat", "fix", "perf", "revert", "refactor", "docs", "build", "ci", "test", "chore", "style"];
 
 /**
  * Pairs the reverts in `changes` (oldest first) with what they revert: the change of the commit a
@@ -266,7 +260,7 @@ export const CONVENTIONAL_TYPES = ["feat", "fix", "perf", "revert", "refactor", 
  * change it removed comes back; one it brought back goes again) and goes itself. A revert whose
  * target is not there stays: as a revert, or, for a revert of a revert, as the change it restores.
  */
-export function pairReverts(
+function pairReverts(
   changes: Change[],
   revertsOf: Map<Change, { sha?: string; header?: string; depth?: number; original?: string }>,
 ): Change[] {
@@ -316,9 +310,8 @@ export async function collectChanges(
   tag: string,
   opts: { previous?: string | null; untaggedHead?: boolean; types?: readonly string[] } = {},
 ): Promise<ChangeSet> {
-  const exists = await run("git", ["rev-parse", "-q", "--verify", `refs/tags/${tag}`], { cwd });
   let rev = tag;
-  if (exists.code !== 0) {
+  if (!(await tagExists(cwd, tag))) {
     if (!opts.untaggedHead) {
       throw new UsageError(`tag ${tag} does not exist in ${cwd}: create and push it first (git tag ${tag} && git push origin ${tag})`);
     }

@@ -4,9 +4,8 @@
  */
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { PLATFORMS } from "../config/schema.js";
+import { ENGINES, PLATFORMS } from "../config/schema.js";
 import { readSaved, writeSaved } from "../lib/saved.js";
-import { ENGINES } from "../build/engine.js";
 
 const count = z.number().int().nonnegative();
 const seconds = z.number().nonnegative();

@@ -8,7 +8,7 @@ import { dirname } from "node:path";
 import { z } from "zod";
 import { parseDocument, readSaved } from "../lib/saved.js";
 import { canonicalJsonBytes } from "../oci/json.js";
-import { SPDX_VERSION, type SpdxDocument } from "../build/sbom.js";
+import { SPDX_VERSION, type SpdxDocument } from "./spdx.js";
 
 const checksum = z.looseObject({ algorithm: z.enum(["SHA1", "SHA256"]), checksumValue: z.string() });
 

@@ -20,7 +20,7 @@ import {
 /** Added to the link flags: the link map's cross-reference table (which file uses which). */
 export const ATTRIBUTION_LDFLAGS = "-Wl,--cref";
 
-export const ATTRIBUTION_FILES = {
+const ATTRIBUTION_FILES = {
   map: "busybox.map.gz",
   kbuild: "kbuild.json",
   config: "busybox.config",
@@ -66,7 +66,7 @@ export function loadedFiles(mapText: string): string[] {
 }
 
 /** Every Kbuild file under the build tree (generated there from Kbuild.src and //kbuild: lines). */
-export async function collectKbuild(objDir: string): Promise<KbuildObject[]> {
+async function collectKbuild(objDir: string): Promise<KbuildObject[]> {
   const out: KbuildObject[] = [];
   const walk = async (dir: string): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true });

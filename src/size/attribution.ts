@@ -24,9 +24,9 @@
 import type { Relocations } from "../results/attribution-inputs.js";
 import { parseLinkMap, type LinkMap } from "./linkmap.js";
 
-export type AttributionKind = "option" | "shared" | "linker" | "elf";
+type AttributionKind = "option" | "shared" | "linker" | "elf";
 
-export interface AttributionRow {
+interface AttributionRow {
   /** "CONFIG_HTTPD", "shared: libbb", "shared: CONFIG_GUNZIP, CONFIG_ZCAT", "linker: alignment fill", ... */
   name: string;
   kind: AttributionKind;

@@ -12,12 +12,13 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { PLATFORMS, type Platform } from "../config/schema.js";
+import type { Platform } from "../config/schema.js";
+import { platformOf } from "../lib/platform.js";
 import { UsageError } from "../lib/errors.js";
 import { issueLines } from "../lib/saved.js";
 import { savedSizeReportSchema } from "../results/size-report.js";
 import type { Logger } from "../lib/log.js";
-import { parseReference, type ImageReference } from "../oci/reference.js";
+import { parseReference, type ImageReference, formatReference, imageAt } from "../oci/reference.js";
 import { RegistryError } from "../oci/errors.js";
 import { RegistryClient, type RegistryClientOptions } from "../oci/registry.js";
 import { OCI, parseOci } from "../oci/schema.js";
@@ -25,7 +26,7 @@ import { ANNOTATIONS, INDEX_MEDIA_TYPES } from "../oci/types.js";
 import { compareSemver, parseSemver } from "../lib/version.js";
 import { SIZE_REPORT_SCHEMA, type Baseline, type BaselineImage, type HistoryEntry } from "./types.js";
 
-export const LAST_RELEASE = "last-release";
+const LAST_RELEASE = "last-release";
 
 /** An error's message with the causes underneath it: "… failed: fetch failed (bad port)", "(ECONNREFUSED)". */
 export function describeCause(err: unknown): string {
@@ -172,14 +173,7 @@ export function candidateRefs(ref: ImageReference, variant: string, variants: Im
   return isDefault ? [own, tag] : [own];
 }
 
-function refText(r: ImageReference, ref: string): string {
-  return `${r.registry}/${r.repository}${ref.startsWith("sha256:") ? "@" : ":"}${ref}`;
-}
-
-function platformOf(p: { os?: string; architecture?: string } | undefined): Platform | undefined {
-  const name = `${p?.os ?? ""}/${p?.architecture ?? ""}`;
-  return (PLATFORMS as readonly string[]).includes(name) ? (name as Platform) : undefined;
-}
+const refText = (r: ImageReference, ref: string) => imageAt(formatReference({ registry: r.registry, repository: r.repository }), ref);
 
 async function readPlatformImage(
   client: RegistryClient,
@@ -194,7 +188,7 @@ async function readPlatformImage(
 }
 
 /** Reads a published image as the baseline of each wanted image (compressed sizes only). */
-export async function imageBaseline(spec: string, opts: ImageBaselineOptions): Promise<Baseline> {
+async function imageBaseline(spec: string, opts: ImageBaselineOptions): Promise<Baseline> {
   let ref: ImageReference;
   try {
     ref = parseReference(spec);
@@ -275,7 +269,7 @@ export async function imageBaseline(spec: string, opts: ImageBaselineOptions): P
           uncompressed: null,
           compressed: got.compressed,
           applets: null,
-          reference: `${ref.registry}/${repo}@${got.digest}`,
+          reference: formatReference({ registry: ref.registry, repository: repo, digest: got.digest }),
           ...(got.version ? { version: got.version } : {}),
         });
       }
@@ -298,7 +292,7 @@ export async function imageBaseline(spec: string, opts: ImageBaselineOptions): P
  * A registry that refuses the read (401/403: a private package, or credentials without access) is
  * a UsageError saying which credentials to give.
  */
-export async function lastReleaseTag(
+async function lastReleaseTag(
   image: string,
   registry: RegistryClientOptions = {},
 ): Promise<{ tag?: string; tags: string[]; exists: boolean }> {
@@ -316,7 +310,7 @@ export async function lastReleaseTag(
     const status = err instanceof RegistryError ? err.status : undefined;
     const denied = status === 401 || status === 403 ? (client.account ? "no access with the credentials given" : "private") : undefined;
     throw new UsageError(
-      `--baseline last-release: cannot list the tags of ${ref.registry}/${ref.repository}${denied ? ` (${denied})` : ""}: ${describeCause(err)}`,
+      `--baseline last-release: cannot list the tags of ${formatReference({ registry: ref.registry, repository: ref.repository })}${denied ? ` (${denied})` : ""}: ${describeCause(err)}`,
     );
   }
   const tags = found ?? [];
@@ -418,8 +412,8 @@ export async function resolveBaseline(spec: string, opts: ResolveBaselineOptions
         notes: [`--baseline last-release: no release yet: ${opts.image} has no release tag (X.Y.Z)${seen}; growth budgets not checked`],
       };
     }
-    const b = await imageBaseline(`${opts.image}:${tag}`, opts);
-    return { baseline: { ...b, source: `${opts.image}:${tag} (last-release)` }, notes: [] };
+    const b = await imageBaseline(imageAt(opts.image, tag), opts);
+    return { baseline: { ...b, source: `${imageAt(opts.image, tag)} (last-release)` }, notes: [] };
   }
   if (existsSync(spec)) return { baseline: await reportBaseline(spec, variantNames), notes: [] };
   let ref: ImageReference | undefined;

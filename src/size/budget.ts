@@ -13,8 +13,6 @@ import type { Budget, Platform, VariantConfig } from "../config/schema.js";
 import { formatBytes, formatPercent } from "./format.js";
 import type { BaselineImage, BudgetCheck, BudgetKind, Delta, ImageMeasure } from "./types.js";
 
-export const BUDGET_KINDS: readonly BudgetKind[] = ["size", "compressed", "growth"];
-
 /** The config field an effective budget value came from: the platform override when it sets it, else the variant's. */
 export function budgetField(v: VariantConfig, p: Platform, kind: BudgetKind): string {
   return v.budget.platforms[p]?.[kind] !== undefined

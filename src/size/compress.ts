@@ -7,7 +7,7 @@
  * choosing and gave other sizes (301.4 vs 301.6 KB for the standard amd64 layer). When the wasm
  * cannot load, the size is null with the reason, never an estimate.
  */
-export const ZSTD_LEVEL = 3;
+const ZSTD_LEVEL = 3;
 /** The pinned zstd, as reports name it (its version is checked against package.json by a test). */
 export const ZSTD_COMPRESSOR = { name: "@bokuweb/zstd-wasm", version: "0.0.27", level: ZSTD_LEVEL } as const;
 

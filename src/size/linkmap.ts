@@ -8,7 +8,7 @@
  * configuration) is skipped: discarded sections take no bytes.
  */
 
-export interface MapInputSection {
+interface MapInputSection {
   /** ".text.httpd_main", ".rodata.str1.1", "COMMON". */
   section: string;
   size: number;
@@ -18,7 +18,7 @@ export interface MapInputSection {
   symbols: string[];
 }
 
-export interface MapOutputSection {
+interface MapOutputSection {
   /** ".text", ".rodata", ".data", ".bss", ... */
   name: string;
   address: number;
@@ -28,7 +28,7 @@ export interface MapOutputSection {
   fill: number;
 }
 
-export interface CrossReference {
+interface CrossReference {
   symbol: string;
   /** The file that defines the symbol. */
   definedIn: string;

@@ -10,7 +10,6 @@ import { UsageError } from "../lib/errors.js";
 import { TAR_END_BYTES } from "../lib/tar.js";
 import { gzipLayer } from "../oci/gzip.js";
 import type { BuildResult, ImageBuild } from "../results/build.js";
-import type { RootfsFileInfo } from "../build/rootfs.js";
 import { loadAttribution } from "./attribution-inputs.js";
 import { zstdSize } from "./compress.js";
 import type { BreakdownRow, ImageMeasure } from "./types.js";
@@ -24,7 +23,7 @@ const byBytes = (a: BreakdownRow, b: BreakdownRow) => b.bytes - a.bytes || (a.na
  * for the tar end marker, largest first. Throws a UsageError naming `label` when the rows do not
  * add up to `size` exactly (a build.json that does not match its tar).
  */
-export function breakdown(files: readonly RootfsFileInfo[], size: number, label: string): BreakdownRow[] {
+export function breakdown(files: ImageBuild["rootfs"]["files"], size: number, label: string): BreakdownRow[] {
   const rows: BreakdownRow[] = [];
   const links = { entries: 0, bytes: 0 };
   const dirs = { entries: 0, bytes: 0 };

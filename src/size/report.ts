@@ -22,12 +22,12 @@ import {
   type TopFile,
 } from "./types.js";
 
-export const TOP_FILES = 10;
+const TOP_FILES = 10;
 /** Attribution rows shown for a change. */
-export const TOP_CONTRIBUTORS = 10;
+const TOP_CONTRIBUTORS = 10;
 
 /** The binary's change by attribution row, when both sides have an attribution. */
-export function attributionDelta(
+function attributionDelta(
   current: Attribution | null | undefined,
   base: Pick<Attribution, "binary" | "rows"> | undefined,
   n = TOP_CONTRIBUTORS,

@@ -21,7 +21,7 @@ export interface BreakdownRow {
 }
 
 /** Files and symlinks are one row each; applet hard links and directories are one row per kind. */
-export type BreakdownKind = "file" | "symlink" | "applet-links" | "directories" | "tar-end";
+type BreakdownKind = "file" | "symlink" | "applet-links" | "directories" | "tar-end";
 
 /** A breakdown row with its change against a baseline report (base and delta are null without one). */
 export interface TopFile extends BreakdownRow {
@@ -57,7 +57,7 @@ export interface ImageMeasure {
  * and its layers. `gzip` is the image as built; `zstd` the same image with a zstd layer (manifest
  * and config differ only in the layer's digest and size, so they are counted as they are).
  */
-export interface PullEstimate {
+interface PullEstimate {
   index: number;
   manifest: number;
   config: number;
@@ -105,7 +105,7 @@ export interface Baseline {
   notes: string[];
 }
 
-export type GrowthMetric = "uncompressed" | "compressed";
+type GrowthMetric = "uncompressed" | "compressed";
 
 export interface Delta {
   /** What growth is measured on: uncompressed with a report baseline, compressed with an image baseline. */

@@ -15,7 +15,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type AptEntry, type AptSourceFile, entriesOf, readAptSourceFiles } from "../doctor/apt-sources.js";
+import { type AptEntry, type AptSourceFile, entriesOf, readAptSourceFiles } from "../lib/apt-sources.js";
 import { cacheRoot, cachedEntry, exists } from "../lib/cache.js";
 import { mapLimit } from "../lib/concurrency.js";
 import { UsageError } from "../lib/errors.js";

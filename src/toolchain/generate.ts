@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { readAptSources } from "../doctor/apt-sources.js";
+import { readAptSources } from "../lib/apt-sources.js";
 import { run } from "../lib/exec.js";
 import { LOCK_PACKAGES, RELEASE, parsePrintUris, snapshotTimestamp, type LockedPackage, type ToolchainLock } from "./lock.js";
 

@@ -16,6 +16,7 @@ import type { Platform } from "../config/schema.js";
 import { CheckFailure, UsageError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
 import { checkDocument, parseDocument } from "../lib/saved.js";
+import { platformOf } from "../lib/platform.js";
 import { readTar, type TarReadEntry } from "../lib/tar.js";
 import { digestHex, digestOf } from "../oci/digest.js";
 import { listReferrers } from "../oci/referrers.js";
@@ -36,6 +37,7 @@ import {
   type ProvenancePredicate,
   type Statement,
 } from "../attest/statement.js";
+import { imageAt } from "../oci/reference.js";
 
 export interface FileFacts {
   size: number;
@@ -45,7 +47,7 @@ export interface FileFacts {
   type: string;
 }
 
-export interface FileDifference {
+interface FileDifference {
   path: string;
   published?: FileFacts;
   rebuilt?: FileFacts;
@@ -126,7 +128,7 @@ export interface RebuildResult {
 const bundlePayloadSchema = z.looseObject({ dsseEnvelope: z.looseObject({ payload: z.string().optional() }).optional() });
 
 /** The provenance statement attached to `digest` (unverified: see `kimigayo verify`). */
-export async function provenanceOf(client: RegistryClient, repo: string, digest: string): Promise<Statement<ProvenancePredicate>> {
+async function provenanceOf(client: RegistryClient, repo: string, digest: string): Promise<Statement<ProvenancePredicate>> {
   for (const r of await listReferrers(client, repo, digest)) {
     if (r.artifactType !== BUNDLE_MEDIA_TYPE) continue;
     if (r.annotations?.["dev.sigstore.bundle.predicateType"] && r.annotations["dev.sigstore.bundle.predicateType"] !== SLSA_PROVENANCE_V1)
@@ -146,7 +148,9 @@ export async function provenanceOf(client: RegistryClient, repo: string, digest:
     });
     return { ...s, predicate };
   }
-  throw new CheckFailure(`${repo}@${digest} has no provenance attestation to rebuild from (attach one with the release's attest stage)`);
+  throw new CheckFailure(
+    `${imageAt(repo, digest)} has no provenance attestation to rebuild from (attach one with the release's attest stage)`,
+  );
 }
 
 const octal = (tar: Uint8Array, at: number, width: number): number =>
@@ -177,7 +181,7 @@ function facts(tar: Uint8Array, e: TarReadEntry): FileFacts {
 }
 
 /** Entries that differ between two layer tars, by path, in path order. */
-export function layerDifferences(published: Uint8Array, rebuilt: Uint8Array): FileDifference[] {
+function layerDifferences(published: Uint8Array, rebuilt: Uint8Array): FileDifference[] {
   const a = new Map(readTar(published).map((e) => [e.path, facts(published, e)]));
   const b = new Map(readTar(rebuilt).map((e) => [e.path, facts(rebuilt, e)]));
   const out: FileDifference[] = [];
@@ -236,7 +240,7 @@ export async function rebuildAndCompare(req: RebuildRequest): Promise<RebuildRes
     const index = req.client.parseManifest(req.repository, req.ref, top, OCI.index);
     targets = index.manifests
       .filter((d) => d.platform && d.platform.os !== "unknown")
-      .map((d) => ({ platform: `${d.platform!.os}/${d.platform!.architecture}`, digest: d.digest }));
+      .map((d) => ({ platform: platformOf(d.platform) ?? `${d.platform!.os}/${d.platform!.architecture}`, digest: d.digest }));
   } else targets = [{ digest: top.digest }];
   if (req.platform) {
     targets = targets.filter((t) => t.platform === req.platform);

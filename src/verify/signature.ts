@@ -14,7 +14,7 @@ import { UsageError } from "../lib/errors.js";
 import { issueLines, parseSaved, type SavedKind } from "../lib/saved.js";
 import { PAYLOAD_TYPE, STATEMENT_TYPE, statementSchema, type Statement } from "../attest/statement.js";
 
-export const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
+const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
 
 export interface IdentityPolicy {
   /** "owner/name": the repository whose workflow signed. */
@@ -48,7 +48,7 @@ const transparencyLog = z.looseObject({ hashAlgorithm: z.string().min(1), public
 const authority = z.looseObject({
   certChain: z.looseObject({ certificates: z.array(z.looseObject({ rawBytes: z.string().min(1) })).min(1) }),
 });
-export const trustedRootSchema = z.looseObject({
+const trustedRootSchema = z.looseObject({
   mediaType: z.string().regex(/^application\/vnd\.dev\.sigstore\.trustedroot(\.v[\d.]+)?\+json(;version=[\d.]+)?$/, {
     error: "expected application/vnd.dev.sigstore.trustedroot+json;version=0.1 (or a later version)",
   }),

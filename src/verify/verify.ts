@@ -23,11 +23,12 @@ import { listReferrers } from "../oci/referrers.js";
 import type { RegistryClient } from "../oci/registry.js";
 import { OCI } from "../oci/schema.js";
 import { INDEX_MEDIA_TYPES, type ImageManifest } from "../oci/types.js";
-import type { SpdxDocument } from "../build/sbom.js";
+import type { SpdxDocument } from "../results/spdx.js";
 import { parseSbom } from "../results/sbom.js";
 import { checkBundle, type IdentityPolicy, type SignerIdentity } from "./signature.js";
+import { formatReference, imageAt } from "../oci/reference.js";
 
-export const SPDX_ARTIFACT_TYPE = "application/spdx+json";
+const SPDX_ARTIFACT_TYPE = "application/spdx+json";
 
 export interface VerifyRequest {
   client: RegistryClient;
@@ -38,7 +39,7 @@ export interface VerifyRequest {
   identity: IdentityPolicy;
 }
 
-export interface SubjectReport {
+interface SubjectReport {
   /** "index", or the platform ("linux/amd64"). */
   target: string;
   digest: string;
@@ -147,7 +148,7 @@ async function attestationsOf(
 export async function verifyImage(req: VerifyRequest): Promise<VerifyResult> {
   const failures: string[] = [];
   const subjects: SubjectReport[] = [];
-  const reference = `${req.client.registry}/${req.repository}${req.ref.startsWith("sha256:") ? "@" : ":"}${req.ref}`;
+  const reference = imageAt(formatReference({ registry: req.client.registry, repository: req.repository }), req.ref);
   const top = await req.client.getManifest(req.repository, req.ref);
   const platforms: { target: string; digest: string }[] = [];
   if (INDEX_MEDIA_TYPES.includes(top.mediaType)) {

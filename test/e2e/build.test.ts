@@ -13,7 +13,7 @@ import { sha256 } from "../../src/lib/hash.js";
 import { readTar } from "../../src/lib/tar.js";
 import type { BuildResult } from "../../src/pipeline/build.js";
 import { buildAll, cli, docker, E2E_DIR, loadRootfs } from "./fixture.js";
-import { bootToReady, READY_LINE } from "../../src/build/smoke.js";
+import { bootToReady, READY_LINE } from "../../src/lib/docker.js";
 
 const BUDGETS_AMD64: Record<string, number> = { minimal: 250_000, standard: 600_000, extended: 1_300_000 };
 

@@ -18,12 +18,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
-import type { BuildResult, LayoutBuild } from "../../src/pipeline/build.js";
+import type { BuildResult, LayoutBuild } from "../../src/results/build.js";
 import type { PublishResult } from "../../src/publish/publish.js";
 import { BUILDX_PACKAGES, DAEMON_JSON, isDebian12, TRIXIE_SOURCES_FILE } from "../../src/doctor/buildx.js";
 import { dockerBin, READY_LINE } from "../../src/lib/docker.js";
 import { fileDifferences, manifestFiles } from "../../src/oci/layer-files.js";
-import { OCI, readBlob, readJsonBlob } from "../../src/oci/index.js";
+import { readBlob, readJsonBlob } from "../../src/oci/layout.js";
+import { OCI } from "../../src/oci/schema.js";
 import { needs } from "../support/prerequisites.js";
 import { cli, E2E_DIR, ROOT } from "./fixture.js";
 

@@ -16,7 +16,10 @@ import { close, listen, startProxy, UPSTREAM, type Proxy } from "../support/regi
 import { silentLogger, streamLogger, type Logger } from "../../src/lib/log.js";
 import { UsageError } from "../../src/lib/errors.js";
 import { writeTar } from "../../src/lib/tar.js";
-import { basicAuthorization, pushLayout, RegistryClient, RegistryError, type RegistryClientOptions } from "../../src/oci/index.js";
+import { basicAuthorization } from "../../src/oci/credentials.js";
+import { RegistryError } from "../../src/oci/errors.js";
+import { pushLayout } from "../../src/oci/push.js";
+import { RegistryClient, type RegistryClientOptions } from "../../src/oci/registry.js";
 import { buildImage, type ImageResult } from "../../src/build/image.js";
 
 const EPOCH = 1767225600;

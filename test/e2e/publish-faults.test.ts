@@ -17,7 +17,7 @@ import { loadConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/schema.js";
 import { silentLogger } from "../../src/lib/log.js";
 import { writeTar } from "../../src/lib/tar.js";
-import { RegistryClient, type RegistryClientOptions } from "../../src/oci/index.js";
+import { RegistryClient, type RegistryClientOptions } from "../../src/oci/registry.js";
 import { merge, publish, publishByDigest, TagPhaseError, tagPushed } from "../../src/publish/publish.js";
 import { computeTags, tagOrder, type TagResult } from "../../src/publish/tags.js";
 import type { BuildResult, LayoutBuild } from "../../src/results/build.js";

@@ -17,7 +17,10 @@ import { needs } from "../support/prerequisites.js";
 import { GLIBC_BUSYBOX } from "../../src/doctor/prerequisites.js";
 import { silentLogger } from "../../src/lib/log.js";
 import { writeTar } from "../../src/lib/tar.js";
-import { digestOf, MEDIA_TYPES, pushLayout, RegistryClient, type ImageIndex } from "../../src/oci/index.js";
+import { digestOf } from "../../src/oci/digest.js";
+import { pushLayout } from "../../src/oci/push.js";
+import { RegistryClient } from "../../src/oci/registry.js";
+import { MEDIA_TYPES, type ImageIndex } from "../../src/oci/types.js";
 import { buildImage, type ImageResult } from "../../src/build/image.js";
 
 const REGISTRY = "127.0.0.1:5000";

@@ -681,7 +681,7 @@ async function runStep(
 }
 
 interface ActionYaml {
-  inputs?: Record<string, { default?: unknown; required?: boolean }>;
+  inputs?: Record<string, { default?: unknown; required?: boolean; deprecationMessage?: string }>;
   runs: { using: string; main?: string; pre?: string; post?: string };
 }
 
@@ -691,12 +691,16 @@ function readActionYaml(dir: string): ActionYaml {
   return parseYaml(readFileSync(file, "utf8")) as ActionYaml;
 }
 
-/** INPUT_<NAME> for each input given, and each other input with a default in action.yml. */
+/**
+ * INPUT_<NAME> for each input given, and each other input with a default in action.yml; the
+ * inputs given that action.yml does not declare, and the runner's warning for each one given that
+ * it declares with a deprecationMessage.
+ */
 export function inputVariables(
   declared: ActionYaml["inputs"],
   given: Record<string, string>,
   contexts: Contexts = {},
-): { env: Record<string, string>; unexpected: string[] } {
+): { env: Record<string, string>; unexpected: string[]; deprecated: string[] } {
   const env: Record<string, string> = {};
   const name = (k: string) => `INPUT_${k.replace(/ /g, "_").toUpperCase()}`;
   for (const [k, spec] of Object.entries(declared ?? {})) {
@@ -704,7 +708,14 @@ export function inputVariables(
     env[name(k)] = interpolate(String(spec.default), contexts);
   }
   for (const [k, v] of Object.entries(given)) env[name(k)] = v;
-  return { env, unexpected: Object.keys(given).filter((k) => !(k in (declared ?? {}))) };
+  return {
+    env,
+    unexpected: Object.keys(given).filter((k) => !(k in (declared ?? {}))),
+    deprecated: Object.keys(given).flatMap((k) => {
+      const message = declared?.[k]?.deprecationMessage;
+      return message ? [`Input '${k}' has been deprecated with message: ${message}`] : [];
+    }),
+  };
 }
 
 /** The contexts an expression in a step of `job` sees, without workflow-only ones. */
@@ -725,7 +736,7 @@ export async function runAction(o: {
   if (meta.runs.using !== "node24" || !meta.runs.main)
     throw new Error(`${o.actionDir}: runs.using ${meta.runs.using} is not imitated (node24 only)`);
   if (meta.runs.pre || meta.runs.post) throw new Error(`${o.actionDir}: runs.pre and runs.post are not imitated`);
-  const { env: inputs, unexpected } = inputVariables(meta.inputs, o.inputs ?? {}, jobContexts(o.job));
+  const { env: inputs, unexpected, deprecated } = inputVariables(meta.inputs, o.inputs ?? {}, jobContexts(o.job));
   // A remote action knows where it came from; a local one (uses: ./) does not.
   const remote = /\/_actions\/([^/]+)\/([^/]+)\/([^/]+)\/?$/.exec(o.actionDir);
   // GITHUB_ACTION_PATH is set for composite actions only (GitHub's docs); this one is a node24 action.
@@ -740,12 +751,15 @@ export async function runAction(o: {
     ...(o.id ? { id: o.id } : {}),
     ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
   });
-  if (unexpected.length === 0) return r;
   const valid = Object.keys(meta.inputs ?? {}).map((k) => `'${k}'`);
-  return {
-    ...r,
-    log: `##[warning]Unexpected input(s) ${unexpected.map((k) => `'${k}'`).join(", ")}, valid inputs are [${valid.join(", ")}]\n${r.log}`,
-  };
+  const warnings = [
+    ...(unexpected.length > 0
+      ? [`Unexpected input(s) ${unexpected.map((k) => `'${k}'`).join(", ")}, valid inputs are [${valid.join(", ")}]`]
+      : []),
+    ...deprecated,
+  ];
+  if (warnings.length === 0) return r;
+  return { ...r, log: `${warnings.map((w) => `##[warning]${w}\n`).join("")}${r.log}` };
 }
 
 /** The shells GitHub knows, as it runs them ({0} is the script file). */

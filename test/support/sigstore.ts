@@ -27,8 +27,35 @@ import {
   tsaHandler,
   type HandlerFn,
 } from "@sigstore/mock";
-import type { SigstoreEndpoints } from "../../src/attest/sign.js";
+import { bundleToJSON } from "@sigstore/bundle";
+import { DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness, type Witness } from "@sigstore/sign";
+import type { StatementSigner } from "../../src/attest/sign.js";
+import { PAYLOAD_TYPE } from "../../src/attest/statement.js";
 import { startOidcStandIn, type OidcStandIn } from "./oidc.js";
+
+export interface SigstoreEndpoints {
+  fulcioURL: string;
+  rekorURL: string;
+  tsaURL?: string;
+}
+
+/** A signer for explicit Sigstore endpoints and an identity token (an OIDC JWT). */
+export function sigstoreSigner(endpoints: SigstoreEndpoints, identityToken: () => Promise<string>): StatementSigner {
+  const witnesses: Witness[] = [new RekorWitness({ rekorBaseURL: endpoints.rekorURL, entryType: "intoto" })];
+  if (endpoints.tsaURL) witnesses.push(new TSAWitness({ tsaBaseURL: endpoints.tsaURL }));
+  const builder = new DSSEBundleBuilder({
+    signer: new FulcioSigner({ fulcioBaseURL: endpoints.fulcioURL, identityProvider: { getToken: identityToken } }),
+    witnesses,
+  });
+  return {
+    describe: `Sigstore at ${endpoints.fulcioURL}`,
+    async sign(s) {
+      // The DSSE payload: the statement as JSON, as @actions/attest signs it.
+      const bundle = await builder.create({ data: Buffer.from(JSON.stringify(s), "utf8"), type: PAYLOAD_TYPE });
+      return bundleToJSON(bundle);
+    },
+  };
+}
 
 export type SigstoreService = "fulcio" | "rekor" | "tsa";
 

@@ -12,8 +12,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { provenanceStatement } from "../../src/attest/attest.js";
-import { attestationArtifact, BUNDLE_MEDIA_TYPE, PREDICATE_TYPE_ANNOTATION } from "../../src/attest/referrer.js";
-import { sigstoreSigner, type StatementSigner } from "../../src/attest/sign.js";
+import { attestationArtifact, BUNDLE_MEDIA_TYPE } from "../../src/attest/referrer.js";
+import type { StatementSigner } from "../../src/attest/sign.js";
 import { BUILD_TYPE, configInputs, SLSA_PROVENANCE_V1, type ProvenancePredicate, type Statement } from "../../src/attest/statement.js";
 import { getInputs, toArgv } from "../../src/action/inputs.js";
 import { RELEASE } from "../../src/pipeline/stages.js";
@@ -34,7 +34,7 @@ import { RegistryClient } from "../../src/oci/registry.js";
 import { MEDIA_TYPES } from "../../src/oci/types.js";
 import { startMemoryRegistry, type MemoryRegistry } from "../support/oci-registry.js";
 import { githubClaims } from "../support/oidc.js";
-import { startLocalSigstore, type LocalSigstore } from "../support/sigstore.js";
+import { sigstoreSigner, startLocalSigstore, type LocalSigstore } from "../support/sigstore.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const REPO = "kimigayo/build-action";
@@ -241,7 +241,7 @@ describe("signing and verifying with a local Sigstore", () => {
     assert.equal(m.layers[0]!.mediaType, BUNDLE_MEDIA_TYPE);
     assert.equal(m.subject.digest, MANIFEST);
     assert.equal(art.descriptor.digest, digestOf(art.manifestBytes));
-    assert.equal(art.descriptor.annotations?.[PREDICATE_TYPE_ANNOTATION], SLSA_PROVENANCE_V1);
+    assert.equal(art.descriptor.annotations?.["dev.sigstore.bundle.predicateType"], SLSA_PROVENANCE_V1);
     assert.equal(m.layers[0]!.digest, digestOf(art.blobs[1]!.data));
     assert.deepEqual(JSON.parse(art.blobs[1]!.data.toString()), b);
   });

@@ -18,17 +18,9 @@ import type { RunOptions, RunResult } from "../../src/lib/exec.js";
 import type { Logger } from "../../src/lib/log.js";
 import { silentLogger } from "../../src/lib/log.js";
 import { writeTar } from "../../src/lib/tar.js";
-import {
-  ANNOTATIONS,
-  MEDIA_TYPES,
-  OCI,
-  readImage,
-  readJsonBlob,
-  readLayout,
-  writeBlob,
-  writeLayoutIndex,
-  type ImageIndex,
-} from "../../src/oci/index.js";
+import { readImage, readJsonBlob, readLayout, writeBlob, writeLayoutIndex } from "../../src/oci/layout.js";
+import { ANNOTATIONS, MEDIA_TYPES, type ImageIndex } from "../../src/oci/types.js";
+import { OCI } from "../../src/oci/schema.js";
 import {
   buildWithBuildx,
   buildxArgs,

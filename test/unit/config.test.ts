@@ -571,6 +571,9 @@ describe("selectVariants / selectPlatforms", () => {
     ["all", ["linux/amd64"]],
     ["linux/amd64", ["linux/amd64"]],
     ["amd64", ["linux/amd64"]],
+    // Every spelling parsePlatform reads (src/lib/platform.ts), as everywhere else.
+    ["x86_64", ["linux/amd64"]],
+    ["x86_64,linux/amd64", ["linux/amd64"]],
   ];
   for (const [spec, platforms] of platformCases) {
     test(`platforms ${JSON.stringify(spec)}`, () => assert.deepEqual(selectPlatforms(config, spec), platforms));
@@ -585,6 +588,12 @@ describe("selectVariants / selectPlatforms", () => {
       () => selectPlatforms(config, "linux/arm64"),
       (err: unknown) =>
         err instanceof UsageError && /allowed: linux\/amd64 .*linux\/arm64 must first be added to platforms/.test(err.message),
+    );
+    // aarch64 is arm64: the same answer, not "unknown".
+    assert.throws(
+      () => selectPlatforms(config, "aarch64"),
+      (err: unknown) =>
+        err instanceof UsageError && /unknown platform "aarch64"; .*linux\/arm64 must first be added to platforms/.test(err.message),
     );
   });
 });

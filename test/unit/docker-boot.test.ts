@@ -3,7 +3,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { bootToReady, READY_LINE } from "../../src/lib/docker.js";
+import { bootToReady, dockerRunArgs, READY_LINE } from "../../src/lib/docker.js";
 
 // bootToReady against a stand-in `docker` (KIMIGAYO_DOCKER): a script that records its arguments
 // and behaves as the first argument after the image asks.
@@ -62,4 +62,30 @@ esac
   test("no ready line within the timeout rejects", async () => {
     await assert.rejects(bootToReady("img", "c4", { command: ["hang"], timeoutMs: 200 }), /no ready line within 0\.2 s/);
   });
+});
+
+describe("dockerRunArgs: the one docker run builder (boot, bench, smoke)", () => {
+  const cases: [string, Parameters<typeof dockerRunArgs>, string[]][] = [
+    [
+      "boot: attached, named, never a pull",
+      ["img@sha256:1", "kimigayo-smoke-1", { platform: "linux/arm64", command: ["/sbin/init"] }],
+      ["run", "--pull=never", "--name", "kimigayo-smoke-1", "--platform", "linux/arm64", "img@sha256:1", "/sbin/init"],
+    ],
+    [
+      "bench idle container: detached, removed, extra options before the image",
+      ["img", "b-1", { detach: true, remove: true, extra: ["--memory", "8m"], command: ["sleep", "3600"] }],
+      ["run", "-d", "--rm", "--pull=never", "--name", "b-1", "--memory", "8m", "img", "sleep", "3600"],
+    ],
+    [
+      "bench case: unnamed, removed, with a platform",
+      ["img", undefined, { remove: true, platform: "linux/amd64", extra: ["-v", "/d:/d:ro"], command: ["true"] }],
+      ["run", "--rm", "--pull=never", "--platform", "linux/amd64", "-v", "/d:/d:ro", "img", "true"],
+    ],
+    [
+      "smoke busybox true: just pulled by digest, so docker's default pull policy",
+      ["img@sha256:2", undefined, { remove: true, pull: "missing", platform: "linux/arm64", command: ["busybox", "true"] }],
+      ["run", "--rm", "--platform", "linux/arm64", "img@sha256:2", "busybox", "true"],
+    ],
+  ];
+  for (const [name, args, want] of cases) test(name, () => assert.deepEqual(dockerRunArgs(...args), want));
 });

@@ -13,8 +13,8 @@ import {
   trixiePin,
   trixieSourcesEntry,
 } from "../../src/doctor/buildx.js";
-import { parseDeb822 } from "../../src/doctor/apt-sources.js";
-import { PREREQUISITES } from "../../src/doctor/index.js";
+import { parseDeb822 } from "../../src/lib/apt-sources.js";
+import { PREREQUISITES } from "../../src/doctor/prerequisites.js";
 
 const DEBIAN_SOURCES = [
   "Types: deb",

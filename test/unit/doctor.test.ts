@@ -5,19 +5,13 @@ import { createServer as createTcpServer, type AddressInfo, type Server, type So
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { parseDeb822, parseOneLine, readAptSources } from "../../src/doctor/apt-sources.js";
+import { parseDeb822, parseOneLine, readAptSources } from "../../src/lib/apt-sources.js";
 import { parseBinfmtEntry, tinyArm64Exit42 } from "../../src/doctor/binfmt.js";
-import { probeRegistry } from "../../src/doctor/services.js";
+import { probeRegistry, registryConfig } from "../../src/doctor/services.js";
 import { debSrcSidEntry, findDebSrcSid, splitDebianVersion } from "../../src/doctor/debian-source.js";
-import {
-  doctor,
-  formatDoctor,
-  orderPrerequisites,
-  PREREQUISITES,
-  registryConfig,
-  type DoctorResult,
-  type Prerequisite,
-} from "../../src/doctor/index.js";
+import { doctor, formatDoctor, orderPrerequisites } from "../../src/doctor/doctor.js";
+import { PREREQUISITES } from "../../src/doctor/prerequisites.js";
+import type { DoctorResult, Prerequisite } from "../../src/doctor/types.js";
 import { UsageError } from "../../src/lib/errors.js";
 import { silentLogger } from "../../src/lib/log.js";
 

@@ -9,16 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exitCodeOf, UsageError } from "../../src/lib/errors.js";
 import type { Logger } from "../../src/lib/log.js";
-import {
-  defaultUploadsUrl,
-  GitHubError,
-  githubClient,
-  githubToken,
-  pullRequestHead,
-  stickyMarker,
-  upsertStickyComment,
-  type GitHubClientOptions,
-} from "../../src/github/index.js";
+import { GitHubError, githubClient, githubToken, type GitHubClientOptions } from "../../src/github/client.js";
+import { upsertStickyComment } from "../../src/github/comments.js";
+import { readPullRequest } from "../../src/github/pulls.js";
 import { assertAllValid, startGitHubStandIn, type GitHubStandIn } from "../support/github-api.js";
 
 const TOKEN = "ghs_kimigayoStandInToken0123456789";
@@ -91,17 +84,10 @@ describe("github client", () => {
     assert.equal(githubToken(undefined, {}), undefined);
   });
 
-  it("knows the uploads root of github.com, GHES and GHE.com", () => {
-    assert.equal(defaultUploadsUrl("https://api.github.com"), "https://uploads.github.com");
-    assert.equal(defaultUploadsUrl("https://ghe.example.com/api/v3"), "https://ghe.example.com/api/uploads");
-    assert.equal(defaultUploadsUrl("https://api.acme.ghe.com"), "https://uploads.acme.ghe.com");
-    assert.equal(defaultUploadsUrl("http://127.0.0.1:9"), undefined);
-  });
-
   it("retries a 502 and succeeds", async () => {
     si.seedPull({ owner: OWNER, repo: REPO, number: 4, head_sha: "a".repeat(40), head_ref: "feat" });
     si.fail({ status: 502, operationId: "pulls/get" });
-    const head = await pullRequestHead({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 });
+    const { head } = await readPullRequest({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 });
     assert.deepEqual(head, { sha: "a".repeat(40), ref: "feat" });
     assert.deepEqual(
       si.requests.map((r) => [r.operationId, r.status, r.injected ?? false]),
@@ -122,7 +108,7 @@ describe("github client", () => {
     si.seedPull({ owner: OWNER, repo: REPO, number: 4, head_sha: "b".repeat(40) });
     si.fail({ status: 429, headers: { "retry-after": "2" } });
     si.fail({ status: 403, headers: { "retry-after": "1" }, message: "You have exceeded a secondary rate limit." });
-    await pullRequestHead({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 });
+    await readPullRequest({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 });
     assert.deepEqual(sleeps, [2000, 1000]);
     assert.equal(si.requests.length, 3);
     assertAllValid(si);
@@ -130,7 +116,7 @@ describe("github client", () => {
 
   it("does not retry a plain 403, and says the token may lack a permission", async () => {
     si.fail({ status: 403, message: "Resource not accessible by integration" });
-    await assert.rejects(pullRequestHead({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 }), (err: unknown) => {
+    await assert.rejects(readPullRequest({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 }), (err: unknown) => {
       assert.ok(err instanceof GitHubError);
       assert.equal(err.status, 403);
       assert.match(
@@ -147,7 +133,7 @@ describe("github client", () => {
   it("gives up after its attempts, with GitHub's status", async () => {
     si.fail({ status: 503, times: 10 });
     await assert.rejects(
-      pullRequestHead({
+      readPullRequest({
         client: client({ retry: { retries: 2, pace: false, sleep: async () => {} } }),
         owner: OWNER,
         repo: REPO,
@@ -163,7 +149,7 @@ describe("github client", () => {
     const port = new URL(si.url).port;
     await si.close();
     const c = client({ apiUrl: `http://127.0.0.1:${port}`, retry: { retries: 1, pace: false, sleep: async (ms) => void sleeps.push(ms) } });
-    await assert.rejects(pullRequestHead({ client: c, owner: OWNER, repo: REPO, pullNumber: 1 }), (err: unknown) => {
+    await assert.rejects(readPullRequest({ client: c, owner: OWNER, repo: REPO, pullNumber: 1 }), (err: unknown) => {
       assert.ok(err instanceof GitHubError, String(err));
       assert.equal(err.status, 0);
       assert.match(err.message, /no answer/);
@@ -175,7 +161,7 @@ describe("github client", () => {
 
   it("turns a 401 into a UsageError and never shows the token", async () => {
     const wrong = "ghs_wrongTokenThatMustNotLeak42";
-    await assert.rejects(pullRequestHead({ client: client({ token: wrong }), owner: OWNER, repo: REPO, pullNumber: 1 }), (err: unknown) => {
+    await assert.rejects(readPullRequest({ client: client({ token: wrong }), owner: OWNER, repo: REPO, pullNumber: 1 }), (err: unknown) => {
       assert.ok(err instanceof UsageError);
       assert.match(err.message, /GitHub refused the token \(401 Bad credentials\).*github-token/);
       assert.ok(!err.message.includes(wrong));
@@ -189,7 +175,7 @@ describe("github client", () => {
 
   it("scrubs the token from errors raised before a request leaves", async () => {
     const bad = "ghs_tokenWith\u0001ControlChar";
-    await assert.rejects(pullRequestHead({ client: client({ token: bad }), owner: OWNER, repo: REPO, pullNumber: 1 }), (err: unknown) => {
+    await assert.rejects(readPullRequest({ client: client({ token: bad }), owner: OWNER, repo: REPO, pullNumber: 1 }), (err: unknown) => {
       assert.ok(err instanceof GitHubError);
       assert.ok(!err.message.includes(bad) && !err.message.includes("ghs_tokenWith"), err.message);
       return true;
@@ -203,7 +189,7 @@ describe("github client", () => {
     for (const status of [501, 404, 422]) {
       si.fail({ status, operationId: "pulls/get" });
       await assert.rejects(
-        pullRequestHead({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 }),
+        readPullRequest({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 }),
         (err: unknown) => err instanceof GitHubError && err.status === status,
       );
     }
@@ -214,7 +200,7 @@ describe("github client", () => {
     assert.deepEqual(sleeps, []);
     // A 5xx that says when to come back is retried then, not on the 1 s schedule.
     si.fail({ status: 503, operationId: "pulls/get", headers: { "retry-after": "3" } });
-    await pullRequestHead({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 });
+    await readPullRequest({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 });
     assert.deepEqual(sleeps, [3000]);
     assert.deepEqual(
       si.requests.slice(3).map((r) => r.status),
@@ -227,7 +213,7 @@ describe("github client", () => {
     si.seedPull({ owner: OWNER, repo: REPO, number: 4, head_sha: "d".repeat(40) });
     si.fail({ status: 403, message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." });
     si.fail({ status: 429 });
-    const head = await pullRequestHead({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 });
+    const { head } = await readPullRequest({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 });
     assert.equal(head.sha, "d".repeat(40));
     assert.deepEqual(sleeps, [60_000, 60_000]);
     assert.deepEqual(
@@ -244,7 +230,7 @@ describe("github client", () => {
   it("bounds the waits for a secondary rate limit, and says so", async () => {
     si.fail({ status: 403, times: 3, message: "You have exceeded a secondary rate limit." });
     await assert.rejects(
-      pullRequestHead({
+      readPullRequest({
         client: client({ retry: { rateLimitWaits: 2, pace: false, sleep: async (ms) => void sleeps.push(ms) } }),
         owner: OWNER,
         repo: REPO,
@@ -263,7 +249,7 @@ describe("github client", () => {
     // A Retry-After longer than the run waits fails at once, naming it.
     si.fail({ status: 429, headers: { "retry-after": "3600" }, message: "You have exceeded a secondary rate limit." });
     await assert.rejects(
-      pullRequestHead({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 }),
+      readPullRequest({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 }),
       /asks to wait 60 min, longer than this run waits \(10 min\)/,
     );
     assert.equal(si.requests.length, 4);
@@ -279,7 +265,7 @@ describe("github client", () => {
       message: "API rate limit exceeded for installation ID 1.",
       headers: { "x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) },
     });
-    await pullRequestHead({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 });
+    await readPullRequest({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 });
     assert.equal(sleeps.length, 1);
     // Until the reset, plus the second GitHub asks for.
     assert.ok(sleeps[0]! >= 300_000 && sleeps[0]! <= 302_000, String(sleeps[0]));
@@ -304,7 +290,7 @@ describe("github client", () => {
       headers: { "x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) },
     };
     si.fail(limited);
-    await assert.rejects(pullRequestHead({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 }), (err: unknown) => {
+    await assert.rejects(readPullRequest({ client: client(), owner: OWNER, repo: REPO, pullNumber: 4 }), (err: unknown) => {
       assert.ok(err instanceof GitHubError);
       assert.equal(err.status, 403);
       assert.ok(err.message.includes(`resets at ${new Date(reset * 1000).toISOString()} (in 60 min)`), err.message);
@@ -316,7 +302,7 @@ describe("github client", () => {
     // The bound is an option: a run allowed to wait two hours waits for this reset.
     si.seedPull({ owner: OWNER, repo: REPO, number: 4, head_sha: "f".repeat(40) });
     si.fail(limited);
-    await pullRequestHead({
+    await readPullRequest({
       client: client({ retry: { maxWaitS: 7200, pace: false, sleep: async (ms) => void sleeps.push(ms) } }),
       owner: OWNER,
       repo: REPO,
@@ -330,7 +316,7 @@ describe("github client", () => {
 
 describe("github client: pacing", () => {
   it("spaces writes out by default, as GitHub asks (1 s between writes)", async () => {
-    const marker = stickyMarker("paced");
+    const marker = "<!-- kimigayo:paced -->";
     si.seedComment({ owner: OWNER, repo: REPO, issue_number: 3, body: `${marker}\nold` });
     const c = githubClient({ token: TOKEN, apiUrl: si.url, log: recordingLogger().log });
     const started = performance.now();
@@ -347,7 +333,7 @@ describe("github client: pacing", () => {
 });
 
 describe("sticky comment", () => {
-  const marker = stickyMarker("report");
+  const marker = "<!-- kimigayo:report -->";
 
   it("run twice: one comment, created then updated in place", async () => {
     const c = client();

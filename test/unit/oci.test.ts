@@ -11,31 +11,16 @@ import { run } from "../../src/lib/exec.js";
 import { silentLogger } from "../../src/lib/log.js";
 import { parseRetryAfter, withRetry } from "../../src/lib/retry.js";
 import { writeTar } from "../../src/lib/tar.js";
-import {
-  ANNOTATIONS,
-  canonicalJson,
-  digestOf,
-  gzipLayer,
-  LAYER_COMPRESSOR,
-  initLayout,
-  MEDIA_TYPES,
-  OCI,
-  parseReference,
-  parseWwwAuthenticate,
-  readBlob,
-  readImage,
-  readJsonBlob,
-  readLayout,
-  redact,
-  RegistryError,
-  registryBaseUrl,
-  registryRetryable,
-  resolveCredentials,
-  writeBlob,
-  writeLayoutIndex,
-  type ImageIndex,
-  type ImageManifest,
-} from "../../src/oci/index.js";
+import { parseWwwAuthenticate } from "../../src/oci/auth.js";
+import { redact, resolveCredentials } from "../../src/oci/credentials.js";
+import { digestOf } from "../../src/oci/digest.js";
+import { RegistryError, registryRetryable } from "../../src/oci/errors.js";
+import { gzipLayer, LAYER_COMPRESSOR } from "../../src/oci/gzip.js";
+import { canonicalJson } from "../../src/oci/json.js";
+import { initLayout, readBlob, readImage, readJsonBlob, readLayout, writeBlob, writeLayoutIndex } from "../../src/oci/layout.js";
+import { parseReference, registryBaseUrl } from "../../src/oci/reference.js";
+import { ANNOTATIONS, MEDIA_TYPES, type ImageIndex, type ImageManifest } from "../../src/oci/types.js";
+import { OCI } from "../../src/oci/schema.js";
 import { repositoryUrl, sourceUrl } from "../../src/lib/git.js";
 import { buildImage, imageAnnotations, rfc3339 } from "../../src/build/image.js";
 import { needs } from "../support/prerequisites.js";

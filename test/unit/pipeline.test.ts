@@ -119,22 +119,10 @@ describe("runStages", () => {
     assert.deepEqual(runs[2], { name: "publish", skipped: "dry run: nothing leaves this machine", seconds: 0 });
   });
 
-  test("`from` starts later in the list, on a context restored from saved results", async () => {
-    const { log, lines } = recorder();
-    const ctx: Ctx = { log, dryRun: false, ran: [], value: 41 };
-    const runs = await runStages(stages, ctx, { from: "publish" });
-    assert.deepEqual(ctx.ran, ["publish", "last with 41"]);
-    assert.deepEqual(
-      runs.filter((r) => r.skipped).map((r) => r.name),
-      ["first", "second"],
-    );
-    assert.ok(lines.includes("⏭ first: skipped (starting from publish, with the saved results)"));
-  });
-
-  test("an unknown `from` is a usage error that lists the stages, before any stage runs", async () => {
+  test("an unknown restored stage is a usage error that lists the stages, before any stage runs", async () => {
     const { log } = recorder();
     const ctx: Ctx = { log, dryRun: false, ran: [] };
-    await assert.rejects(runStages(stages, ctx, { from: "deploy" }), (e: Error & { exitCode?: number }) => {
+    await assert.rejects(runStages(stages, ctx, { restored: { deploy: "from the saved results" } }), (e: Error & { exitCode?: number }) => {
       assert.equal(e.exitCode, 2);
       assert.match(e.message, /no stage named "deploy"; the stages are: first, second, publish, last/);
       return true;

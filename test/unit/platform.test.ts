@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { parseRebuildOptions } from "../../src/cli/rebuild.js";
+import { selectPlatforms } from "../../src/config/load.js";
 import { archOf, hostPlatform, ociPlatform, parsePlatform, platformOf, PLATFORMS } from "../../src/lib/platform.js";
 
 describe("platforms (src/lib/platform.ts)", () => {
@@ -47,5 +49,32 @@ describe("platforms (src/lib/platform.ts)", () => {
     assert.equal(hostPlatform("x64"), "linux/amd64");
     assert.equal(hostPlatform("arm64"), "linux/arm64");
     assert.equal(hostPlatform("s390x"), undefined);
+  });
+});
+
+describe("--platform reads every spelling parsePlatform reads, in every command", () => {
+  const spellings: [string, string][] = [
+    ["aarch64", "linux/arm64"],
+    ["arm64", "linux/arm64"],
+    ["linux/arm64/v8", "linux/arm64"],
+    ["x86_64", "linux/amd64"],
+    ["linux/amd64", "linux/amd64"],
+  ];
+  const config = { platforms: [...PLATFORMS] } as unknown as Parameters<typeof selectPlatforms>[0];
+  for (const [given, want] of spellings) {
+    test(`${given} → ${want}: build, bench, publish (selectPlatforms) and rebuild`, () => {
+      assert.deepEqual(selectPlatforms(config, given), [want]);
+      assert.equal(parseRebuildOptions(["--verify", "127.0.0.1:5000/kimigayo:2.1.0", "--platform", given]).platform, want);
+    });
+  }
+  test("a platform the project does not build is refused by both, naming it", () => {
+    assert.throws(
+      () => selectPlatforms(config, "linux/arm64/v7"),
+      /unknown platform "linux\/arm64\/v7"; allowed: linux\/amd64, linux\/arm64/,
+    );
+    assert.throws(
+      () => parseRebuildOptions(["--verify", "127.0.0.1:5000/kimigayo:2.1.0", "--platform", "linux/arm64/v7"]),
+      /rebuild: --platform "linux\/arm64\/v7" is not one of linux\/amd64, linux\/arm64/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { isRepositoryReference, parseReference, type ImageReference } from "../../src/oci/reference.js";
+import { formatReference, imageAt, isRepositoryReference, parseReference, type ImageReference } from "../../src/oci/reference.js";
 
 const D = `sha256:${"a".repeat(64)}`;
 
@@ -45,4 +45,21 @@ describe("isRepositoryReference (the config's image)", () => {
     ["r.example/a b", false],
   ];
   for (const [s, want] of table) test(`${s}: ${want}`, () => assert.equal(isRepositoryReference(s), want));
+});
+
+describe("writing references (src/oci/reference.ts: the one home)", () => {
+  const cases: [Parameters<typeof formatReference>[0], string][] = [
+    [{ registry: "127.0.0.1:5000", repository: "kimigayo" }, "127.0.0.1:5000/kimigayo"],
+    [{ registry: "ghcr.io", repository: "o/k", tag: "2.1.0" }, "ghcr.io/o/k:2.1.0"],
+    [{ registry: "ghcr.io", repository: "o/k", digest: `sha256:${"a".repeat(64)}` }, `ghcr.io/o/k@sha256:${"a".repeat(64)}`],
+  ];
+  for (const [r, want] of cases) test(`formatReference → ${want}`, () => assert.equal(formatReference(r), want));
+  test("imageAt: @ for a digest, : for a tag (a referrers tag sha256-… is a tag)", () => {
+    assert.equal(imageAt("ghcr.io/o/k", `sha256:${"b".repeat(64)}`), `ghcr.io/o/k@sha256:${"b".repeat(64)}`);
+    assert.equal(imageAt("ghcr.io/o/k", "edge"), "ghcr.io/o/k:edge");
+    assert.equal(imageAt("o/k", `sha256-${"c".repeat(64)}`), `o/k:sha256-${"c".repeat(64)}`);
+  });
+  test("what formatReference writes, parseReference reads back", () => {
+    for (const [r] of cases) assert.deepEqual(parseReference(formatReference(r)), r);
+  });
 });

@@ -10,7 +10,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { githubClient, publishRelease } from "../../src/github/index.js";
+import { githubClient } from "../../src/github/client.js";
+import { publishRelease } from "../../src/github/releases.js";
 import { UsageError } from "../../src/lib/errors.js";
 import type { Logger } from "../../src/lib/log.js";
 import {

@@ -11,15 +11,8 @@ import { sha256 } from "../../src/lib/hash.js";
 import { silentLogger } from "../../src/lib/log.js";
 import { readTar, writeTar, type TarEntry } from "../../src/lib/tar.js";
 import { parseFragment, type Applet, type BusyboxBuild } from "../../src/build/busybox.js";
-import {
-  buildRootfs,
-  checkServices,
-  readServices,
-  renderServices,
-  rootfsEntries,
-  type Runlevel,
-  type Service,
-} from "../../src/build/rootfs.js";
+import { buildRootfs, renderServices, rootfsEntries } from "../../src/build/rootfs.js";
+import { checkServices, readServices, type Runlevel, type Service } from "../../src/config/services.js";
 
 const CONFIGS = fileURLToPath(new URL("../../configs/", import.meta.url));
 

@@ -179,6 +179,19 @@ describe("runner harness: file commands, inputs, matrices", () => {
       INPUT_EXTRA: "1",
     });
     assert.deepEqual(r.unexpected, ["extra"]);
+    assert.deepEqual(r.deprecated, []);
+  });
+
+  it("a deprecated input given gets the runner's warning; not given (even with a default), none", () => {
+    const declared = {
+      push: { deprecationMessage: "does nothing; remove it" },
+      old: { default: "x", deprecationMessage: "gone" },
+      command: {},
+    };
+    assert.deepEqual(inputVariables(declared, { push: "true", command: "build" }).deprecated, [
+      "Input 'push' has been deprecated with message: does nothing; remove it",
+    ]);
+    assert.deepEqual(inputVariables(declared, { command: "build" }).deprecated, []);
   });
 
   it("matrices: axes crossed, include extends matching entries or adds its own", () => {

@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { COMMANDS } from "../../src/cli/main.js";
+import { COMMANDS } from "../../src/cli/commands.js";
 import { cliInProcess } from "../support/cli.js";
 import { sizeCheckCommand } from "../../src/cli/size-check.js";
-import type { BuildResult, ImageBuild } from "../../src/pipeline/build.js";
+import type { BuildResult, ImageBuild } from "../../src/results/build.js";
 import type { RootfsFileInfo } from "../../src/build/rootfs.js";
 import type { SizeReport } from "../../src/size/types.js";
 

@@ -14,7 +14,7 @@ import { UsageError } from "../../src/lib/errors.js";
 import { writeTar } from "../../src/lib/tar.js";
 import { gzipLayer } from "../../src/oci/gzip.js";
 import { parseReference } from "../../src/oci/reference.js";
-import type { BuildResult, ImageBuild } from "../../src/pipeline/build.js";
+import type { BuildResult, ImageBuild } from "../../src/results/build.js";
 import type { RootfsFileInfo } from "../../src/build/rootfs.js";
 import { candidateRefs, describeCause, parseSizeReport, readHistory, reportBaseline, resolveBaseline } from "../../src/size/baseline.js";
 import { budgetField, computeDelta, evaluateBudget } from "../../src/size/budget.js";

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { parseMirrorList, readAptSources, type AptEntry } from "../../src/doctor/apt-sources.js";
+import { parseMirrorList, readAptSources, type AptEntry } from "../../src/lib/apt-sources.js";
 import { ensureUbuntuPorts, planUbuntuPorts, portsUriFor, readAptFolder, servesFromPorts } from "../../src/doctor/ubuntu-ports.js";
 
 const ARCHIVE = "http://archive.ubuntu.example/ubuntu/";

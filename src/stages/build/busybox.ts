@@ -1,7 +1,7 @@
 /** busybox: one static binary per variant and platform, cross-compiled, several at a time. */
 import { mapLimit } from "../../lib/concurrency.js";
 import { buildBusybox } from "../../build/busybox.js";
-import { checkServices, readServices } from "../../build/rootfs.js";
+import { checkServices, readServices } from "../../config/services.js";
 import { hostArchitecture } from "../../lib/platform.js";
 import { readLock } from "../../toolchain/lock.js";
 import { hostRouteWarning, toolchainRoute } from "../../toolchain/route.js";

@@ -1,7 +1,7 @@
 /**
  * What the build's stages share: the request, and each stage's result as it arrives. Every
- * result that outlives the build is plain data; build.json saves it (stages/build/build-json.ts)
- * and contextFromBuild (below) restores it, so a later job can start after the build.
+ * result that outlives the build is plain data; build.json saves it (stages/build/build-json.ts),
+ * so a later job can start from it.
  */
 import { MAX_EPOCH, type Config, type Platform, type VariantConfig } from "../../config/schema.js";
 import { UsageError } from "../../lib/errors.js";
@@ -97,19 +97,6 @@ export function buildContext(req: BuildRequest, cores: number): BuildContext {
     jobs: Math.max(1, Math.floor(cores / parallel)),
     work: req.variants.flatMap((variant) => req.platforms.map((platform) => ({ variant, platform }))),
     startedAt: Date.now(),
-  };
-}
-
-/** The context of a build that already ran, from its saved result: later stages start from it. */
-export function contextFromBuild(ctx: BuildContext, build: BuildResult): BuildContext {
-  return {
-    ...ctx,
-    epoch: build.sourceDateEpoch,
-    source: { busybox: build.busybox, seconds: build.seconds.source },
-    images: build.images,
-    ...(build.layouts ? { layouts: build.layouts } : {}),
-    ...(build.engine ? { engine: build.engine } : {}),
-    build,
   };
 }
 

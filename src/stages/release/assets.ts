@@ -2,20 +2,14 @@
  * assets: every rootfs tar and SBOM in <out>/release with SHA256SUMS; each platform's
  * benchmark-<arch>.json and size-report.json (measurements, outside SHA256SUMS); the notes beside them.
  */
-import { createHash } from "node:crypto";
-import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
+import { sha256File } from "../../lib/hash.js";
 import { need } from "../build/context.js";
 import type { Stage } from "../stage.js";
 import type { ReleaseContext } from "./context.js";
 import { writeNotes } from "./notes.js";
 import { benchAssetName, SIZE_ASSET } from "../../release/benchmarks.js";
-
-async function sha256File(path: string): Promise<string> {
-  return createHash("sha256")
-    .update(await readFile(path))
-    .digest("hex");
-}
 
 export const assets: Stage<ReleaseContext> = {
   name: "assets",

@@ -14,7 +14,7 @@ import type { Stage } from "../stage.js";
 import type { ReleaseContext } from "./context.js";
 import { platformBench } from "../../release/benchmarks.js";
 
-export const DEFAULT_RELEASE_BENCH_RUNS = 5;
+const DEFAULT_RELEASE_BENCH_RUNS = 5;
 
 async function releaseBench(ctx: ReleaseContext, runs: number): Promise<BenchRow[]> {
   const platform: Platform = process.arch === "arm64" ? "linux/arm64" : "linux/amd64";

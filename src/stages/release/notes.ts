@@ -2,6 +2,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { githubClient } from "../../github/client.js";
+import { readPullRequest } from "../../github/pulls.js";
 import { collectChanges, withPullAuthors } from "../../release/changes.js";
 import { plannedTags } from "../../publish/tags.js";
 import { renderNotes, type ImageRow, type SizeRow } from "../../release/notes.js";
@@ -28,10 +29,10 @@ export const notes: Stage<ReleaseContext> = {
     if (ctx.github) {
       const gh = ctx.github;
       const client = githubClient({ token: gh.token, log: ctx.log, ...(req.apiUrl ? { apiUrl: req.apiUrl } : {}) });
-      set = await withPullAuthors(set, async (pull_number) => {
-        const pr = (await client.octokit.rest.pulls.get({ owner: gh.owner, repo: gh.repo, pull_number })).data;
-        return pr.user ? { login: pr.user.login, type: pr.user.type } : undefined;
-      });
+      set = await withPullAuthors(
+        set,
+        async (pullNumber) => (await readPullRequest({ client, owner: gh.owner, repo: gh.repo, pullNumber })).author,
+      );
       if (set.previous) {
         const release = await readPreviousRelease(client.octokit, gh.owner, gh.repo, set.previous);
         baseline = release ? { release } : { none: `${set.previous} has no GitHub Release: there is nothing to compare against.` };

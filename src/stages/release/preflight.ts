@@ -10,7 +10,7 @@ import { checkPublishedTags } from "./from-published.js";
 import type { ReleaseContext, ReleaseRequest } from "./context.js";
 
 /** Checks that need no work; bad input fails here, before any work and before any GitHub call. */
-export async function checkRelease(req: ReleaseRequest): Promise<{ token: string; owner: string; repo: string } | undefined> {
+async function checkRelease(req: ReleaseRequest): Promise<{ token: string; owner: string; repo: string } | undefined> {
   const v = parseSemver(req.tag.replace(/^v/, ""));
   if (!/^v/.test(req.tag) || !v)
     throw new UsageError(`--tag ${JSON.stringify(req.tag)} is not a release tag; expected vX.Y.Z or vX.Y.Z-pre (e.g. v2.1.0)`);

@@ -3,6 +3,7 @@ import { need } from "../build/context.js";
 import { smoke as smokeImage } from "../../build/smoke.js";
 import type { Stage } from "../stage.js";
 import type { ReleaseContext } from "./context.js";
+import { imageAt } from "../../oci/reference.js";
 
 export const smoke: Stage<ReleaseContext> = {
   name: "smoke",
@@ -10,7 +11,7 @@ export const smoke: Stage<ReleaseContext> = {
     const untagged = need(ctx.untagged, "the pushed images", "smoke");
     for (const v of untagged.variants) {
       for (const m of v.manifests)
-        ctx.smoke.push(await smokeImage(`${ctx.release.image}@${m.digest}`, m.platform, ctx.log, ctx.release.registry));
+        ctx.smoke.push(await smokeImage(imageAt(ctx.release.image, m.digest), m.platform, ctx.log, ctx.release.registry));
     }
   },
 };

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { parseDocument } from "../lib/saved.js";
-import type { DoctorResult } from "../doctor/types.js";
+import type { DoctorResult } from "./types.js";
 
 export const doctorResultSchema = z.looseObject({
   ok: z.boolean(),
