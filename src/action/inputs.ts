@@ -33,7 +33,7 @@ export const inputSchema = z.object({
   config: z.string().min(1).default("configs/kimigayo.yml"),
   variants: list.default([]),
   platforms: list.default([]),
-  engine: z.enum(["auto", "oci", "buildx"], { error: (i) => `engine: "${String(i.input)}" must be auto, oci or buildx` }).default("auto"),
+  engine: z.enum(["auto", "oci", "buildx"], { error: (i) => `engine: "${String(i.input)}" must be auto, oci or buildx` }).default("oci"),
   out: z.string().min(1).default("out"),
   image: z.string().optional(),
   username: z.string().optional(),

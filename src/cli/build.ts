@@ -21,8 +21,8 @@ Builds BusyBox (static, musl, cross-compiled) and the rootfs layer tar of each v
   --variant   minimal, standard, extended, a comma list, or all (default: all)
   --platform  linux/amd64, linux/arm64 (or amd64, arm64), comma-separated (default: the config's)
   --out       output folder (default: out); writes rootfs/*.tar and build.json
-  --engine    image engine: oci (native, no daemon), buildx, auto (buildx where it works, else oci; the default),
-              or none (stop after the rootfs); writes an OCI image layout per variant to <out>/oci/<variant>
+  --engine    image engine: oci (native, no daemon, the same bytes on every host; the default), buildx,
+              auto (buildx where it works, else oci), or none (stop after the rootfs); writes an OCI image layout per variant to <out>/oci/<variant>
   --parallel  builds at a time (default: one per platform, up to the core count)
 ${DEBIAN_MIRROR_USAGE}`;
 
@@ -53,7 +53,7 @@ export function parseBuildOptions(argv: string[]): BuildOptions {
   if (parallel !== undefined && (!/^[1-9]\d*$/.test(parallel) || Number(parallel) > MAX_PARALLEL)) {
     throw new UsageError(`build: --parallel must be a positive integer, got "${parallel}" (1 to ${MAX_PARALLEL})`);
   }
-  const engine = str(o.engine) ?? "auto";
+  const engine = str(o.engine) ?? "oci";
   return {
     ...commonOptions(o),
     ...(str(o.variant) !== undefined ? { variant: str(o.variant)! } : {}),

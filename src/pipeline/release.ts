@@ -42,7 +42,7 @@ function releaseContext(req: ReleaseRequest): ReleaseContext {
         platforms: cfg.platforms,
         outDir: resolve(req.outDir),
         log: req.log,
-        engine: req.engine ?? "auto",
+        engine: req.engine ?? "oci",
         repoDir: req.repoDir,
         ...(req.env ? { env: req.env } : {}),
       },

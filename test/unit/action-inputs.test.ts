@@ -65,27 +65,27 @@ describe("action inputs -> CLI argv", () => {
     {
       name: "a release dry run needs no tag",
       inputs: { command: "release", "dry-run": "true" },
-      argv: ["release", "--config", "configs/kimigayo.yml", "--json", "--out", "out", "--engine", "auto", "--dry-run"],
+      argv: ["release", "--config", "configs/kimigayo.yml", "--json", "--out", "out", "--engine", "oci", "--dry-run"],
     },
     {
       name: "build with every default",
       inputs: { command: "build" },
-      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--engine", "auto", "--out", "out"],
+      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--engine", "oci", "--out", "out"],
     },
     {
       name: "empty and blank inputs take their defaults",
       inputs: { command: "build", config: "", variants: "  ", platforms: "\n", out: " ", fix: "" },
-      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--engine", "auto", "--out", "out"],
+      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--engine", "oci", "--out", "out"],
     },
     {
       name: "values are trimmed",
       inputs: { command: "  build\n", config: " my.yml ", out: "\tdist/out " },
-      argv: ["build", "--config", "my.yml", "--json", "--engine", "auto", "--out", "dist/out"],
+      argv: ["build", "--config", "my.yml", "--json", "--engine", "oci", "--out", "dist/out"],
     },
     {
       name: "comma-separated variants",
       inputs: { command: "build", variants: "minimal,standard" },
-      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--variant", "minimal,standard", "--engine", "auto", "--out", "out"],
+      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--variant", "minimal,standard", "--engine", "oci", "--out", "out"],
     },
     {
       name: "newline-separated lists, with stray spaces, commas and blank lines",
@@ -100,7 +100,7 @@ describe("action inputs -> CLI argv", () => {
         "--platform",
         "linux/amd64,linux/arm64",
         "--engine",
-        "auto",
+        "oci",
         "--out",
         "out",
       ],
@@ -108,17 +108,17 @@ describe("action inputs -> CLI argv", () => {
     {
       name: "a single platform and a custom config and out",
       inputs: { command: "build", config: "ci/kimigayo.yml", platforms: "arm64", out: "artifacts" },
-      argv: ["build", "--config", "ci/kimigayo.yml", "--json", "--platform", "arm64", "--engine", "auto", "--out", "artifacts"],
+      argv: ["build", "--config", "ci/kimigayo.yml", "--json", "--platform", "arm64", "--engine", "oci", "--out", "artifacts"],
     },
     {
       name: "variants: all is passed through for the CLI to expand",
       inputs: { command: "build", variants: "all" },
-      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--variant", "all", "--engine", "auto", "--out", "out"],
+      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--variant", "all", "--engine", "oci", "--out", "out"],
     },
     {
       name: "build ignores fix",
       inputs: { command: "build", fix: "true" },
-      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--engine", "auto", "--out", "out"],
+      argv: ["build", "--config", "configs/kimigayo.yml", "--json", "--engine", "oci", "--out", "out"],
     },
     {
       name: "doctor without fix",
@@ -253,7 +253,7 @@ describe("action inputs -> CLI argv", () => {
         "--out",
         "out",
         "--engine",
-        "auto",
+        "oci",
         "--tag",
         "v2.1.0",
         "--from-published",
@@ -352,7 +352,7 @@ describe("defaults agree with action.yml", () => {
       "configs/kimigayo.yml",
       "--json",
       "--engine",
-      "auto",
+      "oci",
       "--out",
       "out",
     ]);
