@@ -24,20 +24,14 @@ import type { BuildResult } from "../../src/pipeline/build.js";
 import { needs } from "../support/prerequisites.js";
 import { buildAll, docker, E2E_DIR, loadRootfs, ROOT, type CliRun } from "./fixture.js";
 
-/**
- * The CLI from source with `bench` registered (src/cli/main.ts lists it once wired; until then
- * this adds it), so the test runs `kimigayo bench` exactly as a user would.
- */
+/** The CLI from source, so the test runs `kimigayo bench` exactly as a user would. */
 const TSX = import.meta.resolve("tsx");
 
 function bench(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 15 * 60_000): CliRun {
   const url = (p: string) => JSON.stringify(pathToFileURL(join(ROOT, p)).href);
-  const code = [
-    `const { COMMANDS, main } = await import(${url("src/cli/main.ts")});`,
-    `const { benchCommand } = await import(${url("src/cli/bench.ts")});`,
-    `if (!COMMANDS.some((c) => c.name === "bench")) COMMANDS.push(benchCommand);`,
-    `process.exitCode = await main(process.argv.slice(1));`,
-  ].join("\n");
+  const code = [`const { main } = await import(${url("src/cli/main.ts")});`, `process.exitCode = await main(process.argv.slice(1));`].join(
+    "\n",
+  );
   // Run where a user would, outside this repository: the default report (BENCHMARK_REPORT.md) lands in E2E_DIR.
   const config = args.includes("--config") ? [] : ["--config", join(ROOT, "configs/kimigayo.yml")];
   const r = spawnSync(process.execPath, ["--import", TSX, "--input-type=module", "-e", code, "bench", ...config, ...args], {
