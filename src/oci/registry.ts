@@ -13,6 +13,7 @@
  * - Stats count requests, retries and blob bytes the registry accepted, so a caller can assert
  *   that a re-push uploads nothing.
  */
+import { keepAlive } from "../lib/keep-alive.js";
 import type { z } from "zod";
 import { UsageError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
@@ -483,12 +484,14 @@ export class RegistryClient {
       const authorization = sameOrigin ? this.authorizationFor(req.scopes) : undefined;
       if (authorization) headers.authorization = authorization;
       this.stats.requests++;
-      const res = await fetch(url, {
-        method: req.method,
-        headers,
-        ...(req.body !== undefined ? { body: req.body } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      }).catch((err: unknown) => {
+      const res = await keepAlive(
+        fetch(url, {
+          method: req.method,
+          headers,
+          ...(req.body !== undefined ? { body: req.body } : {}),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        }),
+      ).catch((err: unknown) => {
         throw this.timedOut(req.method, url, err) ?? this.unreachable(req.method, url, err) ?? err;
       });
       if (res.status === 401 && !authenticated && sameOrigin) {

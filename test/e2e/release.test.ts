@@ -142,7 +142,12 @@ describe("kimigayo release", () => {
     const rel = standIn.state.releases[0]!;
     assert.equal(rel.tag_name, "v2.1.0");
     assert.equal(rel.prerelease, false);
-    assert.match(rel.body!, /^## Benchmarks\n\n\| Metric \| Value \| Target \|/m, "the benchmark stage's table is in the notes");
+    assert.match(
+      rel.body!,
+      /^## Benchmarks\n\nv2\.0\.1 has no GitHub Release: there is nothing to compare against\./m,
+      "the benchmark section, with nothing to compare",
+    );
+    assert.match(rel.body!, /^## Benchmark targets\n\n\| Metric \| Value \| Target \|/m, "the benchmark stage's table is in the notes");
     for (const figure of ["startup", "boot", "memory"])
       assert.match(rel.body!, new RegExp(`^\\| [^|]*${figure}[^|]*\\| [0-9]`, "m"), figure);
     assert.match(readFileSync(join(repo, "BENCHMARK_REPORT.md"), "utf8"), /## Targets/);
