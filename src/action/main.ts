@@ -47,6 +47,7 @@ export function actionCredentials(i: ActionInputs): CommandContext["credentials"
   return {
     ...(i.username && i.password ? { registry: { username: i.username, password: i.password } } : {}),
     ...(githubToken ? { githubToken } : {}),
+    ...(i["github-token"] ? { githubTokenInput: true } : {}),
   };
 }
 

@@ -15,7 +15,12 @@ export interface CommandContext {
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** Secrets the caller holds (the action's inputs; the CLI's environment), never read from process.env by commands. */
-  credentials: { registry?: Credentials; githubToken?: string };
+  credentials: {
+    registry?: Credentials;
+    githubToken?: string;
+    /** The action's github-token input was given (not only GITHUB_TOKEN in the environment): a PR comment is asked for. */
+    githubTokenInput?: boolean;
+  };
 }
 
 /** Options every command takes. */

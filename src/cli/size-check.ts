@@ -206,9 +206,11 @@ async function sizeCheck(ctx: CommandContext, o: SizeCheckOptions): Promise<Size
 async function commentOnPullRequest(ctx: CommandContext, markdown: string): Promise<void> {
   const event = ctx.env.GITHUB_EVENT_NAME;
   if (event !== "pull_request" && event !== "pull_request_target") return;
-  const token = ctx.credentials.githubToken;
+  const token = ctx.credentials.githubTokenInput ? ctx.credentials.githubToken : undefined;
   if (!token) {
-    ctx.log.info("no github-token: the size report is in the job summary (a fork's PR gets its comment from pr-size-comment.yml)");
+    ctx.log.info(
+      "no github-token input: the size report is in the job summary, no comment (a GITHUB_TOKEN in the environment only reads the baseline; a fork's PR gets its comment from pr-size-comment.yml)",
+    );
     return;
   }
   const number = (await readGitHubEvent(ctx.env.GITHUB_EVENT_PATH)).pull_request?.number;

@@ -187,7 +187,19 @@ describe("the action, in-process", () => {
 describe("typed results -> outputs", () => {
   test("credentials from the inputs", () => {
     const i = getInputs((n) => ({ username: "u", password: "p", "github-token": "t" })[n] ?? "");
-    assert.deepEqual(actionCredentials(i), { registry: { username: "u", password: "p" }, githubToken: "t" });
+    assert.deepEqual(actionCredentials(i), { registry: { username: "u", password: "p" }, githubToken: "t", githubTokenInput: true });
+  });
+
+  test("GITHUB_TOKEN from the environment only: a token to read with, not a request to comment", () => {
+    const i = getInputs(() => "");
+    const saved = process.env.GITHUB_TOKEN;
+    process.env.GITHUB_TOKEN = "env-token";
+    try {
+      assert.deepEqual(actionCredentials(i), { githubToken: "env-token" });
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_TOKEN;
+      else process.env.GITHUB_TOKEN = saved;
+    }
   });
 
   test("a build's sizes, build-json and summary table", () => {
