@@ -623,8 +623,13 @@ describe("pr-size-budget.yml", () => {
     assert.deepEqual(steps[build]!.with, { command: "build", engine: "oci" });
     assert.deepEqual(
       steps[check]!.with,
-      { command: "size-check", baseline: "last-release-report", "github-token": "${{ secrets.GITHUB_TOKEN }}" },
+      { command: "size-check", baseline: "last-release-report" },
       "fail-on-budget stays true; a report baseline, so the comment names the options behind the change",
+    );
+    assert.deepEqual(
+      steps[check]!.env,
+      { GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}" },
+      "the read-only token reads the baseline through the environment; as the github-token input it would ask for a comment",
     );
     assert.deepEqual(doc(f).permissions, { contents: "read" }, "the token only reads: the comment is pr-size-comment.yml's");
     assert.equal(steps[check]!["continue-on-error"], undefined);
