@@ -4,6 +4,7 @@
  * file:// URLs and local paths all work. With busybox.signature, the detached signature is
  * checked with gpgv against the configured key as well.
  */
+import { fetchWithTimeout } from "../lib/keep-alive.js";
 import { createWriteStream } from "node:fs";
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
@@ -96,7 +97,7 @@ export async function fetchSource(cfg: Config, opts: SourceOptions): Promise<Sou
 async function download(url: string, baseDir: string, dest: string, log: Logger): Promise<string> {
   const hash = createHash("sha256");
   if (/^https?:\/\//.test(url)) {
-    const res = await fetch(url, { signal: AbortSignal.timeout(60_000) }).catch((e: unknown) => {
+    const res = await fetchWithTimeout(url, {}, 60_000).catch((e: unknown) => {
       throw Object.assign(
         new Error(
           `cannot connect (${(e as Error).cause ? String((e as Error & { cause: Error }).cause.message ?? (e as Error).cause) : (e as Error).message})`,

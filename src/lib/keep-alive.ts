@@ -12,3 +12,13 @@ export async function keepAlive<T>(p: Promise<T>): Promise<T> {
     clearInterval(timer);
   }
 }
+
+/** fetch with a time limit (AbortSignal.timeout's TimeoutError), the process kept alive while it is pending. */
+export function fetchWithTimeout(
+  url: string | URL,
+  init: RequestInit,
+  timeoutMs: number,
+  fetcher: typeof fetch = fetch,
+): Promise<Response> {
+  return keepAlive(fetcher(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }));
+}

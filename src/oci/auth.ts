@@ -2,7 +2,7 @@
  * Registry authentication: parsing WWW-Authenticate challenges (RFC 7235) and the Docker token
  * flow (a Bearer challenge names a realm to GET a token from, with service and scope).
  */
-import { keepAlive } from "../lib/keep-alive.js";
+import { fetchWithTimeout } from "../lib/keep-alive.js";
 import { basicAuthorization, redact, secretsOf, type Credentials } from "./credentials.js";
 import { OCI, parseOci } from "./schema.js";
 
@@ -79,7 +79,7 @@ export async function fetchToken(
   for (const scope of all) url.searchParams.append("scope", scope);
   const headers: Record<string, string> = { accept: "application/json" };
   if (credentials) headers.authorization = basicAuthorization(credentials);
-  const res = await keepAlive(fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) }));
+  const res = await fetchWithTimeout(url, { headers }, timeoutMs);
   const body = await res.text();
   if (!res.ok) {
     const who = credentials ? `as ${credentials.username}` : "anonymously";

@@ -13,7 +13,7 @@
  * - Stats count requests, retries and blob bytes the registry accepted, so a caller can assert
  *   that a re-push uploads nothing.
  */
-import { keepAlive } from "../lib/keep-alive.js";
+import { fetchWithTimeout } from "../lib/keep-alive.js";
 import type { z } from "zod";
 import { UsageError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
@@ -484,13 +484,10 @@ export class RegistryClient {
       const authorization = sameOrigin ? this.authorizationFor(req.scopes) : undefined;
       if (authorization) headers.authorization = authorization;
       this.stats.requests++;
-      const res = await keepAlive(
-        fetch(url, {
-          method: req.method,
-          headers,
-          ...(req.body !== undefined ? { body: req.body } : {}),
-          signal: AbortSignal.timeout(this.timeoutMs),
-        }),
+      const res = await fetchWithTimeout(
+        url,
+        { method: req.method, headers, ...(req.body !== undefined ? { body: req.body } : {}) },
+        this.timeoutMs,
       ).catch((err: unknown) => {
         throw this.timedOut(req.method, url, err) ?? this.unreachable(req.method, url, err) ?? err;
       });

@@ -12,6 +12,7 @@
  *      comments (Debian's images write "# <base>/archive/debian/<timestamp>"):
  *      <base>/archive/<archive>/<timestamp>/<pool path>. For when the mirror has moved on.
  */
+import { fetchWithTimeout } from "../lib/keep-alive.js";
 import { createHash } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -80,7 +81,7 @@ export async function fetchDeb(pkg: LockedPackage, urls: readonly string[], fetc
   for (const url of urls) {
     let bytes: Buffer;
     try {
-      const res = await fetcher(url, { signal: AbortSignal.timeout(300_000) });
+      const res = await fetchWithTimeout(url, {}, 300_000, fetcher);
       if (!res.ok) {
         failures.push(`${url}: HTTP ${res.status}`);
         continue;
@@ -171,7 +172,7 @@ export async function checkLockedTree(
     await mapLimit(pkgs, 8, async (p) => {
       const tried: string[] = [];
       for (const url of debUrls(p, lock, mirrors)) {
-        const res = await fetcher(url, { method: "HEAD", signal: AbortSignal.timeout(30_000) }).catch((e: Error) => e);
+        const res = await fetchWithTimeout(url, { method: "HEAD" }, 30_000, fetcher).catch((e: Error) => e);
         if (res instanceof Error) tried.push(`${url}: ${res.message}`);
         else if (!res.ok) tried.push(`${url}: HTTP ${res.status}`);
         else if (Number(res.headers.get("content-length") ?? p.size) !== p.size)
